@@ -1,0 +1,51 @@
+package io.huifang.app;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Huifang's whole configuration, validated once at start-up. Built by {@link ConfigLoader} from defaults,
+ * a properties file, {@code HUIFANG_*} environment variables and command-line flags (later wins).
+ */
+public record Config(
+    String httpHost,
+    int httpPort,
+    boolean cookieSecure,
+    int sessionIdleMinutes,
+    Path webDir,
+    Path dataDir,
+    Optional<String> dbUrl,
+    Optional<String> dbUser,
+    Optional<String> dbPassword,
+    int dbPoolSize,
+    int embeddedDbPort,
+    PbxMode pbxMode,
+    String amiHost,
+    int amiPort,
+    String amiUser,
+    String amiSecret,
+    String agiHost,
+    int agiPort,
+    double emulatorSpeed,
+    long emulatorSeed,
+    Optional<Path> emulatorScenario,
+    Optional<String> adminPassword,
+    int shutdownGraceSeconds) {
+
+  /** Where the PBX comes from: the built-in emulator (default) or a real Asterisk reached over AMI. */
+  public enum PbxMode {
+    EMULATOR, ASTERISK
+  }
+
+  public boolean embeddedDb() {
+    return dbUrl.isEmpty();
+  }
+
+  public Path embeddedDbDir() {
+    return dataDir.resolve("pg");
+  }
+
+  public Path recordingsDir() {
+    return dataDir.resolve("recordings");
+  }
+}

@@ -1,0 +1,283 @@
+package io.huifang.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Reads configuration from, in increasing precedence: built-in defaults, a properties file
+ * ({@code --config FILE}, {@code HUIFANG_CONFIG}, or {@code ./huifang.properties} when present),
+ * environment variables ({@code HUIFANG_HTTP_PORT} for {@code http.port}) and flags ({@code --http.port=9090}).
+ * Every value is validated; the first bad one stops start-up with a {@link ConfigException} naming it.
+ */
+public final class ConfigLoader {
+
+  /** One configuration key: its default (null = unset) and a one-line description for {@code help}. */
+  public record Key(String name, String defaultValue, String description) {
+    public String envName() {
+      return "HUIFANG_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+  }
+
+  public static final List<Key> KEYS = List.of(
+      new Key("http.host", "0.0.0.0", "address the web server listens on"),
+      new Key("http.port", "8080", "web server port"),
+      new Key("http.cookie-secure", "false", "mark the session cookie Secure (set true behind HTTPS)"),
+      new Key("session.idle-minutes", "720", "a session not used for this long ends"),
+      new Key("web.dir", "web", "directory of the web pages"),
+      new Key("data.dir", "data", "directory for the embedded database, recordings and other state"),
+      new Key("db.url", null, "PostgreSQL URL (postgresql://host:port/db); unset = embedded PostgreSQL under data.dir"),
+      new Key("db.user", null, "PostgreSQL user (overrides the URL's)"),
+      new Key("db.password", null, "PostgreSQL password (overrides the URL's)"),
+      new Key("db.pool-size", "8", "connections in the database pool"),
+      new Key("db.embedded-port", "0", "port of the embedded PostgreSQL on 127.0.0.1; 0 = any free port"),
+      new Key("pbx.mode", "emulator", "emulator (built-in Asterisk stand-in) or asterisk"),
+      new Key("pbx.ami-host", "127.0.0.1", "Asterisk AMI host (pbx.mode=asterisk)"),
+      new Key("pbx.ami-port", "5038", "Asterisk AMI port; with the emulator 0 = any free port"),
+      new Key("pbx.ami-user", "huifang", "AMI user"),
+      new Key("pbx.ami-secret", null, "AMI secret; generated for the emulator when unset, required for asterisk"),
+      new Key("pbx.agi-host", "127.0.0.1", "address Huifang's FastAGI server listens on"),
+      new Key("pbx.agi-port", "4573", "FastAGI port"),
+      new Key("emulator.speed", "1", "emulator time scale: 1 = real time, 20 = twenty times faster"),
+      new Key("emulator.seed", "1", "emulator random seed (same seed, same calls)"),
+      new Key("emulator.scenario", null, "emulator scenario file (JSON); unset = the built-in scenario"),
+      new Key("admin.password", null, "password of the first admin account; unset = a one-time password is logged"),
+      new Key("shutdown.grace-seconds", "20", "on SIGTERM, how long to let calls and writes finish"));
+
+  private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
+
+  static {
+    for (Key k : KEYS) {
+      BY_NAME.put(k.name(), k);
+    }
+  }
+
+  /** A raw value and where it came from, so an error can say "from env HUIFANG_HTTP_PORT". */
+  private record Setting(String value, String source) {
+  }
+
+  private final Map<String, Setting> settings = new LinkedHashMap<>();
+
+  private ConfigLoader() {
+  }
+
+  /** Loads and validates. {@code args} are the subcommand's flags; {@code env} is usually {@link System#getenv()}. */
+  public static Config load(List<String> args, Map<String, String> env, Path workDir) {
+    ConfigLoader loader = new ConfigLoader();
+    Map<String, String> flags = parseFlags(args);
+    String configFile = flags.remove("config");
+    if (configFile == null) {
+      configFile = env.get("HUIFANG_CONFIG");
+    }
+    if (configFile != null) {
+      loader.readFile(workDir.resolve(configFile), true);
+    } else {
+      loader.readFile(workDir.resolve("huifang.properties"), false);
+    }
+    for (Key k : KEYS) {
+      String v = env.get(k.envName());
+      if (v != null) {
+        loader.settings.put(k.name(), new Setting(v, "env " + k.envName()));
+      }
+    }
+    for (Map.Entry<String, String> e : flags.entrySet()) {
+      if (!BY_NAME.containsKey(e.getKey())) {
+        throw new ConfigException("unknown option --" + e.getKey() + " (see: huifang help)");
+      }
+      loader.settings.put(e.getKey(), new Setting(e.getValue(), "flag --" + e.getKey()));
+    }
+    return loader.build(workDir);
+  }
+
+  private static Map<String, String> parseFlags(List<String> args) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (!a.startsWith("--") || a.length() == 2) {
+        throw new ConfigException("unexpected argument '" + a + "' (options look like --http.port=8080)");
+      }
+      String body = a.substring(2);
+      int eq = body.indexOf('=');
+      if (eq >= 0) {
+        flags.put(body.substring(0, eq), body.substring(eq + 1));
+      } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+        flags.put(body, args.get(++i));
+      } else {
+        throw new ConfigException("option --" + body + " needs a value");
+      }
+    }
+    return flags;
+  }
+
+  private void readFile(Path file, boolean required) {
+    if (!Files.exists(file)) {
+      if (required) {
+        throw new ConfigException("config file " + file + ": not found");
+      }
+      return;
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("config file " + file + ": cannot be read: " + e.getMessage());
+    }
+    for (String name : p.stringPropertyNames()) {
+      if (!BY_NAME.containsKey(name)) {
+        throw new ConfigException("config file " + file + ": unknown key '" + name + "'");
+      }
+      settings.put(name, new Setting(p.getProperty(name).trim(), "file " + file.getFileName()));
+    }
+  }
+
+  private Config build(Path workDir) {
+    Config.PbxMode pbxMode = get("pbx.mode", v -> switch (v.toLowerCase(Locale.ROOT)) {
+      case "emulator" -> Config.PbxMode.EMULATOR;
+      case "asterisk" -> Config.PbxMode.ASTERISK;
+      default -> throw new IllegalArgumentException("must be 'emulator' or 'asterisk'");
+    });
+    Optional<String> amiSecret = optional("pbx.ami-secret");
+    if (pbxMode == Config.PbxMode.ASTERISK && amiSecret.isEmpty()) {
+      throw new ConfigException("pbx.ami-secret: required when pbx.mode=asterisk (set HUIFANG_PBX_AMI_SECRET)");
+    }
+    Optional<String> dbUrl = optional("db.url");
+    dbUrl.ifPresent(url -> check("db.url", url, ConfigLoader::validDbUrl));
+    Optional<String> adminPassword = optional("admin.password");
+    adminPassword.ifPresent(pw -> check("admin.password", "(hidden)", ignored -> {
+      if (pw.length() < 10) {
+        throw new IllegalArgumentException("must be at least 10 characters");
+      }
+      return pw;
+    }));
+    return new Config(
+        get("http.host", ConfigLoader::nonBlank),
+        get("http.port", v -> intIn(v, 1, 65535)),
+        get("http.cookie-secure", ConfigLoader::bool),
+        get("session.idle-minutes", v -> intIn(v, 1, 60 * 24 * 30)),
+        get("web.dir", v -> workDir.resolve(v).normalize()),
+        get("data.dir", v -> workDir.resolve(v).normalize()),
+        dbUrl,
+        optional("db.user"),
+        optional("db.password"),
+        get("db.pool-size", v -> intIn(v, 1, 200)),
+        get("db.embedded-port", v -> intIn(v, 0, 65535)),
+        pbxMode,
+        get("pbx.ami-host", ConfigLoader::nonBlank),
+        get("pbx.ami-port", v -> intIn(v, 0, 65535)),
+        get("pbx.ami-user", ConfigLoader::nonBlank),
+        amiSecret.orElse(""),
+        get("pbx.agi-host", ConfigLoader::nonBlank),
+        get("pbx.agi-port", v -> intIn(v, 0, 65535)),
+        get("emulator.speed", v -> doubleIn(v, 0.1, 1000)),
+        get("emulator.seed", Long::parseLong),
+        optional("emulator.scenario").map(v -> check("emulator.scenario", v, s -> {
+          Path p = workDir.resolve(s).normalize();
+          if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("no such file " + p);
+          }
+          return p;
+        })),
+        adminPassword,
+        get("shutdown.grace-seconds", v -> intIn(v, 0, 600)));
+  }
+
+  private <T> T get(String name, Function<String, T> parse) {
+    Setting s = settings.get(name);
+    String value = s != null ? s.value() : BY_NAME.get(name).defaultValue();
+    String source = s != null ? s.source() : "default";
+    try {
+      return parse.apply(value.trim());
+    } catch (RuntimeException e) {
+      throw new ConfigException(name + "='" + value + "' (from " + source + "): " + reason(e));
+    }
+  }
+
+  private Optional<String> optional(String name) {
+    Setting s = settings.get(name);
+    if (s == null || s.value().isBlank()) {
+      return Optional.ofNullable(BY_NAME.get(name).defaultValue());
+    }
+    return Optional.of(s.value().trim());
+  }
+
+  private <T> T check(String name, String shown, Function<String, T> parse) {
+    Setting s = settings.get(name);
+    try {
+      return parse.apply(shown);
+    } catch (RuntimeException e) {
+      String source = s != null ? s.source() : "default";
+      throw new ConfigException(name + "='" + shown + "' (from " + source + "): " + reason(e));
+    }
+  }
+
+  private static String reason(RuntimeException e) {
+    if (e instanceof NumberFormatException) {
+      return "not a number";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static String nonBlank(String v) {
+    if (v.isBlank()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    return v;
+  }
+
+  private static int intIn(String v, int min, int max) {
+    int i;
+    try {
+      i = Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
+    }
+    if (i < min || i > max) {
+      throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
+    }
+    return i;
+  }
+
+  private static double doubleIn(String v, double min, double max) {
+    double d = Double.parseDouble(v);
+    if (!(d >= min && d <= max)) {
+      throw new IllegalArgumentException("must be a number from " + min + " to " + max);
+    }
+    return d;
+  }
+
+  private static boolean bool(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw new IllegalArgumentException("must be true or false");
+    };
+  }
+
+  private static String validDbUrl(String url) {
+    String u = url.startsWith("jdbc:") ? url.substring(5) : url;
+    if (!(u.startsWith("postgresql://") || u.startsWith("postgres://"))) {
+      throw new IllegalArgumentException("must look like postgresql://host:5432/database");
+    }
+    return url;
+  }
+
+  /** Lines for {@code huifang help}: every key, its environment variable and default. */
+  public static List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    for (Key k : KEYS) {
+      lines.add(String.format("  --%-24s %-32s %s%s", k.name(), k.envName(), k.description(),
+          k.defaultValue() == null ? "" : " [" + k.defaultValue() + "]"));
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,147 @@
+package io.huifang.app;
+
+import io.huifang.auth.AdminBootstrap;
+import io.huifang.auth.AuditLog;
+import io.huifang.auth.PasswordHasher;
+import io.huifang.auth.SessionStore;
+import io.huifang.auth.UserStore;
+import io.huifang.db.Database;
+import io.huifang.http.Api;
+import io.huifang.http.SessionRoutes;
+import io.huifang.http.UserRoutes;
+import io.huifang.http.WebServer;
+import io.huifang.pbx.AmiProbe;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Huifang: database (embedded or configured), PBX connection, web server. Starts in dependency order
+ * and stops in reverse: first stop taking requests and calls, then finish writes, then close the pool, then stop
+ * the embedded database.
+ */
+public final class Server {
+  private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+  private final Config config;
+  private final Vertx vertx;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private Database db;
+  private WebServer web;
+  private AmiProbe amiProbe;
+  private Long purgeTimer;
+
+  private Server(Config config, Vertx vertx) {
+    this.config = config;
+    this.vertx = vertx;
+  }
+
+  public static Future<Server> start(Config config) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(8)
+        .setMaxWorkerExecuteTime(5).setMaxWorkerExecuteTimeUnit(java.util.concurrent.TimeUnit.MINUTES));
+    Server s = new Server(config, vertx);
+    return s.boot().map(s).recover(e -> Future.fromCompletionStage(s.stop().handle((v, x) -> null))
+        .transform(ignored -> Future.failedFuture(e)));
+  }
+
+  private Future<Void> boot() {
+    log.atInfo().setMessage("starting Huifang").addKeyValue("version", Version.get())
+        .addKeyValue("db", config.embeddedDb() ? "embedded" : "external")
+        .addKeyValue("pbx", config.pbxMode().name().toLowerCase()).log();
+    return Database.start(vertx, config).compose(database -> {
+      db = database;
+      UserStore users = new UserStore(db.pool());
+      SessionStore sessions = new SessionStore(db.pool(), Duration.ofMinutes(config.sessionIdleMinutes()));
+      PasswordHasher hasher = new PasswordHasher(vertx);
+      AuditLog audit = new AuditLog(db.pool());
+      amiProbe = new AmiProbe(vertx, config.amiHost(), config.amiPort(), config.amiUser(), config.amiSecret());
+      WebServer.Probes probes = new WebServer.Probes(this::dbHealth, amiProbe::check, Version.get());
+      web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
+          new SessionRoutes(users, sessions, hasher, audit, config.cookieSecure())::register,
+          new UserRoutes(users, sessions, hasher, audit)::register));
+      purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
+      return AdminBootstrap.ensureAdmin(users, hasher, config.adminPassword())
+          .compose(created -> web.listen(config.httpHost(), config.httpPort()))
+          .<Void>mapEmpty()
+          .onSuccess(v -> log.atInfo().setMessage("Huifang is ready")
+              .addKeyValue("url", "http://" + displayHost() + ":" + web.port() + "/")
+              .addKeyValue("db", db.description()).log());
+    });
+  }
+
+  private Future<HealthCheck> dbHealth() {
+    return db.ping().map(v -> HealthCheck.up("PostgreSQL " + db.description() + ": " + v.split(" on ")[0]))
+        .recover(e -> Future.succeededFuture(HealthCheck.down("PostgreSQL " + db.description() + ": "
+            + e.getMessage())));
+  }
+
+  private String displayHost() {
+    return "0.0.0.0".equals(config.httpHost()) ? "localhost" : config.httpHost();
+  }
+
+  public int httpPort() {
+    return web.port();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  public WebServer web() {
+    return web;
+  }
+
+  /**
+   * Graceful stop; safe to call more than once and after a failed start. Completes once Vert.x itself is closed.
+   * Vert.x is closed from a plain thread: closing it from one of its own contexts would leave the completion with
+   * nowhere to run.
+   */
+  public CompletableFuture<Void> stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      return stopped;
+    }
+    log.atInfo().setMessage("stopping Huifang").log();
+    stopServices().onComplete(ar -> {
+      Thread closer = new Thread(() -> {
+        try {
+          vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          log.atInfo().setMessage("Huifang stopped").log();
+        } catch (Exception e) {
+          log.atWarn().setMessage("Vert.x did not close cleanly").addKeyValue("error", e.toString()).log();
+        } finally {
+          stopped.complete(null);
+        }
+      }, "huifang-close");
+      closer.start();
+    });
+    return stopped;
+  }
+
+  private Future<Void> stopServices() {
+    if (purgeTimer != null) {
+      vertx.cancelTimer(purgeTimer);
+    }
+    Future<Void> f = web == null ? Future.succeededFuture() : web.shutdown(config.shutdownGraceSeconds())
+        .recover(e -> Future.succeededFuture());
+    return f
+        .compose(v -> amiProbe == null ? Future.<Void>succeededFuture() : amiProbe.close())
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> db == null ? Future.<Void>succeededFuture() : db.close())
+        .recover(e -> {
+          log.atWarn().setMessage("database close failed").addKeyValue("error", e.getMessage()).log();
+          return Future.succeededFuture();
+        });
+  }
+}

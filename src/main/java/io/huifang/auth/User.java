@@ -1,0 +1,20 @@
+package io.huifang.auth;
+
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+
+/** A person who logs in. Never carries the password hash out of {@link UserStore}. */
+public record User(long id, String username, String displayName, Role role, boolean active,
+                   boolean mustChangePassword, OffsetDateTime createdAt) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("username", username)
+        .put("displayName", displayName)
+        .put("role", role.id())
+        .put("active", active)
+        .put("mustChangePassword", mustChangePassword)
+        .put("createdAt", createdAt == null ? null : createdAt.toInstant().toString());
+  }
+}

@@ -1,0 +1,98 @@
+package io.huifang.auth;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Users in PostgreSQL. All SQL about users lives here. */
+public final class UserStore {
+  private static final String COLUMNS =
+      "id, username, display_name, role, active, must_change_password, created_at";
+
+  /** A user and the stored hash, for the login check only. */
+  public record Credentials(User user, String passwordHash) {
+  }
+
+  private final Pool pool;
+
+  public UserStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Long> count() {
+    return pool.query("select count(*) from app_user").execute().map(rs -> rs.iterator().next().getLong(0));
+  }
+
+  public Future<Optional<Credentials>> credentials(String username) {
+    return pool.preparedQuery("select " + COLUMNS + ", password_hash from app_user where lower(username) = lower($1)")
+        .execute(Tuple.of(username))
+        .map(rs -> first(rs).map(r -> new Credentials(toUser(r), r.getString("password_hash"))));
+  }
+
+  public Future<Optional<User>> byId(long id) {
+    return pool.preparedQuery("select " + COLUMNS + " from app_user where id = $1").execute(Tuple.of(id))
+        .map(rs -> first(rs).map(UserStore::toUser));
+  }
+
+  public Future<List<User>> list() {
+    return pool.query("select " + COLUMNS + " from app_user order by role, username").execute().map(rs -> {
+      List<User> users = new ArrayList<>();
+      rs.forEach(r -> users.add(toUser(r)));
+      return users;
+    });
+  }
+
+  /** Fails with {@link UsernameTakenException} when the name exists (in any letter case). */
+  public Future<User> create(String username, String displayName, Role role, String passwordHash,
+                             boolean mustChangePassword) {
+    return pool.preparedQuery("insert into app_user (username, display_name, role, password_hash, must_change_password)"
+            + " values ($1, $2, $3, $4, $5) returning " + COLUMNS)
+        .execute(Tuple.of(username, displayName, role.id(), passwordHash, mustChangePassword))
+        .map(rs -> toUser(rs.iterator().next()))
+        .recover(e -> e.getMessage() != null && e.getMessage().contains("app_user_username_key")
+            ? Future.failedFuture(new UsernameTakenException(username)) : Future.failedFuture(e));
+  }
+
+  /** Applies the non-null changes; returns the user after the update, or empty if there is no such user. */
+  public Future<Optional<User>> update(long id, String displayName, Role role, Boolean active, String passwordHash,
+                                       Boolean mustChangePassword) {
+    return pool.preparedQuery("update app_user set"
+            + " display_name = coalesce($2, display_name),"
+            + " role = coalesce($3, role),"
+            + " active = coalesce($4, active),"
+            + " password_hash = coalesce($5, password_hash),"
+            + " must_change_password = coalesce($6, must_change_password),"
+            + " updated_at = now()"
+            + " where id = $1 returning " + COLUMNS)
+        .execute(Tuple.of(id, displayName, role == null ? null : role.id(), active, passwordHash, mustChangePassword))
+        .map(rs -> first(rs).map(UserStore::toUser));
+  }
+
+  public Future<Void> recordLogin(long id) {
+    return pool.preparedQuery("update app_user set last_login_at = now() where id = $1").execute(Tuple.of(id))
+        .mapEmpty();
+  }
+
+  private static Optional<Row> first(RowSet<Row> rs) {
+    var it = rs.iterator();
+    return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+  }
+
+  static User toUser(Row r) {
+    return new User(r.getLong("id"), r.getString("username"), r.getString("display_name"),
+        Role.parse(r.getString("role")).orElseThrow(), r.getBoolean("active"), r.getBoolean("must_change_password"),
+        r.getOffsetDateTime("created_at"));
+  }
+
+  /** The username is already used. */
+  public static final class UsernameTakenException extends RuntimeException {
+    public UsernameTakenException(String username) {
+      super("username '" + username + "' is taken");
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.huifang.http;
+
+import io.huifang.auth.Role;
+import io.huifang.auth.SessionStore;
+import io.huifang.auth.User;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only way to add a route under {@code /api} (and the WebSocket): each one names the roles it serves, and
+ * gets authentication and the role check in front of its handler. The roles are kept as route metadata so that
+ * tests can enumerate the router and prove every route is guarded.
+ */
+public final class Api {
+  private static final Logger log = LoggerFactory.getLogger(Api.class);
+  public static final String PREFIX = "/api";
+  public static final String ROLES = "huifang.roles";
+  public static final String PUBLIC = "public";
+  public static final String SESSION_COOKIE = "hf_session";
+  private static final String USER_KEY = "huifang.user";
+
+  private final Router router;
+  private final SessionStore sessions;
+
+  /** Builds the Api for a router (the web server owns the router). */
+  @FunctionalInterface
+  public interface Factory {
+    Api create(Router router);
+  }
+
+  public Api(Router router, SessionStore sessions) {
+    this.router = router;
+    this.sessions = sessions;
+  }
+
+  /** A route for signed-in users holding one of {@code roles}. */
+  public Route route(HttpMethod method, String path, Set<Role> roles, Handler<RoutingContext> handler) {
+    Set<Role> allowed = EnumSet.copyOf(roles);
+    return router.route(method, PREFIX + path)
+        .putMetadata(ROLES, allowed.stream().map(Role::id).collect(Collectors.toUnmodifiableSet()))
+        .handler(this::authenticate)
+        .handler(ctx -> authorize(ctx, allowed))
+        .handler(handler);
+  }
+
+  /** A route open to anyone; only the login itself should need this. */
+  public Route publicRoute(HttpMethod method, String path, Handler<RoutingContext> handler) {
+    return router.route(method, PREFIX + path).putMetadata(ROLES, PUBLIC).handler(handler);
+  }
+
+  /** The WebSocket endpoint is guarded like an API route. */
+  public Route webSocket(String path, Set<Role> roles, Handler<RoutingContext> handler) {
+    Set<Role> allowed = EnumSet.copyOf(roles);
+    return router.route(HttpMethod.GET, path)
+        .putMetadata(ROLES, allowed.stream().map(Role::id).collect(Collectors.toUnmodifiableSet()))
+        .handler(this::authenticate)
+        .handler(ctx -> authorize(ctx, allowed))
+        .handler(handler);
+  }
+
+  /** Unknown /api paths: 401 when signed out (nothing to learn about the API), 404 otherwise. */
+  public void fallback() {
+    router.route(PREFIX + "/*").putMetadata(ROLES, Role.ALL.stream().map(Role::id)
+            .collect(Collectors.toUnmodifiableSet()))
+        .handler(this::authenticate)
+        .handler(ctx -> error(ctx, 404, "not_found", "no such API route: " + ctx.request().method() + " "
+            + ctx.request().path()));
+  }
+
+  public static User user(RoutingContext ctx) {
+    return ctx.get(USER_KEY);
+  }
+
+  public static String sessionToken(RoutingContext ctx) {
+    Cookie c = ctx.request().getCookie(SESSION_COOKIE);
+    return c == null ? null : c.getValue();
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    sessions.resolve(sessionToken(ctx)).onComplete(ar -> {
+      if (ar.failed()) {
+        log.atError().setMessage("session lookup failed").addKeyValue("error", ar.cause().getMessage()).log();
+        error(ctx, 503, "unavailable", "the database is not reachable");
+      } else if (ar.result().isEmpty()) {
+        error(ctx, 401, "unauthenticated", "sign in first");
+      } else {
+        ctx.put(USER_KEY, ar.result().get());
+        ctx.next();
+      }
+    });
+  }
+
+  private static void authorize(RoutingContext ctx, Set<Role> allowed) {
+    User u = user(ctx);
+    if (allowed.contains(u.role())) {
+      ctx.next();
+    } else {
+      error(ctx, 403, "forbidden", "role " + u.role().id() + " may not use this");
+    }
+  }
+
+  public static void error(RoutingContext ctx, int status, String code, String message) {
+    json(ctx, status, new JsonObject().put("error", code).put("message", message));
+  }
+
+  public static void invalid(RoutingContext ctx, String field, String message) {
+    json(ctx, 400, new JsonObject().put("error", "invalid").put("field", field).put("message", message));
+  }
+
+  public static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
+  }
+
+  /** The request body as a JSON object, or null after answering 400 when it is not one. */
+  public static JsonObject body(RoutingContext ctx) {
+    try {
+      JsonObject o = ctx.body().asJsonObject();
+      if (o == null) {
+        invalid(ctx, "body", "a JSON object is required");
+      }
+      return o;
+    } catch (RuntimeException e) {
+      invalid(ctx, "body", "not valid JSON");
+      return null;
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.huifang.http;
+
+import io.huifang.auth.Role;
+import io.huifang.auth.User;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket endpoint through which the server pushes to browsers (screen-pops, live dashboards). Sockets are
+ * indexed by user; everything runs on the HTTP verticle's event loop, so the maps need no locks.
+ */
+public final class PushHub {
+  private static final Logger log = LoggerFactory.getLogger(PushHub.class);
+  public static final String PATH = "/ws";
+  /** Event-bus address: {"userId": n, "message": {...}} pushes to one user's open pages. */
+  public static final String TO_USER = "huifang.push.user";
+  /** Event-bus address: {"role": "supervisor", "message": {...}} pushes to everyone with that role. */
+  public static final String TO_ROLE = "huifang.push.role";
+  static final int MAX_SOCKETS_PER_USER = 8;
+
+  private final Map<Long, Set<ServerWebSocket>> byUser = new HashMap<>();
+  private final Map<ServerWebSocket, User> users = new HashMap<>();
+
+  public void register(Api api, io.vertx.core.eventbus.EventBus bus) {
+    api.webSocket(PATH, Role.ALL, this::upgrade);
+    bus.<JsonObject>consumer(TO_USER, m -> toUser(m.body().getLong("userId"), m.body().getJsonObject("message")));
+    bus.<JsonObject>consumer(TO_ROLE, m -> Role.parse(m.body().getString("role"))
+        .ifPresent(r -> toRole(r, m.body().getJsonObject("message"))));
+  }
+
+  public int openSockets() {
+    return users.size();
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    User user = Api.user(ctx);
+    if (!ctx.request().canUpgradeToWebSocket()) {
+      Api.error(ctx, 400, "websocket_required", "connect with a WebSocket");
+      return;
+    }
+    Set<ServerWebSocket> mine = byUser.computeIfAbsent(user.id(), k -> new LinkedHashSet<>());
+    if (mine.size() >= MAX_SOCKETS_PER_USER) {
+      // The oldest page of this user is most likely a forgotten tab.
+      ServerWebSocket oldest = mine.iterator().next();
+      oldest.close((short) 4000, "too many open pages");
+    }
+    ctx.request().toWebSocket().onFailure(e -> log.atWarn().setMessage("websocket upgrade failed")
+        .addKeyValue("user", user.username()).addKeyValue("error", e.getMessage()).log()).onSuccess(ws -> {
+          byUser.computeIfAbsent(user.id(), k -> new LinkedHashSet<>()).add(ws);
+          users.put(ws, user);
+          ws.textMessageHandler(text -> onText(ws, text));
+          ws.binaryMessageHandler(b -> ws.close((short) 1003, "text frames only"));
+          ws.exceptionHandler(e -> ws.close());
+          ws.closeHandler(v -> forget(ws));
+          ws.writeTextMessage(new JsonObject().put("type", "hello").put("user", user.toJson()).encode());
+        });
+  }
+
+  private void onText(ServerWebSocket ws, String text) {
+    JsonObject msg;
+    try {
+      msg = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      ws.writeTextMessage(new JsonObject().put("type", "error").put("message", "not a JSON object").encode());
+      return;
+    }
+    if ("ping".equals(msg.getString("type"))) {
+      ws.writeTextMessage("{\"type\":\"pong\"}");
+    } else {
+      ws.writeTextMessage(new JsonObject().put("type", "error")
+          .put("message", "unknown message type: " + msg.getValue("type")).encode());
+    }
+  }
+
+  private void forget(ServerWebSocket ws) {
+    User u = users.remove(ws);
+    if (u != null) {
+      Set<ServerWebSocket> set = byUser.get(u.id());
+      if (set != null) {
+        set.remove(ws);
+        if (set.isEmpty()) {
+          byUser.remove(u.id());
+        }
+      }
+    }
+  }
+
+  private void toUser(Long userId, JsonObject message) {
+    if (userId == null || message == null) {
+      return;
+    }
+    String text = message.encode();
+    for (ServerWebSocket ws : byUser.getOrDefault(userId, Set.of())) {
+      ws.writeTextMessage(text);
+    }
+  }
+
+  private void toRole(Role role, JsonObject message) {
+    if (message == null) {
+      return;
+    }
+    String text = message.encode();
+    users.forEach((ws, u) -> {
+      if (u.role() == role) {
+        ws.writeTextMessage(text);
+      }
+    });
+  }
+
+  /** Ends every socket, as the server shuts down. */
+  public void closeAll() {
+    for (ServerWebSocket ws : Set.copyOf(users.keySet())) {
+      ws.close((short) 1001, "server shutting down");
+    }
+  }
+}
