@@ -31,7 +31,7 @@ public final class ConfigLoader {
 
   public static final List<Key> KEYS = List.of(
       new Key("http.host", "0.0.0.0", "address the web server listens on"),
-      new Key("http.port", "8080", "web server port"),
+      new Key("http.port", "8080", "web server port; 0 = any free port"),
       new Key("http.cookie-secure", "false", "mark the session cookie Secure (set true behind HTTPS)"),
       new Key("session.idle-minutes", "720", "a session not used for this long ends"),
       new Key("web.dir", "web", "directory of the web pages"),
@@ -161,7 +161,7 @@ public final class ConfigLoader {
     }));
     return new Config(
         get("http.host", ConfigLoader::nonBlank),
-        get("http.port", v -> intIn(v, 1, 65535)),
+        get("http.port", v -> intIn(v, 0, 65535)),
         get("http.cookie-secure", ConfigLoader::bool),
         get("session.idle-minutes", v -> intIn(v, 1, 60 * 24 * 30)),
         get("web.dir", v -> workDir.resolve(v).normalize()),

@@ -7,6 +7,7 @@ import io.huifang.auth.SessionStore;
 import io.huifang.auth.UserStore;
 import io.huifang.db.Database;
 import io.huifang.http.Api;
+import io.huifang.http.AuditRoutes;
 import io.huifang.http.SessionRoutes;
 import io.huifang.http.UserRoutes;
 import io.huifang.http.WebServer;
@@ -66,7 +67,8 @@ public final class Server {
       WebServer.Probes probes = new WebServer.Probes(this::dbHealth, amiProbe::check, Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
           new SessionRoutes(users, sessions, hasher, audit, config.cookieSecure())::register,
-          new UserRoutes(users, sessions, hasher, audit)::register));
+          new UserRoutes(users, sessions, hasher, audit)::register,
+          new AuditRoutes(audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       return AdminBootstrap.ensureAdmin(users, hasher, config.adminPassword())
           .compose(created -> web.listen(config.httpHost(), config.httpPort()))

@@ -17,6 +17,23 @@ public final class AuditLog {
     this.pool = pool;
   }
 
+  /** Newest first; {@code action} filters when not null, {@code beforeId} pages back. */
+  public Future<io.vertx.core.json.JsonArray> recent(int limit, String action, Long beforeId) {
+    return pool.preparedQuery("select id, at, actor, action, subject, result, client_ip from audit_log"
+            + " where ($1::text is null or action = $1) and ($2::bigint is null or id < $2)"
+            + " order by id desc limit $3")
+        .execute(Tuple.of(action, beforeId, limit))
+        .map(rs -> {
+          var arr = new io.vertx.core.json.JsonArray();
+          rs.forEach(r -> arr.add(new JsonObject().put("id", r.getLong("id"))
+              .put("at", r.getOffsetDateTime("at").toInstant().toString())
+              .put("actor", r.getString("actor")).put("action", r.getString("action"))
+              .put("subject", r.getString("subject")).put("result", r.getString("result"))
+              .put("clientIp", r.getString("client_ip"))));
+          return arr;
+        });
+  }
+
   /** {@code actor} may be null (an anonymous login attempt); {@code actorName} is what was typed or known. */
   public Future<Void> record(User actor, String actorName, String action, String subject, String result,
                              String clientIp, JsonObject detail) {

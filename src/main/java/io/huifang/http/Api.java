@@ -29,8 +29,13 @@ public final class Api {
   public static final String SESSION_COOKIE = "hf_session";
   private static final String USER_KEY = "huifang.user";
 
+  /** API bodies are small JSON documents; uploads (customer lists, questionnaires) get their own limits. */
+  public static final long BODY_LIMIT = 256 * 1024;
+
   private final Router router;
   private final SessionStore sessions;
+  private final io.vertx.ext.web.handler.BodyHandler body =
+      io.vertx.ext.web.handler.BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
 
   /** Builds the Api for a router (the web server owns the router). */
   @FunctionalInterface
@@ -48,6 +53,7 @@ public final class Api {
     Set<Role> allowed = EnumSet.copyOf(roles);
     return router.route(method, PREFIX + path)
         .putMetadata(ROLES, allowed.stream().map(Role::id).collect(Collectors.toUnmodifiableSet()))
+        .handler(body)
         .handler(this::authenticate)
         .handler(ctx -> authorize(ctx, allowed))
         .handler(handler);
@@ -55,7 +61,7 @@ public final class Api {
 
   /** A route open to anyone; only the login itself should need this. */
   public Route publicRoute(HttpMethod method, String path, Handler<RoutingContext> handler) {
-    return router.route(method, PREFIX + path).putMetadata(ROLES, PUBLIC).handler(handler);
+    return router.route(method, PREFIX + path).putMetadata(ROLES, PUBLIC).handler(body).handler(handler);
   }
 
   /** The WebSocket endpoint is guarded like an API route. */
@@ -63,6 +69,11 @@ public final class Api {
     Set<Role> allowed = EnumSet.copyOf(roles);
     return router.route(HttpMethod.GET, path)
         .putMetadata(ROLES, allowed.stream().map(Role::id).collect(Collectors.toUnmodifiableSet()))
+        // The upgrade happens after an asynchronous session lookup; a paused request is still upgradable.
+        .handler(ctx -> {
+          ctx.request().pause();
+          ctx.next();
+        })
         .handler(this::authenticate)
         .handler(ctx -> authorize(ctx, allowed))
         .handler(handler);

@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import org.slf4j.LoggerFactory;
 /** The HTTP side: pages from web/, the JSON API under /api, the push WebSocket and /health. */
 public final class WebServer {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
-  static final long API_BODY_LIMIT = 256 * 1024;
 
   /** What /health reports on, besides the database. */
   public record Probes(Supplier<Future<HealthCheck>> db, Supplier<Future<HealthCheck>> pbx, String version) {
@@ -40,7 +38,6 @@ public final class WebServer {
     this.router = Router.router(vertx);
     router.route().handler(WebServer::securityHeaders);
     router.get("/health").handler(ctx -> health(ctx, probes));
-    router.route(Api.PREFIX + "/*").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT));
     Api api = apiFactory.create(router);
     registrars.forEach(r -> r.accept(api));
     push.register(api, vertx.eventBus());
@@ -127,7 +124,7 @@ public final class WebServer {
     }
     if (ctx.request().path().startsWith(Api.PREFIX) || ctx.request().method() != HttpMethod.GET) {
       String code = status == 413 ? "too_large" : status >= 500 ? "internal" : "bad_request";
-      String message = status == 413 ? "request body over " + API_BODY_LIMIT / 1024 + " KiB"
+      String message = status == 413 ? "request body over " + Api.BODY_LIMIT / 1024 + " KiB"
           : status >= 500 ? "internal error; see the server log" : "bad request";
       Api.error(ctx, status, code, message);
     } else {

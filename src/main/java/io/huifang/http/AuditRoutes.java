@@ -1,0 +1,46 @@
+package io.huifang.http;
+
+import io.huifang.auth.AuditLog;
+import io.huifang.auth.Role;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
+
+/** The audit trail for supervisors (who signed in, when) and admins. */
+public final class AuditRoutes {
+  private final AuditLog audit;
+
+  public AuditRoutes(AuditLog audit) {
+    this.audit = audit;
+  }
+
+  public void register(Api api) {
+    api.route(HttpMethod.GET, "/audit", EnumSet.of(Role.SUPERVISOR, Role.ADMIN), this::recent);
+  }
+
+  private void recent(RoutingContext ctx) {
+    int limit;
+    Long before;
+    try {
+      limit = Integer.parseInt(ctx.request().params().get("limit") == null ? "100"
+          : ctx.request().params().get("limit"));
+      String b = ctx.request().params().get("before");
+      before = b == null ? null : Long.parseLong(b);
+    } catch (NumberFormatException e) {
+      Api.invalid(ctx, "limit", "limit and before must be whole numbers");
+      return;
+    }
+    if (limit < 1 || limit > 500) {
+      Api.invalid(ctx, "limit", "limit must be from 1 to 500");
+      return;
+    }
+    String action = ctx.request().params().get("action");
+    if (action != null && action.length() > 64) {
+      Api.invalid(ctx, "action", "action filter too long");
+      return;
+    }
+    audit.recent(limit, action, before).onFailure(ctx::fail)
+        .onSuccess(rows -> Api.json(ctx, 200, new JsonObject().put("entries", rows)));
+  }
+}

@@ -1,0 +1,68 @@
+package io.huifang.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsAreUsable() {
+    Config c = ConfigLoader.load(List.of(), Map.of(), dir);
+    assertEquals(8080, c.httpPort());
+    assertTrue(c.embeddedDb());
+    assertEquals(dir.resolve("data/pg"), c.embeddedDbDir());
+    assertEquals(Config.PbxMode.EMULATOR, c.pbxMode());
+  }
+
+  @Test
+  void flagsBeatEnvironmentWhichBeatsTheFile() throws Exception {
+    Files.writeString(dir.resolve("huifang.properties"), "http.port=7001\ndb.pool-size=3\nsession.idle-minutes=30\n");
+    Config c = ConfigLoader.load(List.of("--http.port=7003"),
+        Map.of("HUIFANG_HTTP_PORT", "7002", "HUIFANG_DB_POOL_SIZE", "4"), dir);
+    assertEquals(7003, c.httpPort());
+    assertEquals(4, c.dbPoolSize());
+    assertEquals(30, c.sessionIdleMinutes());
+  }
+
+  @Test
+  void badValuesNameTheKeyTheSourceAndWhy() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of(), Map.of("HUIFANG_HTTP_PORT", "eighty"), dir));
+    assertTrue(e.getMessage().startsWith("http.port='eighty' (from env HUIFANG_HTTP_PORT)"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--db.pool-size=0"), Map.of(), dir));
+    assertTrue(e.getMessage().contains("db.pool-size") && e.getMessage().contains("1 to 200"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--pbx.mode=freeswitch"), Map.of(), dir));
+    assertTrue(e.getMessage().contains("pbx.mode") && e.getMessage().contains("'emulator' or 'asterisk'"));
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--db.url=mysql://x/y"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("db.url="), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--no.such=1"), Map.of(), dir));
+    assertTrue(e.getMessage().contains("--no.such"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--pbx.mode=asterisk"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("pbx.ami-secret"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--admin.password=short"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("admin.password") && !e.getMessage().contains("short'"),
+        "names the key without echoing the secret: " + e.getMessage());
+  }
+
+  @Test
+  void unknownKeysInTheFileAreReported() throws Exception {
+    Path f = dir.resolve("custom.properties");
+    Files.writeString(f, "http.prot=8081\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--config", f.toString()), Map.of(), dir));
+    assertTrue(e.getMessage().contains("unknown key 'http.prot'"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--config=missing.properties"), Map.of(), dir));
+    assertTrue(e.getMessage().contains("not found"), e.getMessage());
+  }
+}

@@ -1,0 +1,66 @@
+package io.huifang.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.huifang.testsupport.Http;
+import io.huifang.testsupport.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Boot on the embedded PostgreSQL, migrate, report health, and keep data across a restart. */
+class ServerIT {
+
+  @Test
+  void bootsMigratesReportsHealthAndKeepsDataAcrossRestart(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    Http.Response session;
+    try (TestServer server = TestServer.start(data)) {
+      Http anon = new Http(server);
+      Http.Response health = anon.get("/health");
+      assertEquals(200, health.status(), health.body());
+      JsonObject h = health.json();
+      assertEquals("UP", h.getJsonObject("db").getString("status"), h.encode());
+      assertTrue(h.getJsonObject("db").getString("detail").contains("PostgreSQL 17"), h.encode());
+      assertTrue(h.containsKey("pbx") && h.getJsonObject("pbx").getString("status").matches("UP|DOWN"), h.encode());
+      assertTrue(h.getString("status").matches("UP|DEGRADED"), h.encode());
+
+      // Flyway's history shows the migration ran.
+      var rows = server.server().database().pool()
+          .query("select count(*) from flyway_schema_history where success").execute().await();
+      assertTrue(rows.iterator().next().getLong(0) >= 1);
+      assertTrue(Files.exists(data.resolve("pg/PG_VERSION")), "cluster lives under data.dir");
+
+      Http admin = new Http(server);
+      assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
+      Http agent = Http.userWithRole(server, admin, "zhangsan", "agent");
+      session = agent.get("/api/me");
+      assertEquals(200, session.status());
+
+      // Keep the agent's cookie to present after the restart.
+      restartCookies = agent.cookies();
+    }
+
+    try (TestServer again = TestServer.start(data)) {
+      Http admin = new Http(again);
+      assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
+      var users = admin.get("/api/users").json().getJsonArray("users");
+      assertTrue(users.stream().map(o -> ((JsonObject) o).getString("username")).anyMatch("zhangsan"::equals),
+          users.encode());
+      assertEquals(1, users.stream().filter(o -> "admin".equals(((JsonObject) o).getString("username"))).count(),
+          "the first-start admin is not created twice");
+      // A session survives the restart: it lives in PostgreSQL, not in memory.
+      Http sameBrowser = new Http(again, restartCookies);
+      Http.Response me = sameBrowser.get("/api/me");
+      assertEquals(200, me.status(), me.body());
+      assertEquals("zhangsan", me.json().getJsonObject("user").getString("username"));
+      assertFalse(me.body().contains("password"), "no password material leaves the server");
+    }
+  }
+
+  private java.net.CookieManager restartCookies;
+}

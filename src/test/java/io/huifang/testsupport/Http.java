@@ -1,0 +1,90 @@
+package io.huifang.testsupport;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A browser-like HTTP client for tests: keeps cookies, speaks JSON, blocks. */
+public final class Http {
+  private final HttpClient client;
+  private final CookieManager cookies;
+  private final TestServer server;
+
+  public Http(TestServer server) {
+    this(server, new CookieManager());
+  }
+
+  /** A client that presents the cookies of an earlier one, e.g. after the server restarted on another port. */
+  public Http(TestServer server, CookieManager earlier) {
+    this.server = server;
+    this.cookies = new CookieManager();
+    earlier.getCookieStore().getCookies().forEach(c -> {
+      java.net.HttpCookie copy = (java.net.HttpCookie) c.clone();
+      copy.setPortlist(null);
+      cookies.getCookieStore().add(URI.create(server.url("/")), copy);
+    });
+    this.client = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  public record Response(int status, String body, java.net.http.HttpHeaders headers) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  public CookieManager cookies() {
+    return cookies;
+  }
+
+  public HttpClient client() {
+    return client;
+  }
+
+  public Response get(String path) {
+    return send("GET", path, null);
+  }
+
+  public Response send(String method, String path, String jsonBody) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url(path))).timeout(Duration.ofSeconds(30));
+    if (jsonBody != null) {
+      b.header("Content-Type", "application/json");
+    }
+    b.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(jsonBody));
+    try {
+      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body(), r.headers());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Response login(String username, String password) {
+    return send("POST", "/api/session", new JsonObject().put("username", username).put("password", password)
+        .encode());
+  }
+
+  /** Signs in as the test admin and creates {@code username} with {@code role}; returns a client signed in as them. */
+  public static Http userWithRole(TestServer server, Http admin, String username, String role) {
+    String password = username + "-password-1";
+    Response created = admin.send("POST", "/api/users", new JsonObject().put("username", username)
+        .put("displayName", username).put("role", role).put("password", password).encode());
+    if (created.status() != 201 && created.status() != 409) {
+      throw new AssertionError("cannot create " + username + ": " + created);
+    }
+    Http h = new Http(server);
+    Response r = h.login(username, password);
+    if (r.status() != 200) {
+      throw new AssertionError("cannot sign in as " + username + ": " + r);
+    }
+    return h;
+  }
+}
