@@ -3,7 +3,9 @@ package io.huifang.app;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,26 +50,29 @@ public final class Main {
       System.err.println("huifang: configuration error: " + e.getMessage());
       return 2;
     }
-    Server server;
-    try {
-      server = Server.start(config).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      log.atError().setMessage("start-up failed").addKeyValue("error", cause.getMessage()).setCause(cause).log();
-      System.err.println("huifang: start-up failed: " + cause.getMessage());
-      return 1;
-    }
+    // The hook is in place before start-up begins: a SIGTERM during start-up waits for it, then stops cleanly,
+    // so the embedded PostgreSQL is never left running.
+    CompletableFuture<Server> starting = Server.start(config).toCompletionStage().toCompletableFuture();
     CountDownLatch stopped = new CountDownLatch(1);
-    // SIGTERM and Ctrl-C run the shutdown hooks; stop gracefully and wait for it before the JVM exits.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        server.stop().get(config.shutdownGraceSeconds() + 60L, TimeUnit.SECONDS);
+        starting.get(10, TimeUnit.MINUTES).stop().get(config.shutdownGraceSeconds() + 60L, TimeUnit.SECONDS);
+      } catch (ExecutionException startFailed) {
+        // start-up failed and has already cleaned up after itself
       } catch (Exception e) {
         System.err.println("huifang: shutdown did not finish cleanly: " + e);
       } finally {
         stopped.countDown();
       }
     }, "huifang-shutdown"));
+    try {
+      starting.get(10, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      log.atError().setMessage("start-up failed").addKeyValue("error", cause.getMessage()).log();
+      System.err.println("huifang: start-up failed: " + cause.getMessage());
+      return 1;
+    }
     try {
       stopped.await();
     } catch (InterruptedException e) {
