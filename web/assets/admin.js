@@ -86,7 +86,7 @@ function rowFor(u) {
     el('td', { class: 'name-cell' }, u.displayName || ''),
     el('td', {}, roleSelect),
     el('td', {}, el('span', { class: `pill ${u.active ? 'pill-UP' : 'pill-UNKNOWN'}`, i18n: u.active ? 'users.active' : 'users.inactive' })),
-    el('td', { class: 'nowrap muted' }, formatDateTime(u.createdAt)),
+    el('td', { class: 'nowrap muted' }, el('time', { datetime: u.createdAt }, formatDateTime(u.createdAt))),
     el('td', {}, toggle));
 }
 

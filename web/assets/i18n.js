@@ -377,16 +377,15 @@ export function onLangChange(fn) {
   return () => listeners.delete(fn);
 }
 
-/** Formats an ISO timestamp for the current language. */
+/** Formats an ISO timestamp as "2025-03-18 14:20" in local time (same in both languages: compact, unambiguous). */
 export function formatDateTime(iso, withSeconds = false) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(current, {
-    year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', ...(withSeconds ? { second: '2-digit' } : {}),
-    hour12: false
-  }).format(d);
+  const p = (n) => String(n).padStart(2, '0');
+  const date = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  const time = `${p(d.getHours())}:${p(d.getMinutes())}${withSeconds ? `:${p(d.getSeconds())}` : ''}`;
+  return `${date} ${time}`;
 }
 
 export function formatTime(date) {
