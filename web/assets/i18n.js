@@ -70,7 +70,7 @@ const dict = {
     'ws.connected': '已连接',
     'ws.reconnecting': '连接中断，{seconds} 秒后重连',
     'ws.reconnectingNow': '正在重连…',
-    'ws.label': '实时连接',
+    'ws.label': '实时连接：',
 
     'agent.heading': '坐席工作台',
     'agent.screen': '来电屏幕',
@@ -209,7 +209,7 @@ const dict = {
     'ws.connected': 'Connected',
     'ws.reconnecting': 'Disconnected, retrying in {seconds} s',
     'ws.reconnectingNow': 'Reconnecting…',
-    'ws.label': 'Live connection',
+    'ws.label': 'Live connection: ',
 
     'agent.heading': 'Agent desk',
     'agent.screen': 'Call screen',

@@ -94,6 +94,7 @@ public final class Chromium implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+  private final java.util.Set<String> loadedLoaders = ConcurrentHashMap.newKeySet();
   private final List<String> consoleAndErrors = new CopyOnWriteArrayList<>();
   private final Deque<String> stderrTail = new ArrayDeque<>();
   private volatile boolean closed;
@@ -186,6 +187,7 @@ public final class Chromium implements AutoCloseable {
       this.sessionId = send(null, "Target.attachToTarget",
           new JsonObject().put("targetId", targetId).put("flatten", true)).getString("sessionId");
       send(sessionId, "Page.enable", new JsonObject());
+      send(sessionId, "Page.setLifecycleEventsEnabled", new JsonObject().put("enabled", true));
       send(sessionId, "Runtime.enable", new JsonObject());
     } catch (RuntimeException e) {
       vertx.close();
@@ -231,7 +233,15 @@ public final class Chromium implements AutoCloseable {
   // ---------------------------------------------------------------- protocol
 
   private void onMessage(String text) {
-    JsonObject msg = new JsonObject(text);
+    try {
+      dispatch(new JsonObject(text));
+    } catch (RuntimeException e) {
+      // Never let a surprising message kill the event loop handler; keep it for diagnostics.
+      consoleAndErrors.add("driver: cannot handle CDP message (" + e + "): " + abbreviate(text));
+    }
+  }
+
+  private void dispatch(JsonObject msg) {
     Long id = msg.getLong("id");
     if (id != null) {
       CompletableFuture<JsonObject> f = pending.remove(id);
@@ -258,6 +268,9 @@ public final class Chromium implements AutoCloseable {
         sb.append(' ').append(arg.containsKey("value") ? arg.getValue("value") : arg.getString("description"));
       });
       consoleAndErrors.add(sb.toString());
+    }
+    if ("Page.lifecycleEvent".equals(method) && "load".equals(params.getString("name"))) {
+      loadedLoaders.add(params.getString("loaderId"));
     }
     for (Waiter w : waiters) {
       if (w.method.equals(method) && (w.sessionId == null || w.sessionId.equals(sid)) && w.filter.test(params)) {
@@ -335,14 +348,24 @@ public final class Chromium implements AutoCloseable {
     navigate(url, timeout);
   }
 
-  /** Navigates and waits up to {@code limit} for the page's load event. */
+  /**
+   * Navigates and waits up to {@code limit} for the load event of exactly this navigation (a load
+   * event of an earlier, still running navigation does not count).
+   */
   public void navigate(String url, Duration limit) {
-    CompletableFuture<JsonObject> loaded = expectEvent("Page.loadEventFired", p -> true);
     JsonObject result = send("Page.navigate", new JsonObject().put("url", url));
     String errorText = result.getString("errorText");
     if (errorText != null && !errorText.isEmpty()) {
-      loaded.cancel(false);
       throw new ChromiumException("Navigation to " + url + " failed: " + errorText);
+    }
+    String loaderId = result.getString("loaderId");
+    if (loaderId == null) {
+      return; // same-document navigation (only the fragment changed): nothing to load
+    }
+    CompletableFuture<JsonObject> loaded = expectEvent("Page.lifecycleEvent",
+        p -> "load".equals(p.getString("name")) && loaderId.equals(p.getString("loaderId")));
+    if (loadedLoaders.contains(loaderId)) {
+      loaded.complete(new JsonObject());
     }
     try {
       await(loaded, limit, "load of " + url);
