@@ -39,15 +39,15 @@ let redirecting = false;
 export function toLogin(reason = 'expired') {
   if (redirecting) return;
   redirecting = true;
-  location.replace(`/?${reason}=1`);
+  location.replace(reason ? `/?${reason}=1` : '/');
 }
 
 /**
  * fetch() for our JSON API. Resolves to the parsed body (null for 204).
- * 401 -> login page (the returned promise never settles); 403 -> "no permission" banner + ApiError;
+ * 401 -> login page, with ?expired=1 unless on401 says otherwise (the returned promise never settles); 403 -> "no permission" banner + ApiError;
  * other errors -> ApiError with status and the server's JSON body.
  */
-export async function api(path, { method = 'GET', body, signal } = {}) {
+export async function api(path, { method = 'GET', body, signal, on401 = 'expired' } = {}) {
   const headers = { Accept: 'application/json', 'Accept-Language': getLang() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
@@ -72,7 +72,7 @@ export async function api(path, { method = 'GET', body, signal } = {}) {
     }
   }
   if (res.status === 401) {
-    toLogin('expired');
+    toLogin(on401);
     return new Promise(() => {});
   }
   if (res.status === 403) {
@@ -156,7 +156,8 @@ export async function boot(pageRole) {
   applyI18n(document);
   let user;
   try {
-    const me = await api('/api/me');
+    // A first visit without a session is not an "expired" session: plain redirect.
+    const me = await api('/api/me', { on401: null });
     user = me && me.user;
   } catch (e) {
     showBootError(e);
