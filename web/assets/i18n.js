@@ -1,0 +1,419 @@
+// Huifang UI strings. zh-CN is the default; en on the switch.
+// Every visible text goes through t(key) or a data-i18n attribute.
+//   data-i18n="key"              -> textContent
+//   data-i18n-args='{"n":3}'     -> parameters for {n} placeholders
+//   data-i18n-placeholder="key"  -> placeholder attribute
+//   data-i18n-title="key"        -> title attribute
+//   data-i18n-aria-label="key"   -> aria-label attribute
+
+const STORAGE_KEY = 'hf.lang';
+export const LANGS = ['zh-CN', 'en'];
+export const DEFAULT_LANG = 'zh-CN';
+
+const dict = {
+  'zh-CN': {
+    'app.name': '回访',
+    'app.nameLatin': 'Huifang',
+    'app.tagline': '客户满意度回访系统',
+    'lang.switch': '界面语言',
+    'lang.zh': '中文',
+    'lang.en': 'English',
+    'common.loading': '正在加载…',
+    'common.logout': '退出登录',
+    'common.skip': '跳到主要内容',
+    'common.mainNav': '主导航',
+    'common.userMenu': '当前用户',
+    'common.retry': '重试',
+    'common.save': '保存',
+
+    'role.agent': '回访员',
+    'role.qa': '质检员',
+    'role.supervisor': '主管',
+    'role.admin': '管理员',
+
+    'nav.agent': '坐席工作台',
+    'nav.qa': '质检',
+    'nav.supervisor': '运行监控',
+    'nav.admin': '系统管理',
+
+    'title.login': '登录 · 回访 Huifang',
+    'title.agent': '坐席工作台 · 回访 Huifang',
+    'title.qa': '质检 · 回访 Huifang',
+    'title.supervisor': '运行监控 · 回访 Huifang',
+    'title.admin': '系统管理 · 回访 Huifang',
+
+    'login.heading': '登录',
+    'login.intro': '请使用管理员为您分配的账号登录。',
+    'login.username': '用户名',
+    'login.password': '密码',
+    'login.submit': '登录',
+    'login.submitting': '正在登录…',
+    'login.error.credentials': '用户名或密码不正确。',
+    'login.error.tooMany': '尝试次数过多，请在 {seconds} 秒后重试。',
+    'login.error.tooManyNow': '尝试次数过多，现在可以重试。',
+    'login.error.required': '请输入{field}。',
+    'login.error.network': '无法连接服务器，请检查网络后重试。',
+    'login.error.server': '服务器出错（{status}），请稍后重试。',
+    'login.error.role': '您的账号角色（{role}）没有可用的页面，请联系管理员。',
+    'login.info.expired': '会话已失效，请重新登录。',
+    'login.info.loggedOut': '您已退出登录。',
+    'login.footer': '回访 Huifang · 仅限授权人员使用',
+
+    'error.forbidden': '没有权限执行此操作。',
+    'error.network': '无法连接服务器。',
+    'error.server': '服务器出错（{status}）。',
+    'denied.heading': '没有访问权限',
+    'denied.body': '此页面不对您的角色（{role}）开放。',
+    'denied.link': '前往我的工作台',
+
+    'ws.connecting': '正在连接…',
+    'ws.connected': '已连接',
+    'ws.reconnecting': '连接中断，{seconds} 秒后重连',
+    'ws.reconnectingNow': '正在重连…',
+    'ws.label': '实时连接：',
+
+    'agent.heading': '坐席工作台',
+    'agent.screen': '来电屏幕',
+    'agent.waiting': '等待来电',
+    'agent.waitingHint': '来电接通后，客户回访问卷将在此处自动弹出。',
+    'agent.state': '坐席状态',
+    'agent.state.notReady': '未就绪',
+    'agent.stateHint': '就绪 / 未就绪切换将在后续版本中提供。',
+    'agent.connection': '连接信息',
+    'agent.conn.status': '状态',
+    'agent.conn.since': '连接时间',
+    'agent.conn.last': '最近消息',
+    'agent.conn.none': '—',
+
+    'qa.heading': '质检',
+    'qa.queue': '待质检录音',
+    'qa.empty': '暂无待质检的录音',
+    'qa.emptyHint': '通话录音将在后续版本中出现在这里，供您收听和评分。',
+
+    'sup.heading': '运行监控',
+    'sup.agents': '坐席实时状态',
+    'sup.agentsHint': '坐席实时状态将在后续版本中提供。',
+
+    'health.heading': '系统状态',
+    'health.overall': '总体',
+    'health.db': '数据库',
+    'health.pbx': '电话系统（PBX）',
+    'health.version': '版本',
+    'health.updated': '更新于 {time}',
+    'health.polling': '每 5 秒自动刷新',
+    'health.status.UP': '正常',
+    'health.status.DEGRADED': '降级',
+    'health.status.DOWN': '故障',
+    'health.status.UNKNOWN': '未知',
+    'health.unreachable': '无法获取系统状态（{reason}），显示的是上一次的结果。',
+    'health.unreachableNoData': '无法获取系统状态（{reason}）。',
+    'health.noDetail': '无详细信息',
+    'health.reason.timeout': '请求超时',
+    'health.reason.network': '网络不可达',
+    'health.reason.badResponse': '响应格式错误',
+
+    'admin.heading': '系统管理',
+    'users.heading': '用户',
+    'users.count': '共 {n} 个用户',
+    'users.col.username': '用户名',
+    'users.col.displayName': '显示名称',
+    'users.col.role': '角色',
+    'users.col.active': '状态',
+    'users.col.created': '创建时间',
+    'users.col.actions': '操作',
+    'users.active': '已启用',
+    'users.inactive': '已停用',
+    'users.activate': '启用',
+    'users.deactivate': '停用',
+    'users.you': '（您）',
+    'users.selfLocked': '不能修改自己的角色或状态',
+    'users.roleFor': '{name} 的角色',
+    'users.empty': '还没有用户。',
+    'users.loadFailed': '无法加载用户列表。',
+    'users.saved': '已保存 {name} 的修改。',
+    'users.saveFailed': '未能保存 {name} 的修改：{reason}',
+    'users.confirmDeactivate': '确定停用用户 {name} 吗？该用户将无法登录。',
+
+    'create.heading': '新建用户',
+    'create.username': '用户名',
+    'create.displayName': '显示名称',
+    'create.role': '角色',
+    'create.password': '初始密码',
+    'create.passwordHint': '至少 10 个字符。',
+    'create.submit': '创建用户',
+    'create.submitting': '正在创建…',
+    'create.created': '已创建用户 {name}。',
+    'create.error.required': '此项为必填项。',
+    'create.error.passwordShort': '密码至少需要 10 个字符（当前 {n} 个）。',
+    'create.error.conflict': '该用户名已被使用。',
+    'create.error.invalid': '此项无效。',
+    'create.error.generic': '未能创建用户：{reason}'
+  },
+
+  en: {
+    'app.name': 'Huifang',
+    'app.nameLatin': '回访',
+    'app.tagline': 'Customer satisfaction callbacks',
+    'lang.switch': 'Interface language',
+    'lang.zh': '中文',
+    'lang.en': 'English',
+    'common.loading': 'Loading…',
+    'common.logout': 'Log out',
+    'common.skip': 'Skip to main content',
+    'common.mainNav': 'Main navigation',
+    'common.userMenu': 'Signed-in user',
+    'common.retry': 'Retry',
+    'common.save': 'Save',
+
+    'role.agent': 'Agent',
+    'role.qa': 'QA',
+    'role.supervisor': 'Supervisor',
+    'role.admin': 'Administrator',
+
+    'nav.agent': 'Agent desk',
+    'nav.qa': 'Quality review',
+    'nav.supervisor': 'Monitoring',
+    'nav.admin': 'Administration',
+
+    'title.login': 'Sign in · Huifang 回访',
+    'title.agent': 'Agent desk · Huifang 回访',
+    'title.qa': 'Quality review · Huifang 回访',
+    'title.supervisor': 'Monitoring · Huifang 回访',
+    'title.admin': 'Administration · Huifang 回访',
+
+    'login.heading': 'Sign in',
+    'login.intro': 'Use the account your administrator gave you.',
+    'login.username': 'Username',
+    'login.password': 'Password',
+    'login.submit': 'Sign in',
+    'login.submitting': 'Signing in…',
+    'login.error.credentials': 'Wrong username or password.',
+    'login.error.tooMany': 'Too many attempts. Try again in {seconds} s.',
+    'login.error.tooManyNow': 'Too many attempts. You can try again now.',
+    'login.error.required': 'Please enter your {field}.',
+    'login.error.network': 'Cannot reach the server. Check the network and try again.',
+    'login.error.server': 'Server error ({status}). Please try again later.',
+    'login.error.role': 'Your account role ({role}) has no page. Please contact an administrator.',
+    'login.info.expired': 'Your session has ended. Please sign in again.',
+    'login.info.loggedOut': 'You have logged out.',
+    'login.footer': 'Huifang 回访 · authorised staff only',
+
+    'error.forbidden': 'You do not have permission to do this.',
+    'error.network': 'Cannot reach the server.',
+    'error.server': 'Server error ({status}).',
+    'denied.heading': 'No permission',
+    'denied.body': 'This page is not available to your role ({role}).',
+    'denied.link': 'Go to my workspace',
+
+    'ws.connecting': 'Connecting…',
+    'ws.connected': 'Connected',
+    'ws.reconnecting': 'Disconnected, retrying in {seconds} s',
+    'ws.reconnectingNow': 'Reconnecting…',
+    'ws.label': 'Live connection: ',
+
+    'agent.heading': 'Agent desk',
+    'agent.screen': 'Call screen',
+    'agent.waiting': 'Waiting for calls',
+    'agent.waitingHint': 'When a call connects, the customer survey pops up here.',
+    'agent.state': 'Agent state',
+    'agent.state.notReady': 'Not ready',
+    'agent.stateHint': 'Switching between ready and not ready comes in a later version.',
+    'agent.connection': 'Connection',
+    'agent.conn.status': 'Status',
+    'agent.conn.since': 'Connected since',
+    'agent.conn.last': 'Last message',
+    'agent.conn.none': '—',
+
+    'qa.heading': 'Quality review',
+    'qa.queue': 'Recordings to review',
+    'qa.empty': 'No recordings to review',
+    'qa.emptyHint': 'Call recordings will appear here in a later version, for you to listen to and score.',
+
+    'sup.heading': 'Monitoring',
+    'sup.agents': 'Live agent status',
+    'sup.agentsHint': 'Live agent status comes in a later version.',
+
+    'health.heading': 'System health',
+    'health.overall': 'Overall',
+    'health.db': 'Database',
+    'health.pbx': 'Telephony (PBX)',
+    'health.version': 'Version',
+    'health.updated': 'Updated {time}',
+    'health.polling': 'Refreshes every 5 s',
+    'health.status.UP': 'Up',
+    'health.status.DEGRADED': 'Degraded',
+    'health.status.DOWN': 'Down',
+    'health.status.UNKNOWN': 'Unknown',
+    'health.unreachable': 'Cannot get the system health ({reason}); showing the last known result.',
+    'health.unreachableNoData': 'Cannot get the system health ({reason}).',
+    'health.noDetail': 'No details',
+    'health.reason.timeout': 'timed out',
+    'health.reason.network': 'network unreachable',
+    'health.reason.badResponse': 'malformed answer',
+
+    'admin.heading': 'Administration',
+    'users.heading': 'Users',
+    'users.count': '{n} users',
+    'users.col.username': 'Username',
+    'users.col.displayName': 'Display name',
+    'users.col.role': 'Role',
+    'users.col.active': 'Status',
+    'users.col.created': 'Created',
+    'users.col.actions': 'Actions',
+    'users.active': 'Active',
+    'users.inactive': 'Inactive',
+    'users.activate': 'Activate',
+    'users.deactivate': 'Deactivate',
+    'users.you': ' (you)',
+    'users.selfLocked': 'You cannot change your own role or status',
+    'users.roleFor': 'Role of {name}',
+    'users.empty': 'No users yet.',
+    'users.loadFailed': 'Cannot load the users.',
+    'users.saved': 'Saved the changes to {name}.',
+    'users.saveFailed': 'Could not save the changes to {name}: {reason}',
+    'users.confirmDeactivate': 'Deactivate {name}? They will not be able to sign in.',
+
+    'create.heading': 'New user',
+    'create.username': 'Username',
+    'create.displayName': 'Display name',
+    'create.role': 'Role',
+    'create.password': 'Initial password',
+    'create.passwordHint': 'At least 10 characters.',
+    'create.submit': 'Create user',
+    'create.submitting': 'Creating…',
+    'create.created': 'Created user {name}.',
+    'create.error.required': 'This field is required.',
+    'create.error.passwordShort': 'The password needs at least 10 characters ({n} so far).',
+    'create.error.conflict': 'This username is already taken.',
+    'create.error.invalid': 'This value is not valid.',
+    'create.error.generic': 'Could not create the user: {reason}'
+  }
+};
+
+let current = readStoredLang();
+const listeners = new Set();
+
+function readStoredLang() {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY);
+    return LANGS.includes(v) ? v : DEFAULT_LANG;
+  } catch {
+    return DEFAULT_LANG;
+  }
+}
+
+export function getLang() {
+  return current;
+}
+
+export function has(key) {
+  return Object.prototype.hasOwnProperty.call(dict[current], key);
+}
+
+/** Translated text for key; {name} placeholders are filled from params. Unknown keys show the key. */
+export function t(key, params) {
+  let s = dict[current][key];
+  if (s === undefined) s = dict[DEFAULT_LANG][key];
+  if (s === undefined) {
+    console.warn('i18n: missing key', key);
+    s = key;
+  }
+  if (params) {
+    s = s.replace(/\{(\w+)\}/g, (m, name) =>
+      Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : m);
+  }
+  return s;
+}
+
+/** Sets the text of el to t(key, params) and remembers key/params so a language switch re-translates it. */
+export function setText(el, key, params) {
+  el.dataset.i18n = key;
+  if (params) el.dataset.i18nArgs = JSON.stringify(params);
+  else delete el.dataset.i18nArgs;
+  el.textContent = t(key, params);
+  return el;
+}
+
+function argsOf(el) {
+  if (!el.dataset.i18nArgs) return undefined;
+  try {
+    return JSON.parse(el.dataset.i18nArgs);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Translates root and everything below it that carries data-i18n* attributes. */
+export function applyI18n(root = document) {
+  const scope = root.querySelectorAll ? root : document;
+  const pick = (sel) => {
+    const found = Array.from(scope.querySelectorAll(sel));
+    if (scope !== document && scope.matches && scope.matches(sel)) found.unshift(scope);
+    return found;
+  };
+  for (const el of pick('[data-i18n]')) el.textContent = t(el.dataset.i18n, argsOf(el));
+  for (const el of pick('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of pick('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  for (const el of pick('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
+  if (root === document) document.documentElement.lang = current;
+}
+
+/** Switches the language, stores it, re-translates the page and tells the listeners. */
+export function setLang(lang) {
+  if (!LANGS.includes(lang)) return;
+  current = lang;
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    /* private mode: keep it for this page only */
+  }
+  applyI18n(document);
+  for (const fn of listeners) fn(lang);
+}
+
+/** fn(lang) after every language switch (for texts that are formatted, e.g. dates). */
+export function onLangChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** Formats an ISO timestamp as "2025-03-18 14:20" in local time (same in both languages: compact, unambiguous). */
+export function formatDateTime(iso, withSeconds = false) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const p = (n) => String(n).padStart(2, '0');
+  const date = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  const time = `${p(d.getHours())}:${p(d.getMinutes())}${withSeconds ? `:${p(d.getSeconds())}` : ''}`;
+  return `${date} ${time}`;
+}
+
+export function formatTime(date) {
+  return new Intl.DateTimeFormat(current, {
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false
+  }).format(date);
+}
+
+/** Builds the 中文 / English switch; keeps aria-pressed in sync. */
+export function languageSwitch() {
+  const group = document.createElement('div');
+  group.className = 'lang-switch';
+  group.setAttribute('role', 'group');
+  group.dataset.i18nAriaLabel = 'lang.switch';
+  group.setAttribute('aria-label', t('lang.switch'));
+  const buttons = LANGS.map((lang) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.lang = lang;
+    b.textContent = lang === 'en' ? t('lang.en') : t('lang.zh');
+    b.addEventListener('click', () => setLang(lang));
+    group.append(b);
+    return b;
+  });
+  const sync = () => buttons.forEach((b) => b.setAttribute('aria-pressed', String(b.lang === current)));
+  sync();
+  onLangChange(sync);
+  return group;
+}
+
+document.documentElement.lang = current;
