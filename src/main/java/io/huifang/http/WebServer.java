@@ -42,6 +42,11 @@ public final class WebServer {
     registrars.forEach(r -> r.accept(api));
     push.register(api, vertx.eventBus());
     api.fallback();
+    // Page assets have no content hashes in their names: make browsers revalidate so an upgrade is seen at once.
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("Cache-Control", "no-cache");
+      ctx.next();
+    });
     router.route().handler(StaticHandler.create(FileSystemAccess.ROOT, webDir.toAbsolutePath().toString())
         .setIndexPage("index.html")
         .setCachingEnabled(false)
@@ -90,8 +95,8 @@ public final class WebServer {
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("Referrer-Policy", "no-referrer")
-        .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-            + "connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+        .putHeader("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'");
     ctx.next();
   }
 

@@ -1,0 +1,66 @@
+package io.huifang.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.huifang.testsupport.Chromium;
+import io.huifang.testsupport.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A person in a real browser against the real server: admin signs in, creates an agent; the agent signs in. */
+class BrowserLoginIT {
+  private static final Path SHOTS = Path.of("target", "screenshots");
+
+  @Test
+  void adminSignsInCreatesAnAgentWhoThenSignsIn(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(Chromium.binary().isPresent(), "no Chromium binary (.ci/run installs Debian's)");
+    Files.createDirectories(SHOTS);
+    try (TestServer server = TestServer.start(dir.resolve("data"));
+         Chromium b = Chromium.launch()) {
+      b.navigate(server.url("/"));
+      assertEquals("zh-CN", b.evaluate("document.documentElement.lang"), "Chinese by default");
+      b.type("#username", "admin");
+      b.type("#password", "wrong-password-here");
+      b.click("#login-submit");
+      b.waitFor("document.getElementById('login-message').textContent.trim() !== ''", Duration.ofSeconds(10));
+      assertEquals("/", b.evaluate("location.pathname"), "a wrong password stays on the login page");
+
+      b.type("#password", TestServer.ADMIN_PASSWORD);
+      b.click("#login-submit");
+      b.waitFor("location.pathname === '/admin.html' && document.querySelectorAll('#users-body tr[data-username]')"
+          + ".length >= 1", Duration.ofSeconds(15));
+      b.waitFor("document.getElementById('health-overall') && document.getElementById('health-overall')"
+          + ".dataset.status !== undefined && document.getElementById('health-overall').dataset.status !== ''",
+          Duration.ofSeconds(15));
+
+      b.type("#new-username", "li.na");
+      b.type("#new-displayName", "李娜");
+      b.evaluate("(() => { const s = document.getElementById('new-role'); s.value = 'agent';"
+          + " s.dispatchEvent(new Event('change', {bubbles: true})); return s.value; })()");
+      b.type("#new-password", "agent-password-1");
+      b.click("#create-submit");
+      b.waitFor("document.querySelector('#users-body tr[data-username=\"li.na\"]') !== null", Duration.ofSeconds(15));
+      b.screenshot(SHOTS.resolve("real-admin-zh.png"));
+
+      b.click("#logout");
+      b.waitFor("location.pathname === '/'", Duration.ofSeconds(10));
+      b.navigate(server.url("/"));
+      b.type("#username", "li.na");
+      b.type("#password", "agent-password-1");
+      b.click("#login-submit");
+      b.waitFor("location.pathname === '/agent.html'", Duration.ofSeconds(15));
+      b.waitFor("document.getElementById('ws-indicator').dataset.state === 'connected'", Duration.ofSeconds(15));
+      b.screenshot(SHOTS.resolve("real-agent-zh.png"));
+      assertTrue(Files.size(SHOTS.resolve("real-agent-zh.png")) > 5_000);
+
+      // The agent may not open the admin page: the shell shows "no permission", the API said 403.
+      b.navigate(server.url("/admin.html"));
+      b.waitFor("document.querySelector('.denied') !== null", Duration.ofSeconds(10));
+    }
+  }
+}
