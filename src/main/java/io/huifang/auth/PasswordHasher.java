@@ -47,16 +47,20 @@ public final class PasswordHasher {
     return Password.hash(password).addRandomSalt(16).with(ARGON2).getResult();
   }
 
-  /** Null when acceptable, else the reason (shown to the admin who typed it). */
-  public static String weakness(String password) {
+  /** Why a password is refused, in both UI languages. */
+  public record Weakness(String english, String chinese) {
+  }
+
+  /** Null when acceptable, else the reason (shown to the person who typed it). */
+  public static Weakness weakness(String password) {
     if (password == null || password.length() < MIN_LENGTH) {
-      return "must be at least " + MIN_LENGTH + " characters";
+      return new Weakness("must be at least " + MIN_LENGTH + " characters", "至少需要 " + MIN_LENGTH + " 个字符");
     }
     if (password.length() > MAX_LENGTH) {
-      return "must be at most " + MAX_LENGTH + " characters";
+      return new Weakness("must be at most " + MAX_LENGTH + " characters", "最多 " + MAX_LENGTH + " 个字符");
     }
     if (password.isBlank()) {
-      return "must not be blank";
+      return new Weakness("must not be blank", "不能全是空格");
     }
     return null;
   }

@@ -128,6 +128,16 @@ public final class Api {
     json(ctx, 400, new JsonObject().put("error", "invalid").put("field", field).put("message", message));
   }
 
+  /** A 400 naming the field, in the language the page asked for (Accept-Language), English otherwise. */
+  public static void invalid(RoutingContext ctx, String field, String english, String chinese) {
+    invalid(ctx, field, prefersChinese(ctx) ? chinese : english);
+  }
+
+  public static boolean prefersChinese(RoutingContext ctx) {
+    String lang = ctx.request().getHeader("Accept-Language");
+    return lang != null && lang.trim().toLowerCase(java.util.Locale.ROOT).startsWith("zh");
+  }
+
   public static void json(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().ended()) {
       return;
@@ -143,11 +153,11 @@ public final class Api {
     try {
       JsonObject o = ctx.body().asJsonObject();
       if (o == null) {
-        invalid(ctx, "body", "a JSON object is required");
+        invalid(ctx, "body", "a JSON object is required", "请求体必须是 JSON 对象");
       }
       return o;
     } catch (RuntimeException e) {
-      invalid(ctx, "body", "not valid JSON");
+      invalid(ctx, "body", "not valid JSON", "请求体不是有效的 JSON");
       return null;
     }
   }

@@ -28,16 +28,16 @@ public final class AuditRoutes {
       String b = ctx.request().params().get("before");
       before = b == null ? null : Long.parseLong(b);
     } catch (NumberFormatException e) {
-      Api.invalid(ctx, "limit", "limit and before must be whole numbers");
+      Api.invalid(ctx, "limit", "limit and before must be whole numbers", "limit 和 before 必须是整数");
       return;
     }
     if (limit < 1 || limit > 500) {
-      Api.invalid(ctx, "limit", "limit must be from 1 to 500");
+      Api.invalid(ctx, "limit", "limit must be from 1 to 500", "limit 必须在 1 到 500 之间");
       return;
     }
     String action = ctx.request().params().get("action");
     if (action != null && action.length() > 64) {
-      Api.invalid(ctx, "action", "action filter too long");
+      Api.invalid(ctx, "action", "action filter too long", "操作筛选条件过长");
       return;
     }
     audit.recent(limit, action, before).onFailure(ctx::fail)

@@ -47,11 +47,11 @@ public final class SessionRoutes {
     String username = body.getValue("username") instanceof String s ? s.trim() : null;
     String password = body.getValue("password") instanceof String s ? s : null;
     if (username == null || username.isEmpty() || username.length() > 64) {
-      Api.invalid(ctx, "username", "username is required (at most 64 characters)");
+      Api.invalid(ctx, "username", "username is required (at most 64 characters)", "请输入用户名（最多 64 个字符）");
       return;
     }
     if (password == null || password.isEmpty() || password.length() > PasswordHasher.MAX_LENGTH) {
-      Api.invalid(ctx, "password", "password is required");
+      Api.invalid(ctx, "password", "password is required", "请输入密码");
       return;
     }
     String ip = clientIp(ctx);
@@ -105,20 +105,20 @@ public final class SessionRoutes {
     User me = Api.user(ctx);
     String current = body.getValue("currentPassword") instanceof String s ? s : null;
     String next = body.getValue("newPassword") instanceof String s ? s : null;
-    String weak = PasswordHasher.weakness(next);
+    PasswordHasher.Weakness weak = PasswordHasher.weakness(next);
     if (current == null) {
-      Api.invalid(ctx, "currentPassword", "current password is required");
+      Api.invalid(ctx, "currentPassword", "current password is required", "请输入当前密码");
       return;
     }
     if (weak != null) {
-      Api.invalid(ctx, "newPassword", "new password " + weak);
+      Api.invalid(ctx, "newPassword", "new password " + weak.english(), "新密码" + weak.chinese());
       return;
     }
     users.credentials(me.username())
         .compose(c -> hasher.verify(current, c.map(UserStore.Credentials::passwordHash).orElse(null)))
         .compose(ok -> {
           if (!ok) {
-            Api.invalid(ctx, "currentPassword", "current password is wrong");
+            Api.invalid(ctx, "currentPassword", "current password is wrong", "当前密码不正确");
             return io.vertx.core.Future.succeededFuture();
           }
           return hasher.hash(next)

@@ -55,20 +55,21 @@ public final class UserRoutes {
     String password = string(b, "password");
     var role = Role.parse(string(b, "role"));
     if (username == null || !USERNAME.matcher(username).matches()) {
-      Api.invalid(ctx, "username", "2–32 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      Api.invalid(ctx, "username", "2–32 letters, digits, '.', '_' or '-', starting with a letter or digit",
+          "用户名为 2–32 个字母、数字、“.”、“_”或“-”，以字母或数字开头");
       return;
     }
     if (displayName == null || displayName.isBlank() || displayName.length() > 64) {
-      Api.invalid(ctx, "displayName", "display name is required (at most 64 characters)");
+      Api.invalid(ctx, "displayName", "display name is required (at most 64 characters)", "请输入显示名称（最多 64 个字符）");
       return;
     }
     if (role.isEmpty()) {
-      Api.invalid(ctx, "role", "role must be one of agent, qa, supervisor, admin");
+      Api.invalid(ctx, "role", "role must be one of agent, qa, supervisor, admin", "角色必须是回访员、质检、主管或管理员之一");
       return;
     }
-    String weak = PasswordHasher.weakness(password);
+    PasswordHasher.Weakness weak = PasswordHasher.weakness(password);
     if (weak != null) {
-      Api.invalid(ctx, "password", "password " + weak);
+      Api.invalid(ctx, "password", "password " + weak.english(), "密码" + weak.chinese());
       return;
     }
     User admin = Api.user(ctx);
@@ -94,7 +95,7 @@ public final class UserRoutes {
     try {
       id = Long.parseLong(ctx.pathParam("id"));
     } catch (NumberFormatException e) {
-      Api.invalid(ctx, "id", "user id must be a number");
+      Api.invalid(ctx, "id", "user id must be a number", "用户编号必须是数字");
       return;
     }
     JsonObject b = Api.body(ctx);
@@ -106,29 +107,31 @@ public final class UserRoutes {
     Boolean active = b.getValue("active") instanceof Boolean x ? x : null;
     String password = string(b, "password");
     if (b.containsKey("displayName") && (displayName == null || displayName.isBlank() || displayName.length() > 64)) {
-      Api.invalid(ctx, "displayName", "display name must be 1–64 characters");
+      Api.invalid(ctx, "displayName", "display name must be 1–64 characters", "显示名称必须为 1–64 个字符");
       return;
     }
     Role role = null;
     if (b.containsKey("role")) {
       var r = Role.parse(roleText);
       if (r.isEmpty()) {
-        Api.invalid(ctx, "role", "role must be one of agent, qa, supervisor, admin");
+        Api.invalid(ctx, "role", "role must be one of agent, qa, supervisor, admin", "角色必须是回访员、质检、主管或管理员之一");
         return;
       }
       role = r.get();
     }
     if (b.containsKey("active") && active == null) {
-      Api.invalid(ctx, "active", "active must be true or false");
+      Api.invalid(ctx, "active", "active must be true or false", "启用状态必须是 true 或 false");
       return;
     }
-    if (b.containsKey("password") && PasswordHasher.weakness(password) != null) {
-      Api.invalid(ctx, "password", "password " + PasswordHasher.weakness(password));
+    PasswordHasher.Weakness weak = b.containsKey("password") ? PasswordHasher.weakness(password) : null;
+    if (weak != null) {
+      Api.invalid(ctx, "password", "password " + weak.english(), "密码" + weak.chinese());
       return;
     }
     User admin = Api.user(ctx);
     if (admin.id() == id && (Boolean.FALSE.equals(active) || (role != null && role != Role.ADMIN))) {
-      Api.invalid(ctx, b.containsKey("active") ? "active" : "role", "you cannot remove your own admin access");
+      Api.invalid(ctx, b.containsKey("active") ? "active" : "role", "you cannot remove your own admin access",
+          "不能取消自己的管理员权限");
       return;
     }
     Role newRole = role;

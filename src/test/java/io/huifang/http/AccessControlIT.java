@@ -172,6 +172,7 @@ class AccessControlIT {
     Http.Response shortPw = admin.send("POST", "/api/users", new JsonObject().put("username", "shortpw")
         .put("displayName", "X").put("role", "agent").put("password", "short").encode());
     assertEquals("password", shortPw.json().getString("field"));
+    assertTrue(shortPw.json().getString("message").contains("at least 10"), shortPw.body());
     Http.Response badRole = admin.send("POST", "/api/users", new JsonObject().put("username", "badrole")
         .put("displayName", "X").put("role", "boss").put("password", "long-enough-pw").encode());
     assertEquals("role", badRole.json().getString("field"));
