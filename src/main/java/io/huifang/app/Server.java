@@ -64,7 +64,8 @@ public final class Server {
       PasswordHasher hasher = new PasswordHasher(vertx);
       AuditLog audit = new AuditLog(db.pool());
       amiProbe = new AmiProbe(vertx, config.amiHost(), config.amiPort(), config.amiUser(), config.amiSecret());
-      WebServer.Probes probes = new WebServer.Probes(this::dbHealth, amiProbe::check, Version.get());
+      WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000),
+          new CachedCheck(amiProbe::check, 2000), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
           new SessionRoutes(users, sessions, hasher, audit, config.cookieSecure())::register,
           new UserRoutes(users, sessions, hasher, audit)::register,
