@@ -5,7 +5,7 @@ import java.util.function.Supplier;
 
 /**
  * Reuses a health result for a short while, so that many pages polling /health do not each open an AMI session
- * or a database round trip. Used from one event loop (the HTTP server's), so it needs no locking.
+ * or a database round trip. Synchronized in case /health is one day served from several event loops.
  */
 public final class CachedCheck implements Supplier<Future<HealthCheck>> {
   private final Supplier<Future<HealthCheck>> check;
