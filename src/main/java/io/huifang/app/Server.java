@@ -12,6 +12,8 @@ import io.huifang.http.SessionRoutes;
 import io.huifang.http.UserRoutes;
 import io.huifang.http.WebServer;
 import io.huifang.pbx.AmiProbe;
+import io.huifang.pbx.emulator.EmulatorOptions;
+import io.huifang.pbx.emulator.PbxEmulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -38,6 +40,7 @@ public final class Server {
   private Database db;
   private WebServer web;
   private AmiProbe amiProbe;
+  private PbxEmulator emulator;
   private Long purgeTimer;
 
   private Server(Config config, Vertx vertx) {
@@ -63,21 +66,55 @@ public final class Server {
       SessionStore sessions = new SessionStore(db.pool(), Duration.ofMinutes(config.sessionIdleMinutes()));
       PasswordHasher hasher = new PasswordHasher(vertx);
       AuditLog audit = new AuditLog(db.pool());
-      amiProbe = new AmiProbe(vertx, config.amiHost(), config.amiPort(), config.amiUser(), config.amiSecret());
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000),
-          new CachedCheck(amiProbe::check, 2000), Version.get());
+          new CachedCheck(this::pbxHealth, 2000), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
           new SessionRoutes(users, sessions, hasher, audit, config.cookieSecure())::register,
           new UserRoutes(users, sessions, hasher, audit)::register,
           new AuditRoutes(audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       return AdminBootstrap.ensureAdmin(users, hasher, config.adminPassword())
-          .compose(created -> web.listen(config.httpHost(), config.httpPort()))
+          .compose(created -> startPbx())
+          .compose(v -> web.listen(config.httpHost(), config.httpPort()))
           .<Void>mapEmpty()
           .onSuccess(v -> log.atInfo().setMessage("Huifang is ready")
               .addKeyValue("url", "http://" + displayHost() + ":" + web.port() + "/")
               .addKeyValue("db", db.description()).log());
     });
+  }
+
+  /**
+   * With the emulator, starts it in this process (its AMI on loopback, its FastAGI client pointed at our AGI
+   * port); with Asterisk, only remembers where AMI is. Either way /health probes AMI the same way.
+   */
+  private Future<Void> startPbx() {
+    if (config.pbxMode() == Config.PbxMode.ASTERISK) {
+      amiProbe = new AmiProbe(vertx, config.amiHost(), config.amiPort(), config.amiUser(), config.amiSecret());
+      return Future.succeededFuture();
+    }
+    String secret = config.amiSecret().isEmpty() ? AdminBootstrap.randomSecret(24) : config.amiSecret();
+    EmulatorOptions options = new EmulatorOptions("127.0.0.1", config.amiPort(), config.amiUser(), secret,
+        "agi://" + config.agiHost() + ":" + config.agiPort(), config.emulatorScenario().orElse(null),
+        config.emulatorSpeed(), config.emulatorSeed(), config.recordingsDir());
+    return PbxEmulator.start(vertx, options)
+        .recover(e -> Future.failedFuture(new IllegalStateException("PBX emulator cannot listen on 127.0.0.1:"
+            + config.amiPort() + " (pbx.ami-port): " + e.getMessage(), e)))
+        .map(emu -> {
+          emulator = emu;
+          amiProbe = new AmiProbe(vertx, "127.0.0.1", emu.amiPort(), config.amiUser(), secret);
+          log.atInfo().setMessage("PBX emulator started").addKeyValue("ami", "127.0.0.1:" + emu.amiPort())
+              .addKeyValue("speed", config.emulatorSpeed()).addKeyValue("seed", config.emulatorSeed()).log();
+          return null;
+        });
+  }
+
+  private Future<HealthCheck> pbxHealth() {
+    return amiProbe == null ? Future.succeededFuture(HealthCheck.down("not started")) : amiProbe.check();
+  }
+
+  /** The in-process PBX emulator, or null when running against Asterisk. */
+  public PbxEmulator emulator() {
+    return emulator;
   }
 
   private Future<HealthCheck> dbHealth() {
@@ -140,6 +177,8 @@ public final class Server {
         .recover(e -> Future.succeededFuture());
     return f
         .compose(v -> amiProbe == null ? Future.<Void>succeededFuture() : amiProbe.close())
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> emulator == null ? Future.<Void>succeededFuture() : emulator.close())
         .recover(e -> Future.succeededFuture())
         .compose(v -> db == null ? Future.<Void>succeededFuture() : db.close())
         .recover(e -> {

@@ -44,9 +44,14 @@ public final class AdminBootstrap {
   }
 
   static String generate() {
+    return randomSecret(16);
+  }
+
+  /** Random letters and digits without look-alikes (0/O, 1/l/I), easy to read from a log and type. */
+  public static String randomSecret(int length) {
     SecureRandom r = new SecureRandom();
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 16; i++) {
+    for (int i = 0; i < length; i++) {
       sb.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
     }
     return sb.toString();
