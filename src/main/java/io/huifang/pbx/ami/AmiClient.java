@@ -1,0 +1,441 @@
+package io.huifang.pbx.ami;
+
+import io.huifang.app.HealthCheck;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A non-blocking AMI client on Vert.x, sharing its codec with the emulator: MD5 challenge login, ActionID
+ * correlation (plain and list actions), keep-alive pings, and automatic reconnect with jittered exponential
+ * backoff. Every callback (events, responses, state changes) runs on the client's own context, so the code that
+ * tracks calls sees one ordered stream and needs no locks.
+ */
+public final class AmiClient {
+  private static final Logger log = LoggerFactory.getLogger(AmiClient.class);
+  /** Outstanding actions beyond this fail at once instead of queueing without bound. */
+  static final int MAX_PENDING = 20_000;
+
+  /** Where and how to connect. */
+  public record Options(String name, String host, int port, String user, String secret, Duration actionTimeout,
+                        Duration pingInterval, Duration minBackoff, Duration maxBackoff) {
+    public static Options of(String name, String host, int port, String user, String secret) {
+      return new Options(name, host, port, user, secret, Duration.ofSeconds(10), Duration.ofSeconds(15),
+          Duration.ofMillis(250), Duration.ofSeconds(30));
+    }
+
+    public Options withBackoff(Duration min, Duration max) {
+      return new Options(name, host, port, user, secret, actionTimeout, pingInterval, min, max);
+    }
+
+    public Options withPingInterval(Duration ping) {
+      return new Options(name, host, port, user, secret, actionTimeout, ping, minBackoff, maxBackoff);
+    }
+  }
+
+  /** The connection's life. */
+  public enum State {
+    DISCONNECTED, CONNECTING, CONNECTED, CLOSED
+  }
+
+  /** An action waiting for its response (and, for lists, its item events). */
+  private static final class Pending {
+    final Promise<AmiMessage> response = Promise.promise();
+    final Promise<List<AmiMessage>> items;
+    final List<AmiMessage> collected;
+    final long timer;
+
+    Pending(boolean list, long timer) {
+      this.items = list ? Promise.promise() : null;
+      this.collected = list ? new ArrayList<>() : null;
+      this.timer = timer;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Options options;
+  private final NetClient net;
+  private final Map<String, Pending> pending = new HashMap<>();
+  private final List<Handler<AmiMessage>> eventHandlers = new CopyOnWriteArrayList<>();
+  private final List<Handler<State>> stateHandlers = new CopyOnWriteArrayList<>();
+  private NetSocket socket;
+  private volatile State state = State.DISCONNECTED;
+  private volatile String lastError = "not connected yet";
+  private volatile String banner;
+  private volatile Instant connectedSince;
+  private long actionCounter;
+  private long pingTimer = -1;
+  private long reconnectTimer = -1;
+  private int failures;
+  private volatile long eventsReceived;
+  private volatile long connects;
+
+  public AmiClient(Vertx vertx, Options options) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.options = options;
+    this.net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(3000).setTcpNoDelay(true)
+        .setTcpKeepAlive(true));
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public Context context() {
+    return context;
+  }
+
+  public long connects() {
+    return connects;
+  }
+
+  /** Every event, on the client's context, in arrival order. */
+  public AmiClient onEvent(Handler<AmiMessage> handler) {
+    eventHandlers.add(handler);
+    return this;
+  }
+
+  /** CONNECTED after each successful login (reconnects included), DISCONNECTED when the connection is lost. */
+  public AmiClient onState(Handler<State> handler) {
+    stateHandlers.add(handler);
+    return this;
+  }
+
+  /** Starts connecting; keeps retrying with backoff until {@link #close()}. */
+  public void start() {
+    context.runOnContext(v -> connect());
+  }
+
+  public HealthCheck health() {
+    String where = options.name() + " " + options.host() + ":" + options.port();
+    return state == State.CONNECTED
+        ? HealthCheck.up("AMI " + where + " connected since " + connectedSince + " (" + banner + ", "
+            + eventsReceived + " events)")
+        : HealthCheck.down("AMI " + where + " " + state.name().toLowerCase() + ": " + lastError);
+  }
+
+  /** Sends an action and completes with its response (Success, Error, Goodbye alike). */
+  public Future<AmiMessage> send(AmiMessage action) {
+    return send(action, options.actionTimeout());
+  }
+
+  public Future<AmiMessage> send(AmiMessage action, Duration timeout) {
+    Promise<AmiMessage> p = Promise.promise();
+    context.runOnContext(v -> doSend(action, timeout, false, false).response.future().onComplete(p));
+    return p.future();
+  }
+
+  /**
+   * A list action (CoreShowChannels, Status, ...): completes with the item events once the {@code ...Complete}
+   * event arrives, or fails with the error response.
+   */
+  public Future<List<AmiMessage>> sendList(AmiMessage action) {
+    Promise<List<AmiMessage>> p = Promise.promise();
+    context.runOnContext(v -> {
+      Pending pd = doSend(action, options.actionTimeout(), true, false);
+      pd.response.future().onFailure(p::tryFail).onSuccess(r -> {
+        if (!"Success".equalsIgnoreCase(r.get("Response"))) {
+          p.tryFail(new AmiException(action.get("Action"), r));
+        }
+      });
+      pd.items.future().onComplete(p);
+    });
+    return p.future();
+  }
+
+  private Pending doSend(AmiMessage action, Duration timeout, boolean list, boolean internal) {
+    String id = action.get("ActionID");
+    if (id == null) {
+      id = "hf-" + (++actionCounter);
+      action.add("ActionID", id);
+    }
+    String actionId = id;
+    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> expire(actionId, timeout));
+    Pending p = new Pending(list, timer);
+    if (state != State.CONNECTED && !internal) {
+      vertx.cancelTimer(timer);
+      fail(p, new IllegalStateException("AMI " + options.name() + " is " + state.name().toLowerCase() + ": "
+          + lastError));
+      return p;
+    }
+    if (pending.size() >= MAX_PENDING) {
+      vertx.cancelTimer(timer);
+      fail(p, new IllegalStateException("AMI " + options.name() + ": too many outstanding actions"));
+      return p;
+    }
+    if (pending.putIfAbsent(actionId, p) != null) {
+      vertx.cancelTimer(timer);
+      fail(p, new IllegalArgumentException("duplicate ActionID " + actionId));
+      return p;
+    }
+    socket.write(AmiWriter.toBuffer(action));
+    return p;
+  }
+
+  private void expire(String actionId, Duration timeout) {
+    Pending p = pending.remove(actionId);
+    if (p != null) {
+      fail(p, new java.util.concurrent.TimeoutException("no AMI response to " + actionId + " within "
+          + timeout.toMillis() + " ms"));
+    }
+  }
+
+  private static void fail(Pending p, Throwable e) {
+    p.response.tryFail(e);
+    if (p.items != null) {
+      p.items.tryFail(e);
+    }
+  }
+
+  private void connect() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    reconnectTimer = -1;
+    setState(State.CONNECTING);
+    net.connect(options.port(), options.host()).onComplete(ar -> {
+      if (ar.failed()) {
+        lost("connect failed: " + ar.cause().getMessage());
+        return;
+      }
+      if (state == State.CLOSED) {
+        ar.result().close();
+        return;
+      }
+      attach(ar.result());
+    });
+  }
+
+  private void attach(NetSocket s) {
+    socket = s;
+    AmiParser parser = new AmiParser(this::onMessage)
+        .bannerHandler(b -> {
+          banner = b;
+          login();
+        })
+        .errorHandler(why -> {
+          lastError = "bad data from PBX: " + why;
+          s.close();
+        });
+    s.handler(parser);
+    s.closeHandler(v -> {
+      if (socket == s) {
+        lost(state == State.CONNECTED ? "connection closed by PBX" : lastError);
+      }
+    });
+    s.exceptionHandler(e -> lastError = e.getMessage());
+  }
+
+  private void login() {
+    AmiMessage challenge = AmiMessage.action("Challenge").add("AuthType", "MD5");
+    doSend(challenge, options.actionTimeout(), false, true).response.future()
+        .compose(r -> {
+          String c = r.get("Challenge");
+          AmiMessage login = AmiMessage.action("Login").add("Username", options.user());
+          if ("Success".equalsIgnoreCase(r.get("Response")) && c != null) {
+            login.add("AuthType", "MD5").add("Key", md5Hex(c + options.secret()));
+          } else {
+            login.add("Secret", options.secret()); // a PBX without MD5 challenges
+          }
+          return doSend(login, options.actionTimeout(), false, true).response.future();
+        })
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            lastError = "login: " + ar.cause().getMessage();
+            closeSocket();
+          } else if (!"Success".equalsIgnoreCase(ar.result().get("Response"))) {
+            lastError = "login refused: " + ar.result().get("Message", "");
+            log.atWarn().setMessage("AMI login refused").addKeyValue("pbx", options.name())
+                .addKeyValue("reason", ar.result().get("Message", "")).log();
+            closeSocket();
+          } else {
+            failures = 0;
+            connects++;
+            connectedSince = Instant.now();
+            lastError = "";
+            log.atInfo().setMessage("AMI connected").addKeyValue("pbx", options.name())
+                .addKeyValue("address", options.host() + ":" + options.port()).addKeyValue("banner", banner).log();
+            setState(State.CONNECTED);
+            schedulePing();
+          }
+        });
+  }
+
+  private void schedulePing() {
+    pingTimer = vertx.setTimer(options.pingInterval().toMillis(), t -> {
+      pingTimer = -1;
+      if (state != State.CONNECTED) {
+        return;
+      }
+      send(AmiMessage.action("Ping")).onComplete(ar -> {
+        if (ar.failed() && state == State.CONNECTED) {
+          lastError = "keep-alive: " + ar.cause().getMessage();
+          closeSocket(); // a silent PBX: drop and reconnect
+        } else {
+          schedulePing();
+        }
+      });
+    });
+  }
+
+  private void onMessage(AmiMessage m) {
+    String id = m.get("ActionID");
+    if (m.isResponse()) {
+      Pending p = id == null ? null : pending.get(id);
+      if (p == null) {
+        return; // answer to an action that timed out
+      }
+      boolean listStarts = p.items != null && "Success".equalsIgnoreCase(m.get("Response"));
+      if (!listStarts) {
+        pending.remove(id);
+        vertx.cancelTimer(p.timer);
+        if (p.items != null) {
+          p.items.tryFail(new AmiException(null, m));
+        }
+      }
+      p.response.tryComplete(m);
+      return;
+    }
+    if (m.isEvent()) {
+      eventsReceived++;
+      Pending p = id == null ? null : pending.get(id);
+      if (p != null && p.items != null) {
+        if ("Complete".equalsIgnoreCase(m.get("EventList"))) {
+          pending.remove(id);
+          vertx.cancelTimer(p.timer);
+          p.items.tryComplete(p.collected);
+        } else {
+          p.collected.add(m);
+        }
+        return;
+      }
+      for (Handler<AmiMessage> h : eventHandlers) {
+        try {
+          h.handle(m);
+        } catch (RuntimeException e) {
+          log.atError().setMessage("AMI event handler failed").addKeyValue("pbx", options.name())
+              .addKeyValue("event", m.get("Event")).setCause(e).log();
+        }
+      }
+    }
+  }
+
+  private void lost(String why) {
+    if (pingTimer >= 0) {
+      vertx.cancelTimer(pingTimer);
+      pingTimer = -1;
+    }
+    socket = null;
+    lastError = why;
+    IllegalStateException e = new IllegalStateException("AMI connection lost: " + why);
+    for (Pending p : new ArrayList<>(pending.values())) {
+      vertx.cancelTimer(p.timer);
+      fail(p, e);
+    }
+    pending.clear();
+    if (state == State.CLOSED) {
+      return;
+    }
+    boolean wasConnected = state == State.CONNECTED;
+    setState(State.DISCONNECTED);
+    long delay = backoff(failures++);
+    if (wasConnected) {
+      log.atWarn().setMessage("AMI connection lost; reconnecting").addKeyValue("pbx", options.name())
+          .addKeyValue("reason", why).addKeyValue("retryMs", delay).log();
+    } else if (failures == 1 || failures % 20 == 0) {
+      log.atWarn().setMessage("AMI not reachable; retrying").addKeyValue("pbx", options.name())
+          .addKeyValue("reason", why).addKeyValue("attempts", failures).addKeyValue("retryMs", delay).log();
+    }
+    reconnectTimer = vertx.setTimer(delay, t -> connect());
+  }
+
+  /** Full jitter over an exponential range: reconnect storms of many clients spread out. */
+  long backoff(int attempt) {
+    long min = options.minBackoff().toMillis();
+    long max = options.maxBackoff().toMillis();
+    long ceiling = Math.min(max, min << Math.min(attempt, 20));
+    return min + ThreadLocalRandom.current().nextLong(Math.max(1, ceiling - min + 1));
+  }
+
+  private void closeSocket() {
+    NetSocket s = socket;
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  private void setState(State s) {
+    if (state == s) {
+      return;
+    }
+    state = s;
+    for (Handler<State> h : stateHandlers) {
+      h.handle(s);
+    }
+  }
+
+  /** Logs off politely when connected, then stops reconnecting. */
+  public Future<Void> close() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      if (reconnectTimer >= 0) {
+        vertx.cancelTimer(reconnectTimer);
+      }
+      Future<AmiMessage> logoff = state == State.CONNECTED
+          ? send(AmiMessage.action("Logoff"), Duration.ofSeconds(2)) : Future.succeededFuture();
+      logoff.onComplete(ar -> {
+        setState(State.CLOSED);
+        closeSocket();
+        net.close().onComplete(x -> done.complete());
+      });
+    });
+    return done.future();
+  }
+
+  static String md5Hex(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An action answered with {@code Response: Error}. */
+  public static final class AmiException extends RuntimeException {
+    private final transient AmiMessage response;
+
+    public AmiException(String action, AmiMessage response) {
+      super((action == null ? "" : action + ": ") + response.get("Message", response.get("Response", "error")));
+      this.response = response;
+    }
+
+    public AmiMessage response() {
+      return response;
+    }
+  }
+}
