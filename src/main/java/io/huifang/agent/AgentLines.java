@@ -1,0 +1,246 @@
+package io.huifang.agent;
+
+import io.huifang.pbx.ami.AmiClient;
+import io.huifang.pbx.ami.AmiMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Agents' open lines on one PBX ("nailed-up" agents): at login the agent's softphone is dialled once into
+ * [huifang-agent] and stays up between calls, so an answered customer is joined to a line that is already open —
+ * no ringing, no lost seconds. Confined to the PBX connection's context.
+ */
+public final class AgentLines {
+  private static final Logger log = LoggerFactory.getLogger(AgentLines.class);
+
+  /** An agent line's state as the dialer needs it (the agent desk adds wrap-up and pause reasons). */
+  public enum LineState {
+    OPENING, READY, NOT_READY, RESERVED, ON_CALL, DOWN
+  }
+
+  /** One agent's line. */
+  public static final class Line {
+    final long agentId;
+    final String endpoint;
+    final String lineId;
+    String channel;
+    LineState state = LineState.OPENING;
+    boolean wantsReady;
+    Instant idleSince;
+    String attemptId;
+
+    Line(long agentId, String endpoint, String lineId) {
+      this.agentId = agentId;
+      this.endpoint = endpoint;
+      this.lineId = lineId;
+    }
+
+    public long agentId() {
+      return agentId;
+    }
+
+    public String channel() {
+      return channel;
+    }
+
+    public LineState state() {
+      return state;
+    }
+
+    public String attemptId() {
+      return attemptId;
+    }
+  }
+
+  private final Vertx vertx;
+  private final String pbx;
+  private final AmiClient ami;
+  private final Clock clock;
+  private final Map<Long, Line> byAgent = new HashMap<>();
+  private final Map<String, Line> byLineId = new HashMap<>();
+  private final List<Consumer<Line>> readyListeners = new CopyOnWriteArrayList<>();
+  private long seq;
+
+  public AgentLines(Vertx vertx, String pbx, AmiClient ami, Clock clock) {
+    this.vertx = vertx;
+    this.pbx = pbx;
+    this.ami = ami;
+    this.clock = clock;
+    ami.onEvent(this::onEvent);
+  }
+
+  /** Told whenever a line becomes READY, so a waiting answered call can take it at once. */
+  public AgentLines onReady(Consumer<Line> listener) {
+    readyListeners.add(listener);
+    return this;
+  }
+
+  public Line line(long agentId) {
+    return byAgent.get(agentId);
+  }
+
+  public Collection<Line> lines() {
+    return byAgent.values();
+  }
+
+  /**
+   * Dials the agent's softphone into [huifang-agent]. Completes when the line is up (the agent answered the
+   * softphone, or it auto-answers), or fails.
+   */
+  public Future<Line> open(long agentId, String endpoint, Duration ringTimeout) {
+    Promise<Line> p = Promise.promise();
+    ami.context().runOnContext(v -> {
+      Line existing = byAgent.get(agentId);
+      if (existing != null && existing.state != LineState.DOWN) {
+        p.complete(existing);
+        return;
+      }
+      Line line = new Line(agentId, endpoint, "agent-" + agentId + "-" + (++seq));
+      byAgent.put(agentId, line);
+      byLineId.put(line.lineId, line);
+      AmiMessage o = AmiMessage.action("Originate")
+          .add("ActionID", "line-" + line.lineId)
+          .add("Channel", endpoint)
+          .add("Context", "huifang-agent").add("Exten", "s").add("Priority", "1")
+          .add("Timeout", Long.toString(ringTimeout.toMillis()))
+          .add("CallerID", "\"Huifang\" <huifang>")
+          .add("ChannelId", line.lineId)
+          .add("Variable", "HF_AGENT=" + agentId)
+          .add("Async", "false");
+      // Synchronous: the response arrives when the softphone answered (or did not).
+      ami.send(o, ringTimeout.plusSeconds(5)).onComplete(ar -> {
+        if (ar.succeeded() && "Success".equalsIgnoreCase(ar.result().get("Response"))) {
+          if (line.state == LineState.OPENING) {
+            line.state = LineState.NOT_READY;
+          }
+          log.atInfo().setMessage("agent line open").addKeyValue("agent", agentId).addKeyValue("pbx", pbx)
+              .addKeyValue("channel", line.channel).log();
+          if (line.wantsReady) {
+            setReady(line, true);
+          }
+          p.complete(line);
+        } else {
+          line.state = LineState.DOWN;
+          byLineId.remove(line.lineId);
+          String why = ar.succeeded() ? ar.result().get("Message", "refused") : ar.cause().getMessage();
+          p.fail(new IllegalStateException("agent line to " + endpoint + " did not open: " + why));
+        }
+      });
+    });
+    return p.future();
+  }
+
+  /** Ready for calls (or not). A line still opening becomes ready as soon as it is up. */
+  public void ready(long agentId, boolean ready) {
+    ami.context().runOnContext(v -> {
+      Line line = byAgent.get(agentId);
+      if (line != null) {
+        line.wantsReady = ready;
+        if (line.state == LineState.READY || line.state == LineState.NOT_READY) {
+          setReady(line, ready);
+        }
+      }
+    });
+  }
+
+  private void setReady(Line line, boolean ready) {
+    line.state = ready ? LineState.READY : LineState.NOT_READY;
+    if (ready) {
+      line.idleSince = clock.instant();
+      for (Consumer<Line> l : readyListeners) {
+        l.accept(line);
+      }
+    }
+  }
+
+  /** The READY agent idle the longest, now RESERVED for {@code attemptId}; null when nobody is ready. */
+  public Line claimLongestIdle(String attemptId) {
+    Line best = null;
+    for (Line l : byAgent.values()) {
+      if (l.state == LineState.READY && l.channel != null
+          && (best == null || l.idleSince.isBefore(best.idleSince))) {
+        best = l;
+      }
+    }
+    if (best != null) {
+      best.state = LineState.RESERVED;
+      best.attemptId = attemptId;
+    }
+    return best;
+  }
+
+  public void onCall(Line line) {
+    line.state = LineState.ON_CALL;
+  }
+
+  /** The call on this line ended (or the bridge failed): back to ready if the agent still wants calls. */
+  public void release(Line line) {
+    if (line.state == LineState.DOWN) {
+      return;
+    }
+    line.attemptId = null;
+    setReady(line, line.wantsReady);
+  }
+
+  /** Hangs up an agent's line (logout). */
+  public Future<Void> close(long agentId) {
+    Promise<Void> p = Promise.promise();
+    ami.context().runOnContext(v -> {
+      Line line = byAgent.remove(agentId);
+      if (line == null || line.channel == null) {
+        p.complete();
+        return;
+      }
+      line.wantsReady = false;
+      ami.send(AmiMessage.action("Hangup").add("Channel", line.channel).add("Cause", "16"))
+          .onComplete(ar -> p.complete());
+    });
+    return p.future();
+  }
+
+  private void onEvent(AmiMessage e) {
+    String event = e.get("Event");
+    if (event == null) {
+      return;
+    }
+    Line line = byLineId.get(e.get("Uniqueid"));
+    if (line == null) {
+      return;
+    }
+    switch (event) {
+      case "Newchannel", "Newstate" -> line.channel = e.get("Channel");
+      case "Hangup" -> {
+        line.state = LineState.DOWN;
+        byLineId.remove(line.lineId);
+        log.atWarn().setMessage("agent line down").addKeyValue("agent", line.agentId).addKeyValue("pbx", pbx)
+            .addKeyValue("cause", e.get("Cause")).log();
+      }
+      default -> {
+        // nothing else matters for the line
+      }
+    }
+  }
+
+  /** After a reconnect: lines whose channels are gone are marked down. */
+  public void reconcile(java.util.Set<String> liveUniqueIds) {
+    for (Line l : new ArrayList<>(byAgent.values())) {
+      if (l.state != LineState.DOWN && l.state != LineState.OPENING && !liveUniqueIds.contains(l.lineId)) {
+        l.state = LineState.DOWN;
+        byLineId.remove(l.lineId);
+      }
+    }
+  }
+}
