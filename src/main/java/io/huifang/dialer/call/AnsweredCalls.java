@@ -49,27 +49,29 @@ public final class AnsweredCalls {
 
   private final Vertx vertx;
   private final Clock clock;
-  private final List<Pbx> pbxes;
+  private final List<Pbx> pbxes = new java.util.ArrayList<>();
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private final Map<String, AgentLines.Line> onCall = new java.util.HashMap<>();
   private final LatencyRecorder answerToBridge = new LatencyRecorder(100_000);
   private long bridged;
   private long abandoned;
 
-  public AnsweredCalls(Vertx vertx, Clock clock, List<Pbx> pbxes) {
+  public AnsweredCalls(Vertx vertx, Clock clock) {
     this.vertx = vertx;
     this.clock = clock;
-    this.pbxes = List.copyOf(pbxes);
-    for (Pbx p : this.pbxes) {
-      p.lines().onReady(line -> offerWaiting(p));
-      // The customer's call ended: the agent's line is free again (wrap-up is the agent desk's business).
-      p.tracker().onEnded(a -> {
-        AgentLines.Line line = onCall.remove(a.id());
-        if (line != null) {
-          p.lines().release(line);
-        }
-      });
-    }
+  }
+
+  /** Adds a PBX; call on the telephony context. */
+  public void add(Pbx p) {
+    pbxes.add(p);
+    p.lines().onReady(line -> offerWaiting(p));
+    // The customer's call ended: the agent's line is free again (wrap-up is the agent desk's business).
+    p.tracker().onEnded(a -> {
+      AgentLines.Line line = onCall.remove(a.id());
+      if (line != null) {
+        p.lines().release(line);
+      }
+    });
   }
 
   public Map<String, Object> stats() {
