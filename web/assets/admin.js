@@ -1,9 +1,10 @@
-// Administration: users (list, create, role change, activate/deactivate) and system health.
+// Administration: users (list, create, role change, activate/deactivate, password reset) and system health.
 import { t, setText, formatDateTime, onLangChange } from './i18n.js';
-import { boot, api, ApiError, describeError, el, ROLES, notify } from './shell.js';
+import {
+  boot, api, ApiError, describeError, el, ROLES, notify, MIN_PASSWORD, modalDialog, formField, formMessage,
+  openChangePassword
+} from './shell.js';
 import { healthPanel } from './health.js';
-
-const MIN_PASSWORD = 10;
 
 
 // ------------------------------------------------------------------ users table
@@ -80,14 +81,82 @@ function rowFor(u) {
     toggle.disabled = false;
   });
 
+  // Your own password: the change-password dialog (it asks for the current one); others: a temporary one.
+  const password = isSelf
+    ? el('button', { type: 'button', class: 'btn btn-small own-password', 'aria-haspopup': 'dialog',
+      i18n: 'account.changePassword', onclick: () => openChangePassword() })
+    : el('button', { type: 'button', class: 'btn btn-small reset-password', 'data-user-id': u.id,
+      'aria-haspopup': 'dialog', i18n: 'users.resetPassword', onclick: () => openReset(u) });
+
   return el('tr', { class: u.active ? null : 'inactive', 'data-username': u.username },
     el('td', { class: 'name-cell' }, el('span', { class: 'username' }, u.username),
       isSelf ? el('span', { class: 'you', i18n: 'users.you' }) : null),
     el('td', { class: 'name-cell' }, u.displayName || ''),
     el('td', {}, roleSelect),
-    el('td', {}, el('span', { class: `pill ${u.active ? 'pill-UP' : 'pill-UNKNOWN'}`, i18n: u.active ? 'users.active' : 'users.inactive' })),
+    el('td', {}, el('div', { class: 'status-cell' },
+      el('span', { class: `pill ${u.active ? 'pill-UP' : 'pill-UNKNOWN'}`, i18n: u.active ? 'users.active' : 'users.inactive' }),
+      u.mustChangePassword ? el('span', { class: 'status-note must-change', title: t('users.mustChangeTitle'),
+        'data-i18n-title': 'users.mustChangeTitle', i18n: 'users.mustChange' }) : null)),
     el('td', { class: 'nowrap muted' }, el('time', { datetime: u.createdAt }, formatDateTime(u.createdAt))),
-    el('td', {}, toggle));
+    el('td', {}, el('div', { class: 'row-actions' }, toggle, password)));
+}
+
+// ------------------------------------------------------------------ password reset
+
+/** Asks for a temporary password and PATCHes it; the server ends the user's sessions and sets mustChangePassword. */
+function openReset(u) {
+  const name = u.displayName || u.username;
+  const m = modalDialog({ id: 'reset-dialog', titleKey: 'reset.title', titleArgs: { name },
+    // The table is drawn anew after the reset: go back to the same row's button.
+    refocus: () => tbody.querySelector(`.reset-password[data-user-id="${CSS.escape(String(u.id))}"]`) });
+  const message = el('div', { class: 'form-message', id: 'reset-message', role: 'status', 'aria-live': 'polite' });
+  const intro = el('p', { class: 'modal-intro muted', id: 'reset-intro', i18n: 'reset.intro', i18nArgs: { name } });
+  // Plain text: the admin has to read it out or write it down for the user; it is valid for one sign-in.
+  const field = formField({ id: 'reset-password', labelKey: 'reset.password', type: 'text', autocomplete: 'off',
+    hintKey: 'reset.passwordHint', extraClass: 'mono' });
+  const cancel = el('button', { type: 'button', class: 'btn', i18n: 'common.cancel', onclick: () => m.close() });
+  const submit = el('button', { type: 'submit', class: 'btn btn-primary', id: 'reset-submit', i18n: 'reset.submit' });
+  m.dialog.setAttribute('aria-describedby', 'reset-intro');
+  m.body.append(intro, message, field.wrap);
+  m.foot.append(cancel, submit);
+
+  m.form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    formMessage(message);
+    const pw = field.input.value;
+    const n = [...pw].length;
+    if (n < MIN_PASSWORD) field.setError('create.error.passwordShort', { n });
+    else if (!pw.trim()) field.setError('password.error.blank');
+    else field.clear();
+    if (field.input.getAttribute('aria-invalid')) {
+      field.input.focus();
+      return;
+    }
+    submit.disabled = true;
+    setText(submit, 'reset.submitting');
+    try {
+      const data = await api(`/api/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body: { password: pw } });
+      const updated = data && data.user ? data.user : { ...u, mustChangePassword: true };
+      users = users.map((x) => (x.id === u.id ? { ...x, ...updated } : x));
+      renderUsers();
+      m.close();
+      showTableMessage('success', 'reset.done', { name });
+      notify(t('reset.done', { name }), 'success');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 400 && e.field === 'password') {
+        if (e.body.message) field.setRawError(e.body.message);
+        else field.setError('create.error.invalid');
+        field.input.focus();
+      } else {
+        formMessage(message, 'error', 'reset.error.generic', { reason: describeError(e) });
+      }
+    } finally {
+      submit.disabled = false;
+      setText(submit, 'reset.submit');
+    }
+  });
+
+  m.open(field.input);
 }
 
 async function patchUser(u, change) {

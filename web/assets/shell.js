@@ -3,6 +3,9 @@ import { t, setText, applyI18n, getLang, languageSwitch, onLangChange } from './
 
 export const ROLES = ['agent', 'qa', 'supervisor', 'admin'];
 
+/** The server's minimum password length (PasswordHasher.MIN_LENGTH). */
+export const MIN_PASSWORD = 10;
+
 /** Landing page and nav entry per role, in nav order. */
 export const PAGES = [
   { role: 'agent', href: '/agent.html', nav: 'nav.agent', icon: 'headset' },
@@ -34,6 +37,8 @@ export class ApiError extends Error {
 }
 
 let redirecting = false;
+/** The signed-in user (from GET /api/me at boot). */
+let currentUser = null;
 
 /** Sends the browser to the login page, telling it the session is gone. */
 export function toLogin(reason = 'expired') {
@@ -134,7 +139,9 @@ const ICONS = {
   pulse: '<path d="M3 12h4l2.5-6 5 12 2.5-6h4"/>',
   gear: '<circle cx="12" cy="12" r="3"/><path d="M12 2.5v3M12 18.5v3M2.5 12h3M18.5 12h3M5.3 5.3l2.1 2.1M16.6 16.6l2.1 2.1M5.3 18.7l2.1-2.1M16.6 7.4l2.1-2.1"/>',
   logout: '<path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3"/><path d="M10 8l-4 4 4 4M6 12h10"/>',
-  lock: '<rect x="5" y="10" width="14" height="10" rx="2"/><path d="M8 10V7a4 4 0 0 1 8 0v3"/>'
+  lock: '<rect x="5" y="10" width="14" height="10" rx="2"/><path d="M8 10V7a4 4 0 0 1 8 0v3"/>',
+  key: '<circle cx="8" cy="15" r="4"/><path d="M10.8 12.2L20 3M16 7l3 3M14 9l2 2"/>',
+  close: '<path d="M6 6l12 12M18 6L6 18"/>'
 };
 
 export function icon(name, cls = 'icon') {
@@ -167,15 +174,15 @@ export async function boot(pageRole) {
     toLogin('expired');
     return null;
   }
+  currentUser = user;
   renderChrome(user, pageRole);
   const main = document.getElementById('main');
-  if (!mayOpen(user, pageRole)) {
-    renderDenied(main, user);
-    document.body.classList.remove('booting');
-    return null;
-  }
+  const allowed = mayOpen(user, pageRole);
+  if (!allowed) renderDenied(main, user);
   document.body.classList.remove('booting');
-  return user;
+  // One-time password (first admin, or reset by an admin): nothing else until it is changed.
+  if (user.mustChangePassword) openChangePassword({ forced: true });
+  return allowed ? user : null;
 }
 
 function showBootError(e) {
@@ -216,7 +223,10 @@ function renderChrome(user, pageRole) {
       el('div', { class: 'user', 'aria-label': t('common.userMenu'), 'data-i18n-aria-label': 'common.userMenu', role: 'group' },
         el('span', { class: 'user-name', id: 'user-name' }, user.displayName || user.username),
         roleBadge),
-      el('button', { type: 'button', class: 'btn btn-ghost logout', id: 'logout', onclick: logout },
+      el('button', { type: 'button', class: 'btn btn-ghost header-btn', id: 'change-password', 'aria-haspopup': 'dialog',
+        onclick: () => openChangePassword() },
+      icon('key'), el('span', { i18n: 'account.changePassword' })),
+      el('button', { type: 'button', class: 'btn btn-ghost header-btn logout', id: 'logout', onclick: logout },
         icon('logout'), el('span', { i18n: 'common.logout' }))));
 
   const nav = document.getElementById('app-nav');
@@ -242,6 +252,223 @@ export async function logout() {
   }
   redirecting = true;
   location.replace('/?loggedOut=1');
+}
+
+// ------------------------------------------------------------------ dialogs and form fields
+
+/**
+ * A modal dialog on <dialog>.showModal(): the page behind is inert, Tab stays inside, Escape cancels.
+ * Returns {dialog, form, body, foot, open(focusEl), close(), lock(bool)}; the dialog removes itself when closed
+ * and gives the focus back to the element that had it (or, if that is gone, to refocus() or #main). A locked dialog cannot be dismissed (the close button
+ * is hidden, Escape is ignored, and if the browser closes it anyway - Chrome lets a repeated Escape through -
+ * it opens again).
+ */
+export function modalDialog({ id, titleKey, titleArgs, onClosed, refocus }) {
+  const titleId = `${id}-title`;
+  const closeBtn = el('button', {
+    type: 'button', class: 'btn btn-ghost btn-icon modal-x', 'aria-label': t('common.close'),
+    'data-i18n-aria-label': 'common.close'
+  }, icon('close'));
+  const body = el('div', { class: 'modal-body' });
+  const foot = el('div', { class: 'modal-foot' });
+  const form = el('form', { class: 'modal-form', novalidate: true }, body, foot);
+  const dialog = el('dialog', { id, class: 'modal', 'aria-labelledby': titleId },
+    el('div', { class: 'modal-head' }, el('h2', { id: titleId, i18n: titleKey, i18nArgs: titleArgs }), closeBtn),
+    form);
+  let locked = false;
+  let returnFocus = null;
+  let initialFocus = null;
+
+  const focusInitial = () => { if (initialFocus) initialFocus.focus(); };
+  const m = {
+    dialog, form, body, foot,
+    open(focusEl) {
+      initialFocus = focusEl || null;
+      returnFocus = document.activeElement instanceof HTMLElement && document.activeElement !== document.body
+        ? document.activeElement : null;
+      document.body.append(dialog);
+      dialog.showModal();
+      focusInitial();
+    },
+    close() {
+      locked = false;
+      if (dialog.open) dialog.close();
+    },
+    lock(on) {
+      locked = !!on;
+      closeBtn.hidden = locked;
+      dialog.classList.toggle('modal-locked', locked);
+    },
+    get locked() { return locked; }
+  };
+  closeBtn.addEventListener('click', () => m.close());
+  dialog.addEventListener('cancel', (ev) => { if (locked) ev.preventDefault(); });
+  dialog.addEventListener('close', () => {
+    if (locked && dialog.isConnected) {
+      dialog.showModal();
+      focusInitial();
+      return;
+    }
+    dialog.remove();
+    const target = (returnFocus && returnFocus.isConnected ? returnFocus : refocus && refocus())
+      || document.getElementById('main');
+    if (target) target.focus();
+    if (onClosed) onClosed();
+  });
+  return m;
+}
+
+/**
+ * A labelled input with hint and error line (aria-describedby, aria-invalid).
+ * Returns {wrap, input, setError(key, params), setRawError(text), clear()}.
+ */
+export function formField({ id, labelKey, type = 'password', autocomplete = 'off', hintKey, extraClass }) {
+  const hintId = hintKey ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const input = el('input', {
+    type, id, name: id, autocomplete, required: true, spellcheck: 'false', autocapitalize: 'none',
+    class: extraClass, 'aria-describedby': [hintId, errorId].filter(Boolean).join(' ')
+  });
+  const error = el('p', { class: 'field-error', id: errorId });
+  const wrap = el('div', { class: 'field' },
+    el('label', { for: id, i18n: labelKey }),
+    input,
+    hintKey ? el('span', { class: 'hint', id: hintId, i18n: hintKey }) : null,
+    error);
+  const f = {
+    wrap, input, error,
+    setError(key, params) {
+      input.setAttribute('aria-invalid', 'true');
+      setText(error, key, params);
+    },
+    /** A message we have no translation for (the server's own text). */
+    setRawError(text) {
+      input.setAttribute('aria-invalid', 'true');
+      delete error.dataset.i18n;
+      delete error.dataset.i18nArgs;
+      error.textContent = text;
+    },
+    clear() {
+      input.removeAttribute('aria-invalid');
+      delete error.dataset.i18n;
+      delete error.dataset.i18nArgs;
+      error.textContent = '';
+    }
+  };
+  input.addEventListener('input', () => f.clear());
+  return f;
+}
+
+/** Sets a .form-message box to a translated text (kind: error | info | success) or clears it (no key). */
+export function formMessage(box, kind, key, params) {
+  if (!key) {
+    box.className = 'form-message';
+    delete box.dataset.i18n;
+    delete box.dataset.i18nArgs;
+    box.textContent = '';
+    return;
+  }
+  box.className = `form-message ${kind}`;
+  setText(box, key, params);
+}
+
+// ------------------------------------------------------------------ change password
+
+/**
+ * The "change password" dialog. forced: the user signed in with a one-time password (GET /api/me said
+ * mustChangePassword) and may not do anything else until it is changed: the dialog cannot be dismissed,
+ * only the password changed or the user logged out.
+ */
+export function openChangePassword({ forced = false } = {}) {
+  const existing = document.getElementById('password-dialog');
+  if (existing) {
+    if (forced) existing.dispatchEvent(new Event('hf-lock'));
+    return;
+  }
+  const m = modalDialog({ id: 'password-dialog', titleKey: 'password.title' });
+  const message = el('div', { class: 'form-message', id: 'password-message', role: 'status', 'aria-live': 'polite' });
+  const intro = el('p', { class: 'form-message info modal-intro', id: 'password-forced', i18n: 'password.forced' });
+  const current = formField({ id: 'pw-current', labelKey: 'password.current', autocomplete: 'current-password' });
+  const next = formField({ id: 'pw-new', labelKey: 'password.new', autocomplete: 'new-password', hintKey: 'password.newHint' });
+  const confirm = formField({ id: 'pw-confirm', labelKey: 'password.confirm', autocomplete: 'new-password' });
+  // Lets password managers store the new password under the right account.
+  const username = el('input', {
+    type: 'text', name: 'username', autocomplete: 'username', value: currentUser ? currentUser.username : '',
+    readonly: true, hidden: true, tabindex: '-1'
+  });
+  const submit = el('button', { type: 'submit', class: 'btn btn-primary', id: 'pw-submit', i18n: 'password.submit' });
+  const cancel = el('button', { type: 'button', class: 'btn', id: 'pw-cancel', i18n: 'common.cancel', onclick: () => m.close() });
+  const out = el('button', { type: 'button', class: 'btn btn-ghost modal-aside', id: 'pw-logout', onclick: logout },
+    icon('logout'), el('span', { i18n: 'common.logout' }));
+
+  m.body.append(intro, message, username, current.wrap, next.wrap, confirm.wrap);
+  m.foot.append(out, cancel, submit);
+
+  const setForced = (on) => {
+    m.lock(on);
+    intro.hidden = !on;
+    cancel.hidden = on;
+    out.hidden = !on;
+    if (on) m.dialog.setAttribute('aria-describedby', 'password-forced');
+    else m.dialog.removeAttribute('aria-describedby');
+  };
+  setForced(forced);
+  m.dialog.addEventListener('hf-lock', () => setForced(true));
+
+  const fields = { current, next, confirm };
+  m.form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    formMessage(message);
+    const cur = current.input.value;
+    const pw = next.input.value;
+    const again = confirm.input.value;
+    const n = [...pw].length;
+    const errors = {};
+    if (!cur) errors.current = ['password.error.currentRequired'];
+    if (!pw) errors.next = ['password.error.newRequired'];
+    else if (n < MIN_PASSWORD) errors.next = ['password.error.short', { n }];
+    else if (!pw.trim()) errors.next = ['password.error.blank'];
+    else if (cur && pw === cur) errors.next = ['password.error.same'];
+    if (!errors.next) {
+      if (!again) errors.confirm = ['password.error.confirmRequired'];
+      else if (again !== pw) errors.confirm = ['password.error.mismatch'];
+    }
+    for (const [name, f] of Object.entries(fields)) {
+      if (errors[name]) f.setError(...errors[name]);
+      else f.clear();
+    }
+    const firstBad = Object.keys(fields).find((k) => errors[k]);
+    if (firstBad) {
+      fields[firstBad].input.focus();
+      return;
+    }
+
+    submit.disabled = true;
+    setText(submit, 'password.submitting');
+    try {
+      await api('/api/me/password', { method: 'PUT', body: { currentPassword: cur, newPassword: pw } });
+      if (currentUser) currentUser.mustChangePassword = false;
+      m.close();
+      notify(t('password.changed'), 'success');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 400 && e.field === 'currentPassword') {
+        current.setError(cur ? 'password.error.currentWrong' : 'password.error.currentRequired');
+        current.input.select();
+        current.input.focus();
+      } else if (e instanceof ApiError && e.status === 400 && e.field === 'newPassword') {
+        if ([...pw].length < MIN_PASSWORD) next.setError('password.error.short', { n: [...pw].length });
+        else next.setRawError(describeError(e));
+        next.input.focus();
+      } else {
+        formMessage(message, 'error', 'password.error.generic', { reason: describeError(e) });
+      }
+    } finally {
+      submit.disabled = false;
+      setText(submit, 'password.submit');
+    }
+  });
+
+  m.open(current.input);
 }
 
 // ------------------------------------------------------------------ WebSocket

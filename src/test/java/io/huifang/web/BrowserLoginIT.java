@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A person in a real browser against the real server: admin signs in, creates an agent; the agent signs in. */
+/**
+ * A person in a real browser against the real server: admin signs in, creates an agent and resets the agent's
+ * password; the agent signs in with the reset password, is made to change it, and then uses the desk.
+ */
 class BrowserLoginIT {
   private static final Path SHOTS = Path.of("target", "screenshots");
 
@@ -47,13 +50,42 @@ class BrowserLoginIT {
       b.waitFor("document.querySelector('#users-body tr[data-username=\"li.na\"]') !== null", Duration.ofSeconds(15));
       b.screenshot(SHOTS.resolve("real-admin-zh.png"));
 
+      // The admin resets the agent's password to a temporary one.
+      b.click("#users-body tr[data-username=\"li.na\"] .reset-password");
+      b.waitFor("document.getElementById('reset-dialog') !== null && document.getElementById('reset-dialog').open",
+          Duration.ofSeconds(10));
+      b.type("#reset-password", "temporary-pass-7");
+      b.click("#reset-submit");
+      b.waitFor("document.getElementById('reset-dialog') === null"
+          + " && document.querySelector('#users-body tr[data-username=\"li.na\"] .must-change') !== null",
+          Duration.ofSeconds(15));
+
       b.click("#logout");
       b.waitFor("location.pathname === '/'", Duration.ofSeconds(10));
       b.navigate(server.url("/"));
       b.type("#username", "li.na");
       b.type("#password", "agent-password-1");
       b.click("#login-submit");
+      b.waitFor("document.getElementById('login-message').textContent.trim() !== ''", Duration.ofSeconds(10));
+      assertEquals("/", b.evaluate("location.pathname"), "the old password no longer works");
+      b.type("#password", "temporary-pass-7");
+      b.click("#login-submit");
       b.waitFor("location.pathname === '/agent.html'", Duration.ofSeconds(15));
+
+      // Signed in with the temporary password: the change-password dialog is forced on the agent.
+      b.waitFor("document.getElementById('password-dialog') !== null && document.getElementById('password-dialog').open"
+          + " && !document.getElementById('password-forced').hidden", Duration.ofSeconds(15));
+      b.type("#pw-current", "wrong-password-9");
+      b.type("#pw-new", "my-own-password-8");
+      b.type("#pw-confirm", "my-own-password-8");
+      b.click("#pw-submit");
+      b.waitFor("document.getElementById('pw-current-error').textContent.trim() !== ''", Duration.ofSeconds(10));
+      assertEquals("当前密码不正确。", b.text("#pw-current-error"));
+      b.screenshot(SHOTS.resolve("real-password-forced-zh.png"));
+      b.type("#pw-current", "temporary-pass-7");
+      b.click("#pw-submit");
+      b.waitFor("document.getElementById('password-dialog') === null", Duration.ofSeconds(15));
+      assertEquals(Boolean.FALSE, b.evaluate("fetch('/api/me').then((r) => r.json()).then((j) => j.user.mustChangePassword)"));
       b.waitFor("document.getElementById('ws-indicator').dataset.state === 'connected'", Duration.ofSeconds(15));
       b.screenshot(SHOTS.resolve("real-agent-zh.png"));
       assertTrue(Files.size(SHOTS.resolve("real-agent-zh.png")) > 5_000);
