@@ -113,11 +113,21 @@ public final class Api {
 
   private static void authorize(RoutingContext ctx, Set<Role> allowed) {
     User u = user(ctx);
-    if (allowed.contains(u.role())) {
-      ctx.next();
-    } else {
+    if (!allowed.contains(u.role())) {
       error(ctx, 403, "forbidden", "role " + u.role().id() + " may not use this");
+    } else if (u.mustChangePassword() && !allowedBeforePasswordChange(ctx)) {
+      // A one-time or admin-reset password opens nothing but the way to replace it.
+      error(ctx, 403, "password_change_required", "set your own password first (PUT /api/me/password)");
+    } else {
+      ctx.next();
     }
+  }
+
+  private static boolean allowedBeforePasswordChange(RoutingContext ctx) {
+    String path = ctx.request().path();
+    HttpMethod m = ctx.request().method();
+    return path.equals(PREFIX + "/me") || path.equals(PREFIX + "/me/password")
+        || (path.equals(PREFIX + "/session") && m == HttpMethod.DELETE);
   }
 
   public static void error(RoutingContext ctx, int status, String code, String message) {

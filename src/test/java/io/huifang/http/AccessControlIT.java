@@ -195,6 +195,26 @@ class AccessControlIT {
   }
 
   @Test
+  void aResetPasswordOpensNothingButItsOwnReplacement() {
+    Http user = Http.userWithRole(server, admin, "resetme", "supervisor");
+    long id = user.get("/api/me").json().getJsonObject("user").getLong("id");
+    assertEquals(200, admin.send("PATCH", "/api/users/" + id,
+        new JsonObject().put("password", "temporary-pw-1").encode()).status());
+    assertEquals(401, user.get("/api/me").status(), "a reset ends the user's sessions");
+    Http again = new Http(server);
+    assertEquals(200, again.login("resetme", "temporary-pw-1").status());
+    assertTrue(again.get("/api/me").json().getJsonObject("user").getBoolean("mustChangePassword"));
+    Http.Response blocked = again.get("/api/audit");
+    assertEquals(403, blocked.status());
+    assertEquals("password_change_required", blocked.json().getString("error"));
+    assertEquals(400, again.send("PUT", "/api/me/password", new JsonObject().put("currentPassword", "wrong-one-1")
+        .put("newPassword", "my-own-password-1").encode()).status());
+    assertEquals(204, again.send("PUT", "/api/me/password", new JsonObject().put("currentPassword",
+        "temporary-pw-1").put("newPassword", "my-own-password-1").encode()).status());
+    assertEquals(200, again.get("/api/audit").status(), "open again after the change");
+  }
+
+  @Test
   void malformedAndOversizedBodiesAreRejectedCleanly() {
     Http.Response notJson = admin.send("POST", "/api/users", "{not json");
     assertEquals(400, notJson.status());
