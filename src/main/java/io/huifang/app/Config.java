@@ -30,7 +30,13 @@ public record Config(
     long emulatorSeed,
     Optional<Path> emulatorScenario,
     Optional<String> adminPassword,
-    int shutdownGraceSeconds) {
+    int shutdownGraceSeconds,
+    java.util.List<PbxServer> pbxServers,
+    String dialTemplate) {
+
+  /** One Asterisk server Huifang connects to (pbx.mode=asterisk). */
+  public record PbxServer(String name, String host, int port) {
+  }
 
   /** Where the PBX comes from: the built-in emulator (default) or a real Asterisk reached over AMI. */
   public enum PbxMode {

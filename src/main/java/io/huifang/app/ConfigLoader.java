@@ -52,7 +52,10 @@ public final class ConfigLoader {
       new Key("emulator.seed", "1", "emulator random seed (same seed, same calls)"),
       new Key("emulator.scenario", null, "emulator scenario file (JSON); unset = the built-in scenario"),
       new Key("admin.password", null, "password of the first admin account; unset = a one-time password is logged"),
-      new Key("shutdown.grace-seconds", "20", "on SIGTERM, how long to let calls and writes finish"));
+      new Key("shutdown.grace-seconds", "20", "on SIGTERM, how long to let calls and writes finish"),
+      new Key("pbx.servers", null, "several Asterisk servers: name@host:port,name2@host2:port (same AMI user and"
+          + " secret); unset = one server at pbx.ami-host:pbx.ami-port"),
+      new Key("pbx.dial-template", "PJSIP/{number}@huifang-trunk", "how a customer's number is dialled"));
 
   private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
 
@@ -188,7 +191,40 @@ public final class ConfigLoader {
           return p;
         })),
         adminPassword,
-        get("shutdown.grace-seconds", v -> intIn(v, 0, 600)));
+        get("shutdown.grace-seconds", v -> intIn(v, 0, 600)),
+        pbxServers(),
+        get("pbx.dial-template", v -> {
+          if (!v.contains("{number}") || !v.contains("/")) {
+            throw new IllegalArgumentException("must name a channel technology and contain {number}, e.g."
+                + " PJSIP/{number}@huifang-trunk");
+          }
+          return v;
+        }));
+  }
+
+  private List<Config.PbxServer> pbxServers() {
+    Optional<String> list = optional("pbx.servers");
+    if (list.isEmpty()) {
+      String host = get("pbx.ami-host", ConfigLoader::nonBlank);
+      int port = get("pbx.ami-port", v -> intIn(v, 0, 65535));
+      return List.of(new Config.PbxServer("pbx1", host, port));
+    }
+    return check("pbx.servers", list.get(), v -> {
+      List<Config.PbxServer> out = new ArrayList<>();
+      java.util.Set<String> names = new java.util.HashSet<>();
+      for (String item : v.split(",")) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*([A-Za-z0-9_-]{1,32})@([^:\\s]+):(\\d{1,5})\\s*")
+            .matcher(item);
+        if (!m.matches()) {
+          throw new IllegalArgumentException("'" + item.trim() + "' is not name@host:port");
+        }
+        if (!names.add(m.group(1))) {
+          throw new IllegalArgumentException("the name " + m.group(1) + " is used twice");
+        }
+        out.add(new Config.PbxServer(m.group(1), m.group(2), intIn(m.group(3), 1, 65535)));
+      }
+      return List.copyOf(out);
+    });
   }
 
   private <T> T get(String name, Function<String, T> parse) {

@@ -11,12 +11,14 @@ import io.huifang.http.AuditRoutes;
 import io.huifang.http.SessionRoutes;
 import io.huifang.http.UserRoutes;
 import io.huifang.http.WebServer;
-import io.huifang.pbx.AmiProbe;
+import io.huifang.dialer.call.AttemptStore;
+import io.huifang.dialer.call.Telephony;
 import io.huifang.pbx.emulator.EmulatorOptions;
 import io.huifang.pbx.emulator.PbxEmulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +41,7 @@ public final class Server {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private Database db;
   private WebServer web;
-  private AmiProbe amiProbe;
+  private Telephony telephony;
   private PbxEmulator emulator;
   private Long purgeTimer;
 
@@ -66,8 +68,8 @@ public final class Server {
       SessionStore sessions = new SessionStore(db.pool(), Duration.ofMinutes(config.sessionIdleMinutes()));
       PasswordHasher hasher = new PasswordHasher(vertx);
       AuditLog audit = new AuditLog(db.pool());
-      WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000),
-          new CachedCheck(this::pbxHealth, 2000), Version.get());
+      WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,
+          () -> telephony == null ? new io.vertx.core.json.JsonArray() : telephony.healthByPbx(), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
           new SessionRoutes(users, sessions, hasher, audit, config.cookieSecure())::register,
           new UserRoutes(users, sessions, hasher, audit)::register,
@@ -84,32 +86,50 @@ public final class Server {
   }
 
   /**
-   * With the emulator, starts it in this process (its AMI on loopback, its FastAGI client pointed at our AGI
-   * port); with Asterisk, only remembers where AMI is. Either way /health probes AMI the same way.
+   * Starts the telephony verticle (FastAGI first, so its port is known), then the PBX: with the emulator, starts
+   * it in this process (AMI on loopback, its FastAGI client pointed at our AGI port) and connects to it; with
+   * Asterisk, connects to every configured server. Connections retry in the background: a PBX that is down at
+   * start-up shows as DOWN in /health and is picked up when it appears.
    */
   private Future<Void> startPbx() {
-    if (config.pbxMode() == Config.PbxMode.ASTERISK) {
-      amiProbe = new AmiProbe(vertx, config.amiHost(), config.amiPort(), config.amiUser(), config.amiSecret());
-      return Future.succeededFuture();
-    }
-    String secret = config.amiSecret().isEmpty() ? AdminBootstrap.randomSecret(24) : config.amiSecret();
-    EmulatorOptions options = new EmulatorOptions("127.0.0.1", config.amiPort(), config.amiUser(), secret,
-        "agi://" + config.agiHost() + ":" + config.agiPort(), config.emulatorScenario().orElse(null),
-        config.emulatorSpeed(), config.emulatorSeed(), config.recordingsDir());
-    return PbxEmulator.start(vertx, options)
-        .recover(e -> Future.failedFuture(new IllegalStateException("PBX emulator cannot listen on 127.0.0.1:"
-            + config.amiPort() + " (pbx.ami-port): " + e.getMessage(), e)))
-        .map(emu -> {
-          emulator = emu;
-          amiProbe = new AmiProbe(vertx, "127.0.0.1", emu.amiPort(), config.amiUser(), secret);
-          log.atInfo().setMessage("PBX emulator started").addKeyValue("ami", "127.0.0.1:" + emu.amiPort())
-              .addKeyValue("speed", config.emulatorSpeed()).addKeyValue("seed", config.emulatorSeed()).log();
-          return null;
-        });
+    telephony = new Telephony(new AttemptStore(db.pool()), config.agiHost(), config.agiPort(), Clock.systemUTC());
+    return vertx.deployVerticle(telephony).compose(id -> {
+      if (config.pbxMode() == Config.PbxMode.ASTERISK) {
+        List<Future<?>> connecting = new java.util.ArrayList<>();
+        for (Config.PbxServer p : config.pbxServers()) {
+          connecting.add(telephony.connect(new Telephony.PbxEndpoint(p.name(), p.host(), p.port(), config.amiUser(),
+              config.amiSecret())));
+        }
+        return Future.all(connecting).<Void>mapEmpty();
+      }
+      String secret = config.amiSecret().isEmpty() ? AdminBootstrap.randomSecret(24) : config.amiSecret();
+      EmulatorOptions options = new EmulatorOptions("127.0.0.1", config.amiPort(), config.amiUser(), secret,
+          "agi://127.0.0.1:" + telephony.agiPort(), config.emulatorScenario().orElse(null),
+          config.emulatorSpeed(), config.emulatorSeed(), config.recordingsDir());
+      return PbxEmulator.start(vertx, options)
+          .recover(e -> Future.failedFuture(new IllegalStateException("PBX emulator cannot listen on 127.0.0.1:"
+              + config.amiPort() + " (pbx.ami-port): " + e.getMessage(), e)))
+          .compose(emu -> {
+            emulator = emu;
+            log.atInfo().setMessage("PBX emulator started").addKeyValue("ami", "127.0.0.1:" + emu.amiPort())
+                .addKeyValue("agi", "127.0.0.1:" + telephony.agiPort())
+                .addKeyValue("speed", config.emulatorSpeed()).addKeyValue("seed", config.emulatorSeed()).log();
+            return telephony.connect(new Telephony.PbxEndpoint("emulator", "127.0.0.1", emu.amiPort(),
+                config.amiUser(), secret));
+          })
+          // The emulator is local: being "ready" includes being logged in to it.
+          .compose(pbx -> pbx.tracker().ami().connected().timeout(10, TimeUnit.SECONDS))
+          .<Void>mapEmpty();
+    });
   }
 
   private Future<HealthCheck> pbxHealth() {
-    return amiProbe == null ? Future.succeededFuture(HealthCheck.down("not started")) : amiProbe.check();
+    return Future.succeededFuture(telephony == null ? HealthCheck.down("not started") : telephony.health());
+  }
+
+  /** The calls side: AMI connections, trackers, agents' lines, FastAGI. */
+  public Telephony telephony() {
+    return telephony;
   }
 
   /** The in-process PBX emulator, or null when running against Asterisk. */
@@ -176,7 +196,8 @@ public final class Server {
     Future<Void> f = web == null ? Future.succeededFuture() : web.shutdown(config.shutdownGraceSeconds())
         .recover(e -> Future.succeededFuture());
     return f
-        .compose(v -> amiProbe == null ? Future.<Void>succeededFuture() : amiProbe.close())
+        .compose(v -> telephony == null || telephony.deploymentID() == null ? Future.<Void>succeededFuture()
+            : vertx.undeploy(telephony.deploymentID()))
         .recover(e -> Future.succeededFuture())
         .compose(v -> emulator == null ? Future.<Void>succeededFuture() : emulator.close())
         .recover(e -> Future.succeededFuture())

@@ -24,7 +24,8 @@ public final class WebServer {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
 
   /** What /health reports on, besides the database. */
-  public record Probes(Supplier<Future<HealthCheck>> db, Supplier<Future<HealthCheck>> pbx, String version) {
+  public record Probes(Supplier<Future<HealthCheck>> db, Supplier<Future<HealthCheck>> pbx,
+                       Supplier<io.vertx.core.json.JsonArray> pbxes, String version) {
   }
 
   private final Vertx vertx;
@@ -112,7 +113,7 @@ public final class WebServer {
           .putHeader("Content-Type", "application/json; charset=utf-8")
           .putHeader("Cache-Control", "no-store")
           .end(new JsonObject().put("status", status).put("db", d.toJson()).put("pbx", p.toJson())
-              .put("version", probes.version()).encode());
+              .put("pbxes", probes.pbxes().get()).put("version", probes.version()).encode());
     });
   }
 

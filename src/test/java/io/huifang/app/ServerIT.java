@@ -73,13 +73,32 @@ class ServerIT {
       closedPort = s.getLocalPort();
     }
     try (TestServer server = TestServer.start(dir.resolve("data"), "--pbx.mode=asterisk",
-        "--pbx.ami-port=" + closedPort, "--pbx.ami-secret=whatever-secret")) {
+        "--pbx.ami-port=" + closedPort, "--pbx.ami-user=dialer", "--pbx.ami-secret=secret")) {
       Http.Response health = new Http(server).get("/health");
       assertEquals(200, health.status(), "the database is up: agents can still survey, QA can still listen");
       JsonObject h = health.json();
       assertEquals("DEGRADED", h.getString("status"), h.encode());
       assertEquals("DOWN", h.getJsonObject("pbx").getString("status"));
       assertTrue(h.getJsonObject("pbx").getString("detail").contains(String.valueOf(closedPort)), h.encode());
+
+      // The PBX appears: the server, still running, connects to it on its own.
+      io.vertx.core.Vertx pbxVertx = io.vertx.core.Vertx.vertx();
+      try {
+        io.huifang.pbx.emulator.PbxEmulator.start(pbxVertx, io.huifang.pbx.emulator.EmulatorOptions.defaults()
+            .withAmiPort(closedPort).withRecordings(dir.resolve("rec"))).await();
+        long deadline = System.currentTimeMillis() + 60_000;
+        String status = "";
+        while (System.currentTimeMillis() < deadline) {
+          status = new Http(server).get("/health").json().getString("status");
+          if (status.equals("UP")) {
+            break;
+          }
+          Thread.sleep(200);
+        }
+        assertEquals("UP", status, "connected once the PBX answered");
+      } finally {
+        pbxVertx.close().await();
+      }
     }
   }
 }

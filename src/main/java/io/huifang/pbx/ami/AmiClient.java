@@ -89,6 +89,7 @@ public final class AmiClient {
   private int failures;
   private volatile long eventsReceived;
   private volatile long connects;
+  private final Promise<Void> firstConnect = Promise.promise();
 
   public AmiClient(Vertx vertx, Options options) {
     this.vertx = vertx;
@@ -112,6 +113,11 @@ public final class AmiClient {
 
   public long connects() {
     return connects;
+  }
+
+  /** Completes at the first successful login. */
+  public Future<Void> connected() {
+    return firstConnect.future();
   }
 
   /** Every event, on the client's context, in arrival order. */
@@ -281,6 +287,7 @@ public final class AmiClient {
             log.atInfo().setMessage("AMI connected").addKeyValue("pbx", options.name())
                 .addKeyValue("address", options.host() + ":" + options.port()).addKeyValue("banner", banner).log();
             setState(State.CONNECTED);
+            firstConnect.tryComplete();
             schedulePing();
           }
         });
