@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 /** A real Huifang (embedded PostgreSQL, real HTTP) on free ports, for integration tests. */
 public final class TestServer implements AutoCloseable {
   public static final String ADMIN_PASSWORD = "admin-test-password-1";
+  /** The in-process emulator's AMI secret, so tests can open a second AMI session. */
+  public static final String AMI_SECRET = "test-ami-secret-1";
 
   private final Server server;
   private final Path dataDir;
@@ -26,11 +28,15 @@ public final class TestServer implements AutoCloseable {
     List<String> flags = new ArrayList<>(List.of(
         "--data.dir=" + dataDir, "--http.port=0", "--http.host=127.0.0.1",
         "--web.dir=" + Path.of("web").toAbsolutePath(), "--admin.password=" + ADMIN_PASSWORD,
-        "--pbx.ami-port=0", "--shutdown.grace-seconds=2"));
+        "--pbx.ami-port=0", "--pbx.ami-secret=" + AMI_SECRET, "--shutdown.grace-seconds=2"));
     flags.addAll(List.of(extraFlags));
     Config config = ConfigLoader.load(flags, Map.of(), Path.of("").toAbsolutePath());
     Server s = Server.start(config).toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
     return new TestServer(s, dataDir);
+  }
+
+  public String amiSecret() {
+    return AMI_SECRET;
   }
 
   public Server server() {

@@ -52,6 +52,7 @@ public final class CallTracker {
   private final Map<String, Attempt> byActionId = new HashMap<>();
   private final List<Consumer<Attempt>> endedListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Attempt>> answeredListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Set<String>>> resyncListeners = new CopyOnWriteArrayList<>();
   private long ended;
 
   public CallTracker(Vertx vertx, String pbx, AmiClient ami, AttemptStore store, Clock clock) {
@@ -85,6 +86,12 @@ public final class CallTracker {
   /** Called on the AMI context when a person (or machine) answers. */
   public CallTracker onAnswered(Consumer<Attempt> listener) {
     answeredListeners.add(listener);
+    return this;
+  }
+
+  /** Called after each resync with the Uniqueids of every channel up on the PBX (agents' lines reconcile). */
+  public CallTracker onResync(Consumer<Set<String>> listener) {
+    resyncListeners.add(listener);
     return this;
   }
 
@@ -348,6 +355,10 @@ public final class CallTracker {
     }
     a.state = Attempt.State.ENDED;
     a.endedAt = clock.instant();
+    // Regulators count every answered person who never reached an agent, whoever hung up first.
+    if (a.answeredAt != null && a.agentId == null && !"MACHINE".equalsIgnoreCase(a.amdStatus)) {
+      a.abandoned = true;
+    }
     a.outcome = OutcomeClassifier.classify(new OutcomeClassifier.Evidence(a.originateReason, a.hangupCause,
         a.answeredAt != null, a.dialBegan, a.amdStatus, a.abandoned, a.originateRefused));
     byId.remove(a.id);
@@ -393,6 +404,9 @@ public final class CallTracker {
         } else {
           closed++;
         }
+      }
+      for (Consumer<Set<String>> l : resyncListeners) {
+        l.accept(up.keySet());
       }
       int memoryKept = kept;
       int memoryClosed = closed;

@@ -65,6 +65,7 @@ public final class Telephony extends VerticleBase {
           endpoint.user(), endpoint.secret()));
       CallTracker tracker = new CallTracker(vertx, endpoint.name(), ami, store, clock);
       AgentLines lines = new AgentLines(vertx, endpoint.name(), ami, clock);
+      tracker.onResync(lines::reconcile);
       AnsweredCalls.Pbx pbx = new AnsweredCalls.Pbx(tracker, lines);
       pbxes.put(endpoint.name(), pbx);
       answered.add(pbx);

@@ -87,6 +87,7 @@ public final class AmiClient {
   private long pingTimer = -1;
   private long reconnectTimer = -1;
   private int failures;
+  private boolean reconnectRequested;
   private volatile long eventsReceived;
   private volatile long connects;
   private final Promise<Void> firstConnect = Promise.promise();
@@ -251,7 +252,8 @@ public final class AmiClient {
     s.handler(parser);
     s.closeHandler(v -> {
       if (socket == s) {
-        lost(state == State.CONNECTED ? "connection closed by PBX" : lastError);
+        lost(state == State.CONNECTED && !reconnectRequested ? "connection closed by PBX" : lastError);
+        reconnectRequested = false;
       }
     });
     s.exceptionHandler(e -> lastError = e.getMessage());
@@ -404,6 +406,15 @@ public final class AmiClient {
     for (Handler<State> h : stateHandlers) {
       h.handle(s);
     }
+  }
+
+  /** Drops the connection now and reconnects as after any loss (operators' "reconnect" button, tests). */
+  public void reconnect() {
+    context.runOnContext(v -> {
+      lastError = "reconnect requested";
+      reconnectRequested = true;
+      closeSocket();
+    });
   }
 
   /** Logs off politely when connected, then stops reconnecting. */
