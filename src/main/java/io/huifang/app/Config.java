@@ -31,8 +31,7 @@ public record Config(
     Optional<Path> emulatorScenario,
     Optional<String> adminPassword,
     int shutdownGraceSeconds,
-    java.util.List<PbxServer> pbxServers,
-    String dialTemplate) {
+    java.util.List<PbxServer> pbxServers) {
 
   /** One Asterisk server Huifang connects to (pbx.mode=asterisk). */
   public record PbxServer(String name, String host, int port) {

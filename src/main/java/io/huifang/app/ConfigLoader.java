@@ -54,8 +54,7 @@ public final class ConfigLoader {
       new Key("admin.password", null, "password of the first admin account; unset = a one-time password is logged"),
       new Key("shutdown.grace-seconds", "20", "on SIGTERM, how long to let calls and writes finish"),
       new Key("pbx.servers", null, "several Asterisk servers: name@host:port,name2@host2:port (same AMI user and"
-          + " secret); unset = one server at pbx.ami-host:pbx.ami-port"),
-      new Key("pbx.dial-template", "PJSIP/{number}@huifang-trunk", "how a customer's number is dialled"));
+          + " secret); unset = one server at pbx.ami-host:pbx.ami-port"));
 
   private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
 
@@ -192,14 +191,7 @@ public final class ConfigLoader {
         })),
         adminPassword,
         get("shutdown.grace-seconds", v -> intIn(v, 0, 600)),
-        pbxServers(),
-        get("pbx.dial-template", v -> {
-          if (!v.contains("{number}") || !v.contains("/")) {
-            throw new IllegalArgumentException("must name a channel technology and contain {number}, e.g."
-                + " PJSIP/{number}@huifang-trunk");
-          }
-          return v;
-        }));
+        pbxServers());
   }
 
   private List<Config.PbxServer> pbxServers() {

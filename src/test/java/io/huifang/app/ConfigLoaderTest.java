@@ -55,6 +55,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void severalPbxServers() {
+    Config c = ConfigLoader.load(List.of("--pbx.mode=asterisk", "--pbx.ami-secret=s3cret-secret",
+        "--pbx.servers=north@10.1.0.5:5038, south@pbx-south:5039"), Map.of(), dir);
+    assertEquals(List.of(new Config.PbxServer("north", "10.1.0.5", 5038), new Config.PbxServer("south", "pbx-south",
+        5039)), c.pbxServers());
+    assertEquals(List.of(new Config.PbxServer("pbx1", "127.0.0.1", 5038)),
+        ConfigLoader.load(List.of(), Map.of(), dir).pbxServers());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--pbx.servers=a@h:1,a@h:2"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("pbx.servers") && e.getMessage().contains("used twice"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--pbx.servers=h:1"), Map.of(), dir));
+    assertTrue(e.getMessage().contains("is not name@host:port"), e.getMessage());
+  }
+
+  @Test
   void unknownKeysInTheFileAreReported() throws Exception {
     Path f = dir.resolve("custom.properties");
     Files.writeString(f, "http.prot=8081\n");
