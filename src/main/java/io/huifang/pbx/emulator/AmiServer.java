@@ -335,7 +335,7 @@ final class AmiServer implements World.EventSink {
         return;
       }
       classes = parseMask(mask);
-      respond(response(m, "Success").add("Events", classes.isEmpty() ? "Off" : "On"));
+      respond(response(m, "Success").add("Events", classes != null && classes.isEmpty() ? "Off" : "On"));
     }
 
     private Set<String> parseMask(String mask) {
