@@ -25,6 +25,7 @@ import java.util.Set;
 
 /** The AMI side: a NetServer speaking Asterisk's manager protocol, one {@link Session} per connection. */
 final class AmiServer implements World.EventSink {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AmiServer.class);
   private static final DateTimeFormatter TV = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ")
       .withZone(ZoneOffset.UTC);
   /** A client that stops reading is cut off rather than letting its backlog grow without bound. */
@@ -217,7 +218,13 @@ final class AmiServer implements World.EventSink {
         heldActions.add(m);
         return;
       }
-      handle(m);
+      try {
+        handle(m);
+      } catch (RuntimeException e) {
+        // One bad request must not take the session (or the event loop) down with it.
+        LOG.warn("AMI action failed: {}", e.toString());
+        error(m, "Internal error");
+      }
     }
 
     private void handle(AmiMessage m) {
@@ -428,7 +435,13 @@ final class AmiServer implements World.EventSink {
       List<Channel> targets = new ArrayList<>();
       String n = name.trim();
       if (n.length() > 2 && n.startsWith("/") && n.endsWith("/")) {
-        java.util.regex.Pattern re = java.util.regex.Pattern.compile(n.substring(1, n.length() - 1));
+        java.util.regex.Pattern re;
+        try {
+          re = java.util.regex.Pattern.compile(n.substring(1, n.length() - 1));
+        } catch (java.util.regex.PatternSyntaxException e) {
+          error(m, "Regex compile failed on: " + n.substring(1, n.length() - 1));
+          return;
+        }
         for (Channel c : world.channels()) {
           if (re.matcher(c.name).find()) {
             targets.add(c);
