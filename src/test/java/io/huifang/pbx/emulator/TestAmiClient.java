@@ -73,8 +73,24 @@ final class TestAmiClient implements AutoCloseable {
         return m;
       }
     }
-    throw new AssertionError("timed out waiting; got " + all.size() + " messages, last: "
-        + (all.isEmpty() ? "none" : all.get(all.size() - 1)));
+    StringBuilder tail = new StringBuilder();
+    for (int i = Math.max(0, all.size() - 25); i < all.size(); i++) {
+      AmiMessage m = all.get(i);
+      tail.append("\n    ").append(m.kind()).append(' ').append(m.get("Channel", ""))
+          .append(' ').append(m.get("Application", "")).append(m.get("Variable", "")).append(' ')
+          .append(m.get("Cause", ""));
+    }
+    throw new AssertionError("timed out waiting; got " + all.size() + " messages, last:" + tail);
+  }
+
+  /** Like {@link #await} but also accepts a matching message that was already read. */
+  AmiMessage seen(Predicate<AmiMessage> p, long millis) throws InterruptedException {
+    for (AmiMessage m : all) {
+      if (p.test(m)) {
+        return m;
+      }
+    }
+    return await(p, millis);
   }
 
   AmiMessage login() throws Exception {
