@@ -121,6 +121,7 @@ final class AmiServer implements World.EventSink {
 
     Session(NetSocket so) {
       this.so = so;
+      so.setWriteQueueMaxSize(MAX_WRITE_BACKLOG);
       this.parser = new AmiParser(AmiParser.DEFAULT_MAX_LINE, AmiParser.DEFAULT_MAX_MESSAGE, this::onMessage);
       parser.errorHandler(err -> close());
       so.handler(parser);
@@ -147,17 +148,13 @@ final class AmiServer implements World.EventSink {
     }
 
     private void write(Buffer b) {
-      if (so.writeQueueFull() && heldBytes() > MAX_WRITE_BACKLOG) {
+      // The queue limit is MAX_WRITE_BACKLOG (set at accept): past it the client is not reading.
+      if (so.writeQueueFull()) {
+        LOG.warn("AMI client {} stopped reading; closing it", so.remoteAddress());
         close();
         return;
       }
       so.write(b);
-    }
-
-    private long heldBytes() {
-      // Vert.x does not expose the queued byte count; treat a full queue as over the limit only when
-      // the writes keep coming (the check above is evaluated per write).
-      return so.writeQueueFull() ? MAX_WRITE_BACKLOG + 1L : 0L;
     }
 
     void respond(AmiMessage m) {
