@@ -13,7 +13,7 @@ final class Traces {
   static final Path DIR = locate();
 
   /** One step of a transcript: a message sent by the client (action) or by Asterisk. */
-  record Item(boolean fromClient, AmiMessage message) {}
+  record Item(boolean fromClient, AmiMessage message, double time) {}
 
   private static Path locate() {
     String prop = System.getProperty("huifang.traces");
@@ -34,12 +34,14 @@ final class Traces {
     AmiMessage cur = null;
     boolean client = false;
     boolean skip = false;
+    double time = 0;
     for (String line : lines) {
       if (line.startsWith(">>> [") || line.startsWith("<<< [")) {
         if (cur != null && !skip) {
-          items.add(new Item(client, cur));
+          items.add(new Item(client, cur, time));
         }
         client = line.startsWith(">>>");
+        time = Double.parseDouble(line.substring(line.indexOf("[+") + 2, line.indexOf(']')));
         skip = line.contains(" banner");
         cur = new AmiMessage();
         continue;
@@ -49,7 +51,7 @@ final class Traces {
       }
       if (line.isEmpty()) {
         if (cur != null && !skip && cur.size() > 0) {
-          items.add(new Item(client, cur));
+          items.add(new Item(client, cur, time));
         }
         cur = null;
         continue;
@@ -64,7 +66,7 @@ final class Traces {
       }
     }
     if (cur != null && !skip && cur.size() > 0) {
-      items.add(new Item(client, cur));
+      items.add(new Item(client, cur, time));
     }
     return items;
   }
