@@ -233,7 +233,9 @@ final class AgiRunner {
       default -> "Failure";
     };
     if (!ch.hungUp || ch.agi == this) {
-      world.emitAgi(ch, "AGIExecEnd", "CommandId", id, "Command", line, "ResultCode", Integer.toString(code),
+      // A failed 200 (a missing sound file) is logged by Asterisk with ResultCode -1 (trace 05).
+      world.emitAgi(ch, "AGIExecEnd", "CommandId", id, "Command", line, "ResultCode",
+          failure ? "-1" : Integer.toString(code),
           "Result", result);
     }
     write(text);

@@ -25,6 +25,7 @@ import java.util.Set;
 
 /** The AMI side: a NetServer speaking Asterisk's manager protocol, one {@link Session} per connection. */
 final class AmiServer implements World.EventSink {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AmiServer.class);
   private static final DateTimeFormatter TV = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ")
       .withZone(ZoneOffset.UTC);
   /** A client that stops reading is cut off rather than letting its backlog grow without bound. */
@@ -120,6 +121,7 @@ final class AmiServer implements World.EventSink {
 
     Session(NetSocket so) {
       this.so = so;
+      so.setWriteQueueMaxSize(MAX_WRITE_BACKLOG);
       this.parser = new AmiParser(AmiParser.DEFAULT_MAX_LINE, AmiParser.DEFAULT_MAX_MESSAGE, this::onMessage);
       parser.errorHandler(err -> close());
       so.handler(parser);
@@ -146,17 +148,13 @@ final class AmiServer implements World.EventSink {
     }
 
     private void write(Buffer b) {
-      if (so.writeQueueFull() && heldBytes() > MAX_WRITE_BACKLOG) {
+      // The queue limit is MAX_WRITE_BACKLOG (set at accept): past it the client is not reading.
+      if (so.writeQueueFull()) {
+        LOG.warn("AMI client {} stopped reading; closing it", so.remoteAddress());
         close();
         return;
       }
       so.write(b);
-    }
-
-    private long heldBytes() {
-      // Vert.x does not expose the queued byte count; treat a full queue as over the limit only when
-      // the writes keep coming (the check above is evaluated per write).
-      return so.writeQueueFull() ? MAX_WRITE_BACKLOG + 1L : 0L;
     }
 
     void respond(AmiMessage m) {
@@ -217,7 +215,13 @@ final class AmiServer implements World.EventSink {
         heldActions.add(m);
         return;
       }
-      handle(m);
+      try {
+        handle(m);
+      } catch (RuntimeException e) {
+        // One bad request must not take the session (or the event loop) down with it.
+        LOG.warn("AMI action failed: {}", e.toString());
+        error(m, "Internal error");
+      }
     }
 
     private void handle(AmiMessage m) {
@@ -335,7 +339,7 @@ final class AmiServer implements World.EventSink {
         return;
       }
       classes = parseMask(mask);
-      respond(response(m, "Success").add("Events", classes.isEmpty() ? "Off" : "On"));
+      respond(response(m, "Success").add("Events", classes != null && classes.isEmpty() ? "Off" : "On"));
     }
 
     private Set<String> parseMask(String mask) {
@@ -428,7 +432,13 @@ final class AmiServer implements World.EventSink {
       List<Channel> targets = new ArrayList<>();
       String n = name.trim();
       if (n.length() > 2 && n.startsWith("/") && n.endsWith("/")) {
-        java.util.regex.Pattern re = java.util.regex.Pattern.compile(n.substring(1, n.length() - 1));
+        java.util.regex.Pattern re;
+        try {
+          re = java.util.regex.Pattern.compile(n.substring(1, n.length() - 1));
+        } catch (java.util.regex.PatternSyntaxException e) {
+          error(m, "Regex compile failed on: " + n.substring(1, n.length() - 1));
+          return;
+        }
         for (Channel c : world.channels()) {
           if (re.matcher(c.name).find()) {
             targets.add(c);

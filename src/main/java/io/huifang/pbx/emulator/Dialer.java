@@ -75,7 +75,7 @@ final class Dialer {
     a1.peer = a2;
     a2.peer = a1;
     a1.context = ctx;
-    a1.exten = "s";
+    a1.exten = number;
     a2.context = ctx;
     a2.exten = number;
     a1.state = Channel.DOWN;
@@ -90,6 +90,8 @@ final class Dialer {
     world.emitChannel("Newchannel", "call", a1);
     world.emitChannel("Newchannel", "call", a2);
     world.varSet(a1, "DIALEDPEERNUMBER", spec);
+    // Asterisk shows the callee's ;1 at extension "s" while dialling, and empty once answered (03h).
+    a1.exten = "s";
     a1.app = "AppDial";
     a1.appData = "(Outgoing Line)";
     world.emitChannel("Newexten", "dialplan", a1, "Extension", a1.exten, "Application", a1.app, "AppData", a1.appData);
@@ -158,14 +160,12 @@ final class Dialer {
     dialEnd("ANSWER");
     Bridge br = new Bridge(java.util.UUID.randomUUID().toString());
     world.emitCall(br.block(AmiMessage.event("BridgeCreate", "call")));
+    a1.exten = "";
     world.emitChannel("Newexten", "dialplan", a1, "Extension", a1.exten, "Application", a1.app, "AppData", a1.appData);
     world.joinBridge(br, a1);
     world.joinBridge(br, caller);
     world.varSet(a1, "BRIDGEPEER", caller.name);
     world.varSet(caller, "BRIDGEPEER", a1.name);
-    // The callee's ;2 side goes on with its dialplan after media settles.
-    Channel a2 = call.leg2;
-    world.waitThen(a2, 0.5, () -> world.next(a2));
   }
 
   void failed(String status) {

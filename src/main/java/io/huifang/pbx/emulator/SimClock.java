@@ -25,18 +25,38 @@ public final class SimClock {
     return speed;
   }
 
+  /**
+   * Simulated time of the timer being run, or NaN outside timer callbacks. Inside a callback, "now" is
+   * the instant the timer was due, not when the event loop got to it: at 20x a few milliseconds of
+   * real lateness would otherwise turn into tenths of simulated seconds in every call duration.
+   */
+  private double currentDue = Double.NaN;
+
   /** Schedules {@code h} after {@code simSeconds} simulated seconds; returns the timer id. */
   public long after(double simSeconds, Handler<Long> h) {
-    long ms = Math.max(1L, Math.round(simSeconds * 1000.0 / speed));
-    return vertx.setTimer(ms, h);
+    double due = elapsed() + Math.max(0, simSeconds);
+    long ms = Math.max(1L, Math.round((due - realElapsed()) * 1000.0 / speed));
+    return vertx.setTimer(ms, id -> {
+      double saved = currentDue;
+      currentDue = due;
+      try {
+        h.handle(id);
+      } finally {
+        currentDue = saved;
+      }
+    });
   }
 
   public void cancel(long timerId) {
     vertx.cancelTimer(timerId);
   }
 
-  /** Simulated seconds since start. */
+  /** Simulated seconds since start (the due time of the running timer, inside a timer callback). */
   public double elapsed() {
+    return Double.isNaN(currentDue) ? realElapsed() : currentDue;
+  }
+
+  private double realElapsed() {
     return (System.nanoTime() - startNanos) / 1e9 * speed;
   }
 

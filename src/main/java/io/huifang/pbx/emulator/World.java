@@ -1137,6 +1137,18 @@ final class World {
       recordings.stop(ch.recording);
     }
     ch.recording = recordings.start(ch, file, opts);
+    bridgePeersAgain(ch);
+  }
+
+  /** Attaching or detaching an audiohook on a bridged channel makes Asterisk restate BRIDGEPEER (08). */
+  private void bridgePeersAgain(Channel ch) {
+    Bridge br = ch.bridge;
+    if (br == null || br.members.size() != 2) {
+      return;
+    }
+    Channel other = br.members.get(0) == ch ? br.members.get(1) : br.members.get(0);
+    varSet(other, "BRIDGEPEER", ch.name);
+    varSet(ch, "BRIDGEPEER", other.name);
   }
 
   boolean stopMixMonitor(Channel ch) {
@@ -1146,6 +1158,7 @@ final class World {
     recordings.stop(ch.recording);
     ch.recording = null;
     chanEvent("MixMonitorStop", "call", ch);
+    bridgePeersAgain(ch);
     return true;
   }
 
