@@ -27,6 +27,7 @@ public final class Main {
         args.length);
     return switch (command) {
       case "serve" -> serve(rest);
+      case "pbx-emulator" -> io.huifang.pbx.emulator.EmulatorCommand.run(rest.toArray(new String[0]));
       case "version", "--version" -> {
         System.out.println("huifang " + Version.get());
         yield 0;
@@ -88,9 +89,10 @@ public final class Main {
         usage: java -jar target/huifang.jar [command] [--key=value ...]
 
         commands:
-          serve      run the server (default): web UI and API, database, PBX
-          version    print the version
-          help       this text
+          serve         run the server (default): web UI and API, database, PBX
+          pbx-emulator  run only the PBX emulator (AMI + FastAGI client); flags: pbx-emulator --help
+          version       print the version
+          help          this text
 
         configuration (flag, environment variable, description [default]); a properties file
         given by --config FILE or HUIFANG_CONFIG, or ./huifang.properties, may set the same keys:""");

@@ -33,8 +33,15 @@ public final class PbxEmulator {
     Dialplan dialplan;
     try {
       scenario = options.scenarioFile() == null ? Scenario.builtIn() : Scenario.load(options.scenarioFile());
-      try (InputStream in = PbxEmulator.class.getResourceAsStream("/pbx/emulator-dialplan.conf")) {
-        dialplan = Dialplan.load(in);
+      // The trace contexts, plus Huifang's production dialplan itself (dialplans/extensions.conf, copied onto
+      // the classpath by the build): the emulator runs exactly what Asterisk users install.
+      try (InputStream traces = PbxEmulator.class.getResourceAsStream("/pbx/emulator-dialplan.conf");
+           InputStream production = PbxEmulator.class.getResourceAsStream("/pbx/dialplans/extensions.conf")) {
+        if (production == null) {
+          throw new IOException("pbx/dialplans/extensions.conf missing from the classpath");
+        }
+        dialplan = Dialplan.parse(new String(traces.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8) + "\n"
+            + new String(production.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
       }
     } catch (IOException | RuntimeException e) {
       return Future.failedFuture(e);

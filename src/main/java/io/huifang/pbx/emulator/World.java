@@ -55,6 +55,9 @@ final class World {
       agi = agi.substring(0, agi.length() - 1);
     }
     globals.put("AGI_BASE", agi);
+    // The production dialplan (dialplans/extensions.conf) names these in its [globals].
+    globals.put("HUIFANG_AGI", agi);
+    globals.put("HUIFANG_REC", globals.get("REC_DIR"));
     globals.put("AGI_URL", agi.isEmpty() ? "" : agi + "/survey");
   }
 
@@ -552,7 +555,10 @@ final class World {
       case "noop", "verbose", "set" -> {
         if (app.equalsIgnoreCase("Set") && data.contains("=")) {
           int eq = data.indexOf('=');
-          varSet(ch, data.substring(0, eq), data.substring(eq + 1));
+          // Writes to dialplan functions (CHANNEL(hangup_handler_push)=...) are not variables: no VarSet.
+          if (data.substring(0, eq).indexOf('(') < 0) {
+            varSet(ch, data.substring(0, eq), data.substring(eq + 1));
+          }
         }
         next(ch);
       }
@@ -679,6 +685,16 @@ final class World {
       return;
     }
     String[] parts = t.split(",");
+    if (parts.length == 3) {
+      // Goto(context,exten,priority): the production dialplan's jump to [huifang-safe-harbor].
+      String ctx = parts[0].trim();
+      Dialplan.Extension e = dialplan.find(ctx, parts[1].trim());
+      if (e != null) {
+        ch.program = new Program(ctx, parts[1].trim(), e.steps(), p.hidden);
+        ch.program.pc = Math.max(0, parseInt(parts[2], 1) - 1);
+      }
+      return;
+    }
     if (parts.length >= 2) {
       Dialplan.Extension e = dialplan.find(p.context, parts[0]);
       if (e != null) {
