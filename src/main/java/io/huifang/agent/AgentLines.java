@@ -72,6 +72,11 @@ public final class AgentLines {
   private final Map<Long, Line> byAgent = new HashMap<>();
   private final Map<String, Line> byLineId = new HashMap<>();
   private final List<Consumer<Line>> readyListeners = new CopyOnWriteArrayList<>();
+  /** Lines whose Originate is out, by ActionID. */
+  private final Map<String, Opening> opening = new HashMap<>();
+
+  private record Opening(Line line, Promise<Line> promise) {
+  }
   private long seq;
 
   public AgentLines(Vertx vertx, String pbx, AmiClient ami, Clock clock) {
@@ -119,24 +124,20 @@ public final class AgentLines {
           .add("CallerID", "\"Huifang\" <huifang>")
           .add("ChannelId", line.lineId)
           .add("Variable", "HF_AGENT=" + agentId)
-          .add("Async", "false");
-      // Synchronous: the response arrives when the softphone answered (or did not).
-      ami.send(o, ringTimeout.plusSeconds(5)).onComplete(ar -> {
-        if (ar.succeeded() && "Success".equalsIgnoreCase(ar.result().get("Response"))) {
-          if (line.state == LineState.OPENING) {
-            line.state = LineState.NOT_READY;
-          }
-          log.atInfo().setMessage("agent line open").addKeyValue("agent", agentId).addKeyValue("pbx", pbx)
-              .addKeyValue("channel", line.channel).log();
-          if (line.wantsReady) {
-            setReady(line, true);
-          }
-          p.complete(line);
-        } else {
-          line.state = LineState.DOWN;
-          byLineId.remove(line.lineId);
+          .add("Async", "true");
+      // Async: a synchronous Originate would hold this AMI session's events until the softphone answers
+      // (trace 03i). The OriginateResponse, matched by ActionID, says whether the line came up.
+      opening.put("line-" + line.lineId, new Opening(line, p));
+      vertx.setTimer(ringTimeout.toMillis() + 10_000, t -> ami.context().runOnContext(x -> {
+        if (opening.remove("line-" + line.lineId) != null) {
+          lineFailed(line, p, "no OriginateResponse within the ring timeout");
+        }
+      }));
+      ami.send(o).onComplete(ar -> {
+        if (ar.failed() || !"Success".equalsIgnoreCase(ar.result().get("Response"))) {
+          opening.remove("line-" + line.lineId);
           String why = ar.succeeded() ? ar.result().get("Message", "refused") : ar.cause().getMessage();
-          p.fail(new IllegalStateException("agent line to " + endpoint + " did not open: " + why));
+          lineFailed(line, p, why);
         }
       });
     });
@@ -211,9 +212,41 @@ public final class AgentLines {
     return p.future();
   }
 
+  private void lineFailed(Line line, Promise<Line> p, String why) {
+    line.state = LineState.DOWN;
+    byLineId.remove(line.lineId);
+    p.tryFail(new IllegalStateException("agent line to " + line.endpoint + " did not open: " + why));
+  }
+
+  private void onOriginateResponse(AmiMessage e) {
+    Opening o = opening.remove(e.get("ActionID"));
+    if (o == null) {
+      return;
+    }
+    Line line = o.line();
+    if ("Success".equalsIgnoreCase(e.get("Response"))) {
+      line.channel = e.get("Channel");
+      if (line.state == LineState.OPENING) {
+        line.state = LineState.NOT_READY;
+      }
+      log.atInfo().setMessage("agent line open").addKeyValue("agent", line.agentId).addKeyValue("pbx", pbx)
+          .addKeyValue("channel", line.channel).log();
+      if (line.wantsReady) {
+        setReady(line, true);
+      }
+      o.promise().tryComplete(line);
+    } else {
+      lineFailed(line, o.promise(), "reason " + e.get("Reason", "?"));
+    }
+  }
+
   private void onEvent(AmiMessage e) {
     String event = e.get("Event");
     if (event == null) {
+      return;
+    }
+    if (event.equals("OriginateResponse")) {
+      onOriginateResponse(e);
       return;
     }
     Line line = byLineId.get(e.get("Uniqueid"));

@@ -6,6 +6,7 @@ import io.huifang.auth.PasswordHasher;
 import io.huifang.auth.SessionStore;
 import io.huifang.auth.UserStore;
 import io.huifang.db.Database;
+import io.huifang.http.AgentLineRoutes;
 import io.huifang.http.Api;
 import io.huifang.http.AuditRoutes;
 import io.huifang.http.SessionRoutes;
@@ -73,7 +74,8 @@ public final class Server {
       web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
           new SessionRoutes(users, sessions, hasher, audit, config.cookieSecure())::register,
           new UserRoutes(users, sessions, hasher, audit)::register,
-          new AuditRoutes(audit)::register));
+          new AuditRoutes(audit)::register,
+          new AgentLineRoutes(() -> telephony, db.pool(), config.pbxMode() == Config.PbxMode.EMULATOR)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       return AdminBootstrap.ensureAdmin(users, hasher, config.adminPassword())
           .compose(created -> startPbx())

@@ -54,7 +54,8 @@ public final class SessionStore {
             + " update user_session set last_seen_at = now(), expires_at = now() + make_interval(secs => $2)"
             + " where token_hash = $1 and expires_at > now()"
             + "   and last_seen_at < now() - interval '1 minute' returning user_id"
-            + ") select u.id, u.username, u.display_name, u.role, u.active, u.must_change_password, u.created_at"
+            + ") select u.id, u.username, u.display_name, u.role, u.active, u.must_change_password, u.created_at,"
+            + " u.softphone"
             + " from user_session us join app_user u on u.id = us.user_id"
             + " where us.token_hash = $1 and us.expires_at > now() and u.active")
         .execute(Tuple.of(h, (double) idle.toSeconds()))

@@ -5,7 +5,7 @@ import java.time.OffsetDateTime;
 
 /** A person who logs in. Never carries the password hash out of {@link UserStore}. */
 public record User(long id, String username, String displayName, Role role, boolean active,
-                   boolean mustChangePassword, OffsetDateTime createdAt) {
+                   boolean mustChangePassword, OffsetDateTime createdAt, String softphone) {
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -15,6 +15,7 @@ public record User(long id, String username, String displayName, Role role, bool
         .put("role", role.id())
         .put("active", active)
         .put("mustChangePassword", mustChangePassword)
-        .put("createdAt", createdAt == null ? null : createdAt.toInstant().toString());
+        .put("createdAt", createdAt == null ? null : createdAt.toInstant().toString())
+        .put("softphone", softphone);
   }
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
 /** Users in PostgreSQL. All SQL about users lives here. */
 public final class UserStore {
   private static final String COLUMNS =
-      "id, username, display_name, role, active, must_change_password, created_at";
+      "id, username, display_name, role, active, must_change_password, created_at, softphone";
 
   /** A user and the stored hash, for the login check only. */
   public record Credentials(User user, String passwordHash) {
@@ -58,6 +58,13 @@ public final class UserStore {
             ? Future.failedFuture(new UsernameTakenException(username)) : Future.failedFuture(e));
   }
 
+  /** Sets (or with an empty string clears) the softphone endpoint dialled to open the agent's line. */
+  public Future<Optional<User>> setSoftphone(long id, String endpoint) {
+    return pool.preparedQuery("update app_user set softphone = nullif($2, ''), updated_at = now() where id = $1"
+            + " returning " + COLUMNS)
+        .execute(Tuple.of(id, endpoint)).map(rs -> first(rs).map(UserStore::toUser));
+  }
+
   /** Applies the non-null changes; returns the user after the update, or empty if there is no such user. */
   public Future<Optional<User>> update(long id, String displayName, Role role, Boolean active, String passwordHash,
                                        Boolean mustChangePassword) {
@@ -86,7 +93,7 @@ public final class UserStore {
   static User toUser(Row r) {
     return new User(r.getLong("id"), r.getString("username"), r.getString("display_name"),
         Role.parse(r.getString("role")).orElseThrow(), r.getBoolean("active"), r.getBoolean("must_change_password"),
-        r.getOffsetDateTime("created_at"));
+        r.getOffsetDateTime("created_at"), r.getString("softphone"));
   }
 
   /** The username is already used. */

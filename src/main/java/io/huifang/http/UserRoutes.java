@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 /** User administration, for admins. */
 public final class UserRoutes {
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,31}");
+  /** A dial string for the agent's phone: technology/resource, no dialplan tricks. */
+  private static final Pattern SOFTPHONE = Pattern.compile("(PJSIP|SIP|IAX2|Local)/[A-Za-z0-9._@-]{1,64}");
 
   private final UserStore users;
   private final SessionStore sessions;
@@ -128,6 +130,14 @@ public final class UserRoutes {
       Api.invalid(ctx, "password", "password " + weak.english(), "密码" + weak.chinese());
       return;
     }
+    String softphone = b.containsKey("softphone") ? (b.getValue("softphone") instanceof String x ? x.trim() : null)
+        : null;
+    if (b.containsKey("softphone") && (softphone == null || !(softphone.isEmpty() || SOFTPHONE.matcher(softphone)
+        .matches()))) {
+      Api.invalid(ctx, "softphone", "softphone must look like PJSIP/8001 (or be empty)",
+          "软电话分机格式应为 PJSIP/8001（或留空）");
+      return;
+    }
     User admin = Api.user(ctx);
     if (admin.id() == id && (Boolean.FALSE.equals(active) || (role != null && role != Role.ADMIN))) {
       Api.invalid(ctx, b.containsKey("active") ? "active" : "role", "you cannot remove your own admin access",
@@ -138,6 +148,8 @@ public final class UserRoutes {
     Future<String> hash = password == null ? Future.succeededFuture(null) : hasher.hash(password);
     hash.compose(h -> users.update(id, displayName == null ? null : displayName.trim(), newRole, active, h,
             h == null ? null : Boolean.TRUE))
+        .compose(found -> softphone == null || found.isEmpty() ? Future.succeededFuture(found)
+            : users.setSoftphone(id, softphone))
         .compose(found -> {
           if (found.isEmpty()) {
             Api.error(ctx, 404, "not_found", "no user " + id);

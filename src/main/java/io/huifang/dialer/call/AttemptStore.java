@@ -37,17 +37,18 @@ public final class AttemptStore {
         .mapEmpty();
   }
 
-  public Future<Void> ended(Attempt a) {
+  /** Writes the end; completes with false when the attempt had already ended (so it is counted once only). */
+  public Future<Boolean> ended(Attempt a) {
     JsonObject raw = new JsonObject().put("dialBegan", a.dialBegan).put("originateRefused", a.originateRefused)
         .put("abandoned", a.abandoned);
     return pool.preparedQuery("update call_attempt set state = 'ended', outcome = $2, channel = $3,"
             + " originate_reason = $4, hangup_cause = $5, hangup_cause_txt = $6, hangup_by = $7, amd_status = $8,"
             + " amd_cause = $9, agent_id = $10, ringing_at = $11, answered_at = $12, bridged_at = $13, ended_at = $14,"
-            + " ring_seconds = $15, detail = $16, raw = $17 where id = $1")
+            + " ring_seconds = $15, detail = $16, raw = $17 where id = $1 and state <> 'ended'")
         .execute(Tuple.from(new Object[] {a.id, a.outcome.code(), a.channel, a.originateReason, a.hangupCause,
             a.hangupCauseTxt, a.hangupBy, a.amdStatus, a.amdCause, a.agentId, odt(a.ringingAt), odt(a.answeredAt),
             odt(a.bridgedAt), odt(a.endedAt), a.ringSeconds(), a.detail, raw}))
-        .mapEmpty();
+        .map(rs -> rs.rowCount() == 1);
   }
 
   /** Attempts of a PBX that had not ended when we last knew: the input of the resync after a (re)connect. */

@@ -54,6 +54,14 @@ public final class CallTracker {
   private final List<Consumer<Attempt>> answeredListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Set<String>>> resyncListeners = new CopyOnWriteArrayList<>();
   private long ended;
+  /** Ids ended lately, so a resync racing the database write does not adopt and end them again. */
+  private final java.util.Set<String> recentlyEnded = java.util.Collections.newSetFromMap(
+      new java.util.LinkedHashMap<String, Boolean>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > 20_000;
+        }
+      });
 
   public CallTracker(Vertx vertx, String pbx, AmiClient ami, AttemptStore store, Clock clock) {
     this.vertx = vertx;
@@ -370,15 +378,18 @@ public final class CallTracker {
         .addKeyValue("outcome", a.outcome.code()).addKeyValue("reason", a.originateReason)
         .addKeyValue("cause", a.hangupCause).addKeyValue("ringSeconds", a.ringSeconds())
         .addKeyValue("hangupBy", a.hangupBy).log();
-    store.ended(a).onComplete(ar -> {
+    recentlyEnded.add(a.id);
+    store.ended(a).onComplete(ar -> onContext(() -> {
       if (ar.failed()) {
         log.atError().setMessage("attempt end not stored").addKeyValue("attempt", a.id)
             .addKeyValue("error", ar.cause().getMessage()).log();
+      } else if (!ar.result()) {
+        return; // the database already had it ended: it is not counted twice
       }
       for (Consumer<Attempt> l : endedListeners) {
         l.accept(a);
       }
-    });
+    }));
   }
 
   /**
@@ -416,7 +427,7 @@ public final class CallTracker {
         if (open.succeeded()) {
           for (JsonObject row : open.result()) {
             String id = row.getString("id");
-            if (byId.containsKey(id)) {
+            if (byId.containsKey(id) || recentlyEnded.contains(id)) {
               continue;
             }
             Attempt a = adopt(row);
