@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -60,10 +59,10 @@ public final class FastAgiServer {
         socket.close();
       }
     });
-    RecordParser parser = RecordParser.newDelimited("\n").maxRecordSize(MAX_LINE);
-    parser.exceptionHandler(e -> socket.close());
-    parser.handler(buf -> {
-      String line = buf.toString(StandardCharsets.UTF_8);
+    LineSplitter parser = new LineSplitter(MAX_LINE, socket::close);
+    socket.exceptionHandler(e -> socket.close());
+    parser.handler(line0 -> {
+      String line = line0;
       if (line.endsWith("\r")) {
         line = line.substring(0, line.length() - 1);
       }
@@ -91,6 +90,41 @@ public final class FastAgiServer {
         session[0].onClosed();
       }
     });
+  }
+
+  /** Splits the byte stream at LF, bounded: a line longer than the limit calls {@code tooLong} and stops. */
+  static final class LineSplitter implements io.vertx.core.Handler<io.vertx.core.buffer.Buffer> {
+    private final int max;
+    private final Runnable tooLong;
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+    private io.vertx.core.Handler<String> handler = l -> { };
+    private boolean failed;
+
+    LineSplitter(int max, Runnable tooLong) {
+      this.max = max;
+      this.tooLong = tooLong;
+    }
+
+    void handler(io.vertx.core.Handler<String> h) {
+      this.handler = h;
+    }
+
+    @Override
+    public void handle(io.vertx.core.buffer.Buffer buf) {
+      for (int i = 0, n = buf.length(); i < n && !failed; i++) {
+        byte b = buf.getByte(i);
+        if (b == '\n') {
+          String text = line.toString(StandardCharsets.UTF_8);
+          line.reset();
+          handler.handle(text);
+        } else if (line.size() >= max) {
+          failed = true;
+          tooLong.run();
+        } else {
+          line.write(b);
+        }
+      }
+    }
   }
 
   private void start(AgiSession s) {
