@@ -301,7 +301,10 @@ public final class AmiClient {
       if (state != State.CONNECTED) {
         return;
       }
-      send(AmiMessage.action("Ping")).onComplete(ar -> {
+      // A live PBX answers a Ping at once; waiting as long as for other actions would keep a dead link open.
+      Duration pingTimeout = Duration.ofMillis(Math.min(options.actionTimeout().toMillis(),
+          Math.max(1000, options.pingInterval().toMillis())));
+      send(AmiMessage.action("Ping"), pingTimeout).onComplete(ar -> {
         if (ar.failed() && state == State.CONNECTED) {
           lastError = "keep-alive: " + ar.cause().getMessage();
           closeSocket(); // a silent PBX: drop and reconnect
