@@ -6,6 +6,10 @@ import io.huifang.auth.PasswordHasher;
 import io.huifang.auth.SessionStore;
 import io.huifang.auth.UserStore;
 import io.huifang.db.Database;
+import io.huifang.dialer.campaign.CampaignRoutes;
+import io.huifang.dialer.campaign.CampaignStore;
+import io.huifang.dialer.dealer.DealerRoutes;
+import io.huifang.dialer.dealer.DealerStore;
 import io.huifang.http.Api;
 import io.huifang.http.AuditRoutes;
 import io.huifang.http.SessionRoutes;
@@ -66,12 +70,16 @@ public final class Server {
       SessionStore sessions = new SessionStore(db.pool(), Duration.ofMinutes(config.sessionIdleMinutes()));
       PasswordHasher hasher = new PasswordHasher(vertx);
       AuditLog audit = new AuditLog(db.pool());
+      DealerStore dealers = new DealerStore(db.pool());
+      CampaignStore campaigns = new CampaignStore(db.pool());
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000),
           new CachedCheck(this::pbxHealth, 2000), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
           new SessionRoutes(users, sessions, hasher, audit, config.cookieSecure())::register,
           new UserRoutes(users, sessions, hasher, audit)::register,
-          new AuditRoutes(audit)::register));
+          new AuditRoutes(audit)::register,
+          new DealerRoutes(dealers)::register,
+          new CampaignRoutes(campaigns, audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       return AdminBootstrap.ensureAdmin(users, hasher, config.adminPassword())
           .compose(created -> startPbx())
