@@ -10,6 +10,9 @@ import io.huifang.dialer.campaign.CampaignRoutes;
 import io.huifang.dialer.campaign.CampaignStore;
 import io.huifang.dialer.dealer.DealerRoutes;
 import io.huifang.dialer.dealer.DealerStore;
+import io.huifang.dialer.importer.ImportRoutes;
+import io.huifang.dialer.importer.ImportService;
+import io.huifang.dialer.importer.ImportStore;
 import io.huifang.http.Api;
 import io.huifang.http.AuditRoutes;
 import io.huifang.http.SessionRoutes;
@@ -72,6 +75,8 @@ public final class Server {
       AuditLog audit = new AuditLog(db.pool());
       DealerStore dealers = new DealerStore(db.pool());
       CampaignStore campaigns = new CampaignStore(db.pool());
+      ImportStore importStore = new ImportStore(db.pool());
+      ImportService imports = new ImportService(vertx, importStore, dealers);
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000),
           new CachedCheck(this::pbxHealth, 2000), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
@@ -79,7 +84,8 @@ public final class Server {
           new UserRoutes(users, sessions, hasher, audit)::register,
           new AuditRoutes(audit)::register,
           new DealerRoutes(dealers)::register,
-          new CampaignRoutes(campaigns, audit)::register));
+          new CampaignRoutes(campaigns, audit)::register,
+          new ImportRoutes(vertx, imports, importStore, campaigns, config.dataDir().resolve("uploads"))::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       return AdminBootstrap.ensureAdmin(users, hasher, config.adminPassword())
           .compose(created -> startPbx())
