@@ -67,6 +67,8 @@ public final class Api {
   public Route upload(HttpMethod method, String path, Set<Role> roles, long limit, String uploadsDir,
                       Handler<RoutingContext> handler) {
     Set<Role> allowed = EnumSet.copyOf(roles);
+    io.vertx.ext.web.handler.BodyHandler uploadBody = io.vertx.ext.web.handler.BodyHandler.create(uploadsDir)
+        .setBodyLimit(limit).setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(true);
     return router.route(method, PREFIX + path)
         .putMetadata(ROLES, allowed.stream().map(Role::id).collect(Collectors.toUnmodifiableSet()))
         .handler(ctx -> {
@@ -80,8 +82,9 @@ public final class Api {
           ctx.next();
           ctx.request().resume();
         })
-        .handler(io.vertx.ext.web.handler.BodyHandler.create(uploadsDir).setBodyLimit(limit)
-            .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(true))
+        // Wrapped: the router only accepts a BodyHandler as a route's first handler, and here it must come after
+        // the session check.
+        .handler(ctx -> uploadBody.handle(ctx))
         .handler(handler);
   }
 

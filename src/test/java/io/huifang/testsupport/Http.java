@@ -37,6 +37,11 @@ public final class Http {
     }
   }
 
+  /** The absolute URL of {@code path} on the server. */
+  public String url(String path) {
+    return server.url(path);
+  }
+
   public CookieManager cookies() {
     return cookies;
   }

@@ -71,10 +71,10 @@ public final class ImportStore {
                 + " and c.event_at is not null")
             .execute(Tuple.of(batchId, deadlineHours))
             .compose(tasks -> conn.preparedQuery("insert into dnc (phone, reason, source)"
-                    + " select distinct phone, 'refused_callback', 'import ' || $1 from customer"
+                    + " select distinct phone, 'refused_callback', $2 from customer"
                     + " where import_batch_id = $1 and special_kind = 'refused_callback' and phone is not null"
                     + " on conflict (phone) do nothing")
-                .execute(Tuple.of(batchId))
+                .execute(Tuple.of(batchId, "import " + batchId))
                 .map(dnc -> new Loaded(customers, tasks.rowCount(), rows.size() - customers, dnc.rowCount()))))
         .compose(loaded -> markLoaded(conn, batchId, sha256, report, loaded)));
   }
