@@ -116,8 +116,9 @@ create table dnc (
   created_at timestamptz not null default now()
 );
 
--- A customer to be called in a campaign. tried_parts is a bitmask of the day-part indices already tried, so a
--- retry goes to a part of the day not yet tried. leased_until keeps a task handed to the dialer from being handed
+-- A customer to be called in a campaign. tried_parts is a bitmask of the day-part indices already tried;
+-- allowed_parts the parts the next try may happen in (-1: any), so that a retry goes to a part of the day not yet
+-- tried even when the dialer gets to it late. leased_until keeps a task handed to the dialer from being handed
 -- out twice before its outcome comes back.
 create table call_task (
   id                bigserial   primary key,
@@ -130,6 +131,7 @@ create table call_task (
   next_try_at       timestamptz not null,
   attempts          int         not null default 0,
   tried_parts       int         not null default 0,
+  allowed_parts     int         not null default -1,
   last_part         int,
   last_outcome      text,
   last_attempt_at   timestamptz,

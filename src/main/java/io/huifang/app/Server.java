@@ -13,6 +13,8 @@ import io.huifang.dialer.dealer.DealerStore;
 import io.huifang.dialer.importer.ImportRoutes;
 import io.huifang.dialer.importer.ImportService;
 import io.huifang.dialer.importer.ImportStore;
+import io.huifang.dialer.schedule.ScheduleRoutes;
+import io.huifang.dialer.schedule.Scheduler;
 import io.huifang.http.Api;
 import io.huifang.http.AuditRoutes;
 import io.huifang.http.SessionRoutes;
@@ -49,6 +51,8 @@ public final class Server {
   private AmiProbe amiProbe;
   private PbxEmulator emulator;
   private Long purgeTimer;
+  private Long expiryTimer;
+  private Scheduler scheduler;
 
   private Server(Config config, Vertx vertx) {
     this.config = config;
@@ -77,6 +81,7 @@ public final class Server {
       CampaignStore campaigns = new CampaignStore(db.pool());
       ImportStore importStore = new ImportStore(db.pool());
       ImportService imports = new ImportService(vertx, importStore, dealers);
+      scheduler = new Scheduler(db.pool(), campaigns);
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000),
           new CachedCheck(this::pbxHealth, 2000), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
@@ -85,8 +90,18 @@ public final class Server {
           new AuditRoutes(audit)::register,
           new DealerRoutes(dealers)::register,
           new CampaignRoutes(campaigns, audit)::register,
-          new ImportRoutes(vertx, imports, importStore, campaigns, config.dataDir().resolve("uploads"))::register));
+          new ImportRoutes(vertx, imports, importStore, campaigns, config.dataDir().resolve("uploads"))::register,
+          new ScheduleRoutes(scheduler)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
+      // Deadlines pass by the minute; a task past its deadline must not wait long to show as expired.
+      expiryTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> scheduler.expireOverdue(java.time.Instant.now())
+          .onSuccess(n -> {
+            if (n > 0) {
+              log.atInfo().setMessage("tasks expired, not called").addKeyValue("count", n).log();
+            }
+          })
+          .onFailure(e -> log.atWarn().setMessage("expiring overdue tasks failed").addKeyValue("error", e.getMessage())
+              .log()));
       return AdminBootstrap.ensureAdmin(users, hasher, config.adminPassword())
           .compose(created -> startPbx())
           .compose(v -> web.listen(config.httpHost(), config.httpPort()))
@@ -149,6 +164,11 @@ public final class Server {
     return vertx;
   }
 
+  /** The dialer's scheduler (next due tasks, outcomes, expiry). */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
   public Database database() {
     return db;
   }
@@ -186,6 +206,9 @@ public final class Server {
   private Future<Void> stopServices() {
     if (purgeTimer != null) {
       vertx.cancelTimer(purgeTimer);
+    }
+    if (expiryTimer != null) {
+      vertx.cancelTimer(expiryTimer);
     }
     Future<Void> f = web == null ? Future.succeededFuture() : web.shutdown(config.shutdownGraceSeconds())
         .recover(e -> Future.succeededFuture());
