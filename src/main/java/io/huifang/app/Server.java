@@ -13,6 +13,8 @@ import io.huifang.dialer.dealer.DealerStore;
 import io.huifang.dialer.importer.ImportRoutes;
 import io.huifang.dialer.importer.ImportService;
 import io.huifang.dialer.importer.ImportStore;
+import io.huifang.dialer.quality.QualityRoutes;
+import io.huifang.dialer.quality.QualityStore;
 import io.huifang.dialer.schedule.ScheduleRoutes;
 import io.huifang.dialer.schedule.Scheduler;
 import io.huifang.http.Api;
@@ -91,7 +93,8 @@ public final class Server {
           new DealerRoutes(dealers)::register,
           new CampaignRoutes(campaigns, audit)::register,
           new ImportRoutes(vertx, imports, importStore, campaigns, config.dataDir().resolve("uploads"))::register,
-          new ScheduleRoutes(scheduler)::register));
+          new ScheduleRoutes(scheduler)::register,
+          new QualityRoutes(new QualityStore(db.pool()))::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       // Deadlines pass by the minute; a task past its deadline must not wait long to show as expired.
       expiryTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> scheduler.expireOverdue(java.time.Instant.now())

@@ -142,6 +142,19 @@ class ImportIT {
     assertEquals(1, overlap.getJsonObject("report").getInteger("alreadyPresent"));
     assertEquals(4, count("select count(*) from customer where campaign_id = $1"));
     assertTrue(admin.get("/api/imports?campaignId=" + campaignId).json().getJsonArray("imports").size() >= 5);
+
+    // The data-quality audit of this dealer: one refusal, one unusable number, the declared volume checked.
+    assertEquals(200, admin.send("PUT", "/api/dealers/" + dealerId + "/volume",
+        new JsonObject().put("month", "2025-03").put("volume", 3).encode()).status());
+    Http sup = Http.userWithRole(server, admin, "sup-quality", "supervisor");
+    Http.Response audit = sup.get("/api/data-quality?campaignId=" + campaignId + "&month=2025-03");
+    assertEquals(200, audit.status(), audit.body());
+    JsonObject d = audit.json().getJsonArray("dealers").getJsonObject(0);
+    assertEquals(1, d.getLong("refusals"), d.encodePrettily());
+    assertEquals(1, d.getLong("unusablePhones"), "the placeholder row, from loaded files only: " + d.encodePrettily());
+    assertEquals(3, d.getLong("uploadedVolume"));
+    assertEquals(Boolean.TRUE, d.getBoolean("volumeMatches"));
+    assertEquals(0, d.getLong("duplicatePhones"));
   }
 
   @Test
