@@ -34,6 +34,9 @@ public final class ImportService {
 
   /** Where a running import is: phase "reading" or "writing", with rows done so far (and total when writing). */
   public static final class Progress {
+    public Progress() {
+    }
+
     volatile String phase = "reading";
     volatile int done;
     volatile int total;
@@ -80,7 +83,7 @@ public final class ImportService {
   }
 
   /** The result of reading and checking a file on a worker. */
-  record Checked(String sha256, JsonObject report, LoadRows rows, JsonObject mappingUsed, Invalid error) {
+  public record Checked(String sha256, JsonObject report, LoadRows rows, JsonObject mappingUsed, Invalid error) {
   }
 
   private Future<Void> run(long batchId, Campaign campaign, long dealerId, Path file, JsonObject mapping,
@@ -116,7 +119,7 @@ public final class ImportService {
   }
 
   /** Blocking: hashes, reads and validates the whole file. File-level problems come back as {@code error}. */
-  static Checked check(Campaign campaign, Path file, JsonObject mapping, Progress p) throws IOException {
+  public static Checked check(Campaign campaign, Path file, JsonObject mapping, Progress p) throws IOException {
     String sha = sha256(file);
     try {
       ImportValidator v = new ImportValidator(campaign, mapping, n -> p.done = n);
