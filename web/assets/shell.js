@@ -11,7 +11,9 @@ export const PAGES = [
   { role: 'agent', href: '/agent.html', nav: 'nav.agent', icon: 'headset' },
   { role: 'qa', href: '/qa.html', nav: 'nav.qa', icon: 'check' },
   { role: 'supervisor', href: '/supervisor.html', nav: 'nav.supervisor', icon: 'pulse' },
-  { role: 'admin', href: '/admin.html', nav: 'nav.admin', icon: 'gear' }
+  { role: 'admin', href: '/admin.html', nav: 'nav.admin', icon: 'gear' },
+  { role: 'admin', href: '/campaigns.html', nav: 'nav.campaigns', icon: 'headset' },
+  { role: 'supervisor', href: '/data-quality.html', nav: 'nav.quality', icon: 'check' }
 ];
 
 export function landingFor(role) {

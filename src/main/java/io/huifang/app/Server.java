@@ -7,6 +7,17 @@ import io.huifang.auth.SessionStore;
 import io.huifang.auth.UserStore;
 import io.huifang.db.Database;
 import io.huifang.http.AgentLineRoutes;
+import io.huifang.dialer.campaign.CampaignRoutes;
+import io.huifang.dialer.campaign.CampaignStore;
+import io.huifang.dialer.dealer.DealerRoutes;
+import io.huifang.dialer.dealer.DealerStore;
+import io.huifang.dialer.importer.ImportRoutes;
+import io.huifang.dialer.importer.ImportService;
+import io.huifang.dialer.importer.ImportStore;
+import io.huifang.dialer.quality.QualityRoutes;
+import io.huifang.dialer.quality.QualityStore;
+import io.huifang.dialer.schedule.ScheduleRoutes;
+import io.huifang.dialer.schedule.Scheduler;
 import io.huifang.http.Api;
 import io.huifang.http.AuditRoutes;
 import io.huifang.http.SessionRoutes;
@@ -45,6 +56,8 @@ public final class Server {
   private Telephony telephony;
   private PbxEmulator emulator;
   private Long purgeTimer;
+  private Long expiryTimer;
+  private Scheduler scheduler;
 
   private Server(Config config, Vertx vertx) {
     this.config = config;
@@ -69,14 +82,33 @@ public final class Server {
       SessionStore sessions = new SessionStore(db.pool(), Duration.ofMinutes(config.sessionIdleMinutes()));
       PasswordHasher hasher = new PasswordHasher(vertx);
       AuditLog audit = new AuditLog(db.pool());
+      DealerStore dealers = new DealerStore(db.pool());
+      CampaignStore campaigns = new CampaignStore(db.pool());
+      ImportStore importStore = new ImportStore(db.pool());
+      ImportService imports = new ImportService(vertx, importStore, dealers);
+      scheduler = new Scheduler(db.pool(), campaigns);
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,
           () -> telephony == null ? new io.vertx.core.json.JsonArray() : telephony.healthByPbx(), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
           new SessionRoutes(users, sessions, hasher, audit, config.cookieSecure())::register,
           new UserRoutes(users, sessions, hasher, audit)::register,
           new AuditRoutes(audit)::register,
-          new AgentLineRoutes(() -> telephony, db.pool(), config.pbxMode() == Config.PbxMode.EMULATOR)::register));
+          new AgentLineRoutes(() -> telephony, db.pool(), config.pbxMode() == Config.PbxMode.EMULATOR)::register,
+          new DealerRoutes(dealers)::register,
+          new CampaignRoutes(campaigns, audit)::register,
+          new ImportRoutes(vertx, imports, importStore, campaigns, config.dataDir().resolve("uploads"))::register,
+          new ScheduleRoutes(scheduler)::register,
+          new QualityRoutes(new QualityStore(db.pool()))::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
+      // Deadlines pass by the minute; a task past its deadline must not wait long to show as expired.
+      expiryTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> scheduler.expireOverdue(java.time.Instant.now())
+          .onSuccess(n -> {
+            if (n > 0) {
+              log.atInfo().setMessage("tasks expired, not called").addKeyValue("count", n).log();
+            }
+          })
+          .onFailure(e -> log.atWarn().setMessage("expiring overdue tasks failed").addKeyValue("error", e.getMessage())
+              .log()));
       return AdminBootstrap.ensureAdmin(users, hasher, config.adminPassword())
           .compose(created -> startPbx())
           .compose(v -> web.listen(config.httpHost(), config.httpPort()))
@@ -157,6 +189,11 @@ public final class Server {
     return vertx;
   }
 
+  /** The dialer's scheduler (next due tasks, outcomes, expiry). */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
   public Database database() {
     return db;
   }
@@ -194,6 +231,9 @@ public final class Server {
   private Future<Void> stopServices() {
     if (purgeTimer != null) {
       vertx.cancelTimer(purgeTimer);
+    }
+    if (expiryTimer != null) {
+      vertx.cancelTimer(expiryTimer);
     }
     Future<Void> f = web == null ? Future.succeededFuture() : web.shutdown(config.shutdownGraceSeconds())
         .recover(e -> Future.succeededFuture());

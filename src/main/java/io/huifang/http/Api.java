@@ -59,6 +59,35 @@ public final class Api {
         .handler(handler);
   }
 
+  /**
+   * A route for uploads (customer lists): the session and role are checked while the request is paused, so that
+   * nobody signed out can make the server store a large body; then the body is streamed to {@code uploadsDir}
+   * (files over {@code limit} bytes get 413) and removed once the response has been sent.
+   */
+  public Route upload(HttpMethod method, String path, Set<Role> roles, long limit, String uploadsDir,
+                      Handler<RoutingContext> handler) {
+    Set<Role> allowed = EnumSet.copyOf(roles);
+    io.vertx.ext.web.handler.BodyHandler uploadBody = io.vertx.ext.web.handler.BodyHandler.create(uploadsDir)
+        .setBodyLimit(limit).setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(true);
+    return router.route(method, PREFIX + path)
+        .putMetadata(ROLES, allowed.stream().map(Role::id).collect(Collectors.toUnmodifiableSet()))
+        .handler(ctx -> {
+          ctx.request().pause();
+          ctx.next();
+        })
+        .handler(this::authenticate)
+        .handler(ctx -> authorize(ctx, allowed))
+        .handler(ctx -> {
+          // The body handler installs its stream handlers first; only then may data flow again.
+          ctx.next();
+          ctx.request().resume();
+        })
+        // Wrapped: the router only accepts a BodyHandler as a route's first handler, and here it must come after
+        // the session check.
+        .handler(ctx -> uploadBody.handle(ctx))
+        .handler(handler);
+  }
+
   /** A route open to anyone; only the login itself should need this. */
   public Route publicRoute(HttpMethod method, String path, Handler<RoutingContext> handler) {
     return router.route(method, PREFIX + path).putMetadata(ROLES, PUBLIC).handler(body).handler(handler);

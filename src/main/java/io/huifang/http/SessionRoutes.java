@@ -139,7 +139,7 @@ public final class SessionRoutes {
         .setMaxAge(maxAge.toSeconds());
   }
 
-  static String clientIp(RoutingContext ctx) {
+  public static String clientIp(RoutingContext ctx) {
     var a = ctx.request().remoteAddress();
     return a == null ? null : a.hostAddress();
   }

@@ -37,6 +37,11 @@ public final class Http {
     }
   }
 
+  /** The absolute URL of {@code path} on the server. */
+  public String url(String path) {
+    return server.url(path);
+  }
+
   public CookieManager cookies() {
     return cookies;
   }
@@ -50,12 +55,25 @@ public final class Http {
   }
 
   public Response send(String method, String path, String jsonBody) {
+    return sendWithLanguage(method, path, jsonBody, null);
+  }
+
+  /** Like {@link #send}, with an Accept-Language header (null for none). */
+  public Response sendWithLanguage(String method, String path, String jsonBody, String language) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url(path))).timeout(Duration.ofSeconds(30));
+    if (language != null) {
+      b.header("Accept-Language", language);
+    }
     if (jsonBody != null) {
       b.header("Content-Type", "application/json");
     }
     b.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(jsonBody));
+    return send(b);
+  }
+
+  /** Sends a request built by the caller (e.g. a file upload). */
+  public Response send(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body(), r.headers());

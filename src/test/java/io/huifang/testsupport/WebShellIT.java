@@ -271,7 +271,8 @@ class WebShellIT {
       b.waitFor("document.querySelectorAll('#users-body tr[data-username]').length === 3", Duration.ofSeconds(5));
       b.waitFor("document.getElementById('health-overall').dataset.status === 'DEGRADED'", Duration.ofSeconds(10));
       assertEquals("降级", b.text("#health-overall"));
-      assertEquals(4L, ((Number) b.evaluate("document.querySelectorAll('#app-nav a').length")).longValue());
+      // Six pages: agent, QA, supervisor, administration, campaigns & lists, data quality.
+      assertEquals(6L, ((Number) b.evaluate("document.querySelectorAll('#app-nav a').length")).longValue());
 
       // Client-side check of the password length.
       b.type("#new-username", "li.na");

@@ -1,0 +1,51 @@
+// Per-dealer data-quality audit (DOMAIN.md §3), for supervisors and admins.
+import { t, onLangChange } from './i18n.js';
+import { boot, api, describeError, el } from './shell.js';
+
+const $ = (id) => document.getElementById(id);
+let rows = [];
+
+async function show(ev) {
+  if (ev) ev.preventDefault();
+  const params = new URLSearchParams();
+  if ($('dq-campaign').value) params.set('campaignId', $('dq-campaign').value);
+  if ($('dq-month').value) params.set('month', $('dq-month').value);
+  try {
+    rows = (await api(`/api/data-quality?${params}`)).dealers || [];
+    $('dq-message').className = 'form-message table-message';
+    $('dq-message').textContent = '';
+    render();
+  } catch (e) {
+    $('dq-message').className = 'form-message table-message error';
+    $('dq-message').textContent = describeError(e);
+  }
+}
+
+function render() {
+  if (!rows.length) {
+    $('dq-body').replaceChildren(el('tr', {}, el('td', { colspan: 9, class: 'muted', i18n: 'dq.empty' })));
+    return;
+  }
+  $('dq-body').replaceChildren(...rows.map((d) => el('tr', {},
+    el('td', { class: 'name-cell' }, `${d.code} ${d.name}`),
+    el('td', {}, String(d.customers)),
+    el('td', { title: (d.duplicates || []).map((x) => `${x.phone}: ${x.names.join('、')}`).join('\n') || null }, String(d.duplicatePhones)),
+    el('td', {}, String(d.refusals)),
+    el('td', {}, String(d.unusablePhones)),
+    el('td', {}, String(d.workOrdersOpen)),
+    el('td', {}, Object.entries(d.special || {}).map(([k, n]) => `${t(`special.${k}`)} ${n}`).join('、') || '—'),
+    el('td', { class: 'nowrap' }, `${d.declaredVolume ?? '—'} / ${d.uploadedVolume}`),
+    el('td', {}, d.problems.length
+      ? el('span', { class: 'pill pill-DEGRADED' }, d.problems.map((p) => t(`dq.problem.${p}`)).join('、'))
+      : el('span', { class: 'pill pill-UP', i18n: 'dq.ok' })))));
+}
+
+const me = await boot('supervisor');
+if (me) {
+  const campaigns = (await api('/api/campaigns')).campaigns || [];
+  $('dq-campaign').replaceChildren(el('option', { value: '', i18n: 'dq.allCampaigns' }),
+    ...campaigns.map((c) => el('option', { value: c.id }, c.name)));
+  $('dq-form').addEventListener('submit', show);
+  onLangChange(render);
+  show();
+}
