@@ -235,7 +235,7 @@ function renderChrome(user, pageRole) {
   const list = el('ul', {});
   for (const p of PAGES) {
     if (!mayOpen(user, p.role)) continue;
-    const current = p.role === pageRole;
+    const current = location.pathname === p.href || (location.pathname === '/' && p.role === pageRole);
     list.append(el('li', {}, el('a', { href: p.href, 'aria-current': current ? 'page' : null, class: current ? 'active' : null },
       icon(p.icon), el('span', { i18n: p.nav }))));
   }

@@ -203,7 +203,7 @@ class WebShellIT {
     // After a redirect to the login page, login.js may not have run yet: a click would submit the form natively.
     // It adds the language switch and the submit handler in one synchronous evaluation.
     b.waitFor("document.querySelector('#lang-slot .lang-switch') !== null",
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(15));
     b.type("#username", username);
     b.type("#password", password);
     b.click("#login-submit");
@@ -211,7 +211,7 @@ class WebShellIT {
 
   private static void waitBooted(Chromium b, String path) {
     b.waitFor("location.pathname === '" + path + "' && document.body && !document.body.classList.contains('booting')",
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(20));
   }
 
   @Test
@@ -226,7 +226,7 @@ class WebShellIT {
       assertEquals("登录", b.text("#login-h"));
 
       login(b, "zhang.wei", "wrong-password");
-      b.waitFor("document.getElementById('login-message').textContent !== ''", Duration.ofSeconds(5));
+      b.waitFor("document.getElementById('login-message').textContent !== ''", Duration.ofSeconds(15));
       assertEquals("用户名或密码不正确。", b.text("#login-message"));
 
       // Language switch re-translates in place and is remembered.
@@ -239,12 +239,12 @@ class WebShellIT {
 
       // Not signed in: a protected page sends us to the login page.
       b.navigate(base + "/admin.html");
-      b.waitFor("location.pathname === '/'", Duration.ofSeconds(5));
+      b.waitFor("location.pathname === '/'", Duration.ofSeconds(15));
 
       // Agent lands on the agent desk; the WebSocket says hello.
       login(b, "zhang.wei", PASSWORD);
       waitBooted(b, "/agent.html");
-      b.waitFor("document.getElementById('ws-indicator').dataset.state === 'connected'", Duration.ofSeconds(10));
+      b.waitFor("document.getElementById('ws-indicator').dataset.state === 'connected'", Duration.ofSeconds(20));
       assertEquals("已连接", b.text("#ws-indicator .conn-text"));
       assertEquals("等待来电", b.text("#waiting h3"));
       assertEquals("未就绪", b.text("#agent-state"));
@@ -263,13 +263,13 @@ class WebShellIT {
 
       b.click("#logout");
       b.waitFor("location.pathname === '/' && document.getElementById('login-message').textContent !== ''",
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(15));
 
       // Admin: users table, health panel, every page in the nav.
       login(b, "admin", PASSWORD);
       waitBooted(b, "/admin.html");
-      b.waitFor("document.querySelectorAll('#users-body tr[data-username]').length === 3", Duration.ofSeconds(5));
-      b.waitFor("document.getElementById('health-overall').dataset.status === 'DEGRADED'", Duration.ofSeconds(10));
+      b.waitFor("document.querySelectorAll('#users-body tr[data-username]').length === 3", Duration.ofSeconds(15));
+      b.waitFor("document.getElementById('health-overall').dataset.status === 'DEGRADED'", Duration.ofSeconds(20));
       assertEquals("降级", b.text("#health-overall"));
       // Six pages: agent, QA, supervisor, administration, campaigns & lists, data quality.
       assertEquals(6L, ((Number) b.evaluate("document.querySelectorAll('#app-nav a').length")).longValue());
@@ -315,7 +315,7 @@ class WebShellIT {
       // One-time password: the dialog opens by itself, explains why, and has no way out but a new password.
       login(b, "li.na", PASSWORD);
       waitBooted(b, "/agent.html");
-      b.waitFor(DIALOG_OPEN, Duration.ofSeconds(5));
+      b.waitFor(DIALOG_OPEN, Duration.ofSeconds(15));
       assertEquals("您正在使用一次性密码，请先设置新密码。", b.text("#password-forced"));
       assertEquals(Boolean.FALSE, b.evaluate("document.getElementById('password-forced').hidden"));
       assertEquals(Boolean.TRUE, b.evaluate("document.querySelector('#password-dialog .modal-x').hidden"));
@@ -347,7 +347,7 @@ class WebShellIT {
       // Wrong current password: the server's 400 lands under that field.
       b.type("#pw-confirm", "li.na-own-password");
       b.click("#pw-submit");
-      b.waitFor("document.getElementById('pw-current-error').textContent !== ''", Duration.ofSeconds(5));
+      b.waitFor("document.getElementById('pw-current-error').textContent !== ''", Duration.ofSeconds(15));
       assertEquals("当前密码不正确。", b.text("#pw-current-error"));
       assertEquals("true", b.evaluate("document.getElementById('pw-current').getAttribute('aria-invalid')"));
       assertEquals(Boolean.TRUE, b.evaluate(DIALOG_OPEN));
@@ -365,12 +365,12 @@ class WebShellIT {
       // The right current password: dialog closes, toast, the desk is usable.
       b.type("#pw-current", PASSWORD);
       b.click("#pw-submit");
-      b.waitFor("document.getElementById('password-dialog') === null", Duration.ofSeconds(5));
+      b.waitFor("document.getElementById('password-dialog') === null", Duration.ofSeconds(15));
       b.waitFor("[...document.querySelectorAll('.toast')].some((x) => x.textContent === '密码已修改。')",
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(15));
       assertEquals("li.na-own-password", PASSWORDS.get("li.na"));
       assertFalse(USERS.get("li.na").getBoolean("mustChangePassword"));
-      b.waitFor("document.getElementById('ws-indicator').dataset.state === 'connected'", Duration.ofSeconds(10));
+      b.waitFor("document.getElementById('ws-indicator').dataset.state === 'connected'", Duration.ofSeconds(20));
 
       // Next page load: no forced dialog any more.
       b.navigate(base + "/agent.html");
@@ -381,29 +381,29 @@ class WebShellIT {
       // Opened from the header it is optional: Cancel/close are there, Escape closes it, focus goes back.
       b.evaluate("document.getElementById('change-password').focus()");
       b.click("#change-password");
-      b.waitFor(DIALOG_OPEN, Duration.ofSeconds(5));
+      b.waitFor(DIALOG_OPEN, Duration.ofSeconds(15));
       assertEquals(Boolean.TRUE, b.evaluate("document.getElementById('password-forced').hidden"));
       assertEquals(Boolean.FALSE, b.evaluate("document.getElementById('pw-cancel').hidden"));
       assertEquals(Boolean.TRUE, b.evaluate("document.getElementById('pw-logout').hidden"));
       b.screenshot(shots.resolve("password-optional-zh.png"));
       pressEscape(b);
-      b.waitFor("document.getElementById('password-dialog') === null", Duration.ofSeconds(5));
+      b.waitFor("document.getElementById('password-dialog') === null", Duration.ofSeconds(15));
       assertEquals("change-password", b.evaluate("document.activeElement.id"));
 
       b.click("#logout");
       b.waitFor("location.pathname === '/' && document.getElementById('login-message').textContent !== ''",
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(15));
 
       // Admin resets li.na's password: not offered for the admin's own row.
       login(b, "admin", PASSWORD);
       waitBooted(b, "/admin.html");
-      b.waitFor("document.querySelectorAll('#users-body tr[data-username]').length === 3", Duration.ofSeconds(5));
+      b.waitFor("document.querySelectorAll('#users-body tr[data-username]').length === 3", Duration.ofSeconds(15));
       assertNull(b.evaluate("document.querySelector('tr[data-username=admin] .reset-password')"));
       assertEquals("修改密码", b.text("tr[data-username=admin] .own-password"));
       assertNull(b.evaluate("document.querySelector('tr[data-username=\"li.na\"] .must-change')"));
       b.click("tr[data-username=\"li.na\"] .reset-password");
       b.waitFor("(() => { const d = document.getElementById('reset-dialog'); return !!d && d.open; })()",
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(15));
       assertEquals("重置 李娜 的密码", b.text("#reset-dialog-title"));
       assertEquals("reset-password", b.evaluate("document.activeElement.id"));
       b.type("#reset-password", "temp");
@@ -413,10 +413,10 @@ class WebShellIT {
       b.type("#reset-password", "temp-password-42");
       b.screenshot(shots.resolve("password-reset-zh.png"));
       b.click("#reset-submit");
-      b.waitFor("document.getElementById('reset-dialog') === null", Duration.ofSeconds(5));
+      b.waitFor("document.getElementById('reset-dialog') === null", Duration.ofSeconds(15));
       assertEquals(1, PATCHES.size());
       assertEquals(new JsonObject().put("password", "temp-password-42").put("_id", 3), PATCHES.get(0));
-      b.waitFor("document.querySelector('tr[data-username=\"li.na\"] .must-change') !== null", Duration.ofSeconds(5));
+      b.waitFor("document.querySelector('tr[data-username=\"li.na\"] .must-change') !== null", Duration.ofSeconds(15));
       assertEquals("待改密码", b.text("tr[data-username=\"li.na\"] .must-change"));
       assertTrue(b.text("#users-message").contains("下次登录时必须修改密码"), b.text("#users-message"));
       assertEquals(Boolean.TRUE, b.evaluate("document.activeElement.matches('tr[data-username=\"li.na\"] .reset-password')"),
@@ -424,10 +424,10 @@ class WebShellIT {
       b.evaluate("import('/assets/i18n.js').then((m) => m.setLang('en'))");
       b.click("tr[data-username=\"li.na\"] .reset-password");
       b.waitFor("(() => { const d = document.getElementById('reset-dialog'); return !!d && d.open; })()",
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(15));
       b.screenshot(shots.resolve("password-reset-en.png"));
       pressEscape(b);
-      b.waitFor("document.getElementById('reset-dialog') === null", Duration.ofSeconds(5));
+      b.waitFor("document.getElementById('reset-dialog') === null", Duration.ofSeconds(15));
       b.screenshot(shots.resolve("admin-after-reset-en.png"));
 
       assertTrue(b.pageLog().stream().noneMatch(l -> l.startsWith("exception")), "page errors: " + b.pageLog());

@@ -30,7 +30,7 @@ class BrowserLoginIT {
       b.type("#username", "admin");
       b.type("#password", "wrong-password-here");
       b.click("#login-submit");
-      b.waitFor("document.getElementById('login-message').textContent.trim() !== ''", Duration.ofSeconds(10));
+      b.waitFor("document.getElementById('login-message').textContent.trim() !== ''", Duration.ofSeconds(20));
       assertEquals("/", b.evaluate("location.pathname"), "a wrong password stays on the login page");
 
       b.type("#password", TestServer.ADMIN_PASSWORD);
@@ -53,7 +53,7 @@ class BrowserLoginIT {
       // The admin resets the agent's password to a temporary one.
       b.click("#users-body tr[data-username=\"li.na\"] .reset-password");
       b.waitFor("document.getElementById('reset-dialog') !== null && document.getElementById('reset-dialog').open",
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(20));
       b.type("#reset-password", "temporary-pass-7");
       b.click("#reset-submit");
       b.waitFor("document.getElementById('reset-dialog') === null"
@@ -61,12 +61,12 @@ class BrowserLoginIT {
           Duration.ofSeconds(15));
 
       b.click("#logout");
-      b.waitFor("location.pathname === '/'", Duration.ofSeconds(10));
+      b.waitFor("location.pathname === '/'", Duration.ofSeconds(20));
       b.navigate(server.url("/"));
       b.type("#username", "li.na");
       b.type("#password", "agent-password-1");
       b.click("#login-submit");
-      b.waitFor("document.getElementById('login-message').textContent.trim() !== ''", Duration.ofSeconds(10));
+      b.waitFor("document.getElementById('login-message').textContent.trim() !== ''", Duration.ofSeconds(20));
       assertEquals("/", b.evaluate("location.pathname"), "the old password no longer works");
       b.type("#password", "temporary-pass-7");
       b.click("#login-submit");
@@ -79,7 +79,7 @@ class BrowserLoginIT {
       b.type("#pw-new", "my-own-password-8");
       b.type("#pw-confirm", "my-own-password-8");
       b.click("#pw-submit");
-      b.waitFor("document.getElementById('pw-current-error').textContent.trim() !== ''", Duration.ofSeconds(10));
+      b.waitFor("document.getElementById('pw-current-error').textContent.trim() !== ''", Duration.ofSeconds(20));
       assertEquals("当前密码不正确。", b.text("#pw-current-error"));
       b.screenshot(SHOTS.resolve("real-password-forced-zh.png"));
       b.type("#pw-current", "temporary-pass-7");
@@ -92,7 +92,7 @@ class BrowserLoginIT {
 
       // The agent may not open the admin page: the shell shows "no permission", the API said 403.
       b.navigate(server.url("/admin.html"));
-      b.waitFor("document.querySelector('.denied') !== null", Duration.ofSeconds(10));
+      b.waitFor("document.querySelector('.denied') !== null", Duration.ofSeconds(20));
     }
   }
 }

@@ -44,7 +44,7 @@ class CampaignPagesIT {
         b.screenshot(SHOTS.resolve("campaigns-zh.png"));
         b.click(".lang-switch button[lang=en]");
         b.waitFor("document.getElementById('camp-body').textContent.includes('within 72 h of the workshop visit')",
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(15));
         b.screenshot(SHOTS.resolve("campaigns-en.png"));
         b.navigate(server.url("/data-quality.html"));
         b.waitFor("document.querySelectorAll('#dq-body tr').length === 1"
