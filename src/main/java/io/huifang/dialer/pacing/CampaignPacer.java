@@ -20,14 +20,14 @@ public final class CampaignPacer implements Pacer {
   static final long[] LOOK_AHEAD_MILLIS = {1000, 3000, 5000, 7000, 9000, 11000, 13000, 16000, 19000, 22000};
   static final long SAFE_HARBOR_MILLIS = 2000;
   /** The pacer aims this share of its target, keeping the rest for bad luck within the hour. */
-  static final double SET_POINT = 0.75;
+  static final double SET_POINT = 0.55;
   /** How far ahead the hour's budget is projected, and from how many recent minutes answers are extrapolated. */
   static final long BUDGET_LOOK_AHEAD_MILLIS = 5 * 60_000;
   static final long RECENT_ANSWERS_MILLIS = 15 * 60_000;
   /** Abandons kept back for those already on their way from lines ringing now. */
-  static final double RESERVE_ABANDONS = 1.0;
+  static final double RESERVE_ABANDONS = 3.0;
   /** Below this share of the hour's budget left, the pacer backs off in proportion. */
-  static final double FULL_BUDGET_SHARE = 0.35;
+  static final double FULL_BUDGET_SHARE = 0.5;
   /** How often the gain compares the last quarter hour's realized rate with the set-point, and by how much it moves. */
   static final long GAIN_PERIOD_MILLIS = 60_000;
   static final double GAIN_STEP = 0.15;

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  */
 public final class PacingBenchmark {
   static final double LIMIT = 0.03;
-  static final int TUNING_STEPS = 7;
+  static final int TUNING_STEPS = 6;
 
   /** One policy's figures on one scenario: medians over seeds, worst hour the worst over seeds. */
   record Row(String scenario, String policy, SimResult median, double worstHour) {
@@ -170,7 +170,7 @@ public final class PacingBenchmark {
     String section = "\n## Predictive pacing: busy share and abandonment, simulated days\n\n"
         + "- Date: " + Instant.now() + "\n"
         + "- Machine: " + machine() + "\n"
-        + "- Command: `java -cp target/huifang.jar io.huifang.dialer.pacing.sim.PacingBenchmark "
+        + "- Command: `java -cp " + System.getProperty("java.class.path") + " io.huifang.dialer.pacing.sim.PacingBenchmark "
         + String.join(" ", args) + "` (after `mvn -q -DskipTests package`); " + scenarios + " scenarios in "
         + String.format(Locale.ROOT, "%.0f", wall) + " s wall\n"
         + "- Seeds: " + Arrays.toString(seeds) + "; each figure is the median over the seeds, the worst 1-hour "
