@@ -1,0 +1,337 @@
+package io.huifang.dialer.pacing;
+
+import io.huifang.dialer.call.AttemptOutcome;
+
+/**
+ * The pacer of one campaign, the same class in the server and in the simulator.
+ *
+ * <p>Predictive mode is a look-ahead controller. For moments τ over the next 22 s it adds up, from what the campaign
+ * has learned, the customers expected to answer by τ (each ringing line: the chance it answers by τ given it has
+ * rung so long; each new line: the live-answer rate times the ring-to-answer distribution) and the agents expected
+ * to be free by τ + 2 s (free now, plus each busy agent's chance to finish talk-time and wrap-up by then, given how
+ * long they have talked). Answers beyond agents are abandons; with a normal approximation of both sums it computes
+ * the expected overflow, and dials the most lines that keep expected overflow / expected answers under an allowed
+ * risk. The allowed risk is a set-point below the target, calibrated by a gain that follows the realized rate, and
+ * scaled down as the rolling hour's abandon budget (projected a few minutes ahead) runs out: the pacer backs off to
+ * progressive as the hour's rate nears the target.
+ */
+public final class CampaignPacer implements Pacer {
+  /** Moments ahead at which answers are compared with agents; covers the 6–20 s customers ring before answering. */
+  static final long[] LOOK_AHEAD_MILLIS = {1000, 3000, 5000, 7000, 9000, 11000, 13000, 16000, 19000, 22000};
+  static final long SAFE_HARBOR_MILLIS = 2000;
+  /** The pacer aims this share of its target, keeping the rest for bad luck within the hour. */
+  static final double SET_POINT = 0.55;
+  /** How far ahead the hour's budget is projected, and from how many recent minutes answers are extrapolated. */
+  static final long BUDGET_LOOK_AHEAD_MILLIS = 5 * 60_000;
+  static final long RECENT_ANSWERS_MILLIS = 15 * 60_000;
+  /** Abandons kept back for those already on their way from lines ringing now. */
+  static final double RESERVE_ABANDONS = 3.0;
+  /** Below this share of the hour's budget left, the pacer backs off in proportion. */
+  static final double FULL_BUDGET_SHARE = 0.5;
+  /** How often the gain compares the last quarter hour's realized rate with the set-point, and by how much it moves. */
+  static final long GAIN_PERIOD_MILLIS = 60_000;
+  static final double GAIN_STEP = 0.15;
+  static final double GAIN_MIN = 0.3;
+  static final double GAIN_MAX = 4.0;
+  /** Fewer expected free agents than this (none free, none about to be) means there is no one to dial for. */
+  static final double NO_ONE_SOON_FREE = 0.05;
+
+  private volatile PacingSettings settings;
+  private final OriginateThrottle throttle;
+  private double gain = 1.0;
+  private long lastGainUpdate = Long.MIN_VALUE;
+  private final LearnedCalls learned = new LearnedCalls();
+  private final AbandonStats stats = new AbandonStats();
+
+  // the look-ahead of the current decision, reused to spare the garbage collector
+  private final int horizons = LOOK_AHEAD_MILLIS.length;
+  private final double[] knownMean = new double[horizons];
+  private final double[] knownVar = new double[horizons];
+  private final double[] newLineAnswers = new double[horizons];
+  private double knownAnswers;
+  private double soonFree;
+
+  public CampaignPacer(PacingSettings settings, OriginateThrottle throttle) {
+    this.settings = settings;
+    this.throttle = throttle;
+  }
+
+  public PacingSettings settings() {
+    return settings;
+  }
+
+  /** A supervisor changed the mode or the target: takes effect at the next decision. */
+  public void settings(PacingSettings s) {
+    this.settings = s;
+  }
+
+  public AbandonStats abandonStats() {
+    return stats;
+  }
+
+  public LearnedCalls learned() {
+    return learned;
+  }
+
+  @Override
+  public String name() {
+    return settings.mode().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Override
+  public int linesToDial(PacerView view, long now) {
+    int wanted = switch (settings.mode()) {
+      case PREVIEW -> 0;
+      case PROGRESSIVE -> progressiveLines(view);
+      case PREDICTIVE -> predictiveLines(view, now);
+    };
+    return withinCaps(view, wanted, now);
+  }
+
+  /** One line per free agent not yet covered by a ringing line or a waiting customer. */
+  static int progressiveLines(PacerView view) {
+    return Math.max(0, view.freeAgents() - view.ringingLines() - view.answeredWaiting());
+  }
+
+  private int predictiveLines(PacerView view, long now) {
+    updateGain(now);
+    int progressive = progressiveLines(view);
+    double allowed = allowedRisk(now);
+    lookAhead(view, now);
+    if (view.freeAgents() == 0 && soonFree < NO_ONE_SOON_FREE) {
+      return 0;
+    }
+    if (allowed <= 0 || risk(0) > allowed) {
+      return progressive;
+    }
+    int lo = 0;
+    int hi = Math.max(0, lineCap(view));
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (risk(mid) <= allowed) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return Math.max(progressive, lo);
+  }
+
+  /**
+   * The share of answers expected to find no agent if n more lines are dialled now: the worst moment's expected
+   * overflow over the answers expected within the look-ahead.
+   */
+  double risk(int n) {
+    double worst = 0;
+    for (int k = 0; k < horizons; k++) {
+      double c = newLineAnswers[k];
+      double overflow = expectedPositive(knownMean[k] + n * c, knownVar[k] + n * c * (1 - c));
+      worst = Math.max(worst, overflow);
+    }
+    double answers = knownAnswers + n * newLineAnswers[horizons - 1];
+    return worst / Math.max(1.0, answers);
+  }
+
+  /** Fills the look-ahead: answers minus agents at each moment, from lines already ringing and agents now. */
+  private void lookAhead(PacerView view, long now) {
+    double p = learned.liveAnswerRateHigh();
+    double answerRate = Math.min(1.0, p + learned.machineRate());
+    int waiting = view.answeredWaiting();
+    int free = view.freeAgents();
+    for (int k = 0; k < horizons; k++) {
+      knownMean[k] = waiting - free;
+      knownVar[k] = 0;
+      newLineAnswers[k] = p * learned.ringCdf(LOOK_AHEAD_MILLIS[k]);
+    }
+    knownAnswers = waiting;
+    addRingingLines(view, now, p, answerRate);
+    soonFree = free;
+    addBusyAgents(view, now);
+  }
+
+  private void addRingingLines(PacerView view, long now, double p, double answerRate) {
+    for (int j = 0, n = view.ringingLines(); j < n; j++) {
+      long rang = Math.max(0, now - view.ringingSince(j));
+      double answeredBefore = learned.ringCdf(rang);
+      double stillRinging = 1 - answerRate * answeredBefore;
+      if (stillRinging <= 1e-9) {
+        continue;
+      }
+      for (int k = 0; k < horizons; k++) {
+        double a = p * (learned.ringCdf(rang + LOOK_AHEAD_MILLIS[k]) - answeredBefore) / stillRinging;
+        a = Math.min(1, Math.max(0, a));
+        knownMean[k] += a;
+        knownVar[k] += a * (1 - a);
+        if (k == horizons - 1) {
+          knownAnswers += a;
+        }
+      }
+    }
+  }
+
+  private void addBusyAgents(PacerView view, long now) {
+    double wrapMean = learned.wrapMeanMillis();
+    for (int i = 0, n = view.loggedInAgents(); i < n; i++) {
+      PacerView.Activity activity = view.activity(i);
+      if (activity == PacerView.Activity.FREE) {
+        continue;
+      }
+      long elapsed = Math.max(0, now - view.activitySince(i));
+      for (int k = 0; k < horizons; k++) {
+        long until = LOOK_AHEAD_MILLIS[k] + SAFE_HARBOR_MILLIS;
+        double q = activity == PacerView.Activity.TALKING
+            ? freeAfterTalkBy(elapsed, until, wrapMean)
+            : freeAfterWrapUpBy(elapsed, until);
+        knownMean[k] -= q;
+        knownVar[k] += q * (1 - q);
+        if (k == horizons - 1) {
+          soonFree += q;
+        }
+      }
+    }
+  }
+
+  /** P(an agent who has talked {@code talked} ms is free within {@code within} ms: rest of the talk + wrap-up). */
+  private double freeAfterTalkBy(long talked, long within, double wrapMean) {
+    double talkLeftAllowed = within - wrapMean;
+    if (talkLeftAllowed <= 0) {
+      return 0;
+    }
+    double before = learned.talkCdf(talked);
+    double surviving = 1 - before;
+    if (surviving <= 1e-9) {
+      return 0;
+    }
+    return Math.max(0, (learned.talkCdf(talked + talkLeftAllowed) - before) / surviving);
+  }
+
+  private double freeAfterWrapUpBy(long wrapped, long within) {
+    double before = learned.wrapCdf(wrapped);
+    double surviving = 1 - before;
+    if (surviving <= 1e-9) {
+      return 0;
+    }
+    return Math.max(0, Math.min(1, (learned.wrapCdf(wrapped + within) - before) / surviving));
+  }
+
+  /** E[max(X, 0)] for X normal with this mean and variance. */
+  static double expectedPositive(double mean, double variance) {
+    if (variance < 1e-12) {
+      return Math.max(0, mean);
+    }
+    double sd = Math.sqrt(variance);
+    double z = mean / sd;
+    return mean * normalCdf(z) + sd * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+  }
+
+  static double normalCdf(double z) {
+    // Abramowitz & Stegun 7.1.26 through erf, error below 1.5e-7
+    double x = Math.abs(z) / Math.sqrt(2);
+    double t = 1 / (1 + 0.3275911 * x);
+    double y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592)
+        * t * Math.exp(-x * x);
+    return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+  }
+
+  /**
+   * The expected-abandon share the pacer may accept now: its set-point, times a gain learned from the realized rate
+   * (the model's risk is an estimate; the gain calibrates it), times how much of the rolling hour's budget is left,
+   * times the confidence in what was learned (0 at the start: it then dials like progressive).
+   */
+  double allowedRisk(long now) {
+    double target = settings.pacerTarget();
+    if (target <= 0) {
+      return 0;
+    }
+    return gain * SET_POINT * target * hourBudgetLeft(now, target) * learned.confidence();
+  }
+
+  /**
+   * 1 while plenty of the rolling hour's abandon budget is left, falling to 0 when none is. Projected
+   * {@link #BUDGET_LOOK_AHEAD_MILLIS} ahead: the answers and abandons still in the window then, plus the answers
+   * expected meanwhile, allow {@code target × answers − abandons} more abandons, less a reserve for those already on
+   * their way from lines ringing now.
+   */
+  double hourBudgetLeft(long now, double target) {
+    AbandonStats.Figure staying = stats.lastMillis(now, AbandonStats.HOUR - BUDGET_LOOK_AHEAD_MILLIS);
+    AbandonStats.Figure recent = stats.lastMillis(now, RECENT_ANSWERS_MILLIS);
+    double expected = recent.liveAnswered() * (double) BUDGET_LOOK_AHEAD_MILLIS / RECENT_ANSWERS_MILLIS;
+    double budget = target * (staying.liveAnswered() + expected);
+    double left = budget - staying.abandoned() - RESERVE_ABANDONS;
+    if (left <= 0) {
+      return 0;
+    }
+    return Math.min(1, left / Math.max(1e-9, FULL_BUDGET_SHARE * budget));
+  }
+
+  /** Every minute, nudge the gain toward the set-point by the last quarter hour's realized rate. */
+  private void updateGain(long now) {
+    if (lastGainUpdate != Long.MIN_VALUE && now - lastGainUpdate < GAIN_PERIOD_MILLIS) {
+      return;
+    }
+    lastGainUpdate = now;
+    AbandonStats.Figure recent = stats.lastMillis(now, RECENT_ANSWERS_MILLIS);
+    double setPoint = SET_POINT * settings.pacerTarget();
+    if (recent.liveAnswered() < 20 || setPoint <= 0 || learned.confidence() < 1) {
+      return;
+    }
+    double error = Math.max(-2, Math.min(1, (setPoint - recent.rate()) / setPoint));
+    gain = Math.max(GAIN_MIN, Math.min(GAIN_MAX, gain * Math.exp(GAIN_STEP * error)));
+  }
+
+  double gain() {
+    return gain;
+  }
+
+  /** Ringing lines allowed by lines-per-agent, beyond those ringing and customers waiting. */
+  private int lineCap(PacerView view) {
+    int max = (int) Math.floor(settings.maxLinesPerAgent() * view.loggedInAgents());
+    return max - view.ringingLines() - view.answeredWaiting();
+  }
+
+  private int withinCaps(PacerView view, int wanted, long now) {
+    int n = Math.min(wanted, lineCap(view));
+    if (settings.maxTrunkLines() != PacingSettings.UNLIMITED_TRUNK) {
+      n = Math.min(n, settings.maxTrunkLines() - view.trunkLinesInUse());
+    }
+    if (n <= 0) {
+      return 0;
+    }
+    return throttle.take(n, now);
+  }
+
+  @Override
+  public void onOriginateResult(AttemptOutcome outcome, long ringMillis, long now) {
+    boolean human = outcome == AttemptOutcome.ANSWERED_HUMAN || outcome == AttemptOutcome.ABANDONED;
+    boolean machine = outcome == AttemptOutcome.ANSWERED_MACHINE;
+    learned.dialEnded(human, machine, ringMillis);
+    if (human) {
+      stats.liveAnswered(now);
+    }
+    if (outcome == AttemptOutcome.ABANDONED) {
+      // a server that reports only the final outcome: the answer and the abandon at once
+      stats.abandoned(now);
+    }
+  }
+
+  @Override
+  public void onAbandoned(long now) {
+    stats.abandoned(now);
+  }
+
+  /** A call the answering-machine detection hung up on turned out to be a person: regulators count an abandon. */
+  public void onMachineWasPerson(long now) {
+    stats.liveAnswered(now);
+    stats.abandoned(now);
+  }
+
+  @Override
+  public void onHangup(long talkMillis, long now) {
+    learned.talked(talkMillis);
+  }
+
+  @Override
+  public void onAgentFree(long wrapMillis, long now) {
+    learned.wrappedUp(wrapMillis);
+  }
+}

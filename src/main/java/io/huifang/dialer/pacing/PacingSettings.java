@@ -1,0 +1,66 @@
+package io.huifang.dialer.pacing;
+
+/**
+ * What a supervisor sets per campaign.
+ *
+ * @param mode preview, progressive or predictive
+ * @param targetAbandonRate abandoned / live-answered held in every rolling hour (regulators: 3 %)
+ * @param maxLinesPerAgent ringing lines per logged-in agent, at most
+ * @param maxTrunkLines lines of the trunk (ringing and answered, all campaigns on it), at most
+ * @param amdFalsePositiveAllowance share of live answers the answering-machine detection is expected to hang up on
+ *     wrongly; regulators count those as abandoned but the server cannot see them, so the pacer keeps this much of
+ *     the target free for them
+ */
+public record PacingSettings(DialMode mode, double targetAbandonRate, double maxLinesPerAgent, int maxTrunkLines,
+                             double amdFalsePositiveAllowance) {
+  public static final double DEFAULT_TARGET = 0.03;
+  public static final double DEFAULT_LINES_PER_AGENT = 3.0;
+  public static final int UNLIMITED_TRUNK = Integer.MAX_VALUE;
+
+  public PacingSettings {
+    if (mode == null) {
+      throw new IllegalArgumentException("mode is required");
+    }
+    if (!(targetAbandonRate >= 0 && targetAbandonRate <= 0.2)) {
+      throw new IllegalArgumentException("target abandon rate must be within 0..20 %: " + targetAbandonRate);
+    }
+    if (!(maxLinesPerAgent >= 1 && maxLinesPerAgent <= 10)) {
+      throw new IllegalArgumentException("lines per agent must be within 1..10: " + maxLinesPerAgent);
+    }
+    if (maxTrunkLines < 1) {
+      throw new IllegalArgumentException("trunk lines must be at least 1: " + maxTrunkLines);
+    }
+    if (!(amdFalsePositiveAllowance >= 0 && amdFalsePositiveAllowance <= targetAbandonRate)) {
+      throw new IllegalArgumentException("AMD allowance must be below the target: " + amdFalsePositiveAllowance);
+    }
+  }
+
+  public static PacingSettings defaults(DialMode mode) {
+    return new PacingSettings(mode, DEFAULT_TARGET, DEFAULT_LINES_PER_AGENT, UNLIMITED_TRUNK, 0);
+  }
+
+  public PacingSettings withMode(DialMode m) {
+    return new PacingSettings(m, targetAbandonRate, maxLinesPerAgent, maxTrunkLines, amdFalsePositiveAllowance);
+  }
+
+  public PacingSettings withTarget(double t) {
+    return new PacingSettings(mode, t, maxLinesPerAgent, maxTrunkLines, amdFalsePositiveAllowance);
+  }
+
+  public PacingSettings withLinesPerAgent(double l) {
+    return new PacingSettings(mode, targetAbandonRate, l, maxTrunkLines, amdFalsePositiveAllowance);
+  }
+
+  public PacingSettings withTrunkLines(int lines) {
+    return new PacingSettings(mode, targetAbandonRate, maxLinesPerAgent, lines, amdFalsePositiveAllowance);
+  }
+
+  public PacingSettings withAmdAllowance(double a) {
+    return new PacingSettings(mode, targetAbandonRate, maxLinesPerAgent, maxTrunkLines, a);
+  }
+
+  /** The share of live answers the pacer itself may abandon. */
+  double pacerTarget() {
+    return Math.max(0, targetAbandonRate - amdFalsePositiveAllowance);
+  }
+}

@@ -1,0 +1,64 @@
+package io.huifang.dialer.pacing.sim;
+
+import java.util.SplittableRandom;
+
+/**
+ * One simulated day of a campaign: agents, customers and how they behave.
+ *
+ * @param liveAnswerRates the share of dials a person answers; several values split the measured hours into equal
+ *     parts (the warm-up uses the first), for a day whose answer rate shifts
+ */
+public record Scenario(String name, int agents, double[] liveAnswerRates, TalkShape talkShape, double talkMeanSeconds,
+                       long wrapUpMillis, long ringMinMillis, long ringMaxMillis, long noAnswerMillis,
+                       double machineRate, double amdFalsePositiveRate, long warmUpMillis, long measuredMillis) {
+  /** Talk-time distributions of the benchmark. */
+  public enum TalkShape { EXPONENTIAL, LOGNORMAL }
+
+  /** Spread of the lognormal talk time (sigma of the log), a coefficient of variation of about 0.9. */
+  public static final double LOGNORMAL_SIGMA = 0.8;
+
+  /** The customers: answer after 6–20 s of ringing, no answer at 25 s, 10 s wrap-up, 30 min warm-up, 8 h. */
+  public static Scenario of(int agents, double[] rates, TalkShape shape, double talkMean) {
+    String p = rates.length == 1 ? pct(rates[0]) : String.join("→", java.util.Arrays.stream(rates)
+        .mapToObj(Scenario::pct).toList());
+    String name = "N=" + agents + " p=" + p + " talk " + (int) talkMean + "s "
+        + (shape == TalkShape.EXPONENTIAL ? "exp" : "logn");
+    return new Scenario(name, agents, rates, shape, talkMean, 10_000, 6_000, 20_000, 25_000, 0.04, 0.002,
+        30 * 60_000L, 8 * 3_600_000L);
+  }
+
+  private static String pct(double r) {
+    return Math.round(r * 100) + "%";
+  }
+
+  public Scenario withMeasured(long warmUp, long measured) {
+    return new Scenario(name, agents, liveAnswerRates, talkShape, talkMeanSeconds, wrapUpMillis, ringMinMillis,
+        ringMaxMillis, noAnswerMillis, machineRate, amdFalsePositiveRate, warmUp, measured);
+  }
+
+  double liveAnswerRate(long t) {
+    if (liveAnswerRates.length == 1 || t < warmUpMillis) {
+      return liveAnswerRates[0];
+    }
+    int part = (int) ((t - warmUpMillis) * liveAnswerRates.length / measuredMillis);
+    return liveAnswerRates[Math.min(part, liveAnswerRates.length - 1)];
+  }
+
+  long drawTalkMillis(SplittableRandom rnd) {
+    double u = rnd.nextDouble();
+    double seconds;
+    if (talkShape == TalkShape.EXPONENTIAL) {
+      seconds = -talkMeanSeconds * Math.log(1 - u);
+    } else {
+      double mu = Math.log(talkMeanSeconds) - LOGNORMAL_SIGMA * LOGNORMAL_SIGMA / 2;
+      seconds = Math.exp(mu + LOGNORMAL_SIGMA * gaussian(rnd));
+    }
+    return Math.max(1000, Math.round(seconds * 1000));
+  }
+
+  private static double gaussian(SplittableRandom rnd) {
+    double u1 = Math.max(1e-12, rnd.nextDouble());
+    double u2 = rnd.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}
