@@ -40,7 +40,11 @@ public final class AgentLines {
     LineState state = LineState.OPENING;
     boolean wantsReady;
     Instant idleSince;
+    /** When the current state began (the pacer estimates who is soon free from it). */
+    Instant since;
     String attemptId;
+    /** The campaign the agent works, or null for any. */
+    Long campaignId;
 
     Line(long agentId, String endpoint, String lineId) {
       this.agentId = agentId;
@@ -62,6 +66,19 @@ public final class AgentLines {
 
     public String attemptId() {
       return attemptId;
+    }
+
+    public Instant since() {
+      return since;
+    }
+
+    public Long campaignId() {
+      return campaignId;
+    }
+
+    /** Serves this campaign (agents who chose none serve every campaign). */
+    public boolean serves(Long campaign) {
+      return campaignId == null || campaign == null || campaignId.equals(campaign);
     }
   }
 
@@ -146,10 +163,16 @@ public final class AgentLines {
 
   /** Ready for calls (or not). A line still opening becomes ready as soon as it is up. */
   public void ready(long agentId, boolean ready) {
+    ready(agentId, ready, null);
+  }
+
+  /** Ready for one campaign's calls ({@code campaignId} null: any campaign). */
+  public void ready(long agentId, boolean ready, Long campaignId) {
     ami.context().runOnContext(v -> {
       Line line = byAgent.get(agentId);
       if (line != null) {
         line.wantsReady = ready;
+        line.campaignId = campaignId;
         if (line.state == LineState.READY || line.state == LineState.NOT_READY) {
           setReady(line, ready);
         }
@@ -158,7 +181,7 @@ public final class AgentLines {
   }
 
   private void setReady(Line line, boolean ready) {
-    line.state = ready ? LineState.READY : LineState.NOT_READY;
+    state(line, ready ? LineState.READY : LineState.NOT_READY);
     if (ready) {
       line.idleSince = clock.instant();
       for (Consumer<Line> l : readyListeners) {
@@ -167,24 +190,32 @@ public final class AgentLines {
     }
   }
 
-  /** The READY agent idle the longest, now RESERVED for {@code attemptId}; null when nobody is ready. */
-  public Line claimLongestIdle(String attemptId) {
+  /**
+   * The READY agent of the campaign idle the longest, now RESERVED for {@code attemptId}; null when nobody is
+   * ready.
+   */
+  public Line claimLongestIdle(String attemptId, Long campaignId) {
     Line best = null;
     for (Line l : byAgent.values()) {
-      if (l.state == LineState.READY && l.channel != null
+      if (l.state == LineState.READY && l.channel != null && l.serves(campaignId)
           && (best == null || l.idleSince.isBefore(best.idleSince))) {
         best = l;
       }
     }
     if (best != null) {
-      best.state = LineState.RESERVED;
+      state(best, LineState.RESERVED);
       best.attemptId = attemptId;
     }
     return best;
   }
 
   public void onCall(Line line) {
-    line.state = LineState.ON_CALL;
+    state(line, LineState.ON_CALL);
+  }
+
+  private void state(Line line, LineState s) {
+    line.state = s;
+    line.since = clock.instant();
   }
 
   /** The call on this line ended (or the bridge failed): back to ready if the agent still wants calls. */
@@ -227,7 +258,7 @@ public final class AgentLines {
     if ("Success".equalsIgnoreCase(e.get("Response"))) {
       line.channel = e.get("Channel");
       if (line.state == LineState.OPENING) {
-        line.state = LineState.NOT_READY;
+        state(line, LineState.NOT_READY);
       }
       log.atInfo().setMessage("agent line open").addKeyValue("agent", line.agentId).addKeyValue("pbx", pbx)
           .addKeyValue("channel", line.channel).log();

@@ -31,7 +31,9 @@ public record Config(
     Optional<Path> emulatorScenario,
     Optional<String> adminPassword,
     int shutdownGraceSeconds,
-    java.util.List<PbxServer> pbxServers) {
+    java.util.List<PbxServer> pbxServers,
+    String dialTemplate,
+    double originatesPerSecond) {
 
   /** One Asterisk server Huifang connects to (pbx.mode=asterisk). */
   public record PbxServer(String name, String host, int port) {

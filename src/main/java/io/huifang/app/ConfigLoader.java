@@ -53,6 +53,8 @@ public final class ConfigLoader {
       new Key("emulator.scenario", null, "emulator scenario file (JSON); unset = the built-in scenario"),
       new Key("admin.password", null, "password of the first admin account; unset = a one-time password is logged"),
       new Key("shutdown.grace-seconds", "20", "on SIGTERM, how long to let calls and writes finish"),
+      new Key("pbx.dial-template", "PJSIP/{number}@huifang-trunk", "how a customer's number is dialled"),
+      new Key("dialer.originates-per-second", "50", "at most this many new calls per second per PBX"),
       new Key("pbx.servers", null, "several Asterisk servers: name@host:port,name2@host2:port (same AMI user and"
           + " secret); unset = one server at pbx.ami-host:pbx.ami-port"));
 
@@ -191,7 +193,15 @@ public final class ConfigLoader {
         })),
         adminPassword,
         get("shutdown.grace-seconds", v -> intIn(v, 0, 600)),
-        pbxServers());
+        pbxServers(),
+        get("pbx.dial-template", v -> {
+          if (!v.contains("{number}") || v.indexOf('/') <= 0 || v.contains(",") || v.contains("&")) {
+            throw new IllegalArgumentException("must be Technology/...{number}... without ',' or '&', e.g."
+                + " PJSIP/{number}@huifang-trunk");
+          }
+          return v;
+        }),
+        get("dialer.originates-per-second", v -> doubleIn(v, 0.1, 10_000)));
   }
 
   private List<Config.PbxServer> pbxServers() {

@@ -23,6 +23,7 @@ import io.huifang.http.AuditRoutes;
 import io.huifang.http.SessionRoutes;
 import io.huifang.http.UserRoutes;
 import io.huifang.http.WebServer;
+import io.huifang.dialer.DialerService;
 import io.huifang.dialer.call.AttemptStore;
 import io.huifang.dialer.call.Telephony;
 import io.huifang.pbx.emulator.EmulatorOptions;
@@ -54,6 +55,7 @@ public final class Server {
   private Database db;
   private WebServer web;
   private Telephony telephony;
+  private DialerService dialer;
   private PbxEmulator emulator;
   private Long purgeTimer;
   private Long expiryTimer;
@@ -68,8 +70,14 @@ public final class Server {
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(8)
         .setMaxWorkerExecuteTime(5).setMaxWorkerExecuteTimeUnit(java.util.concurrent.TimeUnit.MINUTES));
     Server s = new Server(config, vertx);
-    return s.boot().map(s).recover(e -> Future.fromCompletionStage(s.stop().handle((v, x) -> null))
-        .transform(ignored -> Future.failedFuture(e)));
+    io.vertx.core.Promise<Server> started = io.vertx.core.Promise.promise();
+    s.boot().onSuccess(v -> started.complete(s)).onFailure(e -> {
+      log.atError().setMessage("start-up failed; stopping what was started").addKeyValue("error", String.valueOf(e))
+          .setCause(e).log();
+      // Completed from the closing thread: Vert.x itself is gone by then.
+      s.stop().whenComplete((v, x) -> started.fail(e));
+    });
+    return started.future();
   }
 
   private Future<Void> boot() {
@@ -98,6 +106,11 @@ public final class Server {
           new CampaignRoutes(campaigns, audit)::register,
           new ImportRoutes(vertx, imports, importStore, campaigns, config.dataDir().resolve("uploads"))::register,
           new ScheduleRoutes(scheduler)::register,
+          api -> api.route(io.vertx.core.http.HttpMethod.GET, "/dialer",
+              java.util.EnumSet.of(io.huifang.auth.Role.SUPERVISOR, io.huifang.auth.Role.ADMIN),
+              ctx -> (dialer == null ? Future.succeededFuture(new io.vertx.core.json.JsonArray()) : dialer.status())
+                  .onSuccess(a -> Api.json(ctx, 200, new io.vertx.core.json.JsonObject().put("campaigns", a)))
+                  .onFailure(ctx::fail)),
           new QualityRoutes(new QualityStore(db.pool()))::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       // Deadlines pass by the minute; a task past its deadline must not wait long to show as expired.
@@ -111,6 +124,12 @@ public final class Server {
               .log()));
       return AdminBootstrap.ensureAdmin(users, hasher, config.adminPassword())
           .compose(created -> startPbx())
+          .map(v -> {
+            dialer = new DialerService(vertx, telephony, campaigns, scheduler, config.dialTemplate(),
+                config.originatesPerSecond(), Clock.systemUTC());
+            dialer.start();
+            return v;
+          })
           .compose(v -> web.listen(config.httpHost(), config.httpPort()))
           .<Void>mapEmpty()
           .onSuccess(v -> log.atInfo().setMessage("Huifang is ready")
@@ -159,6 +178,10 @@ public final class Server {
 
   private Future<HealthCheck> pbxHealth() {
     return Future.succeededFuture(telephony == null ? HealthCheck.down("not started") : telephony.health());
+  }
+
+  public DialerService dialer() {
+    return dialer;
   }
 
   /** The calls side: AMI connections, trackers, agents' lines, FastAGI. */
@@ -234,6 +257,9 @@ public final class Server {
     }
     if (expiryTimer != null) {
       vertx.cancelTimer(expiryTimer);
+    }
+    if (dialer != null) {
+      dialer.stop(); // no new calls from here on; calls already up finish or are picked up after a restart
     }
     Future<Void> f = web == null ? Future.succeededFuture() : web.shutdown(config.shutdownGraceSeconds())
         .recover(e -> Future.succeededFuture());

@@ -85,7 +85,8 @@ public final class AgentLineRoutes {
       Api.error(ctx, 409, "no_line", "open your phone line first");
       return;
     }
-    pbx.lines().ready(Api.user(ctx).id(), ready);
+    Long campaignId = b.getValue("campaignId") instanceof Number n ? n.longValue() : null;
+    pbx.lines().ready(Api.user(ctx).id(), ready, campaignId);
     Api.json(ctx, 200, lineJson(line).put("ready", ready));
   }
 

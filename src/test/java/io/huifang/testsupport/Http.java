@@ -105,4 +105,26 @@ public final class Http {
     }
     return h;
   }
+  /** POST /api/imports as the page does: multipart with campaignId, dealerId, extra fields and the file. */
+  public Response uploadDmsFile(long campaignId, long dealerId, java.nio.file.Path file,
+      java.util.Map<String, String> extra) throws Exception {
+    Http h = this;
+    String boundary = "----hf" + System.nanoTime();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    java.util.Map<String, String> fields = new java.util.LinkedHashMap<>(java.util.Map.of("campaignId", String.valueOf(campaignId),
+        "dealerId", String.valueOf(dealerId)));
+    fields.putAll(extra);
+    for (var e : fields.entrySet()) {
+      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n"
+          + e.getValue() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+        + file.getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.write(java.nio.file.Files.readAllBytes(file));
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return h.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(h.url("/api/imports"))).timeout(java.time.Duration.ofSeconds(60))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+  }
+
 }

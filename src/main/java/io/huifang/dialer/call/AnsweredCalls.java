@@ -64,7 +64,7 @@ public final class AnsweredCalls {
   /** Adds a PBX; call on the telephony context. */
   public void add(Pbx p) {
     pbxes.add(p);
-    p.lines().onReady(line -> offerWaiting(p));
+    p.lines().onReady(line -> offerWaiting(p, line));
     // The customer's call ended: the agent's line is free again (wrap-up is the agent desk's business).
     p.tracker().onEnded(a -> {
       AgentLines.Line line = onCall.remove(a.id());
@@ -110,8 +110,9 @@ public final class AnsweredCalls {
       }
     });
     if (!assign(w)) {
-      long elapsed = Duration.between(attempt.answeredAt(), clock.instant()).toMillis();
-      long left = Math.max(1, SAFE_HARBOR_AFTER.toMillis() - elapsed);
+      // The 2 s run from the person's greeting: after answering-machine detection, i.e. now, when the dialplan
+      // hands the call to us. Without AMD that is a few milliseconds after the answer.
+      long left = SAFE_HARBOR_AFTER.toMillis();
       w.timer = vertx.setTimer(left, t -> {
         if (waiting.remove(w)) {
           abandon(w);
@@ -121,11 +122,22 @@ public final class AnsweredCalls {
     }
   }
 
-  /** An agent became ready: the call waiting longest on that PBX takes it. */
-  private void offerWaiting(Pbx p) {
+  /** Answered customers of this campaign still waiting for an agent (the pacer's "answered, waiting"). */
+  public int waiting(Long campaignId) {
+    int n = 0;
+    for (Waiting w : waiting) {
+      if (campaignId == null || campaignId.equals(w.attempt.request().campaignId())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** An agent became ready: the call waiting longest on that PBX, of a campaign the agent serves, takes it. */
+  private void offerWaiting(Pbx p, AgentLines.Line line) {
     for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
       Waiting w = it.next();
-      if (w.pbx == p) {
+      if (w.pbx == p && line.serves(w.attempt.request().campaignId())) {
         it.remove();
         if (w.timer >= 0) {
           vertx.cancelTimer(w.timer);
@@ -139,7 +151,7 @@ public final class AnsweredCalls {
   }
 
   private boolean assign(Waiting w) {
-    AgentLines.Line line = w.pbx.lines().claimLongestIdle(w.attempt.id());
+    AgentLines.Line line = w.pbx.lines().claimLongestIdle(w.attempt.id(), w.attempt.request().campaignId());
     if (line == null) {
       return false;
     }

@@ -49,23 +49,9 @@ class ImportIT {
     server.close();
   }
 
-  static Http.Response upload(Http h, long campaignId, long dealerId, Path file, Map<String, String> extra) throws Exception {
-    String boundary = "----hf" + System.nanoTime();
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    Map<String, String> fields = new java.util.LinkedHashMap<>(Map.of("campaignId", String.valueOf(campaignId),
-        "dealerId", String.valueOf(dealerId)));
-    fields.putAll(extra);
-    for (var e : fields.entrySet()) {
-      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n"
-          + e.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
-    }
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-        + file.getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    body.write(Files.readAllBytes(file));
-    body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return h.send(HttpRequest.newBuilder(URI.create(h.url("/api/imports"))).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+  static Http.Response upload(Http h, long campaignId, long dealerId, Path file, Map<String, String> extra)
+      throws Exception {
+    return h.uploadDmsFile(campaignId, dealerId, file, extra);
   }
 
   /** Uploads and waits for the import to finish; returns the finished import. */

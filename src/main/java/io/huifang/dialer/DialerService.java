@@ -1,0 +1,350 @@
+package io.huifang.dialer;
+
+import io.huifang.agent.AgentLines;
+import io.huifang.dialer.call.AnsweredCalls;
+import io.huifang.dialer.call.Attempt;
+import io.huifang.dialer.call.AttemptOutcome;
+import io.huifang.dialer.call.CallTracker;
+import io.huifang.dialer.call.Telephony;
+import io.huifang.dialer.campaign.Campaign;
+import io.huifang.dialer.campaign.CampaignStore;
+import io.huifang.dialer.pacing.CampaignPacer;
+import io.huifang.dialer.pacing.DialMode;
+import io.huifang.dialer.pacing.OriginateThrottle;
+import io.huifang.dialer.pacing.PacerView;
+import io.huifang.dialer.pacing.PacingSettings;
+import io.huifang.dialer.schedule.DueTask;
+import io.huifang.dialer.schedule.Outcome;
+import io.huifang.dialer.schedule.Scheduler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live dialer: for every active campaign in progressive or predictive mode, asks the campaign's pacer how many
+ * numbers to dial now, takes that many due tasks from the scheduler and originates them; reports every attempt's
+ * end back to the scheduler (retries, DNC) and the pacer (what it learns from). Decisions are taken on every
+ * answer, agent-free and attempt end, and on a 1 s tick. Runs on the telephony context, beside the trackers and
+ * the agents' lines it reads.
+ */
+public final class DialerService {
+  private static final Logger log = LoggerFactory.getLogger(DialerService.class);
+  static final long TICK_MS = 1000;
+  static final long CAMPAIGN_RELOAD_MS = 10_000;
+  static final Duration RING_TIMEOUT = Duration.ofSeconds(25);
+  /**
+   * Answering-machine detection off: it costs the person who answers about 2 s of silence, and its false positives
+   * count as abandons; Chinese mobile numbers rarely reach voicemail. (A per-campaign switch can come later.)
+   */
+  static final boolean AMD = false;
+
+  /** One campaign being dialled on one PBX. */
+  final class Run {
+    final AnsweredCalls.Pbx pbx;
+    Campaign campaign;
+    final CampaignPacer pacer;
+    /** Attempts dialled and not yet answered or ended, with when they were dialled. */
+    final Map<String, Long> ringing = new LinkedHashMap<>();
+    /**
+     * Answered and not yet joined to an agent: between the answer and the AGI's claim of an agent a call is in
+     * neither the ringing lines nor the AGI's waiting list, and must not be forgotten (or the pacer over-dials).
+     */
+    final java.util.Set<String> answered = new java.util.LinkedHashSet<>();
+    /** Due tasks asked for and not yet originated. */
+    int requesting;
+    long dialled;
+
+    Run(AnsweredCalls.Pbx pbx, Campaign campaign) {
+      this.pbx = pbx;
+      this.campaign = campaign;
+      this.pacer = new CampaignPacer(settings(campaign), throttle);
+    }
+  }
+
+  private final Vertx vertx;
+  private final Telephony telephony;
+  private final CampaignStore campaigns;
+  private final Scheduler scheduler;
+  private final String dialTemplate;
+  private final Clock clock;
+  private final OriginateThrottle throttle;
+  private final Map<Long, Run> runs = new HashMap<>();
+  private final Map<String, Run> byAttempt = new HashMap<>();
+  private long tickTimer = -1;
+  private long reloadTimer = -1;
+
+  public DialerService(Vertx vertx, Telephony telephony, CampaignStore campaigns, Scheduler scheduler,
+                       String dialTemplate, double originatesPerSecond, Clock clock) {
+    this.vertx = vertx;
+    this.telephony = telephony;
+    this.campaigns = campaigns;
+    this.scheduler = scheduler;
+    this.dialTemplate = dialTemplate;
+    this.clock = clock;
+    this.throttle = new OriginateThrottle(originatesPerSecond);
+  }
+
+  /** Starts dialling on the first PBX (several PBXes get one dialer each later). */
+  public void start() {
+    telephony.telephonyContext().runOnContext(v -> {
+      if (telephony.all().isEmpty()) {
+        return;
+      }
+      AnsweredCalls.Pbx pbx = telephony.all().get(0);
+      pbx.tracker().onAnswered(this::onAnswered);
+      pbx.tracker().onEnded(this::onEnded);
+      pbx.lines().onReady(line -> decideAll());
+      reload(pbx);
+      reloadTimer = vertx.setPeriodic(CAMPAIGN_RELOAD_MS, t -> reload(pbx));
+      tickTimer = vertx.setPeriodic(TICK_MS, t -> decideAll());
+    });
+  }
+
+  public void stop() {
+    telephony.telephonyContext().runOnContext(v -> {
+      vertx.cancelTimer(tickTimer);
+      vertx.cancelTimer(reloadTimer);
+      runs.clear();
+    });
+  }
+
+  /** What the dialer is doing, per campaign (for supervisors); read on the telephony context. */
+  public io.vertx.core.Future<JsonArray> status() {
+    io.vertx.core.Promise<JsonArray> p = io.vertx.core.Promise.promise();
+    telephony.telephonyContext().runOnContext(v -> p.complete(statusNow()));
+    return p.future();
+  }
+
+  private JsonArray statusNow() {
+    JsonArray arr = new JsonArray();
+    for (Run r : new ArrayList<>(runs.values())) {
+      arr.add(new JsonObject().put("campaignId", r.campaign.id()).put("mode", Campaign.id(r.campaign.dialMode()))
+          .put("ringing", r.ringing.size()).put("dialled", r.dialled)
+          .put("abandonRateHour", r.pacer.abandonStats().figures(clock.millis()).hour().rate())
+          .put("abandonRate24h", r.pacer.abandonStats().figures(clock.millis()).day().rate())
+          .put("abandonRate30d", r.pacer.abandonStats().figures(clock.millis()).month().rate()));
+    }
+    return arr;
+  }
+
+  private void reload(AnsweredCalls.Pbx pbx) {
+    campaigns.list().onSuccess(list -> telephony.telephonyContext().runOnContext(v -> {
+      Map<Long, Campaign> wanted = new HashMap<>();
+      for (Campaign c : list) {
+        if (c.active() && c.dialMode() != Campaign.DialMode.PREVIEW) {
+          wanted.put(c.id(), c);
+        }
+      }
+      runs.keySet().removeIf(id -> !wanted.containsKey(id));
+      for (Campaign c : wanted.values()) {
+        Run r = runs.get(c.id());
+        if (r == null) {
+          runs.put(c.id(), new Run(pbx, c));
+          log.atInfo().setMessage("dialling campaign").addKeyValue("campaign", c.id())
+              .addKeyValue("mode", Campaign.id(c.dialMode())).log();
+        } else {
+          r.campaign = c;
+          r.pacer.settings(settings(c)); // supervisors change mode and target while it runs
+        }
+      }
+    })).onFailure(e -> log.atWarn().setMessage("campaigns not loaded").addKeyValue("error", e.getMessage()).log());
+  }
+
+  static PacingSettings settings(Campaign c) {
+    DialMode mode = c.dialMode() == Campaign.DialMode.PREDICTIVE ? DialMode.PREDICTIVE
+        : c.dialMode() == Campaign.DialMode.PROGRESSIVE ? DialMode.PROGRESSIVE : DialMode.PREVIEW;
+    return PacingSettings.defaults(mode).withTarget(c.abandonTarget().doubleValue() / 100.0);
+  }
+
+  private void decideAll() {
+    for (Run r : new ArrayList<>(runs.values())) {
+      decide(r);
+    }
+  }
+
+  private void decide(Run r) {
+    if (r.pbx.tracker().ami().state() != io.huifang.pbx.ami.AmiClient.State.CONNECTED) {
+      return;
+    }
+    long now = clock.millis();
+    int n = r.pacer.linesToDial(new LiveView(r, now), now);
+    if (n <= 0) {
+      return;
+    }
+    r.requesting += n;
+    Instant at = Instant.ofEpochMilli(now);
+    scheduler.nextDue(r.campaign.id(), at, n).onComplete(ar -> telephony.telephonyContext().runOnContext(v -> {
+      r.requesting -= n;
+      if (ar.failed()) {
+        log.atWarn().setMessage("no due tasks").addKeyValue("campaign", r.campaign.id())
+            .addKeyValue("error", ar.cause().getMessage()).log();
+        return;
+      }
+      for (DueTask t : ar.result()) {
+        dial(r, t);
+      }
+    }));
+  }
+
+  private void dial(Run r, DueTask t) {
+    String attemptId = "t" + t.taskId() + "-" + t.attempt() + "-"
+        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    String dialString = dialTemplate.replace("{number}", t.phone());
+    CallTracker.OriginateRequest req = new CallTracker.OriginateRequest(attemptId, t.campaignId(), t.taskId(),
+        t.customerId(), dialString, "huifang-answered", "s", r.campaign.callerId(), RING_TIMEOUT, AMD, Map.of());
+    r.ringing.put(attemptId, clock.millis());
+    byAttempt.put(attemptId, r);
+    r.dialled++;
+    r.pbx.tracker().originate(req);
+  }
+
+  private void onAnswered(Attempt a) {
+    Run r = byAttempt.get(a.id());
+    if (r == null) {
+      return;
+    }
+    Long started = r.ringing.remove(a.id());
+    r.answered.add(a.id());
+    long now = clock.millis();
+    r.pacer.onOriginateResult(AttemptOutcome.ANSWERED_HUMAN, started == null ? 0 : now - started, now);
+    decide(r);
+  }
+
+  private void onEnded(Attempt a) {
+    Run r = byAttempt.remove(a.id());
+    if (r == null) {
+      return;
+    }
+    long now = clock.millis();
+    Long started = r.ringing.remove(a.id());
+    r.answered.remove(a.id());
+    JsonObject s = a.snapshot();
+    if (started != null) {
+      // Never answered: the ring ended this attempt.
+      r.pacer.onOriginateResult(a.outcome(), now - started, now);
+    }
+    if (a.outcome() == AttemptOutcome.ABANDONED) {
+      r.pacer.onAbandoned(now);
+    } else if (a.agentId() != null && s.getString("bridgedAt") != null) {
+      long answered = Instant.parse(s.getString("answeredAt")).toEpochMilli();
+      long bridged = Instant.parse(s.getString("bridgedAt")).toEpochMilli();
+      r.pacer.onConnected(bridged - answered, now);
+      r.pacer.onHangup(now - bridged, now);
+      r.pacer.onAgentFree(0, now);
+    }
+    Long taskId = a.request().taskId();
+    if (taskId != null) {
+      scheduler.recordOutcome(taskId, outcomeForScheduler(a), Instant.ofEpochMilli(now))
+          .onFailure(e -> log.atWarn().setMessage("outcome not recorded").addKeyValue("attempt", a.id())
+              .addKeyValue("task", taskId).addKeyValue("error", e.getMessage()).log());
+    }
+    decide(r);
+  }
+
+  /**
+   * What the scheduler does next with the task. A customer joined to an agent is reached: until the agent desk
+   * records the survey's disposition, the task is finished as reached (SUCCESS), so nobody is called twice.
+   */
+  static Outcome outcomeForScheduler(Attempt a) {
+    return Outcome.of(switch (a.outcome()) {
+      case ANSWERED_HUMAN -> a.agentId() != null ? Outcome.Kind.SUCCESS : Outcome.Kind.ABANDONED;
+      case ANSWERED_MACHINE -> Outcome.Kind.MACHINE;
+      case ABANDONED -> Outcome.Kind.ABANDONED;
+      case NO_ANSWER -> Outcome.Kind.NO_ANSWER;
+      case BUSY -> Outcome.Kind.BUSY;
+      case CONGESTION, FAILED -> Outcome.Kind.CONGESTION;
+      case INVALID_NUMBER -> Outcome.Kind.INVALID_NUMBER;
+    });
+  }
+
+  /** The pacer's view of one campaign on the live PBX. */
+  private final class LiveView implements PacerView {
+    private final Run run;
+    private final List<AgentLines.Line> agents = new ArrayList<>();
+    private final long[] ringingSince;
+
+    LiveView(Run run, long now) {
+      this.run = run;
+      for (AgentLines.Line l : run.pbx.lines().lines()) {
+        boolean working = l.state() == AgentLines.LineState.READY || l.state() == AgentLines.LineState.RESERVED
+            || l.state() == AgentLines.LineState.ON_CALL;
+        if (working && l.serves(run.campaign.id())) {
+          agents.add(l);
+        }
+      }
+      ringingSince = new long[run.ringing.size() + run.requesting];
+      int i = 0;
+      for (long t : run.ringing.values()) {
+        ringingSince[i++] = t;
+      }
+      while (i < ringingSince.length) {
+        ringingSince[i++] = now; // asked of the scheduler, about to ring
+      }
+    }
+
+    @Override
+    public int loggedInAgents() {
+      return agents.size();
+    }
+
+    @Override
+    public Activity activity(int agent) {
+      return agents.get(agent).state() == AgentLines.LineState.READY ? Activity.FREE : Activity.TALKING;
+    }
+
+    @Override
+    public long activitySince(int agent) {
+      Instant since = agents.get(agent).since();
+      return since == null ? clock.millis() : since.toEpochMilli();
+    }
+
+    @Override
+    public int freeAgents() {
+      int n = 0;
+      for (AgentLines.Line l : agents) {
+        if (l.state() == AgentLines.LineState.READY) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public int ringingLines() {
+      return ringingSince.length;
+    }
+
+    @Override
+    public long ringingSince(int line) {
+      return ringingSince[line];
+    }
+
+    @Override
+    public int answeredWaiting() {
+      int n = 0;
+      for (String id : run.answered) {
+        Attempt a = run.pbx.tracker().live(id);
+        if (a != null && a.agentId() == null) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public int trunkLinesInUse() {
+      return 0;
+    }
+  }
+}
