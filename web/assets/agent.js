@@ -30,7 +30,16 @@ const SLOW_POLL_MS = 15000;
 const user = await boot('agent');
 if (user) {
   setUpConnection();
-  setUpLine();
+  if (user.role === 'agent') setUpLine();
+  else noLineForRole();
+}
+
+/** Admins may look at the desk, but only agents have a phone line (the line API answers 403). */
+function noLineForRole() {
+  const message = document.getElementById('line-message');
+  message.className = 'form-message info';
+  setText(message, 'agent.line.agentsOnly');
+  document.getElementById('waiting-line-hint').hidden = true;
 }
 
 function setUpConnection() {
