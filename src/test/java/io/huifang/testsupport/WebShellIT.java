@@ -44,6 +44,8 @@ class WebShellIT {
   private static final Map<String, String> PASSWORDS = new ConcurrentHashMap<>();
   /** Bodies of PATCH /api/users/{id}, with the id added as "_id". */
   private static final List<JsonObject> PATCHES = new CopyOnWriteArrayList<>();
+  /** Agent line state per username (the fake of /api/agent/line). */
+  private static final Map<String, String> LINES = new ConcurrentHashMap<>();
 
   private static Vertx vertx;
   private static String base;
@@ -99,6 +101,10 @@ class WebShellIT {
       patchUser(req, me, Integer.parseInt(path.substring("/api/users/".length())));
       return;
     }
+    if (path.startsWith("/api/agent/") && me == null) {
+      json(req, 401, new JsonObject().put("error", "unauthenticated"));
+      return;
+    }
     switch (req.method().name() + " " + path) {
       case "POST /api/session" -> req.body().onSuccess(buf -> {
         JsonObject b = buf.toJsonObject();
@@ -148,6 +154,23 @@ class WebShellIT {
           req.toWebSocket().onSuccess(ws -> webSocket(ws, me));
         }
       }
+      case "GET /api/agent/line" -> json(req, 200, lineOf(me));
+      case "POST /api/agent/line" -> {
+        LINES.put(me.getString("username"), "not_ready");
+        json(req, 200, lineOf(me));
+      }
+      case "DELETE /api/agent/line" -> {
+        LINES.remove(me.getString("username"));
+        req.response().setStatusCode(204).end();
+      }
+      case "PUT /api/agent/ready" -> req.body().onSuccess(buf -> {
+        if (!LINES.containsKey(me.getString("username"))) {
+          json(req, 409, new JsonObject().put("error", "no_line").put("message", "open your phone line first"));
+        } else {
+          LINES.put(me.getString("username"), buf.toJsonObject().getBoolean("ready") ? "ready" : "not_ready");
+          json(req, 200, lineOf(me));
+        }
+      });
       case "GET /health" -> json(req, 200, new JsonObject().put("status", "DEGRADED")
           .put("db", new JsonObject().put("status", "UP").put("detail", "ok"))
           .put("pbx", new JsonObject().put("status", "DOWN").put("detail", "AMI connection refused"))
@@ -161,6 +184,14 @@ class WebShellIT {
         }
       }
     }
+  }
+
+  /** The fake agent line: state per username, none when not open. */
+  private static JsonObject lineOf(JsonObject me) {
+    String state = LINES.get(me.getString("username"));
+    return state == null ? new JsonObject().put("state", "none")
+        : new JsonObject().put("state", state).put("channel", "PJSIP/agent-" + me.getInteger("id") + "-0001")
+            .putNull("attemptId");
   }
 
   private static JsonObject invalid(String field, String message) {
@@ -247,7 +278,14 @@ class WebShellIT {
       b.waitFor("document.getElementById('ws-indicator').dataset.state === 'connected'", Duration.ofSeconds(20));
       assertEquals("已连接", b.text("#ws-indicator .conn-text"));
       assertEquals("等待来电", b.text("#waiting h3"));
+      b.waitFor("document.getElementById('line-open').disabled === false", Duration.ofSeconds(20));
+      assertEquals("未接通", b.text("#agent-state"));
+      assertEquals(Boolean.TRUE, b.evaluate("document.getElementById('line-ready').disabled"));
+      b.click("#line-open");
+      b.waitFor("document.getElementById('agent-state').dataset.state === 'not_ready'", Duration.ofSeconds(20));
       assertEquals("未就绪", b.text("#agent-state"));
+      b.click("#line-close");
+      b.waitFor("document.getElementById('agent-state').dataset.state === 'none'", Duration.ofSeconds(20));
       assertEquals(1L, ((Number) b.evaluate("document.querySelectorAll('#app-nav a').length")).longValue());
       b.screenshot(shots.resolve("agent.png"));
 
