@@ -16,6 +16,10 @@ import io.huifang.dialer.call.AttemptStore;
 import io.huifang.dialer.call.Telephony;
 import io.huifang.pbx.emulator.EmulatorOptions;
 import io.huifang.pbx.emulator.PbxEmulator;
+import io.huifang.recording.RecordingRoutes;
+import io.huifang.recording.RecordingService;
+import io.huifang.recording.RecordingStore;
+import io.huifang.recording.RetentionJob;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -45,6 +49,9 @@ public final class Server {
   private Telephony telephony;
   private PbxEmulator emulator;
   private Long purgeTimer;
+  private RecordingService recordings;
+  private RetentionJob retention;
+  private Long recordingRetryTimer;
 
   private Server(Config config, Vertx vertx) {
     this.config = config;
@@ -69,16 +76,23 @@ public final class Server {
       SessionStore sessions = new SessionStore(db.pool(), Duration.ofMinutes(config.sessionIdleMinutes()));
       PasswordHasher hasher = new PasswordHasher(vertx);
       AuditLog audit = new AuditLog(db.pool());
+      // ffmpeg runs are CPU-bound: at most half the cores, so calls and the web stay responsive.
+      recordings = new RecordingService(vertx, new RecordingStore(db.pool()), config.recordingsDir(),
+          config.recordingsDir(), config.dataDir().resolve("cache"),
+          Math.max(1, Runtime.getRuntime().availableProcessors() / 2), Clock.systemUTC());
+      retention = new RetentionJob(vertx, recordings, audit, Clock.systemUTC());
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,
           () -> telephony == null ? new io.vertx.core.json.JsonArray() : telephony.healthByPbx(), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
           new SessionRoutes(users, sessions, hasher, audit, config.cookieSecure())::register,
           new UserRoutes(users, sessions, hasher, audit)::register,
           new AuditRoutes(audit)::register,
-          new AgentLineRoutes(() -> telephony, db.pool(), config.pbxMode() == Config.PbxMode.EMULATOR)::register));
+          new AgentLineRoutes(() -> telephony, db.pool(), config.pbxMode() == Config.PbxMode.EMULATOR)::register,
+          new RecordingRoutes(recordings, audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       return AdminBootstrap.ensureAdmin(users, hasher, config.adminPassword())
           .compose(created -> startPbx())
+          .compose(v -> startRecordings())
           .compose(v -> web.listen(config.httpHost(), config.httpPort()))
           .<Void>mapEmpty()
           .onSuccess(v -> log.atInfo().setMessage("Huifang is ready")
@@ -123,6 +137,23 @@ public final class Server {
           .compose(pbx -> pbx.tracker().ami().connected().timeout(10, TimeUnit.SECONDS))
           .<Void>mapEmpty();
     });
+  }
+
+  /** Recordings follow every PBX's attempts; leftovers of a stop are picked up; failed ones retried. */
+  private Future<Void> startRecordings() {
+    telephony.all().forEach(p -> recordings.attach(p.tracker()));
+    retention.start(Duration.ofHours(6).toMillis());
+    recordingRetryTimer = vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> recordings.retryFailed());
+    return recordings.resumePending().<Void>mapEmpty().recover(e -> Future.succeededFuture());
+  }
+
+  /** The recordings pipeline. */
+  public RecordingService recordings() {
+    return recordings;
+  }
+
+  public RetentionJob retention() {
+    return retention;
   }
 
   private Future<HealthCheck> pbxHealth() {
@@ -194,6 +225,15 @@ public final class Server {
   private Future<Void> stopServices() {
     if (purgeTimer != null) {
       vertx.cancelTimer(purgeTimer);
+    }
+    if (recordingRetryTimer != null) {
+      vertx.cancelTimer(recordingRetryTimer);
+    }
+    if (retention != null) {
+      retention.stop();
+    }
+    if (recordings != null) {
+      recordings.close();
     }
     Future<Void> f = web == null ? Future.succeededFuture() : web.shutdown(config.shutdownGraceSeconds())
         .recover(e -> Future.succeededFuture());
