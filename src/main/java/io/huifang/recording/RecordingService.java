@@ -49,6 +49,7 @@ public final class RecordingService {
   private final int concurrency;
   private volatile RecordingPolicies policies = RecordingPolicies.DEFAULT;
   private volatile long settleMillis = 5000;
+  private volatile boolean keepSources;
   private volatile Transcoder transcoder;
   private final List<CallTracker> trackers = new CopyOnWriteArrayList<>();
   private final Map<String, Live> live = new ConcurrentHashMap<>();
@@ -111,6 +112,14 @@ public final class RecordingService {
   /** How long to wait for the PBX to finish writing the files after the hangup. */
   public void setSettleMillis(long ms) {
     this.settleMillis = ms;
+  }
+
+  /**
+   * Keep the PBX's files after a successful run, moved to {@code sources/} beside the archived recording
+   * (for checking the pipeline against what the PBX wrote); by default they are deleted.
+   */
+  public void setKeepSources(boolean keep) {
+    this.keepSources = keep;
   }
 
   /** Listens to a PBX's attempts. */
@@ -311,7 +320,13 @@ public final class RecordingService {
     Sidecar.write(dir.resolve(id + Sidecar.SUFFIX), sidecar);
     // Archived and checked: the PBX's files are no longer needed.
     for (Path p : src.all()) {
-      Files.deleteIfExists(p);
+      if (keepSources && Files.exists(p)) {
+        Path kept = dir.resolve("sources").resolve(p.getFileName());
+        Files.createDirectories(kept.getParent());
+        Files.move(p, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.deleteIfExists(p);
+      }
     }
     log.atInfo().setMessage("recording archived").addKeyValue("recording", id).addKeyValue("dir", rel)
         .addKeyValue("durationMs", out.originalProbe().durationMs()).addKeyValue("layout", out.layout())

@@ -19,8 +19,12 @@ import net.bramp.ffmpeg.probe.FFmpegStream;
  * missing, and encodes the browser copy (Opus in Ogg). Blocking: run it on a worker.
  */
 public final class Transcoder {
-  /** Opus settings: speech, 16 kbit/s for both channels, the cheapest encoder effort, 60 ms frames. */
-  public static final int PLAYBACK_BITRATE = 16_000;
+  /**
+   * Opus settings: speech, 24 kbit/s for both channels, the cheapest encoder effort, 60 ms frames. Not lower:
+   * at 16 kbit/s libopus folds the two channels into one (customer and agent on both sides); from 20 kbit/s
+   * with {@code -application voip} they stay apart (about 19 dB of separation).
+   */
+  public static final int PLAYBACK_BITRATE = 24_000;
   static final List<String> OPUS_ARGS = List.of("-c:a", "libopus", "-b:a", String.valueOf(PLAYBACK_BITRATE),
       "-application", "voip", "-compression_level", "0", "-frame_duration", "60");
   /** The encoded copy must last as long as the original, within this. */
@@ -202,18 +206,19 @@ public final class Transcoder {
     if (spans == null || spans.isEmpty()) {
       return null;
     }
-    StringBuilder sb = new StringBuilder();
+    // The timeline (enable=) is checked per frame: cut the audio into 10 ms frames so the silence starts and ends
+    // within 10 ms of the span (the WAV demuxer's frames are up to half a second at 8 kHz).
+    StringBuilder sb = new StringBuilder("asetnsamples=n=80:p=0");
+    boolean any = false;
     for (long[] s : spans) {
       if (s[1] <= s[0]) {
         continue;
       }
-      if (sb.length() > 0) {
-        sb.append(',');
-      }
-      sb.append(String.format(Locale.ROOT, "volume=enable='between(t,%.3f,%.3f)':volume=0", s[0] / 1000.0,
+      any = true;
+      sb.append(',').append(String.format(Locale.ROOT, "volume=enable='between(t,%.3f,%.3f)':volume=0", s[0] / 1000.0,
           s[1] / 1000.0));
     }
-    return sb.length() == 0 ? null : sb.toString();
+    return any ? sb.toString() : null;
   }
 
   private void run(List<String> args) throws Failure {
