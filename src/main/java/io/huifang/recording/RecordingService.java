@@ -208,19 +208,19 @@ public final class RecordingService {
             .plusDays(retentionDays));
   }
 
+  /**
+   * Deletes the PBX's files of a call that is not kept. They may still be being written (the PBX writes after the
+   * hangup), and there may be none at all (an answering machine never reaches MixMonitor): so no worker waits for
+   * them; a timer deletes whatever is there after the settle time.
+   */
   private Future<Void> discard(String id, String why) {
-    return workers.<Void>executeBlocking(() -> {
-      Transcoder.Sources src = Transcoder.Sources.of(rawDir, id);
-      settle(src);
-      int n = 0;
-      for (Path p : src.all()) {
-        n += Files.deleteIfExists(p) ? 1 : 0;
+    vertx.setTimer(Math.max(1, settleMillis), t -> {
+      for (Path p : Transcoder.Sources.of(rawDir, id).all()) {
+        vertx.fileSystem().delete(p.toString()).onSuccess(v -> log.atInfo().setMessage("recording discarded")
+            .addKeyValue("attempt", id).addKeyValue("file", p.getFileName()).addKeyValue("why", why).log());
       }
-      if (n > 0) {
-        log.atInfo().setMessage("recording discarded").addKeyValue("attempt", id).addKeyValue("why", why).log();
-      }
-      return null;
-    }, false);
+    });
+    return Future.succeededFuture();
   }
 
   // ---------------------------------------------------------------------------------------------------------------

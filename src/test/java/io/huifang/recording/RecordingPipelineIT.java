@@ -395,6 +395,43 @@ class RecordingPipelineIT {
     assertEquals(3, log.size(), log.encode());
   }
 
+  @Test
+  @Order(8)
+  void campaignPolicyNoneKeepsNothingAndOnDemandKeepsWhatWasAskedFor() throws Exception {
+    service.setSettleMillis(500);
+    service.setPolicies(campaign -> Future.succeededFuture(new RecordingPolicies.Rules(
+        Long.valueOf(9).equals(campaign) ? RecordingPolicies.Capture.NONE : RecordingPolicies.Capture.ON_DEMAND,
+        true, 30)));
+    call("rec-none", 9L, null);
+    call("rec-od-no", 10L, null);
+    call("rec-od-yes", 10L, "rec-od-yes");
+    waitFor(() -> qa.get("/api/recordings/rec-od-yes").status() == 200
+        && "ready".equals(qa.get("/api/recordings/rec-od-yes").json().getString("status")), 30_000, "on demand");
+    Thread.sleep(1500); // past the settle time: the files of the calls not kept are gone
+    for (String id : List.of("rec-none", "rec-od-no")) {
+      assertEquals(404, qa.get("/api/recordings/" + id).status(), id + " is not recorded");
+      for (Path p : Transcoder.Sources.of(service.rawDir(), id).all()) {
+        assertFalse(Files.exists(p), p + " deleted");
+      }
+    }
+  }
+
+  /** One bridged call to the test agent; {@code askToRecord} = the agent asks for the recording during it. */
+  void call(String attempt, long campaign, String askToRecord) throws Exception {
+    waitFor(() -> "ready".equals(agent.get("/api/agent/line").json().getString("state")), 10_000, "agent ready");
+    AnsweredCalls.Pbx pbx = server.server().telephony().pbx("emulator");
+    pbx.tracker().originate(new CallTracker.OriginateRequest(attempt, campaign, 70L, 702L, "PJSIP/" + NUMBER
+        + "@huifang-trunk", "huifang-answered", "s", null, Duration.ofSeconds(30), false, Map.of())).await();
+    waitFor(() -> attempt.equals(agent.get("/api/agent/line").json().getString("attemptId")), 15_000,
+        "bridged " + attempt);
+    if (askToRecord != null) {
+      Http.Response r = agent.send("POST", "/api/recordings/" + askToRecord + "/record", null);
+      assertEquals(200, r.status(), r.body());
+    }
+    Thread.sleep(300);
+    pbx.tracker().hangup(attempt, true).await(5, TimeUnit.SECONDS);
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
 
   HttpResponse<byte[]> get(Http client, String path, String range) throws Exception {
