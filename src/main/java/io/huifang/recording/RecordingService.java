@@ -54,6 +54,8 @@ public final class RecordingService {
   private final List<CallTracker> trackers = new CopyOnWriteArrayList<>();
   private final Map<String, Live> live = new ConcurrentHashMap<>();
   private final Map<String, Future<JsonObject>> inProgress = new ConcurrentHashMap<>();
+  /** When MixMonitor started on an attempt's channel (the MixMonitorStart event): where the audio file begins. */
+  private final Map<String, Instant> mixMonitorStarted = new ConcurrentHashMap<>();
 
   /** Pauses and the on-demand flag of a call still up. Guarded by its own lock. */
   static final class Live {
@@ -125,6 +127,13 @@ public final class RecordingService {
   /** Listens to a PBX's attempts. */
   public void attach(CallTracker tracker) {
     trackers.add(tracker);
+    tracker.ami().onEvent(ev -> {
+      // Delivered on the tracker's context, so live() may be asked here.
+      if ("MixMonitorStart".equals(ev.get("Event")) && ev.get("Uniqueid") != null
+          && tracker.live(ev.get("Uniqueid")) != null) {
+        mixMonitorStarted.putIfAbsent(ev.get("Uniqueid"), clock.instant());
+      }
+    });
     tracker.onEnded(this::ended);
   }
 
@@ -153,6 +162,7 @@ public final class RecordingService {
   /** An attempt ended (tracker snapshot): registers and processes its recording when the campaign records. */
   public Future<Void> onEnded(JsonObject snap, Long customerId) {
     String id = snap.getString("id");
+    Instant mixStart = mixMonitorStarted.remove(id);
     Live l = live.remove(id);
     JsonArray spans = new JsonArray();
     boolean requested = false;
@@ -182,8 +192,8 @@ public final class RecordingService {
           || (rules.capture() == RecordingPolicies.Capture.ON_DEMAND && !wasRequested)) {
         return discard(id, "campaign policy " + rules.capture().name().toLowerCase()).map(false);
       }
-      Instant started = Instant.parse(snap.getString("answeredAt") != null ? snap.getString("answeredAt")
-          : snap.getString("bridgedAt")).truncatedTo(ChronoUnit.MILLIS);
+      Instant started = (mixStart != null ? mixStart : Instant.parse(snap.getString("answeredAt") != null
+          ? snap.getString("answeredAt") : snap.getString("bridgedAt"))).truncatedTo(ChronoUnit.MILLIS);
       Instant bridged = Instant.parse(snap.getString("bridgedAt")).truncatedTo(ChronoUnit.MILLIS);
       Instant endedAt = snap.getString("endedAt") == null ? null
           : Instant.parse(snap.getString("endedAt")).truncatedTo(ChronoUnit.MILLIS);
@@ -473,7 +483,8 @@ public final class RecordingService {
           return Future.failedFuture(new Refused(409, "already_paused", "the recording is already paused"));
         }
         JsonObject s = call.snapshot();
-        l.origin = Instant.parse(s.getString("answeredAt") != null ? s.getString("answeredAt")
+        Instant mix = mixMonitorStarted.get(attemptId);
+        l.origin = mix != null ? mix : Instant.parse(s.getString("answeredAt") != null ? s.getString("answeredAt")
             : s.getString("bridgedAt"));
         l.channel = s.getString("channel");
         l.tracker = call.tracker();

@@ -142,6 +142,10 @@ class RecordingPipelineIT {
     assertEquals(agentId, sidecar.getLong("agentId"));
     assertEquals(700L, sidecar.getLong("customerId"));
     assertEquals(Sidecar.LAYOUT_STEREO, sidecar.getJsonObject("legs").getString("layout"));
+    Instant started = Instant.parse(sidecar.getString("startedAt"));
+    Instant bridged = Instant.parse(sidecar.getString("bridgedAt"));
+    Instant ended = Instant.parse(sidecar.getString("endedAt"));
+    assertTrue(!started.isAfter(bridged) && bridged.isBefore(ended), "MixMonitor start ≤ bridge < hangup: " + text);
     for (Object o : sidecar.getJsonArray("files")) {
       JsonObject f = (JsonObject) o;
       Path p = archive.resolve(f.getString("path"));
