@@ -38,11 +38,23 @@ public final class FfmpegLocator {
   private static final Map<String, String> SONAME_ALIASES = Map.of(
       "libva.so.2", "libva.so", "libva-drm.so.2", "libva-drm.so");
 
+  /**
+   * Where ffmpeg's diagnostics of the current run go (set around a run on the calling thread, see
+   * {@link Transcoder}); unset, they are merged into the output the wrapper reads.
+   */
+  static final ThreadLocal<Path> STDERR = new ThreadLocal<>();
+
   /** Where the tools are and how to run them. */
   public record Tools(Path ffmpeg, Path ffprobe, Map<String, String> env, String source, String version) {
     public ProcessFunction processFunction() {
       return args -> {
-        ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(args);
+        Path err = STDERR.get();
+        if (err != null) {
+          pb.redirectError(err.toFile());
+        } else {
+          pb.redirectErrorStream(true);
+        }
         pb.environment().putAll(env);
         return pb.start();
       };
@@ -75,6 +87,11 @@ public final class FfmpegLocator {
       if (f != null && p != null) {
         Tools t = new Tools(f, p, Map.of(), "system", "");
         String v = check(t);
+        if (v != null && !hasLibopus(t)) {
+          log.atInfo().setMessage("the system's ffmpeg has no libopus encoder; using the bundled one")
+              .addKeyValue("ffmpeg", f).log();
+          v = null;
+        }
         if (v != null) {
           log.atInfo().setMessage("using the system's ffmpeg").addKeyValue("ffmpeg", f).addKeyValue("version", v)
               .log();
@@ -221,6 +238,20 @@ public final class FfmpegLocator {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
+    }
+  }
+
+  static boolean hasLibopus(Tools t) {
+    try {
+      Process p = t.command(List.of(t.ffmpeg().toString(), "-hide_banner", "-encoders")).redirectErrorStream(true)
+          .start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return p.waitFor(30, TimeUnit.SECONDS) && out.contains(" libopus ");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

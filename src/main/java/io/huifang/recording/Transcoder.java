@@ -238,11 +238,33 @@ public final class Transcoder {
     }
   }
 
+  /** One ffmpeg run through the wrapper; on failure the reason is ffmpeg's own last lines of diagnostics. */
   private void run(List<String> args) throws Failure {
+    Path err = null;
     try {
+      err = Files.createTempFile("huifang-ffmpeg", ".log");
+      FfmpegLocator.STDERR.set(err);
       ffmpeg.run(args);
     } catch (IOException | RuntimeException e) {
-      throw new Failure("ffmpeg failed: " + oneLine(e.getMessage()), e);
+      String said = "";
+      try {
+        if (err != null) {
+          List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
+          said = String.join(" ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        }
+      } catch (IOException ignored) {
+        // keep the wrapper's message
+      }
+      throw new Failure("ffmpeg failed: " + oneLine(said.isBlank() ? e.getMessage() : said), e);
+    } finally {
+      FfmpegLocator.STDERR.remove();
+      if (err != null) {
+        try {
+          Files.deleteIfExists(err);
+        } catch (IOException ignored) {
+          // a temporary file
+        }
+      }
     }
   }
 
