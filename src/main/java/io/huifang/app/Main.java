@@ -28,6 +28,7 @@ public final class Main {
     return switch (command) {
       case "serve" -> serve(rest);
       case "pbx-emulator" -> io.huifang.pbx.emulator.EmulatorCommand.run(rest.toArray(new String[0]));
+      case "rebuild-catalog" -> io.huifang.recording.RebuildCatalogCommand.run(rest);
       case "version", "--version" -> {
         System.out.println("huifang " + Version.get());
         yield 0;
@@ -91,6 +92,7 @@ public final class Main {
         commands:
           serve         run the server (default): web UI and API, database, PBX
           pbx-emulator  run only the PBX emulator (AMI + FastAGI client); flags: pbx-emulator --help
+          rebuild-catalog  rebuild the recordings catalog from the sidecars under data.dir/recordings
           version       print the version
           help          this text
 

@@ -28,6 +28,10 @@ import io.huifang.dialer.call.AttemptStore;
 import io.huifang.dialer.call.Telephony;
 import io.huifang.pbx.emulator.EmulatorOptions;
 import io.huifang.pbx.emulator.PbxEmulator;
+import io.huifang.recording.RecordingRoutes;
+import io.huifang.recording.RecordingService;
+import io.huifang.recording.RecordingStore;
+import io.huifang.recording.RetentionJob;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -60,6 +64,9 @@ public final class Server {
   private Long purgeTimer;
   private Long expiryTimer;
   private Scheduler scheduler;
+  private RecordingService recordings;
+  private RetentionJob retention;
+  private Long recordingRetryTimer;
 
   private Server(Config config, Vertx vertx) {
     this.config = config;
@@ -95,6 +102,11 @@ public final class Server {
       ImportStore importStore = new ImportStore(db.pool());
       ImportService imports = new ImportService(vertx, importStore, dealers);
       scheduler = new Scheduler(db.pool(), campaigns);
+      // ffmpeg runs are CPU-bound: at most half the cores, so calls and the web stay responsive.
+      recordings = new RecordingService(vertx, new RecordingStore(db.pool()), config.recordingsDir(),
+          config.recordingsDir(), config.dataDir().resolve("cache"),
+          Math.max(1, Runtime.getRuntime().availableProcessors() / 2), Clock.systemUTC());
+      retention = new RetentionJob(vertx, recordings, audit, Clock.systemUTC());
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,
           () -> telephony == null ? new io.vertx.core.json.JsonArray() : telephony.healthByPbx(), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
@@ -111,7 +123,9 @@ public final class Server {
               ctx -> (dialer == null ? Future.succeededFuture(new io.vertx.core.json.JsonArray()) : dialer.status())
                   .onSuccess(a -> Api.json(ctx, 200, new io.vertx.core.json.JsonObject().put("campaigns", a)))
                   .onFailure(ctx::fail)),
-          new QualityRoutes(new QualityStore(db.pool()))::register));
+          new QualityRoutes(new QualityStore(db.pool()))::register,
+
+          new RecordingRoutes(recordings, audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       // Deadlines pass by the minute; a task past its deadline must not wait long to show as expired.
       expiryTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> scheduler.expireOverdue(java.time.Instant.now())
@@ -130,6 +144,7 @@ public final class Server {
             dialer.start();
             return v;
           })
+          .compose(v -> startRecordings())
           .compose(v -> web.listen(config.httpHost(), config.httpPort()))
           .<Void>mapEmpty()
           .onSuccess(v -> log.atInfo().setMessage("Huifang is ready")
@@ -174,6 +189,23 @@ public final class Server {
           .compose(pbx -> pbx.tracker().ami().connected().timeout(10, TimeUnit.SECONDS))
           .<Void>mapEmpty();
     });
+  }
+
+  /** Recordings follow every PBX's attempts; leftovers of a stop are picked up; failed ones retried. */
+  private Future<Void> startRecordings() {
+    telephony.all().forEach(p -> recordings.attach(p.tracker()));
+    retention.start(Duration.ofHours(6).toMillis());
+    recordingRetryTimer = vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> recordings.retryFailed());
+    return recordings.resumePending().<Void>mapEmpty().recover(e -> Future.succeededFuture());
+  }
+
+  /** The recordings pipeline. */
+  public RecordingService recordings() {
+    return recordings;
+  }
+
+  public RetentionJob retention() {
+    return retention;
   }
 
   private Future<HealthCheck> pbxHealth() {
@@ -260,6 +292,15 @@ public final class Server {
     }
     if (dialer != null) {
       dialer.stop(); // no new calls from here on; calls already up finish or are picked up after a restart
+    }
+    if (recordingRetryTimer != null) {
+      vertx.cancelTimer(recordingRetryTimer);
+    }
+    if (retention != null) {
+      retention.stop();
+    }
+    if (recordings != null) {
+      recordings.close();
     }
     Future<Void> f = web == null ? Future.succeededFuture() : web.shutdown(config.shutdownGraceSeconds())
         .recover(e -> Future.succeededFuture());

@@ -168,4 +168,15 @@ public final class WavWriter {
       return 4200 * v * Math.pow(syl, 0.6) * Math.max(0, edge);
     }
   }
+
+  /**
+   * The three files MixMonitor writes for a bridged call of {@code seconds} (mixed, customer leg, agent leg), as
+   * the emulator writes them; for benchmarks and tools outside the emulator.
+   */
+  public static void writeCall(Path mixed, Path customer, Path agent, double seconds, long seed) throws IOException {
+    List<Turn> turns = conversation(seconds, 0.5, seed);
+    write(mixed, seconds, turns, true, true, 1, seed);
+    write(customer, seconds, turns, true, false, 1, seed);
+    write(agent, seconds, turns, false, true, 1, seed);
+  }
 }

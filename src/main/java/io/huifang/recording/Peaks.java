@@ -1,0 +1,122 @@
+package io.huifang.recording;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Waveform peaks for the player, computed from the 16-bit PCM original: for every {@link #SAMPLES_PER_PIXEL}
+ * samples and channel, the minimum and maximum scaled to 8 bits. The JSON is the audiowaveform "version 2" format
+ * that peaks.js and wavesurfer read: {@code data} = [min, max] per channel, interleaved, pixel after pixel.
+ */
+public final class Peaks {
+  /** 50 ms at 8 kHz: 20 pixels per second, about 200 kB of JSON for a 10-minute stereo call. */
+  public static final int SAMPLES_PER_PIXEL = 400;
+
+  private Peaks() {
+  }
+
+  public static JsonObject compute(Path wav) throws IOException {
+    try (InputStream raw = Files.newInputStream(wav);
+         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+      if (!"RIFF".equals(tag(in))) {
+        throw new IOException("not a RIFF file");
+      }
+      le32(in);
+      if (!"WAVE".equals(tag(in))) {
+        throw new IOException("not a WAVE file");
+      }
+      int channels = 0;
+      int sampleRate = 0;
+      int bits = 0;
+      while (true) {
+        String id = tag(in);
+        long size = le32(in) & 0xffffffffL;
+        if (id.equals("fmt ")) {
+          int format = le16(in);
+          channels = le16(in);
+          sampleRate = le32(in);
+          le32(in);
+          le16(in);
+          bits = le16(in);
+          in.skipNBytes(size - 16 + (size & 1));
+          if ((format != 1 && format != 0xFFFE) || bits != 16 || channels < 1 || channels > 2) {
+            throw new IOException("peaks need 16-bit PCM, mono or stereo (format " + format + ", " + bits
+                + " bits, " + channels + " channels)");
+          }
+        } else if (id.equals("data")) {
+          if (channels == 0) {
+            throw new IOException("data before fmt");
+          }
+          return peaks(in, size, channels, sampleRate);
+        } else {
+          in.skipNBytes(size + (size & 1));
+        }
+      }
+    }
+  }
+
+  private static JsonObject peaks(DataInputStream in, long size, int channels, int sampleRate) throws IOException {
+    long frames = size / (2L * channels);
+    JsonArray data = new JsonArray();
+    int[] min = new int[channels];
+    int[] max = new int[channels];
+    int inPixel = 0;
+    long pixels = 0;
+    for (long f = 0; f < frames; f++) {
+      if (inPixel == 0) {
+        for (int c = 0; c < channels; c++) {
+          min[c] = Integer.MAX_VALUE;
+          max[c] = Integer.MIN_VALUE;
+        }
+      }
+      for (int c = 0; c < channels; c++) {
+        int s;
+        try {
+          s = (short) le16(in);
+        } catch (EOFException e) {
+          frames = f; // a truncated data chunk: peaks for what is there
+          s = 0;
+        }
+        min[c] = Math.min(min[c], s);
+        max[c] = Math.max(max[c], s);
+      }
+      if (++inPixel == SAMPLES_PER_PIXEL || f == frames - 1) {
+        for (int c = 0; c < channels; c++) {
+          data.add(min[c] >> 8).add(max[c] >> 8);
+        }
+        inPixel = 0;
+        pixels++;
+      }
+    }
+    return new JsonObject().put("version", 2).put("channels", channels).put("sample_rate", sampleRate)
+        .put("samples_per_pixel", SAMPLES_PER_PIXEL).put("bits", 8).put("length", pixels).put("data", data);
+  }
+
+  private static String tag(DataInputStream in) throws IOException {
+    byte[] b = in.readNBytes(4);
+    if (b.length < 4) {
+      throw new EOFException("no data chunk");
+    }
+    return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  private static int le16(DataInputStream in) throws IOException {
+    int a = in.read();
+    int b = in.read();
+    if ((a | b) < 0) {
+      throw new EOFException();
+    }
+    return a | (b << 8);
+  }
+
+  private static int le32(DataInputStream in) throws IOException {
+    return le16(in) | (le16(in) << 16);
+  }
+}

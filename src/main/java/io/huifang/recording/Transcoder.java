@@ -1,0 +1,282 @@
+package io.huifang.recording;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import net.bramp.ffmpeg.FFmpeg;
+import net.bramp.ffmpeg.FFprobe;
+import net.bramp.ffmpeg.probe.FFmpegProbeResult;
+import net.bramp.ffmpeg.probe.FFmpegStream;
+
+/**
+ * ffprobe and ffmpeg (through ffmpeg-cli-wrapper) on one recording: checks the MixMonitor files, builds the
+ * stereo original (customer left, agent right) from the two legs, or keeps the mixed file when the legs are
+ * missing, and encodes the browser copy (Opus in Ogg). Blocking: run it on a worker.
+ */
+public final class Transcoder {
+  /**
+   * Opus settings: speech, 24 kbit/s for both channels, the cheapest encoder effort, 120 ms frames (10 % less
+   * CPU than 60 ms, same size and channel separation; playback seeks on Ogg pages anyway). Not lower:
+   * at 16 kbit/s libopus folds the two channels into one (customer and agent on both sides); from 20 kbit/s
+   * with {@code -application voip} they stay apart (about 19 dB of separation).
+   */
+  public static final int PLAYBACK_BITRATE = 24_000;
+  static final List<String> OPUS_ARGS = List.of("-c:a", "libopus", "-b:a", String.valueOf(PLAYBACK_BITRATE),
+      "-application", "voip", "-compression_level", "0", "-frame_duration", "120");
+  /** The encoded copy must last as long as the original, within this. */
+  static final long MAX_DRIFT_MS = 100;
+
+  /** Why a recording could not be processed; the message is the reason kept in the catalog. */
+  public static final class Failure extends Exception {
+    public Failure(String message) {
+      super(message);
+    }
+
+    public Failure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** What ffprobe says about one audio file. */
+  public record Probe(String codec, String container, int sampleRate, int channels, long durationMs, Long bitrate,
+                      long bytes) {
+  }
+
+  /** The raw MixMonitor files of one attempt. */
+  public record Sources(Path mixed, Path customer, Path agent) {
+    public static Sources of(Path rawDir, String attemptId) {
+      return new Sources(rawDir.resolve(attemptId + ".wav"), rawDir.resolve(attemptId + "-customer.wav"),
+          rawDir.resolve(attemptId + "-agent.wav"));
+    }
+
+    public List<Path> all() {
+      return List.of(mixed, customer, agent);
+    }
+  }
+
+  /** The archived files. */
+  public record Output(Path original, Probe originalProbe, Path playback, Probe playbackProbe, String layout) {
+  }
+
+  private final FfmpegLocator.Tools tools;
+  private final FFmpeg ffmpeg;
+  private final FFprobe ffprobe;
+
+  public Transcoder(FfmpegLocator.Tools tools) throws IOException {
+    this.tools = tools;
+    this.ffmpeg = tools.newFFmpeg();
+    this.ffprobe = tools.newFFprobe();
+  }
+
+  public FfmpegLocator.Tools tools() {
+    return tools;
+  }
+
+  /** ffprobe on a file that must hold audio of some length. */
+  public Probe probe(Path file) throws Failure {
+    if (!Files.isRegularFile(file)) {
+      throw new Failure("missing: " + file.getFileName());
+    }
+    long bytes;
+    try {
+      bytes = Files.size(file);
+    } catch (IOException e) {
+      throw new Failure("unreadable: " + file.getFileName() + ": " + e.getMessage(), e);
+    }
+    if (bytes == 0) {
+      throw new Failure("empty: " + file.getFileName() + " has 0 bytes");
+    }
+    FFmpegProbeResult r;
+    try {
+      r = ffprobe.probe(file.toString());
+    } catch (IOException | RuntimeException e) {
+      throw new Failure("corrupt: ffprobe cannot read " + file.getFileName() + ": " + probeError(file), e);
+    }
+    if (r.hasError()) {
+      throw new Failure("corrupt: ffprobe: " + file.getFileName() + ": " + r.getError().string);
+    }
+    FFmpegStream audio = r.getStreams() == null ? null : r.getStreams().stream()
+        .filter(s -> s.codec_type == FFmpegStream.CodecType.AUDIO).findFirst().orElse(null);
+    if (audio == null) {
+      throw new Failure("corrupt: " + file.getFileName() + " has no audio stream");
+    }
+    double seconds = r.getFormat().duration > 0 ? r.getFormat().duration : audio.duration;
+    if (!(seconds > 0)) {
+      throw new Failure("empty: " + file.getFileName() + " has no audio (duration 0)");
+    }
+    String container = r.getFormat().format_name == null ? null : r.getFormat().format_name.split(",")[0];
+    return new Probe(audio.codec_name, container, audio.sample_rate, audio.channels, Math.round(seconds * 1000),
+        audio.bit_rate > 0 ? audio.bit_rate : (r.getFormat().bit_rate > 0 ? r.getFormat().bit_rate : null), bytes);
+  }
+
+  /**
+   * Builds {@code <base>.wav} (the original) and {@code <base>.ogg} (playback) in {@code dir}. Muted spans are
+   * silenced in the playback copy only; the original is the evidence and stays as the PBX wrote it.
+   */
+  public Output process(Sources src, Path dir, String base, List<long[]> mutedSpansMs) throws Failure {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new Failure("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    Path original = dir.resolve(base + ".wav");
+    Path originalPart = dir.resolve(base + ".wav.part");
+    String layout;
+    boolean legs = Files.isRegularFile(src.customer()) && Files.isRegularFile(src.agent());
+    Failure legFailure = null;
+    if (legs) {
+      try {
+        Probe c = probe(src.customer());
+        Probe a = probe(src.agent());
+        if (c.channels() != 1 || a.channels() != 1) {
+          throw new Failure("corrupt: legs are not mono (" + c.channels() + "/" + a.channels() + ")");
+        }
+        // amerge: first input = left = customer (r), second = right = agent (t).
+        run(List.of("-y", "-v", "error", "-threads", "1", "-i", src.customer().toString(), "-i",
+            src.agent().toString(), "-filter_complex", "[0:a][1:a]amerge=inputs=2,aformat=channel_layouts=stereo[a]",
+            "-map", "[a]", "-c:a", "pcm_s16le", "-f", "wav", originalPart.toString()));
+        layout = Sidecar.LAYOUT_STEREO;
+      } catch (Failure f) {
+        legFailure = f;
+        layout = null;
+      }
+    } else {
+      layout = null;
+    }
+    if (layout == null) {
+      // The mixed file is the fallback: keep it as it is, after checking it is audio.
+      Probe m;
+      try {
+        m = probe(src.mixed());
+      } catch (Failure f) {
+        throw legFailure != null ? new Failure(legFailure.getMessage() + "; mixed: " + f.getMessage(), f) : f;
+      }
+      try {
+        Files.copy(src.mixed(), originalPart, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new Failure("cannot copy " + src.mixed() + ": " + e.getMessage(), e);
+      }
+      layout = m.channels() == 2 ? Sidecar.LAYOUT_STEREO : Sidecar.LAYOUT_MONO;
+    }
+    try {
+      Files.move(originalPart, original, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new Failure("cannot move " + originalPart + ": " + e.getMessage(), e);
+    }
+    Probe op = probe(original);
+
+    Path playback = dir.resolve(base + ".ogg");
+    Path playbackPart = dir.resolve(base + ".ogg.part");
+    List<String> args = new ArrayList<>(List.of("-y", "-v", "error", "-threads", "1", "-i", original.toString()));
+    String mute = muteFilter(mutedSpansMs);
+    if (mute != null) {
+      args.addAll(List.of("-af", mute));
+    }
+    args.addAll(OPUS_ARGS);
+    args.addAll(List.of("-f", "ogg", playbackPart.toString()));
+    run(args);
+    try {
+      Files.move(playbackPart, playback, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new Failure("cannot move " + playbackPart + ": " + e.getMessage(), e);
+    }
+    Probe pp = probe(playback);
+    if (Math.abs(pp.durationMs() - op.durationMs()) > MAX_DRIFT_MS) {
+      throw new Failure("ffmpeg: playback lasts " + pp.durationMs() + " ms, original " + op.durationMs() + " ms");
+    }
+    if (pp.channels() != op.channels()) {
+      throw new Failure("ffmpeg: playback has " + pp.channels() + " channels, original " + op.channels());
+    }
+    return new Output(original, op, playback, pp, layout);
+  }
+
+  /** Only the playback encode, for the benchmark. */
+  public void encodePlayback(Path wav, Path ogg) throws Failure {
+    List<String> args = new ArrayList<>(List.of("-y", "-v", "error", "-threads", "1", "-i", wav.toString()));
+    args.addAll(OPUS_ARGS);
+    args.addAll(List.of("-f", "ogg", ogg.toString()));
+    run(args);
+  }
+
+  static String muteFilter(List<long[]> spans) {
+    if (spans == null || spans.isEmpty()) {
+      return null;
+    }
+    // The timeline (enable=) is checked per frame: cut the audio into 10 ms frames so the silence starts and ends
+    // within 10 ms of the span (the WAV demuxer's frames are up to half a second at 8 kHz).
+    StringBuilder sb = new StringBuilder("asetnsamples=n=80:p=0");
+    boolean any = false;
+    for (long[] s : spans) {
+      if (s[1] <= s[0]) {
+        continue;
+      }
+      any = true;
+      sb.append(',').append(String.format(Locale.ROOT, "volume=enable='between(t,%.3f,%.3f)':volume=0", s[0] / 1000.0,
+          s[1] / 1000.0));
+    }
+    return any ? sb.toString() : null;
+  }
+
+  /** ffprobe's own words about a file it refused (the wrapper only reports the exit status). */
+  private String probeError(Path file) {
+    try {
+      Process p = tools.command(List.of(tools.ffprobe().toString(), "-v", "error", "-hide_banner", file.toString()))
+          .redirectErrorStream(true).start();
+      String out = utf8(p.getInputStream().readAllBytes());
+      p.waitFor();
+      return oneLine(out.replace(file.toString(), file.getFileName().toString()));
+    } catch (IOException e) {
+      return oneLine(e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  /** One ffmpeg run through the wrapper; on failure the reason is ffmpeg's own last lines of diagnostics. */
+  private void run(List<String> args) throws Failure {
+    Path err = null;
+    try {
+      err = Files.createTempFile("huifang-ffmpeg", ".log");
+      FfmpegLocator.STDERR.set(err);
+      ffmpeg.run(args);
+    } catch (IOException | RuntimeException e) {
+      String said = "";
+      try {
+        if (err != null) {
+          List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
+          said = String.join(" ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        }
+      } catch (IOException ignored) {
+        // keep the wrapper's message
+      }
+      throw new Failure("ffmpeg failed: " + oneLine(said.isBlank() ? e.getMessage() : said), e);
+    } finally {
+      FfmpegLocator.STDERR.remove();
+      if (err != null) {
+        try {
+          Files.deleteIfExists(err);
+        } catch (IOException ignored) {
+          // a temporary file
+        }
+      }
+    }
+  }
+
+  private static String oneLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    String t = s.replaceAll("\\s+", " ").trim();
+    return t.length() > 300 ? t.substring(0, 300) : t;
+  }
+
+  static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}
