@@ -33,7 +33,14 @@ public record Config(
     int shutdownGraceSeconds,
     java.util.List<PbxServer> pbxServers,
     String dialTemplate,
-    double originatesPerSecond) {
+    double originatesPerSecond,
+    Optional<String> recordingsPbxDirSetting) {
+
+  /** Where the PBX writes recordings, as the PBX sees it. */
+  public String recordingsPbxDir() {
+    return recordingsPbxDirSetting.orElseGet(() -> pbxMode == PbxMode.EMULATOR
+        ? recordingsDir().toAbsolutePath().toString() : "/var/spool/asterisk/monitor/huifang");
+  }
 
   /** One Asterisk server Huifang connects to (pbx.mode=asterisk). */
   public record PbxServer(String name, String host, int port) {

@@ -55,6 +55,9 @@ public final class ConfigLoader {
       new Key("shutdown.grace-seconds", "20", "on SIGTERM, how long to let calls and writes finish"),
       new Key("pbx.dial-template", "PJSIP/{number}@huifang-trunk", "how a customer's number is dialled"),
       new Key("dialer.originates-per-second", "50", "at most this many new calls per second per PBX"),
+      new Key("recordings.pbx-dir", null, "where the PBX writes recordings, as the PBX sees the path (the same"
+          + " directory Huifang reads as data.dir/recordings); unset = data.dir/recordings with the emulator,"
+          + " /var/spool/asterisk/monitor/huifang with Asterisk"),
       new Key("pbx.servers", null, "several Asterisk servers: name@host:port,name2@host2:port (same AMI user and"
           + " secret); unset = one server at pbx.ami-host:pbx.ami-port"));
 
@@ -201,7 +204,13 @@ public final class ConfigLoader {
           }
           return v;
         }),
-        get("dialer.originates-per-second", v -> doubleIn(v, 0.1, 10_000)));
+        get("dialer.originates-per-second", v -> doubleIn(v, 0.1, 10_000)),
+        optional("recordings.pbx-dir").map(v -> check("recordings.pbx-dir", v, d -> {
+          if (!d.startsWith("/") || d.contains(",") || d.contains(")") || d.contains("(")) {
+            throw new IllegalArgumentException("must be an absolute path without ',', '(' or ')'");
+          }
+          return d;
+        })));
   }
 
   private List<Config.PbxServer> pbxServers() {

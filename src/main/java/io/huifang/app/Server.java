@@ -29,6 +29,7 @@ import io.huifang.dialer.call.Telephony;
 import io.huifang.pbx.emulator.EmulatorOptions;
 import io.huifang.pbx.emulator.PbxEmulator;
 import io.huifang.recording.RecordingRoutes;
+import io.huifang.recording.RecordingPolicies;
 import io.huifang.recording.RecordingService;
 import io.huifang.recording.RecordingStore;
 import io.huifang.recording.RetentionJob;
@@ -60,6 +61,7 @@ public final class Server {
   private WebServer web;
   private Telephony telephony;
   private DialerService dialer;
+  private CampaignStore campaignStore;
   private PbxEmulator emulator;
   private Long purgeTimer;
   private Long expiryTimer;
@@ -99,6 +101,7 @@ public final class Server {
       AuditLog audit = new AuditLog(db.pool());
       DealerStore dealers = new DealerStore(db.pool());
       CampaignStore campaigns = new CampaignStore(db.pool());
+      campaignStore = campaigns;
       ImportStore importStore = new ImportStore(db.pool());
       ImportService imports = new ImportService(vertx, importStore, dealers);
       scheduler = new Scheduler(db.pool(), campaigns);
@@ -193,6 +196,15 @@ public final class Server {
 
   /** Recordings follow every PBX's attempts; leftovers of a stop are picked up; failed ones retried. */
   private Future<Void> startRecordings() {
+    recordings.setPbxDir(config.recordingsPbxDir());
+    // The campaign decides: record all connected calls, none, or on demand.
+    recordings.setPolicies(id -> id == null ? Future.succeededFuture(RecordingPolicies.DEFAULT_RULES)
+        : campaignStore.get(id).map(c -> c.map(cc -> new RecordingPolicies.Rules(switch (cc.recordingPolicy()) {
+          case NONE -> RecordingPolicies.Capture.NONE;
+          case ON_DEMAND -> RecordingPolicies.Capture.ON_DEMAND;
+          case ALL -> RecordingPolicies.Capture.ALL;
+        }, RecordingPolicies.DEFAULT_RULES.agentsMayListen(), RecordingPolicies.DEFAULT_RULES.retentionDays()))
+            .orElse(RecordingPolicies.DEFAULT_RULES)));
     telephony.all().forEach(p -> recordings.attach(p.tracker()));
     retention.start(Duration.ofHours(6).toMillis());
     recordingRetryTimer = vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> recordings.retryFailed());

@@ -72,9 +72,14 @@ public final class RecordingService {
   public record LiveCall(CallTracker tracker, JsonObject snapshot) {
   }
 
+  /** Attempts whose MixMonitor was started (so an on-demand request after the bridge does not start it twice). */
+  private final java.util.Set<String> capturing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile String pbxDir;
+
   public RecordingService(Vertx vertx, RecordingStore store, Path rawDir, Path archiveDir, Path toolsCache,
                           int concurrency, Clock clock) {
     this.vertx = vertx;
+    this.pbxDir = rawDir.toAbsolutePath().normalize().toString();
     this.store = store;
     this.rawDir = rawDir.toAbsolutePath().normalize();
     this.archiveDir = archiveDir.toAbsolutePath().normalize();
@@ -135,6 +140,41 @@ public final class RecordingService {
       }
     });
     tracker.onEnded(this::ended);
+    tracker.onBridged(a -> capture(tracker, a, false));
+  }
+
+  /**
+   * Starts MixMonitor on the customer's channel as it is bridged to the agent (or when an on-demand recording is
+   * asked for): customer and agent on separate legs, named by the attempt id only, in the directory the PBX
+   * writes to ({@code recordings.pbx-dir}).
+   */
+  private void capture(CallTracker tracker, Attempt a, boolean requested) {
+    String channel = a.channel();
+    String id = a.id();
+    Long campaignId = a.request() == null ? null : a.request().campaignId();
+    policies.rules(campaignId).onSuccess(rules -> {
+      boolean record = rules.capture() == RecordingPolicies.Capture.ALL
+          || (rules.capture() == RecordingPolicies.Capture.ON_DEMAND && requested);
+      if (!record || channel == null || !capturing.add(id)) {
+        return;
+      }
+      String dir = pbxDir.endsWith("/") ? pbxDir : pbxDir + "/";
+      tracker.ami().send(AmiMessage.action("MixMonitor").add("Channel", channel).add("File", dir + id + ".wav")
+              .add("Options", "r(" + dir + id + "-customer.wav)t(" + dir + id + "-agent.wav)"))
+          .onComplete(ar -> {
+            if (ar.failed() || !"Success".equalsIgnoreCase(ar.result().get("Response"))) {
+              capturing.remove(id);
+              log.atWarn().setMessage("recording did not start").addKeyValue("attempt", id)
+                  .addKeyValue("reason", ar.failed() ? ar.cause().getMessage() : ar.result().get("Message", ""))
+                  .log();
+            }
+          });
+    });
+  }
+
+  /** Where the PBX writes recordings, as the PBX sees the path (default: the directory we read them from). */
+  public void setPbxDir(String dir) {
+    this.pbxDir = dir;
   }
 
   /** Stops the timers and the worker pool. */
@@ -153,6 +193,7 @@ public final class RecordingService {
   // Capture
 
   private void ended(Attempt a) {
+    capturing.remove(a.id());
     JsonObject snap = a.snapshot();
     Long customerId = a.request() == null ? null : a.request().customerId();
     onEnded(snap, customerId).onFailure(e -> log.atError().setMessage("recording not registered")
@@ -531,12 +572,20 @@ public final class RecordingService {
     });
   }
 
-  /** On-demand campaigns: keep this call's recording. */
+  /** On-demand campaigns: record this call from now on. */
   public Future<Void> requestRecording(String attemptId, User by) {
     return onCallFor(attemptId, by).map(call -> {
       Live l = live.computeIfAbsent(attemptId, k -> new Live());
       synchronized (l) {
         l.requested = true;
+      }
+      for (CallTracker t : trackers) {
+        t.onContext(() -> {
+          Attempt a = t.live(attemptId);
+          if (a != null) {
+            capture(t, a, true);
+          }
+        });
       }
       return null;
     });

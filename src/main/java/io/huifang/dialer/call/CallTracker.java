@@ -53,6 +53,7 @@ public final class CallTracker {
   private final List<Consumer<Attempt>> endedListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Attempt>> answeredListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Set<String>>> resyncListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Attempt>> bridgedListeners = new CopyOnWriteArrayList<>();
   private long ended;
   /** Ids ended lately, so a resync racing the database write does not adopt and end them again. */
   private final java.util.Set<String> recentlyEnded = java.util.Collections.newSetFromMap(
@@ -94,6 +95,12 @@ public final class CallTracker {
   /** Called on the AMI context when a person (or machine) answers. */
   public CallTracker onAnswered(Consumer<Attempt> listener) {
     answeredListeners.add(listener);
+    return this;
+  }
+
+  /** Called on the AMI context when the customer's channel enters the bridge with an agent (recording starts). */
+  public CallTracker onBridged(Consumer<Attempt> listener) {
+    bridgedListeners.add(listener);
     return this;
   }
 
@@ -247,6 +254,9 @@ public final class CallTracker {
           a.bridgedAt = clock.instant();
           a.state = Attempt.State.BRIDGED;
           store.progressed(a);
+          for (Consumer<Attempt> l : bridgedListeners) {
+            l.accept(a);
+          }
         }
       }
       case "Hangup" -> onHangup(e);

@@ -56,7 +56,7 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
   }
 
   public enum RecordingPolicy {
-    ALL, NONE, ANSWERED_ONLY
+    ALL, NONE, ON_DEMAND
   }
 
   public static final String DEFAULT_ZONE = "Asia/Shanghai";
@@ -190,7 +190,7 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
     }
     RecordingPolicy rec = enumValue(b, "recordingPolicy", RecordingPolicy.class,
         base == null ? RecordingPolicy.ALL : base.recordingPolicy(),
-        "recording policy must be all, answered_only or none", "录音策略必须是全部、仅接通或不录音");
+        "recording policy must be all, on_demand or none", "录音策略必须是全部录音、按需录音或不录音");
     boolean active = b.getValue("active") instanceof Boolean x ? x : base == null || base.active();
     if (b.containsKey("active") && !(b.getValue("active") instanceof Boolean)) {
       throw new Invalid("active", "active must be true or false", "启用状态必须是 true 或 false");
