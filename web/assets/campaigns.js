@@ -1,10 +1,14 @@
 // Campaigns, dealers and customer-list imports (admins).
 import { t, setText, getLang, onLangChange } from './i18n.js';
-import { boot, api, describeError, el, toLogin } from './shell.js';
+import { boot, api, describeError, el, toLogin, notify, ApiError } from './shell.js';
 
 let campaigns = [];
 let dealers = [];
 let lastReport = null;
+/** The id of the campaign being edited, or null when the form creates one. */
+let editingId = null;
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,20 +27,32 @@ async function load() {
 
 function render() {
   const dealerName = (id) => (dealers.find((d) => d.id === id) || {}).name || id;
-  $('camp-body').replaceChildren(...(campaigns.length ? campaigns.map((c) => el('tr', {},
+  $('camp-body').replaceChildren(...(campaigns.length ? campaigns.map((c) => el('tr', {
+    class: [c.active ? '' : 'inactive', c.id === editingId ? 'editing' : ''].join(' ').trim() || undefined,
+    'data-id': c.id
+  },
     el('td', { class: 'name-cell' }, c.name),
     el('td', {}, t(`kind.${c.kind}`)),
     el('td', {}, c.dealerIds.map(dealerName).join('、')),
-    el('td', { class: 'nowrap' }, t('camp.deadlineRule', { basis: t(`basis.${c.deadline.basis}`), hours: c.deadline.hours })),
+    el('td', {}, t('camp.deadlineRule', { basis: t(`basis.${c.deadline.basis}`), hours: c.deadline.hours })),
     el('td', {}, String(c.maxAttempts)),
     el('td', {}, t(`mode.${c.dialMode}`)),
-    el('td', {}, el('span', { class: `pill ${c.active ? 'pill-UP' : 'pill-UNKNOWN'}` }, t(c.active ? 'camp.active' : 'camp.inactive')))))
-    : [el('tr', {}, el('td', { colspan: 7, class: 'muted', i18n: 'camp.empty' }))]));
+    el('td', {}, el('span', { class: `pill ${c.active ? 'pill-UP' : 'pill-UNKNOWN'}` }, t(c.active ? 'camp.active' : 'camp.inactive'))),
+    el('td', {}, el('div', { class: 'row-actions' },
+      el('button', { type: 'button', class: 'btn btn-small camp-edit', 'data-id': c.id,
+        'aria-label': t('camp.editLabel', { name: c.name }), 'aria-controls': 'camp-form',
+        onclick: () => startEdit(c.id) }, t('camp.editBtn')),
+      el('button', { type: 'button', class: 'btn btn-small camp-toggle', 'data-id': c.id,
+        'aria-label': t(c.active ? 'camp.pauseLabel' : 'camp.resumeLabel', { name: c.name }),
+        onclick: (ev) => toggleActive(c.id, ev.currentTarget) }, t(c.active ? 'camp.pause' : 'camp.resume'))))))
+    : [el('tr', {}, el('td', { colspan: 8, class: 'muted', i18n: 'camp.empty' }))]));
   const keepC = $('imp-campaign').value;
   $('imp-campaign').replaceChildren(...campaigns.map((c) => el('option', { value: c.id, selected: String(c.id) === keepC }, c.name)));
   fillDealersForCampaign();
+  const checked = new Set([...document.querySelectorAll('#c-dealers input:checked')].map((i) => Number(i.value)));
   $('c-dealers').replaceChildren(...dealers.map((d) => el('label', { class: 'check' },
-    el('input', { type: 'checkbox', value: d.id, name: 'dealer' }), ` ${d.code} ${d.name}`)));
+    Object.assign(el('input', { type: 'checkbox', value: d.id, name: 'dealer' }), { checked: checked.has(d.id) }),
+    ` ${d.code} ${d.name}`)));
   $('dealer-list').replaceChildren(...dealers.map((d) => el('li', {}, el('span', { class: 'username' }, d.code), ` ${d.name}`)));
   if (lastReport) renderReport(lastReport);
 }
@@ -51,26 +67,176 @@ function ranges(text) {
   return text.split(/[,，;；]/).map((s) => s.trim()).filter(Boolean);
 }
 
-async function createCampaign(ev) {
-  ev.preventDefault();
-  const f = ev.target;
-  const hours = ranges(f.hours.value);
-  const days = {};
-  for (const d of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) days[d] = hours;
-  const body = {
+// ------------------------------------------------------------------ campaign form (create / edit)
+
+/** Server field name → the control that shows it and the element that holds its error. */
+const FIELDS = {
+  name: ['c-name', 'c-name-error'],
+  kind: ['c-kind', 'c-kind-error'],
+  questionnaire: ['c-q', 'c-q-error'],
+  dealerIds: ['c-dealers', 'c-dealers-error'],
+  callingHours: ['c-h-mon', 'c-hours-error'],
+  dayParts: ['c-parts', 'c-parts-error'],
+  holidays: ['c-holidays', 'c-holidays-error'],
+  maxAttempts: ['c-max', 'c-max-error'],
+  abandonTarget: ['c-abandon', 'c-abandon-error'],
+  dialMode: ['c-mode', 'c-mode-error'],
+  recordingPolicy: ['c-rec', 'c-rec-error'],
+  callerId: ['c-caller', 'c-caller-error']
+};
+
+function clearErrors() {
+  for (const [, errId] of Object.values(FIELDS)) $(errId).textContent = '';
+  for (const i of $('camp-form').querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
+}
+
+/** Shows a 400 answer under its field; false if the field has no place in the form. */
+function showFieldError(field, text) {
+  const f = FIELDS[field];
+  if (!f) return false;
+  $(f[1]).textContent = text;
+  const inputs = field === 'callingHours' ? DAYS.map((d) => $(`c-h-${d}`)) : [$(f[0])];
+  for (const i of inputs) if (i.matches('input, select')) i.setAttribute('aria-invalid', 'true');
+  $(f[0]).querySelector?.('input')?.focus();
+  if ($(f[0]).matches('input, select')) $(f[0]).focus();
+  return true;
+}
+
+/** Which day inputs hold a bad value, so the error can point at them (the server names only the field). */
+function markBadDays() {
+  const ok = /^\s*\d{1,2}:\d{2}\s*[-–~]\s*\d{1,2}:\d{2}\s*$/;
+  const valid = (r) => {
+    if (!ok.test(r)) return false;
+    const [a, b] = r.split(/[-–~]/).map((x) => x.trim().split(':').map(Number));
+    const inDay = (h, m, end) => m < 60 && (h < 24 || (end && h === 24 && m === 0));
+    return inDay(a[0], a[1], false) && inDay(b[0], b[1], true) && a[0] * 60 + a[1] < b[0] * 60 + b[1];
+  };
+  const bad = DAYS.filter((d) => !ranges($(`c-h-${d}`).value).every(valid));
+  if (!bad.length) return;
+  for (const d of DAYS) {
+    if (bad.includes(d)) $(`c-h-${d}`).setAttribute('aria-invalid', 'true');
+    else $(`c-h-${d}`).removeAttribute('aria-invalid');
+  }
+  $(`c-h-${bad[0]}`).focus();
+}
+
+/** Brings the field's error into view too (focus alone may leave it below the fold). */
+function revealError(field) {
+  const f = FIELDS[field];
+  if (f) $(f[1]).scrollIntoView({ block: 'nearest' });
+}
+
+function fillEveryDay() {
+  for (const d of DAYS) $(`c-h-${d}`).value = $('c-hours-all').value;
+}
+
+function setMode(editing) {
+  setText($('new-camp-h'), editing ? 'camp.edit' : 'camp.new');
+  setText($('c-submit'), editing ? 'camp.f.save' : 'camp.f.submit');
+  $('c-cancel').hidden = !editing;
+}
+
+function startEdit(id) {
+  const c = campaigns.find((x) => x.id === id);
+  if (!c) return;
+  const f = $('camp-form');
+  f.reset();
+  clearErrors();
+  editingId = id;
+  $('c-id').value = String(id);
+  f.name.value = c.name;
+  f.kind.value = c.kind;
+  f.questionnaire.value = c.questionnaire || '';
+  for (const i of f.querySelectorAll('input[name=dealer]')) i.checked = c.dealerIds.includes(Number(i.value));
+  for (const d of DAYS) $(`c-h-${d}`).value = ((c.callingHours || {})[d] || []).join(', ');
+  const firstDay = $('c-h-mon').value;
+  $('c-hours-all').value = DAYS.every((d) => $(`c-h-${d}`).value === firstDay) ? firstDay : '';
+  f.parts.value = (c.dayParts || []).join(', ');
+  f.holidays.value = (c.holidays || []).join(', ');
+  f.maxAttempts.value = String(c.maxAttempts);
+  f.abandonTarget.value = String(c.abandonTarget);
+  f.dialMode.value = c.dialMode;
+  f.recordingPolicy.value = c.recordingPolicy;
+  f.callerId.value = c.callerId || '';
+  setMode(true);
+  message($('camp-message'), 'info', '');
+  render();
+  $('new-camp-h').scrollIntoView({ block: 'start' });
+  f.name.focus();
+}
+
+/** Back to "new campaign"; focus returns to the row's edit button it came from. */
+function stopEdit(focusRow = true) {
+  const id = editingId;
+  editingId = null;
+  $('c-id').value = '';
+  $('camp-form').reset();
+  clearErrors();
+  message($('camp-message'), 'info', '');
+  setMode(false);
+  render();
+  if (focusRow && id !== null) document.querySelector(`.camp-edit[data-id="${id}"]`)?.focus();
+}
+
+function formBody(f) {
+  const callingHours = {};
+  for (const d of DAYS) callingHours[d] = ranges($(`c-h-${d}`).value);
+  return {
     name: f.name.value.trim(), kind: f.kind.value, questionnaire: f.questionnaire.value.trim() || null,
     dealerIds: [...f.querySelectorAll('input[name=dealer]:checked')].map((i) => Number(i.value)),
-    callingHours: days, dayParts: ranges(f.parts.value), holidays: ranges(f.holidays.value),
+    callingHours, dayParts: ranges(f.parts.value), holidays: ranges(f.holidays.value),
     maxAttempts: Number(f.maxAttempts.value), abandonTarget: Number(f.abandonTarget.value), dialMode: f.dialMode.value,
     recordingPolicy: f.recordingPolicy.value, callerId: f.callerId.value.trim() || null
   };
+}
+
+async function saveCampaign(ev) {
+  ev.preventDefault();
+  const f = ev.target;
+  const body = formBody(f);
+  const id = editingId;
+  clearErrors();
+  message($('camp-message'), 'info', '');
+  $('c-submit').disabled = true;
   try {
-    await api('/api/campaigns', { method: 'POST', body });
-    message($('camp-message'), 'success', t('camp.created', { name: body.name }));
-    f.reset();
-    await load();
+    if (id === null) {
+      await api('/api/campaigns', { method: 'POST', body });
+      message($('camp-message'), 'success', t('camp.created', { name: body.name }));
+      f.reset();
+      await load();
+    } else {
+      await api(`/api/campaigns/${id}`, { method: 'PUT', body });
+      await load();
+      stopEdit();
+      message($('camp-message'), 'success', t('camp.saved', { name: body.name }));
+    }
   } catch (e) {
-    message($('camp-message'), 'error', describeError(e));
+    // The server prefixes some messages with the field's API name ("callingHours: …"); the form shows it in place.
+    if (e instanceof ApiError && e.status === 400
+        && showFieldError(e.field, describeError(e).replace(new RegExp(`^${e.field}\\s*[:：]\\s*`), ''))) {
+      message($('camp-message'), 'error', t('camp.f.fixErrors'));
+      if (e.field === 'callingHours') markBadDays();
+      revealError(e.field);
+    } else {
+      message($('camp-message'), 'error', describeError(e));
+    }
+  } finally {
+    $('c-submit').disabled = false;
+  }
+}
+
+async function toggleActive(id, button) {
+  const c = campaigns.find((x) => x.id === id);
+  if (!c) return;
+  button.disabled = true;
+  try {
+    const saved = (await api(`/api/campaigns/${id}`, { method: 'PUT', body: { active: !c.active } })).campaign;
+    await load();
+    notify(t(saved.active ? 'camp.resumed' : 'camp.paused', { name: saved.name }), 'success');
+    document.querySelector(`.camp-toggle[data-id="${id}"]`)?.focus();
+  } catch (e) {
+    button.disabled = false;
+    notify(describeError(e), 'error');
   }
 }
 
@@ -182,7 +348,19 @@ function kv(key, value) {
 
 const me = await boot('admin');
 if (me) {
-  $('camp-form').addEventListener('submit', createCampaign);
+  $('camp-form').addEventListener('submit', saveCampaign);
+  $('c-cancel').addEventListener('click', () => stopEdit());
+  $('camp-form').addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && editingId !== null) stopEdit();
+  });
+  $('c-hours-fill').addEventListener('click', fillEveryDay);
+  // Enter in the "same for every day" box fills the days (it is not a field of its own); Enter elsewhere submits.
+  $('c-hours-all').addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      fillEveryDay();
+    }
+  });
   $('dealer-form').addEventListener('submit', createDealer);
   $('imp-form').addEventListener('submit', runImport);
   $('imp-campaign').addEventListener('change', fillDealersForCampaign);
