@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  */
 public final class PacingBenchmark {
   static final double LIMIT = 0.03;
-  static final int TUNING_STEPS = 6;
+  static final int TUNING_STEPS = 5;
 
   /** One policy's figures on one scenario: medians over seeds, worst hour the worst over seeds. */
   record Row(String scenario, String policy, SimResult median, double worstHour) {
@@ -95,7 +95,7 @@ public final class PacingBenchmark {
   }
 
   static Pacer pacer(DialMode mode) {
-    return new CampaignPacer(PacingSettings.defaults(mode).withAmdAllowance(0.002), OriginateThrottle.unlimited());
+    return new CampaignPacer(PacingSettings.defaults(mode).withAmdAllowance(0.004), OriginateThrottle.unlimited());
   }
 
   static List<SimResult> runAll(Scenario s, Supplier<Pacer> pacer, long[] seeds) {
