@@ -20,7 +20,7 @@ public final class CampaignPacer implements Pacer {
   static final long[] LOOK_AHEAD_MILLIS = {1000, 3000, 5000, 7000, 9000, 11000, 13000, 16000, 19000, 22000};
   static final long SAFE_HARBOR_MILLIS = 2000;
   /** The pacer aims this share of its target, keeping the rest for bad luck within the hour. */
-  static final double SET_POINT = 0.65;
+  static final double SET_POINT = 0.55;
   /** How far ahead the hour's budget must still hold. */
   static final long BUDGET_LOOK_AHEAD_MILLIS = 5 * 60_000;
   /** Abandons on their way from lines ringing now are an estimate; count them twice to be safe. */
@@ -29,6 +29,11 @@ public final class CampaignPacer implements Pacer {
    * Abandons kept back for bad luck beyond what the lines ringing now are expected to cause. A count, not a share:
    * chance moves the hour's count by about its square root, which matters most to small teams.
    */
+  /**
+   * Abandons kept back per square root of the answers expected from lines ringing now: the more lines are out, the
+   * more a surprise in the answer rate (a shift in the day, bad luck) can cost before the pacer sees it.
+   */
+  static final double EXPOSURE_WEIGHT = 1.0;
   static final double RESERVE_ABANDONS = 2.0;
   /**
    * Below this share of the hour's budget left, the pacer backs off in proportion. It must sit above the set-point
@@ -59,6 +64,8 @@ public final class CampaignPacer implements Pacer {
   private double knownAnswers;
   /** Abandons expected from the lines ringing now, whatever is dialled next. */
   private double committed;
+  /** Answers expected from the lines ringing now. */
+  private double inFlightAnswers;
   private double soonFree;
 
   public CampaignPacer(PacingSettings settings, OriginateThrottle throttle) {
@@ -107,6 +114,7 @@ public final class CampaignPacer implements Pacer {
     int progressive = progressiveLines(view);
     lookAhead(view, now);
     committed = overflow(0);
+    inFlightAnswers = knownAnswers - view.answeredWaiting();
     updateGain(now);
     double allowed = allowedRisk(now);
     if (view.freeAgents() == 0 && soonFree < NO_ONE_SOON_FREE) {
@@ -278,7 +286,8 @@ public final class CampaignPacer implements Pacer {
     AbandonStats.Figure staying = stats.lastMillis(now, AbandonStats.HOUR - BUDGET_LOOK_AHEAD_MILLIS);
     AbandonStats.Figure hour = stats.hour(now);
     double budget = target * staying.liveAnswered();
-    double left = budget - hour.abandoned() - COMMITTED_WEIGHT * committed - RESERVE_ABANDONS;
+    double left = budget - hour.abandoned() - COMMITTED_WEIGHT * committed - RESERVE_ABANDONS
+        - EXPOSURE_WEIGHT * Math.sqrt(inFlightAnswers);
     if (left <= 0) {
       return 0;
     }

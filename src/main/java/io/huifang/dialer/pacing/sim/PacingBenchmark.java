@@ -88,7 +88,7 @@ public final class PacingBenchmark {
   static List<Row> compare(Scenario s, long[] seeds) {
     List<Row> rows = new ArrayList<>();
     rows.add(row(s, "progressive", runAll(s, () -> pacer(DialMode.PROGRESSIVE), seeds)));
-    rows.add(tuned(s, "ratio", RatioDialer::new, 1.0, 4.0, seeds));
+    rows.add(tuned(s, "ratio", RatioDialer::new, 0.8, 4.0, seeds));
     rows.add(tuned(s, "adapt", AdaptiveDialer::new, 0.0005, LIMIT, seeds));
     rows.add(row(s, "**huifang predictive**", runAll(s, () -> pacer(DialMode.PREDICTIVE), seeds)));
     return rows;
