@@ -48,6 +48,8 @@ public final class CampaignPacer implements Pacer {
   static final double GAIN_MAX = 4.0;
   /** Fewer expected free agents than this (none free, none about to be) means there is no one to dial for. */
   static final double NO_ONE_SOON_FREE = 0.05;
+  /** How many standard errors above the learned rate the fresh one must be to be believed. */
+  static final double FRESH_SIGNIFICANCE = 1.0;
 
   private volatile PacingSettings settings;
   private final OriginateThrottle throttle;
@@ -67,6 +69,7 @@ public final class CampaignPacer implements Pacer {
   /** Answers expected from the lines ringing now. */
   private double inFlightAnswers;
   private double soonFree;
+  private long[] ringingScratch = new long[64];
 
   public CampaignPacer(PacingSettings settings, OriginateThrottle throttle) {
     this.settings = settings;
@@ -161,9 +164,27 @@ public final class CampaignPacer implements Pacer {
     return worst;
   }
 
+  /**
+   * The live-answer rate to plan with: the learned high estimate, or the fresh one of the last 40 s of dials when
+   * that is clearly higher (customers started answering more, e.g. the evening).
+   */
+  private double plannedLiveAnswerRate(PacerView view, long now) {
+    double high = learned.liveAnswerRateHigh();
+    int n = view.ringingLines();
+    if (ringingScratch.length < n) {
+      ringingScratch = new long[Math.max(n, 2 * ringingScratch.length)];
+    }
+    for (int j = 0; j < n; j++) {
+      ringingScratch[j] = view.ringingSince(j);
+    }
+    double fresh = learned.freshLiveAnswerRate(now, ringingScratch, n);
+    double exposureSe = Math.sqrt(Math.max(high * (1 - high), 0.01) / Math.max(1, learned.freshExposure()));
+    return fresh > high + FRESH_SIGNIFICANCE * exposureSe ? Math.min(1, fresh) : high;
+  }
+
   /** Fills the look-ahead: answers minus agents at each moment, from lines already ringing and agents now. */
   private void lookAhead(PacerView view, long now) {
-    double p = learned.liveAnswerRateHigh();
+    double p = plannedLiveAnswerRate(view, now);
     double answerRate = Math.min(1.0, p + learned.machineRate());
     int waiting = view.answeredWaiting();
     int free = view.freeAgents();
@@ -340,6 +361,7 @@ public final class CampaignPacer implements Pacer {
     boolean human = outcome == AttemptOutcome.ANSWERED_HUMAN || outcome == AttemptOutcome.ABANDONED;
     boolean machine = outcome == AttemptOutcome.ANSWERED_MACHINE;
     learned.dialEnded(human, machine, ringMillis);
+    learned.freshDialEnded(human, ringMillis, now);
     if (human) {
       stats.liveAnswered(now);
     }
