@@ -21,20 +21,35 @@ public final class CampaignPacer implements Pacer {
   static final long SAFE_HARBOR_MILLIS = 2000;
   /** The pacer aims this share of its target, keeping the rest for bad luck within the hour. */
   static final double SET_POINT = 0.55;
-  /** How far ahead the hour's budget is projected, and from how many recent minutes answers are extrapolated. */
+  /** How far ahead the hour's budget must still hold. */
   static final long BUDGET_LOOK_AHEAD_MILLIS = 5 * 60_000;
-  static final long RECENT_ANSWERS_MILLIS = 15 * 60_000;
-  /** Abandons kept back for those already on their way from lines ringing now. */
-  static final double RESERVE_ABANDONS = 3.0;
-  /** Below this share of the hour's budget left, the pacer backs off in proportion. */
-  static final double FULL_BUDGET_SHARE = 0.5;
-  /** How often the gain compares the last quarter hour's realized rate with the set-point, and by how much it moves. */
+  /** Abandons on their way from lines ringing now are an estimate; count them twice to be safe. */
+  static final double COMMITTED_WEIGHT = 2.0;
+  /**
+   * Abandons kept back for bad luck beyond what the lines ringing now are expected to cause. A count, not a share:
+   * chance moves the hour's count by about its square root, which matters most to small teams.
+   */
+  /**
+   * Abandons kept back per square root of the answers expected from lines ringing now: the more lines are out, the
+   * more a surprise in the answer rate (a shift in the day, bad luck) can cost before the pacer sees it.
+   */
+  static final double EXPOSURE_WEIGHT = 1.0;
+  static final double RESERVE_ABANDONS = 2.0;
+  /**
+   * Below this share of the hour's budget left, the pacer backs off in proportion. It must sit above the set-point
+   * (1 − SET_POINT of the budget is left there) so that the back-off is a safety net the gain does not fight.
+   */
+  static final double FULL_BUDGET_SHARE = 0.25;
+  /** How often the gain compares the last half hour's realized rate with the set-point, and by how much it moves. */
   static final long GAIN_PERIOD_MILLIS = 60_000;
-  static final double GAIN_STEP = 0.15;
+  static final long GAIN_WINDOW_MILLIS = 30 * 60_000;
+  static final double GAIN_STEP = 0.1;
   static final double GAIN_MIN = 0.3;
   static final double GAIN_MAX = 4.0;
   /** Fewer expected free agents than this (none free, none about to be) means there is no one to dial for. */
   static final double NO_ONE_SOON_FREE = 0.05;
+  /** How many standard errors above the learned rate the fresh one must be to be believed. */
+  static final double FRESH_SIGNIFICANCE = 1.0;
 
   private volatile PacingSettings settings;
   private final OriginateThrottle throttle;
@@ -49,7 +64,12 @@ public final class CampaignPacer implements Pacer {
   private final double[] knownVar = new double[horizons];
   private final double[] newLineAnswers = new double[horizons];
   private double knownAnswers;
+  /** Abandons expected from the lines ringing now, whatever is dialled next. */
+  private double committed;
+  /** Answers expected from the lines ringing now. */
+  private double inFlightAnswers;
   private double soonFree;
+  private long[] ringingScratch = new long[64];
 
   public CampaignPacer(PacingSettings settings, OriginateThrottle throttle) {
     this.settings = settings;
@@ -94,10 +114,12 @@ public final class CampaignPacer implements Pacer {
   }
 
   private int predictiveLines(PacerView view, long now) {
-    updateGain(now);
     int progressive = progressiveLines(view);
-    double allowed = allowedRisk(now);
     lookAhead(view, now);
+    committed = overflow(0);
+    inFlightAnswers = knownAnswers - view.answeredWaiting();
+    updateGain(now);
+    double allowed = allowedRisk(now);
     if (view.freeAgents() == 0 && soonFree < NO_ONE_SOON_FREE) {
       return 0;
     }
@@ -132,9 +154,37 @@ public final class CampaignPacer implements Pacer {
     return worst / Math.max(1.0, answers);
   }
 
+  /** Expected answers beyond agents at the worst moment ahead with n new lines. */
+  private double overflow(int n) {
+    double worst = 0;
+    for (int k = 0; k < horizons; k++) {
+      double c = newLineAnswers[k];
+      worst = Math.max(worst, expectedPositive(knownMean[k] + n * c, knownVar[k] + n * c * (1 - c)));
+    }
+    return worst;
+  }
+
+  /**
+   * The live-answer rate to plan with: the learned high estimate, or the fresh one of the last 40 s of dials when
+   * that is clearly higher (customers started answering more, e.g. the evening).
+   */
+  private double plannedLiveAnswerRate(PacerView view, long now) {
+    double high = learned.liveAnswerRateHigh();
+    int n = view.ringingLines();
+    if (ringingScratch.length < n) {
+      ringingScratch = new long[Math.max(n, 2 * ringingScratch.length)];
+    }
+    for (int j = 0; j < n; j++) {
+      ringingScratch[j] = view.ringingSince(j);
+    }
+    double fresh = learned.freshLiveAnswerRate(now, ringingScratch, n);
+    double exposureSe = Math.sqrt(Math.max(high * (1 - high), 0.01) / Math.max(1, learned.freshExposure()));
+    return fresh > high + FRESH_SIGNIFICANCE * exposureSe ? Math.min(1, fresh) : high;
+  }
+
   /** Fills the look-ahead: answers minus agents at each moment, from lines already ringing and agents now. */
   private void lookAhead(PacerView view, long now) {
-    double p = learned.liveAnswerRateHigh();
+    double p = plannedLiveAnswerRate(view, now);
     double answerRate = Math.min(1.0, p + learned.machineRate());
     int waiting = view.answeredWaiting();
     int free = view.freeAgents();
@@ -247,35 +297,41 @@ public final class CampaignPacer implements Pacer {
   }
 
   /**
-   * 1 while plenty of the rolling hour's abandon budget is left, falling to 0 when none is. Projected
-   * {@link #BUDGET_LOOK_AHEAD_MILLIS} ahead: the answers and abandons still in the window then, plus the answers
-   * expected meanwhile, allow {@code target × answers − abandons} more abandons, less a reserve for those already on
-   * their way from lines ringing now.
+   * 1 while plenty of the rolling hour's abandon budget is left, falling to 0 when none is. The budget is the target
+   * times the answers that will still be in the window {@link #BUDGET_LOOK_AHEAD_MILLIS} from now (so it holds for
+   * the window now and then), less the hour's abandons, those already on their way from lines ringing now, and a
+   * small reserve for bad luck.
    */
   double hourBudgetLeft(long now, double target) {
+    // answers that will still be in the window then: the budget they allow holds for the window now and then
     AbandonStats.Figure staying = stats.lastMillis(now, AbandonStats.HOUR - BUDGET_LOOK_AHEAD_MILLIS);
-    AbandonStats.Figure recent = stats.lastMillis(now, RECENT_ANSWERS_MILLIS);
-    double expected = recent.liveAnswered() * (double) BUDGET_LOOK_AHEAD_MILLIS / RECENT_ANSWERS_MILLIS;
-    double budget = target * (staying.liveAnswered() + expected);
-    double left = budget - staying.abandoned() - RESERVE_ABANDONS;
+    AbandonStats.Figure hour = stats.hour(now);
+    double budget = target * staying.liveAnswered();
+    double left = budget - hour.abandoned() - COMMITTED_WEIGHT * committed - RESERVE_ABANDONS
+        - EXPOSURE_WEIGHT * Math.sqrt(inFlightAnswers);
     if (left <= 0) {
       return 0;
     }
     return Math.min(1, left / Math.max(1e-9, FULL_BUDGET_SHARE * budget));
   }
 
-  /** Every minute, nudge the gain toward the set-point by the last quarter hour's realized rate. */
+  /** Every minute, nudge the gain toward the set-point by the last half hour's realized rate; small steps, because a
+   * few abandons more or less in half an hour are mostly chance. */
   private void updateGain(long now) {
     if (lastGainUpdate != Long.MIN_VALUE && now - lastGainUpdate < GAIN_PERIOD_MILLIS) {
       return;
     }
     lastGainUpdate = now;
-    AbandonStats.Figure recent = stats.lastMillis(now, RECENT_ANSWERS_MILLIS);
+    AbandonStats.Figure recent = stats.lastMillis(now, GAIN_WINDOW_MILLIS);
     double setPoint = SET_POINT * settings.pacerTarget();
     if (recent.liveAnswered() < 20 || setPoint <= 0 || learned.confidence() < 1) {
       return;
     }
     double error = Math.max(-2, Math.min(1, (setPoint - recent.rate()) / setPoint));
+    if (error > 0 && hourBudgetLeft(now, settings.pacerTarget()) < 1) {
+      // the hour's budget is what holds the pacer back now: raising the gain would only wind it up
+      return;
+    }
     gain = Math.max(GAIN_MIN, Math.min(GAIN_MAX, gain * Math.exp(GAIN_STEP * error)));
   }
 
@@ -305,6 +361,7 @@ public final class CampaignPacer implements Pacer {
     boolean human = outcome == AttemptOutcome.ANSWERED_HUMAN || outcome == AttemptOutcome.ABANDONED;
     boolean machine = outcome == AttemptOutcome.ANSWERED_MACHINE;
     learned.dialEnded(human, machine, ringMillis);
+    learned.freshDialEnded(human, ringMillis, now);
     if (human) {
       stats.liveAnswered(now);
     }

@@ -24,6 +24,10 @@ public final class LearnedCalls {
   private int machines;
   private long liveAnswersSeen;
 
+  /** Dials of the last {@link #FRESH_MILLIS} that ended: when they were placed and whether a person answered. */
+  static final long FRESH_MILLIS = 40_000;
+  private final java.util.ArrayDeque<long[]> freshEnded = new java.util.ArrayDeque<>();
+
   final EmpiricalDistribution ringToAnswer = new EmpiricalDistribution(300, 250, 60_000);
   final EmpiricalDistribution talk = new EmpiricalDistribution(500, 1000, 3_600_000);
   final EmpiricalDistribution wrapUp = new EmpiricalDistribution(200, 500, 600_000);
@@ -56,6 +60,53 @@ public final class LearnedCalls {
       machines--;
     }
   }
+
+  /** Remembers a dial that ended now, for the fresh estimate. */
+  void freshDialEnded(boolean human, long ringMillis, long now) {
+    freshEnded.addLast(new long[] {now - ringMillis, human ? 1 : 0});
+    forgetStale(now);
+  }
+
+  private void forgetStale(long now) {
+    while (!freshEnded.isEmpty() && freshEnded.peekFirst()[0] < now - FRESH_MILLIS) {
+      freshEnded.pollFirst();
+    }
+  }
+
+  /**
+   * The live-answer rate of the dials placed in the last 40 s, counting those still ringing by how much of their
+   * chance to answer has passed: persons answered / Σ P(ring-to-answer ≤ age). It sees customers start answering
+   * more within seconds, before those lines end. {@code ringingSince} are the origination times of lines ringing now.
+   * Returns 0 when there is too little exposure to tell.
+   */
+  double freshLiveAnswerRate(long now, long[] ringingSince, int ringing) {
+    forgetStale(now);
+    double exposure = 0;
+    int answered = 0;
+    for (long[] d : freshEnded) {
+      exposure += ringCdf(now - d[0]);
+      answered += (int) d[1];
+    }
+    for (int i = 0; i < ringing; i++) {
+      if (ringingSince[i] >= now - FRESH_MILLIS) {
+        exposure += ringCdf(now - ringingSince[i]);
+      }
+    }
+    freshExposure = exposure;
+    if (exposure < FRESH_MIN_EXPOSURE || ringToAnswer.size() == 0) {
+      return 0;
+    }
+    return answered / exposure;
+  }
+
+  /** The exposure behind the last fresh estimate: its standard error is about sqrt(p(1 − p) / exposure). */
+  double freshExposure() {
+    return freshExposure;
+  }
+
+  private double freshExposure;
+
+  static final double FRESH_MIN_EXPOSURE = 10;
 
   public void talked(long millis) {
     talk.add(millis);

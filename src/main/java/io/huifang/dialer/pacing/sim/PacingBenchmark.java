@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  */
 public final class PacingBenchmark {
   static final double LIMIT = 0.03;
-  static final int TUNING_STEPS = 6;
+  static final int TUNING_STEPS = 5;
 
   /** One policy's figures on one scenario: medians over seeds, worst hour the worst over seeds. */
   record Row(String scenario, String policy, SimResult median, double worstHour) {
@@ -88,14 +88,14 @@ public final class PacingBenchmark {
   static List<Row> compare(Scenario s, long[] seeds) {
     List<Row> rows = new ArrayList<>();
     rows.add(row(s, "progressive", runAll(s, () -> pacer(DialMode.PROGRESSIVE), seeds)));
-    rows.add(tuned(s, "ratio", RatioDialer::new, 1.0, 4.0, seeds));
+    rows.add(tuned(s, "ratio", RatioDialer::new, 0.8, 4.0, seeds));
     rows.add(tuned(s, "adapt", AdaptiveDialer::new, 0.0005, LIMIT, seeds));
     rows.add(row(s, "**huifang predictive**", runAll(s, () -> pacer(DialMode.PREDICTIVE), seeds)));
     return rows;
   }
 
   static Pacer pacer(DialMode mode) {
-    return new CampaignPacer(PacingSettings.defaults(mode).withAmdAllowance(0.002), OriginateThrottle.unlimited());
+    return new CampaignPacer(PacingSettings.defaults(mode).withAmdAllowance(0.004), OriginateThrottle.unlimited());
   }
 
   static List<SimResult> runAll(Scenario s, Supplier<Pacer> pacer, long[] seeds) {
