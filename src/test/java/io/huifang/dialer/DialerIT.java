@@ -80,8 +80,18 @@ class DialerIT {
           + rows(server, "select status, next_try_at, deadline, allowed_parts, leased_until, attempts from call_task"
           + " where campaign_id = $1", campaign) + " attempts: " + rows(server, "select id, outcome, agent_id from"
           + " call_attempt where campaign_id = $1", campaign) + " now " + java.time.Instant.now());
+      // Progressive: the next number is dialled once the agent is free again.
+      until = System.currentTimeMillis() + 60_000;
+      while (System.currentTimeMillis() < until && count(server, "select count(*) from call_attempt where"
+          + " campaign_id = $1 and task_id is not null", campaign) < 2) {
+        Thread.sleep(200);
+      }
       assertTrue(count(server, "select count(*) from call_attempt where campaign_id = $1 and task_id is not null",
           campaign) >= 2);
+      assertEquals(0, count(server, "select count(*) from (select a.id from call_attempt a join call_attempt b"
+          + " on a.id < b.id and a.campaign_id = b.campaign_id and b.originated_at < coalesce(a.ended_at, now())"
+          + " and b.originated_at > a.originated_at where a.campaign_id = $1) overlapping", campaign),
+          "progressive with one agent: never two calls at once");
       assertEquals(0, count(server, "select count(*) from call_attempt where campaign_id = $1 and dial_string like"
           + " '%13900009999%'", campaign), "the 00拒绝回访 number is never dialled");
       assertTrue(count(server, "select count(*) from task_event e join call_task t on t.id = e.task_id"
