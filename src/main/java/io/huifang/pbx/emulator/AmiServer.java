@@ -32,7 +32,7 @@ final class AmiServer implements World.EventSink {
   private static final int MAX_WRITE_BACKLOG = 32 * 1024 * 1024;
   static final List<String> COMMANDS = List.of("Bridge", "Challenge", "Command", "CoreSettings",
       "CoreShowChannels", "CoreStatus", "Events", "Getvar", "Hangup", "ListCommands", "Login", "Logoff",
-      "MixMonitor", "Originate", "Ping", "Redirect", "Setvar", "Status", "StopMixMonitor", "UserEvent");
+      "MixMonitor", "MixMonitorMute", "Originate", "Ping", "Redirect", "Setvar", "Status", "StopMixMonitor", "UserEvent");
 
   private final PbxEmulator emu;
   private World world;
@@ -269,6 +269,7 @@ final class AmiServer implements World.EventSink {
         case "redirect" -> redirect(m);
         case "bridge" -> bridge(m);
         case "mixmonitor" -> mixMonitor(m);
+        case "mixmonitormute" -> mixMonitorMute(m);
         case "stopmixmonitor" -> stopMixMonitor(m);
         case "userevent" -> userEvent(m);
         default -> {
@@ -635,6 +636,47 @@ final class AmiServer implements World.EventSink {
       world.startMixMonitor(c, file + "," + m.get("Options", ""));
     }
 
+    /**
+     * app_mixmonitor's manager_mute_mixmonitor: the checks in its order and its texts; on success a bare
+     * {@code Response: Success} and the MixMonitorMute event (Asterisk 18+) with the Direction as given.
+     */
+    private void mixMonitorMute(AmiMessage m) {
+      String direction = m.get("Direction", "").trim();
+      if (direction.isEmpty()) {
+        error(m, "No direction specified. Must be read, write or both");
+        return;
+      }
+      String d = direction.toLowerCase(Locale.ROOT);
+      boolean read = d.equals("read") || d.equals("both");
+      boolean write = d.equals("write") || d.equals("both");
+      if (!read && !write) {
+        error(m, "Invalid direction specified. Must be read, write or both");
+        return;
+      }
+      if (m.get("Channel") == null || m.get("Channel").isBlank()) {
+        error(m, "No channel specified");
+        return;
+      }
+      String state = m.get("State", "").trim();
+      if (state.isEmpty()) {
+        error(m, "No state specified");
+        return;
+      }
+      Channel c = channelArg(m, "Channel");
+      if (c == null) {
+        error(m, "No such channel");
+        return;
+      }
+      if (c.recording == null) {
+        error(m, "Cannot set mute flag");
+        return;
+      }
+      // ast_false() clears the flag, anything else sets it; the event says ast_true() as 1 or 0.
+      boolean on = !isFalse(state);
+      respond(response(m, "Success"));
+      world.muteMixMonitor(c, read, write, on, direction, isTrue(state));
+    }
+
     private void stopMixMonitor(AmiMessage m) {
       if (m.get("Channel") == null || m.get("Channel").isBlank()) {
         error(m, "No channel specified");
@@ -670,6 +712,22 @@ final class AmiServer implements World.EventSink {
       success(m, "Event Sent");
       world.emitUserEvent(ev);
     }
+  }
+
+  /** Asterisk's ast_true(). */
+  static boolean isTrue(String s) {
+    return switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "yes", "true", "y", "t", "1", "on" -> true;
+      default -> false;
+    };
+  }
+
+  /** Asterisk's ast_false(). */
+  static boolean isFalse(String s) {
+    return switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "no", "false", "n", "f", "0", "off" -> true;
+      default -> false;
+    };
   }
 
   private static String duration(double secs) {

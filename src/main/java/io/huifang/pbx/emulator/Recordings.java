@@ -58,22 +58,39 @@ final class Recordings {
     }
   }
 
+  /**
+   * MixMonitorMute: from now on the muted direction(s) are written as silence (read = what the channel sends,
+   * the r() file; write = what it hears, the t() file), as app_mixmonitor's audiohook mute flags do.
+   */
+  void mute(Recording r, boolean read, boolean write, boolean on) {
+    double now = Math.max(0, clock.elapsed() - r.start);
+    if (read) {
+      r.readMutes.set(on, now);
+    }
+    if (write) {
+      r.writeMutes.set(on, now);
+    }
+  }
+
   void stop(Recording r) {
     if (r.stopped) {
       return;
     }
     r.stopped = true;
     double duration = Math.max(0, clock.elapsed() - r.start);
+    List<double[]> readMuted = r.readMutes.close(duration);
+    List<double[]> writeMuted = r.writeMutes.close(duration);
     List<WavWriter.Turn> turns = WavWriter.conversation(duration, r.bridgedAt, r.seed);
     Promise<Void> done = Promise.promise();
     inFlight.add(done.future());
     vertx.<Void>executeBlocking(() -> {
-      WavWriter.write(Path.of(r.file), duration, turns, true, true, r.stereo ? 2 : 1, r.seed);
+      WavWriter.write(Path.of(r.file), duration, turns, true, true, r.stereo ? 2 : 1, r.seed, readMuted,
+          writeMuted);
       if (r.rFile != null) {
-        WavWriter.write(Path.of(r.rFile), duration, turns, true, false, 1, r.seed);
+        WavWriter.write(Path.of(r.rFile), duration, turns, true, false, 1, r.seed, readMuted, writeMuted);
       }
       if (r.tFile != null) {
-        WavWriter.write(Path.of(r.tFile), duration, turns, false, true, 1, r.seed);
+        WavWriter.write(Path.of(r.tFile), duration, turns, false, true, 1, r.seed, readMuted, writeMuted);
       }
       return null;
     }, false).onComplete(ar -> {
@@ -99,5 +116,29 @@ final class Recordings {
     double bridgedAt = -1;
     long seed;
     boolean stopped;
+    final Mutes readMutes = new Mutes();
+    final Mutes writeMutes = new Mutes();
+  }
+
+  /** The muted spans of one direction, in seconds from the start of the recording. */
+  static final class Mutes {
+    private final List<double[]> spans = new ArrayList<>();
+    private double since = Double.NaN;
+
+    void set(boolean on, double now) {
+      if (on && Double.isNaN(since)) {
+        since = now;
+      } else if (!on && !Double.isNaN(since)) {
+        if (now > since) {
+          spans.add(new double[] {since, now});
+        }
+        since = Double.NaN;
+      }
+    }
+
+    List<double[]> close(double end) {
+      set(false, end);
+      return List.copyOf(spans);
+    }
   }
 }

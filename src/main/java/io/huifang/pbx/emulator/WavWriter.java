@@ -51,6 +51,15 @@ public final class WavWriter {
    */
   static void write(Path file, double duration, List<Turn> turns, boolean withCustomer, boolean withAgent,
       int channels, long seed) throws IOException {
+    write(file, duration, turns, withCustomer, withAgent, channels, seed, List.of(), List.of());
+  }
+
+  /**
+   * As above, with the spans (seconds from the start, in order) where the customer's direction (read) or the
+   * agent's (write) is muted: those samples are digital silence, line noise included, as a muted audiohook gives.
+   */
+  static void write(Path file, double duration, List<Turn> turns, boolean withCustomer, boolean withAgent,
+      int channels, long seed, List<double[]> customerMuted, List<double[]> agentMuted) throws IOException {
     int n = (int) Math.max(0, Math.round(duration * RATE));
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
@@ -62,6 +71,8 @@ public final class WavWriter {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
       writeHeader(out, n, channels);
       int ti = 0;
+      int cmi = 0;
+      int ami = 0;
       byte[] buf = new byte[4096];
       int bi = 0;
       for (int i = 0; i < n; i++) {
@@ -84,11 +95,20 @@ public final class WavWriter {
         // A quiet line-noise floor, as a real phone line has.
         double nc = (noise.nextDouble() - 0.5) * 60;
         double na = (noise.nextDouble() - 0.5) * 60;
+        while (cmi < customerMuted.size() && customerMuted.get(cmi)[1] <= t) {
+          cmi++;
+        }
+        while (ami < agentMuted.size() && agentMuted.get(ami)[1] <= t) {
+          ami++;
+        }
+        boolean cm = cmi < customerMuted.size() && customerMuted.get(cmi)[0] <= t;
+        boolean am = ami < agentMuted.size() && agentMuted.get(ami)[0] <= t;
         if (channels == 2) {
-          bi = put(buf, bi, withCustomer ? c + nc : nc, out);
-          bi = put(buf, bi, withAgent ? a + na : na, out);
+          bi = put(buf, bi, cm ? 0 : withCustomer ? c + nc : nc, out);
+          bi = put(buf, bi, am ? 0 : withAgent ? a + na : na, out);
         } else {
-          double v = (withCustomer ? c : 0) + (withAgent ? a : 0) + nc;
+          boolean live = (withCustomer && !cm) || (withAgent && !am) || (!withCustomer && !withAgent);
+          double v = (withCustomer && !cm ? c : 0) + (withAgent && !am ? a : 0) + (live ? nc : 0);
           bi = put(buf, bi, v, out);
         }
       }

@@ -1167,6 +1167,12 @@ final class World {
     varSet(ch, "BRIDGEPEER", other.name);
   }
 
+  /** MixMonitorMute on a channel with a MixMonitor: silence from now in the given direction(s), then the event. */
+  void muteMixMonitor(Channel ch, boolean read, boolean write, boolean on, String direction, boolean stateTrue) {
+    recordings.mute(ch.recording, read, write, on);
+    chanEvent("MixMonitorMute", "call", ch, "Direction", direction, "State", stateTrue ? "1" : "0");
+  }
+
   boolean stopMixMonitor(Channel ch) {
     if (ch.recording == null) {
       return false;

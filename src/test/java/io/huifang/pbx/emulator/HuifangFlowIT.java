@@ -189,6 +189,16 @@ class HuifangFlowIT {
       return samples.length / channels;
     }
 
+    /** Whether the 10 ms window {@code w} of channel {@code ch} is digital silence. */
+    boolean silent(int w, int ch) {
+      for (int i = w * rate / 100; i < Math.min(frames(), (w + 1) * rate / 100); i++) {
+        if (samples[i * channels + ch] != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     double seconds() {
       return frames() / (double) rate;
     }
