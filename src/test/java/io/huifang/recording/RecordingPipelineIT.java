@@ -53,6 +53,12 @@ import org.junit.jupiter.api.io.TempDir;
 class RecordingPipelineIT {
   static final String ATTEMPT = "rec-it-1";
   static final String NUMBER = "6501";
+  /**
+   * The emulator's time scale. The server stamps the paused span with its own (real) clock from MixMonitorStart;
+   * the emulator writes simulated time into its files, so in the PBX's files the span lies at this many times its
+   * stamped offsets (at speed 1, as in production with Asterisk, the two coincide).
+   */
+  static final int EMULATOR_SPEED = 4;
 
   Path dir;
   TestServer server;
@@ -71,7 +77,7 @@ class RecordingPipelineIT {
     org.junit.jupiter.api.Assumptions.assumeFalse("unit".equals(System.getProperty("huifang.test.phase")),
         "an integration test: runs in the integration-test phase");
     dir = tmp;
-    server = TestServer.start(dir.resolve("data"), "--emulator.speed=4", "--pbx.agi-port=0");
+    server = TestServer.start(dir.resolve("data"), "--emulator.speed=" + EMULATOR_SPEED, "--pbx.agi-port=0");
     service = server.server().recordings();
     service.setKeepSources(true);
     // Campaign 7 lets agents listen to their own calls; the others do not.
@@ -169,7 +175,7 @@ class RecordingPipelineIT {
     JsonObject span = spans.getJsonObject(0);
     assertEquals("card number", span.getString("reason"));
     assertEquals(agentId, span.getLong("by"));
-    assertFalse(span.getBoolean("pbxMuted"), "the emulator has no MixMonitorMute");
+    assertTrue(span.getBoolean("pbxMuted"), "the PBX confirmed MixMonitorMute: " + span);
     long spanLen = span.getLong("toMs") - span.getLong("fromMs");
     assertTrue(spanLen >= 900 && spanLen < 2500, "about one second: " + span);
   }
@@ -205,6 +211,28 @@ class RecordingPipelineIT {
     assertArrayEquals(ag, right, "right = agent");
     assertFalse(Arrays.equals(cust, ag), "the legs differ, so the check means something");
 
+    // The PBX muted both directions (MixMonitorMute, confirmed): the original itself is digital silence over the
+    // span on both channels, and only there. In the file the span starts a little after the stamped offset (the
+    // AMI round trip, scaled by the emulator's speed): 600 ms of slack after the start, 100 ms before the end.
+    JsonObject muted = row.getJsonArray("mutedSpans").getJsonObject(0);
+    long fileFrom = muted.getLong("fromMs") * EMULATOR_SPEED;
+    long fileTo = muted.getLong("toMs") * EMULATOR_SPEED;
+    int silentWindows = 0;
+    for (int w = 0; (w + 1) * 80 <= cust.length; w++) { // 10 ms windows
+      long ms = w * 10L;
+      boolean zero = true;
+      for (int i = w * 80; i < (w + 1) * 80 && zero; i++) {
+        zero = left[i] == 0 && right[i] == 0;
+      }
+      if (ms >= fileFrom + 600 && ms + 10 <= fileTo - 100) {
+        assertTrue(zero, "original silent at " + ms + " ms (span " + fileFrom + "-" + fileTo + " ms in the file)");
+        silentWindows++;
+      } else if (ms + 10 < fileFrom || ms > fileTo + 1000) {
+        assertFalse(zero, "original not silent at " + ms + " ms (span " + fileFrom + "-" + fileTo + " ms)");
+      }
+    }
+    assertTrue(silentWindows >= 200, "a muted span long enough to check: " + silentWindows + " windows");
+
     // After Opus, each channel still follows its own leg (energy per 100 ms window).
     Path decoded = dir.resolve("decoded.wav");
     Process p = t.tools().command(List.of(t.tools().ffmpeg().toString(), "-v", "error", "-y", "-i",
@@ -227,7 +255,7 @@ class RecordingPipelineIT {
     assertTrue(corr(decR, a, audible) > 0.8, "right follows the agent: " + corr(decR, a, audible));
     assertTrue(corr(decL, a, audible) < 0.5, "left is not the agent: " + corr(decL, a, audible));
 
-    // The paused span is silent in the playback copy (the emulator cannot mute the original).
+    // The paused span is silent in the playback copy too (silenced by the encode as well, in case the PBX did not).
     // 200 ms in from each edge: Opus frames (60 ms) and its overlap smear a hard cut a little.
     int from = (int) ((span.getLong("fromMs") + 200 + 99) / 100);
     int to = (int) ((span.getLong("toMs") - 200) / 100);
