@@ -77,8 +77,19 @@ public final class Transcoder {
     return tools;
   }
 
-  /** ffprobe on a file that must hold audio of some length. */
+  /**
+   * What a file that must hold audio of some length holds. A plain PCM WAV (the MixMonitor files, the stereo
+   * original) and an Opus-in-Ogg file (the playback copy) are read in Java from their headers (the WAV's fmt and
+   * data chunks; the Ogg's OpusHead and last page); anything else, or a header that does not add up (a truncated
+   * or damaged file), goes to ffprobe, which gives the reason a corrupt file is refused.
+   */
   public Probe probe(Path file) throws Failure {
+    long bytes = checkedSize(file);
+    Probe p = MediaHeaders.read(file, bytes);
+    return p != null ? p : ffprobe(file);
+  }
+
+  private static long checkedSize(Path file) throws Failure {
     if (!Files.isRegularFile(file)) {
       throw new Failure("missing: " + file.getFileName());
     }
@@ -91,6 +102,12 @@ public final class Transcoder {
     if (bytes == 0) {
       throw new Failure("empty: " + file.getFileName() + " has 0 bytes");
     }
+    return bytes;
+  }
+
+  /** ffprobe on a file that must hold audio of some length. */
+  public Probe ffprobe(Path file) throws Failure {
+    long bytes = checkedSize(file);
     FFmpegProbeResult r;
     try {
       r = ffprobe.probe(file.toString());
@@ -115,8 +132,11 @@ public final class Transcoder {
   }
 
   /**
-   * Builds {@code <base>.wav} (the original) and {@code <base>.ogg} (playback) in {@code dir}. Muted spans are
-   * silenced in the playback copy only; the original is the evidence and stays as the PBX wrote it.
+   * Builds {@code <base>.wav} (the original) and {@code <base>.ogg} (playback) in {@code dir}: from the two legs,
+   * one ffmpeg run with two outputs (the stereo WAV, and the Opus copy with the muted spans silenced); else the
+   * mixed file is kept as the original and encoded. Muted spans are silenced in the playback copy here; the
+   * original is the evidence and stays as the PBX wrote it (silent there too when the PBX confirmed
+   * MixMonitorMute).
    */
   public Output process(Sources src, Path dir, String base, List<long[]> mutedSpansMs) throws Failure {
     try {
@@ -126,7 +146,10 @@ public final class Transcoder {
     }
     Path original = dir.resolve(base + ".wav");
     Path originalPart = dir.resolve(base + ".wav.part");
-    String layout;
+    Path playback = dir.resolve(base + ".ogg");
+    Path playbackPart = dir.resolve(base + ".ogg.part");
+    String mute = muteFilter(mutedSpansMs);
+    String layout = null;
     boolean legs = Files.isRegularFile(src.customer()) && Files.isRegularFile(src.agent());
     Failure legFailure = null;
     if (legs) {
@@ -136,20 +159,24 @@ public final class Transcoder {
         if (c.channels() != 1 || a.channels() != 1) {
           throw new Failure("corrupt: legs are not mono (" + c.channels() + "/" + a.channels() + ")");
         }
-        // amerge: first input = left = customer (r), second = right = agent (t).
-        run(List.of("-y", "-v", "error", "-threads", "1", "-i", src.customer().toString(), "-i",
-            src.agent().toString(), "-filter_complex", "[0:a][1:a]amerge=inputs=2,aformat=channel_layouts=stereo[a]",
-            "-map", "[a]", "-c:a", "pcm_s16le", "-f", "wav", originalPart.toString()));
+        // amerge: first input = left = customer (r), second = right = agent (t); then the same stereo signal to
+        // both outputs, the playback branch through the mute filter.
+        String graph = "[0:a][1:a]amerge=inputs=2,aformat=channel_layouts=stereo,asplit=2[o][p]"
+            + (mute != null ? ";[p]" + mute + "[q]" : "");
+        List<String> args = new ArrayList<>(List.of("-y", "-v", "error", "-threads", "1", "-i",
+            src.customer().toString(), "-threads", "1", "-i", src.agent().toString(), "-filter_complex_threads", "1",
+            "-filter_complex", graph, "-map", "[o]", "-c:a", "pcm_s16le", "-f", "wav", originalPart.toString(),
+            "-map", mute != null ? "[q]" : "[p]", "-threads", "1"));
+        args.addAll(OPUS_ARGS);
+        args.addAll(List.of("-f", "ogg", playbackPart.toString()));
+        run(args);
         layout = Sidecar.LAYOUT_STEREO;
       } catch (Failure f) {
         legFailure = f;
-        layout = null;
       }
-    } else {
-      layout = null;
     }
     if (layout == null) {
-      // The mixed file is the fallback: keep it as it is, after checking it is audio.
+      // The mixed file is the fallback: keep it as it is, after checking it is audio, and encode it.
       Probe m;
       try {
         m = probe(src.mixed());
@@ -162,29 +189,18 @@ public final class Transcoder {
         throw new Failure("cannot copy " + src.mixed() + ": " + e.getMessage(), e);
       }
       layout = m.channels() == 2 ? Sidecar.LAYOUT_STEREO : Sidecar.LAYOUT_MONO;
+      List<String> args = new ArrayList<>(List.of("-y", "-v", "error", "-threads", "1", "-i",
+          originalPart.toString()));
+      if (mute != null) {
+        args.addAll(List.of("-af", mute));
+      }
+      args.addAll(OPUS_ARGS);
+      args.addAll(List.of("-f", "ogg", playbackPart.toString()));
+      run(args);
     }
-    try {
-      Files.move(originalPart, original, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new Failure("cannot move " + originalPart + ": " + e.getMessage(), e);
-    }
+    move(originalPart, original);
+    move(playbackPart, playback);
     Probe op = probe(original);
-
-    Path playback = dir.resolve(base + ".ogg");
-    Path playbackPart = dir.resolve(base + ".ogg.part");
-    List<String> args = new ArrayList<>(List.of("-y", "-v", "error", "-threads", "1", "-i", original.toString()));
-    String mute = muteFilter(mutedSpansMs);
-    if (mute != null) {
-      args.addAll(List.of("-af", mute));
-    }
-    args.addAll(OPUS_ARGS);
-    args.addAll(List.of("-f", "ogg", playbackPart.toString()));
-    run(args);
-    try {
-      Files.move(playbackPart, playback, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new Failure("cannot move " + playbackPart + ": " + e.getMessage(), e);
-    }
     Probe pp = probe(playback);
     if (Math.abs(pp.durationMs() - op.durationMs()) > MAX_DRIFT_MS) {
       throw new Failure("ffmpeg: playback lasts " + pp.durationMs() + " ms, original " + op.durationMs() + " ms");
@@ -193,6 +209,14 @@ public final class Transcoder {
       throw new Failure("ffmpeg: playback has " + pp.channels() + " channels, original " + op.channels());
     }
     return new Output(original, op, playback, pp, layout);
+  }
+
+  private static void move(Path part, Path to) throws Failure {
+    try {
+      Files.move(part, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new Failure("cannot move " + part + ": " + e.getMessage(), e);
+    }
   }
 
   /** Only the playback encode, for the benchmark. */
@@ -239,7 +263,7 @@ public final class Transcoder {
   }
 
   /** One ffmpeg run through the wrapper; on failure the reason is ffmpeg's own last lines of diagnostics. */
-  private void run(List<String> args) throws Failure {
+  void run(List<String> args) throws Failure {
     Path err = null;
     try {
       err = Files.createTempFile("huifang-ffmpeg", ".log");

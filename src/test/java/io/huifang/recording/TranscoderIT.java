@@ -44,6 +44,21 @@ class TranscoderIT {
     assertEquals(42_300, out.originalProbe().durationMs(), 50);
     assertEquals(out.originalProbe().durationMs(), out.playbackProbe().durationMs(), 50);
     assertTrue(out.playbackProbe().bytes() * 8 <= out.originalProbe().bytes());
+    // The headers read in Java say what ffprobe says.
+    Transcoder.Probe wav = transcoder.ffprobe(out.original());
+    assertEquals(wav.codec(), out.originalProbe().codec());
+    assertEquals(wav.container(), out.originalProbe().container());
+    assertEquals(wav.sampleRate(), out.originalProbe().sampleRate());
+    assertEquals(wav.channels(), out.originalProbe().channels());
+    assertEquals(wav.durationMs(), out.originalProbe().durationMs(), 1);
+    assertEquals(wav.bitrate(), out.originalProbe().bitrate());
+    Transcoder.Probe ogg = transcoder.ffprobe(out.playback());
+    assertEquals(ogg.codec(), out.playbackProbe().codec());
+    assertEquals(ogg.container(), out.playbackProbe().container());
+    assertEquals(ogg.sampleRate(), out.playbackProbe().sampleRate());
+    assertEquals(ogg.channels(), out.playbackProbe().channels());
+    assertEquals(ogg.durationMs(), out.playbackProbe().durationMs(), 10);
+    assertEquals(ogg.bytes(), out.playbackProbe().bytes());
     JsonObject peaks = Peaks.compute(out.original());
     assertEquals(2, peaks.getInteger("channels"));
     assertEquals((long) Math.ceil(42.3 * 8000 / Peaks.SAMPLES_PER_PIXEL), peaks.getLong("length"));
@@ -77,6 +92,25 @@ class TranscoderIT {
         Transcoder.Sources.of(raw, "c"), dir.resolve("out3"), "c", List.of()));
     assertTrue(f.getMessage().contains("No space left on device (simulated)"), f.getMessage());
     assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(raw.resolve("c-customer.wav"))));
+  }
+
+  @Test
+  void aDamagedWavHeaderGoesToFfprobeForTheReason() throws Exception {
+    Path raw = dir.resolve("raw4");
+    WavWriter.writeCall(raw.resolve("d.wav"), raw.resolve("d-customer.wav"), raw.resolve("d-agent.wav"), 2, 10);
+    byte[] full = Files.readAllBytes(raw.resolve("d.wav"));
+    // Cut inside the fmt chunk: no data chunk at all.
+    Path cut = raw.resolve("cut.wav");
+    Files.write(cut, java.util.Arrays.copyOf(full, 30));
+    Transcoder.Failure f = assertThrows(Transcoder.Failure.class, () -> transcoder.probe(cut));
+    assertTrue(f.getMessage().startsWith("corrupt") || f.getMessage().startsWith("empty"), f.getMessage());
+    // Truncated audio (the header promises 2 s): not taken from the header, ffprobe measures what is there.
+    Path truncated = raw.resolve("truncated.wav");
+    Files.write(truncated, java.util.Arrays.copyOf(full, 44 + 8000));
+    Transcoder.Probe p = transcoder.probe(truncated);
+    assertEquals(transcoder.ffprobe(truncated), p);
+    // A plain header is read in Java and agrees with ffprobe.
+    assertEquals(transcoder.ffprobe(raw.resolve("d.wav")), transcoder.probe(raw.resolve("d.wav")));
   }
 
   @Test
