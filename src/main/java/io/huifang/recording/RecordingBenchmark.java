@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -cp target/huifang.jar io.huifang.recording.RecordingBenchmark [runs]}: transcoding throughput
- * (× realtime per core: ffmpeg runs with one thread) and size against the WAV, on emulator-written calls of
- * 1 and 10 minutes; then the time to first byte of a Range request on the 10-minute recording through the real
+ * (× realtime on the wall clock and per CPU-second of the ffmpeg/ffprobe children) and size against the WAV, on
+ * emulator-written calls of 1 and 10 minutes, for the encode alone, the pipeline as it was (two passes, four
+ * ffprobe runs) and {@link Transcoder#process}; then the time to first byte of a Range request on the 10-minute recording through the real
  * server (session check, catalog lookup, access-log insert, sendFile). Prints medians of {@code runs} runs.
  */
 public final class RecordingBenchmark {
@@ -40,7 +41,7 @@ public final class RecordingBenchmark {
     Transcoder t = new Transcoder(FfmpegLocator.locate(work.resolve("cache"), true));
     System.out.println("ffmpeg: " + t.tools().source() + " " + t.tools().version() + " (" + t.tools().ffmpeg() + ")");
     System.out.println();
-    System.out.println("| call | step | median wall s | × realtime (wall, 1 thread) | median ffmpeg CPU s"
+    System.out.println("| call | step | median wall s | × realtime (wall) | median ffmpeg CPU s"
         + " | × realtime per CPU-second | WAV bytes | Opus bytes | size |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (int seconds : new int[] {60, 600}) {

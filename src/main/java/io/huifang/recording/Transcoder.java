@@ -14,9 +14,10 @@ import net.bramp.ffmpeg.probe.FFmpegProbeResult;
 import net.bramp.ffmpeg.probe.FFmpegStream;
 
 /**
- * ffprobe and ffmpeg (through ffmpeg-cli-wrapper) on one recording: checks the MixMonitor files, builds the
- * stereo original (customer left, agent right) from the two legs, or keeps the mixed file when the legs are
- * missing, and encodes the browser copy (Opus in Ogg). Blocking: run it on a worker.
+ * ffmpeg (through ffmpeg-cli-wrapper) on one recording: checks the MixMonitor files (headers in Java, ffprobe for
+ * anything else), builds the stereo original (customer left, agent right) from the two legs and the browser copy
+ * (Opus in Ogg) in one run, or keeps the mixed file when the legs are missing and encodes it. Blocking: run it on
+ * a worker.
  */
 public final class Transcoder {
   /**
