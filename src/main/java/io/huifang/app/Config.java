@@ -34,6 +34,7 @@ public record Config(
     java.util.List<PbxServer> pbxServers,
     String dialTemplate,
     double originatesPerSecond,
+    boolean demo,
     Optional<String> recordingsPbxDirSetting) {
 
   /** Where the PBX writes recordings, as the PBX sees it. */

@@ -53,6 +53,8 @@ public final class ConfigLoader {
       new Key("emulator.scenario", null, "emulator scenario file (JSON); unset = the built-in scenario"),
       new Key("admin.password", null, "password of the first admin account; unset = a one-time password is logged"),
       new Key("shutdown.grace-seconds", "20", "on SIGTERM, how long to let calls and writes finish"),
+      new Key("demo", "auto", "demo campaign, customers and simulated agents: auto = only with the embedded"
+          + " database and the PBX emulator"),
       new Key("pbx.dial-template", "PJSIP/{number}@huifang-trunk", "how a customer's number is dialled"),
       new Key("dialer.originates-per-second", "50", "at most this many new calls per second per PBX"),
       new Key("recordings.pbx-dir", null, "where the PBX writes recordings, as the PBX sees the path (the same"
@@ -205,6 +207,17 @@ public final class ConfigLoader {
           return v;
         }),
         get("dialer.originates-per-second", v -> doubleIn(v, 0.1, 10_000)),
+        get("demo", v -> switch (v.toLowerCase(Locale.ROOT)) {
+          case "auto" -> dbUrl.isEmpty() && pbxMode == Config.PbxMode.EMULATOR;
+          case "true", "yes", "on", "1" -> {
+            if (pbxMode != Config.PbxMode.EMULATOR) {
+              throw new IllegalArgumentException("the demo dials simulated customers: only with pbx.mode=emulator");
+            }
+            yield true;
+          }
+          case "false", "no", "off", "0" -> false;
+          default -> throw new IllegalArgumentException("must be auto, true or false");
+        }),
         optional("recordings.pbx-dir").map(v -> check("recordings.pbx-dir", v, d -> {
           if (!d.startsWith("/") || d.contains(",") || d.contains(")") || d.contains("(")) {
             throw new IllegalArgumentException("must be an absolute path without ',', '(' or ')'");

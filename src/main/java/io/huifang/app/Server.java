@@ -148,6 +148,14 @@ public final class Server {
             return v;
           })
           .compose(v -> startRecordings())
+          .onSuccess(v -> {
+            if (config.demo()) {
+              // After start-up, in the background: the server is usable while the demo list is imported.
+              DemoData.start(vertx, config, users, hasher, dealers, campaigns, imports, telephony)
+                  .onFailure(e -> log.atWarn().setMessage("demo data not set up").addKeyValue("error", String.valueOf(e))
+                      .log());
+            }
+          })
           .compose(v -> web.listen(config.httpHost(), config.httpPort()))
           .<Void>mapEmpty()
           .onSuccess(v -> log.atInfo().setMessage("Huifang is ready")

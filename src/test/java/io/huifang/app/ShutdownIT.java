@@ -29,7 +29,7 @@ class ShutdownIT {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
         "--data.dir=" + dir.resolve("data"), "--http.port=0", "--http.host=127.0.0.1",
-        "--admin.password=shutdown-test-pw", "--pbx.ami-port=0", "--pbx.agi-port=0")
+        "--admin.password=shutdown-test-pw", "--pbx.ami-port=0", "--pbx.agi-port=0", "--demo=false")
         .directory(dir.toFile()).redirectErrorStream(true);
     // Output goes to a file: reading a pipe while the JDK reaps the process can lose the last lines.
     Path out = dir.resolve("out.log");

@@ -29,6 +29,9 @@ public final class TestServer implements AutoCloseable {
         "--data.dir=" + dataDir, "--http.port=0", "--http.host=127.0.0.1",
         "--web.dir=" + Path.of("web").toAbsolutePath(), "--admin.password=" + ADMIN_PASSWORD,
         "--pbx.ami-port=0", "--pbx.agi-port=0", "--pbx.ami-secret=" + AMI_SECRET, "--shutdown.grace-seconds=2"));
+    if (java.util.Arrays.stream(extraFlags).noneMatch(f -> f.startsWith("--demo"))) {
+      flags.add("--demo=false"); // tests make their own data
+    }
     flags.addAll(List.of(extraFlags));
     Config config = ConfigLoader.load(flags, Map.of(), Path.of("").toAbsolutePath());
     Server s = Server.start(config).toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
