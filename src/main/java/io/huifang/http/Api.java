@@ -50,13 +50,27 @@ public final class Api {
 
   /** A route for signed-in users holding one of {@code roles}. */
   public Route route(HttpMethod method, String path, Set<Role> roles, Handler<RoutingContext> handler) {
+    return guarded(method, PREFIX + path, roles, false).handler(handler);
+  }
+
+  /**
+   * The one place a guarded route is made: role metadata (tests enumerate it), then the session, then the role.
+   * {@code paused}: the request is paused before the asynchronous session lookup, for routes that consume the body
+   * or upgrade the connection only after it; otherwise the small JSON body is read first.
+   */
+  private Route guarded(HttpMethod method, String fullPath, Set<Role> roles, boolean paused) {
     Set<Role> allowed = EnumSet.copyOf(roles);
-    return router.route(method, PREFIX + path)
-        .putMetadata(ROLES, allowed.stream().map(Role::id).collect(Collectors.toUnmodifiableSet()))
-        .handler(body)
-        .handler(this::authenticate)
-        .handler(ctx -> authorize(ctx, allowed))
-        .handler(handler);
+    Route r = router.route(method, fullPath)
+        .putMetadata(ROLES, allowed.stream().map(Role::id).collect(Collectors.toUnmodifiableSet()));
+    if (paused) {
+      r.handler(ctx -> {
+        ctx.request().pause();
+        ctx.next();
+      });
+    } else {
+      r.handler(body);
+    }
+    return r.handler(this::authenticate).handler(ctx -> authorize(ctx, allowed));
   }
 
   /**
@@ -66,17 +80,9 @@ public final class Api {
    */
   public Route upload(HttpMethod method, String path, Set<Role> roles, long limit, String uploadsDir,
                       Handler<RoutingContext> handler) {
-    Set<Role> allowed = EnumSet.copyOf(roles);
     io.vertx.ext.web.handler.BodyHandler uploadBody = io.vertx.ext.web.handler.BodyHandler.create(uploadsDir)
         .setBodyLimit(limit).setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(true);
-    return router.route(method, PREFIX + path)
-        .putMetadata(ROLES, allowed.stream().map(Role::id).collect(Collectors.toUnmodifiableSet()))
-        .handler(ctx -> {
-          ctx.request().pause();
-          ctx.next();
-        })
-        .handler(this::authenticate)
-        .handler(ctx -> authorize(ctx, allowed))
+    return guarded(method, PREFIX + path, roles, true)
         .handler(ctx -> {
           // The body handler installs its stream handlers first; only then may data flow again.
           ctx.next();
@@ -95,17 +101,8 @@ public final class Api {
 
   /** The WebSocket endpoint is guarded like an API route. */
   public Route webSocket(String path, Set<Role> roles, Handler<RoutingContext> handler) {
-    Set<Role> allowed = EnumSet.copyOf(roles);
-    return router.route(HttpMethod.GET, path)
-        .putMetadata(ROLES, allowed.stream().map(Role::id).collect(Collectors.toUnmodifiableSet()))
-        // The upgrade happens after an asynchronous session lookup; a paused request is still upgradable.
-        .handler(ctx -> {
-          ctx.request().pause();
-          ctx.next();
-        })
-        .handler(this::authenticate)
-        .handler(ctx -> authorize(ctx, allowed))
-        .handler(handler);
+    // The upgrade happens after an asynchronous session lookup; a paused request is still upgradable.
+    return guarded(HttpMethod.GET, path, roles, true).handler(handler);
   }
 
   /** Unknown /api paths: 401 when signed out (nothing to learn about the API), 404 otherwise. */
