@@ -162,7 +162,9 @@ public final class AnsweredCalls {
     vertx.eventBus().send(PushHub.TO_USER, new JsonObject().put("userId", line.agentId()).put("message",
         new JsonObject().put("type", "call.connected").put("attemptId", a.id())
             .put("campaignId", a.request().campaignId()).put("taskId", a.request().taskId())
-            .put("customerId", a.request().customerId())));
+            .put("customerId", a.request().customerId())
+            // Wall-clock microseconds of the Bridge: clients on the same host measure bridge-to-screen from it.
+            .put("bridgedAtMicros", epochMicros())));
     AmiMessage bridge = AmiMessage.action("Bridge").add("Channel1", a.channel()).add("Channel2", line.channel())
         .add("Tone", "no");
     long micros = Duration.between(a.answeredAt(), clock.instant()).toNanos() / 1000;
@@ -183,6 +185,11 @@ public final class AnsweredCalls {
     onCall.put(a.id(), line);
     decide(w.session, "bridge");
     return true;
+  }
+
+  private static long epochMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
   }
 
   private void abandon(Waiting w) {
