@@ -79,6 +79,7 @@ const FIELDS = {
   dayParts: ['c-parts', 'c-parts-error'],
   holidays: ['c-holidays', 'c-holidays-error'],
   maxAttempts: ['c-max', 'c-max-error'],
+  wrapUpSeconds: ['c-wrap', 'c-wrap-error'],
   abandonTarget: ['c-abandon', 'c-abandon-error'],
   dialMode: ['c-mode', 'c-mode-error'],
   recordingPolicy: ['c-rec', 'c-rec-error'],
@@ -154,6 +155,7 @@ function startEdit(id) {
   f.parts.value = (c.dayParts || []).join(', ');
   f.holidays.value = (c.holidays || []).join(', ');
   f.maxAttempts.value = String(c.maxAttempts);
+  f.wrapUpSeconds.value = String(c.wrapUpSeconds);
   f.abandonTarget.value = String(c.abandonTarget);
   f.dialMode.value = c.dialMode;
   f.recordingPolicy.value = c.recordingPolicy;
@@ -185,7 +187,7 @@ function formBody(f) {
     name: f.name.value.trim(), kind: f.kind.value, questionnaire: f.questionnaire.value.trim() || null,
     dealerIds: [...f.querySelectorAll('input[name=dealer]:checked')].map((i) => Number(i.value)),
     callingHours, dayParts: ranges(f.parts.value), holidays: ranges(f.holidays.value),
-    maxAttempts: Number(f.maxAttempts.value), abandonTarget: Number(f.abandonTarget.value), dialMode: f.dialMode.value,
+    maxAttempts: Number(f.maxAttempts.value), wrapUpSeconds: Number(f.wrapUpSeconds.value), abandonTarget: Number(f.abandonTarget.value), dialMode: f.dialMode.value,
     recordingPolicy: f.recordingPolicy.value, callerId: f.callerId.value.trim() || null
   };
 }

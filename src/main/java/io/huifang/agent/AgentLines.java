@@ -26,9 +26,12 @@ import org.slf4j.LoggerFactory;
 public final class AgentLines {
   private static final Logger log = LoggerFactory.getLogger(AgentLines.class);
 
-  /** An agent line's state as the dialer needs it (the agent desk adds wrap-up and pause reasons). */
+  /**
+   * An agent's state on their line. Logged out is "no line". PAUSED carries a reason; WRAP_UP follows every call
+   * until the agent desk ends it (survey submitted, timer run out).
+   */
   public enum LineState {
-    OPENING, READY, NOT_READY, RESERVED, ON_CALL, DOWN
+    OPENING, READY, PAUSED, RESERVED, ON_CALL, WRAP_UP, DOWN
   }
 
   /** One agent's line. */
@@ -45,6 +48,10 @@ public final class AgentLines {
     String attemptId;
     /** The campaign the agent works, or null for any. */
     Long campaignId;
+    /** Why the agent is paused (or will pause after the current call); null when not paused. */
+    String pauseReason;
+    /** The call the agent is wrapping up. */
+    String wrapUpAttemptId;
 
     Line(long agentId, String endpoint, String lineId) {
       this.agentId = agentId;
@@ -76,6 +83,18 @@ public final class AgentLines {
       return campaignId;
     }
 
+    public String pauseReason() {
+      return pauseReason;
+    }
+
+    public boolean wantsReady() {
+      return wantsReady;
+    }
+
+    public String wrapUpAttemptId() {
+      return wrapUpAttemptId;
+    }
+
     /** Serves this campaign (agents who chose none serve every campaign). */
     public boolean serves(Long campaign) {
       return campaignId == null || campaign == null || campaignId.equals(campaign);
@@ -89,6 +108,7 @@ public final class AgentLines {
   private final Map<Long, Line> byAgent = new HashMap<>();
   private final Map<String, Line> byLineId = new HashMap<>();
   private final List<Consumer<Line>> readyListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Line>> stateListeners = new CopyOnWriteArrayList<>();
   /** Lines whose Originate is out, by ActionID. */
   private final Map<String, Opening> opening = new HashMap<>();
 
@@ -107,6 +127,12 @@ public final class AgentLines {
   /** Told whenever a line becomes READY, so a waiting answered call can take it at once. */
   public AgentLines onReady(Consumer<Line> listener) {
     readyListeners.add(listener);
+    return this;
+  }
+
+  /** Told of every state change of every line (the agent desk pushes it to the agent's page and logs it). */
+  public AgentLines onState(Consumer<Line> listener) {
+    stateListeners.add(listener);
     return this;
   }
 
@@ -168,20 +194,34 @@ public final class AgentLines {
 
   /** Ready for one campaign's calls ({@code campaignId} null: any campaign). */
   public void ready(long agentId, boolean ready, Long campaignId) {
+    ready(agentId, ready, campaignId, ready ? null : "other");
+  }
+
+  /**
+   * Ready for one campaign's calls, or paused with a reason. During a call or its wrap-up the wish is kept and
+   * applies when the wrap-up ends.
+   */
+  public Future<Line> ready(long agentId, boolean ready, Long campaignId, String pauseReason) {
+    Promise<Line> p = Promise.promise();
     ami.context().runOnContext(v -> {
       Line line = byAgent.get(agentId);
       if (line != null) {
         line.wantsReady = ready;
         line.campaignId = campaignId;
-        if (line.state == LineState.READY || line.state == LineState.NOT_READY) {
+        line.pauseReason = ready ? null : pauseReason;
+        if (line.state == LineState.READY || line.state == LineState.PAUSED) {
           setReady(line, ready);
+        } else {
+          notifyState(line); // the wish changed: pages show "pause after this call"
         }
       }
+      p.complete(line);
     });
+    return p.future();
   }
 
   private void setReady(Line line, boolean ready) {
-    state(line, ready ? LineState.READY : LineState.NOT_READY);
+    state(line, ready ? LineState.READY : LineState.PAUSED);
     if (ready) {
       line.idleSince = clock.instant();
       for (Consumer<Line> l : readyListeners) {
@@ -216,15 +256,48 @@ public final class AgentLines {
   private void state(Line line, LineState s) {
     line.state = s;
     line.since = clock.instant();
+    notifyState(line);
   }
 
-  /** The call on this line ended (or the bridge failed): back to ready if the agent still wants calls. */
+  private void notifyState(Line line) {
+    for (Consumer<Line> l : stateListeners) {
+      try {
+        l.accept(line);
+      } catch (RuntimeException e) {
+        log.atWarn().setMessage("agent state listener failed").addKeyValue("agent", line.agentId)
+            .addKeyValue("error", String.valueOf(e)).log();
+      }
+    }
+  }
+
+  /** The bridge failed: back to ready if the agent still wants calls, no wrap-up (there was no call). */
   public void release(Line line) {
     if (line.state == LineState.DOWN) {
       return;
     }
     line.attemptId = null;
     setReady(line, line.wantsReady);
+  }
+
+  /** The customer's call on this line ended: the agent wraps it up (the agent desk ends the wrap-up). */
+  public void wrapUp(Line line) {
+    if (line.state == LineState.DOWN) {
+      return;
+    }
+    line.wrapUpAttemptId = line.attemptId;
+    line.attemptId = null;
+    state(line, LineState.WRAP_UP);
+  }
+
+  /** Wrap-up over: ready, or paused if the agent asked to pause after the call. */
+  public void endWrapUp(long agentId) {
+    ami.context().runOnContext(v -> {
+      Line line = byAgent.get(agentId);
+      if (line != null && line.state == LineState.WRAP_UP) {
+        line.wrapUpAttemptId = null;
+        setReady(line, line.wantsReady);
+      }
+    });
   }
 
   /** Hangs up an agent's line (logout). */
@@ -237,6 +310,10 @@ public final class AgentLines {
         return;
       }
       line.wantsReady = false;
+      if (line.state != LineState.DOWN) {
+        byLineId.remove(line.lineId);
+        state(line, LineState.DOWN); // logged out
+      }
       ami.send(AmiMessage.action("Hangup").add("Channel", line.channel).add("Cause", "16"))
           .onComplete(ar -> p.complete());
     });
@@ -244,7 +321,7 @@ public final class AgentLines {
   }
 
   private void lineFailed(Line line, Promise<Line> p, String why) {
-    line.state = LineState.DOWN;
+    state(line, LineState.DOWN);
     byLineId.remove(line.lineId);
     p.tryFail(new IllegalStateException("agent line to " + line.endpoint + " did not open: " + why));
   }
@@ -258,7 +335,7 @@ public final class AgentLines {
     if ("Success".equalsIgnoreCase(e.get("Response"))) {
       line.channel = e.get("Channel");
       if (line.state == LineState.OPENING) {
-        state(line, LineState.NOT_READY);
+        state(line, LineState.PAUSED);
       }
       log.atInfo().setMessage("agent line open").addKeyValue("agent", line.agentId).addKeyValue("pbx", pbx)
           .addKeyValue("channel", line.channel).log();
@@ -287,7 +364,7 @@ public final class AgentLines {
     switch (event) {
       case "Newchannel", "Newstate" -> line.channel = e.get("Channel");
       case "Hangup" -> {
-        line.state = LineState.DOWN;
+        state(line, LineState.DOWN);
         byLineId.remove(line.lineId);
         log.atWarn().setMessage("agent line down").addKeyValue("agent", line.agentId).addKeyValue("pbx", pbx)
             .addKeyValue("cause", e.get("Cause")).log();
@@ -302,7 +379,7 @@ public final class AgentLines {
   public void reconcile(java.util.Set<String> liveUniqueIds) {
     for (Line l : new ArrayList<>(byAgent.values())) {
       if (l.state != LineState.DOWN && l.state != LineState.OPENING && !liveUniqueIds.contains(l.lineId)) {
-        l.state = LineState.DOWN;
+        state(l, LineState.DOWN);
         byLineId.remove(l.lineId);
       }
     }

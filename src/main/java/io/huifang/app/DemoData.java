@@ -47,12 +47,19 @@ final class DemoData {
 
   /** Seeds the demo once (when there is no campaign yet), then puts the simulated agents on their lines. */
   static Future<Void> start(Vertx vertx, Config config, UserStore users, PasswordHasher hasher,
-                            DealerStore dealers, CampaignStore campaigns, ImportService imports, Telephony telephony) {
+                            DealerStore dealers, CampaignStore campaigns, ImportService imports, Telephony telephony,
+                            io.huifang.agent.AgentDesk desk) {
+    DemoAgents autopilot = desk == null ? null : new DemoAgents(vertx, desk);
     return campaigns.list()
         .compose(list -> list.isEmpty() ? seed(config, dealers, campaigns, imports) : Future.succeededFuture(
             list.stream().filter(c -> c.name().startsWith("演示")).map(Campaign::id).findFirst().orElse(null)))
         .compose(campaignId -> campaignId == null ? Future.succeededFuture()
-            : simulatedAgents(users, hasher).compose(agents -> seat(telephony, agents, campaignId)));
+            : simulatedAgents(users, hasher).compose(agents -> {
+              if (autopilot != null) {
+                agents.forEach(u -> autopilot.add(u.id()));
+              }
+              return seat(telephony, agents, campaignId);
+            }));
   }
 
   private static Future<Long> seed(Config config, DealerStore dealers, CampaignStore campaigns,

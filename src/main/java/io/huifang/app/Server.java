@@ -67,6 +67,7 @@ public final class Server {
   private Long expiryTimer;
   private Scheduler scheduler;
   private RecordingService recordings;
+  private io.huifang.agent.AgentDesk desk;
   private RetentionJob retention;
   private Long recordingRetryTimer;
 
@@ -117,6 +118,7 @@ public final class Server {
           new UserRoutes(users, sessions, hasher, audit)::register,
           new AuditRoutes(audit)::register,
           new AgentLineRoutes(() -> telephony, db.pool(), config.pbxMode() == Config.PbxMode.EMULATOR)::register,
+          new io.huifang.agent.AgentDeskRoutes(() -> desk)::register,
           new DealerRoutes(dealers)::register,
           new CampaignRoutes(campaigns, audit)::register,
           new ImportRoutes(vertx, imports, importStore, campaigns, config.dataDir().resolve("uploads"))::register,
@@ -145,13 +147,16 @@ public final class Server {
             dialer = new DialerService(vertx, telephony, campaigns, scheduler, config.dialTemplate(),
                 config.originatesPerSecond(), Clock.systemUTC());
             dialer.start();
+            desk = new io.huifang.agent.AgentDesk(vertx, telephony, new io.huifang.agent.DeskStore(db.pool()),
+                questionnaires(campaigns), campaigns, scheduler, Clock.systemUTC());
+            desk.start();
             return v;
           })
           .compose(v -> startRecordings())
           .onSuccess(v -> {
             if (config.demo()) {
               // After start-up, in the background: the server is usable while the demo list is imported.
-              DemoData.start(vertx, config, users, hasher, dealers, campaigns, imports, telephony)
+              DemoData.start(vertx, config, users, hasher, dealers, campaigns, imports, telephony, desk)
                   .onFailure(e -> log.atWarn().setMessage("demo data not set up").addKeyValue("error", String.valueOf(e))
                       .log());
             }
@@ -200,6 +205,31 @@ public final class Server {
           .compose(pbx -> pbx.tracker().ami().connected().timeout(10, TimeUnit.SECONDS))
           .<Void>mapEmpty();
     });
+  }
+
+  /** The campaign's questionnaire: the one it names, else the built-in default for its kind. */
+  private static io.huifang.agent.AgentDesk.Questionnaires questionnaires(CampaignStore campaigns) {
+    return new io.huifang.agent.AgentDesk.Questionnaires() {
+      @Override
+      public Future<io.huifang.survey.Questionnaire> forCampaign(long campaignId) {
+        return campaigns.get(campaignId).map(c -> {
+          var campaign = c.orElseThrow();
+          String key = campaign.questionnaire() != null
+              && io.huifang.survey.Questionnaire.BUILT_IN.contains(campaign.questionnaire()) ? campaign.questionnaire()
+              : io.huifang.survey.Questionnaire.Kind.defaultKeyFor(io.huifang.dialer.campaign.Campaign.id(campaign.kind()));
+          return io.huifang.survey.Questionnaire.builtIn(key);
+        });
+      }
+
+      @Override
+      public Future<io.huifang.survey.Questionnaire> version(String key, int version) {
+        return Future.succeededFuture(io.huifang.survey.Questionnaire.builtIn(key));
+      }
+    };
+  }
+
+  public io.huifang.agent.AgentDesk desk() {
+    return desk;
   }
 
   /** Recordings follow every PBX's attempts; leftovers of a stop are picked up; failed ones retried. */

@@ -105,6 +105,7 @@ public final class DialerService {
       pbx.tracker().onAnswered(this::onAnswered);
       pbx.tracker().onEnded(this::onEnded);
       pbx.lines().onReady(line -> decideAll());
+      pbx.lines().onState(this::lineChanged);
       reload(pbx);
       reloadTimer = vertx.setPeriodic(CAMPAIGN_RELOAD_MS, t -> reload(pbx));
       tickTimer = vertx.setPeriodic(TICK_MS, t -> decideAll());
@@ -241,24 +242,49 @@ public final class DialerService {
       long bridged = Instant.parse(s.getString("bridgedAt")).toEpochMilli();
       r.pacer.onConnected(bridged - answered, now);
       r.pacer.onHangup(now - bridged, now);
-      r.pacer.onAgentFree(0, now);
+      // The agent wraps up now; the pacer hears of them again when the wrap-up ends (lineChanged).
+      wrappingUp.put(a.agentId(), new WrapUp(r, now));
     }
     Long taskId = a.request().taskId();
-    if (taskId != null) {
-      scheduler.recordOutcome(taskId, outcomeForScheduler(a), Instant.ofEpochMilli(now))
+    Outcome outcome = outcomeForScheduler(a);
+    if (taskId != null && outcome != null) {
+      scheduler.recordOutcome(taskId, outcome, Instant.ofEpochMilli(now))
           .onFailure(e -> log.atWarn().setMessage("outcome not recorded").addKeyValue("attempt", a.id())
               .addKeyValue("task", taskId).addKeyValue("error", e.getMessage()).log());
     }
     decide(r);
   }
 
+  /** An agent's wrap-up after a call of this campaign, since {@code at}. */
+  private record WrapUp(Run run, long at) {
+  }
+
+  private final Map<Long, WrapUp> wrappingUp = new HashMap<>();
+
+  /** An agent left wrap-up (ready, paused, logged out): the pacer learns the wrap-up time. */
+  private void lineChanged(AgentLines.Line line) {
+    if (line.state() == AgentLines.LineState.WRAP_UP) {
+      return;
+    }
+    WrapUp w = wrappingUp.remove(line.agentId());
+    if (w != null && runs.get(w.run().campaign.id()) == w.run()) {
+      long now = clock.millis();
+      w.run().pacer.onAgentFree(now - w.at(), now);
+      decide(w.run());
+    }
+  }
+
   /**
-   * What the scheduler does next with the task. A customer joined to an agent is reached: until the agent desk
-   * records the survey's disposition, the task is finished as reached (SUCCESS), so nobody is called twice.
+   * What the scheduler does next with the task; null when the agent desk decides it. A customer joined to an agent
+   * is reached: the agent's disposition (success, error sample, callback…) drives the task, and until then the desk
+   * holds it so that nobody is called twice.
    */
   static Outcome outcomeForScheduler(Attempt a) {
+    if (a.outcome() == AttemptOutcome.ANSWERED_HUMAN && a.agentId() != null) {
+      return null;
+    }
     return Outcome.of(switch (a.outcome()) {
-      case ANSWERED_HUMAN -> a.agentId() != null ? Outcome.Kind.SUCCESS : Outcome.Kind.ABANDONED;
+      case ANSWERED_HUMAN -> Outcome.Kind.ABANDONED;
       case ANSWERED_MACHINE -> Outcome.Kind.MACHINE;
       case ABANDONED -> Outcome.Kind.ABANDONED;
       case NO_ANSWER -> Outcome.Kind.NO_ANSWER;
@@ -278,7 +304,7 @@ public final class DialerService {
       this.run = run;
       for (AgentLines.Line l : run.pbx.lines().lines()) {
         boolean working = l.state() == AgentLines.LineState.READY || l.state() == AgentLines.LineState.RESERVED
-            || l.state() == AgentLines.LineState.ON_CALL;
+            || l.state() == AgentLines.LineState.ON_CALL || l.state() == AgentLines.LineState.WRAP_UP;
         if (working && l.serves(run.campaign.id())) {
           agents.add(l);
         }
@@ -300,7 +326,9 @@ public final class DialerService {
 
     @Override
     public Activity activity(int agent) {
-      return agents.get(agent).state() == AgentLines.LineState.READY ? Activity.FREE : Activity.TALKING;
+      AgentLines.LineState s = agents.get(agent).state();
+      return s == AgentLines.LineState.READY ? Activity.FREE
+          : s == AgentLines.LineState.WRAP_UP ? Activity.WRAP_UP : Activity.TALKING;
     }
 
     @Override

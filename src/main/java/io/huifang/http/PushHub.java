@@ -24,12 +24,16 @@ public final class PushHub {
   public static final String TO_USER = "huifang.push.user";
   /** Event-bus address: {"role": "supervisor", "message": {...}} pushes to everyone with that role. */
   public static final String TO_ROLE = "huifang.push.role";
+  /** Event-bus address published to when a page's socket opens: {"userId": n} (the desk re-sends the screen). */
+  public static final String SOCKET_OPENED = "huifang.push.opened";
   static final int MAX_SOCKETS_PER_USER = 8;
+  private io.vertx.core.eventbus.EventBus bus;
 
   private final Map<Long, Set<ServerWebSocket>> byUser = new HashMap<>();
   private final Map<ServerWebSocket, User> users = new HashMap<>();
 
   public void register(Api api, io.vertx.core.eventbus.EventBus bus) {
+    this.bus = bus;
     api.webSocket(PATH, Role.ALL, this::upgrade);
     bus.<JsonObject>consumer(TO_USER, m -> toUser(m.body().getLong("userId"), m.body().getJsonObject("message")));
     bus.<JsonObject>consumer(TO_ROLE, m -> Role.parse(m.body().getString("role"))
@@ -61,6 +65,8 @@ public final class PushHub {
           ws.exceptionHandler(e -> ws.close());
           ws.closeHandler(v -> forget(ws));
           ws.writeTextMessage(new JsonObject().put("type", "hello").put("user", user.toJson()).encode());
+          // After the hello: whatever belongs on this user's screen now (a call's screen) follows it.
+          bus.publish(SOCKET_OPENED, new JsonObject().put("userId", user.id()).put("role", user.role().name()));
         });
   }
 

@@ -65,13 +65,35 @@ public final class AnsweredCalls {
   public void add(Pbx p) {
     pbxes.add(p);
     p.lines().onReady(line -> offerWaiting(p, line));
-    // The customer's call ended: the agent's line is free again (wrap-up is the agent desk's business).
+    // The customer's call ended: the agent wraps it up; the agent desk ends the wrap-up.
     p.tracker().onEnded(a -> {
       AgentLines.Line line = onCall.remove(a.id());
       if (line != null) {
-        p.lines().release(line);
+        if (line.state() == AgentLines.LineState.RESERVED || line.state() == AgentLines.LineState.ON_CALL) {
+          p.lines().wrapUp(line);
+        }
+        for (ScreenListener l : screenListeners) {
+          l.ended(p, line, a);
+        }
       }
     });
+  }
+
+  /**
+   * The agent desk: told at the instant a customer is given to an agent (to push the screen with the Bridge), and
+   * when that call ends.
+   */
+  public interface ScreenListener {
+    void connected(Pbx pbx, AgentLines.Line line, Attempt attempt, long bridgedAtMicros);
+
+    void ended(Pbx pbx, AgentLines.Line line, Attempt attempt);
+  }
+
+  private final List<ScreenListener> screenListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public AnsweredCalls onScreen(ScreenListener listener) {
+    screenListeners.add(listener);
+    return this;
   }
 
   public Map<String, Object> stats() {
@@ -159,12 +181,18 @@ public final class AnsweredCalls {
     CallTracker tracker = w.pbx.tracker();
     tracker.markBridged(a, line.agentId(), line.channel());
     // The screen goes out with the Bridge, so it is on the agent's page before they say hello.
-    vertx.eventBus().send(PushHub.TO_USER, new JsonObject().put("userId", line.agentId()).put("message",
-        new JsonObject().put("type", "call.connected").put("attemptId", a.id())
-            .put("campaignId", a.request().campaignId()).put("taskId", a.request().taskId())
-            .put("customerId", a.request().customerId())
-            // Wall-clock microseconds of the Bridge: clients on the same host measure bridge-to-screen from it.
-            .put("bridgedAtMicros", epochMicros())));
+    long bridgedAtMicros = epochMicros();
+    if (screenListeners.isEmpty()) {
+      vertx.eventBus().send(PushHub.TO_USER, new JsonObject().put("userId", line.agentId()).put("message",
+          new JsonObject().put("type", "call.connected").put("attemptId", a.id())
+              .put("campaignId", a.request().campaignId()).put("taskId", a.request().taskId())
+              .put("customerId", a.request().customerId())
+              // Wall-clock microseconds of the Bridge: clients on the same host measure bridge-to-screen from it.
+              .put("bridgedAtMicros", bridgedAtMicros)));
+    }
+    for (ScreenListener l : screenListeners) {
+      l.connected(w.pbx, line, a, bridgedAtMicros);
+    }
     AmiMessage bridge = AmiMessage.action("Bridge").add("Channel1", a.channel()).add("Channel2", line.channel())
         .add("Tone", "no");
     long micros = Duration.between(a.answeredAt(), clock.instant()).toNanos() / 1000;
@@ -180,6 +208,11 @@ public final class AnsweredCalls {
         log.atWarn().setMessage("bridge failed").addKeyValue("attempt", a.id()).addKeyValue("agent", line.agentId())
             .addKeyValue("reason", why).log();
         w.pbx.lines().release(line);
+        if (onCall.remove(a.id()) != null) {
+          for (ScreenListener l : screenListeners) {
+            l.ended(w.pbx, line, a); // the desk withdraws the screen: the agent never had the customer
+          }
+        }
       }
     });
     onCall.put(a.id(), line);
@@ -187,7 +220,7 @@ public final class AnsweredCalls {
     return true;
   }
 
-  private static long epochMicros() {
+  public static long epochMicros() {
     java.time.Instant now = java.time.Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
   }

@@ -54,6 +54,7 @@ public final class CallTracker {
   private final List<Consumer<Attempt>> answeredListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Set<String>>> resyncListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Attempt>> bridgedListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Attempt>> originatingListeners = new CopyOnWriteArrayList<>();
   private long ended;
   /** Ids ended lately, so a resync racing the database write does not adopt and end them again. */
   private final java.util.Set<String> recentlyEnded = java.util.Collections.newSetFromMap(
@@ -99,6 +100,12 @@ public final class CallTracker {
   }
 
   /** Called on the AMI context when the customer's channel enters the bridge with an agent (recording starts). */
+  /** Told as an Originate goes out (the agent desk loads the customer's screen while the phone rings). */
+  public CallTracker onOriginating(Consumer<Attempt> listener) {
+    originatingListeners.add(listener);
+    return this;
+  }
+
   public CallTracker onBridged(Consumer<Attempt> listener) {
     bridgedListeners.add(listener);
     return this;
@@ -149,6 +156,9 @@ public final class CallTracker {
       byUniqueId.put(a.id, a);
       byUniqueId.put(a.id + "-2", a);
       byActionId.put(a.actionId, a);
+      for (Consumer<Attempt> l : originatingListeners) {
+        l.accept(a);
+      }
       AmiMessage o = AmiMessage.action("Originate")
           .add("ActionID", a.actionId)
           .add("Channel", req.dialString())

@@ -26,7 +26,7 @@ import java.util.TreeSet;
 public record Campaign(long id, String name, Kind kind, String questionnaire, List<Long> dealerIds,
                        CallingRules rules, DeadlineBasis deadlineBasis, int deadlineHours, int maxAttempts,
                        DialMode dialMode, BigDecimal abandonTarget, String callerId, RecordingPolicy recordingPolicy,
-                       boolean active) {
+                       boolean active, int wrapUpSeconds) {
 
   /** CSI after-sales, SSI sales, or anything else. */
   public enum Kind {
@@ -59,6 +59,7 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
     ALL, NONE, ON_DEMAND
   }
 
+  public static final int DEFAULT_WRAP_UP_SECONDS = 15;
   public static final String DEFAULT_ZONE = "Asia/Shanghai";
   public static final List<String> DEFAULT_DAY_PARTS = List.of("09:00-12:00", "12:00-14:00", "14:00-18:00",
       "18:00-20:00");
@@ -87,7 +88,7 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
         .put("deadline", new JsonObject().put("basis", id(deadlineBasis)).put("hours", deadlineHours))
         .put("maxAttempts", maxAttempts).put("dialMode", id(dialMode))
         .put("abandonTarget", abandonTarget.doubleValue()).put("callerId", callerId)
-        .put("recordingPolicy", id(recordingPolicy)).put("active", active);
+        .put("recordingPolicy", id(recordingPolicy)).put("active", active).put("wrapUpSeconds", wrapUpSeconds);
   }
 
   /** The calling-hours document as stored (same shape as the API's). */
@@ -191,13 +192,16 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
     RecordingPolicy rec = enumValue(b, "recordingPolicy", RecordingPolicy.class,
         base == null ? RecordingPolicy.ALL : base.recordingPolicy(),
         "recording policy must be all, on_demand or none", "录音策略必须是全部录音、按需录音或不录音");
+    // After hang-up the agent has this long to finish the survey before going ready again.
+    int wrapUp = integer(b, "wrapUpSeconds", base == null ? DEFAULT_WRAP_UP_SECONDS : base.wrapUpSeconds(), 0, 600,
+        "wrapUpSeconds", "wrap-up time must be 0–600 seconds", "话后处理时间必须为 0–600 秒");
     boolean active = b.getValue("active") instanceof Boolean x ? x : base == null || base.active();
     if (b.containsKey("active") && !(b.getValue("active") instanceof Boolean)) {
       throw new Invalid("active", "active must be true or false", "启用状态必须是 true 或 false");
     }
     return new Campaign(base == null ? 0 : base.id(), name.trim(), kind, blankToNull(questionnaire), dealers,
         new CallingRules(zone, hours, holidays, parts), basis, deadlineHours, maxAttempts, mode, abandon,
-        blankToNull(callerId), rec, active);
+        blankToNull(callerId), rec, active, wrapUp);
   }
 
   /** Monday–Sunday 09:00–20:00: the hours most centres use. */

@@ -14,6 +14,11 @@ public record Outcome(Kind kind, Instant callbackAt, Long agentId) {
     /** Someone else answered and knows nothing of the visit: call the customer on another day. */
     NOT_OWNER,
     WRONG_NUMBER, INVALID_NUMBER,
+    /**
+     * An error sample decided by the agent (not the owner, duplicate, PDI / stock / company vehicle…): finished,
+     * counted against the dealer's sample success rate, not retried.
+     */
+    ERROR_SAMPLE,
     /** The customer refused: finished, and the number goes on the do-not-call list. */
     REFUSED,
     /** The customer asked to be called back at {@code callbackAt}, by {@code agentId} or by anyone (null). */

@@ -84,6 +84,16 @@ public final class Scheduler {
     });
   }
 
+  /**
+   * A customer reached an agent: the task is not dialled again while the agent writes the survey up, until
+   * {@code until} (the outcome the agent submits clears the hold). Only open tasks and callbacks are held.
+   */
+  public Future<Void> holdForDisposition(long taskId, Instant until) {
+    return pool.preparedQuery("update call_task set leased_until = $2 where id = $1"
+            + " and status in ('open', 'callback')")
+        .execute(Tuple.of(taskId, until.atOffset(ZoneOffset.UTC))).mapEmpty();
+  }
+
   /** The task's state as recordOutcome needs it. */
   private record TaskState(long id, long campaignId, String phone, String status, Instant deadline, int attempts,
                            int tried) {
@@ -135,6 +145,10 @@ public final class Scheduler {
       }
       case INVALID_NUMBER -> {
         status = "invalid_number";
+        closed = true;
+      }
+      case ERROR_SAMPLE -> {
+        status = "error_sample";
         closed = true;
       }
       case REFUSED -> {
