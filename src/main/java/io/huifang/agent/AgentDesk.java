@@ -538,29 +538,36 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
         c.answers = answers;
         JsonObject result = new JsonObject().put("attemptId", attemptId).put("disposition", d.get().id())
             .put("group", d.get().group().id()).put("score", score);
-        recordOutcome(c, d.get(), cbAt, cbAgent, now);
-        push(agentId, new JsonObject().put("type", "call.submitted").put("attemptId", attemptId)
-            .put("disposition", d.get().id()).put("score", score));
-        for (java.util.function.Consumer<JsonObject> l : submittedListeners) {
-          l.accept(result.copy().put("agentId", agentId));
-        }
-        if (!c.callUp) {
-          finishWrapUp(c); // the agent is done with this call
-        }
-        return Future.succeededFuture(result);
+        return recordOutcome(c, d.get(), cbAt, cbAgent, now).compose(v -> onContextF(() -> submitted(c, d.get(),
+            score, result)));
       }));
     });
   }
 
-  private void recordOutcome(DeskCall c, Disposition d, Instant callbackAt, Long callbackAgent, Instant now) {
+  private Future<JsonObject> submitted(DeskCall c, Disposition d, JsonObject score, JsonObject result) {
+    push(c.agentId, new JsonObject().put("type", "call.submitted").put("attemptId", c.attemptId)
+        .put("disposition", d.id()).put("score", score));
+    for (java.util.function.Consumer<JsonObject> l : submittedListeners) {
+      l.accept(result.copy().put("agentId", c.agentId));
+    }
+    if (!c.callUp) {
+      finishWrapUp(c); // the agent is done with this call
+    }
+    return Future.succeededFuture(result);
+  }
+
+  /** The disposition drives the task; a task already finished (expired meanwhile) keeps its state. */
+  private Future<Void> recordOutcome(DeskCall c, Disposition d, Instant callbackAt, Long callbackAgent, Instant now) {
     if (c.taskId == null) {
-      return;
+      return Future.succeededFuture();
     }
     Outcome o = d == Disposition.CALLBACK ? Outcome.callback(callbackAt, callbackAgent) : Outcome.of(d.outcome());
-    scheduler.recordOutcome(c.taskId, o, now)
-        .onFailure(e -> log.atWarn().setMessage("disposition not applied to the task").addKeyValue("task", c.taskId)
-            .addKeyValue("attempt", c.attemptId).addKeyValue("disposition", d.id())
-            .addKeyValue("error", e.getMessage()).log());
+    return scheduler.recordOutcome(c.taskId, o, now).recover(e -> {
+      log.atWarn().setMessage("disposition not applied to the task").addKeyValue("task", c.taskId)
+          .addKeyValue("attempt", c.attemptId).addKeyValue("disposition", d.id())
+          .addKeyValue("error", e.getMessage()).log();
+      return Future.succeededFuture();
+    });
   }
 
   static JsonObject scoreJson(Score s) {
