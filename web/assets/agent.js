@@ -1,61 +1,60 @@
-// Agent desk: the agent's phone line (open / ready / not ready / close), the live connection to /ws,
-// and the "on call" card when a customer is bridged (call.connected push). The survey screen comes later.
-import { setText, formatTime, onLangChange } from './i18n.js';
-import { boot, api, ApiError, describeError, connectWs, connectionIndicator } from './shell.js';
+// Agent desk: the agent's line and state (ready, paused with a reason, on call, wrap-up), and the survey screen
+// pushed over /ws at the moment a customer is bridged: customer, history, questionnaire. Answers autosave as the
+// agent works (kept in localStorage until the server has them), so a reload or a dropped socket loses nothing;
+// the disposition ends the call's survey and the wrap-up.
+import { setText, t, getLang, formatTime, formatDateTime, onLangChange } from './i18n.js';
+import { boot, api, ApiError, describeError, connectWs, connectionIndicator, el, notify } from './shell.js';
 
-/** Line states from GET /api/agent/line and their i18n keys. */
+/** Agent states (GET /api/agent/desk, agent.state pushes) and their i18n keys. */
 const STATE_KEYS = {
+  logged_out: 'agent.state.none',
   none: 'agent.state.none',
   opening: 'agent.state.opening',
-  not_ready: 'agent.state.notReady',
+  paused: 'agent.state.paused',
   ready: 'agent.state.ready',
   reserved: 'agent.state.reserved',
   on_call: 'agent.state.onCall',
+  wrap_up: 'agent.state.wrapUp',
   down: 'agent.state.down'
 };
+const LOYALTY = ['surely', 'probably', 'unsure', 'probably_not', 'surely_not'];
+const SAVE_DELAY_MS = 300;
+const RETRY_MS = 2000;
+const draftKey = (attemptId) => `hf.desk.${attemptId}`;
 
-/** API error codes we have our own words for. */
 function errorKey(e) {
   if (!(e instanceof ApiError)) return null;
   if (e.status === 400 && e.field === 'softphone') return 'agent.error.softphone';
   if (e.code === 'line_failed') return 'agent.error.lineFailed';
   if (e.code === 'pbx_unavailable') return 'agent.error.pbx';
-  if (e.code === 'no_line') return 'agent.error.noLine';
+  if (e.code === 'no_line' || e.status === 404) return 'agent.error.noLine';
   return null;
 }
 
-const FAST_POLL_MS = 2000;
-const SLOW_POLL_MS = 15000;
-
 const user = await boot('agent');
 if (user) {
-  setUpConnection();
-  if (user.role === 'agent') setUpLine();
-  else noLineForRole();
+  if (user.role === 'agent') setUpDesk();
+  else {
+    const message = document.getElementById('line-message');
+    message.className = 'form-message info';
+    setText(message, 'agent.line.agentsOnly');
+    document.getElementById('waiting-line-hint').hidden = true;
+    setUpConnection(() => {});
+  }
 }
 
-/** Admins may look at the desk, but only agents have a phone line (the line API answers 403). */
-function noLineForRole() {
-  const message = document.getElementById('line-message');
-  message.className = 'form-message info';
-  setText(message, 'agent.line.agentsOnly');
-  document.getElementById('waiting-line-hint').hidden = true;
-}
-
-function setUpConnection() {
+function setUpConnection(onPush) {
   const indicator = connectionIndicator();
   const statusEl = document.getElementById('conn-status');
   const sinceEl = document.getElementById('conn-since');
   const lastEl = document.getElementById('conn-last');
   let since = null;
   let last = null;
-
   const renderTimes = () => {
     sinceEl.textContent = since ? formatTime(since) : '—';
     lastEl.textContent = last ? `${formatTime(last.at)} · ${last.type}` : '—';
   };
   onLangChange(renderTimes);
-
   connectWs({
     onStatus(s) {
       indicator.update(s);
@@ -72,202 +71,633 @@ function setUpConnection() {
     onMessage(msg) {
       last = { at: new Date(), type: String(msg.type || '?') };
       renderTimes();
-      document.dispatchEvent(new CustomEvent('hf-push', { detail: msg }));
+      onPush(msg);
     }
   });
 }
 
-function setUpLine() {
-  const badge = document.getElementById('agent-state');
-  const channelEl = document.getElementById('line-channel');
-  const message = document.getElementById('line-message');
+function setUpDesk() {
+  const $ = (id) => document.getElementById(id);
+  const badge = $('agent-state');
+  const detail = $('state-detail');
+  const stateTimer = $('state-timer');
+  const message = $('line-message');
   const buttons = {
-    open: document.getElementById('line-open'),
-    ready: document.getElementById('line-ready'),
-    notReady: document.getElementById('line-not-ready'),
-    close: document.getElementById('line-close')
+    open: $('line-open'), ready: $('line-ready'), pause: $('line-pause'), hangup: $('call-hangup'), close: $('line-close')
   };
-  const waiting = document.getElementById('waiting');
-  const lineHint = document.getElementById('waiting-line-hint');
-  const card = document.getElementById('call-card');
-  const timerEl = document.getElementById('call-timer-value');
-  const fields = {
-    attempt: document.getElementById('call-attempt'),
-    campaign: document.getElementById('call-campaign'),
-    task: document.getElementById('call-task'),
-    customer: document.getElementById('call-customer'),
-    connectedAt: document.getElementById('call-connected-at')
-  };
+  const pauseReason = $('pause-reason');
+  const surveyEl = $('survey');
+  const saveStatus = $('save-status');
+  const submitBtn = $('survey-submit');
+  const submitMsg = $('submit-message');
 
-  let line = { state: 'none' };
-  let busy = false; // a request from a button is under way
-  let call = null; // {attemptId, campaignId, taskId, customerId, at: Date}
-  let pollTimer = null;
-  let tickTimer = null;
-  let refocus = false;
+  let agent = { state: 'logged_out' };
+  let busy = false;
+  /** The call on screen: the pushed frame, plus what the page learned since. */
+  let call = null;
+  let answers = {};
+  let pending = {};
+  let saving = false;
+  let saveTimer = null;
+  let disposition = null;
+  let tick = null;
 
-  // ------------------------------------------------------------ rendering
+  // ------------------------------------------------------------ agent state
 
-  function render() {
-    const state = STATE_KEYS[line.state] ? line.state : 'none';
+  function renderState() {
+    const state = STATE_KEYS[agent.state] ? agent.state : 'none';
     badge.dataset.state = state;
     setText(badge, STATE_KEYS[state]);
-    channelEl.textContent = line.channel || '—';
-    lineHint.hidden = ['ready', 'reserved', 'on_call'].includes(state);
-
-    const open = !['none', 'down', 'opening'].includes(state);
+    $('line-channel').textContent = agent.channel || '—';
+    $('waiting-line-hint').hidden = ['ready', 'reserved', 'on_call', 'wrap_up'].includes(state);
+    if (state === 'paused' && agent.pauseReason) setText(detail, 'agent.pausedFor', { reason: t(`agent.pause.${agent.pauseReason}`) });
+    else if (['on_call', 'reserved', 'wrap_up'].includes(state) && agent.wantsReady === false) setText(detail, 'agent.pauseAfterCall');
+    else { detail.textContent = ''; delete detail.dataset.i18n; }
+    const lineOpen = !['none', 'logged_out', 'down', 'opening'].includes(state);
+    const submitted = call && call.submitted;
     const enabled = {
-      open: !busy && (state === 'none' || state === 'down'),
-      ready: !busy && state === 'not_ready',
-      notReady: !busy && ['ready', 'reserved', 'on_call'].includes(state),
-      // Closing the line mid-call would cut the customer off: only between calls.
-      close: !busy && open && state !== 'on_call' && state !== 'reserved'
+      open: !busy && ['none', 'logged_out', 'down'].includes(state),
+      ready: !busy && (state === 'paused' || (state === 'wrap_up' && (!call || submitted))
+        || (['on_call', 'reserved'].includes(state) && agent.wantsReady === false)),
+      pause: !busy && lineOpen && !(state === 'paused') && agent.wantsReady !== false,
+      hangup: !busy && !!call && call.callUp && state === 'on_call',
+      close: !busy && lineOpen && !['on_call', 'reserved', 'wrap_up'].includes(state)
     };
-    const focused = Object.values(buttons).find((b) => b === document.activeElement);
     for (const [name, b] of Object.entries(buttons)) b.disabled = !enabled[name];
-    // Keep the keyboard user in the button group when the focused button turns disabled: the next sensible
-    // button gets the focus, at once or as soon as one is enabled again (if the focus has not moved elsewhere).
-    if (focused && focused.disabled) refocus = true;
-    if (refocus && (document.activeElement === document.body || document.activeElement === null
-        || Object.values(buttons).includes(document.activeElement))) {
-      const next = ['ready', 'notReady', 'open', 'close'].map((n) => buttons[n]).find((b) => !b.disabled);
-      if (next) {
-        next.focus();
-        refocus = false;
-      }
-    } else {
-      refocus = false;
-    }
-    renderCall();
-  }
-
-  function renderCall() {
-    if (call && line.state !== 'on_call' && line.state !== 'reserved' && !call.fresh) call = null;
-    const show = !!call;
-    card.hidden = !show;
-    waiting.hidden = show;
-    if (show) {
-      fields.attempt.textContent = call.attemptId || '—';
-      fields.campaign.textContent = idText(call.campaignId);
-      fields.task.textContent = idText(call.taskId);
-      fields.customer.textContent = idText(call.customerId);
-      fields.connectedAt.textContent = formatTime(call.at);
-      renderTimer();
-      if (!tickTimer) tickTimer = setInterval(renderTimer, 1000);
-    } else if (tickTimer) {
-      clearInterval(tickTimer);
-      tickTimer = null;
-    }
+    pauseReason.disabled = !enabled.pause;
+    renderTimer();
   }
 
   function renderTimer() {
-    if (!call) return;
-    const s = Math.max(0, Math.floor((Date.now() - call.at.getTime()) / 1000));
+    const since = agent.state === 'wrap_up' && call && call.wrapUpEndsAt ? null : agent.since;
+    if (agent.state === 'wrap_up' && call && call.wrapUpEndsAt) {
+      const left = Math.ceil((Date.parse(call.wrapUpEndsAt) - Date.now()) / 1000);
+      stateTimer.hidden = false;
+      stateTimer.dataset.overdue = left < 0 && !call.submitted ? 'true' : 'false';
+      stateTimer.textContent = left >= 0 ? t('agent.wrapUpLeft', { seconds: left }) : t('agent.wrapUpOverdue');
+    } else if (since && ['on_call', 'paused', 'ready', 'wrap_up'].includes(agent.state)) {
+      stateTimer.hidden = false;
+      stateTimer.dataset.overdue = 'false';
+      stateTimer.textContent = clock(Date.now() - Date.parse(since));
+    } else {
+      stateTimer.hidden = true;
+    }
+    if (call && call.connectedAt) {
+      const end = call.endedAt ? Date.parse(call.endedAt) : Date.now();
+      $('t-talk').textContent = clock(end - call.connectedAt);
+    }
+  }
+
+  function clock(ms) {
+    const s = Math.max(0, Math.floor(ms / 1000));
     const h = Math.floor(s / 3600);
     const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
     const ss = String(s % 60).padStart(2, '0');
-    timerEl.textContent = h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+    return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
   }
 
-  const idText = (v) => (v === undefined || v === null || v === '' ? '—' : `#${v}`);
-
-  function showError(e) {
+  function showError(box, e) {
     const key = errorKey(e);
-    if (key) setText(message, key);
-    else setText(message, 'agent.error.generic', { reason: describeError(e) });
-    message.className = 'form-message error';
+    if (key) setText(box, key);
+    else setText(box, 'agent.error.generic', { reason: describeError(e) });
+    box.className = 'form-message error';
   }
 
-  function clearError() {
-    message.className = 'form-message';
-    delete message.dataset.i18n;
-    delete message.dataset.i18nArgs;
-    message.textContent = '';
+  function clearMessage(box) {
+    box.className = 'form-message';
+    delete box.dataset.i18n;
+    delete box.dataset.i18nArgs;
+    box.textContent = '';
   }
-
-  onLangChange(render);
-
-  // ------------------------------------------------------------ polling
-
-  function schedulePoll() {
-    clearTimeout(pollTimer);
-    const fast = ['opening', 'reserved', 'on_call'].includes(line.state) || (call && call.fresh);
-    pollTimer = setTimeout(poll, fast ? FAST_POLL_MS : SLOW_POLL_MS);
-  }
-
-  async function poll() {
-    clearTimeout(pollTimer);
-    if (!busy) {
-      try {
-        update(await api('/api/agent/line'));
-      } catch {
-        /* the connection panel shows a lost server; try again on the next tick */
-      }
-    }
-    schedulePoll();
-  }
-
-  function update(next) {
-    if (!next || !next.state) return;
-    line = next;
-    // The push may come before the line says on_call; after that, the line state decides.
-    if (call && call.fresh && (line.state === 'on_call' || Date.now() - call.at.getTime() > 10000)) call.fresh = false;
-    render();
-  }
-
-  // ------------------------------------------------------------ actions
 
   async function act(fn) {
     if (busy) return;
     busy = true;
-    clearError();
-    render();
+    clearMessage(message);
+    renderState();
     try {
       await fn();
     } catch (e) {
-      showError(e);
-      try { line = await api('/api/agent/line'); } catch { /* keep what we had */ }
+      showError(message, e);
     } finally {
       busy = false;
-      render();
-      schedulePoll();
+      await refresh();
     }
   }
 
   buttons.open.addEventListener('click', () => act(async () => {
-    line = { state: 'opening' };
-    busy = false; // the line state itself keeps the buttons disabled while the softphone rings
-    render();
-    busy = true;
-    line = await api('/api/agent/line', { method: 'POST' });
+    agent = { state: 'opening' };
+    renderState();
+    await api('/api/agent/line', { method: 'POST' });
   }));
-  buttons.ready.addEventListener('click', () => act(async () => {
-    await api('/api/agent/ready', { method: 'PUT', body: { ready: true } });
-    line = await api('/api/agent/line');
-  }));
-  buttons.notReady.addEventListener('click', () => act(async () => {
-    await api('/api/agent/ready', { method: 'PUT', body: { ready: false } });
-    line = await api('/api/agent/line');
-  }));
-  buttons.close.addEventListener('click', () => act(async () => {
-    await api('/api/agent/line', { method: 'DELETE' });
-    line = { state: 'none' };
-  }));
+  buttons.ready.addEventListener('click', () => act(() => api('/api/agent/state', { method: 'PUT', body: { ready: true } })));
+  buttons.pause.addEventListener('click', () => act(() => api('/api/agent/state', {
+    method: 'PUT', body: { ready: false, reason: pauseReason.value }
+  })));
+  buttons.hangup.addEventListener('click', () => act(() => api('/api/agent/call/hangup', { method: 'POST' })));
+  buttons.close.addEventListener('click', () => act(() => api('/api/agent/line', { method: 'DELETE' })));
 
-  document.addEventListener('hf-push', (ev) => {
-    const msg = ev.detail;
-    if (msg.type === 'hello') poll(); // (re)connected: the line may have changed meanwhile
-    if (msg.type !== 'call.connected') return;
-    call = {
-      attemptId: msg.attemptId, campaignId: msg.campaignId, taskId: msg.taskId, customerId: msg.customerId,
-      at: new Date(), fresh: true
+  // ------------------------------------------------------------ the screen
+
+  const lang = () => (getLang() === 'en' ? 'en' : 'zh');
+  const text = (o) => (o ? (o[lang()] || o.zh || o.en || '') : '');
+
+  function fillScript(s) {
+    if (!call || !s) return s;
+    const c = call.customer || {};
+    const values = {
+      客户姓名: c.name, customer: c.name, 经销商: c.dealer && c.dealer.name, dealer: c.dealer && c.dealer.name,
+      品牌: c.dealer && c.dealer.name, brand: c.dealer && c.dealer.name, 工号: user.displayName, agent: user.displayName,
+      车型: c.vehicleModel, model: c.vehicleModel
     };
-    line = { ...line, state: 'on_call', attemptId: msg.attemptId };
-    render();
-    schedulePoll();
+    return s.replace(/\{([^{}]+)\}/g, (m, k) => (values[k] ? values[k] : m));
+  }
+
+  function showCall(frame) {
+    const same = call && call.attemptId === frame.attemptId;
+    const connectedAt = same ? call.connectedAt : (frame.bridgedAtMicros ? frame.bridgedAtMicros / 1000 : Date.now());
+    call = { ...frame, connectedAt };
+    // The server's answers, then whatever this page changed that the server has not confirmed yet.
+    const stored = readDraft(frame.attemptId);
+    answers = { ...(frame.answers || {}) };
+    pending = same ? { ...stored, ...pending } : stored;
+    Object.assign(answers, pending);
+    for (const [k, v] of Object.entries(answers)) if (v === null) delete answers[k];
+    if (!same) disposition = null;
+    $('waiting').hidden = true;
+    $('call-screen').hidden = false;
+    renderCustomer();
+    renderSurvey();
+    renderDispositions();
+    renderCallStatus();
+    if (!same) {
+      const first = surveyEl.querySelector('.item:not([hidden])');
+      if (first) first.focus({ preventScroll: true });
+    }
+    if (Object.keys(pending).length) scheduleSave(0);
+    else setSaveStatus(frame.saves > 0 ? 'saved' : 'idle');
+    renderState();
+  }
+
+  function clearCall() {
+    call = null;
+    answers = {};
+    pending = {};
+    disposition = null;
+    $('call-screen').hidden = true;
+    $('waiting').hidden = false;
+    surveyEl.replaceChildren();
+    clearMessage(submitMsg);
+    renderState();
+  }
+
+  function renderCustomer() {
+    const c = call.customer || {};
+    $('c-name').textContent = c.name || '—';
+    $('c-phone').textContent = c.phoneMasked || '—';
+    $('c-dealer').textContent = c.dealer ? `${c.dealer.name || ''} (${c.dealer.code || ''})` : '—';
+    $('c-model').textContent = c.vehicleModel || '—';
+    $('c-plate').textContent = c.plate || '—';
+    $('c-vin').textContent = c.vinMasked || '—';
+    setText($('c-date-label'), `agent.c.date.${(call.campaign && call.campaign.eventKind) || 'service_date'}`);
+    $('c-date').textContent = c.eventDate || '—';
+    $('c-wo').textContent = c.workOrderNo || '—';
+    const task = call.task || {};
+    $('t-campaign').textContent = (call.campaign && call.campaign.name) || '—';
+    $('t-attempt').textContent = task.attempt ? t('agent.task.attemptOf', { n: task.attempt, max: (call.campaign && call.campaign.maxAttempts) || '?' }) : '—';
+    $('t-deadline').textContent = task.deadline ? formatDateTime(task.deadline) : '—';
+    const history = $('history');
+    history.replaceChildren();
+    const rows = (call.history || []).filter((h) => h.attemptId !== call.attemptId);
+    if (!rows.length) history.append(el('li', { class: 'muted', i18n: 'agent.history.none' }));
+    for (const h of rows) {
+      const what = h.disposition ? t(`agent.disp.${h.disposition}`) : (h.outcome ? t(`agent.outcome.${h.outcome}`) : t('agent.outcome.dialling'));
+      history.append(el('li', {},
+        el('span', { class: 'mono' }, formatDateTime(h.at)), ' ', el('strong', {}, what),
+        h.agent ? el('span', { class: 'muted' }, ` · ${h.agent}`) : null,
+        h.note ? el('div', { class: 'history-note' }, h.note) : null));
+    }
+  }
+
+  function renderCallStatus() {
+    const status = $('call-status');
+    if (call.submitted) { setText(status, 'agent.call.submitted'); status.dataset.state = 'submitted'; }
+    else if (call.callUp) { setText(status, 'agent.call.heading'); status.dataset.state = 'on_call'; }
+    else { setText(status, 'agent.call.ended'); status.dataset.state = 'ended'; }
+    const readOnly = !!call.submitted;
+    surveyEl.classList.toggle('read-only', readOnly);
+    submitBtn.disabled = readOnly;
+  }
+
+  // ------------------------------------------------------------ questionnaire
+
+  function definition() {
+    return call && call.questionnaire ? call.questionnaire.definition : null;
+  }
+
+  function items() {
+    const def = definition();
+    return def ? def.sections.flatMap((s) => s.items) : [];
+  }
+
+  function visible(item) {
+    const rule = item.showIf;
+    if (!rule) return true;
+    const a = answers[rule.item];
+    if (a === undefined || a === null) return false;
+    if (Array.isArray(rule.in)) return rule.in.some((v) => v === a);
+    return rule.equals === a;
+  }
+
+  function optionsOf(item) {
+    if (item.type === 'loyalty') return LOYALTY.map((id) => ({ id, label: null, key: `agent.loyalty.${id}` }));
+    if (item.type === 'yesno') return [{ id: true, key: 'agent.yes' }, { id: false, key: 'agent.no' }];
+    if (item.type === 'scale10') {
+      const out = [];
+      for (let i = 1; i <= 10; i += 1) out.push({ id: i, text: String(i) });
+      out.push({ id: 'not_surveyed', key: 'agent.notSurveyed' });
+      return out;
+    }
+    return (item.options || []).map((o) => ({ id: o.id, label: o.label }));
+  }
+
+  function renderSurvey() {
+    const def = definition();
+    surveyEl.replaceChildren();
+    if (!def) {
+      surveyEl.append(el('p', { class: 'muted', i18n: 'agent.noQuestionnaire' }));
+      $('survey-h').textContent = '—';
+      return;
+    }
+    $('survey-h').textContent = text(def.title);
+    let n = 0;
+    for (const section of def.sections) {
+      const box = el('section', { class: 'survey-section', 'data-section': section.id },
+        el('h3', {}, text(section.title)),
+        section.intro ? el('p', { class: 'script intro' }, fillScript(text(section.intro))) : null);
+      for (const item of section.items) {
+        n += 1;
+        box.append(renderItem(item, n));
+      }
+      surveyEl.append(box);
+    }
+    refreshItems();
+  }
+
+  function renderItem(item, n) {
+    const labelId = `q-${item.id}-label`;
+    const node = el('div', {
+      class: `item item-${item.type}`, id: `q-${item.id}`, 'data-item': item.id, tabindex: '0',
+      role: item.type === 'text' ? 'group' : 'radiogroup', 'aria-labelledby': labelId
+    },
+    el('div', { class: 'item-head' },
+      el('span', { class: 'item-no' }, `${n}.`),
+      el('span', { class: 'item-label', id: labelId }, text(item.label)),
+      item.required ? el('span', { class: 'req', title: t('agent.required'), 'aria-label': t('agent.required') }, '*') : null),
+    item.script ? el('p', { class: 'script' }, fillScript(text(item.script))) : null);
+    if (item.type === 'text') {
+      const area = el('textarea', { rows: '2', maxlength: String(item.maxLength || 2000), 'aria-labelledby': labelId, class: 'item-text' });
+      area.value = answers[item.id] || '';
+      area.addEventListener('input', () => setAnswer(item.id, area.value === '' ? null : area.value, false));
+      node.append(area);
+    } else {
+      const opts = el('div', { class: 'opts' });
+      for (const o of optionsOf(item)) {
+        const b = el('button', {
+          type: 'button', class: `opt${o.id === 'not_surveyed' ? ' opt-ns' : ''}`, 'data-value': JSON.stringify(o.id),
+          'aria-pressed': 'false', tabindex: '-1'
+        }, o.key ? t(o.key) : (o.text || text(o.label)));
+        b.addEventListener('click', () => {
+          if (call && call.submitted) return;
+          setAnswer(item.id, o.id, true);
+        });
+        opts.append(b);
+      }
+      node.append(opts);
+    }
+    node.append(el('p', { class: 'item-error', id: `q-${item.id}-error` }));
+    node.addEventListener('keydown', (ev) => onItemKey(ev, item));
+    return node;
+  }
+
+  /** Keyboard entry: digits score, 0 is 10, N is "not surveyed" (scale) or "no" (yes/no), Y is yes; ↑↓ move. */
+  function onItemKey(ev, item) {
+    if (ev.target.tagName === 'TEXTAREA') {
+      if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); move(item.id, 1); }
+      return;
+    }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const k = ev.key;
+    if (k === 'ArrowDown' || k === 'Enter') { ev.preventDefault(); move(item.id, 1); return; }
+    if (k === 'ArrowUp') { ev.preventDefault(); move(item.id, -1); return; }
+    if (call && call.submitted) return;
+    let value;
+    if (item.type === 'scale10') {
+      if (/^[1-9]$/.test(k)) value = Number(k);
+      else if (k === '0') value = 10;
+      else if (k === 'n' || k === 'N' || k === '-') value = 'not_surveyed';
+    } else if (item.type === 'yesno') {
+      if (k === 'y' || k === 'Y' || k === '1') value = true;
+      else if (k === 'n' || k === 'N' || k === '2' || k === '0') value = false;
+    } else if (item.type === 'loyalty' || item.type === 'choice') {
+      const opts = optionsOf(item);
+      if (/^[1-9]$/.test(k) && Number(k) <= opts.length) value = opts[Number(k) - 1].id;
+    }
+    if (value !== undefined) {
+      ev.preventDefault();
+      setAnswer(item.id, value, true);
+    }
+  }
+
+  function move(fromId, dir) {
+    const nodes = Array.from(surveyEl.querySelectorAll('.item:not([hidden])'));
+    const i = nodes.findIndex((n) => n.dataset.item === fromId);
+    const next = nodes[i + dir];
+    if (next) {
+      next.focus();
+      next.scrollIntoView({ block: 'nearest' });
+    } else if (dir > 0) {
+      const first = document.querySelector('#dispositions input');
+      if (first) first.focus();
+    }
+  }
+
+  function setAnswer(id, value, advance) {
+    if (value === null) delete answers[id];
+    else answers[id] = value;
+    pending[id] = value;
+    writeDraft();
+    const err = $(`q-${id}-error`);
+    if (err) err.textContent = '';
+    const node = $(`q-${id}`);
+    if (node) node.classList.remove('invalid');
+    refreshItems();
+    scheduleSave(SAVE_DELAY_MS);
+    if (advance) move(id, 1);
+  }
+
+  /** Shows the items their skip rules allow, marks the chosen options, counts progress. */
+  function refreshItems() {
+    let required = 0;
+    let done = 0;
+    for (const item of items()) {
+      const node = $(`q-${item.id}`);
+      if (!node) continue;
+      const show = visible(item);
+      node.hidden = !show;
+      const a = answers[item.id];
+      node.classList.toggle('answered', a !== undefined);
+      for (const b of node.querySelectorAll('.opt')) b.setAttribute('aria-pressed', String(JSON.parse(b.dataset.value) === a));
+      if (show && item.required) {
+        required += 1;
+        if (a !== undefined && a !== '') done += 1;
+      }
+    }
+    for (const box of surveyEl.querySelectorAll('.survey-section')) {
+      box.hidden = !box.querySelector('.item:not([hidden])');
+    }
+    setText($('survey-progress'), 'agent.progress', { done, total: required });
+  }
+
+  // ------------------------------------------------------------ autosave
+
+  function readDraft(attemptId) {
+    try {
+      const raw = localStorage.getItem(draftKey(attemptId));
+      return raw ? JSON.parse(raw) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  function writeDraft() {
+    if (!call) return;
+    try {
+      if (Object.keys(pending).length) localStorage.setItem(draftKey(call.attemptId), JSON.stringify(pending));
+      else localStorage.removeItem(draftKey(call.attemptId));
+    } catch { /* storage full or private mode: the server copy is what counts */ }
+  }
+
+  function setSaveStatus(state, params) {
+    saveStatus.dataset.state = state;
+    if (state === 'idle') { saveStatus.textContent = ''; delete saveStatus.dataset.i18n; return; }
+    setText(saveStatus, `agent.save.${state}`, params);
+  }
+
+  function scheduleSave(delay) {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(save, delay);
+  }
+
+  /** One save at a time; changes made meanwhile go in the next one. */
+  async function save() {
+    if (saving || !call || call.submitted) return;
+    const attemptId = call.attemptId;
+    const batch = { ...pending };
+    if (!Object.keys(batch).length) return;
+    saving = true;
+    setSaveStatus('saving');
+    try {
+      const r = await api(`/api/agent/calls/${encodeURIComponent(attemptId)}/answers`, { method: 'PUT', body: { answers: batch } });
+      if (call && call.attemptId === attemptId) {
+        for (const [k, v] of Object.entries(batch)) if (pending[k] === v) delete pending[k];
+        writeDraft();
+        call.saves = r.saves;
+        setSaveStatus('saved', { time: formatTime(new Date()) });
+      }
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 400 && e.field && e.field.startsWith('answers.')) {
+        const id = e.field.slice('answers.'.length);
+        delete pending[id];
+        writeDraft();
+        markInvalid(id, e.body.message);
+        setSaveStatus('error');
+      } else if (e instanceof ApiError && (e.status === 409 || e.status === 404)) {
+        pending = {};
+        writeDraft();
+        setSaveStatus('idle');
+      } else {
+        setSaveStatus('offline');
+        saving = false;
+        scheduleSave(RETRY_MS);
+        return;
+      }
+    }
+    saving = false;
+    if (call && Object.keys(pending).length) scheduleSave(0);
+  }
+
+  function markInvalid(id, text) {
+    const node = $(`q-${id}`);
+    const err = $(`q-${id}-error`);
+    if (node) {
+      node.classList.add('invalid');
+      node.focus();
+      node.scrollIntoView({ block: 'center' });
+    }
+    if (err) err.textContent = text || t('agent.requiredMissing');
+  }
+
+  // ------------------------------------------------------------ disposition and submit
+
+  function renderDispositions() {
+    const box = $('dispositions');
+    box.replaceChildren();
+    const groups = ['success', 'error_sample', 'not_reached', 'callback'];
+    for (const g of groups) {
+      const list = (call.dispositions || []).filter((d) => d.group === g);
+      if (!list.length) continue;
+      const fs = el('fieldset', { class: `disp-group disp-${g}` }, el('legend', { i18n: `agent.dispGroup.${g}` }));
+      for (const d of list) {
+        const input = el('input', { type: 'radio', name: 'disposition', value: d.id, id: `disp-${d.id}` });
+        input.checked = disposition === d.id;
+        input.addEventListener('change', () => {
+          disposition = d.id;
+          $('callback-fields').hidden = d.id !== 'callback';
+        });
+        fs.append(el('label', { class: 'check', for: `disp-${d.id}` }, input, ' ', el('span', { i18n: `agent.disp.${d.id}` })));
+      }
+      box.append(fs);
+    }
+    $('callback-fields').hidden = disposition !== 'callback';
+    if (!$('callback-at').value) {
+      const later = new Date(Date.now() + 2 * 3600 * 1000);
+      later.setMinutes(0, 0, 0);
+      const p = (x) => String(x).padStart(2, '0');
+      $('callback-at').value = `${later.getFullYear()}-${p(later.getMonth() + 1)}-${p(later.getDate())}T${p(later.getHours())}:00`;
+    }
+  }
+
+  function firstMissing() {
+    for (const item of items()) {
+      if (item.required && visible(item) && (answers[item.id] === undefined || answers[item.id] === '')) return item;
+    }
+    return null;
+  }
+
+  submitBtn.addEventListener('click', async () => {
+    if (!call || call.submitted || busy) return;
+    clearMessage(submitMsg);
+    if (!disposition) {
+      setText(submitMsg, 'agent.chooseDisposition');
+      submitMsg.className = 'form-message error';
+      const first = document.querySelector('#dispositions input');
+      if (first) first.focus();
+      return;
+    }
+    if (disposition === 'success') {
+      const missing = firstMissing();
+      if (missing) {
+        markInvalid(missing.id, t('agent.requiredMissing'));
+        setText(submitMsg, 'agent.surveyIncomplete');
+        submitMsg.className = 'form-message error';
+        return;
+      }
+    }
+    const body = { disposition, answers: { ...pending } };
+    const note = $('call-note').value.trim();
+    if (note) body.note = note;
+    if (disposition === 'callback') {
+      const v = $('callback-at').value;
+      const at = v ? new Date(v) : null;
+      if (!at || Number.isNaN(at.getTime())) {
+        setText(submitMsg, 'agent.callback.missing');
+        submitMsg.className = 'form-message error';
+        return;
+      }
+      body.callbackAt = at.toISOString();
+      body.callbackMine = document.querySelector('input[name="callback-who"]:checked').value === 'mine';
+    }
+    busy = true;
+    submitBtn.disabled = true;
+    clearTimeout(saveTimer);
+    const attemptId = call.attemptId;
+    try {
+      const r = await api(`/api/agent/calls/${encodeURIComponent(attemptId)}/submit`, { method: 'POST', body });
+      pending = {};
+      try { localStorage.removeItem(draftKey(attemptId)); } catch { /* nothing kept */ }
+      notify(r.score && r.score.raw != null ? t('agent.submittedScore', { score: r.score.raw.toFixed(2) }) : t('agent.submittedOk'), 'success');
+      if (call && call.attemptId === attemptId) {
+        call.submitted = true;
+        $('call-note').value = '';
+        if (!call.callUp) clearCall();
+        else renderCallStatus();
+      }
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 400 && e.field && e.field.startsWith('answers.')) {
+        markInvalid(e.field.slice('answers.'.length), e.body.message);
+      }
+      showError(submitMsg, e);
+      submitBtn.disabled = false;
+    } finally {
+      busy = false;
+      renderState();
+    }
   });
 
-  render();
-  poll();
-}
+  // ------------------------------------------------------------ pushes and refresh
 
+  async function refresh() {
+    try {
+      const d = await api('/api/agent/desk');
+      agent = d.agent || { state: 'logged_out' };
+      if (d.call) showCall(d.call);
+      else if (call && !call.submitted && call.callUp) { /* the push is on its way */ } else if (call) clearCall();
+    } catch { /* the connection panel shows a lost server */ }
+    renderState();
+  }
+
+  function onPush(msg) {
+    switch (msg.type) {
+      case 'hello':
+        refresh();
+        break;
+      case 'agent.state':
+        agent = msg;
+        if (call && call.submitted && !call.callUp && ['ready', 'paused'].includes(msg.state)) clearCall();
+        renderState();
+        break;
+      case 'call.screen':
+        if (msg.customer === null && !msg.questionnaire) break;
+        showCall(msg);
+        break;
+      case 'call.ended':
+        if (call && call.attemptId === msg.attemptId) {
+          call.callUp = false;
+          call.endedAt = msg.endedAt;
+          call.wrapUpEndsAt = msg.wrapUpEndsAt;
+          renderCallStatus();
+          renderState();
+        }
+        break;
+      case 'wrapup.overdue':
+        renderState();
+        break;
+      case 'call.submitted':
+        if (call && call.attemptId === msg.attemptId) {
+          call.submitted = true;
+          renderCallStatus();
+        }
+        break;
+      case 'call.withdrawn':
+        if (call && call.attemptId === msg.attemptId) clearCall();
+        break;
+      default:
+        break;
+    }
+  }
+
+  onLangChange(() => {
+    renderState();
+    if (call) {
+      renderCustomer();
+      renderSurvey();
+      renderDispositions();
+      renderCallStatus();
+    }
+  });
+  tick = setInterval(renderTimer, 1000);
+  window.addEventListener('beforeunload', () => clearInterval(tick));
+  setUpConnection(onPush);
+  refresh();
+}

@@ -3,133 +3,184 @@ package io.huifang.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.huifang.dialer.call.AnsweredCalls;
-import io.huifang.dialer.call.CallTracker;
-import io.huifang.testsupport.Chromium;
-import io.huifang.testsupport.Http;
-import io.huifang.testsupport.TestServer;
+import io.huifang.survey.Questionnaire;
+import io.huifang.testsupport.Browser;
+import io.huifang.testsupport.DeskFixture;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
+import io.vertx.sqlclient.Row;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 
 /**
- * The agent desk in a real browser against the real server (PBX emulator): the agent opens the line and says
- * ready with the keyboard, a customer answers and is bridged, the "on call" card shows the pushed call with a
- * running talk timer, the customer hangs up and the desk is ready and waiting again.
+ * The agent desk in a real browser (Debian's chromium, driven by Selenium through Debian's chromedriver) against the
+ * real server, dialer and PBX emulator: the agent signs in, opens the line, goes ready, receives a call, sees the
+ * screen, fills the survey with the keyboard, reloads mid-survey (the answers are still there), submits with a
+ * disposition and hangs up; the database holds the response, its scores and flags, and the attempt's outcome.
  */
 class AgentDeskIT {
   private static final Path SHOTS = Path.of("target", "screenshots");
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = Duration.ofSeconds(40);
+  /** How many scale items the agent scores 4: five makes a CSI survey "needs review". */
+  private static final int LOW = 5;
 
   @Test
-  void agentOpensLineGoesReadyTakesACallAndIsReadyAgain(@TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(Chromium.binary().isPresent(), "no Chromium binary (.ci/run installs Debian's)");
-    Files.createDirectories(SHOTS);
-    try (TestServer server = TestServer.start(dir.resolve("data"), "--emulator.speed=4");
-         Chromium b = Chromium.launch()) {
-      Http admin = new Http(server);
-      assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
-      Http.userWithRole(server, admin, "zhao.min", "agent");
-
-      // Sign in through the login page, in Chinese.
-      b.navigate(server.url("/"));
-      b.evaluate("localStorage.clear()");
-      b.navigate(server.url("/"));
-      b.waitFor("document.querySelector('#lang-slot .lang-switch') !== null", WAIT);
-      b.type("#username", "zhao.min");
-      b.type("#password", "zhao.min-password-1");
-      b.click("#login-submit");
+  void agentTakesACallFillsTheSurveyReloadsAndSubmits(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(Browser.available(), "no chromium/chromedriver (.ci/run installs Debian's)");
+    try (DeskFixture f = DeskFixture.start(dir, 2, 3); Browser b = Browser.launch(1440, 1000)) {
+      f.agent("zhao.min");
+      b.driver.get(f.server.url("/"));
+      b.js("localStorage.clear()");
+      b.driver.get(f.server.url("/"));
+      b.waitFor("document.getElementById('username') !== null", WAIT);
+      b.driver.findElement(By.id("username")).sendKeys("zhao.min");
+      b.driver.findElement(By.id("password")).sendKeys("zhao.min-password-1");
+      click(b, By.id("login-submit"));
       b.waitFor("location.pathname === '/agent.html' && !document.body.classList.contains('booting')", WAIT);
-      b.waitFor("document.getElementById('line-open').disabled === false", WAIT);
-      assertEquals("未接通", b.text("#agent-state"));
-      assertEquals("true,true,true", b.evaluate("['line-ready', 'line-not-ready', 'line-close']"
-          + ".map((id) => document.getElementById(id).disabled).join()"), "only 'open line' while the line is closed");
-      assertEquals(Boolean.TRUE, b.evaluate("document.getElementById('call-card').hidden"));
-      assertEquals("等待来电", b.text("#waiting h3"));
-      assertEquals(Boolean.FALSE, b.evaluate("document.getElementById('waiting-line-hint').hidden"));
+      b.waitFor("!document.getElementById('line-open').disabled", WAIT);
+      assertEquals("未登录线路", text(b, "#agent-state"));
 
-      // Keyboard: Enter on "open line", then the focus moves on to "ready", Enter again.
-      b.evaluate("document.getElementById('line-open').focus()");
-      pressEnter(b);
-      b.waitFor("document.getElementById('agent-state').dataset.state === 'not_ready'", WAIT);
-      assertEquals("未就绪", b.text("#agent-state"));
-      assertTrue(b.text("#line-channel").startsWith("PJSIP/agent-"), b.text("#line-channel"));
-      b.waitFor("document.activeElement && document.activeElement.id === 'line-ready'", WAIT);
-      pressEnter(b);
-      b.waitFor("document.getElementById('agent-state').dataset.state === 'ready'", WAIT);
-      assertEquals("就绪", b.text("#agent-state"));
-      assertEquals("true,true,false,false", b.evaluate("['line-open', 'line-ready', 'line-not-ready',"
-          + " 'line-close'].map((id) => document.getElementById(id).disabled).join()"));
-      assertEquals("", b.text("#line-message"));
+      click(b, By.id("line-open"));
+      b.waitFor("document.getElementById('agent-state').dataset.state === 'paused'", WAIT);
+      b.waitFor("!document.getElementById('line-ready').disabled", WAIT);
+      click(b, By.id("line-ready"));
 
-      // A customer answers and is bridged to the agent.
-      AnsweredCalls.Pbx pbx = server.server().telephony().pbx("emulator");
-      String attempt = "desk-it-1";
-      pbx.tracker().originate(new CallTracker.OriginateRequest(attempt, 7L, 70L, 700L, "PJSIP/6500@huifang-trunk",
-          "huifang-answered", "s", null, Duration.ofSeconds(30), false, Map.of())).await();
-      b.waitFor("document.getElementById('call-card').hidden === false"
-          + " && document.getElementById('call-attempt').textContent === " + Chromium.jsString(attempt), WAIT);
-      assertEquals(Boolean.TRUE, b.evaluate("document.getElementById('waiting').hidden"));
-      assertEquals("通话中", b.text("#call-card .pill-oncall"));
-      assertEquals("#7", b.text("#call-campaign"));
-      assertEquals("#70", b.text("#call-task"));
-      assertEquals("#700", b.text("#call-customer"));
+      // The dialer calls a customer; the screen pops with the bridge.
+      b.waitFor("!document.getElementById('call-screen').hidden", WAIT);
       b.waitFor("document.getElementById('agent-state').dataset.state === 'on_call'", WAIT);
-      assertEquals("通话中", b.text("#agent-state"));
-      b.waitFor("document.getElementById('call-timer-value').textContent >= '00:02'", WAIT);
-      assertEquals(Boolean.TRUE, b.evaluate("document.getElementById('line-close').disabled"),
-          "no closing the line in the middle of a call");
-      b.screenshot(SHOTS.resolve("agent-desk-on-call-zh.png"));
+      String name = text(b, "#c-name");
+      assertTrue(name.startsWith("张伟"), name);
+      assertTrue(text(b, "#c-phone").matches("\\*{7}\\d{4}"), text(b, "#c-phone"));
+      assertEquals("途观L", text(b, "#c-model"));
+      assertTrue(text(b, "#survey-h").contains("CSI"), text(b, "#survey-h"));
+      b.screenshot(SHOTS.resolve("agent-desk-call-zh.png"));
 
-      // The customer hangs up: the page sees the line ready again (polling) and waits for the next call.
-      pbx.tracker().hangup(attempt, true).await(5, TimeUnit.SECONDS);
-      b.waitFor("document.getElementById('agent-state').dataset.state === 'ready'"
-          + " && document.getElementById('call-card').hidden && !document.getElementById('waiting').hidden", WAIT);
-      assertEquals("就绪", b.text("#agent-state"));
-      assertEquals(Boolean.TRUE, b.evaluate("document.getElementById('waiting-line-hint').hidden"));
-      b.screenshot(SHOTS.resolve("agent-desk-ready-zh.png"));
+      // Keyboard entry: Y for yes, digits for choices and scores (the first five scores 4, then 9), loyalty 1.
+      List<String> typed = new ArrayList<>();
+      b.waitFor("document.activeElement && document.activeElement.classList.contains('item')", WAIT);
+      int scores = answerWithKeyboard(b, typed, 8, 0);
+      b.waitFor("document.getElementById('save-status').dataset.state === 'saved'", WAIT);
 
-      // English once.
-      b.click(".lang-switch button[lang=en]");
+      // Reload mid-survey: the answers come back from the server.
+      b.driver.navigate().refresh();
+      b.waitFor("!document.body.classList.contains('booting') && !document.getElementById('call-screen').hidden"
+          + " && document.querySelectorAll('.opt[aria-pressed=true]').length >= 8", WAIT);
+      assertEquals(8L, b.js("return document.querySelectorAll('.item.answered').length"),
+          "the eight answers typed before the reload are there");
+      assertEquals(name, text(b, "#c-name"));
+      b.screenshot(SHOTS.resolve("agent-desk-after-reload-zh.png"));
+      // Go on from the first unanswered item.
+      b.js("document.querySelector('.item:not([hidden]):not(.answered)').focus()");
+      answerWithKeyboard(b, typed, Integer.MAX_VALUE, scores);
+      b.waitFor("document.getElementById('save-status').dataset.state === 'saved'", WAIT);
+
+      // Disposition: success; submit while the customer is still on the line, then hang up.
+      click(b, By.cssSelector("label[for='disp-success']"));
+      click(b, By.id("survey-submit"));
+      b.waitFor("document.getElementById('call-status').dataset.state === 'submitted'", WAIT);
+      b.screenshot(SHOTS.resolve("agent-desk-submitted-zh.png"));
+      b.waitFor("!document.getElementById('call-hangup').disabled", WAIT);
+      click(b, By.id("call-hangup"));
+      b.waitFor("document.getElementById('agent-state').dataset.state === 'wrap_up'", WAIT);
+      // Submitted during the call: the 3 s wrap-up runs out and the agent is ready (or on the next call) again.
+      b.waitFor("['ready', 'reserved', 'on_call'].includes(document.getElementById('agent-state').dataset.state)",
+          WAIT);
+
+      Row r = f.row("select s.*, a.outcome, a.disposition as attempt_disposition, t.status as task_status"
+          + " from survey_response s join call_attempt a on a.id = s.attempt_id join call_task t on t.id = s.task_id"
+          + " where s.status = 'submitted' order by s.submitted_at limit 1");
+      JsonObject answers = (JsonObject) r.getValue("answers");
+      assertEquals("success", r.getString("disposition"));
+      assertEquals("answered_human", r.getString("outcome"));
+      assertEquals("success", r.getString("attempt_disposition"));
+      assertEquals("done", r.getString("task_status"));
+      assertEquals(LOW, r.getInteger("below_seven"), answers.encode());
+      assertEquals(0, r.getInteger("not_surveyed"));
+      assertEquals(true, r.getBoolean("needs_review"), "five CSI items below 7 need review");
+      assertEquals(false, r.getBoolean("void"));
+      Questionnaire q = Questionnaire.builtIn("csi-default");
+      double sum = 0;
+      int n = 0;
+      for (Questionnaire.Item item : q.items()) {
+        if (item.type() == Questionnaire.Type.SCALE10 && answers.getValue(item.id()) instanceof Number v) {
+          sum += v.doubleValue();
+          n++;
+        }
+      }
+      assertEquals(sum / n, r.getBigDecimal("raw_score").doubleValue(), 0.0005);
+      assertEquals((double) (LOW * 4 + (n - LOW) * 9) / n, sum / n, 1e-9, "the keyboard put in what we typed");
+
+      // English, once.
+      click(b, By.cssSelector(".lang-switch button[lang=en]"));
       b.waitFor("document.documentElement.lang === 'en'", WAIT);
-      assertEquals("Ready", b.text("#agent-state"));
-      assertEquals("Waiting for calls", b.text("#waiting h3"));
-      assertEquals("Close line", b.text("#line-close"));
-      b.screenshot(SHOTS.resolve("agent-desk-ready-en.png"));
-
-      // Not ready, then close the line.
-      b.click("#line-not-ready");
-      b.waitFor("document.getElementById('agent-state').dataset.state === 'not_ready'", WAIT);
-      assertEquals("Not ready", b.text("#agent-state"));
-      b.click("#line-close");
-      b.waitFor("document.getElementById('agent-state').dataset.state === 'none'", WAIT);
-      assertEquals("Line closed", b.text("#agent-state"));
-      b.screenshot(SHOTS.resolve("agent-desk-closed-en.png"));
-      // A refused "ready" (no line) is explained in our own words.
-      b.evaluate("document.getElementById('line-ready').disabled = false");
-      b.click("#line-ready");
-      b.waitFor("document.getElementById('line-message').textContent !== ''", WAIT);
-      assertEquals("Open your line first.", b.text("#line-message"));
-
-      assertTrue(b.pageLog().stream().noneMatch(l -> l.startsWith("exception")), "page errors: " + b.pageLog());
+      assertTrue(List.of("Ready", "On call", "Assigning call").contains(text(b, "#agent-state")), text(b, "#agent-state"));
+      b.waitFor("!document.getElementById('call-screen').hidden", WAIT);
+      b.screenshot(SHOTS.resolve("agent-desk-call-en.png"));
     }
   }
 
-  private static void pressEnter(Chromium b) {
-    for (String type : List.of("keyDown", "keyUp")) {
-      JsonObject ev = new JsonObject().put("type", type).put("key", "Enter").put("code", "Enter")
-          .put("windowsVirtualKeyCode", 13).put("nativeVirtualKeyCode", 13);
-      if (type.equals("keyDown")) {
-        ev.put("text", "\r");
+  /**
+   * Answers the focused item and the ones after it with the keyboard until {@code max} items are answered or the
+   * focus leaves the survey; returns how many scale items have been scored so far.
+   */
+  private static int answerWithKeyboard(Browser b, List<String> typed, int max, int scoresBefore) {
+    int scores = scoresBefore;
+    int answered = 0;
+    while (answered < max) {
+      WebElement active = b.driver.switchTo().activeElement();
+      List<String> cls = List.of(String.valueOf(active.getAttribute("class")).split(" "));
+      if (!cls.contains("item")) {
+        if ("TEXTAREA".equalsIgnoreCase(active.getTagName())) {
+          active.sendKeys("服务很好");
+          typed.add("text");
+          new Actions(b.driver).keyDown(org.openqa.selenium.Keys.CONTROL).sendKeys(org.openqa.selenium.Keys.ENTER)
+              .keyUp(org.openqa.selenium.Keys.CONTROL).perform();
+          answered++;
+          continue;
+        }
+        break;
       }
-      b.send("Input.dispatchKeyEvent", ev);
+      String key;
+      if (cls.contains("item-scale10")) {
+        key = scores < LOW ? "4" : "9";
+        scores++;
+      } else if (cls.contains("item-yesno")) {
+        key = "y";
+      } else if (cls.contains("item-text")) {
+        active.findElement(By.tagName("textarea")).click();
+        continue;
+      } else {
+        key = "1";
+      }
+      String id = active.getAttribute("data-item");
+      new Actions(b.driver).sendKeys(key).perform();
+      b.waitFor("document.getElementById(" + jsString("q-" + id) + ").classList.contains('answered')",
+          Duration.ofSeconds(5));
+      typed.add(id + "=" + key);
+      answered++;
     }
+    return scores;
+  }
+
+  /** Clicks like a person: scrolled into the middle of the window first (the header is sticky). */
+  private static void click(Browser b, By by) {
+    WebElement e = b.driver.findElement(by);
+    b.js("arguments[0].scrollIntoView({block: 'center'})", e);
+    e.click();
+  }
+
+  private static String text(Browser b, String selector) {
+    return String.valueOf(b.js("return document.querySelector(arguments[0]).textContent.trim()", selector));
+  }
+
+  private static String jsString(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 }
