@@ -97,7 +97,7 @@ function renderVersions() {
 function typeName(item) {
   if (item.type === 'loyalty') return t(`qn.type.loyalty.${item.topic}`);
   if (item.type === 'text' && item.category) return t(`qn.type.text.${item.category}`);
-  return t(`qn.type.${item.type}`);
+  return has(`qn.type.${item.type}`) ? t(`qn.type.${item.type}`) : String(item.type);
 }
 
 function answerText(items, id, value) {
@@ -239,6 +239,7 @@ async function save(ev) {
       let msg = describeError(e);
       if (path && msg.startsWith(`${path}: `)) msg = msg.slice(path.length + 2);
       showError(path, msg);
+      markProblem(def, path);
       $('qn-json').focus();
     } else {
       showError('', describeError(e));
@@ -246,6 +247,30 @@ async function save(ev) {
   } finally {
     btn.disabled = false;
   }
+}
+
+/**
+ * Shows the refused draft in the preview with the item or section the server named marked, so the place is easy
+ * to find (paths look like sections[1].items[3].type).
+ */
+function markProblem(def, path) {
+  const m = /^sections\[(\d+)\](?:\.items\[(\d+)\])?/.exec(path || '');
+  if (!m) return;
+  shown = { key: $('qn-key').value.trim(), definition: def, versions: [], draft: true };
+  renderVersions();
+  try {
+    renderPreview();
+  } catch {
+    return;
+  }
+  const section = $('qn-preview').querySelectorAll('.q-section')[Number(m[1])];
+  if (!section) return;
+  const target = m[2] !== undefined ? section.querySelectorAll('.q-item')[Number(m[2])] : section;
+  if (!target) return;
+  target.classList.add('q-bad');
+  target.setAttribute('data-problem', path);
+  // Scrolled inside the preview only: the error message next to the editor stays where it is.
+  $('qn-preview').scrollTop = Math.max(0, target.offsetTop - 40);
 }
 
 function tryPreview() {

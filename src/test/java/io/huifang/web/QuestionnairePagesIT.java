@@ -56,6 +56,9 @@ class QuestionnairePagesIT {
         b.click("#qn-save");
         b.waitFor("document.getElementById('qn-error').textContent.includes('sections[1].items[3].type')", WAIT);
         assertTrue(b.text("#qn-error").contains("scal10"), b.text("#qn-error"));
+        b.waitFor("document.querySelector('.q-bad') !== null", WAIT);
+        assertEquals("s3", b.evaluateString("document.querySelector('.q-bad').dataset.item"),
+            "the refused item is marked in the preview");
         assertEquals("true", b.evaluateString("document.getElementById('qn-json').getAttribute('aria-invalid')"));
         b.screenshot(SHOTS.resolve("questionnaire-error.png"));
         assertEquals(1, admin.get("/api/questionnaires/csi-default").json().getJsonObject("questionnaire")
