@@ -18,7 +18,7 @@ const TEMPLATE = {
   sections: [{
     id: 'verify', title: { zh: '身份确认', en: 'Verification' },
     items: [{ id: 'owner', type: 'yesno', required: true, label: { zh: '是否车主本人', en: 'Is this the owner' },
-      script: { zh: '请问您是{客户姓名}先生/女士本人吗？', en: 'Am I speaking with Mr/Ms {customer}?' } }]
+      script: { zh: '请问您是{customer}先生/女士本人吗？', en: 'Am I speaking with Mr/Ms {customer}?' } }]
   }]
 };
 

@@ -61,6 +61,11 @@ public final class Questionnaire {
       return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The thresholds for a campaign kind: ssi → SSI; csi, other (and null) → CSI. */
+    public static Kind ofCampaign(String campaignKind) {
+      return "ssi".equalsIgnoreCase(campaignKind) ? SSI : CSI;
+    }
+
     /** The built-in questionnaire's key for a campaign kind (csi, ssi, other; null means csi). */
     public static String defaultKeyFor(String campaignKind) {
       return "ssi".equalsIgnoreCase(campaignKind) ? SSI_DEFAULT : CSI_DEFAULT;

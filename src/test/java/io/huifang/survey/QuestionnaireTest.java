@@ -99,6 +99,9 @@ class QuestionnaireTest {
     }
     assertEquals("csi-default", Questionnaire.Kind.defaultKeyFor("other"));
     assertEquals("ssi-default", Questionnaire.Kind.defaultKeyFor("ssi"));
+    assertEquals(Questionnaire.Kind.CSI, Questionnaire.Kind.ofCampaign("other"));
+    assertEquals(Questionnaire.Kind.SSI, Questionnaire.Kind.ofCampaign("ssi"));
+    assertTrue(csi.item("owner").script().zh().contains("{customer}"));
     assertThrows(IllegalArgumentException.class, () -> Questionnaire.builtIn("nope"));
   }
 
