@@ -13,7 +13,8 @@ export const PAGES = [
   { role: 'supervisor', href: '/supervisor.html', nav: 'nav.supervisor', icon: 'pulse' },
   { role: 'admin', href: '/admin.html', nav: 'nav.admin', icon: 'gear' },
   { role: 'admin', href: '/campaigns.html', nav: 'nav.campaigns', icon: 'headset' },
-  { role: 'supervisor', href: '/data-quality.html', nav: 'nav.quality', icon: 'check' }
+  { role: 'supervisor', href: '/data-quality.html', nav: 'nav.quality', icon: 'check' },
+  { role: ['supervisor', 'qa'], href: '/questionnaires.html', nav: 'nav.questionnaires', icon: 'check' }
 ];
 
 export function landingFor(role) {
@@ -21,9 +22,9 @@ export function landingFor(role) {
   return p ? p.href : null;
 }
 
-/** Admin may open every page; everybody else only their own. */
+/** Admin may open every page; everybody else only their own (pageRole: a role or a list of roles). */
 export function mayOpen(user, pageRole) {
-  return user.role === 'admin' || user.role === pageRole;
+  return user.role === 'admin' || (Array.isArray(pageRole) ? pageRole.includes(user.role) : user.role === pageRole);
 }
 
 // ------------------------------------------------------------------ API

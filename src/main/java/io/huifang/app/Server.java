@@ -103,6 +103,7 @@ public final class Server {
       DealerStore dealers = new DealerStore(db.pool());
       CampaignStore campaigns = new CampaignStore(db.pool());
       campaignStore = campaigns;
+      io.huifang.survey.QuestionnaireStore questionnaires = new io.huifang.survey.QuestionnaireStore(db.pool());
       ImportStore importStore = new ImportStore(db.pool());
       ImportService imports = new ImportService(vertx, importStore, dealers);
       scheduler = new Scheduler(db.pool(), campaigns);
@@ -129,6 +130,7 @@ public final class Server {
                   .onSuccess(a -> Api.json(ctx, 200, new io.vertx.core.json.JsonObject().put("campaigns", a)))
                   .onFailure(ctx::fail)),
           new QualityRoutes(new QualityStore(db.pool()))::register,
+          new io.huifang.survey.QuestionnaireRoutes(questionnaires, audit)::register,
 
           new RecordingRoutes(recordings, audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());

@@ -61,6 +61,11 @@ public final class Questionnaire {
       return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The thresholds for a campaign kind: ssi → SSI; csi, other (and null) → CSI. */
+    public static Kind ofCampaign(String campaignKind) {
+      return "ssi".equalsIgnoreCase(campaignKind) ? SSI : CSI;
+    }
+
     /** The built-in questionnaire's key for a campaign kind (csi, ssi, other; null means csi). */
     public static String defaultKeyFor(String campaignKind) {
       return "ssi".equalsIgnoreCase(campaignKind) ? SSI_DEFAULT : CSI_DEFAULT;
@@ -172,7 +177,8 @@ public final class Questionnaire {
 
   /**
    * One question. {@code indicator} only for scale items (may be null); {@code topic} only for loyalty items;
-   * {@code options} for choice items (the fixed {@link #LOYALTY_OPTIONS} for loyalty items, else empty);
+   * {@code options} for choice items (the fixed {@link #LOYALTY_OPTIONS} for loyalty items, listed by toJson too;
+   * else empty);
    * {@code category} (may be null) and {@code maxLength} only for text items; {@code script} is what the agent
    * reads (may be null: the label is read); {@code showIf} may be null.
    */
@@ -208,7 +214,7 @@ public final class Questionnaire {
       if (topic != null) {
         o.put("topic", topic.id());
       }
-      if (type == Type.CHOICE) {
+      if (type == Type.CHOICE || type == Type.LOYALTY) {
         JsonArray arr = new JsonArray();
         options.forEach(opt -> arr.add(opt.toJson()));
         o.put("options", arr);
@@ -526,7 +532,8 @@ public final class Questionnaire {
       Set<String> allowed = new java.util.HashSet<>(Set.of("id", "type", "required", "label", "script", "showIf"));
       switch (type) {
         case SCALE10 -> allowed.add("indicator");
-        case LOYALTY -> allowed.add("topic");
+        // Loyalty options are fixed; toJson lists them for readers, and they are ignored when read back.
+        case LOYALTY -> allowed.addAll(Set.of("topic", "options"));
         case CHOICE -> allowed.add("options");
         case TEXT -> allowed.addAll(Set.of("category", "maxLength"));
         default -> { }

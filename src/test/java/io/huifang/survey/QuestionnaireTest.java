@@ -64,6 +64,8 @@ class QuestionnaireTest {
     assertNull(q.item("nope"));
 
     JsonObject json = q.toJson();
+    assertEquals("肯定不会", json.getJsonArray("sections").getJsonObject(1).getJsonArray("items").getJsonObject(0)
+        .getJsonArray("options").getJsonObject(4).getJsonObject("label").getString("zh"), "loyalty options listed");
     Questionnaire again = Questionnaire.parse(json);
     assertEquals(json, again.toJson());
     assertEquals(4, q.withVersion(4).version());
@@ -97,6 +99,9 @@ class QuestionnaireTest {
     }
     assertEquals("csi-default", Questionnaire.Kind.defaultKeyFor("other"));
     assertEquals("ssi-default", Questionnaire.Kind.defaultKeyFor("ssi"));
+    assertEquals(Questionnaire.Kind.CSI, Questionnaire.Kind.ofCampaign("other"));
+    assertEquals(Questionnaire.Kind.SSI, Questionnaire.Kind.ofCampaign("ssi"));
+    assertTrue(csi.item("owner").script().zh().contains("{customer}"));
     assertThrows(IllegalArgumentException.class, () -> Questionnaire.builtIn("nope"));
   }
 
