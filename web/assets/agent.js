@@ -105,7 +105,7 @@ function setUpDesk() {
   // ------------------------------------------------------------ agent state
 
   function renderState() {
-    const state = STATE_KEYS[agent.state] ? agent.state : 'none';
+    const state = STATE_KEYS[agent.state] && agent.state !== 'logged_out' ? agent.state : 'none';
     badge.dataset.state = state;
     setText(badge, STATE_KEYS[state]);
     $('line-channel').textContent = agent.channel || '—';

@@ -597,12 +597,15 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
         return Future.failedFuture(new NoSuchElementException("open your phone line first"));
       }
       DeskCall c = byAgent.get(agentId);
-      if (ready && line.state() == AgentLines.LineState.WRAP_UP && c != null && !c.submitted) {
+      // A call with a survey is finished by its disposition; one without (no questionnaire could be loaded) is not.
+      if (ready && line.state() == AgentLines.LineState.WRAP_UP && c != null && !c.submitted
+          && c.questionnaire != null) {
         return Future.failedFuture(new IllegalStateException("submit the survey first"));
       }
       AnsweredCalls.Pbx pbx = pbxOf(agentId);
       return pbx.lines().ready(agentId, ready, campaignId, reason).compose(l -> onContextF(() -> {
-        if (ready && l.state() == AgentLines.LineState.WRAP_UP && (c == null || c.submitted)) {
+        if (ready && l.state() == AgentLines.LineState.WRAP_UP && (c == null || c.submitted
+            || c.questionnaire == null)) {
           if (c != null) {
             finishWrapUp(c);
           } else {

@@ -150,7 +150,17 @@ public final class Server {
                 config.originatesPerSecond(), Clock.systemUTC());
             dialer.start();
             desk = new io.huifang.agent.AgentDesk(vertx, telephony, new io.huifang.agent.DeskStore(db.pool()),
-                questionnaires(campaigns), campaigns, scheduler, Clock.systemUTC());
+                new io.huifang.agent.AgentDesk.Questionnaires() {
+                  @Override
+                  public Future<io.huifang.survey.Questionnaire> forCampaign(long campaignId) {
+                    return questionnaires.forCampaign(campaignId);
+                  }
+
+                  @Override
+                  public Future<io.huifang.survey.Questionnaire> version(String key, int version) {
+                    return questionnaires.version(key, version);
+                  }
+                }, campaigns, scheduler, Clock.systemUTC());
             desk.start();
             return v;
           })
@@ -207,27 +217,6 @@ public final class Server {
           .compose(pbx -> pbx.tracker().ami().connected().timeout(10, TimeUnit.SECONDS))
           .<Void>mapEmpty();
     });
-  }
-
-  /** The campaign's questionnaire: the one it names, else the built-in default for its kind. */
-  private static io.huifang.agent.AgentDesk.Questionnaires questionnaires(CampaignStore campaigns) {
-    return new io.huifang.agent.AgentDesk.Questionnaires() {
-      @Override
-      public Future<io.huifang.survey.Questionnaire> forCampaign(long campaignId) {
-        return campaigns.get(campaignId).map(c -> {
-          var campaign = c.orElseThrow();
-          String key = campaign.questionnaire() != null
-              && io.huifang.survey.Questionnaire.BUILT_IN.contains(campaign.questionnaire()) ? campaign.questionnaire()
-              : io.huifang.survey.Questionnaire.Kind.defaultKeyFor(io.huifang.dialer.campaign.Campaign.id(campaign.kind()));
-          return io.huifang.survey.Questionnaire.builtIn(key);
-        });
-      }
-
-      @Override
-      public Future<io.huifang.survey.Questionnaire> version(String key, int version) {
-        return Future.succeededFuture(io.huifang.survey.Questionnaire.builtIn(key));
-      }
-    };
   }
 
   public io.huifang.agent.AgentDesk desk() {

@@ -37,7 +37,7 @@ class AgentLineIT {
       assertEquals(409, agent.send("PUT", "/api/agent/ready", "{\"ready\":true}").status(), "no line yet");
       Http.Response opened = agent.send("POST", "/api/agent/line", null);
       assertEquals(200, opened.status(), opened.body());
-      assertEquals("not_ready", opened.json().getString("state"));
+      assertEquals("paused", opened.json().getString("state"));
       assertTrue(opened.json().getString("channel").startsWith("PJSIP/agent-" + agentId), opened.body());
 
       List<String> pushed = new CopyOnWriteArrayList<>();
@@ -57,13 +57,13 @@ class AgentLineIT {
       pbx.tracker().originate(new CallTracker.OriginateRequest(attempt, 7L, 70L, 700L, "PJSIP/6500@huifang-trunk",
           "huifang-answered", "s", null, Duration.ofSeconds(30), false, Map.of())).await();
       long deadline = System.currentTimeMillis() + 15_000;
-      while (System.currentTimeMillis() < deadline && pushed.stream().noneMatch(s -> s.contains("call.connected"))) {
+      while (System.currentTimeMillis() < deadline && pushed.stream().noneMatch(s -> s.contains("call.screen"))) {
         Thread.sleep(20);
       }
-      JsonObject screen = pushed.stream().filter(s -> s.contains("call.connected")).map(JsonObject::new)
+      JsonObject screen = pushed.stream().filter(s -> s.contains("call.screen")).map(JsonObject::new)
           .findFirst().orElseThrow(() -> new AssertionError("no screen pushed: " + pushed));
       assertEquals(attempt, screen.getString("attemptId"));
-      assertEquals(700L, screen.getLong("customerId"));
+      assertEquals(7L, screen.getJsonObject("campaign").getLong("id"), "no such campaign: the screen says so");
       Http.Response line = agent.get("/api/agent/line");
       deadline = System.currentTimeMillis() + 5_000;
       while (System.currentTimeMillis() < deadline && !"on_call".equals(line.json().getString("state"))) {
@@ -75,6 +75,13 @@ class AgentLineIT {
 
       pbx.tracker().hangup(attempt, true).await(5, TimeUnit.SECONDS);
       deadline = System.currentTimeMillis() + 10_000;
+      while (System.currentTimeMillis() < deadline && !"wrap_up".equals(agent.get("/api/agent/line").json()
+          .getString("state"))) {
+        Thread.sleep(20);
+      }
+      assertEquals("wrap_up", agent.get("/api/agent/line").json().getString("state"), "after the call: wrap-up");
+      // Nothing to submit for a call without a survey: ready ends the wrap-up.
+      assertEquals(200, agent.send("PUT", "/api/agent/state", "{\"ready\":true}").status());
       while (System.currentTimeMillis() < deadline && !"ready".equals(agent.get("/api/agent/line").json()
           .getString("state"))) {
         Thread.sleep(20);

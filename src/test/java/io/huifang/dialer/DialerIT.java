@@ -80,6 +80,27 @@ class DialerIT {
           + rows(server, "select status, next_try_at, deadline, allowed_parts, leased_until, attempts from call_task"
           + " where campaign_id = $1", campaign) + " attempts: " + rows(server, "select id, outcome, agent_id from"
           + " call_attempt where campaign_id = $1", campaign) + " now " + java.time.Instant.now());
+      // The agent writes the call up (someone else answered: call the customer another day) once it has ended;
+      // until then the agent is in wrap-up and progressive dials nothing more.
+      until = System.currentTimeMillis() + 60_000;
+      JsonObject desk = agent.get("/api/agent/desk").json();
+      while (System.currentTimeMillis() < until && (desk.getJsonObject("call") == null
+          || desk.getJsonObject("call").getBoolean("callUp"))) {
+        Thread.sleep(200);
+        desk = agent.get("/api/agent/desk").json();
+      }
+      assertEquals("wrap_up", desk.getJsonObject("agent").getString("state"), desk.encode());
+      String reached = desk.getJsonObject("call").getString("attemptId");
+      Thread.sleep(1500);
+      assertEquals(0, count(server, "select count(*) from call_attempt where campaign_id = $1 and task_id is not null"
+          + " and originated_at > (select ended_at from call_attempt where id = '" + reached + "')", campaign),
+          "nothing dialled while the only agent wraps up");
+      Http.Response submitted = agent.send("POST", "/api/agent/calls/" + reached + "/submit",
+          "{\"disposition\":\"not_present\"}");
+      assertEquals(200, submitted.status(), submitted.body());
+      assertEquals(1, count(server, "select count(*) from call_task where campaign_id = $1 and status = 'open'"
+          + " and last_outcome = 'not_owner' and id = (select task_id from call_attempt where id = '" + reached + "')",
+          campaign), "someone else answered: the task stays open for another day");
       // Progressive: the next number is dialled once the agent is free again.
       until = System.currentTimeMillis() + 60_000;
       while (System.currentTimeMillis() < until && count(server, "select count(*) from call_attempt where"
@@ -96,6 +117,8 @@ class DialerIT {
           + " '%13900009999%'", campaign), "the 00拒绝回访 number is never dialled");
       assertTrue(count(server, "select count(*) from task_event e join call_task t on t.id = e.task_id"
           + " where t.campaign_id = $1", campaign) >= 1, "outcomes reached the tasks");
+      assertEquals(0, count(server, "select count(*) from call_task t where t.campaign_id = $1 and t.status <> 'open'"
+          + " and t.last_outcome = 'not_owner'", campaign), "the not-present disposition keeps the task open");
       assertEquals(0, count(server, "select count(*) from call_task t where t.campaign_id = $1 and t.status = 'done'"
           + " and not exists (select 1 from call_attempt a where a.task_id = t.id and a.outcome = 'answered_human')",
           campaign), "only reached customers are done");

@@ -156,18 +156,19 @@ class WebShellIT {
       }
       case "GET /api/agent/line" -> json(req, 200, lineOf(me));
       case "POST /api/agent/line" -> {
-        LINES.put(me.getString("username"), "not_ready");
+        LINES.put(me.getString("username"), "paused");
         json(req, 200, lineOf(me));
       }
       case "DELETE /api/agent/line" -> {
         LINES.remove(me.getString("username"));
         req.response().setStatusCode(204).end();
       }
-      case "PUT /api/agent/ready" -> req.body().onSuccess(buf -> {
+      case "GET /api/agent/desk" -> json(req, 200, new JsonObject().put("agent", lineOf(me)).putNull("call"));
+      case "PUT /api/agent/state", "PUT /api/agent/ready" -> req.body().onSuccess(buf -> {
         if (!LINES.containsKey(me.getString("username"))) {
           json(req, 409, new JsonObject().put("error", "no_line").put("message", "open your phone line first"));
         } else {
-          LINES.put(me.getString("username"), buf.toJsonObject().getBoolean("ready") ? "ready" : "not_ready");
+          LINES.put(me.getString("username"), buf.toJsonObject().getBoolean("ready") ? "ready" : "paused");
           json(req, 200, lineOf(me));
         }
       });
@@ -277,13 +278,13 @@ class WebShellIT {
       waitBooted(b, "/agent.html");
       b.waitFor("document.getElementById('ws-indicator').dataset.state === 'connected'", Duration.ofSeconds(20));
       assertEquals("已连接", b.text("#ws-indicator .conn-text"));
-      assertEquals("等待来电", b.text("#waiting h3"));
+      assertEquals("等待来电", b.text("#waiting h2"));
       b.waitFor("document.getElementById('line-open').disabled === false", Duration.ofSeconds(20));
-      assertEquals("未接通", b.text("#agent-state"));
+      assertEquals("未登录线路", b.text("#agent-state"));
       assertEquals(Boolean.TRUE, b.evaluate("document.getElementById('line-ready').disabled"));
       b.click("#line-open");
-      b.waitFor("document.getElementById('agent-state').dataset.state === 'not_ready'", Duration.ofSeconds(20));
-      assertEquals("未就绪", b.text("#agent-state"));
+      b.waitFor("document.getElementById('agent-state').dataset.state === 'paused'", Duration.ofSeconds(20));
+      assertEquals("暂停", b.text("#agent-state"));
       b.click("#line-close");
       b.waitFor("document.getElementById('agent-state').dataset.state === 'none'", Duration.ofSeconds(20));
       assertEquals(1L, ((Number) b.evaluate("document.querySelectorAll('#app-nav a').length")).longValue());
