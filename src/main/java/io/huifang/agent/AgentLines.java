@@ -235,6 +235,22 @@ public final class AgentLines {
    * ready.
    */
   public Line claimLongestIdle(String attemptId, Long campaignId) {
+    return claim(attemptId, campaignId, null);
+  }
+
+  /**
+   * Like {@link #claimLongestIdle}, but the {@code preferred} agent takes the call if READY (a callback the agent
+   * booked for themself); otherwise the longest-idle agent does, since the customer is already on the line.
+   */
+  public Line claim(String attemptId, Long campaignId, Long preferred) {
+    if (preferred != null) {
+      Line p = byAgent.get(preferred);
+      if (p != null && p.state == LineState.READY && p.channel != null && p.serves(campaignId)) {
+        state(p, LineState.RESERVED);
+        p.attemptId = attemptId;
+        return p;
+      }
+    }
     Line best = null;
     for (Line l : byAgent.values()) {
       if (l.state == LineState.READY && l.channel != null && l.serves(campaignId)

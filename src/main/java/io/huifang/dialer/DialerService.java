@@ -81,6 +81,8 @@ public final class DialerService {
   private final OriginateThrottle throttle;
   private final Map<Long, Run> runs = new HashMap<>();
   private final Map<String, Run> byAttempt = new HashMap<>();
+  /** Callbacks an agent booked for themself: that agent takes the customer if free. */
+  private final Map<String, Long> bookedBy = new HashMap<>();
   private long tickTimer = -1;
   private long reloadTimer = -1;
 
@@ -106,6 +108,7 @@ public final class DialerService {
       pbx.tracker().onEnded(this::onEnded);
       pbx.lines().onReady(line -> decideAll());
       pbx.lines().onState(this::lineChanged);
+      telephony.answered().preferredAgent(a -> bookedBy.get(a.id()));
       reload(pbx);
       reloadTimer = vertx.setPeriodic(CAMPAIGN_RELOAD_MS, t -> reload(pbx));
       tickTimer = vertx.setPeriodic(TICK_MS, t -> decideAll());
@@ -206,6 +209,9 @@ public final class DialerService {
         t.customerId(), dialString, "huifang-answered", "s", r.campaign.callerId(), RING_TIMEOUT, AMD, Map.of());
     r.ringing.put(attemptId, clock.millis());
     byAttempt.put(attemptId, r);
+    if (t.callback() && t.callbackAgentId() != null) {
+      bookedBy.put(attemptId, t.callbackAgentId());
+    }
     r.dialled++;
     r.pbx.tracker().originate(req);
   }
@@ -223,6 +229,7 @@ public final class DialerService {
   }
 
   private void onEnded(Attempt a) {
+    bookedBy.remove(a.id());
     Run r = byAttempt.remove(a.id());
     if (r == null) {
       return;

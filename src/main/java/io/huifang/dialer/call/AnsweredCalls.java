@@ -90,6 +90,12 @@ public final class AnsweredCalls {
   }
 
   private final List<ScreenListener> screenListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private java.util.function.Function<Attempt, Long> preferredAgent = a -> null;
+
+  /** Which agent should take an answered call if free (the dialer: a callback booked "for me"). */
+  public void preferredAgent(java.util.function.Function<Attempt, Long> rule) {
+    this.preferredAgent = rule;
+  }
 
   public AnsweredCalls onScreen(ScreenListener listener) {
     screenListeners.add(listener);
@@ -173,7 +179,8 @@ public final class AnsweredCalls {
   }
 
   private boolean assign(Waiting w) {
-    AgentLines.Line line = w.pbx.lines().claimLongestIdle(w.attempt.id(), w.attempt.request().campaignId());
+    AgentLines.Line line = w.pbx.lines().claim(w.attempt.id(), w.attempt.request().campaignId(),
+        preferredAgent.apply(w.attempt));
     if (line == null) {
       return false;
     }
