@@ -233,7 +233,7 @@ public final class RecordingBenchmark {
   private static void ttfb(Path work, int runs) throws Exception {
     String password = "bench-admin-password-1";
     Config config = ConfigLoader.load(List.of("--data.dir=" + work.resolve("data"), "--http.port=0",
-        "--http.host=127.0.0.1", "--admin.password=" + password, "--pbx.ami-port=0", "--pbx.agi-port=0"), Map.of(),
+        "--http.host=127.0.0.1", "--admin.password=" + password, "--pbx.ami-port=0", "--pbx.agi-port=0", "--demo=false"), Map.of(),
         Path.of("").toAbsolutePath());
     Server server = Server.start(config).toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
     try {
