@@ -52,7 +52,6 @@ public final class RecordingBenchmark {
       Transcoder.Sources src = Transcoder.Sources.of(raw, "c");
       Sample before = new Sample();
       Sample after = new Sample();
-      Sample encodeBefore = new Sample();
       Sample encode = new Sample();
       Transcoder.Output out = null;
       Transcoder.Output outBefore = null;
@@ -66,12 +65,6 @@ public final class RecordingBenchmark {
         outBefore = before.time(() -> pipelineBefore(t, src, dirB));
         out = after.time(() -> pipeline(t, src, dirA));
         Path wav = dirA.resolve("c.wav");
-        encodeBefore.time(() -> {
-          t.run(List.of("-y", "-v", "error", "-threads", "1", "-i", wav.toString(), "-c:a", "libopus", "-b:a",
-              "24000", "-application", "voip", "-compression_level", "0", "-frame_duration", "120", "-f", "ogg",
-              dirB.resolve("again.ogg").toString()));
-          return null;
-        });
         encode.time(() -> {
           t.encodePlayback(wav, dirA.resolve("again.ogg"));
           return null;
@@ -81,7 +74,6 @@ public final class RecordingBenchmark {
       double audio = out.originalProbe().durationMs() / 1000.0;
       long drift = out.playbackProbe().durationMs() - out.originalProbe().durationMs();
       long driftBefore = outBefore.playbackProbe().durationMs() - outBefore.originalProbe().durationMs();
-      row(seconds, "Opus encode only, before", encodeBefore, audio, wav, Files.size(outBefore.playback()), null);
       row(seconds, "Opus encode only", encode, audio, wav, Files.size(out.playback()), null);
       row(seconds, "whole pipeline, before*", before, audio, wav, Files.size(outBefore.playback()), driftBefore);
       row(seconds, "**whole pipeline****", after, audio, wav, Files.size(out.playback()), drift);
@@ -90,10 +82,9 @@ public final class RecordingBenchmark {
     }
     System.out.println();
     System.out.println("* the pipeline at commit 210ce3d: WAV headers in Java, one ffmpeg run (amerge → stereo WAV +"
-        + " Opus, WAV demuxer defaults, 16-bit into libopus), peaks read sample by sample, SHA-256 of both files.");
-    System.out.println("** Transcoder.process now (WAV inputs opened as WAV in 64 KiB packets, float into libopus),"
-        + " Peaks.compute from byte blocks, SHA-256 of both files (Sidecar.file). CPU = the ffmpeg children's user +"
-        + " system time (getrusage of reaped children, /proc/self/stat) + this thread's CPU time (ThreadMXBean).");
+        + " Opus), peaks read sample by sample, SHA-256 of both files.");
+    System.out.println("** Transcoder.process now (the same ffmpeg run), Peaks.compute from byte blocks, SHA-256"
+        + " of both files (Sidecar.file). CPU = the ffmpeg children's user + system time (getrusage of reaped children, /proc/self/stat) + this thread's CPU time (ThreadMXBean).");
     System.out.println();
     ttfb(work, runs);
     System.exit(0);

@@ -322,7 +322,7 @@ public final class RecordingService {
           row.getLong("campaignId")));
       Path file = dir.resolve(row.getString("recordingId") + Sidecar.SUFFIX);
       Files.createDirectories(dir);
-      Sidecar.write(file, failedSidecar(row, reason, clock.instant()));
+      Sidecar.write(file, failedSidecar(row, reason, sourcesDir(row), clock.instant()));
       return (Void) null;
     }, false).recover(e -> {
       log.atError().setMessage("failed recording's sidecar not written").addKeyValue("recording",
@@ -331,7 +331,19 @@ public final class RecordingService {
     });
   }
 
-  static JsonObject failedSidecar(JsonObject row, String reason, Instant now) {
+  /** Where the PBX's files of a recording are, relative to the archive root when inside it ("." = the root). */
+  String sourcesDir(JsonObject row) {
+    Path raw = Path.of(row.getString("rawDir") == null ? rawDir.toString() : row.getString("rawDir"))
+        .toAbsolutePath().normalize();
+    Path root = archiveDir.toAbsolutePath().normalize();
+    if (raw.startsWith(root)) {
+      String rel = root.relativize(raw).toString();
+      return rel.isEmpty() ? "." : rel;
+    }
+    return raw.toString();
+  }
+
+  static JsonObject failedSidecar(JsonObject row, String reason, String sourcesDir, Instant now) {
     return new JsonObject()
         .put("schemaVersion", Sidecar.SCHEMA_VERSION)
         .put("recordingId", row.getString("recordingId")).put("attemptId", row.getString("attemptId"))
@@ -340,7 +352,7 @@ public final class RecordingService {
         .put("startedAt", row.getString("startedAt")).put("bridgedAt", row.getString("bridgedAt"))
         .put("endedAt", row.getString("endedAt"))
         .put("mutedSpans", row.getJsonArray("mutedSpans", new JsonArray()))
-        .put("status", "failed").put("failure", reason)
+        .put("status", "failed").put("failure", reason).put("sourcesDir", sourcesDir)
         .put("retention", row.getJsonObject("retention"))
         .put("processedAt", now.truncatedTo(ChronoUnit.MILLIS).toString());
   }

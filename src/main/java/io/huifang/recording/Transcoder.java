@@ -31,13 +31,6 @@ public final class Transcoder {
       "-application", "voip", "-compression_level", "0", "-frame_duration", "120");
   /** The encoded copy must last as long as the original, within this. */
   static final long MAX_DRIFT_MS = 50;
-  /**
-   * The WAV demuxer's packet size. Its default (4,096 bytes: 128 ms of 8 kHz stereo, 256 ms of a mono leg) sends
-   * thousands of tiny packets through ffmpeg 7's threads (demuxer, decoder, filter graph, encoder and muxers each
-   * run in a thread of their own and hand every frame over): 15–20 % of the whole run's CPU went there
-   * (futex wake-ups, per-frame filter work). 64 KiB packets leave libopus as nearly all of it.
-   */
-  static final String WAV_PACKET_BYTES = "65536";
 
   /** Why a recording could not be processed; the message is the reason kept in the catalog. */
   public static final class Failure extends Exception {
@@ -169,15 +162,12 @@ public final class Transcoder {
         }
         // amerge: first input = left = customer (r), second = right = agent (t); then the same stereo signal to
         // both outputs, the playback branch through the mute filter.
-        // The playback branch is converted to float here, once, for libopus's float API (it converts 16-bit
-        // input to float itself otherwise, no cheaper).
-        String graph = "[0:a][1:a]amerge=inputs=2,aformat=channel_layouts=stereo,asplit=2[o][p];[p]"
-            + (mute != null ? mute + "," : "") + "aformat=sample_fmts=flt[q]";
-        List<String> args = new ArrayList<>(List.of("-y", "-v", "error"));
-        args.addAll(input(src.customer(), c));
-        args.addAll(input(src.agent(), a));
-        args.addAll(List.of("-filter_complex_threads", "1", "-filter_complex", graph, "-map", "[o]", "-c:a",
-            "pcm_s16le", "-f", "wav", originalPart.toString(), "-map", "[q]", "-threads", "1"));
+        String graph = "[0:a][1:a]amerge=inputs=2,aformat=channel_layouts=stereo,asplit=2[o][p]"
+            + (mute != null ? ";[p]" + mute + "[q]" : "");
+        List<String> args = new ArrayList<>(List.of("-y", "-v", "error", "-threads", "1", "-i",
+            src.customer().toString(), "-threads", "1", "-i", src.agent().toString(), "-filter_complex_threads", "1",
+            "-filter_complex", graph, "-map", "[o]", "-c:a", "pcm_s16le", "-f", "wav", originalPart.toString(),
+            "-map", mute != null ? "[q]" : "[p]", "-threads", "1"));
         args.addAll(OPUS_ARGS);
         args.addAll(List.of("-f", "ogg", playbackPart.toString()));
         run(args);
@@ -200,9 +190,11 @@ public final class Transcoder {
         throw new Failure("cannot copy " + src.mixed() + ": " + e.getMessage(), e);
       }
       layout = m.channels() == 2 ? Sidecar.LAYOUT_STEREO : Sidecar.LAYOUT_MONO;
-      List<String> args = new ArrayList<>(List.of("-y", "-v", "error"));
-      args.addAll(input(originalPart, m));
-      args.addAll(List.of("-af", (mute != null ? mute + "," : "") + "aformat=sample_fmts=flt"));
+      List<String> args = new ArrayList<>(List.of("-y", "-v", "error", "-threads", "1", "-i",
+          originalPart.toString()));
+      if (mute != null) {
+        args.addAll(List.of("-af", mute));
+      }
       args.addAll(OPUS_ARGS);
       args.addAll(List.of("-f", "ogg", playbackPart.toString()));
       run(args);
@@ -230,23 +222,10 @@ public final class Transcoder {
 
   /** Only the playback encode, for the benchmark. */
   public void encodePlayback(Path wav, Path ogg) throws Failure {
-    List<String> args = new ArrayList<>(List.of("-y", "-v", "error"));
-    args.addAll(input(wav, probe(wav)));
-    args.addAll(List.of("-af", "aformat=sample_fmts=flt"));
+    List<String> args = new ArrayList<>(List.of("-y", "-v", "error", "-threads", "1", "-i", wav.toString()));
     args.addAll(OPUS_ARGS);
     args.addAll(List.of("-f", "ogg", ogg.toString()));
     run(args);
-  }
-
-  /**
-   * The input options of one file: a plain PCM WAV (as read from its header) is opened as WAV without probing and
-   * read in large packets ({@link #WAV_PACKET_BYTES}); anything else is left to ffmpeg's probing.
-   */
-  static List<String> input(Path file, Probe p) {
-    if ("wav".equals(p.container()) && "pcm_s16le".equals(p.codec())) {
-      return List.of("-threads", "1", "-f", "wav", "-max_size", WAV_PACKET_BYTES, "-i", file.toString());
-    }
-    return List.of("-threads", "1", "-i", file.toString());
   }
 
   static String muteFilter(List<long[]> spans) {
