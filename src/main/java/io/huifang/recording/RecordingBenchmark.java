@@ -83,7 +83,7 @@ public final class RecordingBenchmark {
     System.out.println();
     System.out.println("* the pipeline at commit 210ce3d: WAV headers in Java, one ffmpeg run (amerge → stereo WAV +"
         + " Opus), peaks read sample by sample, SHA-256 of both files.");
-    System.out.println("** Transcoder.process now (the same ffmpeg run), Peaks.compute from byte blocks, SHA-256"
+    System.out.println("** Transcoder.process now (stereo original interleaved in Java, ffmpeg only encodes), Peaks.compute from byte blocks, SHA-256"
         + " of both files (Sidecar.file). CPU = the ffmpeg children's user + system time (getrusage of reaped children, /proc/self/stat) + this thread's CPU time (ThreadMXBean).");
     System.out.println();
     ttfb(work, runs);
