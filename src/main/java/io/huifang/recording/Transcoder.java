@@ -16,8 +16,8 @@ import net.bramp.ffmpeg.probe.FFmpegStream;
 /**
  * ffmpeg (through ffmpeg-cli-wrapper) on one recording: checks the MixMonitor files (headers in Java, ffprobe for
  * anything else), builds the stereo original (customer left, agent right) from the two legs (interleaved in Java;
- * ffmpeg's amerge for legs that are not plain 16-bit mono PCM) and encodes the browser copy (Opus in Ogg), or keeps the mixed file when the legs are missing and encodes it. Blocking: run it on
- * a worker.
+ * ffmpeg's amerge for legs that are not plain 16-bit mono PCM) and encodes the browser copy (Opus in Ogg), or
+ * keeps the mixed file when the legs are missing and encodes it. Blocking: run it on a worker.
  */
 public final class Transcoder {
   /**
