@@ -50,7 +50,24 @@ public final class Api {
 
   /** A route for signed-in users holding one of {@code roles}. */
   public Route route(HttpMethod method, String path, Set<Role> roles, Handler<RoutingContext> handler) {
-    return guarded(method, PREFIX + path, roles, false).handler(handler);
+    return guarded(method, PREFIX + path, roles, false, null).handler(handler);
+  }
+
+  /**
+   * A request refused before its handler: 401 (no valid session; {@code user} null) or 403 ({@code code}
+   * {@code forbidden}: a role the route does not serve; {@code password_change_required}). The refusal is sent
+   * when the returned future completes, whether it succeeded or not (so that, say, an access-log row is written
+   * before the client learns of the refusal).
+   */
+  @FunctionalInterface
+  public interface Refusal {
+    io.vertx.core.Future<Void> refused(RoutingContext ctx, User user, int status, String code);
+  }
+
+  /** {@link #route}, with {@code onRefused} told of every request the guard refuses before the handler. */
+  public Route route(HttpMethod method, String path, Set<Role> roles, Refusal onRefused,
+                     Handler<RoutingContext> handler) {
+    return guarded(method, PREFIX + path, roles, false, onRefused).handler(handler);
   }
 
   /**
@@ -58,7 +75,7 @@ public final class Api {
    * {@code paused}: the request is paused before the asynchronous session lookup, for routes that consume the body
    * or upgrade the connection only after it; otherwise the small JSON body is read first.
    */
-  private Route guarded(HttpMethod method, String fullPath, Set<Role> roles, boolean paused) {
+  private Route guarded(HttpMethod method, String fullPath, Set<Role> roles, boolean paused, Refusal onRefused) {
     Set<Role> allowed = EnumSet.copyOf(roles);
     Route r = router.route(method, fullPath)
         .putMetadata(ROLES, allowed.stream().map(Role::id).collect(Collectors.toUnmodifiableSet()));
@@ -70,7 +87,7 @@ public final class Api {
     } else {
       r.handler(body);
     }
-    return r.handler(this::authenticate).handler(ctx -> authorize(ctx, allowed));
+    return r.handler(ctx -> authenticate(ctx, onRefused)).handler(ctx -> authorize(ctx, allowed, onRefused));
   }
 
   /**
@@ -82,7 +99,7 @@ public final class Api {
                       Handler<RoutingContext> handler) {
     io.vertx.ext.web.handler.BodyHandler uploadBody = io.vertx.ext.web.handler.BodyHandler.create(uploadsDir)
         .setBodyLimit(limit).setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(true);
-    return guarded(method, PREFIX + path, roles, true)
+    return guarded(method, PREFIX + path, roles, true, null)
         .handler(ctx -> {
           // The body handler installs its stream handlers first; only then may data flow again.
           ctx.next();
@@ -102,14 +119,14 @@ public final class Api {
   /** The WebSocket endpoint is guarded like an API route. */
   public Route webSocket(String path, Set<Role> roles, Handler<RoutingContext> handler) {
     // The upgrade happens after an asynchronous session lookup; a paused request is still upgradable.
-    return guarded(HttpMethod.GET, path, roles, true).handler(handler);
+    return guarded(HttpMethod.GET, path, roles, true, null).handler(handler);
   }
 
   /** Unknown /api paths: 401 when signed out (nothing to learn about the API), 404 otherwise. */
   public void fallback() {
     router.route(PREFIX + "/*").putMetadata(ROLES, Role.ALL.stream().map(Role::id)
             .collect(Collectors.toUnmodifiableSet()))
-        .handler(this::authenticate)
+        .handler(ctx -> authenticate(ctx, null))
         .handler(ctx -> error(ctx, 404, "not_found", "no such API route: " + ctx.request().method() + " "
             + ctx.request().path()));
   }
@@ -123,13 +140,13 @@ public final class Api {
     return c == null ? null : c.getValue();
   }
 
-  private void authenticate(RoutingContext ctx) {
+  private void authenticate(RoutingContext ctx, Refusal onRefused) {
     sessions.resolve(sessionToken(ctx)).onComplete(ar -> {
       if (ar.failed()) {
         log.atError().setMessage("session lookup failed").addKeyValue("error", ar.cause().getMessage()).log();
         error(ctx, 503, "unavailable", "the database is not reachable");
       } else if (ar.result().isEmpty()) {
-        error(ctx, 401, "unauthenticated", "sign in first");
+        refuse(ctx, onRefused, null, 401, "unauthenticated", "sign in first");
       } else {
         ctx.put(USER_KEY, ar.result().get());
         ctx.next();
@@ -137,16 +154,39 @@ public final class Api {
     });
   }
 
-  private static void authorize(RoutingContext ctx, Set<Role> allowed) {
+  private static void authorize(RoutingContext ctx, Set<Role> allowed, Refusal onRefused) {
     User u = user(ctx);
     if (!allowed.contains(u.role())) {
-      error(ctx, 403, "forbidden", "role " + u.role().id() + " may not use this");
+      refuse(ctx, onRefused, u, 403, "forbidden", "role " + u.role().id() + " may not use this");
     } else if (u.mustChangePassword() && !allowedBeforePasswordChange(ctx)) {
       // A one-time or admin-reset password opens nothing but the way to replace it.
-      error(ctx, 403, "password_change_required", "set your own password first (PUT /api/me/password)");
+      refuse(ctx, onRefused, u, 403, "password_change_required",
+          "set your own password first (PUT /api/me/password)");
     } else {
       ctx.next();
     }
+  }
+
+  /** The guard's refusal, after the route's {@link Refusal} hook (if any) has done its part, however it ended. */
+  private static void refuse(RoutingContext ctx, Refusal onRefused, User u, int status, String code,
+                             String message) {
+    if (onRefused == null) {
+      error(ctx, status, code, message);
+      return;
+    }
+    io.vertx.core.Future<Void> f;
+    try {
+      f = onRefused.refused(ctx, u, status, code);
+    } catch (RuntimeException e) {
+      f = io.vertx.core.Future.failedFuture(e);
+    }
+    (f == null ? io.vertx.core.Future.<Void>succeededFuture() : f).onComplete(ar -> {
+      if (ar.failed()) {
+        log.atWarn().setMessage("refusal hook failed").addKeyValue("path", ctx.request().path())
+            .addKeyValue("error", String.valueOf(ar.cause().getMessage())).log();
+      }
+      error(ctx, status, code, message);
+    });
   }
 
   private static boolean allowedBeforePasswordChange(RoutingContext ctx) {

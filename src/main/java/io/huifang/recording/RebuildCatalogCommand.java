@@ -88,7 +88,13 @@ public final class RebuildCatalogCommand {
         }
         JsonObject s = (JsonObject) f[0];
         String rel = (String) f[1];
-        chain = chain.compose(n -> store.upsertFromSidecar(s, rel).map(n + 1)
+        // A failed recording: its PBX files are where its sidecar says (relative to the archive root).
+        String raw = s.getString("sourcesDir") == null ? null
+            : archiveDir.resolve(s.getString("sourcesDir")).toAbsolutePath().normalize().toString();
+        // A failed recording has no archive directory of its own yet (the catalog's archive_dir is set when it is
+        // archived); its sidecar only waits where the ready one will go.
+        String dir = "failed".equals(s.getString("status")) ? null : rel;
+        chain = chain.compose(n -> store.upsertFromSidecar(s, dir, raw).map(n + 1)
             .recover(e -> {
               errors.add(s.getString("recordingId") + ": " + e.getMessage());
               return Future.succeededFuture(n);

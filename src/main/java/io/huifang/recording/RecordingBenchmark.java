@@ -23,10 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -cp target/huifang.jar io.huifang.recording.RecordingBenchmark [runs]}: transcoding throughput
- * (× realtime on the wall clock and per CPU-second of the ffmpeg/ffprobe children) and size against the WAV, on
- * emulator-written calls of 1 and 10 minutes, for the encode alone, the pipeline as it was (two passes, four
- * ffprobe runs) and {@link Transcoder#process}; then the time to first byte of a Range request on the 10-minute recording through the real
- * server (session check, catalog lookup, access-log insert, sendFile). Prints medians of {@code runs} runs.
+ * (× realtime on the wall clock and per CPU-second: the ffmpeg children's CPU plus this thread's) and size
+ * against the WAV, on emulator-written calls of 1 and 10 minutes, for the encode alone and the whole pipeline
+ * (transcode, peaks, checksums), each as at commit 210ce3d and as now, interleaved in the same run; then the time
+ * to first byte of a Range request on the 10-minute recording through the real server (session check, catalog lookup, access-log insert, sendFile). Prints medians of {@code runs} runs.
  */
 public final class RecordingBenchmark {
   private RecordingBenchmark() {
@@ -41,79 +41,168 @@ public final class RecordingBenchmark {
     Transcoder t = new Transcoder(FfmpegLocator.locate(work.resolve("cache"), true));
     System.out.println("ffmpeg: " + t.tools().source() + " " + t.tools().version() + " (" + t.tools().ffmpeg() + ")");
     System.out.println();
-    System.out.println("| call | step | median wall s | × realtime (wall) | median ffmpeg CPU s"
-        + " | × realtime per CPU-second | WAV bytes | Opus bytes | size |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+    System.out.println("| call | step | median wall s | × realtime (wall) | median CPU s, ffmpeg + JVM thread (JVM thread)"
+        + " | × realtime per CPU-second | WAV bytes | Opus bytes | size | Opus − WAV duration ms |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     for (int seconds : new int[] {60, 600}) {
       Path raw = work.resolve("raw-" + seconds);
       Files.createDirectories(raw);
       WavWriter.writeCall(raw.resolve("c.wav"), raw.resolve("c-customer.wav"), raw.resolve("c-agent.wav"), seconds,
           seconds);
       Transcoder.Sources src = Transcoder.Sources.of(raw, "c");
-      List<Double> full = new ArrayList<>();
-      List<Double> old = new ArrayList<>();
-      List<Double> oldCpu = new ArrayList<>();
-      List<Double> encode = new ArrayList<>();
-      List<Double> fullCpu = new ArrayList<>();
-      List<Double> encodeCpu = new ArrayList<>();
+      Sample before = new Sample();
+      Sample after = new Sample();
+      Sample encode = new Sample();
       Transcoder.Output out = null;
+      Transcoder.Output outBefore = null;
+      // One unmeasured round first: class loading and the JIT would count against whichever runs first.
+      pipelineBefore(t, src, work.resolve("warm-b-" + seconds));
+      pipeline(t, src, work.resolve("warm-a-" + seconds));
       for (int i = 0; i < runs; i++) {
-        Path dir = work.resolve("out-" + seconds + "-" + i);
-        double c0 = childCpuSeconds();
-        long t0 = System.nanoTime();
-        out = t.process(src, dir, "c", List.of());
-        full.add((System.nanoTime() - t0) / 1e9);
-        fullCpu.add(childCpuSeconds() - c0);
-        c0 = childCpuSeconds();
-        t0 = System.nanoTime();
-        twoPass(t, src, work.resolve("old-" + seconds + "-" + i));
-        old.add((System.nanoTime() - t0) / 1e9);
-        oldCpu.add(childCpuSeconds() - c0);
-        Path ogg = dir.resolve("again.ogg");
-        c0 = childCpuSeconds();
-        t0 = System.nanoTime();
-        t.encodePlayback(out.original(), ogg);
-        encode.add((System.nanoTime() - t0) / 1e9);
-        encodeCpu.add(childCpuSeconds() - c0);
+        // Interleaved, so that whatever else the machine does weighs on both alike.
+        Path dirB = work.resolve("before-" + seconds + "-" + i);
+        Path dirA = work.resolve("after-" + seconds + "-" + i);
+        outBefore = before.time(() -> pipelineBefore(t, src, dirB));
+        out = after.time(() -> pipeline(t, src, dirA));
+        Path wav = dirA.resolve("c.wav");
+        encode.time(() -> {
+          t.encodePlayback(wav, dirA.resolve("again.ogg"));
+          return null;
+        });
       }
       long wav = Files.size(out.original());
-      long ogg = Files.size(out.playback());
       double audio = out.originalProbe().durationMs() / 1000.0;
-      row(seconds, "Opus encode only", median(encode), median(encodeCpu), audio, wav, ogg);
-      row(seconds, "whole pipeline, before*", median(old), median(oldCpu), audio, wav, ogg);
-      row(seconds, "whole pipeline**", median(full), median(fullCpu), audio, wav, ogg);
+      long drift = out.playbackProbe().durationMs() - out.originalProbe().durationMs();
+      long driftBefore = outBefore.playbackProbe().durationMs() - outBefore.originalProbe().durationMs();
+      row(seconds, "Opus encode only", encode, audio, wav, Files.size(out.playback()), null);
+      row(seconds, "whole pipeline, before*", before, audio, wav, Files.size(outBefore.playback()), driftBefore);
+      row(seconds, "**whole pipeline****", after, audio, wav, Files.size(out.playback()), drift);
+      System.out.printf(Locale.ROOT, "%d min: whole pipeline CPU, before ÷ after = %.2f%n", seconds / 60,
+          before.cpu() / after.cpu());
     }
     System.out.println();
-    System.out.println("* the pipeline as it was: ffprobe both legs, ffmpeg amerge to the stereo WAV, ffprobe it, ffmpeg"
-        + " encode, ffprobe the Opus copy (4 ffprobe + 2 ffmpeg runs).");
-    System.out.println("** Transcoder.process: WAV headers read in Java, one ffmpeg run with two outputs (stereo WAV +"
-        + " Opus), the Ogg length from its last page in Java (1 ffmpeg run); peaks and checksums not included.");
+    System.out.println("* the pipeline at commit 210ce3d: WAV headers in Java, one ffmpeg run (amerge → stereo WAV +"
+        + " Opus), peaks read sample by sample, SHA-256 of both files.");
+    System.out.println("** Transcoder.process now (stereo original interleaved in Java, ffmpeg only encodes), Peaks.compute from byte blocks, SHA-256"
+        + " of both files (Sidecar.file). CPU = the ffmpeg children's user + system time (getrusage of reaped children, /proc/self/stat) + this thread's CPU time (ThreadMXBean).");
     System.out.println();
     ttfb(work, runs);
     System.exit(0);
   }
 
-  private static void row(int seconds, String step, double wall, double cpu, double audio, long wav, long ogg) {
-    System.out.printf(Locale.ROOT, "| %d min | %s | %.3f | %.0f× | %.2f | %s | %,d | %,d | 1/%.1f |%n", seconds / 60,
-        step, wall, audio / wall, cpu, cpu > 0 ? String.format(Locale.ROOT, "%.0f×", audio / cpu) : "n/a", wav, ogg,
-        (double) wav / ogg);
+  /** Wall and CPU seconds of repeated runs of one step. */
+  static final class Sample {
+    final List<Double> wall = new ArrayList<>();
+    final List<Double> cpu = new ArrayList<>();
+    final List<Double> jvm = new ArrayList<>();
+
+    <T> T time(Step<T> step) throws Exception {
+      java.lang.management.ThreadMXBean tb = java.lang.management.ManagementFactory.getThreadMXBean();
+      double c0 = childCpuSeconds();
+      long j0 = tb.getCurrentThreadCpuTime();
+      long t0 = System.nanoTime();
+      T r = step.run();
+      wall.add((System.nanoTime() - t0) / 1e9);
+      double j = (tb.getCurrentThreadCpuTime() - j0) / 1e9;
+      jvm.add(j);
+      cpu.add(childCpuSeconds() - c0 + j);
+      return r;
+    }
+
+    double wall() {
+      return median(wall);
+    }
+
+    double cpu() {
+      return median(cpu);
+    }
   }
 
-  /** The pipeline before: four ffprobe runs and two ffmpeg passes (merge, then encode), for the comparison. */
-  static void twoPass(Transcoder t, Transcoder.Sources src, Path dir) throws Exception {
+  interface Step<T> {
+    T run() throws Exception;
+  }
+
+  private static void row(int seconds, String step, Sample s, double audio, long wav, long ogg, Long drift) {
+    double wall = s.wall();
+    double cpu = s.cpu();
+    System.out.printf(Locale.ROOT, "| %d min | %s | %.3f | %.0f× | %.2f (%.2f) | %s | %,d | %,d | 1/%.1f | %s |%n",
+        seconds / 60, step, wall, audio / wall, cpu, median(s.jvm), cpu > 0 ? String.format(Locale.ROOT, "%.0f×", audio / cpu)
+            : "n/a", wav, ogg, (double) wav / ogg, drift == null ? "" : drift.toString());
+  }
+
+  /** What the worker does for one recording, up to the sidecar: transcode, peaks, checksums. */
+  static Transcoder.Output pipeline(Transcoder t, Transcoder.Sources src, Path dir) throws Exception {
+    Transcoder.Output out = t.process(src, dir, "c", List.of());
+    Files.writeString(dir.resolve("c.peaks.json"), Peaks.compute(out.original()).encode());
+    Sidecar.file("original", out.original(), out.originalProbe());
+    Sidecar.file("playback", out.playback(), out.playbackProbe());
+    return out;
+  }
+
+  /** The same at commit 210ce3d, for the comparison in the same run. */
+  static Transcoder.Output pipelineBefore(Transcoder t, Transcoder.Sources src, Path dir) throws Exception {
     Files.createDirectories(dir);
-    t.ffprobe(src.customer());
-    t.ffprobe(src.agent());
+    t.probe(src.customer());
+    t.probe(src.agent());
     Path wav = dir.resolve("c.wav");
-    t.run(List.of("-y", "-v", "error", "-threads", "1", "-i", src.customer().toString(), "-i",
-        src.agent().toString(), "-filter_complex", "[0:a][1:a]amerge=inputs=2,aformat=channel_layouts=stereo[a]",
-        "-map", "[a]", "-c:a", "pcm_s16le", "-f", "wav", wav.toString()));
-    Transcoder.Probe op = t.ffprobe(wav);
     Path ogg = dir.resolve("c.ogg");
-    t.encodePlayback(wav, ogg);
-    Transcoder.Probe pp = t.ffprobe(ogg);
-    if (Math.abs(pp.durationMs() - op.durationMs()) > Transcoder.MAX_DRIFT_MS) {
-      throw new IllegalStateException("drift");
+    t.run(List.of("-y", "-v", "error", "-threads", "1", "-i", src.customer().toString(), "-threads", "1", "-i",
+        src.agent().toString(), "-filter_complex_threads", "1", "-filter_complex",
+        "[0:a][1:a]amerge=inputs=2,aformat=channel_layouts=stereo,asplit=2[o][p]", "-map", "[o]", "-c:a",
+        "pcm_s16le", "-f", "wav", wav.toString(), "-map", "[p]", "-threads", "1", "-c:a", "libopus", "-b:a", "24000",
+        "-application", "voip", "-compression_level", "0", "-frame_duration", "120", "-f", "ogg", ogg.toString()));
+    Transcoder.Probe op = t.probe(wav);
+    Transcoder.Probe pp = t.probe(ogg);
+    Files.writeString(dir.resolve("c.peaks.json"), peaksBefore(wav).encode());
+    Sidecar.file("original", wav, op);
+    Sidecar.file("playback", ogg, pp);
+    return new Transcoder.Output(wav, op, ogg, pp, Sidecar.LAYOUT_STEREO);
+  }
+
+  /**
+   * Peaks as computed at commit 210ce3d (one DataInputStream read per byte), for the 16-bit stereo WAV the merge
+   * writes.
+   */
+  static io.vertx.core.json.JsonObject peaksBefore(Path wav) throws Exception {
+    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+        Files.newInputStream(wav), 1 << 16))) {
+      byte[] head = new byte[4096];
+      int n;
+      try (InputStream h = Files.newInputStream(wav)) {
+        n = h.readNBytes(head, 0, head.length);
+      }
+      int at = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("data", 12);
+      in.skipNBytes(at + 8L);
+      long frames = java.nio.ByteBuffer.wrap(head, at + 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() / 4;
+      io.vertx.core.json.JsonArray data = new io.vertx.core.json.JsonArray();
+      int[] min = new int[2];
+      int[] max = new int[2];
+      int inPixel = 0;
+      long pixels = 0;
+      for (long f = 0; f < frames; f++) {
+        if (inPixel == 0) {
+          for (int c = 0; c < 2; c++) {
+            min[c] = Integer.MAX_VALUE;
+            max[c] = Integer.MIN_VALUE;
+          }
+        }
+        for (int c = 0; c < 2; c++) {
+          int a = in.read();
+          int b = in.read();
+          int s = (short) (a | (b << 8));
+          min[c] = Math.min(min[c], s);
+          max[c] = Math.max(max[c], s);
+        }
+        if (++inPixel == Peaks.SAMPLES_PER_PIXEL || f == frames - 1) {
+          for (int c = 0; c < 2; c++) {
+            data.add(min[c] >> 8).add(max[c] >> 8);
+          }
+          inPixel = 0;
+          pixels++;
+        }
+      }
+      return new io.vertx.core.json.JsonObject().put("version", 2).put("channels", 2).put("sample_rate", 8000)
+          .put("samples_per_pixel", Peaks.SAMPLES_PER_PIXEL).put("bits", 8).put("length", pixels).put("data", data);
     }
   }
 
@@ -135,7 +224,7 @@ public final class RecordingBenchmark {
   private static void ttfb(Path work, int runs) throws Exception {
     String password = "bench-admin-password-1";
     Config config = ConfigLoader.load(List.of("--data.dir=" + work.resolve("data"), "--http.port=0",
-        "--http.host=127.0.0.1", "--admin.password=" + password, "--pbx.ami-port=0", "--pbx.agi-port=0"), Map.of(),
+        "--http.host=127.0.0.1", "--admin.password=" + password, "--pbx.ami-port=0", "--pbx.agi-port=0", "--demo=false"), Map.of(),
         Path.of("").toAbsolutePath());
     Server server = Server.start(config).toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
     try {

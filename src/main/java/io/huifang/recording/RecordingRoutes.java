@@ -34,15 +34,43 @@ public final class RecordingRoutes {
 
   public void register(Api api) {
     // Every role reaches the handler, which decides per recording, so that refusals are logged too.
-    api.route(HttpMethod.GET, "/recordings", Role.ALL, this::list);
-    api.route(HttpMethod.GET, "/recordings/:id", Role.ALL, ctx -> access(ctx, "recording.view", this::meta));
-    api.route(HttpMethod.GET, "/recordings/:id/audio", Role.ALL, ctx -> access(ctx, "recording.play", this::audio));
-    api.route(HttpMethod.GET, "/recordings/:id/peaks", Role.ALL, ctx -> access(ctx, "recording.peaks", this::peaks));
-    api.route(HttpMethod.POST, "/recordings/:id/pause", EnumSet.of(Role.AGENT, Role.SUPERVISOR), this::pause);
-    api.route(HttpMethod.POST, "/recordings/:id/resume", EnumSet.of(Role.AGENT, Role.SUPERVISOR), this::resume);
-    api.route(HttpMethod.POST, "/recordings/:id/record", EnumSet.of(Role.AGENT, Role.SUPERVISOR), this::record);
-    api.route(HttpMethod.POST, "/recordings/:id/retry", EnumSet.of(Role.SUPERVISOR, Role.ADMIN), this::retry);
-    api.route(HttpMethod.PUT, "/recordings/:id/hold", EnumSet.of(Role.SUPERVISOR, Role.ADMIN), this::hold);
+    // Requests the guard refuses before any handler (signed out: 401; a role the route does not serve or a
+    // password to change first: 403) are logged too, by refused().
+    api.route(HttpMethod.GET, "/recordings", Role.ALL, refused("recording.list"), this::list);
+    api.route(HttpMethod.GET, "/recordings/:id", Role.ALL, refused("recording.view"),
+        ctx -> access(ctx, "recording.view", this::meta));
+    api.route(HttpMethod.GET, "/recordings/:id/audio", Role.ALL, refused("recording.play"),
+        ctx -> access(ctx, "recording.play", this::audio));
+    api.route(HttpMethod.GET, "/recordings/:id/peaks", Role.ALL, refused("recording.peaks"),
+        ctx -> access(ctx, "recording.peaks", this::peaks));
+    api.route(HttpMethod.POST, "/recordings/:id/pause", EnumSet.of(Role.AGENT, Role.SUPERVISOR),
+        refused("recording.pause"), this::pause);
+    api.route(HttpMethod.POST, "/recordings/:id/resume", EnumSet.of(Role.AGENT, Role.SUPERVISOR),
+        refused("recording.resume"), this::resume);
+    api.route(HttpMethod.POST, "/recordings/:id/record", EnumSet.of(Role.AGENT, Role.SUPERVISOR),
+        refused("recording.request"), this::record);
+    api.route(HttpMethod.POST, "/recordings/:id/retry", EnumSet.of(Role.SUPERVISOR, Role.ADMIN),
+        refused("recording.retry"), this::retry);
+    api.route(HttpMethod.PUT, "/recordings/:id/hold", EnumSet.of(Role.SUPERVISOR, Role.ADMIN),
+        refused("recording.hold"), this::hold);
+  }
+
+  /**
+   * Logs a request refused before its handler: who (null when signed out), which recording (the path's id, as
+   * sent, cut to 64 characters; the list has no id), when (the row's time), the result ({@code unauthenticated},
+   * {@code forbidden} or {@code password_change_required}) with the status, method and role. The refusal is sent
+   * once the row is written; if it cannot be written the request is refused all the same.
+   */
+  Api.Refusal refused(String action) {
+    return (ctx, u, status, code) -> {
+      String id = ctx.pathParam("id");
+      String subject = id == null ? "recordings" : "recording:" + (id.length() > 64 ? id.substring(0, 64) : id);
+      JsonObject detail = new JsonObject().put("status", status).put("method", ctx.request().method().name());
+      if (u != null) {
+        detail.put("role", u.role().id());
+      }
+      return audit.record(u, u == null ? null : u.username(), action, subject, code, clientIp(ctx), detail);
+    };
   }
 
   /** What to do once the access is allowed and logged. */

@@ -299,7 +299,7 @@ public final class RecordingService {
                     : "internal: " + err;
                 log.atWarn().setMessage("recording failed").addKeyValue("recording", id)
                     .addKeyValue("reason", reason).log();
-                return store.markFailed(id, reason);
+                return store.markFailed(id, reason).compose(v -> writeFailedSidecar(row, reason));
               })
           .compose(v -> store.get(id)).map(Optional::orElseThrow);
     }).onComplete(ar -> {
@@ -307,6 +307,54 @@ public final class RecordingService {
       p.handle(ar);
     });
     return p.future();
+  }
+
+  /**
+   * The sidecar of a failed recording, where the ready one would go: ids, times, paused spans, retention, status
+   * {@code failed} and the reason; no files, peaks, duration or legs (there are none yet). A rebuild of the catalog
+   * brings the recording back as failed, so the retry job finds it again (its PBX files are still in the raw
+   * directory, named by attempt id). A later success replaces it. Not being able to write it does not hide the
+   * failure: it is logged, the catalog row stays failed.
+   */
+  private Future<Void> writeFailedSidecar(JsonObject row, String reason) {
+    return workers.executeBlocking(() -> {
+      Path dir = archiveDir.resolve(Sidecar.relativeDir(Instant.parse(row.getString("startedAt")),
+          row.getLong("campaignId")));
+      Path file = dir.resolve(row.getString("recordingId") + Sidecar.SUFFIX);
+      Files.createDirectories(dir);
+      Sidecar.write(file, failedSidecar(row, reason, sourcesDir(row), clock.instant()));
+      return (Void) null;
+    }, false).recover(e -> {
+      log.atError().setMessage("failed recording's sidecar not written").addKeyValue("recording",
+          row.getString("recordingId")).addKeyValue("error", String.valueOf(e.getMessage())).log();
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Where the PBX's files of a recording are, relative to the archive root when inside it ("." = the root). */
+  String sourcesDir(JsonObject row) {
+    Path raw = Path.of(row.getString("rawDir") == null ? rawDir.toString() : row.getString("rawDir"))
+        .toAbsolutePath().normalize();
+    Path root = archiveDir.toAbsolutePath().normalize();
+    if (raw.startsWith(root)) {
+      String rel = root.relativize(raw).toString();
+      return rel.isEmpty() ? "." : rel;
+    }
+    return raw.toString();
+  }
+
+  static JsonObject failedSidecar(JsonObject row, String reason, String sourcesDir, Instant now) {
+    return new JsonObject()
+        .put("schemaVersion", Sidecar.SCHEMA_VERSION)
+        .put("recordingId", row.getString("recordingId")).put("attemptId", row.getString("attemptId"))
+        .put("campaignId", row.getLong("campaignId")).put("agentId", row.getLong("agentId"))
+        .put("customerId", row.getLong("customerId"))
+        .put("startedAt", row.getString("startedAt")).put("bridgedAt", row.getString("bridgedAt"))
+        .put("endedAt", row.getString("endedAt"))
+        .put("mutedSpans", row.getJsonArray("mutedSpans", new JsonArray()))
+        .put("status", "failed").put("failure", reason).put("sourcesDir", sourcesDir)
+        .put("retention", row.getJsonObject("retention"))
+        .put("processedAt", now.truncatedTo(ChronoUnit.MILLIS).toString());
   }
 
   /** Every failed recording that has tries left, one after another through the worker pool. */

@@ -101,12 +101,24 @@ public final class RecordingStore {
             + " and status <> 'purged'").execute(Tuple.of(id, hold)).map(rs -> rs.rowCount() == 1);
   }
 
-  /** Rebuild: the sidecar's row replaces whatever the catalog had for that id. */
+  /**
+   * Rebuild: the sidecar's row replaces whatever the catalog had for that id. A failed recording's sidecar has no
+   * files (empty list), duration, legs or peaks; its row comes back failed with the reason and no tries, so the
+   * retry job redoes it from the raw directory.
+   */
   public Future<Void> upsertFromSidecar(JsonObject s, String archiveDir) {
+    return upsertFromSidecar(s, archiveDir, null);
+  }
+
+  /**
+   * The same, with where the PBX's files are ({@code rawDir}, from a failed recording's {@code sourcesDir}; null
+   * keeps what the catalog had, or the service's raw directory).
+   */
+  public Future<Void> upsertFromSidecar(JsonObject s, String archiveDir, String rawDir) {
     return pool.preparedQuery("insert into recording (id, attempt_id, campaign_id, agent_id, customer_id, status,"
             + " failure, started_at, bridged_at, ended_at, duration_ms, legs, files, peaks, muted_spans, archive_dir,"
-            + " delete_after, legal_hold, processed_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-            + " $12::jsonb, $13::jsonb, $14, $15::jsonb, $16, $17, $18, $19)"
+            + " delete_after, legal_hold, processed_at, raw_dir) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+            + " $11, $12::jsonb, coalesce($13::jsonb, '[]'::jsonb), $14, $15::jsonb, $16, $17, $18, $19, $20)"
             + " on conflict (id) do update set attempt_id = excluded.attempt_id, campaign_id = excluded.campaign_id,"
             + " agent_id = excluded.agent_id, customer_id = excluded.customer_id, status = excluded.status,"
             + " failure = excluded.failure, started_at = excluded.started_at, bridged_at = excluded.bridged_at,"
@@ -114,13 +126,14 @@ public final class RecordingStore {
             + " files = excluded.files, peaks = excluded.peaks, muted_spans = excluded.muted_spans,"
             + " archive_dir = excluded.archive_dir, delete_after = excluded.delete_after,"
             + " legal_hold = excluded.legal_hold, processed_at = excluded.processed_at, purged_at = null,"
+            + " raw_dir = coalesce(excluded.raw_dir, recording.raw_dir),"
             + " updated_at = now()")
         .execute(Tuple.from(new Object[] {s.getString("recordingId"), s.getString("attemptId"),
             s.getLong("campaignId"), s.getLong("agentId"), s.getLong("customerId"), s.getString("status"),
             s.getString("failure"), odt(s.getString("startedAt")), odt(s.getString("bridgedAt")),
             odt(s.getString("endedAt")), s.getLong("durationMs"), s.getJsonObject("legs"), s.getJsonArray("files"),
             s.getString("peaks"), s.getJsonArray("mutedSpans", new JsonArray()), archiveDir, deleteAfter(s),
-            legalHold(s), odt(s.getString("processedAt"))}))
+            legalHold(s), odt(s.getString("processedAt")), rawDir}))
         .mapEmpty();
   }
 

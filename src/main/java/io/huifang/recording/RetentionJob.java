@@ -72,6 +72,10 @@ public final class RetentionJob {
           files.add(service.archived(row, row.getString("peaks")));
         }
         files.add(service.archived(row, id + Sidecar.SUFFIX));
+      } else if (row.getString("startedAt") != null) {
+        // A failed recording's sidecar waits where the archived one would go.
+        files.add(service.archiveDir().resolve(Sidecar.relativeDir(java.time.Instant.parse(
+            row.getString("startedAt")), row.getLong("campaignId"))).resolve(id + Sidecar.SUFFIX));
       }
       if (row.getString("rawDir") != null) {
         files.addAll(Transcoder.Sources.of(Path.of(row.getString("rawDir")), id).all());

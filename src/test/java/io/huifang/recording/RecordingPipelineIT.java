@@ -134,10 +134,7 @@ class RecordingPipelineIT {
     String text = Files.readString(sidecarFile);
     assertFalse(text.contains(NUMBER), "the sidecar never holds the phone number");
     JsonObject sidecar = new JsonObject(text);
-    JsonObject schemaJson = new JsonObject(Files.readString(Path.of("recordings-schema",
-        "recording-sidecar.schema.json")));
-    Validator v = Validator.create(JsonSchema.of(schemaJson), new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
-        .setBaseUri("https://huifang.io/").setOutputFormat(OutputFormat.Basic));
+    Validator v = schemaValidator();
     OutputUnit result = v.validate(sidecar);
     assertTrue(result.getValid(), () -> "sidecar invalid: " + result.getErrors() + "\n" + text);
     // The validator really checks: a phone number slipped in is refused.
@@ -178,6 +175,13 @@ class RecordingPipelineIT {
     assertTrue(span.getBoolean("pbxMuted"), "the PBX confirmed MixMonitorMute: " + span);
     long spanLen = span.getLong("toMs") - span.getLong("fromMs");
     assertTrue(spanLen >= 900 && spanLen < 2500, "about one second: " + span);
+  }
+
+  static Validator schemaValidator() throws java.io.IOException {
+    JsonObject schemaJson = new JsonObject(Files.readString(Path.of("recordings-schema",
+        "recording-sidecar.schema.json")));
+    return Validator.create(JsonSchema.of(schemaJson), new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
+        .setBaseUri("https://huifang.io/").setOutputFormat(OutputFormat.Basic));
   }
 
   @Test
@@ -338,6 +342,43 @@ class RecordingPipelineIT {
   }
 
   @Test
+  @Order(4)
+  void refusalsBeforeTheHandlerAreInTheAccessLogToo() throws Exception {
+    Http signedOut = new Http(server);
+    String audio = "/api/recordings/" + ATTEMPT + "/audio";
+    Http.Response r401 = signedOut.get(audio);
+    assertEquals(401, r401.status(), "signed out");
+    assertEquals("unauthenticated", r401.json().getString("error"), "the guard's answer is unchanged");
+    assertEquals(401, signedOut.get("/api/recordings/" + ATTEMPT + "/peaks").status());
+    assertEquals(401, signedOut.get("/api/recordings").status());
+    Http.Response r403 = agent.send("POST", "/api/recordings/" + ATTEMPT + "/retry", null);
+    assertEquals(403, r403.status(), "an agent may not retry");
+    assertEquals("forbidden", r403.json().getString("error"));
+    assertEquals(403, qa.send("POST", "/api/recordings/" + ATTEMPT + "/pause", "{}").status(), "QA may not pause");
+
+    List<JsonObject> play = audit("recording.play");
+    assertTrue(play.stream().anyMatch(e -> e.getString("actor") == null && "unauthenticated".equals(
+        e.getString("result")) && ("recording:" + ATTEMPT).equals(e.getString("subject"))
+        && e.getString("at") != null), "the signed-out play is logged: " + play);
+    assertTrue(audit("recording.peaks").stream().anyMatch(e -> e.getString("actor") == null
+        && "unauthenticated".equals(e.getString("result"))), "the signed-out peaks request is logged");
+    assertTrue(audit("recording.list").stream().anyMatch(e -> e.getString("actor") == null
+        && "unauthenticated".equals(e.getString("result")) && "recordings".equals(e.getString("subject"))),
+        "the signed-out list is logged");
+    List<JsonObject> retry = audit("recording.retry");
+    assertTrue(retry.stream().anyMatch(e -> "zhang.wei".equals(e.getString("actor"))
+        && "forbidden".equals(e.getString("result")) && ("recording:" + ATTEMPT).equals(e.getString("subject"))
+        && e.getString("at") != null), "the agent's forbidden retry is logged: " + retry);
+    assertTrue(audit("recording.pause").stream().anyMatch(e -> "qa.chen".equals(e.getString("actor"))
+        && "forbidden".equals(e.getString("result"))), "QA's forbidden pause is logged");
+  }
+
+  List<JsonObject> audit(String action) {
+    return admin.get("/api/audit?action=" + action + "&limit=100").json().getJsonArray("entries").stream()
+        .map(o -> (JsonObject) o).toList();
+  }
+
+  @Test
   @Order(5)
   void theCatalogRebuiltFromTheSidecarsEqualsTheOriginal() throws Exception {
     RecordingStore store = service.store();
@@ -405,6 +446,61 @@ class RecordingPipelineIT {
 
   @Test
   @Order(7)
+  void aFailedRecordingHasAValidSidecarAndARebuildBringsItBack() throws Exception {
+    RecordingStore store = service.store();
+    JsonObject failed = store.get("bad-3").toCompletionStage().toCompletableFuture().get().orElseThrow();
+    assertEquals("failed", failed.getString("status"));
+    Path file = service.archiveDir().resolve(Sidecar.relativeDir(Instant.parse(failed.getString("startedAt")), 7L))
+        .resolve("bad-3.json");
+    assertTrue(Files.isRegularFile(file), "a failed recording has a sidecar where the archived one would go");
+    JsonObject sidecar = new JsonObject(Files.readString(file));
+    Validator v = schemaValidator();
+    OutputUnit result = v.validate(sidecar);
+    assertTrue(result.getValid(), () -> "failed sidecar invalid: " + result.getErrors() + "\n" + sidecar.encode());
+    assertEquals("failed", sidecar.getString("status"));
+    assertEquals(failed.getString("failure"), sidecar.getString("failure"));
+    assertTrue(sidecar.getString("failure").contains("missing"), sidecar.getString("failure"));
+    for (String absent : List.of("files", "peaks", "durationMs", "legs")) {
+      assertFalse(sidecar.containsKey(absent), "no " + absent + " on a failed recording: " + sidecar.encode());
+    }
+    assertEquals(dir.resolve("raw").toAbsolutePath().normalize().toString(), sidecar.getString("sourcesDir"));
+    assertEquals(agentId, sidecar.getLong("agentId"));
+    assertEquals(701L, sidecar.getLong("customerId"));
+    // The schema tells the two apart: no media on a failed one, and a ready one needs its files and duration.
+    assertFalse(v.validate(sidecar.copy().put("files", new JsonArray())).getValid(), "files on a failed one");
+    JsonObject noReason = sidecar.copy();
+    noReason.remove("failure");
+    assertFalse(v.validate(noReason).getValid(), "a failed one without its reason");
+    JsonObject readyWithoutFiles = sidecar.copy().put("status", "ready").putNull("failure");
+    readyWithoutFiles.remove("sourcesDir");
+    assertFalse(v.validate(readyWithoutFiles).getValid(), "a ready one without files");
+    // bad-1 failed first and was archived later: its sidecar is the ready one now.
+    JsonObject bad1 = new JsonObject(Files.readString(file.resolveSibling("bad-1.json")));
+    assertEquals("ready", bad1.getString("status"));
+    assertTrue(v.validate(bad1).getValid());
+
+    // The database is lost: the rebuild brings the failed recording back, failed, with its reason, no tries yet
+    // and its PBX files' directory, so the retry job picks it up again.
+    store.pool().query("delete from recording").execute().toCompletionStage().toCompletableFuture().get();
+    RebuildCatalogCommand.Result r = RebuildCatalogCommand.rebuild(server.server().vertx(), store,
+        service.archiveDir()).toCompletionStage().toCompletableFuture().get();
+    assertTrue(r.errors().isEmpty(), r.errors().toString());
+    JsonObject back = store.get("bad-3").toCompletionStage().toCompletableFuture().get().orElseThrow();
+    assertEquals("failed", back.getString("status"));
+    assertEquals(failed.getString("failure"), back.getString("failure"));
+    assertEquals(0, back.getInteger("tries"));
+    assertEquals(dir.resolve("raw").toAbsolutePath().normalize().toString(), back.getString("rawDir"));
+    assertEquals(new JsonArray(), back.getJsonArray("files"));
+    assertEquals("ready", store.get(ATTEMPT).toCompletionStage().toCompletableFuture().get().orElseThrow()
+        .getString("status"));
+    assertEquals(1, service.retryFailed().toCompletionStage().toCompletableFuture().get(), "bad-3 is retried");
+    JsonObject retried = store.get("bad-3").toCompletionStage().toCompletableFuture().get().orElseThrow();
+    assertEquals("failed", retried.getString("status"), "its file is still missing");
+    assertEquals(1, retried.getInteger("tries"));
+  }
+
+  @Test
+  @Order(8)
   void retentionPurgesPastDueRecordingsUnlessOnLegalHold() throws Exception {
     Http supervisor = Http.userWithRole(server, admin, "sup.hold", "supervisor");
     Http.Response held = supervisor.send("PUT", "/api/recordings/" + ATTEMPT + "/hold", "{\"legalHold\":true}");
@@ -421,6 +517,7 @@ class RecordingPipelineIT {
     assertEquals(3, purged, "bad-1, bad-2 and bad-3; not the held one");
     assertFalse(Files.exists(bad2Dir.resolve("bad-2.ogg")));
     assertFalse(Files.exists(bad2Dir.resolve("bad-2.json")));
+    assertFalse(Files.exists(bad2Dir.resolve("bad-3.json")), "a failed recording's sidecar is purged too");
     assertTrue(Files.exists(archive.resolve(ATTEMPT + ".ogg")), "on legal hold");
     assertEquals("purged", service.store().get("bad-2").toCompletionStage().toCompletableFuture().get()
         .orElseThrow().getString("status"));
@@ -429,7 +526,7 @@ class RecordingPipelineIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void campaignPolicyNoneKeepsNothingAndOnDemandKeepsWhatWasAskedFor() throws Exception {
     service.setSettleMillis(500);
     service.setPolicies(campaign -> Future.succeededFuture(new RecordingPolicies.Rules(
