@@ -71,6 +71,7 @@ public final class ScreenPushBenchmark {
   private ScreenPushBenchmark() {
   }
 
+  static final AtomicInteger CLOSED = new AtomicInteger();
   private static final String PASSWORD = "benchmark-agent-password";
 
   record Run(int screens, int peak, double mean, int peakChannels, long p50, long p90, long p99, long max,
@@ -145,14 +146,14 @@ public final class ScreenPushBenchmark {
       Sampler sampler = new Sampler(server, pbx, agents);
       sampler.start();
       // Warm-up: until the calls reach 90 % of the target (at most 180 s), then 20 s more.
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(Integer.getInteger("warmup", 240));
       while (System.nanoTime() < until && sampler.last() < target * 0.9) {
         Thread.sleep(1000);
-        say("warm-up: %d customer calls up, %d screens so far", sampler.last(), framesSeen.get());
+        say("warm-up: %d customer calls up, %d screens so far, %d sockets closed", sampler.last(), framesSeen.get(),
+            CLOSED.get());
       }
       Thread.sleep(20_000);
-      say("warm-up done: %d customer calls up, %d sockets open on the server", sampler.last(),
-          server.web().push().openSockets());
+      say("warm-up done: %d customer calls up, %d sockets closed", sampler.last(), CLOSED.get());
       for (int r = 0; r < runs; r++) {
         AnsweredCalls answered = server.telephony().answered();
         long bridged0 = (long) answered.stats().get("bridged");
@@ -171,7 +172,7 @@ public final class ScreenPushBenchmark {
             (long) answered.stats().get("bridged") - bridged0, (long) answered.stats().get("abandoned") - abandoned0,
             sizes[0], sizes[1], sizes[2]);
         results.add(run);
-        say("run %d: %s", r + 1, run);
+        say("run %d: %s; sockets closed so far %d", r + 1, run, CLOSED.get());
       }
       sampler.stop();
       System.out.println(table(agents, target, window, deflate, answer, talk, results));
@@ -281,6 +282,24 @@ public final class ScreenPushBenchmark {
     }
     long t0 = System.nanoTime();
     String[] cookies = new String[agents];
+    if (!"http".equals(System.getProperty("login", "store"))) {
+      // 500 Argon2 verifications take minutes on a shared 2-core machine: sessions straight from the store.
+      io.huifang.auth.SessionStore sessions = new io.huifang.auth.SessionStore(server.database().pool(),
+          Duration.ofHours(12));
+      List<User> all = await(users.list());
+      List<Future<String>> tokens = new ArrayList<>();
+      for (int i = 0; i < agents; i++) {
+        String name = "bench.agent" + i;
+        long id = all.stream().filter(u -> u.username().equals(name)).findFirst().orElseThrow().id();
+        tokens.add(sessions.create(id, "127.0.0.1", "ScreenPushBenchmark"));
+      }
+      for (int i = 0; i < agents; i++) {
+        cookies[i] = io.huifang.http.Api.SESSION_COOKIE + "=" + await(tokens.get(i));
+      }
+      say("%d agent sessions created in the session store in %.1f s (-Dlogin=http signs in over HTTP)", agents,
+          (System.nanoTime() - t0) / 1e9);
+      return Arrays.asList(cookies);
+    }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     Semaphore inFlight = new Semaphore(4);
@@ -334,6 +353,13 @@ public final class ScreenPushBenchmark {
         if (ext != null && ext.contains("permessage-deflate")) {
           compressed.incrementAndGet();
         }
+        ws.closeHandler(v -> {
+          int n = CLOSED.incrementAndGet();
+          if (n <= 5) {
+            say("WebSocket closed by the server: %s %s", ws.closeStatusCode(), ws.closeReason());
+          }
+        });
+        ws.exceptionHandler(e -> say("WebSocket error: %s", e));
         ws.textMessageHandler(text -> {
           long now = nowMicros();
           int at = text.indexOf("\"bridgedAtMicros\":");
