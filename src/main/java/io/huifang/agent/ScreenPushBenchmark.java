@@ -72,6 +72,7 @@ public final class ScreenPushBenchmark {
   }
 
   static final AtomicInteger CLOSED = new AtomicInteger();
+  static volatile WebSocketClient wsClient;
   private static final String PASSWORD = "benchmark-agent-password";
 
   record Run(int screens, int peak, double mean, int peakChannels, long p50, long p90, long p99, long max,
@@ -338,7 +339,9 @@ public final class ScreenPushBenchmark {
   /** One WebSocket per agent from the client Vert.x; every frame with bridgedAtMicros is timed on arrival. */
   static List<WebSocket> connect(Vertx client, int port, List<String> cookies, boolean deflate, Sink sink,
                                  AtomicLong framesSeen) throws Exception {
-    WebSocketClient wsc = client.createWebSocketClient(new WebSocketClientOptions()
+    // Held in a static field: Vert.x closes a client (and every WebSocket it opened, with 1000) once the client
+    // object is garbage-collected, which a local variable allows as soon as this method returns.
+    WebSocketClient wsc = wsClient = client.createWebSocketClient(new WebSocketClientOptions()
         .setMaxConnections(cookies.size() + 10).setTryUsePerMessageCompression(deflate)
         .setMaxFrameSize(256 * 1024).setMaxMessageSize(1024 * 1024));
     List<WebSocket> out = new ArrayList<>();
@@ -356,7 +359,7 @@ public final class ScreenPushBenchmark {
         ws.closeHandler(v -> {
           int n = CLOSED.incrementAndGet();
           if (n <= 5) {
-            say("WebSocket closed by the server: %s %s", ws.closeStatusCode(), ws.closeReason());
+            say("WebSocket closed: %s %s", ws.closeStatusCode(), ws.closeReason());
           }
         });
         ws.exceptionHandler(e -> say("WebSocket error: %s", e));
