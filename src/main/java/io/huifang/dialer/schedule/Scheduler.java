@@ -105,22 +105,30 @@ public final class Scheduler {
    * task does not exist or is already finished.
    */
   public Future<Void> recordOutcome(long taskId, Outcome outcome, Instant at) {
-    return pool.withTransaction(conn -> conn.preparedQuery("select id, campaign_id, phone, status, deadline,"
-            + " attempts, tried_parts from call_task where id = $1 for update")
-        .execute(Tuple.of(taskId))
-        .compose(rs -> {
-          if (rs.size() == 0) {
-            return Future.failedFuture(new NoSuchElementException("no task " + taskId));
-          }
-          Row r = rs.iterator().next();
-          TaskState t = new TaskState(r.getLong("id"), r.getLong("campaign_id"), r.getString("phone"),
-              r.getString("status"), r.getOffsetDateTime("deadline").toInstant(), r.getInteger("attempts"),
-              r.getInteger("tried_parts"));
-          if (!t.status().equals("open") && !t.status().equals("callback")) {
-            return Future.failedFuture(new IllegalStateException("task " + taskId + " is already " + t.status()));
-          }
-          return campaigns.get(t.campaignId()).compose(c -> apply(conn, t, c.orElseThrow(), outcome, at));
-        }));
+    // The campaign is read before the transaction takes its connection: reading it inside (from the pool) made
+    // every outcome hold one connection while waiting for a second, so as many outcomes at once as the pool has
+    // connections (a burst of unanswered calls ending together) waited on each other until the pool's timeout.
+    // A task's campaign never changes, so reading it first is the same answer.
+    return pool.preparedQuery("select campaign_id from call_task where id = $1").execute(Tuple.of(taskId))
+        .compose(rs -> rs.size() == 0 ? Future.failedFuture(new NoSuchElementException("no task " + taskId))
+            : campaigns.get(rs.iterator().next().getLong("campaign_id")))
+        .compose(campaign -> pool.withTransaction(conn -> conn.preparedQuery("select id, campaign_id, phone,"
+                + " status, deadline, attempts, tried_parts from call_task where id = $1 for update")
+            .execute(Tuple.of(taskId))
+            .compose(rs -> {
+              if (rs.size() == 0) {
+                return Future.failedFuture(new NoSuchElementException("no task " + taskId));
+              }
+              Row r = rs.iterator().next();
+              TaskState t = new TaskState(r.getLong("id"), r.getLong("campaign_id"), r.getString("phone"),
+                  r.getString("status"), r.getOffsetDateTime("deadline").toInstant(), r.getInteger("attempts"),
+                  r.getInteger("tried_parts"));
+              if (!t.status().equals("open") && !t.status().equals("callback")) {
+                return Future.failedFuture(new IllegalStateException("task " + taskId + " is already "
+                    + t.status()));
+              }
+              return apply(conn, t, campaign.orElseThrow(), outcome, at);
+            })));
   }
 
   private Future<Void> apply(SqlConnection conn, TaskState t, Campaign c, Outcome o, Instant at) {
