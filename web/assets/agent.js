@@ -215,8 +215,12 @@ function setUpDesk() {
 
   function showCall(frame) {
     const same = call && call.attemptId === frame.attemptId;
-    const connectedAt = same ? call.connectedAt : (frame.bridgedAtMicros ? frame.bridgedAtMicros / 1000 : Date.now());
+    const prev = call;
+    const connectedAt = same ? call.connectedAt : (frame.connectedAtMillis || Date.now());
     call = { ...frame, connectedAt };
+    // A desk snapshot requested before a push may answer after it: what the pushes said stands.
+    if (same && prev.callUp === false) Object.assign(call, { callUp: false, endedAt: prev.endedAt, wrapUpEndsAt: prev.wrapUpEndsAt });
+    if (same && prev.submitted) call.submitted = true;
     // The server's answers, then whatever this page changed that the server has not confirmed yet.
     const stored = readDraft(frame.attemptId);
     answers = { ...(frame.answers || {}) };
@@ -637,10 +641,34 @@ function setUpDesk() {
 
   // ------------------------------------------------------------ pushes and refresh
 
+  /** The line opens at sign-in: once per browser session, so an agent who closed it on purpose keeps it closed. */
+  let autoOpen = (() => {
+    try {
+      if (sessionStorage.getItem('hf.lineOpened')) return false;
+      sessionStorage.setItem('hf.lineOpened', '1');
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
   async function refresh() {
     try {
       const d = await api('/api/agent/desk');
-      agent = d.agent || { state: 'logged_out' };
+      const next = d.agent || { state: 'logged_out' };
+      // Ignore a snapshot older than the last state push (the request crossed a change on its way).
+      if (!(agent.since && next.since && Date.parse(next.since) < Date.parse(agent.since))) agent = next;
+      if (autoOpen) {
+        autoOpen = false;
+        if (['logged_out', 'none', 'down'].includes(agent.state)) {
+          act(async () => {
+            agent = { state: 'opening' };
+            renderState();
+            await api('/api/agent/line', { method: 'POST' });
+          });
+          return;
+        }
+      }
       if (d.call) showCall(d.call);
       else if (call && !call.submitted && call.callUp) { /* the push is on its way */ } else if (call) clearCall();
     } catch { /* the connection panel shows a lost server */ }

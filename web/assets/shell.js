@@ -253,6 +253,8 @@ export async function logout() {
   } catch {
     /* the session cookie dies with the server's session anyway; go to the login page */
   }
+  // Per-sign-in page state (the agent desk opens the line once per sign-in) goes with the session.
+  try { sessionStorage.clear(); } catch { /* private mode */ }
   redirecting = true;
   location.replace('/?loggedOut=1');
 }

@@ -134,6 +134,12 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
         p.lines().onState(this::stateChanged);
       }
     });
+    vertx.eventBus().<JsonObject>consumer(io.huifang.http.SessionRoutes.SIGNED_OUT, m -> {
+      Long userId = m.body().getLong("userId");
+      if (userId != null) {
+        onContext(() -> signedOut(userId));
+      }
+    });
     vertx.eventBus().<JsonObject>consumer(SOCKET_OPENED, m -> {
       Long userId = m.body().getLong("userId");
       if (userId != null) {
@@ -248,6 +254,7 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
   private JsonObject screenFrame(DeskCall c) {
     JsonObject f = (c.screen == null ? new JsonObject().put("attemptId", c.attemptId) : c.screen.copy())
         .put("type", "call.screen").put("answers", c.answers.copy()).put("saves", c.saves)
+        .put("connectedAtMillis", c.bridgedAtMicros > 0 ? c.bridgedAtMicros / 1000 : null)
         .put("callUp", c.callUp).put("submitted", c.submitted)
         .put("endedAt", c.endedAt == null ? null : c.endedAt.toString())
         .put("wrapUpEndsAt", c.wrapUpEndsAt == null ? null : c.wrapUpEndsAt.toString());
@@ -349,6 +356,22 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
       s.put("wrapUpEndsAt", c.wrapUpEndsAt.toString()).put("submitted", c.submitted);
     }
     return s;
+  }
+
+  /**
+   * The agent signed out: the line closes (logged out). A customer on the line is never cut off: during a call or
+   * its wrap-up the agent is paused instead, and the line stays until a supervisor or the agent closes it.
+   */
+  private void signedOut(long agentId) {
+    AgentLines.Line line = line(agentId);
+    if (line == null) {
+      return;
+    }
+    AnsweredCalls.Pbx pbx = pbxOf(agentId);
+    switch (line.state()) {
+      case ON_CALL, RESERVED, WRAP_UP -> pbx.lines().ready(agentId, false, line.campaignId(), "other");
+      default -> pbx.lines().close(agentId);
+    }
   }
 
   private void resendScreen(long agentId) {

@@ -85,10 +85,15 @@ public final class SessionRoutes {
         });
   }
 
+  /** Event-bus address published to when a user signs out: {"userId": n}. */
+  public static final String SIGNED_OUT = "huifang.session.signed-out";
+
   private void logout(RoutingContext ctx) {
     User user = Api.user(ctx);
     sessions.delete(Api.sessionToken(ctx)).onFailure(ctx::fail).onSuccess(v -> {
       audit.record(user, user.username(), "logout", user.username(), "ok", clientIp(ctx), null);
+      // The agent desk closes an agent's phone line when they sign out.
+      ctx.vertx().eventBus().publish(SIGNED_OUT, new io.vertx.core.json.JsonObject().put("userId", user.id()));
       ctx.response().addCookie(sessionCookie("", Duration.ZERO)).setStatusCode(204).end();
     });
   }

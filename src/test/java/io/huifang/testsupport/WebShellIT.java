@@ -279,14 +279,18 @@ class WebShellIT {
       b.waitFor("document.getElementById('ws-indicator').dataset.state === 'connected'", Duration.ofSeconds(20));
       assertEquals("已连接", b.text("#ws-indicator .conn-text"));
       assertEquals("等待来电", b.text("#waiting h2"));
-      b.waitFor("document.getElementById('line-open').disabled === false", Duration.ofSeconds(20));
-      assertEquals("未登录线路", b.text("#agent-state"));
-      assertEquals(Boolean.TRUE, b.evaluate("document.getElementById('line-ready').disabled"));
-      b.click("#line-open");
+      // The line opens by itself at sign-in; closed on purpose, it stays closed for this sign-in.
       b.waitFor("document.getElementById('agent-state').dataset.state === 'paused'", Duration.ofSeconds(20));
       assertEquals("暂停", b.text("#agent-state"));
+      b.waitFor("document.getElementById('line-close').disabled === false", Duration.ofSeconds(20));
       b.click("#line-close");
       b.waitFor("document.getElementById('agent-state').dataset.state === 'none'", Duration.ofSeconds(20));
+      assertEquals("未登录线路", b.text("#agent-state"));
+      assertEquals(Boolean.TRUE, b.evaluate("document.getElementById('line-ready').disabled"));
+      b.navigate(base + "/agent.html");
+      waitBooted(b, "/agent.html");
+      b.waitFor("document.getElementById('line-open').disabled === false", Duration.ofSeconds(20));
+      assertEquals("none", b.evaluate("document.getElementById('agent-state').dataset.state"));
       assertEquals(1L, ((Number) b.evaluate("document.querySelectorAll('#app-nav a').length")).longValue());
       b.screenshot(shots.resolve("agent.png"));
 
