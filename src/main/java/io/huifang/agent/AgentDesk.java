@@ -83,6 +83,8 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
     int saves;
     boolean callUp = true;
     boolean submitted;
+    /** A draft row exists: the call is finished by submitting it (without one there is nothing to submit). */
+    boolean hasDraft;
     int wrapUpSeconds = Campaign.DEFAULT_WRAP_UP_SECONDS;
     Instant endedAt;
     Instant wrapUpEndsAt;
@@ -222,6 +224,7 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
     if (c.questionnaire != null) {
       store.createDraft(c.attemptId, c.campaignId, c.taskId, c.customerId, c.agentId, c.questionnaire.key(),
               c.questionnaire.version())
+          .onSuccess(v -> onContext(() -> c.hasDraft = true))
           .onFailure(e -> log.atError().setMessage("survey draft not created").addKeyValue("attempt", c.attemptId)
               .addKeyValue("error", e.getMessage()).log());
     } else {
@@ -302,8 +305,8 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
     if (byAttempt.get(c.attemptId) != c) {
       return;
     }
-    if (c.submitted) {
-      finishWrapUp(c); // auto-ready
+    if (c.submitted || !c.hasDraft) {
+      finishWrapUp(c); // auto-ready (nothing to submit without a draft)
     } else {
       push(c.agentId, new JsonObject().put("type", "wrapup.overdue").put("attemptId", c.attemptId));
     }
@@ -418,6 +421,7 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
       c.questionnaire = q.succeeded() ? q.result() : null;
       c.answers = r.answers().copy();
       c.saves = r.saves();
+      c.hasDraft = true;
       Attempt a = null;
       for (AnsweredCalls.Pbx p : telephony.all()) {
         Attempt found = p.tracker().live(r.attemptId());
@@ -621,14 +625,12 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
       }
       DeskCall c = byAgent.get(agentId);
       // A call with a survey is finished by its disposition; one without (no questionnaire could be loaded) is not.
-      if (ready && line.state() == AgentLines.LineState.WRAP_UP && c != null && !c.submitted
-          && c.questionnaire != null) {
+      if (ready && line.state() == AgentLines.LineState.WRAP_UP && c != null && !c.submitted && c.hasDraft) {
         return Future.failedFuture(new IllegalStateException("submit the survey first"));
       }
       AnsweredCalls.Pbx pbx = pbxOf(agentId);
       return pbx.lines().ready(agentId, ready, campaignId, reason).compose(l -> onContextF(() -> {
-        if (ready && l.state() == AgentLines.LineState.WRAP_UP && (c == null || c.submitted
-            || c.questionnaire == null)) {
+        if (ready && l.state() == AgentLines.LineState.WRAP_UP && (c == null || c.submitted || !c.hasDraft)) {
           if (c != null) {
             finishWrapUp(c);
           } else {

@@ -161,6 +161,12 @@ class TelephonyIT {
       assertEquals(agentId, a.getLong("agentId"));
       assertNotNull(a.getString("bridgedAt"), a.encode());
       deadline = System.currentTimeMillis() + 5_000;
+      while (System.currentTimeMillis() < deadline && line.state() != AgentLines.LineState.WRAP_UP) {
+        Thread.sleep(20);
+      }
+      assertEquals(AgentLines.LineState.WRAP_UP, line.state(), "after the call the agent wraps it up");
+      lines.endWrapUp(agentId);
+      deadline = System.currentTimeMillis() + 5_000;
       while (System.currentTimeMillis() < deadline && line.state() != AgentLines.LineState.READY) {
         Thread.sleep(20);
       }
