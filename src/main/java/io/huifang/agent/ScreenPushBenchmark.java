@@ -144,6 +144,10 @@ public final class ScreenPushBenchmark {
       long campaignId = campaign(server, customers, dir);
       List<String> cookies = agentsSignIn(server, agents);
       List<WebSocket> sockets = connect(clientVertx, server.httpPort(), cookies, deflate, sink, framesSeen);
+      // Agents write each call up the moment it ends (through the desk, as the page's submit does), so they go
+      // ready again without wrap-up time: the load stays on the push path, not on agents' typing.
+      server.desk().onWrapUp((agentId, attemptId) -> server.desk().submit(agentId, attemptId,
+          new io.vertx.core.json.JsonObject().put("disposition", "not_present")));
       openLinesAndReady(server.httpPort(), cookies, campaignId);
       // The event-bus hop: from the Bridge (telephony context) to PushHub's handler (the HTTP event loop). Inbound
       // interceptors run on the consumer's thread just before its handler.
