@@ -11,6 +11,7 @@ import io.huifang.dialer.schedule.Scheduler;
 import io.huifang.http.PushHub;
 import io.huifang.survey.AnswerProblem;
 import io.huifang.survey.Questionnaire;
+import io.huifang.survey.QuestionnaireStore;
 import io.huifang.survey.Score;
 import io.huifang.survey.Scoring;
 import io.huifang.survey.SurveyCheck;
@@ -54,13 +55,6 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
   /** Event-bus address PushHub publishes to when a page's socket opens: {"userId": n}. */
   public static final String SOCKET_OPENED = PushHub.SOCKET_OPENED;
 
-  /** Where questionnaires come from (the questionnaire store, cached). */
-  public interface Questionnaires {
-    Future<Questionnaire> forCampaign(long campaignId);
-
-    Future<Questionnaire> version(String key, int version);
-  }
-
   /** What the desk has loaded for one dialled customer, ahead of the answer. */
   private record Prefetch(Future<Optional<JsonObject>> customer, Future<Questionnaire> questionnaire,
                           Future<Optional<Campaign>> campaign) {
@@ -103,7 +97,7 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
   private final Vertx vertx;
   private final Telephony telephony;
   private final DeskStore store;
-  private final Questionnaires questionnaires;
+  private final QuestionnaireStore questionnaires;
   private final CampaignStore campaigns;
   private final Scheduler scheduler;
   private final Clock clock;
@@ -114,7 +108,7 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private Context context;
 
-  public AgentDesk(Vertx vertx, Telephony telephony, DeskStore store, Questionnaires questionnaires,
+  public AgentDesk(Vertx vertx, Telephony telephony, DeskStore store, QuestionnaireStore questionnaires,
                    CampaignStore campaigns, Scheduler scheduler, Clock clock) {
     this.vertx = vertx;
     this.telephony = telephony;

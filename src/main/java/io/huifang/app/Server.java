@@ -150,17 +150,7 @@ public final class Server {
                 config.originatesPerSecond(), Clock.systemUTC());
             dialer.start();
             desk = new io.huifang.agent.AgentDesk(vertx, telephony, new io.huifang.agent.DeskStore(db.pool()),
-                new io.huifang.agent.AgentDesk.Questionnaires() {
-                  @Override
-                  public Future<io.huifang.survey.Questionnaire> forCampaign(long campaignId) {
-                    return questionnaires.forCampaign(campaignId);
-                  }
-
-                  @Override
-                  public Future<io.huifang.survey.Questionnaire> version(String key, int version) {
-                    return questionnaires.version(key, version);
-                  }
-                }, campaigns, scheduler, Clock.systemUTC());
+                questionnaires, campaigns, scheduler, Clock.systemUTC());
             desk.start();
             return v;
           })
