@@ -25,69 +25,115 @@ import java.util.concurrent.TimeUnit;
  * {@code java -cp target/huifang.jar io.huifang.recording.RecordingBenchmark [runs]}: transcoding throughput
  * (× realtime on the wall clock and per CPU-second: the ffmpeg children's CPU plus this thread's) and size
  * against the WAV, on emulator-written calls of 1 and 10 minutes, for the encode alone and the whole pipeline
- * (transcode, peaks, checksums), each as at commit 210ce3d and as now, interleaved in the same run; then the time
- * to first byte of a Range request on the 10-minute recording through the real server (session check, catalog lookup, access-log insert, sendFile). Prints medians of {@code runs} runs.
+ * (transcode, peaks, checksums), with the system's ffmpeg (when it is on the PATH with libopus) and the bundled one
+ * interleaved in the same run; then the time to first byte of a Range request on the 10-minute recording through
+ * the real server (session check, catalog lookup, access-log insert, sendFile). Prints medians of {@code runs} runs.
  */
 public final class RecordingBenchmark {
   private RecordingBenchmark() {
   }
 
+  /** One ffmpeg build and its samples for one call length. */
+  private static final class Build {
+    final Transcoder t;
+    final Sample pipeline = new Sample();
+    final Sample encode = new Sample();
+    Transcoder.Output out;
+    long encodedBytes;
+
+    Build(Transcoder t) {
+      this.t = t;
+    }
+
+    String name() {
+      return t.tools().source() + " " + t.tools().version();
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     Path work = Files.createTempDirectory("huifang-recbench");
-    System.out.printf(Locale.ROOT, "machine: %d cores (%s), load average %.2f; %s%n",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Instant.now());
-    Transcoder t = new Transcoder(FfmpegLocator.locate(work.resolve("cache"), true));
-    System.out.println("ffmpeg: " + t.tools().source() + " " + t.tools().version() + " (" + t.tools().ffmpeg() + ")");
+    System.out.printf(Locale.ROOT, "machine: %d cores (%s, %s), load average %.2f; Java %s; %s%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), cpuModel(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        System.getProperty("java.version"), Instant.now());
+    List<Transcoder> transcoders = new ArrayList<>();
+    FfmpegLocator.Tools system = FfmpegLocator.locate(work.resolve("cache"), true);
+    if ("system".equals(system.source())) {
+      transcoders.add(new Transcoder(system));
+    } else {
+      System.out.println("no system ffmpeg with libopus on the PATH: the bundled build only");
+    }
+    transcoders.add(new Transcoder(FfmpegLocator.bundled(work.resolve("cache"))));
+    for (Transcoder t : transcoders) {
+      System.out.println("ffmpeg: " + t.tools().source() + " " + t.tools().version() + " (" + t.tools().ffmpeg()
+          + ")");
+    }
     System.out.println();
-    System.out.println("| call | step | median wall s | × realtime (wall) | median CPU s, ffmpeg + JVM thread (JVM thread)"
-        + " | × realtime per CPU-second | WAV bytes | Opus bytes | size | Opus − WAV duration ms |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+    System.out.println("| call | ffmpeg | step | median wall s | × realtime (wall) | median CPU s, ffmpeg + JVM thread"
+        + " (JVM thread) | × realtime per CPU-second | WAV bytes | Opus bytes | size | Opus − WAV duration ms |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+    List<String> ratios = new ArrayList<>();
     for (int seconds : new int[] {60, 600}) {
       Path raw = work.resolve("raw-" + seconds);
       Files.createDirectories(raw);
       WavWriter.writeCall(raw.resolve("c.wav"), raw.resolve("c-customer.wav"), raw.resolve("c-agent.wav"), seconds,
           seconds);
       Transcoder.Sources src = Transcoder.Sources.of(raw, "c");
-      Sample before = new Sample();
-      Sample after = new Sample();
-      Sample encode = new Sample();
-      Transcoder.Output out = null;
-      Transcoder.Output outBefore = null;
-      // One unmeasured round first: class loading and the JIT would count against whichever runs first.
-      pipelineBefore(t, src, work.resolve("warm-b-" + seconds));
-      pipeline(t, src, work.resolve("warm-a-" + seconds));
-      for (int i = 0; i < runs; i++) {
-        // Interleaved, so that whatever else the machine does weighs on both alike.
-        Path dirB = work.resolve("before-" + seconds + "-" + i);
-        Path dirA = work.resolve("after-" + seconds + "-" + i);
-        outBefore = before.time(() -> pipelineBefore(t, src, dirB));
-        out = after.time(() -> pipeline(t, src, dirA));
-        Path wav = dirA.resolve("c.wav");
-        encode.time(() -> {
-          t.encodePlayback(wav, dirA.resolve("again.ogg"));
-          return null;
-        });
+      List<Build> builds = transcoders.stream().map(Build::new).toList();
+      // One unmeasured round first: class loading, the JIT and the page cache would count against whichever
+      // runs first.
+      for (Build b : builds) {
+        pipeline(b.t, src, work.resolve("warm-" + b.t.tools().source() + "-" + seconds));
       }
-      long wav = Files.size(out.original());
-      double audio = out.originalProbe().durationMs() / 1000.0;
-      long drift = out.playbackProbe().durationMs() - out.originalProbe().durationMs();
-      long driftBefore = outBefore.playbackProbe().durationMs() - outBefore.originalProbe().durationMs();
-      row(seconds, "Opus encode only", encode, audio, wav, Files.size(out.playback()), null);
-      row(seconds, "whole pipeline, before*", before, audio, wav, Files.size(outBefore.playback()), driftBefore);
-      row(seconds, "**whole pipeline****", after, audio, wav, Files.size(out.playback()), drift);
-      System.out.printf(Locale.ROOT, "%d min: whole pipeline CPU, before ÷ after = %.2f%n", seconds / 60,
-          before.cpu() / after.cpu());
+      for (int i = 0; i < runs; i++) {
+        // Interleaved, so that whatever else the machine does weighs on both builds alike.
+        for (Build b : builds) {
+          Path dir = work.resolve(b.t.tools().source() + "-" + seconds + "-" + i);
+          b.out = b.pipeline.time(() -> pipeline(b.t, src, dir));
+          Path again = dir.resolve("again.ogg");
+          b.encode.time(() -> {
+            b.t.encodePlayback(b.out.original(), again);
+            return null;
+          });
+          b.encodedBytes = Files.size(again);
+        }
+      }
+      double audio = builds.get(0).out.originalProbe().durationMs() / 1000.0;
+      for (Build b : builds) {
+        long wav = Files.size(b.out.original());
+        long drift = b.out.playbackProbe().durationMs() - b.out.originalProbe().durationMs();
+        row(seconds, b.name(), "Opus encode only", b.encode, audio, wav, b.encodedBytes, null);
+        row(seconds, b.name(), "**whole pipeline**", b.pipeline, audio, wav, Files.size(b.out.playback()), drift);
+      }
+      if (builds.size() == 2) {
+        Build s = builds.get(0);
+        Build b = builds.get(1);
+        ratios.add(String.format(Locale.ROOT, "%d min: system ÷ bundled, × realtime per CPU-second: whole pipeline"
+            + " %.2f, encode only %.2f; on the wall clock: %.2f and %.2f", seconds / 60,
+            b.pipeline.cpu() / s.pipeline.cpu(), b.encode.cpu() / s.encode.cpu(),
+            b.pipeline.wall() / s.pipeline.wall(), b.encode.wall() / s.encode.wall()));
+      }
     }
     System.out.println();
-    System.out.println("* the pipeline at commit 210ce3d: WAV headers in Java, one ffmpeg run (amerge → stereo WAV +"
-        + " Opus), peaks read sample by sample, SHA-256 of both files.");
-    System.out.println("** Transcoder.process now (stereo original interleaved in Java, ffmpeg only encodes), Peaks.compute from byte blocks, SHA-256"
-        + " of both files (Sidecar.file). CPU = the ffmpeg children's user + system time (getrusage of reaped children, /proc/self/stat) + this thread's CPU time (ThreadMXBean).");
+    ratios.forEach(System.out::println);
+    System.out.println();
+    System.out.println("whole pipeline = Transcoder.process (stereo original interleaved in Java, ffmpeg only encodes),"
+        + " Peaks.compute, SHA-256 of both files (Sidecar.file). CPU = the ffmpeg children's user + system time"
+        + " (getrusage of reaped children, /proc/self/stat) + this thread's CPU time (ThreadMXBean).");
     System.out.println();
     ttfb(work, runs);
     System.exit(0);
+  }
+
+  /** The CPU model from /proc/cpuinfo, or "?". */
+  static String cpuModel() {
+    try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst().orElse("?");
+    } catch (Exception e) {
+      return "?";
+    }
   }
 
   /** Wall and CPU seconds of repeated runs of one step. */
@@ -122,11 +168,12 @@ public final class RecordingBenchmark {
     T run() throws Exception;
   }
 
-  private static void row(int seconds, String step, Sample s, double audio, long wav, long ogg, Long drift) {
+  private static void row(int seconds, String build, String step, Sample s, double audio, long wav, long ogg,
+      Long drift) {
     double wall = s.wall();
     double cpu = s.cpu();
-    System.out.printf(Locale.ROOT, "| %d min | %s | %.3f | %.0f× | %.2f (%.2f) | %s | %,d | %,d | 1/%.1f | %s |%n",
-        seconds / 60, step, wall, audio / wall, cpu, median(s.jvm), cpu > 0 ? String.format(Locale.ROOT, "%.0f×", audio / cpu)
+    System.out.printf(Locale.ROOT, "| %d min | %s | %s | %.3f | %.0f× | %.2f (%.2f) | %s | %,d | %,d | 1/%.1f | %s |%n",
+        seconds / 60, build, step, wall, audio / wall, cpu, median(s.jvm), cpu > 0 ? String.format(Locale.ROOT, "%.0f×", audio / cpu)
             : "n/a", wav, ogg, (double) wav / ogg, drift == null ? "" : drift.toString());
   }
 
@@ -137,73 +184,6 @@ public final class RecordingBenchmark {
     Sidecar.file("original", out.original(), out.originalProbe());
     Sidecar.file("playback", out.playback(), out.playbackProbe());
     return out;
-  }
-
-  /** The same at commit 210ce3d, for the comparison in the same run. */
-  static Transcoder.Output pipelineBefore(Transcoder t, Transcoder.Sources src, Path dir) throws Exception {
-    Files.createDirectories(dir);
-    t.probe(src.customer());
-    t.probe(src.agent());
-    Path wav = dir.resolve("c.wav");
-    Path ogg = dir.resolve("c.ogg");
-    t.run(List.of("-y", "-v", "error", "-threads", "1", "-i", src.customer().toString(), "-threads", "1", "-i",
-        src.agent().toString(), "-filter_complex_threads", "1", "-filter_complex",
-        "[0:a][1:a]amerge=inputs=2,aformat=channel_layouts=stereo,asplit=2[o][p]", "-map", "[o]", "-c:a",
-        "pcm_s16le", "-f", "wav", wav.toString(), "-map", "[p]", "-threads", "1", "-c:a", "libopus", "-b:a", "24000",
-        "-application", "voip", "-compression_level", "0", "-frame_duration", "120", "-f", "ogg", ogg.toString()));
-    Transcoder.Probe op = t.probe(wav);
-    Transcoder.Probe pp = t.probe(ogg);
-    Files.writeString(dir.resolve("c.peaks.json"), peaksBefore(wav).encode());
-    Sidecar.file("original", wav, op);
-    Sidecar.file("playback", ogg, pp);
-    return new Transcoder.Output(wav, op, ogg, pp, Sidecar.LAYOUT_STEREO);
-  }
-
-  /**
-   * Peaks as computed at commit 210ce3d (one DataInputStream read per byte), for the 16-bit stereo WAV the merge
-   * writes.
-   */
-  static io.vertx.core.json.JsonObject peaksBefore(Path wav) throws Exception {
-    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
-        Files.newInputStream(wav), 1 << 16))) {
-      byte[] head = new byte[4096];
-      int n;
-      try (InputStream h = Files.newInputStream(wav)) {
-        n = h.readNBytes(head, 0, head.length);
-      }
-      int at = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("data", 12);
-      in.skipNBytes(at + 8L);
-      long frames = java.nio.ByteBuffer.wrap(head, at + 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() / 4;
-      io.vertx.core.json.JsonArray data = new io.vertx.core.json.JsonArray();
-      int[] min = new int[2];
-      int[] max = new int[2];
-      int inPixel = 0;
-      long pixels = 0;
-      for (long f = 0; f < frames; f++) {
-        if (inPixel == 0) {
-          for (int c = 0; c < 2; c++) {
-            min[c] = Integer.MAX_VALUE;
-            max[c] = Integer.MIN_VALUE;
-          }
-        }
-        for (int c = 0; c < 2; c++) {
-          int a = in.read();
-          int b = in.read();
-          int s = (short) (a | (b << 8));
-          min[c] = Math.min(min[c], s);
-          max[c] = Math.max(max[c], s);
-        }
-        if (++inPixel == Peaks.SAMPLES_PER_PIXEL || f == frames - 1) {
-          for (int c = 0; c < 2; c++) {
-            data.add(min[c] >> 8).add(max[c] >> 8);
-          }
-          inPixel = 0;
-          pixels++;
-        }
-      }
-      return new io.vertx.core.json.JsonObject().put("version", 2).put("channels", 2).put("sample_rate", 8000)
-          .put("samples_per_pixel", Peaks.SAMPLES_PER_PIXEL).put("bits", 8).put("length", pixels).put("data", data);
-    }
   }
 
   /**
