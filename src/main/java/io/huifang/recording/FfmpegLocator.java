@@ -199,7 +199,7 @@ public final class FfmpegLocator {
         .addKeyValue("files", names.size()).log();
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  static void deleteTree(Path p) throws IOException {
     try (var walk = Files.walk(p)) {
       for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(f);

@@ -123,6 +123,7 @@ public final class RecordingBenchmark {
         + " (getrusage of reaped children, /proc/self/stat) + this thread's CPU time (ThreadMXBean).");
     System.out.println();
     ttfb(work, runs);
+    FfmpegLocator.deleteTree(work); // a few hundred MB of WAVs and a database
     System.exit(0);
   }
 
