@@ -11,44 +11,56 @@ import io.huifang.dialer.call.AttemptOutcome;
  * to be free by τ + 2 s (free now, plus each busy agent's chance to finish talk-time and wrap-up by then, given how
  * long they have talked). Answers beyond agents are abandons; with a normal approximation of both sums it computes
  * the expected overflow, and dials the most lines that keep expected overflow / expected answers under an allowed
- * risk. The allowed risk is a set-point below the target, calibrated by a gain that follows the realized rate, and
- * scaled down as the rolling hour's abandon budget (projected a few minutes ahead) runs out: the pacer backs off to
- * progressive as the hour's rate nears the target.
+ * risk.
+ *
+ * <p>The allowed risk comes from a plan in whole abandons: the highest abandon rate per answer that keeps every
+ * rolling hour ending within the next hour under the target, counting the abandons already in those windows, those on
+ * their way from lines ringing now, and a margin for bad luck (standard deviations of what is still to come). A
+ * calibration learned from the realized abandons turns that rate into the model's risk. A steady rate keeps agents
+ * busiest for a given number of abandons, so the plan spends the hour's budget evenly instead of dialling hard and
+ * then falling back; after a burst it stays cautious for as long as the burst stays in the windows ahead.
  */
 public final class CampaignPacer implements Pacer {
   /** Moments ahead at which answers are compared with agents; covers the 6–20 s customers ring before answering. */
   static final long[] LOOK_AHEAD_MILLIS = {1000, 3000, 5000, 7000, 9000, 11000, 13000, 16000, 19000, 22000};
   static final long SAFE_HARBOR_MILLIS = 2000;
-  /** The pacer aims this share of its target, keeping the rest for bad luck within the hour. */
-  static final double SET_POINT = 0.55;
-  /** How far ahead the hour's budget must still hold. */
-  static final long BUDGET_LOOK_AHEAD_MILLIS = 5 * 60_000;
-  /** Abandons on their way from lines ringing now are an estimate; count them twice to be safe. */
-  static final double COMMITTED_WEIGHT = 2.0;
+  /** Ends of the rolling hours the plan keeps under the target, in minutes from now. */
+  static final int[] WINDOW_ENDS_MINUTES = {0, 5, 10, 15, 20, 30, 40, 50, 60};
   /**
-   * Abandons kept back for bad luck beyond what the lines ringing now are expected to cause. A count, not a share:
-   * chance moves the hour's count by about its square root, which matters most to small teams.
+   * Standard deviations of the abandons still to come that the plan keeps back. Abandons are nearly a Poisson count,
+   * so the margin grows with the square root of what is planned: a larger share of a small team's hour.
    */
+  static final double BUDGET_Z = 1.5;
   /**
-   * Abandons kept back per square root of the answers expected from lines ringing now: the more lines are out, the
-   * more a surprise in the answer rate (a shift in the day, bad luck) can cost before the pacer sees it.
+   * The share of each hour's budget kept back for errors of the calibration, which a large team's budget (dozens of
+   * abandons, a small relative margin) would otherwise overrun.
    */
-  static final double EXPOSURE_WEIGHT = 1.0;
-  static final double RESERVE_ABANDONS = 2.0;
+  static final double BUDGET_SHARE_KEPT = 0.1;
+  /** Abandons always kept back: the last one of an hour is what breaks the target. */
+  static final double RESERVE_ABANDONS = 1.0;
   /**
-   * Below this share of the hour's budget left, the pacer backs off in proportion. It must sit above the set-point
-   * (1 − SET_POINT of the budget is left there) so that the back-off is a safety net the gain does not fight. Half
-   * the budget, not a quarter: a back-off that starts early and gently keeps agents busier than dialling hard until
-   * the budget is nearly gone and then falling back to progressive (measured: 10 agents, p = 30 %, busy share
-   * 75.3 % → 77.6 % with fewer abandons, and the shifting day of 25 agents back under 3 % in every hour).
+   * The plan counts the next hour's answers at this share of the last half hour's pace: a cautious pacer answers
+   * fewer customers, and fewer answers make the same abandons a larger share.
    */
-  static final double FULL_BUDGET_SHARE = 0.5;
-  /** How often the gain compares the last half hour's realized rate with the set-point, and by how much it moves. */
-  static final long GAIN_PERIOD_MILLIS = 60_000;
-  static final long GAIN_WINDOW_MILLIS = 30 * 60_000;
-  static final double GAIN_STEP = 0.1;
-  static final double GAIN_MIN = 0.3;
-  static final double GAIN_MAX = 4.0;
+  static final double ANSWER_PACE_SHARE = 0.8;
+  /**
+   * A jump in the answer rate is seen only after the lines dialled at the old rate answer: the plan keeps back the
+   * abandons of this many seconds of dialling if the rate jumped to {@link #SURGE_ANSWER_RATE}. It matters when few
+   * answer (many lines per agent) and costs little otherwise.
+   */
+  static final double SURGE_SECONDS = 5;
+  static final double SURGE_ANSWER_RATE = 0.45;
+  static final long DIAL_PACE_MILLIS = 20_000;
+  /** Below this many answers in the last hour (or twice the last half hour) there is nothing to plan with. */
+  static final double MIN_ANSWERS_PER_HOUR = 10;
+  /**
+   * The calibration (realized abandons per abandon of allowed risk) starts from this value, worth
+   * {@link #CALIBRATION_PRIOR_ABANDONS} abandons, and forgets with a time constant of two hours: the model's risk is
+   * an estimate whose scale depends on the team and the customers (measured from about 0.7 to 6 over the grid).
+   */
+  static final double CALIBRATION_PRIOR = 2.0;
+  static final double CALIBRATION_PRIOR_ABANDONS = 3.0;
+  static final long CALIBRATION_MEMORY_MILLIS = 2 * 3_600_000L;
   /** Fewer expected free agents than this (none free, none about to be) means there is no one to dial for. */
   static final double NO_ONE_SOON_FREE = 0.05;
   /** How many standard errors above the learned rate the fresh one must be to be believed. */
@@ -56,8 +68,14 @@ public final class CampaignPacer implements Pacer {
 
   private volatile PacingSettings settings;
   private final OriginateThrottle throttle;
-  private double gain = 1.0;
-  private long lastGainUpdate = Long.MIN_VALUE;
+  // calibration: the allowed risk in force at each live answer, and the abandons, both fading with time
+  private double allowedAtAnswers;
+  private double calibrationAbandons;
+  private long calibrationAt = Long.MIN_VALUE;
+  private double allowedNow;
+  // recent dials, fading with DIAL_PACE_MILLIS
+  private double recentDials;
+  private long recentDialsAt = Long.MIN_VALUE;
   private final LearnedCalls learned = new LearnedCalls();
   private final AbandonStats stats = new AbandonStats();
 
@@ -69,8 +87,6 @@ public final class CampaignPacer implements Pacer {
   private double knownAnswers;
   /** Abandons expected from the lines ringing now, whatever is dialled next. */
   private double committed;
-  /** Answers expected from the lines ringing now. */
-  private double inFlightAnswers;
   private double soonFree;
   private long[] ringingScratch = new long[64];
 
@@ -103,12 +119,16 @@ public final class CampaignPacer implements Pacer {
 
   @Override
   public int linesToDial(PacerView view, long now) {
+    allowedNow = 0;
     int wanted = switch (settings.mode()) {
       case PREVIEW -> 0;
       case PROGRESSIVE -> progressiveLines(view);
       case PREDICTIVE -> predictiveLines(view, now);
     };
-    return withinCaps(view, wanted, now);
+    int placed = withinCaps(view, wanted, now);
+    fadeDials(now);
+    recentDials += placed;
+    return placed;
   }
 
   /** One line per free agent not yet covered by a ringing line or a waiting customer. */
@@ -120,9 +140,8 @@ public final class CampaignPacer implements Pacer {
     int progressive = progressiveLines(view);
     lookAhead(view, now);
     committed = overflow(0);
-    inFlightAnswers = knownAnswers - view.answeredWaiting();
-    updateGain(now);
     double allowed = allowedRisk(now);
+    allowedNow = allowed;
     if (view.freeAgents() == 0 && soonFree < NO_ONE_SOON_FREE) {
       return 0;
     }
@@ -287,59 +306,89 @@ public final class CampaignPacer implements Pacer {
   }
 
   /**
-   * The expected-abandon share the pacer may accept now: its set-point, times a gain learned from the realized rate
-   * (the model's risk is an estimate; the gain calibrates it), times how much of the rolling hour's budget is left,
-   * times the confidence in what was learned (0 at the start: it then dials like progressive).
+   * The expected-abandon share the pacer may accept now: the planned abandon rate divided by the calibration (the
+   * model's risk is an estimate; the calibration scales it to realized abandons), times the confidence in what was
+   * learned (0 at the start: it then dials like progressive).
    */
   double allowedRisk(long now) {
     double target = settings.pacerTarget();
     if (target <= 0) {
       return 0;
     }
-    return gain * SET_POINT * target * hourBudgetLeft(now, target) * learned.confidence();
+    return plannedAbandonRate(now, target) / calibration(now) * learned.confidence();
   }
 
   /**
-   * 1 while plenty of the rolling hour's abandon budget is left, falling to 0 when none is. The budget is the target
-   * times the answers that will still be in the window {@link #BUDGET_LOOK_AHEAD_MILLIS} from now (so it holds for
-   * the window now and then), less the hour's abandons, those already on their way from lines ringing now, and a
-   * small reserve for bad luck.
+   * The highest abandons per live answer from now on that keeps every rolling hour ending within the next hour at or
+   * under the target. For the hour ending h minutes from now, the budget is the target times the answers it will hold
+   * (those of the last 60 − h minutes, and h minutes more at {@link #ANSWER_PACE_SHARE} of the recent pace); against
+   * it count the abandons of the last 60 − h minutes, those on their way from lines ringing now, what a jump in the
+   * answer rate would bring, reserves, and {@link #BUDGET_Z} standard deviations of the abandons still to come.
+   * 0 when some hour has no room left: the pacer then dials like progressive.
    */
-  double hourBudgetLeft(long now, double target) {
-    // answers that will still be in the window then: the budget they allow holds for the window now and then
-    AbandonStats.Figure staying = stats.lastMillis(now, AbandonStats.HOUR - BUDGET_LOOK_AHEAD_MILLIS);
+  double plannedAbandonRate(long now, double target) {
     AbandonStats.Figure hour = stats.hour(now);
-    double budget = target * staying.liveAnswered();
-    double left = budget - hour.abandoned() - COMMITTED_WEIGHT * committed - RESERVE_ABANDONS
-        - EXPOSURE_WEIGHT * Math.sqrt(inFlightAnswers);
-    if (left <= 0) {
+    double recentPerMinute = stats.lastMillis(now, 30 * 60_000L).liveAnswered() / 30.0;
+    if (Math.max(60 * recentPerMinute, hour.liveAnswered()) < MIN_ANSWERS_PER_HOUR) {
       return 0;
     }
-    return Math.min(1, left / Math.max(1e-9, FULL_BUDGET_SHARE * budget));
+    double perMinute = ANSWER_PACE_SHARE * recentPerMinute;
+    double kept = RESERVE_ABANDONS + surgeReserve(now);
+    double rate = Double.MAX_VALUE;
+    for (int h : WINDOW_ENDS_MINUTES) {
+      long stayingMillis = AbandonStats.HOUR - h * 60_000L;
+      AbandonStats.Figure staying = stayingMillis > 0 ? stats.lastMillis(now, stayingMillis)
+          : new AbandonStats.Figure(0, 0);
+      double futureAnswers = perMinute * h;
+      double budget = (1 - BUDGET_SHARE_KEPT) * target * (staying.liveAnswered() + futureAnswers);
+      double room = budget - staying.abandoned() - kept;
+      if (room <= committed) {
+        return 0;
+      }
+      if (h == 0 || futureAnswers <= 0) {
+        continue;
+      }
+      // abandons still to come x (the committed ones included) with x + z·√x ≤ room
+      double root = (-BUDGET_Z + Math.sqrt(BUDGET_Z * BUDGET_Z + 4 * room)) / 2;
+      rate = Math.min(rate, Math.max(0, root * root - committed) / futureAnswers);
+    }
+    return rate == Double.MAX_VALUE ? 0 : rate;
   }
 
-  /** Every minute, nudge the gain toward the set-point by the last half hour's realized rate; small steps, because a
-   * few abandons more or less in half an hour are mostly chance. */
-  private void updateGain(long now) {
-    if (lastGainUpdate != Long.MIN_VALUE && now - lastGainUpdate < GAIN_PERIOD_MILLIS) {
-      return;
-    }
-    lastGainUpdate = now;
-    AbandonStats.Figure recent = stats.lastMillis(now, GAIN_WINDOW_MILLIS);
-    double setPoint = SET_POINT * settings.pacerTarget();
-    if (recent.liveAnswered() < 20 || setPoint <= 0 || learned.confidence() < 1) {
-      return;
-    }
-    double error = Math.max(-2, Math.min(1, (setPoint - recent.rate()) / setPoint));
-    if (error > 0 && hourBudgetLeft(now, settings.pacerTarget()) < 1) {
-      // the hour's budget is what holds the pacer back now: raising the gain would only wind it up
-      return;
-    }
-    gain = Math.max(GAIN_MIN, Math.min(GAIN_MAX, gain * Math.exp(GAIN_STEP * error)));
+  /**
+   * Abandons a jump of the answer rate to {@link #SURGE_ANSWER_RATE} would bring before the pacer notices it: the
+   * extra answers of {@link #SURGE_SECONDS} of dialling at the recent pace.
+   */
+  double surgeReserve(long now) {
+    fadeDials(now);
+    double dialsPerSecond = recentDials / (DIAL_PACE_MILLIS / 1000.0);
+    return SURGE_SECONDS * dialsPerSecond * Math.max(0, SURGE_ANSWER_RATE - learned.liveAnswerRate());
   }
 
-  double gain() {
-    return gain;
+  private void fadeDials(long now) {
+    if (recentDialsAt != Long.MIN_VALUE && now > recentDialsAt) {
+      recentDials *= Math.exp(-(double) (now - recentDialsAt) / DIAL_PACE_MILLIS);
+    }
+    recentDialsAt = Math.max(now, recentDialsAt);
+  }
+
+  /**
+   * Realized abandons per abandon that the allowed risk stood for, over the last hours: the abandons divided by the
+   * sum, over live answers, of the allowed risk in force when they answered; with a prior.
+   */
+  double calibration(long now) {
+    fadeCalibration(now);
+    return (calibrationAbandons + CALIBRATION_PRIOR_ABANDONS)
+        / (allowedAtAnswers + CALIBRATION_PRIOR_ABANDONS / CALIBRATION_PRIOR);
+  }
+
+  private void fadeCalibration(long now) {
+    if (calibrationAt != Long.MIN_VALUE && now > calibrationAt) {
+      double f = Math.exp(-(double) (now - calibrationAt) / CALIBRATION_MEMORY_MILLIS);
+      allowedAtAnswers *= f;
+      calibrationAbandons *= f;
+    }
+    calibrationAt = Math.max(now, calibrationAt);
   }
 
   /** Ringing lines allowed by lines-per-agent, beyond those ringing and customers waiting. */
@@ -367,22 +416,30 @@ public final class CampaignPacer implements Pacer {
     learned.freshDialEnded(human, ringMillis, now);
     if (human) {
       stats.liveAnswered(now);
+      fadeCalibration(now);
+      allowedAtAnswers += allowedNow;
     }
     if (outcome == AttemptOutcome.ABANDONED) {
       // a server that reports only the final outcome: the answer and the abandon at once
-      stats.abandoned(now);
+      abandoned(now);
     }
   }
 
   @Override
   public void onAbandoned(long now) {
+    abandoned(now);
+  }
+
+  private void abandoned(long now) {
     stats.abandoned(now);
+    fadeCalibration(now);
+    calibrationAbandons += 1;
   }
 
   /** A call the answering-machine detection hung up on turned out to be a person: regulators count an abandon. */
   public void onMachineWasPerson(long now) {
     stats.liveAnswered(now);
-    stats.abandoned(now);
+    abandoned(now);
   }
 
   @Override

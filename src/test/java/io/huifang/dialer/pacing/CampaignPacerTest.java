@@ -79,18 +79,59 @@ class CampaignPacerTest {
   }
 
   @Test
-  void backOffStartsGentlyOnceHalfTheHoursBudgetIsUsed() {
+  void thePlanSpendsTheHoursBudgetInWholeAbandons() {
     CampaignPacer clean = pacer(DialMode.PREDICTIVE);
     long now = train(clean, 0);
     CampaignPacer some = pacer(DialMode.PREDICTIVE);
     train(some, 1);
-    // about 1 % abandoned against 3 %: with the reserve, a little over half the budget is gone
-    double left = some.hourBudgetLeft(now, some.settings().pacerTarget());
-    assertTrue(left > 0.5 && left < 1, "backing off in proportion, not yet progressive: " + left);
-    assertEquals(1.0, clean.hourBudgetLeft(now, clean.settings().pacerTarget()), 1e-9);
+    double target = clean.settings().pacerTarget();
+    double cleanRate = clean.plannedAbandonRate(now, target);
+    double someRate = some.plannedAbandonRate(now, target);
+    // about 450 answers an hour against 2.6 %: some 12 abandons an hour, less a margin for bad luck
+    assertTrue(cleanRate > 0.015 && cleanRate < target, "a clean hour may spend most of its budget: " + cleanRate);
+    assertTrue(someRate > 0 && someRate < cleanRate, "1 % already spent leaves less: " + someRate);
     int c = clean.linesToDial(busyFloor(now), now);
     int s = some.linesToDial(busyFloor(now), now);
     assertTrue(s <= c && s > 10, "fewer or as many lines as the clean hour, more than progressive: " + s + " vs " + c);
+  }
+
+  @Test
+  void aBurstJustNowWeighsMoreThanOneAboutToLeaveTheHour() {
+    // the same hour (450 answers, 8 abandons); in one the abandons are 55 minutes old, in the other a minute old
+    CampaignPacer old = pacer(DialMode.PREDICTIVE);
+    CampaignPacer fresh = pacer(DialMode.PREDICTIVE);
+    long now = T0 + 3_600_000L;
+    for (int i = 0; i < 450; i++) {
+      long t = T0 + i * 8_000L;
+      old.onOriginateResult(AttemptOutcome.ANSWERED_HUMAN, 10_000, t);
+      fresh.onOriginateResult(AttemptOutcome.ANSWERED_HUMAN, 10_000, t);
+    }
+    for (int i = 0; i < 8; i++) {
+      old.onAbandoned(now - 55 * 60_000L + i * 1_000L);
+    }
+    for (int i = 0; i < 8; i++) {
+      fresh.onAbandoned(now - 60_000L + i * 1_000L);
+    }
+    double target = old.settings().pacerTarget();
+    assertEquals(old.abandonStats().hour(now), fresh.abandonStats().hour(now));
+    double o = old.plannedAbandonRate(now, target);
+    double f = fresh.plannedAbandonRate(now, target);
+    assertTrue(f < o / 2, "abandons that stay in every hour ahead leave less room: " + f + " vs " + o);
+  }
+
+  @Test
+  void calibrationFollowsRealizedAbandons() {
+    CampaignPacer p = pacer(DialMode.PREDICTIVE);
+    long now = train(p, 0);
+    double before = p.calibration(now);
+    assertEquals(CampaignPacer.CALIBRATION_PRIOR, before, 1e-9, "no predictive decisions yet: the prior");
+    double allowedBefore = p.allowedRisk(now);
+    // abandons with no risk allowed (nothing dialled predictively): the model underestimates, calibration rises
+    for (int i = 0; i < 5; i++) {
+      p.onAbandoned(now + i);
+    }
+    assertTrue(p.calibration(now + 10) > before, "more abandons than the allowed risk stood for");
+    assertTrue(p.allowedRisk(now + 10) < allowedBefore, "so the model's risk is allowed less");
   }
 
   @Test
