@@ -87,8 +87,9 @@ class CampaignPacerTest {
     double target = clean.settings().pacerTarget();
     double cleanRate = clean.plannedAbandonRate(now, target);
     double someRate = some.plannedAbandonRate(now, target);
-    // about 450 answers an hour against 2.6 %: some 12 abandons an hour, less the margins for bad luck
-    assertTrue(cleanRate > target / 2 && cleanRate < target, "a clean hour may spend most of its budget: " + cleanRate);
+    // about 450 answers an hour against 3 %: 13 abandons; the plan keeps back 10 %, one abandon and 1.5 standard
+    // deviations of what it plans, and counts the next hour's answers at 80 % of the pace: about 1.4 % is left
+    assertTrue(cleanRate > 0.4 * target && cleanRate < target, "a clean hour spends much of its budget: " + cleanRate);
     assertTrue(someRate > 0 && someRate < cleanRate, "1 % already spent leaves less: " + someRate);
     int c = clean.linesToDial(busyFloor(now), now);
     int s = some.linesToDial(busyFloor(now), now);
