@@ -8,6 +8,7 @@ import io.huifang.dialer.call.CallTracker;
 import io.huifang.dialer.call.Telephony;
 import io.huifang.dialer.campaign.Campaign;
 import io.huifang.dialer.campaign.CampaignStore;
+import io.huifang.dialer.pacing.AbandonStats;
 import io.huifang.dialer.pacing.CampaignPacer;
 import io.huifang.dialer.pacing.DialMode;
 import io.huifang.dialer.pacing.OriginateThrottle;
@@ -132,12 +133,20 @@ public final class DialerService {
 
   private JsonArray statusNow() {
     JsonArray arr = new JsonArray();
+    long now = clock.millis();
     for (Run r : new ArrayList<>(runs.values())) {
+      AbandonStats.Figures f = r.pacer.abandonStats().figures(now);
+      CampaignPacer.Plan plan = r.pacer.plan(now);
       arr.add(new JsonObject().put("campaignId", r.campaign.id()).put("mode", Campaign.id(r.campaign.dialMode()))
           .put("ringing", r.ringing.size()).put("dialled", r.dialled)
-          .put("abandonRateHour", r.pacer.abandonStats().figures(clock.millis()).hour().rate())
-          .put("abandonRate24h", r.pacer.abandonStats().figures(clock.millis()).day().rate())
-          .put("abandonRate30d", r.pacer.abandonStats().figures(clock.millis()).month().rate()));
+          .put("abandonRateHour", f.hour().rate())
+          .put("abandonRate24h", f.day().rate())
+          .put("abandonRate30d", f.month().rate())
+          // the counts behind the hour's rate: how close the next abandon brings it to the target
+          .put("liveAnsweredHour", f.hour().liveAnswered())
+          .put("abandonedHour", f.hour().abandoned())
+          .put("plannedAbandonRate", plan.plannedAbandonRate())
+          .put("calibration", plan.calibration()));
     }
     return arr;
   }

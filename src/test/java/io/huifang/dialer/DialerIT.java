@@ -123,7 +123,10 @@ class DialerIT {
           + " and not exists (select 1 from call_attempt a where a.task_id = t.id and a.outcome = 'answered_human')",
           campaign), "only reached customers are done");
       JsonObject status = admin.get("/api/dialer").json();
-      assertEquals(campaign, status.getJsonArray("campaigns").getJsonObject(0).getLong("campaignId"));
+      JsonObject run = status.getJsonArray("campaigns").getJsonObject(0);
+      assertEquals(campaign, run.getLong("campaignId"));
+      assertTrue(run.getLong("liveAnsweredHour") >= 1, "the hour's live answers are counted: " + run);
+      assertEquals(0L, run.getLong("abandonedHour"), "progressive with its agent free abandons no one: " + run);
       assertEquals(403, agent.get("/api/dialer").status());
       agent.send("PUT", "/api/agent/ready", "{\"ready\":false}");
     }

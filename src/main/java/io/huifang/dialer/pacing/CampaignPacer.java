@@ -112,6 +112,19 @@ public final class CampaignPacer implements Pacer {
     return learned;
   }
 
+  /**
+   * What the predictive plan stands at, for supervisors: the abandons per live answer it allows from now on (0 means
+   * it dials like progressive until abandons leave the hour) and its calibration (realized abandons per abandon of
+   * the model's risk).
+   */
+  public record Plan(double plannedAbandonRate, double calibration) {
+  }
+
+  public Plan plan(long now) {
+    double target = settings.pacerTarget();
+    return new Plan(target <= 0 ? 0 : plannedAbandonRate(now, target), calibration(now));
+  }
+
   @Override
   public String name() {
     return settings.mode().name().toLowerCase(java.util.Locale.ROOT);
