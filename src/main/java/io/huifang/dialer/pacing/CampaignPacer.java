@@ -68,14 +68,12 @@ public final class CampaignPacer implements Pacer {
 
   private volatile PacingSettings settings;
   private final OriginateThrottle throttle;
-  // calibration: the allowed risk in force at each live answer, and the abandons, both fading with time
-  private double allowedAtAnswers;
-  private double calibrationAbandons;
-  private long calibrationAt = Long.MIN_VALUE;
+  /** For the calibration: the allowed risk in force at each live answer, and the abandons. */
+  private final FadingSums calibrationSums = new FadingSums(CALIBRATION_MEMORY_MILLIS, 2);
+  private static final int ALLOWED_AT_ANSWERS = 0;
+  private static final int ABANDONS = 1;
   private double allowedNow;
-  // recent dials, fading with DIAL_PACE_MILLIS
-  private double recentDials;
-  private long recentDialsAt = Long.MIN_VALUE;
+  private final FadingSums recentDials = new FadingSums(DIAL_PACE_MILLIS, 1);
   private final LearnedCalls learned = new LearnedCalls();
   private final AbandonStats stats = new AbandonStats();
 
@@ -139,8 +137,7 @@ public final class CampaignPacer implements Pacer {
       case PREDICTIVE -> predictiveLines(view, now);
     };
     int placed = withinCaps(view, wanted, now);
-    fadeDials(now);
-    recentDials += placed;
+    recentDials.add(now, 0, placed);
     return placed;
   }
 
@@ -373,16 +370,8 @@ public final class CampaignPacer implements Pacer {
    * extra answers of {@link #SURGE_SECONDS} of dialling at the recent pace.
    */
   double surgeReserve(long now) {
-    fadeDials(now);
-    double dialsPerSecond = recentDials / (DIAL_PACE_MILLIS / 1000.0);
+    double dialsPerSecond = recentDials.get(now, 0) / (DIAL_PACE_MILLIS / 1000.0);
     return SURGE_SECONDS * dialsPerSecond * Math.max(0, SURGE_ANSWER_RATE - learned.liveAnswerRate());
-  }
-
-  private void fadeDials(long now) {
-    if (recentDialsAt != Long.MIN_VALUE && now > recentDialsAt) {
-      recentDials *= Math.exp(-(double) (now - recentDialsAt) / DIAL_PACE_MILLIS);
-    }
-    recentDialsAt = Math.max(now, recentDialsAt);
   }
 
   /**
@@ -390,18 +379,8 @@ public final class CampaignPacer implements Pacer {
    * sum, over live answers, of the allowed risk in force when they answered; with a prior.
    */
   double calibration(long now) {
-    fadeCalibration(now);
-    return (calibrationAbandons + CALIBRATION_PRIOR_ABANDONS)
-        / (allowedAtAnswers + CALIBRATION_PRIOR_ABANDONS / CALIBRATION_PRIOR);
-  }
-
-  private void fadeCalibration(long now) {
-    if (calibrationAt != Long.MIN_VALUE && now > calibrationAt) {
-      double f = Math.exp(-(double) (now - calibrationAt) / CALIBRATION_MEMORY_MILLIS);
-      allowedAtAnswers *= f;
-      calibrationAbandons *= f;
-    }
-    calibrationAt = Math.max(now, calibrationAt);
+    return (calibrationSums.get(now, ABANDONS) + CALIBRATION_PRIOR_ABANDONS)
+        / (calibrationSums.get(now, ALLOWED_AT_ANSWERS) + CALIBRATION_PRIOR_ABANDONS / CALIBRATION_PRIOR);
   }
 
   /** Ringing lines allowed by lines-per-agent, beyond those ringing and customers waiting. */
@@ -429,8 +408,7 @@ public final class CampaignPacer implements Pacer {
     learned.freshDialEnded(human, ringMillis, now);
     if (human) {
       stats.liveAnswered(now);
-      fadeCalibration(now);
-      allowedAtAnswers += allowedNow;
+      calibrationSums.add(now, ALLOWED_AT_ANSWERS, allowedNow);
     }
     if (outcome == AttemptOutcome.ABANDONED) {
       // a server that reports only the final outcome: the answer and the abandon at once
@@ -445,8 +423,7 @@ public final class CampaignPacer implements Pacer {
 
   private void abandoned(long now) {
     stats.abandoned(now);
-    fadeCalibration(now);
-    calibrationAbandons += 1;
+    calibrationSums.add(now, ABANDONS, 1);
   }
 
   /** A call the answering-machine detection hung up on turned out to be a person: regulators count an abandon. */
