@@ -6,8 +6,10 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -27,10 +29,13 @@ public final class PushHub {
   /** Event-bus address published to when a page's socket opens: {"userId": n} (the desk re-sends the screen). */
   public static final String SOCKET_OPENED = "huifang.push.opened";
   static final int MAX_SOCKETS_PER_USER = 8;
+  /** Close code for a page that stopped reading; the page reconnects and gets the current state again. */
+  static final short NOT_READING = 4001;
   private io.vertx.core.eventbus.EventBus bus;
 
   private final Map<Long, Set<ServerWebSocket>> byUser = new HashMap<>();
   private final Map<ServerWebSocket, User> users = new HashMap<>();
+  private volatile long closedForNotReading;
 
   public void register(Api api, io.vertx.core.eventbus.EventBus bus) {
     this.bus = bus;
@@ -42,6 +47,11 @@ public final class PushHub {
 
   public int openSockets() {
     return users.size();
+  }
+
+  /** Sockets closed because their page stopped reading (see {@link #send}). */
+  public long closedForNotReading() {
+    return closedForNotReading;
   }
 
   private void upgrade(RoutingContext ctx) {
@@ -75,13 +85,13 @@ public final class PushHub {
     try {
       msg = new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      ws.writeTextMessage(new JsonObject().put("type", "error").put("message", "not a JSON object").encode());
+      send(ws, new JsonObject().put("type", "error").put("message", "not a JSON object").encode());
       return;
     }
     if ("ping".equals(msg.getString("type"))) {
-      ws.writeTextMessage("{\"type\":\"pong\"}");
+      send(ws, "{\"type\":\"pong\"}");
     } else {
-      ws.writeTextMessage(new JsonObject().put("type", "error")
+      send(ws, new JsonObject().put("type", "error")
           .put("message", "unknown message type: " + msg.getValue("type")).encode());
     }
   }
@@ -104,8 +114,8 @@ public final class PushHub {
       return;
     }
     String text = message.encode();
-    for (ServerWebSocket ws : byUser.getOrDefault(userId, Set.of())) {
-      ws.writeTextMessage(text);
+    for (ServerWebSocket ws : List.copyOf(byUser.getOrDefault(userId, Set.of()))) {
+      send(ws, text);
     }
   }
 
@@ -114,11 +124,41 @@ public final class PushHub {
       return;
     }
     String text = message.encode();
+    List<ServerWebSocket> slow = new ArrayList<>();
     users.forEach((ws, u) -> {
-      if (u.role() == role) {
-        ws.writeTextMessage(text);
+      if (u.role() == role && !write(ws, text)) {
+        slow.add(ws);
       }
     });
+    slow.forEach(this::closeNotReading);
+  }
+
+  /**
+   * A page that does not read (a stalled browser, a laptop gone to sleep with the tab open) would make every push to
+   * it pile up in the server's memory. Once its socket's write queue is full, the socket is dropped and closed: the
+   * page's reconnect brings the current state (its screen, the live figures), which is all a push ever carries.
+   */
+  private void send(ServerWebSocket ws, String text) {
+    if (!write(ws, text)) {
+      closeNotReading(ws);
+    }
+  }
+
+  private static boolean write(ServerWebSocket ws, String text) {
+    if (ws.writeQueueFull()) {
+      return false;
+    }
+    ws.writeTextMessage(text);
+    return true;
+  }
+
+  private void closeNotReading(ServerWebSocket ws) {
+    User u = users.get(ws);
+    forget(ws);
+    closedForNotReading++;
+    log.atWarn().setMessage("closing a page's socket: it stopped reading")
+        .addKeyValue("user", u == null ? null : u.username()).log();
+    ws.close(NOT_READING, "not reading: reconnect");
   }
 
   /** Ends every socket, as the server shuts down. */

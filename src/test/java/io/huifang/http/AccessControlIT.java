@@ -277,4 +277,47 @@ class AccessControlIT {
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
     pushed.complete("done");
   }
+
+  @Test
+  void aPageThatStopsReadingIsClosedInsteadOfPilingUpPushes() throws Exception {
+    Http agent = Http.userWithRole(server, admin, "stalledagent", "agent");
+    String cookie = agent.cookies().getCookieStore().getCookies().stream()
+        .map(c -> c.getName() + "=" + c.getValue()).reduce((a, b) -> a + "; " + b).orElseThrow();
+    URI base = URI.create(server.url("/"));
+    PushHub hub = server.server().web().push();
+    long closedBefore = hub.closedForNotReading();
+    try (java.net.Socket raw = new java.net.Socket()) {
+      raw.setReceiveBufferSize(4096); // a small window, so the stall reaches the server soon
+      raw.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 5000);
+      raw.setSoTimeout(10_000);
+      raw.getOutputStream().write(("GET " + PushHub.PATH + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+          + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\nCookie: " + cookie + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      StringBuilder head = new StringBuilder();
+      java.io.InputStream in = raw.getInputStream();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        assertTrue(b >= 0, "the server closed before answering the upgrade: " + head);
+        head.append((char) b);
+      }
+      assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+      long userId = new JsonObject(agent.get("/api/me").body()).getJsonObject("user").getLong("id");
+      // From here on the page reads nothing: pushes of 16 KB each, 8 MB in all, must not all wait in memory.
+      String filler = "x".repeat(16 * 1024);
+      long deadline = System.currentTimeMillis() + 30_000;
+      int sent = 0;
+      while (hub.closedForNotReading() == closedBefore && System.currentTimeMillis() < deadline) {
+        if (sent < 512) {
+          server.server().vertx().eventBus().send(PushHub.TO_USER, new JsonObject().put("userId", userId)
+              .put("message", new JsonObject().put("type", "test.fill").put("n", sent).put("filler", filler)));
+          sent++;
+        } else {
+          Thread.sleep(20);
+        }
+      }
+      assertEquals(closedBefore + 1, hub.closedForNotReading(), "the stalled page's socket is closed");
+    }
+    assertEquals(200, admin.get("/api/me").status(), "the server keeps serving");
+  }
 }
