@@ -54,6 +54,14 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
   static final Duration MAX_CALLBACK_AHEAD = Duration.ofDays(30);
   /** Event-bus address PushHub publishes to when a page's socket opens: {"userId": n}. */
   public static final String SOCKET_OPENED = PushHub.SOCKET_OPENED;
+  /**
+   * An agent who is ready with no desk page open (the browser closed, crashed, or the laptop went to sleep) would be
+   * sent customers with no screen and perhaps no one at the headset: after this long without a page the agent is
+   * paused. Long enough for a reload and for the page's own reconnects (1, 2, 4, 8 s …) through a network blip.
+   */
+  static final Duration DESK_GONE_GRACE = Duration.ofSeconds(30);
+  /** The pause reason the desk gives when it pauses an agent whose page closed. */
+  public static final String DESK_CLOSED = "desk_closed";
 
   /** What the desk has loaded for one dialled customer, ahead of the answer. */
   private record Prefetch(Future<Optional<JsonObject>> customer, Future<Questionnaire> questionnaire,
@@ -139,7 +147,16 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
     vertx.eventBus().<JsonObject>consumer(SOCKET_OPENED, m -> {
       Long userId = m.body().getLong("userId");
       if (userId != null) {
-        onContext(() -> resendScreen(userId));
+        onContext(() -> {
+          deskBack(userId);
+          resendScreen(userId);
+        });
+      }
+    });
+    vertx.eventBus().<JsonObject>consumer(PushHub.LAST_SOCKET_CLOSED, m -> {
+      Long userId = m.body().getLong("userId");
+      if (userId != null && "AGENT".equals(m.body().getString("role"))) {
+        onContext(() -> deskGone(userId));
       }
     });
   }
@@ -369,6 +386,46 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
       case ON_CALL, RESERVED, WRAP_UP -> pbx.lines().ready(agentId, false, line.campaignId(), "other");
       default -> pbx.lines().close(agentId);
     }
+  }
+
+  /** Agents whose last desk page closed, with the timer that pauses them if no page comes back. */
+  private final Map<Long, Long> deskGoneTimers = new HashMap<>();
+  private Duration deskGoneGrace = DESK_GONE_GRACE;
+
+  /** For tests: a shorter grace before an agent with no desk page is paused. */
+  public void deskGoneGrace(Duration grace) {
+    this.deskGoneGrace = grace;
+  }
+
+  private void deskGone(long agentId) {
+    deskBack(agentId);
+    long timer = vertx.setTimer(Math.max(1, deskGoneGrace.toMillis()), id -> onContext(() -> {
+      if (deskGoneTimers.remove(agentId, id)) {
+        pauseWithoutDesk(agentId);
+      }
+    }));
+    deskGoneTimers.put(agentId, timer);
+  }
+
+  private void deskBack(long agentId) {
+    Long timer = deskGoneTimers.remove(agentId);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /**
+   * No page came back: a ready agent is paused now; one on a call or in its wrap-up is paused after it (the call is
+   * never cut). Ready again takes the agent's own click once a page is open.
+   */
+  private void pauseWithoutDesk(long agentId) {
+    AgentLines.Line line = line(agentId);
+    if (line == null || line.state() == AgentLines.LineState.DOWN || !line.wantsReady()) {
+      return;
+    }
+    log.atInfo().setMessage("agent paused: no desk page open").addKeyValue("agent", agentId)
+        .addKeyValue("state", line.state()).addKeyValue("afterSeconds", deskGoneGrace.toSeconds()).log();
+    pbxOf(agentId).lines().ready(agentId, false, line.campaignId(), DESK_CLOSED);
   }
 
   private void resendScreen(long agentId) {

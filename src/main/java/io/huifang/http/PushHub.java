@@ -28,6 +28,11 @@ public final class PushHub {
   public static final String TO_ROLE = "huifang.push.role";
   /** Event-bus address published to when a page's socket opens: {"userId": n} (the desk re-sends the screen). */
   public static final String SOCKET_OPENED = "huifang.push.opened";
+  /**
+   * Event-bus address published to when a user's last open page closes its socket: {"userId": n, "role": "AGENT"}
+   * (the desk pauses an agent who is ready with no screen to show calls on).
+   */
+  public static final String LAST_SOCKET_CLOSED = "huifang.push.lastClosed";
   static final int MAX_SOCKETS_PER_USER = 8;
   /** Close code for a page that stopped reading; the page reconnects and gets the current state again. */
   static final short NOT_READING = 4001;
@@ -104,6 +109,7 @@ public final class PushHub {
         set.remove(ws);
         if (set.isEmpty()) {
           byUser.remove(u.id());
+          bus.publish(LAST_SOCKET_CLOSED, new JsonObject().put("userId", u.id()).put("role", u.role().name()));
         }
       }
     }

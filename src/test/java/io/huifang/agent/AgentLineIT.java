@@ -93,6 +93,50 @@ class AgentLineIT {
   }
 
   @Test
+  void aReadyAgentWhoseDeskPageClosesIsPausedUnlessThePageComesBack(@TempDir Path dir) throws Exception {
+    try (TestServer server = TestServer.start(dir.resolve("data"))) {
+      server.server().desk().deskGoneGrace(Duration.ofSeconds(2));
+      Http admin = new Http(server);
+      assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
+      Http agent = Http.userWithRole(server, admin, "li.na", "agent");
+      assertEquals(200, agent.send("POST", "/api/agent/line", null).status());
+      URI ws = URI.create(server.url("/ws").replace("http://", "ws://"));
+      WebSocket first = openPage(agent, ws);
+      assertEquals(200, agent.send("PUT", "/api/agent/ready", "{\"ready\":true}").status());
+      awaitState(agent, "ready");
+
+      // A reload: the page closes and a new one opens within the grace. The agent stays ready.
+      first.sendClose(WebSocket.NORMAL_CLOSURE, "reload").get(5, TimeUnit.SECONDS);
+      Thread.sleep(300);
+      WebSocket second = openPage(agent, ws);
+      Thread.sleep(3_000);
+      assertEquals("ready", agent.get("/api/agent/line").json().getString("state"), "a reload keeps the agent ready");
+
+      // The browser closes for good: paused, with the reason the pages show.
+      second.sendClose(WebSocket.NORMAL_CLOSURE, "closed").get(5, TimeUnit.SECONDS);
+      awaitState(agent, "paused");
+      JsonObject desk = agent.get("/api/agent/desk").json().getJsonObject("agent");
+      assertEquals(AgentDesk.DESK_CLOSED, desk.getString("pauseReason"), desk.encode());
+      assertEquals(false, desk.getBoolean("wantsReady"), desk.encode());
+    }
+  }
+
+  private static WebSocket openPage(Http agent, URI ws) throws Exception {
+    return agent.client().newWebSocketBuilder().buildAsync(ws, new WebSocket.Listener() {
+    }).get(10, TimeUnit.SECONDS);
+  }
+
+  private static void awaitState(Http agent, String state) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    JsonObject line = agent.get("/api/agent/line").json();
+    while (System.currentTimeMillis() < deadline && !state.equals(line.getString("state"))) {
+      Thread.sleep(50);
+      line = agent.get("/api/agent/line").json();
+    }
+    assertEquals(state, line.getString("state"), line.encode());
+  }
+
+  @Test
   void adminSetsASoftphoneAndBadOnesAreRefused(@TempDir Path dir) throws Exception {
     try (TestServer server = TestServer.start(dir.resolve("data"))) {
       Http admin = new Http(server);
