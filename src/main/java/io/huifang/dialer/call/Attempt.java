@@ -45,6 +45,11 @@ public final class Attempt {
   /** Channels of this attempt still up, by Uniqueid. */
   final Map<String, String> live = new LinkedHashMap<>();
   boolean everHadChannel;
+  /**
+   * The AMI connection (CallTracker's count) the Originate went out on; {@link CallTracker#NOT_SENT} before it is
+   * sent, 0 for an attempt adopted from the database after a restart.
+   */
+  long sentOnConnection = CallTracker.NOT_SENT;
 
   Attempt(String id, String pbx, CallTracker.OriginateRequest request, Instant now) {
     this.id = id;

@@ -74,6 +74,7 @@ public final class CallTracker {
     ami.onEvent(this::onEvent);
     ami.onState(s -> {
       if (s == AmiClient.State.CONNECTED) {
+        connections++;
         resync();
       }
     });
@@ -82,6 +83,10 @@ public final class CallTracker {
   public String pbx() {
     return pbx;
   }
+
+  static final long NOT_SENT = -1;
+  /** AMI connections made so far; confined to the AMI context. */
+  private long connections;
 
   public AmiClient ami() {
     return ami;
@@ -178,21 +183,27 @@ public final class CallTracker {
       store.inserted(a)
           .onFailure(e -> log.atError().setMessage("attempt not stored").addKeyValue("attempt", a.id)
               .addKeyValue("error", e.getMessage()).log())
-          .onComplete(stored -> ami.send(o, Duration.ofSeconds(10)).onComplete(ar -> onContext(() -> {
-            if (ar.succeeded() && "Success".equalsIgnoreCase(ar.result().get("Response"))) {
-              log.atInfo().setMessage("originate queued").addKeyValue("attempt", a.id).addKeyValue("pbx", pbx)
-                  .log();
-              result.complete(a);
-              return;
-            }
-            a.originateRefused = true;
-            a.detail = ar.succeeded() ? "Originate refused: " + ar.result().get("Message", "")
-                : "Originate not sent: " + ar.cause().getMessage();
-            end(a);
-            result.complete(a);
-          })));
+          .onComplete(stored -> onContext(() -> {
+            a.sentOnConnection = connections;
+            sendOriginate(a, o, result);
+          }));
     });
     return result.future();
+  }
+
+  private void sendOriginate(Attempt a, AmiMessage o, Promise<Attempt> result) {
+    ami.send(o, Duration.ofSeconds(10)).onComplete(ar -> onContext(() -> {
+      if (ar.succeeded() && "Success".equalsIgnoreCase(ar.result().get("Response"))) {
+        log.atInfo().setMessage("originate queued").addKeyValue("attempt", a.id).addKeyValue("pbx", pbx).log();
+        result.complete(a);
+        return;
+      }
+      a.originateRefused = true;
+      a.detail = ar.succeeded() ? "Originate refused: " + ar.result().get("Message", "")
+          : "Originate not sent: " + ar.cause().getMessage();
+      end(a);
+      result.complete(a);
+    }));
   }
 
   /** Hangs up the customer's channel; {@code byAgent} records who ended the call. */
@@ -417,6 +428,7 @@ public final class CallTracker {
    * only to the database, from before a restart, are adopted); attempts whose channels are all gone are closed.
    */
   void resync() {
+    long connection = connections;
     ami.sendList(AmiMessage.action("CoreShowChannels")).onComplete(ar -> onContext(() -> {
       if (ar.failed()) {
         log.atWarn().setMessage("resync failed").addKeyValue("pbx", pbx).addKeyValue("error", ar.cause().getMessage())
@@ -430,6 +442,12 @@ public final class CallTracker {
       int kept = 0;
       int closed = 0;
       for (Attempt a : new ArrayList<>(byId.values())) {
+        // Only what went out before this connection: a call sent on it may not have its channel yet when the PBX
+        // lists channels, and its own events arrive on this connection anyway.
+        if (a.sentOnConnection == NOT_SENT || a.sentOnConnection >= connection) {
+          kept++;
+          continue;
+        }
         if (reconcile(a, up)) {
           kept++;
         } else {
@@ -501,6 +519,7 @@ public final class CallTracker {
         Duration.ZERO, false, Map.of());
     Attempt a = new Attempt(row.getString("id"), pbx, req, instant(row.getValue("originated_at"), clock.instant()));
     a.actionId = "orig-" + a.id;
+    a.sentOnConnection = 0;
     a.channel = row.getString("channel");
     a.ringingAt = instant(row.getValue("ringing_at"), null);
     a.answeredAt = instant(row.getValue("answered_at"), null);

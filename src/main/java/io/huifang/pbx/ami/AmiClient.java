@@ -34,6 +34,8 @@ public final class AmiClient {
   private static final Logger log = LoggerFactory.getLogger(AmiClient.class);
   /** Outstanding actions beyond this fail at once instead of queueing without bound. */
   static final int MAX_PENDING = 20_000;
+  /** The pause before the next connect asked for by {@link #reconnect(Duration)}; -1: the backoff. */
+  private long nextDelayMillis = -1;
 
   /** Where and how to connect. */
   public record Options(String name, String host, int port, String user, String secret, Duration actionTimeout,
@@ -375,7 +377,8 @@ public final class AmiClient {
     }
     boolean wasConnected = state == State.CONNECTED;
     setState(State.DISCONNECTED);
-    long delay = backoff(failures++);
+    long delay = nextDelayMillis >= 0 ? nextDelayMillis : backoff(failures++);
+    nextDelayMillis = -1;
     if (wasConnected) {
       log.atWarn().setMessage("AMI connection lost; reconnecting").addKeyValue("pbx", options.name())
           .addKeyValue("reason", why).addKeyValue("retryMs", delay).log();
@@ -413,9 +416,18 @@ public final class AmiClient {
 
   /** Drops the connection now and reconnects as after any loss (operators' "reconnect" button, tests). */
   public void reconnect() {
+    reconnect(null);
+  }
+
+  /**
+   * Drops the connection and connects again no sooner than {@code pause} from now (null: the usual backoff), e.g.
+   * to let a PBX restart or, in tests, to act on the PBX while this client is away.
+   */
+  public void reconnect(Duration pause) {
     context.runOnContext(v -> {
       lastError = "reconnect requested";
       reconnectRequested = true;
+      nextDelayMillis = pause == null ? -1 : pause.toMillis();
       closeSocket();
     });
   }

@@ -1,6 +1,7 @@
 package io.huifang.dialer.call;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -120,6 +121,25 @@ class TelephonyIT {
     JsonObject invalidExten = awaitEnd(id, 30_000);
     assertEquals("invalid_number", invalidExten.getString("outcome"), invalidExten.encode());
     assertNull(invalidExten.getString("answeredAt"));
+  }
+
+  @Test
+  void aCallPlacedAsTheConnectionComesBackIsNotClosedByTheResync() throws Exception {
+    // The resync after a (re)connect lists the PBX's channels; a call placed at that moment has none yet and must
+    // not be taken for one that ended while the connection was down.
+    String id = newId("t2001");
+    java.util.concurrent.CompletableFuture<Void> placed = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
+    tracker.ami().onState(s -> {
+      if (s == AmiClient.State.CONNECTED && armed.getAndSet(false)) {
+        tracker.originate(call(id, "2001", 30_000, false)).onComplete(ar -> placed.complete(null));
+      }
+    });
+    tracker.ami().reconnect(Duration.ofMillis(300));
+    placed.get(15, TimeUnit.SECONDS);
+    JsonObject a = awaitEnd(id, 30_000);
+    assertEquals("no_answer", a.getString("outcome"), a.encode());
+    assertEquals(19, a.getInteger("hangupCause"), a.encode());
   }
 
   @Test
@@ -255,7 +275,13 @@ class TelephonyIT {
           server.server().emulator().amiPort(), "huifang", secretOfServer()));
       other.start();
       other.connected().await(10, TimeUnit.SECONDS);
-      tracker.ami().reconnect();
+      // Away for 3 s: the hangups below happen while this client is certainly not connected.
+      tracker.ami().reconnect(Duration.ofSeconds(3));
+      deadline = System.currentTimeMillis() + 5_000;
+      while (System.currentTimeMillis() < deadline && tracker.ami().state() == AmiClient.State.CONNECTED) {
+        Thread.sleep(10);
+      }
+      assertNotEquals(AmiClient.State.CONNECTED, tracker.ami().state(), "our connection is down");
       for (int i = 0; i < 10; i++) {
         AmiMessage r = other.send(AmiMessage.action("Hangup").add("Channel", channels.get(i)).add("Cause", "16"))
             .await(5, TimeUnit.SECONDS);
