@@ -151,6 +151,9 @@ public final class PushHub {
   }
 
   private static boolean write(ServerWebSocket ws, String text) {
+    if (ws.isClosed()) {
+      return true; // closing: its close handler forgets it (and writeQueueFull would throw)
+    }
     if (ws.writeQueueFull()) {
       return false;
     }
