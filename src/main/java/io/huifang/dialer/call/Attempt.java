@@ -46,8 +46,8 @@ public final class Attempt {
   final Map<String, String> live = new LinkedHashMap<>();
   boolean everHadChannel;
   /**
-   * The AMI connection (CallTracker's count) the Originate went out on; {@link CallTracker#NOT_SENT} before it is
-   * sent, 0 for an attempt adopted from the database after a restart.
+   * The AMI connection the Originate went out on (the client's connect count then); {@link CallTracker#NOT_SENT}
+   * before it is sent, 0 for an attempt adopted from the database after a restart.
    */
   long sentOnConnection = CallTracker.NOT_SENT;
 

@@ -74,7 +74,6 @@ public final class CallTracker {
     ami.onEvent(this::onEvent);
     ami.onState(s -> {
       if (s == AmiClient.State.CONNECTED) {
-        connections++;
         resync();
       }
     });
@@ -85,8 +84,6 @@ public final class CallTracker {
   }
 
   static final long NOT_SENT = -1;
-  /** AMI connections made so far; confined to the AMI context. */
-  private long connections;
 
   public AmiClient ami() {
     return ami;
@@ -184,7 +181,7 @@ public final class CallTracker {
           .onFailure(e -> log.atError().setMessage("attempt not stored").addKeyValue("attempt", a.id)
               .addKeyValue("error", e.getMessage()).log())
           .onComplete(stored -> onContext(() -> {
-            a.sentOnConnection = connections;
+            a.sentOnConnection = ami.connects();
             sendOriginate(a, o, result);
           }));
     });
@@ -428,7 +425,7 @@ public final class CallTracker {
    * only to the database, from before a restart, are adopted); attempts whose channels are all gone are closed.
    */
   void resync() {
-    long connection = connections;
+    long connection = ami.connects(); // counted before CONNECTED is announced
     ami.sendList(AmiMessage.action("CoreShowChannels")).onComplete(ar -> onContext(() -> {
       if (ar.failed()) {
         log.atWarn().setMessage("resync failed").addKeyValue("pbx", pbx).addKeyValue("error", ar.cause().getMessage())
