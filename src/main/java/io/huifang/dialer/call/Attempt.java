@@ -50,6 +50,10 @@ public final class Attempt {
    * before it is sent, 0 for an attempt adopted from the database after a restart.
    */
   long sentOnConnection = CallTracker.NOT_SENT;
+  /**
+   * The attempt's latest write to the database: the next one starts when it is done (see CallTracker#writeProgress).
+   */
+  io.vertx.core.Future<?> lastWrite = io.vertx.core.Future.succeededFuture();
 
   Attempt(String id, String pbx, CallTracker.OriginateRequest request, Instant now) {
     this.id = id;

@@ -28,8 +28,15 @@ public final class AttemptStore {
         .mapEmpty();
   }
 
-  /** Milestones (ringing, answer, bridge) so that a crash loses no more than the last step. */
+  /**
+   * Milestones (ringing, answer, bridge) so that a crash loses no more than the last step. Nothing once the attempt
+   * has ended: {@link #ended} writes it whole, and it must find the row not yet ended (that is how an end is counted
+   * once only).
+   */
   public Future<Void> progressed(Attempt a) {
+    if (a.state == Attempt.State.ENDED) {
+      return Future.succeededFuture();
+    }
     return pool.preparedQuery("update call_attempt set state = $2, channel = $3, ringing_at = $4, answered_at = $5,"
             + " bridged_at = $6, agent_id = $7, amd_status = $8, amd_cause = $9 where id = $1 and state <> 'ended'")
         .execute(Tuple.from(new Object[] {a.id, a.state.name().toLowerCase(), a.channel, odt(a.ringingAt),

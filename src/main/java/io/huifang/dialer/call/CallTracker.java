@@ -271,7 +271,7 @@ public final class CallTracker {
         if (a != null && a.id.equals(e.get("Uniqueid")) && a.bridgedAt == null && a.agentId != null) {
           a.bridgedAt = clock.instant();
           a.state = Attempt.State.BRIDGED;
-          store.progressed(a);
+          writeProgress(a);
           for (Consumer<Attempt> l : bridgedListeners) {
             l.accept(a);
           }
@@ -282,6 +282,23 @@ public final class CallTracker {
         // other events are not about attempts
       }
     }
+  }
+
+  /**
+   * Writes a milestone once the attempt's earlier writes are done. The pool runs statements on several connections,
+   * so the answer's write and the bridge's a few ms later could otherwise land in the other order, and the row would
+   * lose its agent and bridge time until the call ended (CI caught a desk showing a call whose row had no agent). A
+   * write that starts later writes the attempt as it is then, so nothing newer is lost by waiting.
+   */
+  private void writeProgress(Attempt a) {
+    a.lastWrite = a.lastWrite.transform(written -> onContextWrite(() -> store.progressed(a)));
+  }
+
+  /** A write that reads the attempt, begun on the tracker's context (where the attempt changes). */
+  private <T> Future<T> onContextWrite(java.util.function.Supplier<Future<T>> write) {
+    io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+    onContext(() -> write.get().onComplete(done));
+    return done.future();
   }
 
   private void onNewstate(AmiMessage e) {
@@ -309,7 +326,7 @@ public final class CallTracker {
     if (a.state.ordinal() < Attempt.State.ANSWERED.ordinal()) {
       a.state = Attempt.State.ANSWERED;
     }
-    store.progressed(a);
+    writeProgress(a);
     log.atInfo().setMessage("customer answered").addKeyValue("attempt", a.id).addKeyValue("pbx", pbx).log();
     for (Consumer<Attempt> l : answeredListeners) {
       l.accept(a);
@@ -351,7 +368,7 @@ public final class CallTracker {
     if (a != null) {
       a.amdStatus = e.get("Status");
       a.amdCause = e.get("Cause");
-      store.progressed(a);
+      writeProgress(a);
     }
   }
 
@@ -407,7 +424,9 @@ public final class CallTracker {
         .addKeyValue("cause", a.hangupCause).addKeyValue("ringSeconds", a.ringSeconds())
         .addKeyValue("hangupBy", a.hangupBy).log();
     recentlyEnded.add(a.id);
-    store.ended(a).onComplete(ar -> onContext(() -> {
+    Future<Boolean> end = a.lastWrite.transform(written -> onContextWrite(() -> store.ended(a)));
+    a.lastWrite = end;
+    end.onComplete(ar -> onContext(() -> {
       if (ar.failed()) {
         log.atError().setMessage("attempt end not stored").addKeyValue("attempt", a.id)
             .addKeyValue("error", ar.cause().getMessage()).log();
