@@ -60,6 +60,7 @@ public final class Server {
   private Database db;
   private WebServer web;
   private Telephony telephony;
+  private AttemptStore attempts;
   private DialerService dialer;
   private CampaignStore campaignStore;
   private PbxEmulator emulator;
@@ -146,7 +147,7 @@ public final class Server {
       return AdminBootstrap.ensureAdmin(users, hasher, config.adminPassword())
           .compose(created -> startPbx())
           .map(v -> {
-            dialer = new DialerService(vertx, telephony, campaigns, scheduler, config.dialTemplate(),
+            dialer = new DialerService(vertx, telephony, campaigns, scheduler, attempts, config.dialTemplate(),
                 config.originatesPerSecond(), Clock.systemUTC());
             dialer.start();
             desk = new io.huifang.agent.AgentDesk(vertx, telephony, new io.huifang.agent.DeskStore(db.pool()),
@@ -178,7 +179,8 @@ public final class Server {
    * start-up shows as DOWN in /health and is picked up when it appears.
    */
   private Future<Void> startPbx() {
-    telephony = new Telephony(new AttemptStore(db.pool()), config.agiHost(), config.agiPort(), Clock.systemUTC());
+    attempts = new AttemptStore(db.pool());
+    telephony = new Telephony(attempts, config.agiHost(), config.agiPort(), Clock.systemUTC());
     return vertx.deployVerticle(telephony).compose(id -> {
       if (config.pbxMode() == Config.PbxMode.ASTERISK) {
         List<Future<?>> connecting = new java.util.ArrayList<>();

@@ -4,6 +4,7 @@ import io.huifang.agent.AgentLines;
 import io.huifang.dialer.call.AnsweredCalls;
 import io.huifang.dialer.call.Attempt;
 import io.huifang.dialer.call.AttemptOutcome;
+import io.huifang.dialer.call.AttemptStore;
 import io.huifang.dialer.call.CallTracker;
 import io.huifang.dialer.call.Telephony;
 import io.huifang.dialer.campaign.Campaign;
@@ -65,11 +66,32 @@ public final class DialerService {
     /** Due tasks asked for and not yet originated. */
     int requesting;
     long dialled;
+    /** The campaign's answers and abandons from before this Run were read back into its pacer's figures. */
+    final boolean historyRestored;
+    /** Until then the Run dials progressively: its rolling hour lacks the abandons from before it (history lost). */
+    final long progressiveUntil;
 
-    Run(AnsweredCalls.Pbx pbx, Campaign campaign) {
+    Run(AnsweredCalls.Pbx pbx, Campaign campaign, boolean historyRestored, long now) {
       this.pbx = pbx;
       this.campaign = campaign;
-      this.pacer = new CampaignPacer(settings(campaign), throttle);
+      this.historyRestored = historyRestored;
+      this.progressiveUntil = historyRestored ? Long.MIN_VALUE : now + AbandonStats.HOUR;
+      this.pacer = new CampaignPacer(DialerService.pacing(campaign, progressiveUntil, now), throttle);
+    }
+
+    /** What the pacer dials with now. */
+    PacingSettings pacing(long now) {
+      return DialerService.pacing(campaign, progressiveUntil, now);
+    }
+  }
+
+  /** A campaign that became active (or is active at start-up), its history being read before its Run starts. */
+  private static final class Starting {
+    /** The latest of the campaign, as the reloads see it meanwhile. */
+    Campaign campaign;
+
+    Starting(Campaign campaign) {
+      this.campaign = campaign;
     }
   }
 
@@ -77,10 +99,13 @@ public final class DialerService {
   private final Telephony telephony;
   private final CampaignStore campaigns;
   private final Scheduler scheduler;
+  private final AttemptStore attempts;
   private final String dialTemplate;
   private final Clock clock;
   private final OriginateThrottle throttle;
   private final Map<Long, Run> runs = new HashMap<>();
+  /** Campaigns to dial whose Run waits for their history: never both here and in {@link #runs}. */
+  private final Map<Long, Starting> starting = new HashMap<>();
   private final Map<String, Run> byAttempt = new HashMap<>();
   /** Callbacks an agent booked for themself: that agent takes the customer if free. */
   private final Map<String, Long> bookedBy = new HashMap<>();
@@ -88,11 +113,12 @@ public final class DialerService {
   private long reloadTimer = -1;
 
   public DialerService(Vertx vertx, Telephony telephony, CampaignStore campaigns, Scheduler scheduler,
-                       String dialTemplate, double originatesPerSecond, Clock clock) {
+                       AttemptStore attempts, String dialTemplate, double originatesPerSecond, Clock clock) {
     this.vertx = vertx;
     this.telephony = telephony;
     this.campaigns = campaigns;
     this.scheduler = scheduler;
+    this.attempts = attempts;
     this.dialTemplate = dialTemplate;
     this.clock = clock;
     this.throttle = new OriginateThrottle(originatesPerSecond);
@@ -121,6 +147,7 @@ public final class DialerService {
       vertx.cancelTimer(tickTimer);
       vertx.cancelTimer(reloadTimer);
       runs.clear();
+      starting.clear(); // a history read still under way finds itself forgotten and starts nothing
     });
   }
 
@@ -146,7 +173,9 @@ public final class DialerService {
           .put("liveAnsweredHour", f.hour().liveAnswered())
           .put("abandonedHour", f.hour().abandoned())
           .put("plannedAbandonRate", plan.plannedAbandonRate())
-          .put("calibration", plan.calibration()));
+          .put("calibration", plan.calibration())
+          // false: the figures count only since the campaign started dialling (its history could not be read)
+          .put("abandonHistoryRestored", r.historyRestored));
     }
     return arr;
   }
@@ -160,18 +189,74 @@ public final class DialerService {
         }
       }
       runs.keySet().removeIf(id -> !wanted.containsKey(id));
+      starting.keySet().removeIf(id -> !wanted.containsKey(id));
+      long now = clock.millis();
       for (Campaign c : wanted.values()) {
         Run r = runs.get(c.id());
-        if (r == null) {
-          runs.put(c.id(), new Run(pbx, c));
-          log.atInfo().setMessage("dialling campaign").addKeyValue("campaign", c.id())
-              .addKeyValue("mode", Campaign.id(c.dialMode())).log();
-        } else {
+        Starting s = starting.get(c.id());
+        if (r != null) {
           r.campaign = c;
-          r.pacer.settings(settings(c)); // supervisors change mode and target while it runs
+          r.pacer.settings(r.pacing(now)); // supervisors change mode and target while it runs
+        } else if (s != null) {
+          s.campaign = c;
+        } else {
+          start(pbx, c, now);
         }
       }
     })).onFailure(e -> log.atWarn().setMessage("campaigns not loaded").addKeyValue("error", e.getMessage()).log());
+  }
+
+  /**
+   * Starts dialling a campaign once its abandonment history of the last 30 days is in its pacer's figures: they
+   * are only in memory, and without it a restart or a pause would show supervisors wrong 24-hour and 30-day figures
+   * and, worse, let the pacer spend the rolling hour's abandon budget a second time. The Run is created only when
+   * the history is in, so no live event of the campaign can reach its figures first (a window's bucket is reset
+   * when a later time reaches its slot: history must go in before live events, in time order).
+   */
+  private void start(AnsweredCalls.Pbx pbx, Campaign c, long asked) {
+    Starting s = new Starting(c);
+    starting.put(c.id(), s);
+    attempts.abandonHistory(c.id(), Instant.ofEpochMilli(asked)).onComplete(ar -> telephony.telephonyContext()
+        .runOnContext(v -> {
+          if (starting.get(c.id()) != s) {
+            return; // no longer active, or the dialer stopped: the next activation reads the history again
+          }
+          starting.remove(c.id());
+          long now = clock.millis();
+          Campaign latest = s.campaign;
+          Run r;
+          if (ar.succeeded()) {
+            r = new Run(pbx, latest, true, now);
+            long answers = 0;
+            long abandons = 0;
+            for (AttemptStore.AbandonBucket b : ar.result()) {
+              r.pacer.abandonStats().restore(b.at(), b.liveAnswers(), b.abandons());
+              answers += b.liveAnswers();
+              abandons += b.abandons();
+            }
+            log.atInfo().setMessage("dialling campaign").addKeyValue("campaign", latest.id())
+                .addKeyValue("mode", Campaign.id(latest.dialMode())).addKeyValue("liveAnswers30d", answers)
+                .addKeyValue("abandons30d", abandons).log();
+          } else {
+            // Dialling goes on without the history, but not as if the last hour had no abandons: that could spend
+            // the hour's budget twice and break the target regulators hold us to. Progressive dialling abandons
+            // no one (a line per free agent), so the Run dials progressively until its own events fill a whole
+            // rolling hour, then as the campaign says. Stopping instead would idle every agent for as long as the
+            // read fails, for a figure the hour makes good by itself; and the due tasks come from the same
+            // database, so a failing database stops the dialling anyway.
+            r = new Run(pbx, latest, false, now);
+            log.atWarn().setMessage("abandonment history not read; dialling progressively for an hour")
+                .addKeyValue("campaign", latest.id()).addKeyValue("mode", Campaign.id(latest.dialMode()))
+                .addKeyValue("error", String.valueOf(ar.cause().getMessage())).log();
+          }
+          runs.put(latest.id(), r);
+        }));
+  }
+
+  /** The campaign's pacing, progressive before {@code progressiveUntil} (see {@link #start}). */
+  static PacingSettings pacing(Campaign c, long progressiveUntil, long now) {
+    PacingSettings s = settings(c);
+    return now < progressiveUntil && s.mode() == DialMode.PREDICTIVE ? s.withMode(DialMode.PROGRESSIVE) : s;
   }
 
   static PacingSettings settings(Campaign c) {

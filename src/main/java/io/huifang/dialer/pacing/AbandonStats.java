@@ -36,7 +36,23 @@ public final class AbandonStats {
     add(now, 0, 1);
   }
 
-  private void add(long now, int answers, int abandons) {
+  /**
+   * History, in time order, before any live event: {@code liveAnswers} and {@code abandons} that happened at
+   * {@code at}, e.g. read back from the stored attempts when a campaign starts dialling again after a restart or a
+   * pause. A window keeps its counts in time buckets (10 s for the hour, 1 min for the day, 1 h for the month) and
+   * a bucket is reset when a later time comes round to its slot, so history given after a live event, or out of
+   * order, can wipe newer counts. Counts may be summed over the buckets of the finest window that still holds them
+   * (10 s within the last hour, 1 min within the day, 1 h beyond), with {@code at} the start of the bucket: they
+   * then land in the same bucket of every window as the single events would have.
+   */
+  public void restore(long at, long liveAnswers, long abandons) {
+    if (liveAnswers < 0 || abandons < 0) {
+      throw new IllegalArgumentException("counts cannot be negative: " + liveAnswers + ", " + abandons);
+    }
+    add(at, liveAnswers, abandons);
+  }
+
+  private void add(long now, long answers, long abandons) {
     hour.add(now, answers, abandons);
     day.add(now, answers, abandons);
     month.add(now, answers, abandons);

@@ -19,7 +19,7 @@ final class RollingCount {
     abandoned = new long[n];
   }
 
-  void add(long now, int liveAnswers, int abandons) {
+  void add(long now, long liveAnswers, long abandons) {
     long idx = Math.floorDiv(now, bucketMillis);
     int slot = (int) Math.floorMod(idx, (long) bucketIndex.length);
     if (bucketIndex[slot] != idx) {

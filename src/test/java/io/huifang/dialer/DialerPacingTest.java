@@ -1,0 +1,38 @@
+package io.huifang.dialer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.huifang.dialer.campaign.Campaign;
+import io.huifang.dialer.pacing.AbandonStats;
+import io.huifang.dialer.pacing.DialMode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/** A campaign whose abandonment history could not be read dials progressively until its own hour is whole. */
+class DialerPacingTest {
+  private static final long NOW = 1_760_000_000_000L;
+
+  @Test
+  void predictiveDialsProgressivelyForTheHourAfterItsHistoryWasLost() {
+    Campaign predictive = campaign("predictive");
+    long until = NOW + AbandonStats.HOUR;
+    assertEquals(DialMode.PROGRESSIVE, DialerService.pacing(predictive, until, NOW).mode());
+    assertEquals(DialMode.PROGRESSIVE, DialerService.pacing(predictive, until, until - 1).mode());
+    assertEquals(DialMode.PREDICTIVE, DialerService.pacing(predictive, until, until).mode());
+    assertEquals(0.03, DialerService.pacing(predictive, until, NOW).targetAbandonRate(), 1e-12,
+        "the supervisors' target is kept");
+  }
+
+  @Test
+  void withItsHistoryOrInAnotherModeTheCampaignDialsAsSet() {
+    assertEquals(DialMode.PREDICTIVE, DialerService.pacing(campaign("predictive"), Long.MIN_VALUE, NOW).mode());
+    assertEquals(DialMode.PROGRESSIVE,
+        DialerService.pacing(campaign("progressive"), NOW + AbandonStats.HOUR, NOW).mode());
+  }
+
+  private static Campaign campaign(String mode) {
+    return Campaign.fromJson(new JsonObject().put("name", "预测外呼").put("kind", "csi")
+        .put("dealerIds", new JsonArray().add(1)).put("dialMode", mode).put("abandonTarget", 3), null);
+  }
+}
