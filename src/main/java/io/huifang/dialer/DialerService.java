@@ -272,7 +272,9 @@ public final class DialerService {
   }
 
   private void decide(Run r) {
-    if (r.pbx.tracker().ami().state() != io.huifang.pbx.ami.AmiClient.State.CONNECTED) {
+    // a call of a campaign paused meanwhile still ends through the Run it was dialled by: that Run dials no more
+    if (runs.get(r.campaign.id()) != r
+        || r.pbx.tracker().ami().state() != io.huifang.pbx.ami.AmiClient.State.CONNECTED) {
       return;
     }
     long now = clock.millis();
