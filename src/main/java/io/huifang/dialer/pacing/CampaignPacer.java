@@ -87,6 +87,7 @@ public final class CampaignPacer implements Pacer {
   private double committed;
   private double soonFree;
   private long[] ringingScratch = new long[64];
+  private long[] talkingScratch = new long[64];
 
   public CampaignPacer(PacingSettings settings, OriginateThrottle throttle) {
     this.settings = settings;
@@ -252,6 +253,9 @@ public final class CampaignPacer implements Pacer {
   }
 
   private void addBusyAgents(PacerView view, long now) {
+    if (learned.wantsTalkingNow()) {
+      tellTalkingNow(view, now);
+    }
     double wrapMean = learned.wrapMeanMillis();
     for (int i = 0, n = view.loggedInAgents(); i < n; i++) {
       PacerView.Activity activity = view.activity(i);
@@ -271,6 +275,20 @@ public final class CampaignPacer implements Pacer {
         }
       }
     }
+  }
+
+  private void tellTalkingNow(PacerView view, long now) {
+    int n = view.loggedInAgents();
+    if (talkingScratch.length < n) {
+      talkingScratch = new long[Math.max(n, 2 * talkingScratch.length)];
+    }
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      if (view.activity(i) == PacerView.Activity.TALKING) {
+        talkingScratch[m++] = Math.max(0, now - view.activitySince(i));
+      }
+    }
+    learned.talkingNow(now, talkingScratch, m);
   }
 
   /** P(an agent who has talked {@code talked} ms is free within {@code within} ms: rest of the talk + wrap-up). */
@@ -434,7 +452,7 @@ public final class CampaignPacer implements Pacer {
 
   @Override
   public void onHangup(long talkMillis, long now) {
-    learned.talked(talkMillis);
+    learned.talked(talkMillis, now);
   }
 
   @Override

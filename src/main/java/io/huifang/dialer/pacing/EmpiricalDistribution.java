@@ -51,16 +51,33 @@ final class EmpiricalDistribution {
       return 0;
     }
     rebuild();
+    return interpolate(cdf, millis);
+  }
+
+  /** A table of {@link #gridSize()} points on this distribution's grid, read like its own CDF. */
+  double interpolate(double[] table, double millis) {
     if (millis <= 0) {
-      return cdf[0];
+      return table[0];
     }
     double x = millis / stepMillis;
     int i = (int) x;
-    if (i >= cdf.length - 1) {
-      return cdf[cdf.length - 1];
+    if (i >= table.length - 1) {
+      return table[table.length - 1];
     }
     double f = x - i;
-    return cdf[i] + f * (cdf[i + 1] - cdf[i]);
+    return table[i] + f * (table[i + 1] - table[i]);
+  }
+
+  int capacity() {
+    return ring.length;
+  }
+
+  int gridSize() {
+    return cdf.length;
+  }
+
+  long stepMillis() {
+    return stepMillis;
   }
 
   private void rebuild() {

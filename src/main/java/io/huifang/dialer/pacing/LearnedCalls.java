@@ -31,6 +31,9 @@ public final class LearnedCalls {
   final EmpiricalDistribution ringToAnswer = new EmpiricalDistribution(300, 250, 60_000);
   final EmpiricalDistribution talk = new EmpiricalDistribution(500, 1000, 3_600_000);
   final EmpiricalDistribution wrapUp = new EmpiricalDistribution(200, 500, 600_000);
+  /** While the campaign is young, talk time with the calls still going counted (finished calls are the short ones). */
+  private final TalkSinceStart talkSinceStart = new TalkSinceStart(talk.stepMillis(), talk.gridSize(),
+      talk.capacity());
 
   /** A line ended ringing; ringMillis counts only for answered lines (ring-to-answer). */
   public void dialEnded(boolean human, boolean machine, long ringMillis) {
@@ -108,8 +111,20 @@ public final class LearnedCalls {
 
   static final double FRESH_MIN_EXPOSURE = 10;
 
-  public void talked(long millis) {
+  /** A call finished at {@code now} after {@code millis} of talk. */
+  public void talked(long millis, long now) {
     talk.add(millis);
+    talkSinceStart.finished(millis, now);
+  }
+
+  /** Whether the pacer should tell {@link #talkingNow} how long agents have talked: only while the campaign is young. */
+  boolean wantsTalkingNow() {
+    return talkSinceStart.active();
+  }
+
+  /** Before a decision while the campaign is young: how long each agent talking now has talked so far. */
+  void talkingNow(long now, long[] talkedMillis, int n) {
+    talkSinceStart.talkingNow(now, talkedMillis, n);
   }
 
   public void wrappedUp(long millis) {
@@ -163,6 +178,9 @@ public final class LearnedCalls {
 
   /** P(talk <= millis); 0 before any call (no agent is expected to come free). */
   double talkCdf(double millis) {
+    if (talk.size() > 0 && talkSinceStart.usable()) {
+      return talk.interpolate(talkSinceStart.cdf(), millis);
+    }
     return talk.cdf(millis);
   }
 

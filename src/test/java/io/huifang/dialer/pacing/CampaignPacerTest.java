@@ -62,6 +62,32 @@ class CampaignPacerTest {
     assertTrue(learned >= 20, "with 30 % answering, several lines per free agent: " + learned);
   }
 
+  /**
+   * 47 s into a campaign of 100 agents where 55 % answer: 89 agents talking for up to 45 s, 2 calls finished (10 s
+   * and 45 s), 28 lines about to give up ringing. Finished calls alone say every call ends by 45 s, and the pacer
+   * dialled 45 lines for 10 free agents (found in the simulator, with 19 abandons in the next 20 s).
+   */
+  @Test
+  void aYoungCampaignDoesNotDialForAgentsWhoAreStillTalking() {
+    CampaignPacer p = pacer(DialMode.PREDICTIVE);
+    long now = T0 + 47_000;
+    for (int i = 0; i < 100; i++) {
+      boolean human = i % 20 < 11;
+      long ring = human ? 6_000 + i * 140 : 25_000;
+      p.onOriginateResult(human ? AttemptOutcome.ANSWERED_HUMAN : AttemptOutcome.NO_ANSWER, ring, T0 + ring);
+    }
+    p.onHangup(10_000, T0 + 20_000);
+    p.onAgentFree(10_000, T0 + 30_000);
+    p.onHangup(45_000, T0 + 46_000);
+    FakeView view = new FakeView().agents(10, Activity.FREE, now - 1_000).agents(1, Activity.WRAP_UP, now - 1_000)
+        .ringing(28, now - 20_000);
+    for (int i = 0; i < 89; i++) {
+      view.agents(1, Activity.TALKING, now - 500L * i);
+    }
+    int lines = p.linesToDial(view, now);
+    assertTrue(lines <= 12, "10 free agents, and few of the 89 talking will be free within 20 s: " + lines);
+  }
+
   @Test
   void backsOffAsTheHoursRateNearsTheTarget() {
     CampaignPacer clean = pacer(DialMode.PREDICTIVE);
