@@ -494,20 +494,23 @@ export function connectWs({ onMessage = () => {}, onStatus = () => {} } = {}) {
   let pingTimer = null;
   let pongTimer = null;
   let stopped = false;
+  let hidden = false;
 
   function open() {
     clearTimers();
     onStatus({ state: attempt === 0 ? 'connecting' : 'reconnecting' });
+    let sock;
     try {
-      ws = new WebSocket(url);
+      sock = new WebSocket(url);
     } catch {
       scheduleRetry();
       return;
     }
-    ws.addEventListener('open', () => {
+    ws = sock;
+    sock.addEventListener('open', () => {
       pingTimer = setInterval(ping, 25000);
     });
-    ws.addEventListener('message', (ev) => {
+    sock.addEventListener('message', (ev) => {
       let msg;
       try { msg = JSON.parse(ev.data); } catch { return; }
       if (msg.type === 'hello') {
@@ -520,9 +523,11 @@ export function connectWs({ onMessage = () => {}, onStatus = () => {} } = {}) {
       }
       onMessage(msg);
     });
-    ws.addEventListener('close', () => {
+    sock.addEventListener('close', () => {
+      // a socket closed on pagehide may report it after the page came back with a new one
+      if (ws !== sock) return;
       ws = null;
-      if (!stopped) scheduleRetry();
+      if (!stopped && !hidden) scheduleRetry();
     });
   }
 
@@ -555,6 +560,19 @@ export function connectWs({ onMessage = () => {}, onStatus = () => {} } = {}) {
     clearTimeout(pongTimer);
     retryTimer = countdownTimer = pingTimer = pongTimer = null;
   }
+
+  // A page left for another may be kept, frozen, in the browser's back/forward cache with its socket still open
+  // (headless Chromium does): the server would take the agent to be at the desk. The socket is closed when the page
+  // is hidden, and opened again if the page is shown from the cache.
+  window.addEventListener('pagehide', () => {
+    hidden = true;
+    clearTimers();
+    if (ws) { const sock = ws; ws = null; sock.close(1000, 'page hidden'); }
+  });
+  window.addEventListener('pageshow', (ev) => {
+    hidden = false;
+    if (ev.persisted && !stopped && !ws) { attempt = 0; open(); }
+  });
 
   // Reconnect at once when the machine wakes up or the network returns.
   window.addEventListener('online', () => { if (!ws && !stopped) { attempt = Math.max(attempt, 1); open(); } });

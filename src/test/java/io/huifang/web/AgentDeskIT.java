@@ -172,6 +172,46 @@ class AgentDeskIT {
     return scores;
   }
 
+  /**
+   * An agent who is ready and leaves the desk page (navigates away) is paused once the grace has passed, and the page
+   * opened again says why, in the agent's language.
+   */
+  @Test
+  void aReadyAgentWhoClosesTheDeskIsPausedAndTheReopenedPageSaysWhy(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(Browser.available(), "no chromium/chromedriver (.ci/run installs Debian's)");
+    try (DeskFixture f = DeskFixture.start(dir, 1, 3); Browser b = Browser.launch(1440, 900)) {
+      // No customer to call: the agent stays ready with nobody on the line.
+      assertEquals(200, f.admin.send("PUT", "/api/campaigns/" + f.campaign, "{\"active\":false}").status());
+      f.server.server().desk().deskGoneGrace(Duration.ofSeconds(2));
+      io.huifang.testsupport.Http api = f.agent("zhao.min");
+      b.driver.get(f.server.url("/"));
+      b.js("localStorage.clear()");
+      b.driver.get(f.server.url("/"));
+      b.waitFor("document.getElementById('username') !== null", WAIT);
+      b.driver.findElement(By.id("username")).sendKeys("zhao.min");
+      b.driver.findElement(By.id("password")).sendKeys("zhao.min-password-1");
+      click(b, By.id("login-submit"));
+      b.waitFor("location.pathname === '/agent.html' && !document.body.classList.contains('booting')", WAIT);
+      b.waitFor("!document.getElementById('line-ready').disabled", WAIT);
+      click(b, By.id("line-ready"));
+      b.waitFor("document.getElementById('agent-state').dataset.state === 'ready'", WAIT);
+
+      // Leaving the page: Chromium keeps it in its back/forward cache; only the page's pagehide closes the socket.
+      b.driver.get("about:blank");
+      long until = System.currentTimeMillis() + 15_000;
+      String state = null;
+      while (System.currentTimeMillis() < until && !"paused".equals(state)) {
+        Thread.sleep(200);
+        state = api.get("/api/agent/desk").json().getJsonObject("agent").getString("state");
+      }
+      assertEquals("paused", state, "no desk page for more than the grace (2 s)");
+      b.driver.get(f.server.url("/agent.html"));
+      b.waitFor("document.getElementById('agent-state').dataset.state === 'paused'", WAIT);
+      assertEquals("原因：页面已关闭", text(b, "#state-detail"));
+      b.screenshot(SHOTS.resolve("agent-desk-closed-zh.png"));
+    }
+  }
+
   /** Clicks like a person: scrolled into the middle of the window first (the header is sticky). */
   private static void click(Browser b, By by) {
     WebElement e = b.driver.findElement(by);
