@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.huifang.survey.Questionnaire;
 import io.huifang.testsupport.Browser;
 import io.huifang.testsupport.DeskFixture;
+import io.huifang.testsupport.Http;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.nio.file.Path;
@@ -36,14 +37,7 @@ class AgentDeskIT {
     Assumptions.assumeTrue(Browser.available(), "no chromium/chromedriver (.ci/run installs Debian's)");
     try (DeskFixture f = DeskFixture.start(dir, 2, 3); Browser b = Browser.launch(1440, 1000)) {
       f.agent("zhao.min");
-      b.driver.get(f.server.url("/"));
-      b.js("localStorage.clear()");
-      b.driver.get(f.server.url("/"));
-      b.waitFor("document.getElementById('username') !== null", WAIT);
-      b.driver.findElement(By.id("username")).sendKeys("zhao.min");
-      b.driver.findElement(By.id("password")).sendKeys("zhao.min-password-1");
-      click(b, By.id("login-submit"));
-      b.waitFor("location.pathname === '/agent.html' && !document.body.classList.contains('booting')", WAIT);
+      signInAsAgent(b, f, "zhao.min");
       // The line opens by itself at sign-in (the softphone rings once), paused until the agent says ready.
       b.waitFor("document.getElementById('agent-state').dataset.state === 'paused'", WAIT);
       b.waitFor("!document.getElementById('line-ready').disabled", WAIT);
@@ -183,15 +177,8 @@ class AgentDeskIT {
       // No customer to call: the agent stays ready with nobody on the line.
       assertEquals(200, f.admin.send("PUT", "/api/campaigns/" + f.campaign, "{\"active\":false}").status());
       f.server.server().desk().deskGoneGrace(Duration.ofSeconds(2));
-      io.huifang.testsupport.Http api = f.agent("zhao.min");
-      b.driver.get(f.server.url("/"));
-      b.js("localStorage.clear()");
-      b.driver.get(f.server.url("/"));
-      b.waitFor("document.getElementById('username') !== null", WAIT);
-      b.driver.findElement(By.id("username")).sendKeys("zhao.min");
-      b.driver.findElement(By.id("password")).sendKeys("zhao.min-password-1");
-      click(b, By.id("login-submit"));
-      b.waitFor("location.pathname === '/agent.html' && !document.body.classList.contains('booting')", WAIT);
+      Http api = f.agent("zhao.min");
+      signInAsAgent(b, f, "zhao.min");
       b.waitFor("!document.getElementById('line-ready').disabled", WAIT);
       click(b, By.id("line-ready"));
       b.waitFor("document.getElementById('agent-state').dataset.state === 'ready'", WAIT);
@@ -210,6 +197,18 @@ class AgentDeskIT {
       assertEquals("原因：页面已关闭", text(b, "#state-detail"));
       b.screenshot(SHOTS.resolve("agent-desk-closed-zh.png"));
     }
+  }
+
+  /** Signs in on the login page from a clean browser and waits for the agent desk to boot. */
+  private static void signInAsAgent(Browser b, DeskFixture f, String username) {
+    b.driver.get(f.server.url("/"));
+    b.js("localStorage.clear()");
+    b.driver.get(f.server.url("/"));
+    b.waitFor("document.getElementById('username') !== null", WAIT);
+    b.driver.findElement(By.id("username")).sendKeys(username);
+    b.driver.findElement(By.id("password")).sendKeys(username + "-password-1");
+    click(b, By.id("login-submit"));
+    b.waitFor("location.pathname === '/agent.html' && !document.body.classList.contains('booting')", WAIT);
   }
 
   /** Clicks like a person: scrolled into the middle of the window first (the header is sticky). */

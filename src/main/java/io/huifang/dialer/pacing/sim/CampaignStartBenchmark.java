@@ -49,7 +49,7 @@ public final class CampaignStartBenchmark {
     long started = System.nanoTime();
     List<Future<String>> rows = new ArrayList<>();
     for (Scenario s : scenarios) {
-      Scenario run = amdMistakes ? s : withoutAmdMistakes(s);
+      Scenario run = amdMistakes ? s : s.withoutAmdMistakes();
       rows.add(pool.submit(() -> row(run, seeds)));
     }
     StringBuilder out = new StringBuilder();
@@ -102,12 +102,6 @@ public final class CampaignStartBenchmark {
   private static CampaignPacer pacer() {
     return new CampaignPacer(PacingSettings.defaults(DialMode.PREDICTIVE).withAmdAllowance(0.004),
         OriginateThrottle.unlimited());
-  }
-
-  static Scenario withoutAmdMistakes(Scenario s) {
-    return new Scenario(s.name(), s.agents(), s.liveAnswerRates(), s.talkShape(), s.talkMeanSeconds(),
-        s.wrapUpMillis(), s.ringMinMillis(), s.ringMaxMillis(), s.noAnswerMillis(), s.machineRate(), 0,
-        s.warmUpMillis(), s.measuredMillis());
   }
 
   private static String option(String[] args, String name, String fallback) {

@@ -36,6 +36,12 @@ public record Scenario(String name, int agents, double[] liveAnswerRates, TalkSh
         ringMaxMillis, noAnswerMillis, machineRate, amdFalsePositiveRate, warmUp, measured);
   }
 
+  /** The same customers with no person wrongly hung up on as a machine: what the pacing alone does. */
+  public Scenario withoutAmdMistakes() {
+    return new Scenario(name, agents, liveAnswerRates, talkShape, talkMeanSeconds, wrapUpMillis, ringMinMillis,
+        ringMaxMillis, noAnswerMillis, machineRate, 0, warmUpMillis, measuredMillis);
+  }
+
   double liveAnswerRate(long t) {
     if (liveAnswerRates.length == 1 || t < warmUpMillis) {
       return liveAnswerRates[0];

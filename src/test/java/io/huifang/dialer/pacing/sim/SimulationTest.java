@@ -16,15 +16,9 @@ class SimulationTest {
         .withMeasured(30 * 60_000L, 2 * 3_600_000L);
   }
 
-  private static Scenario withoutAmdMistakes(Scenario s) {
-    return new Scenario(s.name(), s.agents(), s.liveAnswerRates(), s.talkShape(), s.talkMeanSeconds(),
-        s.wrapUpMillis(), s.ringMinMillis(), s.ringMaxMillis(), s.noAnswerMillis(), s.machineRate(), 0,
-        s.warmUpMillis(), s.measuredMillis());
-  }
-
   @Test
   void progressiveNeverAbandonsWhenAgentsAreFree() {
-    SimResult r = new Simulation(withoutAmdMistakes(day(25)),
+    SimResult r = new Simulation(day(25).withoutAmdMistakes(),
         new CampaignPacer(PacingSettings.defaults(DialMode.PROGRESSIVE), OriginateThrottle.unlimited()), 5).run();
     assertTrue(r.liveAnswers() > 500);
     assertEquals(0, r.abandons());
@@ -48,7 +42,7 @@ class SimulationTest {
    */
   @Test
   void aYoungCampaignOfAHundredAgentsIsUnderTheTargetFromItsFirstMinutes() {
-    Scenario s = withoutAmdMistakes(Scenario.of(100, new double[] {0.55}, Scenario.TalkShape.LOGNORMAL, 240));
+    Scenario s = Scenario.of(100, new double[] {0.55}, Scenario.TalkShape.LOGNORMAL, 240).withoutAmdMistakes();
     for (long minutes : new long[] {2, 3, 5, 10}) {
       SimResult r = new Simulation(s.withMeasured(0, minutes * 60_000L),
           new CampaignPacer(PacingSettings.defaults(DialMode.PREDICTIVE).withAmdAllowance(0.002),
