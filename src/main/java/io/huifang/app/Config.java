@@ -52,6 +52,11 @@ public record Config(
     EMULATOR, ASTERISK
   }
 
+  /** The database part, for {@link io.huifang.db.Database#start}. */
+  public io.huifang.db.Database.Settings database() {
+    return new io.huifang.db.Database.Settings(dbUrl, dbUser, dbPassword, dbPoolSize, embeddedDbDir(), embeddedDbPort);
+  }
+
   public boolean embeddedDb() {
     return dbUrl.isEmpty();
   }

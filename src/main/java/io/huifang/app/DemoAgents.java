@@ -1,6 +1,6 @@
 package io.huifang.app;
 
-import io.huifang.agent.AgentDesk;
+import io.huifang.desk.AgentDesk;
 import io.huifang.survey.Questionnaire;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,17 +1,17 @@
 package io.huifang.app;
 
-import io.huifang.agent.AgentLines;
+import io.huifang.telephony.AgentLines;
 import io.huifang.auth.AdminBootstrap;
 import io.huifang.auth.PasswordHasher;
-import io.huifang.auth.Role;
-import io.huifang.auth.User;
+import io.huifang.core.Role;
+import io.huifang.core.User;
 import io.huifang.auth.UserStore;
-import io.huifang.dialer.call.AnsweredCalls;
-import io.huifang.dialer.call.Telephony;
-import io.huifang.dialer.campaign.Campaign;
-import io.huifang.dialer.campaign.CampaignStore;
-import io.huifang.dialer.dealer.DealerStore;
-import io.huifang.dialer.importer.ImportService;
+import io.huifang.telephony.AnsweredCalls;
+import io.huifang.telephony.Telephony;
+import io.huifang.campaign.Campaign;
+import io.huifang.campaign.CampaignStore;
+import io.huifang.dealer.DealerStore;
+import io.huifang.campaign.list.ImportService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -48,7 +48,7 @@ final class DemoData {
   /** Seeds the demo once (when there is no campaign yet), then puts the simulated agents on their lines. */
   static Future<Void> start(Vertx vertx, Config config, UserStore users, PasswordHasher hasher,
                             DealerStore dealers, CampaignStore campaigns, ImportService imports, Telephony telephony,
-                            io.huifang.agent.AgentDesk desk) {
+                            io.huifang.desk.AgentDesk desk) {
     DemoAgents autopilot = desk == null ? null : new DemoAgents(vertx, desk);
     return campaigns.list()
         .compose(list -> list.isEmpty() ? seed(config, dealers, campaigns, imports) : Future.succeededFuture(

@@ -28,7 +28,7 @@ public final class Main {
     return switch (command) {
       case "serve" -> serve(rest);
       case "pbx-emulator" -> io.huifang.pbx.emulator.EmulatorCommand.run(rest.toArray(new String[0]));
-      case "rebuild-catalog" -> io.huifang.recording.RebuildCatalogCommand.run(rest);
+      case "rebuild-catalog" -> io.huifang.app.RebuildCatalogCommand.run(rest);
       case "version", "--version" -> {
         System.out.println("huifang " + Version.get());
         yield 0;

@@ -1,31 +1,34 @@
 package io.huifang.app;
 
+import io.huifang.core.CachedCheck;
+import io.huifang.core.HealthCheck;
+
 import io.huifang.auth.AdminBootstrap;
 import io.huifang.auth.AuditLog;
 import io.huifang.auth.PasswordHasher;
 import io.huifang.auth.SessionStore;
 import io.huifang.auth.UserStore;
 import io.huifang.db.Database;
-import io.huifang.http.AgentLineRoutes;
-import io.huifang.dialer.campaign.CampaignRoutes;
-import io.huifang.dialer.campaign.CampaignStore;
-import io.huifang.dialer.dealer.DealerRoutes;
-import io.huifang.dialer.dealer.DealerStore;
-import io.huifang.dialer.importer.ImportRoutes;
-import io.huifang.dialer.importer.ImportService;
-import io.huifang.dialer.importer.ImportStore;
-import io.huifang.dialer.quality.QualityRoutes;
-import io.huifang.dialer.quality.QualityStore;
-import io.huifang.dialer.schedule.ScheduleRoutes;
-import io.huifang.dialer.schedule.Scheduler;
-import io.huifang.http.Api;
-import io.huifang.http.AuditRoutes;
-import io.huifang.http.SessionRoutes;
-import io.huifang.http.UserRoutes;
-import io.huifang.http.WebServer;
+import io.huifang.telephony.AgentLineRoutes;
+import io.huifang.campaign.CampaignRoutes;
+import io.huifang.campaign.CampaignStore;
+import io.huifang.dealer.DealerRoutes;
+import io.huifang.dealer.DealerStore;
+import io.huifang.campaign.list.ImportRoutes;
+import io.huifang.campaign.list.ImportService;
+import io.huifang.campaign.list.ImportStore;
+import io.huifang.dealer.DataAuditRoutes;
+import io.huifang.dealer.DataAuditStore;
+import io.huifang.campaign.schedule.ScheduleRoutes;
+import io.huifang.campaign.schedule.Scheduler;
+import io.huifang.web.Api;
+import io.huifang.auth.AuditRoutes;
+import io.huifang.auth.SessionRoutes;
+import io.huifang.auth.UserRoutes;
+import io.huifang.web.WebServer;
 import io.huifang.dialer.DialerService;
-import io.huifang.dialer.call.AttemptStore;
-import io.huifang.dialer.call.Telephony;
+import io.huifang.telephony.AttemptStore;
+import io.huifang.telephony.Telephony;
 import io.huifang.pbx.emulator.EmulatorOptions;
 import io.huifang.pbx.emulator.PbxEmulator;
 import io.huifang.recording.RecordingRoutes;
@@ -68,7 +71,7 @@ public final class Server {
   private Long expiryTimer;
   private Scheduler scheduler;
   private RecordingService recordings;
-  private io.huifang.agent.AgentDesk desk;
+  private io.huifang.desk.AgentDesk desk;
   private RetentionJob retention;
   private Long recordingRetryTimer;
 
@@ -95,7 +98,7 @@ public final class Server {
     log.atInfo().setMessage("starting Huifang").addKeyValue("version", Version.get())
         .addKeyValue("db", config.embeddedDb() ? "embedded" : "external")
         .addKeyValue("pbx", config.pbxMode().name().toLowerCase()).log();
-    return Database.start(vertx, config).compose(database -> {
+    return Database.start(vertx, config.database()).compose(database -> {
       db = database;
       UserStore users = new UserStore(db.pool());
       SessionStore sessions = new SessionStore(db.pool(), Duration.ofMinutes(config.sessionIdleMinutes()));
@@ -120,17 +123,17 @@ public final class Server {
           new UserRoutes(users, sessions, hasher, audit)::register,
           new AuditRoutes(audit)::register,
           new AgentLineRoutes(() -> telephony, db.pool(), config.pbxMode() == Config.PbxMode.EMULATOR)::register,
-          new io.huifang.agent.AgentDeskRoutes(() -> desk)::register,
+          new io.huifang.desk.AgentDeskRoutes(() -> desk)::register,
           new DealerRoutes(dealers)::register,
           new CampaignRoutes(campaigns, audit)::register,
           new ImportRoutes(vertx, imports, importStore, campaigns, config.dataDir().resolve("uploads"))::register,
           new ScheduleRoutes(scheduler)::register,
           api -> api.route(io.vertx.core.http.HttpMethod.GET, "/dialer",
-              java.util.EnumSet.of(io.huifang.auth.Role.SUPERVISOR, io.huifang.auth.Role.ADMIN),
+              java.util.EnumSet.of(io.huifang.core.Role.SUPERVISOR, io.huifang.core.Role.ADMIN),
               ctx -> (dialer == null ? Future.succeededFuture(new io.vertx.core.json.JsonArray()) : dialer.status())
                   .onSuccess(a -> Api.json(ctx, 200, new io.vertx.core.json.JsonObject().put("campaigns", a)))
                   .onFailure(ctx::fail)),
-          new QualityRoutes(new QualityStore(db.pool()))::register,
+          new DataAuditRoutes(new DataAuditStore(db.pool()))::register,
           new io.huifang.survey.QuestionnaireRoutes(questionnaires, audit)::register,
 
           new RecordingRoutes(recordings, audit)::register));
@@ -150,7 +153,8 @@ public final class Server {
             dialer = new DialerService(vertx, telephony, campaigns, scheduler, attempts, config.dialTemplate(),
                 config.originatesPerSecond(), Clock.systemUTC());
             dialer.start();
-            desk = new io.huifang.agent.AgentDesk(vertx, telephony, new io.huifang.agent.DeskStore(db.pool()),
+            desk = new io.huifang.desk.AgentDesk(vertx, telephony, new io.huifang.desk.DeskStore(db.pool()),
+                new io.huifang.survey.SurveyResponses(db.pool()),
                 questionnaires, campaigns, scheduler, Clock.systemUTC());
             desk.start();
             return v;
@@ -211,7 +215,7 @@ public final class Server {
     });
   }
 
-  public io.huifang.agent.AgentDesk desk() {
+  public io.huifang.desk.AgentDesk desk() {
     return desk;
   }
 

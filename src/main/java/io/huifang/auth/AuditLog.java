@@ -1,5 +1,7 @@
 package io.huifang.auth;
 
+import io.huifang.core.User;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

@@ -1,5 +1,7 @@
 package io.huifang.auth;
 
+import io.huifang.core.User;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -14,7 +16,7 @@ import java.util.Optional;
  * Login sessions in PostgreSQL, so that a restart of the server logs nobody out. The browser holds a random
  * 256-bit token; the table holds only its SHA-256. Sessions slide: each use pushes the expiry forward.
  */
-public final class SessionStore {
+public final class SessionStore implements io.huifang.web.SessionLookup {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Pool pool;
@@ -45,6 +47,7 @@ public final class SessionStore {
    * The active user behind a token, or empty. Touches the session at most once a minute, so that busy pages
    * do not turn every request into a write.
    */
+  @Override
   public Future<Optional<User>> resolve(String token) {
     if (token == null || token.length() < 20 || token.length() > 100) {
       return Future.succeededFuture(Optional.empty());

@@ -1,5 +1,8 @@
 package io.huifang.auth;
 
+import io.huifang.core.Role;
+import io.huifang.core.User;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

@@ -1,6 +1,5 @@
 package io.huifang.db;
 
-import io.huifang.app.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -36,7 +35,15 @@ public final class Database {
   record Target(PgConnectOptions options, String jdbcUrl, Optional<EmbeddedPostgres> embedded) {
   }
 
-  public static Future<Database> start(Vertx vertx, Config config) {
+  /**
+   * Where the database is: a URL (any PostgreSQL), or none for the embedded one kept in {@code embeddedDir}.
+   * The wiring fills it from the validated configuration; db knows nothing of the rest.
+   */
+  public record Settings(Optional<String> url, Optional<String> user, Optional<String> password, int poolSize,
+                         java.nio.file.Path embeddedDir, int embeddedPort) {
+  }
+
+  public static Future<Database> start(Vertx vertx, Settings config) {
     return vertx.executeBlocking(() -> {
       Target target = resolveTarget(config);
       try {
@@ -48,7 +55,7 @@ public final class Database {
       return target;
     }, false).map(target -> {
       Pool pool = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(config.dbPoolSize()).setName("huifang"))
+          .with(new PoolOptions().setMaxSize(config.poolSize()).setName("huifang"))
           .connectingTo(target.options())
           .using(vertx)
           .build();
@@ -58,18 +65,18 @@ public final class Database {
     });
   }
 
-  private static Target resolveTarget(Config config) {
-    if (config.dbUrl().isEmpty()) {
-      EmbeddedPostgres pg = EmbeddedPostgres.start(config.embeddedDbDir(), config.embeddedDbPort());
+  private static Target resolveTarget(Settings config) {
+    if (config.url().isEmpty()) {
+      EmbeddedPostgres pg = EmbeddedPostgres.start(config.embeddedDir(), config.embeddedPort());
       PgConnectOptions o = new PgConnectOptions().setHost("127.0.0.1").setPort(pg.port())
           .setDatabase(pg.database()).setUser(pg.user()).setPassword(pg.password());
       return new Target(o, pg.jdbcUrl(), Optional.of(pg));
     }
-    String url = config.dbUrl().get();
+    String url = config.url().get();
     String uri = url.startsWith("jdbc:") ? url.substring(5) : url;
     PgConnectOptions o = PgConnectOptions.fromUri(uri);
-    config.dbUser().ifPresent(o::setUser);
-    config.dbPassword().ifPresent(o::setPassword);
+    config.user().ifPresent(o::setUser);
+    config.password().ifPresent(o::setPassword);
     String jdbc = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
     return new Target(o, jdbc, Optional.empty());
   }

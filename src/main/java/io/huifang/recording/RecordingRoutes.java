@@ -1,9 +1,9 @@
 package io.huifang.recording;
 
 import io.huifang.auth.AuditLog;
-import io.huifang.auth.Role;
-import io.huifang.auth.User;
-import io.huifang.http.Api;
+import io.huifang.core.Role;
+import io.huifang.core.User;
+import io.huifang.web.Api;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;

@@ -1,8 +1,8 @@
 package io.huifang.recording;
 
-import io.huifang.auth.User;
-import io.huifang.dialer.call.Attempt;
-import io.huifang.dialer.call.CallTracker;
+import io.huifang.core.User;
+import io.huifang.telephony.Attempt;
+import io.huifang.telephony.CallTracker;
 import io.huifang.pbx.ami.AmiMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -552,7 +552,7 @@ public final class RecordingService {
         return Future.failedFuture(new Refused(409, "not_on_call", "no connected call " + attemptId));
       }
       Long agent = o.get().snapshot().getLong("agentId");
-      if (by != null && by.role() == io.huifang.auth.Role.AGENT && (agent == null || agent != by.id())) {
+      if (by != null && by.role() == io.huifang.core.Role.AGENT && (agent == null || agent != by.id())) {
         return Future.failedFuture(new Refused(403, "not_your_call", "only the agent on the call may do this"));
       }
       return Future.succeededFuture(o.get());

@@ -1,10 +1,9 @@
 package io.huifang.survey;
 
 import io.huifang.auth.AuditLog;
-import io.huifang.auth.Role;
-import io.huifang.auth.User;
-import io.huifang.http.Api;
-import io.huifang.http.SessionRoutes;
+import io.huifang.core.Role;
+import io.huifang.core.User;
+import io.huifang.web.Api;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -82,7 +81,7 @@ public final class QuestionnaireRoutes {
     store.save(key, b, u.id())
         .onSuccess(q -> {
           audit.record(u, u.username(), "questionnaire.save", "questionnaire " + q.key(), "ok",
-              SessionRoutes.clientIp(ctx), new JsonObject().put("version", q.version()));
+              Api.clientIp(ctx), new JsonObject().put("version", q.version()));
           Api.json(ctx, 200, new JsonObject().put("questionnaire", q.toJson()));
         })
         .onFailure(e -> {

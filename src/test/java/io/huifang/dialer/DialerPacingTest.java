@@ -2,7 +2,7 @@ package io.huifang.dialer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.huifang.dialer.campaign.Campaign;
+import io.huifang.campaign.Campaign;
 import io.huifang.dialer.pacing.AbandonStats;
 import io.huifang.dialer.pacing.DialMode;
 import io.vertx.core.json.JsonArray;

@@ -1,5 +1,7 @@
 package io.huifang.recording;
 
+import io.huifang.app.RebuildCatalogCommand;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.auth.AuditLog;
-import io.huifang.dialer.call.AnsweredCalls;
-import io.huifang.dialer.call.CallTracker;
+import io.huifang.telephony.AnsweredCalls;
+import io.huifang.telephony.CallTracker;
 import io.huifang.testsupport.Http;
 import io.huifang.testsupport.TestServer;
 import io.vertx.core.Future;

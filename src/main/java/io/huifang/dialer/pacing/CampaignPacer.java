@@ -1,6 +1,6 @@
 package io.huifang.dialer.pacing;
 
-import io.huifang.dialer.call.AttemptOutcome;
+import io.huifang.telephony.AttemptOutcome;
 
 /**
  * The pacer of one campaign, the same class in the server and in the simulator.

@@ -1,6 +1,6 @@
 package io.huifang.dialer.pacing;
 
-import io.huifang.dialer.call.AttemptOutcome;
+import io.huifang.telephony.AttemptOutcome;
 
 /**
  * Decides how many customers to dial now. Pure and deterministic: no threads, no wall clock; the caller passes the

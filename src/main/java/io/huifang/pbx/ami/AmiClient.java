@@ -1,6 +1,6 @@
 package io.huifang.pbx.ami;
 
-import io.huifang.app.HealthCheck;
+import io.huifang.core.HealthCheck;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

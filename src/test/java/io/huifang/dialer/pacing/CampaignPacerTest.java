@@ -3,7 +3,7 @@ package io.huifang.dialer.pacing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.huifang.dialer.call.AttemptOutcome;
+import io.huifang.telephony.AttemptOutcome;
 import io.huifang.dialer.pacing.PacerView.Activity;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,122 @@
+package io.huifang.campaign;
+
+import static io.huifang.web.Api.fail;
+import static io.huifang.web.Api.pathId;
+
+import io.huifang.auth.AuditLog;
+import io.huifang.core.Role;
+import io.huifang.core.User;
+import io.huifang.core.Invalid;
+import io.huifang.web.Api;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
+import java.util.Optional;
+
+/**
+ * Campaign CRUD. Admins define campaigns; supervisors read them and may steer pacing (dial mode, abandonment
+ * target) through their own narrower route.
+ */
+public final class CampaignRoutes {
+  private final CampaignStore campaigns;
+  private final AuditLog audit;
+
+  public CampaignRoutes(CampaignStore campaigns, AuditLog audit) {
+    this.campaigns = campaigns;
+    this.audit = audit;
+  }
+
+  public void register(Api api) {
+    var readers = EnumSet.of(Role.SUPERVISOR, Role.ADMIN);
+    var admin = EnumSet.of(Role.ADMIN);
+    api.route(HttpMethod.GET, "/campaigns", readers, this::list);
+    api.route(HttpMethod.GET, "/campaigns/:id", readers, this::get);
+    api.route(HttpMethod.POST, "/campaigns", admin, this::create);
+    api.route(HttpMethod.PUT, "/campaigns/:id", admin, this::update);
+    api.route(HttpMethod.PATCH, "/campaigns/:id/pacing", readers, this::pacing);
+  }
+
+  private void list(RoutingContext ctx) {
+    campaigns.list().onFailure(ctx::fail).onSuccess(list -> {
+      JsonArray arr = new JsonArray();
+      list.forEach(c -> arr.add(c.toJson()));
+      Api.json(ctx, 200, new JsonObject().put("campaigns", arr));
+    });
+  }
+
+  private void get(RoutingContext ctx) {
+    Long id = pathId(ctx);
+    if (id != null) {
+      campaigns.get(id).onFailure(ctx::fail).onSuccess(c -> answer(ctx, 200, c, id));
+    }
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject b = Api.body(ctx);
+    if (b == null) {
+      return;
+    }
+    Campaign c;
+    try {
+      c = Campaign.fromJson(b, null);
+    } catch (Invalid e) {
+      Api.invalid(ctx, e);
+      return;
+    }
+    campaigns.create(c).onFailure(e -> fail(ctx, e)).onSuccess(saved -> {
+      record(ctx, "campaign.create", saved);
+      Api.json(ctx, 201, new JsonObject().put("campaign", saved.toJson()));
+    });
+  }
+
+  private void update(RoutingContext ctx) {
+    Long id = pathId(ctx);
+    JsonObject b = id == null ? null : Api.body(ctx);
+    if (b == null) {
+      return;
+    }
+    update(ctx, id, b, "campaign.update");
+  }
+
+  /** Only the pacing fields: what a supervisor steers during the day. */
+  private void pacing(RoutingContext ctx) {
+    Long id = pathId(ctx);
+    JsonObject b = id == null ? null : Api.body(ctx);
+    if (b == null) {
+      return;
+    }
+    for (String key : b.fieldNames()) {
+      if (!key.equals("dialMode") && !key.equals("abandonTarget")) {
+        Api.invalid(ctx, key, "only dialMode and abandonTarget may be changed here", "此处只能修改外呼模式和放弃率目标");
+        return;
+      }
+    }
+    update(ctx, id, b, "campaign.pacing");
+  }
+
+  /** Applies {@code b} over the stored campaign (fields left out keep their values). */
+  private void update(RoutingContext ctx, long id, JsonObject b, String action) {
+    campaigns.get(id).compose(found -> found.isEmpty() ? io.vertx.core.Future.succeededFuture(Optional.<Campaign>empty())
+            : campaigns.update(Campaign.fromJson(b, found.get())))
+        .onFailure(e -> fail(ctx, e)).onSuccess(c -> {
+          c.ifPresent(saved -> record(ctx, action, saved));
+          answer(ctx, 200, c, id);
+        });
+  }
+
+  private static void answer(RoutingContext ctx, int status, Optional<Campaign> c, long id) {
+    if (c.isPresent()) {
+      Api.json(ctx, status, new JsonObject().put("campaign", c.get().toJson()));
+    } else {
+      Api.error(ctx, 404, "not_found", "no campaign " + id);
+    }
+  }
+
+  private void record(RoutingContext ctx, String action, Campaign c) {
+    User u = Api.user(ctx);
+    audit.record(u, u.username(), action, "campaign " + c.id(), "ok", Api.clientIp(ctx),
+        new JsonObject().put("name", c.name()));
+  }
+}

@@ -1,0 +1,244 @@
+package io.huifang.campaign.schedule;
+
+import io.huifang.campaign.Campaign;
+import io.huifang.campaign.CampaignStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The dialer's side of campaigns: which tasks to call now, what to do after each attempt, and expiry of tasks past
+ * their deadline. Every method takes the current instant from the caller (tests run on a fake clock).
+ *
+ * <p>A task handed out by {@link #nextDue} is leased for {@link #LEASE}, so a second call does not hand it out
+ * again while its call is under way; {@link #recordOutcome} ends the lease.
+ */
+public final class Scheduler {
+  public static final Duration LEASE = Duration.ofMinutes(5);
+
+  private final Pool pool;
+  private final CampaignStore campaigns;
+
+  public Scheduler(Pool pool, CampaignStore campaigns) {
+    this.pool = pool;
+    this.campaigns = campaigns;
+  }
+
+  /**
+   * Up to {@code limit} tasks of the campaign that may be dialled at {@code now}: scheduled callbacks first (by their
+   * time), then open tasks by deadline. Nothing outside calling hours or on a holiday (campaign time zone), nothing
+   * past its deadline, no number on the do-not-call list, no special record (they never get a task), and no number
+   * in a day part it has already been tried in (until every part has been tried).
+   */
+  public Future<List<DueTask>> nextDue(long campaignId, Instant now, int limit) {
+    return campaigns.get(campaignId).compose(found -> {
+      if (found.isEmpty() || !found.get().active() || !found.get().rules().isCallable(now) || limit <= 0) {
+        return Future.succeededFuture(List.of());
+      }
+      Campaign c = found.get();
+      OptionalInt part = c.rules().dayPartAt(now);
+      Integer partIndex = part.isPresent() ? part.getAsInt() : null;
+      OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+      String dialable = " and t.deadline > $2 and (t.leased_until is null or t.leased_until <= $2)"
+          + " and not exists (select 1 from dnc d where d.phone = t.phone)";
+      return pool.preparedQuery("with cb as (select t.id from call_task t where t.campaign_id = $1"
+              + " and t.status = 'callback' and t.callback_at <= $2" + dialable
+              + " order by t.callback_at limit $3 for update skip locked),"
+              + " op as (select t.id from call_task t where t.campaign_id = $1 and t.status = 'open'"
+              + " and t.next_try_at <= $2" + dialable
+              + " and ($5::int is null or (t.allowed_parts >> $5) & 1 = 1)"
+              + " order by t.deadline limit $3 for update skip locked),"
+              + " pick as ((select id from cb) union all (select id from op) limit $3)"
+              + " update call_task t set leased_until = $4 from pick where t.id = pick.id"
+              + " returning t.id, t.customer_id, t.phone, t.deadline, t.attempts, t.status, t.callback_at,"
+              + " t.callback_agent_id")
+          .execute(Tuple.tuple(Arrays.asList(campaignId, at, limit, at.plus(LEASE), partIndex)))
+          .map(rs -> {
+            List<Row> rows = new ArrayList<>();
+            rs.forEach(rows::add);
+            rows.sort(Comparator.<Row, Integer>comparing(r -> "callback".equals(r.getString("status")) ? 0 : 1)
+                .thenComparing(r -> "callback".equals(r.getString("status")) ? r.getOffsetDateTime("callback_at")
+                    : r.getOffsetDateTime("deadline")));
+            List<DueTask> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+              out.add(new DueTask(r.getLong("id"), r.getLong("customer_id"), campaignId, r.getString("phone"),
+                  r.getOffsetDateTime("deadline").toInstant(), r.getInteger("attempts") + 1, partIndex,
+                  "callback".equals(r.getString("status")), r.getLong("callback_agent_id")));
+            }
+            return out;
+          });
+    });
+  }
+
+  /**
+   * A customer reached an agent: the task is not dialled again while the agent writes the survey up, until
+   * {@code until} (the outcome the agent submits clears the hold). Only open tasks and callbacks are held.
+   */
+  public Future<Void> holdForDisposition(long taskId, Instant until) {
+    return pool.preparedQuery("update call_task set leased_until = $2 where id = $1"
+            + " and status in ('open', 'callback')")
+        .execute(Tuple.of(taskId, until.atOffset(ZoneOffset.UTC))).mapEmpty();
+  }
+
+  /** The task's state as recordOutcome needs it. */
+  private record TaskState(long id, long campaignId, String phone, String status, Instant deadline, int attempts,
+                           int tried) {
+  }
+
+  /**
+   * Applies one attempt's outcome at {@code at}: finishes the task, or plans its next try, or schedules the
+   * callback; refusals go on the do-not-call list. Every outcome is kept in the task's history. Fails when the
+   * task does not exist or is already finished.
+   */
+  public Future<Void> recordOutcome(long taskId, Outcome outcome, Instant at) {
+    // The campaign is read before the transaction takes its connection: reading it inside (from the pool) made
+    // every outcome hold one connection while waiting for a second, so as many outcomes at once as the pool has
+    // connections (a burst of unanswered calls ending together) waited on each other until the pool's timeout.
+    // A task's campaign never changes, so reading it first is the same answer.
+    return pool.preparedQuery("select campaign_id from call_task where id = $1").execute(Tuple.of(taskId))
+        .compose(rs -> rs.size() == 0 ? Future.failedFuture(new NoSuchElementException("no task " + taskId))
+            : campaigns.get(rs.iterator().next().getLong("campaign_id")))
+        .compose(campaign -> pool.withTransaction(conn -> conn.preparedQuery("select id, campaign_id, phone,"
+                + " status, deadline, attempts, tried_parts from call_task where id = $1 for update")
+            .execute(Tuple.of(taskId))
+            .compose(rs -> {
+              if (rs.size() == 0) {
+                return Future.failedFuture(new NoSuchElementException("no task " + taskId));
+              }
+              Row r = rs.iterator().next();
+              TaskState t = new TaskState(r.getLong("id"), r.getLong("campaign_id"), r.getString("phone"),
+                  r.getString("status"), r.getOffsetDateTime("deadline").toInstant(), r.getInteger("attempts"),
+                  r.getInteger("tried_parts"));
+              if (!t.status().equals("open") && !t.status().equals("callback")) {
+                return Future.failedFuture(new IllegalStateException("task " + taskId + " is already "
+                    + t.status()));
+              }
+              return apply(conn, t, campaign.orElseThrow(), outcome, at);
+            })));
+  }
+
+  private Future<Void> apply(SqlConnection conn, TaskState t, Campaign c, Outcome o, Instant at) {
+    OptionalInt p = c.rules().dayPartAt(at);
+    Integer part = p.isPresent() ? p.getAsInt() : null;
+    int tried = part == null ? t.tried() : t.tried() | (1 << part);
+    int attempts = t.attempts() + 1;
+    String status = "open";
+    Instant next = null;
+    int allowed = RetryPlanner.ANY_PART;
+    Instant callbackAt = null;
+    Long agent = null;
+    boolean closed = false;
+    switch (o.kind()) {
+      case SUCCESS -> {
+        status = "done";
+        closed = true;
+      }
+      case WRONG_NUMBER -> {
+        status = "wrong_number";
+        closed = true;
+      }
+      case INVALID_NUMBER -> {
+        status = "invalid_number";
+        closed = true;
+      }
+      case ERROR_SAMPLE -> {
+        status = "error_sample";
+        closed = true;
+      }
+      case REFUSED -> {
+        status = "refused";
+        closed = true;
+      }
+      case CALLBACK -> {
+        status = "callback";
+        next = o.callbackAt();
+        callbackAt = o.callbackAt();
+        agent = o.agentId();
+      }
+      case NOT_OWNER -> {
+        Optional<RetryPlanner.Plan> plan = RetryPlanner.anotherDay(c.rules(), at, t.deadline());
+        next = plan.map(RetryPlanner.Plan::at).orElse(t.deadline());
+      }
+      default -> {
+        if (attempts >= c.maxAttempts()) {
+          status = "unreached";
+          closed = true;
+        } else {
+          Optional<RetryPlanner.Plan> plan = RetryPlanner.afterNoAnswer(c.rules(), at, tried, part, t.deadline());
+          // No calling time left before the deadline: the task waits there and expires with its history.
+          next = plan.map(RetryPlanner.Plan::at).orElse(t.deadline());
+          allowed = plan.map(RetryPlanner.Plan::allowedParts).orElse(RetryPlanner.ANY_PART);
+        }
+      }
+    }
+    OffsetDateTime atUtc = at.atOffset(ZoneOffset.UTC);
+    Tuple update = Tuple.tuple(Arrays.asList(t.id(), status, attempts, tried, part, Outcome.id(o.kind()), atUtc,
+        next == null ? null : next.atOffset(ZoneOffset.UTC), allowed,
+        callbackAt == null ? null : callbackAt.atOffset(ZoneOffset.UTC), agent, closed ? atUtc : null));
+    JsonObject detail = new JsonObject().put("attempt", attempts).put("status", status)
+        .put("nextTryAt", next == null ? null : next.toString())
+        .put("callbackAt", callbackAt == null ? null : callbackAt.toString()).put("agentId", agent);
+    Future<Void> dnc = o.kind() == Outcome.Kind.REFUSED
+        ? conn.preparedQuery("insert into dnc (phone, reason, source) values ($1, 'refused', $2)"
+            + " on conflict (phone) do nothing").execute(Tuple.of(t.phone(), "survey task " + t.id())).mapEmpty()
+        : Future.succeededFuture();
+    return dnc.compose(v -> conn.preparedQuery("update call_task set status = $2, attempts = $3, tried_parts = $4,"
+                + " last_part = $5, last_outcome = $6, last_attempt_at = $7,"
+                + " next_try_at = coalesce($8, next_try_at), allowed_parts = $9, callback_at = $10,"
+                + " callback_agent_id = $11, leased_until = null, closed_at = $12 where id = $1")
+            .execute(update))
+        .compose(v -> conn.preparedQuery("insert into task_event (task_id, at, kind, day_part, detail)"
+                + " values ($1, $2, $3, $4, $5)")
+            .execute(Tuple.of(t.id(), atUtc, Outcome.id(o.kind()), part, detail)))
+        .mapEmpty();
+  }
+
+  /**
+   * Tasks still open at their deadline become "expired, not called" (到期未回访), keeping their history; those a
+   * special-case filing (特殊情况备案) covers become "filed" instead. Answers the number expired.
+   */
+  public Future<Integer> expireOverdue(Instant now) {
+    OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+    return pool.preparedQuery("with overdue as (select id from call_task where status in ('open', 'callback')"
+            + " and deadline <= $1 for update skip locked),"
+            + " closed as (update call_task t set status = case when exists (select 1 from special_filing f"
+            + " where f.task_id = t.id) then 'filed' else 'expired' end, closed_at = $1, leased_until = null"
+            + " from overdue o where t.id = o.id returning t.id, t.status, t.attempts),"
+            + " ev as (insert into task_event (task_id, at, kind, detail) select id, $1, status,"
+            + " jsonb_build_object('attempts', attempts) from closed)"
+            + " select count(*) filter (where status = 'expired') from closed")
+        .execute(Tuple.of(at))
+        .map(rs -> rs.iterator().next().getLong(0).intValue());
+  }
+
+  /** Files a special case for a task (特殊情况备案); false when there is no such task. */
+  public Future<Boolean> fileSpecialCase(long taskId, String reason, Long userId) {
+    return pool.preparedQuery("insert into special_filing (task_id, reason, filed_by) select id, $2, $3"
+            + " from call_task where id = $1 on conflict (task_id) do update set reason = excluded.reason")
+        .execute(Tuple.of(taskId, reason, userId)).map(rs -> rs.rowCount() > 0);
+  }
+
+  /** Task counts by status for one campaign. */
+  public Future<JsonObject> summary(long campaignId) {
+    return pool.preparedQuery("select status, count(*) from call_task where campaign_id = $1 group by status")
+        .execute(Tuple.of(campaignId)).map(rs -> {
+          JsonObject o = new JsonObject();
+          rs.forEach(r -> o.put(r.getString(0), r.getLong(1)));
+          return o;
+        });
+  }
+}

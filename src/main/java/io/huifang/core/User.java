@@ -1,0 +1,21 @@
+package io.huifang.core;
+
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+
+/** A person who logs in. Never carries the password hash out of the user store. */
+public record User(long id, String username, String displayName, Role role, boolean active,
+                   boolean mustChangePassword, OffsetDateTime createdAt, String softphone) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("username", username)
+        .put("displayName", displayName)
+        .put("role", role.id())
+        .put("active", active)
+        .put("mustChangePassword", mustChangePassword)
+        .put("createdAt", createdAt == null ? null : createdAt.toInstant().toString())
+        .put("softphone", softphone);
+  }
+}

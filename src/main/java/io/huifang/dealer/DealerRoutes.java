@@ -1,0 +1,81 @@
+package io.huifang.dealer;
+
+import io.huifang.core.Role;
+import io.huifang.core.Invalid;
+import io.huifang.web.Api;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.regex.Pattern;
+
+/** Dealers: admins create them and record their monthly workshop volume; supervisors read them. */
+public final class DealerRoutes {
+  private static final Pattern CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
+
+  private final DealerStore dealers;
+
+  public DealerRoutes(DealerStore dealers) {
+    this.dealers = dealers;
+  }
+
+  public void register(Api api) {
+    api.route(HttpMethod.GET, "/dealers", EnumSet.of(Role.SUPERVISOR, Role.ADMIN), this::list);
+    api.route(HttpMethod.POST, "/dealers", EnumSet.of(Role.ADMIN), this::create);
+    api.route(HttpMethod.PUT, "/dealers/:id/volume", EnumSet.of(Role.ADMIN), this::setVolume);
+  }
+
+  private void list(RoutingContext ctx) {
+    dealers.list().onFailure(ctx::fail).onSuccess(arr -> Api.json(ctx, 200, new JsonObject().put("dealers", arr)));
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject b = Api.body(ctx);
+    if (b == null) {
+      return;
+    }
+    String code = b.getValue("code") instanceof String s ? s.trim() : null;
+    String name = b.getValue("name") instanceof String s ? s.trim() : null;
+    if (code == null || !CODE.matcher(code).matches()) {
+      Api.invalid(ctx, "code", "dealer code: 1–32 letters, digits, '.', '_' or '-'",
+          "经销商编号为 1–32 个字母、数字、“.”、“_”或“-”");
+      return;
+    }
+    if (name == null || name.isEmpty() || name.length() > 100) {
+      Api.invalid(ctx, "name", "dealer name is required (at most 100 characters)", "请输入经销商名称（最多 100 个字符）");
+      return;
+    }
+    dealers.create(code, name).onSuccess(d -> Api.json(ctx, 201, new JsonObject().put("dealer", d)))
+        .onFailure(e -> Api.fail(ctx, e));
+  }
+
+  private void setVolume(RoutingContext ctx) {
+    Long id = Api.pathId(ctx);
+    JsonObject b = id == null ? null : Api.body(ctx);
+    if (b == null) {
+      return;
+    }
+    LocalDate month;
+    try {
+      month = YearMonth.parse(String.valueOf(b.getValue("month"))).atDay(1);
+    } catch (DateTimeParseException e) {
+      Api.invalid(ctx, "month", "month must be YYYY-MM", "月份格式应为 YYYY-MM");
+      return;
+    }
+    if (!(b.getValue("volume") instanceof Number n) || n.intValue() < 0 || n.doubleValue() != n.intValue()) {
+      Api.invalid(ctx, "volume", "volume must be a whole number ≥ 0", "台次必须是大于等于 0 的整数");
+      return;
+    }
+    dealers.setVolume(id, month, n.intValue()).onFailure(ctx::fail).onSuccess(found -> {
+      if (found) {
+        Api.json(ctx, 200, new JsonObject().put("dealerId", id).put("month", month.toString().substring(0, 7))
+            .put("volume", n.intValue()));
+      } else {
+        Api.error(ctx, 404, "not_found", "no dealer " + id);
+      }
+    });
+  }
+}

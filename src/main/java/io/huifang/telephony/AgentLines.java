@@ -1,0 +1,403 @@
+package io.huifang.telephony;
+
+import io.huifang.pbx.ami.AmiClient;
+import io.huifang.pbx.ami.AmiMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Agents' open lines on one PBX ("nailed-up" agents): at login the agent's softphone is dialled once into
+ * [huifang-agent] and stays up between calls, so an answered customer is joined to a line that is already open —
+ * no ringing, no lost seconds. Confined to the PBX connection's context.
+ */
+public final class AgentLines {
+  private static final Logger log = LoggerFactory.getLogger(AgentLines.class);
+
+  /**
+   * An agent's state on their line. Logged out is "no line". PAUSED carries a reason; WRAP_UP follows every call
+   * until the agent desk ends it (survey submitted, timer run out).
+   */
+  public enum LineState {
+    OPENING, READY, PAUSED, RESERVED, ON_CALL, WRAP_UP, DOWN
+  }
+
+  /** One agent's line. */
+  public static final class Line {
+    final long agentId;
+    final String endpoint;
+    final String lineId;
+    String channel;
+    LineState state = LineState.OPENING;
+    boolean wantsReady;
+    Instant idleSince;
+    /** When the current state began (the pacer estimates who is soon free from it). */
+    Instant since;
+    String attemptId;
+    /** The campaign the agent works, or null for any. */
+    Long campaignId;
+    /** Why the agent is paused (or will pause after the current call); null when not paused. */
+    String pauseReason;
+    /** The call the agent is wrapping up. */
+    String wrapUpAttemptId;
+
+    Line(long agentId, String endpoint, String lineId) {
+      this.agentId = agentId;
+      this.endpoint = endpoint;
+      this.lineId = lineId;
+    }
+
+    public long agentId() {
+      return agentId;
+    }
+
+    public String channel() {
+      return channel;
+    }
+
+    public LineState state() {
+      return state;
+    }
+
+    public String attemptId() {
+      return attemptId;
+    }
+
+    public Instant since() {
+      return since;
+    }
+
+    public Long campaignId() {
+      return campaignId;
+    }
+
+    public String pauseReason() {
+      return pauseReason;
+    }
+
+    public boolean wantsReady() {
+      return wantsReady;
+    }
+
+    public String wrapUpAttemptId() {
+      return wrapUpAttemptId;
+    }
+
+    /** Serves this campaign (agents who chose none serve every campaign). */
+    public boolean serves(Long campaign) {
+      return campaignId == null || campaign == null || campaignId.equals(campaign);
+    }
+  }
+
+  private final Vertx vertx;
+  private final String pbx;
+  private final AmiClient ami;
+  private final Clock clock;
+  private final Map<Long, Line> byAgent = new HashMap<>();
+  private final Map<String, Line> byLineId = new HashMap<>();
+  private final List<Consumer<Line>> readyListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Line>> stateListeners = new CopyOnWriteArrayList<>();
+  /** Lines whose Originate is out, by ActionID. */
+  private final Map<String, Opening> opening = new HashMap<>();
+
+  private record Opening(Line line, Promise<Line> promise) {
+  }
+  private long seq;
+
+  public AgentLines(Vertx vertx, String pbx, AmiClient ami, Clock clock) {
+    this.vertx = vertx;
+    this.pbx = pbx;
+    this.ami = ami;
+    this.clock = clock;
+    ami.onEvent(this::onEvent);
+  }
+
+  /** Told whenever a line becomes READY, so a waiting answered call can take it at once. */
+  public AgentLines onReady(Consumer<Line> listener) {
+    readyListeners.add(listener);
+    return this;
+  }
+
+  /** Told of every state change of every line (the agent desk pushes it to the agent's page and logs it). */
+  public AgentLines onState(Consumer<Line> listener) {
+    stateListeners.add(listener);
+    return this;
+  }
+
+  public Line line(long agentId) {
+    return byAgent.get(agentId);
+  }
+
+  public Collection<Line> lines() {
+    return byAgent.values();
+  }
+
+  /**
+   * Dials the agent's softphone into [huifang-agent]. Completes when the line is up (the agent answered the
+   * softphone, or it auto-answers), or fails.
+   */
+  public Future<Line> open(long agentId, String endpoint, Duration ringTimeout) {
+    Promise<Line> p = Promise.promise();
+    ami.context().runOnContext(v -> {
+      Line existing = byAgent.get(agentId);
+      if (existing != null && existing.state != LineState.DOWN) {
+        p.complete(existing);
+        return;
+      }
+      Line line = new Line(agentId, endpoint, "agent-" + agentId + "-" + (++seq));
+      byAgent.put(agentId, line);
+      byLineId.put(line.lineId, line);
+      AmiMessage o = AmiMessage.action("Originate")
+          .add("ActionID", "line-" + line.lineId)
+          .add("Channel", endpoint)
+          .add("Context", "huifang-agent").add("Exten", "s").add("Priority", "1")
+          .add("Timeout", Long.toString(ringTimeout.toMillis()))
+          .add("CallerID", "\"Huifang\" <huifang>")
+          .add("ChannelId", line.lineId)
+          .add("Variable", "HF_AGENT=" + agentId)
+          .add("Async", "true");
+      // Async: a synchronous Originate would hold this AMI session's events until the softphone answers
+      // (trace 03i). The OriginateResponse, matched by ActionID, says whether the line came up.
+      opening.put("line-" + line.lineId, new Opening(line, p));
+      vertx.setTimer(ringTimeout.toMillis() + 10_000, t -> ami.context().runOnContext(x -> {
+        if (opening.remove("line-" + line.lineId) != null) {
+          lineFailed(line, p, "no OriginateResponse within the ring timeout");
+        }
+      }));
+      ami.send(o).onComplete(ar -> {
+        if (ar.failed() || !"Success".equalsIgnoreCase(ar.result().get("Response"))) {
+          opening.remove("line-" + line.lineId);
+          String why = ar.succeeded() ? ar.result().get("Message", "refused") : ar.cause().getMessage();
+          lineFailed(line, p, why);
+        }
+      });
+    });
+    return p.future();
+  }
+
+  /** Ready for calls (or not). A line still opening becomes ready as soon as it is up. */
+  public void ready(long agentId, boolean ready) {
+    ready(agentId, ready, null);
+  }
+
+  /** Ready for one campaign's calls ({@code campaignId} null: any campaign). */
+  public void ready(long agentId, boolean ready, Long campaignId) {
+    ready(agentId, ready, campaignId, ready ? null : "other");
+  }
+
+  /**
+   * Ready for one campaign's calls, or paused with a reason. During a call or its wrap-up the wish is kept and
+   * applies when the wrap-up ends.
+   */
+  public Future<Line> ready(long agentId, boolean ready, Long campaignId, String pauseReason) {
+    Promise<Line> p = Promise.promise();
+    ami.context().runOnContext(v -> {
+      Line line = byAgent.get(agentId);
+      if (line != null) {
+        line.wantsReady = ready;
+        line.campaignId = campaignId;
+        line.pauseReason = ready ? null : pauseReason;
+        if (line.state == LineState.READY || line.state == LineState.PAUSED) {
+          setReady(line, ready);
+        } else {
+          notifyState(line); // the wish changed: pages show "pause after this call"
+        }
+      }
+      p.complete(line);
+    });
+    return p.future();
+  }
+
+  private void setReady(Line line, boolean ready) {
+    state(line, ready ? LineState.READY : LineState.PAUSED);
+    if (ready) {
+      line.idleSince = clock.instant();
+      for (Consumer<Line> l : readyListeners) {
+        l.accept(line);
+      }
+    }
+  }
+
+  /**
+   * The READY agent of the campaign idle the longest, now RESERVED for {@code attemptId}; null when nobody is
+   * ready.
+   */
+  public Line claimLongestIdle(String attemptId, Long campaignId) {
+    return claim(attemptId, campaignId, null);
+  }
+
+  /**
+   * Like {@link #claimLongestIdle}, but the {@code preferred} agent takes the call if READY (a callback the agent
+   * booked for themself); otherwise the longest-idle agent does, since the customer is already on the line.
+   */
+  public Line claim(String attemptId, Long campaignId, Long preferred) {
+    if (preferred != null) {
+      Line p = byAgent.get(preferred);
+      if (p != null && p.state == LineState.READY && p.channel != null && p.serves(campaignId)) {
+        state(p, LineState.RESERVED);
+        p.attemptId = attemptId;
+        return p;
+      }
+    }
+    Line best = null;
+    for (Line l : byAgent.values()) {
+      if (l.state == LineState.READY && l.channel != null && l.serves(campaignId)
+          && (best == null || l.idleSince.isBefore(best.idleSince))) {
+        best = l;
+      }
+    }
+    if (best != null) {
+      state(best, LineState.RESERVED);
+      best.attemptId = attemptId;
+    }
+    return best;
+  }
+
+  public void onCall(Line line) {
+    state(line, LineState.ON_CALL);
+  }
+
+  private void state(Line line, LineState s) {
+    line.state = s;
+    line.since = clock.instant();
+    notifyState(line);
+  }
+
+  private void notifyState(Line line) {
+    for (Consumer<Line> l : stateListeners) {
+      try {
+        l.accept(line);
+      } catch (RuntimeException e) {
+        log.atWarn().setMessage("agent state listener failed").addKeyValue("agent", line.agentId)
+            .addKeyValue("error", String.valueOf(e)).log();
+      }
+    }
+  }
+
+  /** The bridge failed: back to ready if the agent still wants calls, no wrap-up (there was no call). */
+  public void release(Line line) {
+    if (line.state == LineState.DOWN) {
+      return;
+    }
+    line.attemptId = null;
+    setReady(line, line.wantsReady);
+  }
+
+  /** The customer's call on this line ended: the agent wraps it up (the agent desk ends the wrap-up). */
+  public void wrapUp(Line line) {
+    if (line.state == LineState.DOWN) {
+      return;
+    }
+    line.wrapUpAttemptId = line.attemptId;
+    line.attemptId = null;
+    state(line, LineState.WRAP_UP);
+  }
+
+  /** Wrap-up over: ready, or paused if the agent asked to pause after the call. */
+  public void endWrapUp(long agentId) {
+    ami.context().runOnContext(v -> {
+      Line line = byAgent.get(agentId);
+      if (line != null && line.state == LineState.WRAP_UP) {
+        line.wrapUpAttemptId = null;
+        setReady(line, line.wantsReady);
+      }
+    });
+  }
+
+  /** Hangs up an agent's line (logout). */
+  public Future<Void> close(long agentId) {
+    Promise<Void> p = Promise.promise();
+    ami.context().runOnContext(v -> {
+      Line line = byAgent.remove(agentId);
+      if (line == null || line.channel == null) {
+        p.complete();
+        return;
+      }
+      line.wantsReady = false;
+      if (line.state != LineState.DOWN) {
+        byLineId.remove(line.lineId);
+        state(line, LineState.DOWN); // logged out
+      }
+      ami.send(AmiMessage.action("Hangup").add("Channel", line.channel).add("Cause", "16"))
+          .onComplete(ar -> p.complete());
+    });
+    return p.future();
+  }
+
+  private void lineFailed(Line line, Promise<Line> p, String why) {
+    state(line, LineState.DOWN);
+    byLineId.remove(line.lineId);
+    p.tryFail(new IllegalStateException("agent line to " + line.endpoint + " did not open: " + why));
+  }
+
+  private void onOriginateResponse(AmiMessage e) {
+    Opening o = opening.remove(e.get("ActionID"));
+    if (o == null) {
+      return;
+    }
+    Line line = o.line();
+    if ("Success".equalsIgnoreCase(e.get("Response"))) {
+      line.channel = e.get("Channel");
+      if (line.state == LineState.OPENING) {
+        state(line, LineState.PAUSED);
+      }
+      log.atInfo().setMessage("agent line open").addKeyValue("agent", line.agentId).addKeyValue("pbx", pbx)
+          .addKeyValue("channel", line.channel).log();
+      if (line.wantsReady) {
+        setReady(line, true);
+      }
+      o.promise().tryComplete(line);
+    } else {
+      lineFailed(line, o.promise(), "reason " + e.get("Reason", "?"));
+    }
+  }
+
+  private void onEvent(AmiMessage e) {
+    String event = e.get("Event");
+    if (event == null) {
+      return;
+    }
+    if (event.equals("OriginateResponse")) {
+      onOriginateResponse(e);
+      return;
+    }
+    Line line = byLineId.get(e.get("Uniqueid"));
+    if (line == null) {
+      return;
+    }
+    switch (event) {
+      case "Newchannel", "Newstate" -> line.channel = e.get("Channel");
+      case "Hangup" -> {
+        state(line, LineState.DOWN);
+        byLineId.remove(line.lineId);
+        log.atWarn().setMessage("agent line down").addKeyValue("agent", line.agentId).addKeyValue("pbx", pbx)
+            .addKeyValue("cause", e.get("Cause")).log();
+      }
+      default -> {
+        // nothing else matters for the line
+      }
+    }
+  }
+
+  /** After a reconnect: lines whose channels are gone are marked down. */
+  public void reconcile(java.util.Set<String> liveUniqueIds) {
+    for (Line l : new ArrayList<>(byAgent.values())) {
+      if (l.state != LineState.DOWN && l.state != LineState.OPENING && !liveUniqueIds.contains(l.lineId)) {
+        state(l, LineState.DOWN);
+        byLineId.remove(l.lineId);
+      }
+    }
+  }
+}

@@ -1,0 +1,248 @@
+package io.huifang.telephony;
+
+import io.huifang.web.Push;
+import io.huifang.pbx.agi.AgiSession;
+import io.huifang.pbx.ami.AmiMessage;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code answered} FastAGI script: a customer picked up, give them an agent. The longest-idle READY agent of
+ * the PBX is joined with the AMI Bridge action and gets the screen pushed at the same instant; if no agent is free
+ * within 2 s of the answer, the dialplan plays the safe-harbor message and hangs up (outcome ABANDONED). The script
+ * returns at once either way; it only sets {@code HF_DECISION} for the dialplan.
+ *
+ * <p>Runs on the telephony context, shared by the AGI server, the AMI clients and the trackers.
+ */
+public final class AnsweredCalls {
+  private static final Logger log = LoggerFactory.getLogger(AnsweredCalls.class);
+  public static final String SCRIPT = "answered";
+  /** Regulators' limit from answer to a live agent or the safe-harbor message. */
+  public static final Duration SAFE_HARBOR_AFTER = Duration.ofSeconds(2);
+
+  /** One PBX's trackers and lines. */
+  public record Pbx(CallTracker tracker, AgentLines lines) {
+  }
+
+  /** An answered call waiting for an agent. */
+  private static final class Waiting {
+    final AgiSession session;
+    final Attempt attempt;
+    final Pbx pbx;
+    long timer = -1;
+
+    Waiting(AgiSession session, Attempt attempt, Pbx pbx) {
+      this.session = session;
+      this.attempt = attempt;
+      this.pbx = pbx;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final List<Pbx> pbxes = new java.util.ArrayList<>();
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+  private final Map<String, AgentLines.Line> onCall = new java.util.HashMap<>();
+  private final LatencyRecorder answerToBridge = new LatencyRecorder(100_000);
+  private long bridged;
+  private long abandoned;
+
+  public AnsweredCalls(Vertx vertx, Clock clock) {
+    this.vertx = vertx;
+    this.clock = clock;
+  }
+
+  /** Adds a PBX; call on the telephony context. */
+  public void add(Pbx p) {
+    pbxes.add(p);
+    p.lines().onReady(line -> offerWaiting(p, line));
+    // The customer's call ended: the agent wraps it up; the agent desk ends the wrap-up.
+    p.tracker().onEnded(a -> {
+      AgentLines.Line line = onCall.remove(a.id());
+      if (line != null) {
+        if (line.state() == AgentLines.LineState.RESERVED || line.state() == AgentLines.LineState.ON_CALL) {
+          p.lines().wrapUp(line);
+        }
+        for (ScreenListener l : screenListeners) {
+          l.ended(p, line, a);
+        }
+      }
+    });
+  }
+
+  /**
+   * The agent desk: told at the instant a customer is given to an agent (to push the screen with the Bridge), and
+   * when that call ends.
+   */
+  public interface ScreenListener {
+    void connected(Pbx pbx, AgentLines.Line line, Attempt attempt, long bridgedAtMicros);
+
+    void ended(Pbx pbx, AgentLines.Line line, Attempt attempt);
+  }
+
+  private final List<ScreenListener> screenListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private java.util.function.Function<Attempt, Long> preferredAgent = a -> null;
+
+  /** Which agent should take an answered call if free (the dialer: a callback booked "for me"). */
+  public void preferredAgent(java.util.function.Function<Attempt, Long> rule) {
+    this.preferredAgent = rule;
+  }
+
+  public AnsweredCalls onScreen(ScreenListener listener) {
+    screenListeners.add(listener);
+    return this;
+  }
+
+  public Map<String, Object> stats() {
+    return Map.of("bridged", bridged, "abandoned", abandoned, "waiting", waiting.size());
+  }
+
+  /** Answer-event-to-Bridge-sent latencies, in microseconds. */
+  public LatencyRecorder answerToBridge() {
+    return answerToBridge;
+  }
+
+  /** The AGI entry point. */
+  public void run(AgiSession session) {
+    String attemptId = session.args().isEmpty() ? session.uniqueId() : session.args().get(0);
+    Pbx pbx = null;
+    Attempt attempt = null;
+    for (Pbx p : pbxes) {
+      Attempt a = p.tracker().live(attemptId);
+      if (a != null) {
+        pbx = p;
+        attempt = a;
+        break;
+      }
+    }
+    if (attempt == null) {
+      log.atWarn().setMessage("answered call for an unknown attempt").addKeyValue("attempt", attemptId)
+          .addKeyValue("channel", session.channel()).log();
+      decide(session, "abandon");
+      return;
+    }
+    pbx.tracker().markAnswered(attempt, session.channel());
+    Waiting w = new Waiting(session, attempt, pbx);
+    session.onHangup(v -> {
+      if (waiting.remove(w) && w.timer >= 0) {
+        vertx.cancelTimer(w.timer);
+      }
+    });
+    if (!assign(w)) {
+      // The 2 s run from the person's greeting: after answering-machine detection, i.e. now, when the dialplan
+      // hands the call to us. Without AMD that is a few milliseconds after the answer.
+      long left = SAFE_HARBOR_AFTER.toMillis();
+      w.timer = vertx.setTimer(left, t -> {
+        if (waiting.remove(w)) {
+          abandon(w);
+        }
+      });
+      waiting.add(w);
+    }
+  }
+
+  /** Answered customers of this campaign still waiting for an agent (the pacer's "answered, waiting"). */
+  public int waiting(Long campaignId) {
+    int n = 0;
+    for (Waiting w : waiting) {
+      if (campaignId == null || campaignId.equals(w.attempt.request().campaignId())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** An agent became ready: the call waiting longest on that PBX, of a campaign the agent serves, takes it. */
+  private void offerWaiting(Pbx p, AgentLines.Line line) {
+    for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+      Waiting w = it.next();
+      if (w.pbx == p && line.serves(w.attempt.request().campaignId())) {
+        it.remove();
+        if (w.timer >= 0) {
+          vertx.cancelTimer(w.timer);
+        }
+        if (!w.session.hungUp() && !assign(w)) {
+          waiting.addFirst(w);
+        }
+        return;
+      }
+    }
+  }
+
+  private boolean assign(Waiting w) {
+    AgentLines.Line line = w.pbx.lines().claim(w.attempt.id(), w.attempt.request().campaignId(),
+        preferredAgent.apply(w.attempt));
+    if (line == null) {
+      return false;
+    }
+    Attempt a = w.attempt;
+    CallTracker tracker = w.pbx.tracker();
+    tracker.markBridged(a, line.agentId(), line.channel());
+    // The screen goes out with the Bridge, so it is on the agent's page before they say hello.
+    long bridgedAtMicros = epochMicros();
+    if (screenListeners.isEmpty()) {
+      Push.toUser(vertx.eventBus(), line.agentId(),
+          new JsonObject().put("type", "call.connected").put("attemptId", a.id())
+              .put("campaignId", a.request().campaignId()).put("taskId", a.request().taskId())
+              .put("customerId", a.request().customerId())
+              // Wall-clock microseconds of the Bridge: clients on the same host measure bridge-to-screen from it.
+              .put("bridgedAtMicros", bridgedAtMicros));
+    }
+    for (ScreenListener l : screenListeners) {
+      l.connected(w.pbx, line, a, bridgedAtMicros);
+    }
+    AmiMessage bridge = AmiMessage.action("Bridge").add("Channel1", a.channel()).add("Channel2", line.channel())
+        .add("Tone", "no");
+    long micros = Duration.between(a.answeredAt(), clock.instant()).toNanos() / 1000;
+    answerToBridge.record(micros);
+    tracker.ami().send(bridge).onComplete(ar -> {
+      if (ar.succeeded() && "Success".equalsIgnoreCase(ar.result().get("Response"))) {
+        w.pbx.lines().onCall(line);
+        bridged++;
+        log.atInfo().setMessage("customer bridged to agent").addKeyValue("attempt", a.id())
+            .addKeyValue("agent", line.agentId()).addKeyValue("answerToBridgeMicros", micros).log();
+      } else {
+        String why = ar.succeeded() ? ar.result().get("Message", "") : ar.cause().getMessage();
+        log.atWarn().setMessage("bridge failed").addKeyValue("attempt", a.id()).addKeyValue("agent", line.agentId())
+            .addKeyValue("reason", why).log();
+        w.pbx.lines().release(line);
+        if (onCall.remove(a.id()) != null) {
+          for (ScreenListener l : screenListeners) {
+            l.ended(w.pbx, line, a); // the desk withdraws the screen: the agent never had the customer
+          }
+        }
+      }
+    });
+    onCall.put(a.id(), line);
+    decide(w.session, "bridge");
+    return true;
+  }
+
+  public static long epochMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+  }
+
+  private void abandon(Waiting w) {
+    abandoned++;
+    w.pbx.tracker().markAbandoned(w.attempt);
+    log.atWarn().setMessage("no agent within 2 s: safe-harbor").addKeyValue("attempt", w.attempt.id()).log();
+    decide(w.session, "abandon");
+  }
+
+  private static void decide(AgiSession session, String decision) {
+    if (session.hungUp()) {
+      session.close();
+      return;
+    }
+    session.setVariable("HF_DECISION", decision).onComplete(ar -> session.close());
+  }
+}

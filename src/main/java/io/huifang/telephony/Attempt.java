@@ -1,0 +1,118 @@
+package io.huifang.telephony;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One dial attempt as the tracker sees it. Confined to the PBX connection's context: only the {@link CallTracker}
+ * mutates it; others read it there or take {@link #snapshot()}.
+ */
+public final class Attempt {
+  /** Where the call is in its life. */
+  public enum State {
+    DIALING, RINGING, ANSWERED, BRIDGED, ENDED
+  }
+
+  final String id;
+  final String pbx;
+  final CallTracker.OriginateRequest request;
+  String actionId;
+  String channel;
+  State state = State.DIALING;
+  final Instant originatedAt;
+  Instant ringingAt;
+  Instant answeredAt;
+  Instant bridgedAt;
+  Instant endedAt;
+  Integer originateReason;
+  boolean originateResponseSeen;
+  boolean originateRefused;
+  Integer hangupCause;
+  String hangupCauseTxt;
+  String hangupBy;
+  boolean dialBegan;
+  String amdStatus;
+  String amdCause;
+  boolean abandoned;
+  boolean hangupRequestedByAgent;
+  Long agentId;
+  String agentChannel;
+  String detail;
+  AttemptOutcome outcome;
+  /** Channels of this attempt still up, by Uniqueid. */
+  final Map<String, String> live = new LinkedHashMap<>();
+  boolean everHadChannel;
+  /**
+   * The AMI connection the Originate went out on (the client's connect count then); {@link CallTracker#NOT_SENT}
+   * before it is sent, 0 for an attempt adopted from the database after a restart.
+   */
+  long sentOnConnection = CallTracker.NOT_SENT;
+  /**
+   * The attempt's latest write to the database: the next one starts when it is done (see CallTracker#writeProgress).
+   */
+  io.vertx.core.Future<?> lastWrite = io.vertx.core.Future.succeededFuture();
+
+  Attempt(String id, String pbx, CallTracker.OriginateRequest request, Instant now) {
+    this.id = id;
+    this.pbx = pbx;
+    this.request = request;
+    this.originatedAt = now;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public String channel() {
+    return channel;
+  }
+
+  public AttemptOutcome outcome() {
+    return outcome;
+  }
+
+  public CallTracker.OriginateRequest request() {
+    return request;
+  }
+
+  public Instant answeredAt() {
+    return answeredAt;
+  }
+
+  public Long agentId() {
+    return agentId;
+  }
+
+  /** Seconds of ringing: from the first ring (or the originate) to answer or failure. */
+  public Double ringSeconds() {
+    Instant start = ringingAt != null ? ringingAt : originatedAt;
+    Instant end = answeredAt != null ? answeredAt : endedAt;
+    return end == null ? null : Duration.between(start, end).toMillis() / 1000.0;
+  }
+
+  /** An immutable copy for other contexts (API, tests, listeners). */
+  public JsonObject snapshot() {
+    return new JsonObject()
+        .put("id", id).put("pbx", pbx).put("state", state.name().toLowerCase())
+        .put("outcome", outcome == null ? null : outcome.code())
+        .put("campaignId", request.campaignId()).put("taskId", request.taskId())
+        .put("channel", channel)
+        .put("originateReason", originateReason).put("hangupCause", hangupCause)
+        .put("hangupCauseTxt", hangupCauseTxt).put("hangupBy", hangupBy)
+        .put("amdStatus", amdStatus).put("agentId", agentId)
+        .put("originatedAt", str(originatedAt)).put("ringingAt", str(ringingAt))
+        .put("answeredAt", str(answeredAt)).put("bridgedAt", str(bridgedAt)).put("endedAt", str(endedAt))
+        .put("ringSeconds", ringSeconds()).put("detail", detail);
+  }
+
+  private static String str(Instant i) {
+    return i == null ? null : i.toString();
+  }
+}

@@ -1,0 +1,577 @@
+package io.huifang.telephony;
+
+import io.huifang.pbx.ami.AmiClient;
+import io.huifang.pbx.ami.AmiMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows every attempt on one PBX from Originate to the last Hangup and decides its outcome. The attempt id is
+ * the Originate's ChannelId, so the customer's channel carries it as its Uniqueid (and Local channels' second leg
+ * as {@code <id>-2}); failed originates report {@code Uniqueid: <unknown>}, so those are matched by ActionID.
+ *
+ * <p>All state lives on the AMI client's context. After every (re)connect the tracker resynchronises with
+ * {@code CoreShowChannels}: calls still up are kept (adopted from the database after a restart), calls that ended
+ * while we could not see them are closed with what is known and a note saying so. An attempt ends exactly once.
+ */
+public final class CallTracker {
+  private static final Logger log = LoggerFactory.getLogger(CallTracker.class);
+  static final Pattern ATTEMPT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  /** After a failed OriginateResponse, how long to wait for the channels' Hangup events before closing anyway. */
+  static final long FAILURE_GRACE_MS = 2000;
+
+  /** What to dial and where the answered call goes. */
+  public record OriginateRequest(String attemptId, Long campaignId, Long taskId, Long customerId, String dialString,
+                                 String context, String exten, String callerId, Duration ringTimeout, boolean amd,
+                                 Map<String, String> variables) {
+  }
+
+  private final Vertx vertx;
+  private final String pbx;
+  private final AmiClient ami;
+  private final AttemptStore store;
+  private final Clock clock;
+  private final Map<String, Attempt> byId = new HashMap<>();
+  private final Map<String, Attempt> byUniqueId = new HashMap<>();
+  private final Map<String, Attempt> byActionId = new HashMap<>();
+  private final List<Consumer<Attempt>> endedListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Attempt>> answeredListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Set<String>>> resyncListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Attempt>> bridgedListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Attempt>> originatingListeners = new CopyOnWriteArrayList<>();
+  private long ended;
+  /** Ids ended lately, so a resync racing the database write does not adopt and end them again. */
+  private final java.util.Set<String> recentlyEnded = java.util.Collections.newSetFromMap(
+      new java.util.LinkedHashMap<String, Boolean>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > 20_000;
+        }
+      });
+
+  public CallTracker(Vertx vertx, String pbx, AmiClient ami, AttemptStore store, Clock clock) {
+    this.vertx = vertx;
+    this.pbx = pbx;
+    this.ami = ami;
+    this.store = store;
+    this.clock = clock;
+    ami.onEvent(this::onEvent);
+    ami.onState(s -> {
+      if (s == AmiClient.State.CONNECTED) {
+        resync();
+      }
+    });
+  }
+
+  public String pbx() {
+    return pbx;
+  }
+
+  static final long NOT_SENT = -1;
+
+  public AmiClient ami() {
+    return ami;
+  }
+
+  /** Called on the AMI context once per attempt, when it has ended and been written. */
+  public CallTracker onEnded(Consumer<Attempt> listener) {
+    endedListeners.add(listener);
+    return this;
+  }
+
+  /** Called on the AMI context when a person (or machine) answers. */
+  public CallTracker onAnswered(Consumer<Attempt> listener) {
+    answeredListeners.add(listener);
+    return this;
+  }
+
+  /** Called on the AMI context when the customer's channel enters the bridge with an agent (recording starts). */
+  /** Told as an Originate goes out (the agent desk loads the customer's screen while the phone rings). */
+  public CallTracker onOriginating(Consumer<Attempt> listener) {
+    originatingListeners.add(listener);
+    return this;
+  }
+
+  public CallTracker onBridged(Consumer<Attempt> listener) {
+    bridgedListeners.add(listener);
+    return this;
+  }
+
+  /** Called after each resync with the Uniqueids of every channel up on the PBX (agents' lines reconcile). */
+  public CallTracker onResync(Consumer<Set<String>> listener) {
+    resyncListeners.add(listener);
+    return this;
+  }
+
+  /** Attempts not yet ended (read on the AMI context). */
+  public int liveAttempts() {
+    return byId.size();
+  }
+
+  public long endedCount() {
+    return ended;
+  }
+
+  /** The live attempt with this id, or null; call on the AMI context. */
+  public Attempt live(String attemptId) {
+    return byId.get(attemptId);
+  }
+
+  /** Runs {@code action} on the tracker's context. */
+  public void onContext(Runnable action) {
+    ami.context().runOnContext(v -> action.run());
+  }
+
+  /**
+   * Sends an asynchronous Originate carrying the attempt id (ChannelId and HF_ATTEMPT). Completes when the PBX has
+   * queued it (or refused it: the attempt then ends as FAILED); the outcome arrives through {@link #onEnded}.
+   */
+  public Future<Attempt> originate(OriginateRequest req) {
+    if (!ATTEMPT_ID.matcher(req.attemptId()).matches()) {
+      return Future.failedFuture(new IllegalArgumentException("attempt id must be 1–64 of [A-Za-z0-9._-]"));
+    }
+    Promise<Attempt> result = Promise.promise();
+    onContext(() -> {
+      if (byId.containsKey(req.attemptId())) {
+        result.fail(new IllegalStateException("attempt " + req.attemptId() + " is already live"));
+        return;
+      }
+      Attempt a = new Attempt(req.attemptId(), pbx, req, clock.instant());
+      a.actionId = "orig-" + req.attemptId();
+      byId.put(a.id, a);
+      byUniqueId.put(a.id, a);
+      byUniqueId.put(a.id + "-2", a);
+      byActionId.put(a.actionId, a);
+      for (Consumer<Attempt> l : originatingListeners) {
+        l.accept(a);
+      }
+      AmiMessage o = AmiMessage.action("Originate")
+          .add("ActionID", a.actionId)
+          .add("Channel", req.dialString())
+          .add("Context", req.context())
+          .add("Exten", req.exten())
+          .add("Priority", "1")
+          .add("Timeout", Long.toString(req.ringTimeout().toMillis()))
+          .add("Async", "true")
+          .add("ChannelId", a.id)
+          .add("OtherChannelId", a.id + "-2");
+      if (req.callerId() != null && !req.callerId().isBlank()) {
+        o.add("CallerID", req.callerId());
+      }
+      o.add("Variable", "HF_ATTEMPT=" + a.id);
+      o.add("Variable", "HF_AMD=" + (req.amd() ? "yes" : "no"));
+      req.variables().forEach((k, v) -> o.add("Variable", k + "=" + v));
+      store.inserted(a)
+          .onFailure(e -> log.atError().setMessage("attempt not stored").addKeyValue("attempt", a.id)
+              .addKeyValue("error", e.getMessage()).log())
+          .onComplete(stored -> onContext(() -> {
+            a.sentOnConnection = ami.connects();
+            sendOriginate(a, o, result);
+          }));
+    });
+    return result.future();
+  }
+
+  private void sendOriginate(Attempt a, AmiMessage o, Promise<Attempt> result) {
+    ami.send(o, Duration.ofSeconds(10)).onComplete(ar -> onContext(() -> {
+      if (ar.succeeded() && "Success".equalsIgnoreCase(ar.result().get("Response"))) {
+        log.atInfo().setMessage("originate queued").addKeyValue("attempt", a.id).addKeyValue("pbx", pbx).log();
+        result.complete(a);
+        return;
+      }
+      a.originateRefused = true;
+      a.detail = ar.succeeded() ? "Originate refused: " + ar.result().get("Message", "")
+          : "Originate not sent: " + ar.cause().getMessage();
+      end(a);
+      result.complete(a);
+    }));
+  }
+
+  /** Hangs up the customer's channel; {@code byAgent} records who ended the call. */
+  public Future<Void> hangup(String attemptId, boolean byAgent) {
+    Promise<Void> p = Promise.promise();
+    onContext(() -> {
+      Attempt a = byId.get(attemptId);
+      if (a == null || a.channel == null) {
+        p.fail(new IllegalStateException("no live call for attempt " + attemptId));
+        return;
+      }
+      if (byAgent) {
+        a.hangupRequestedByAgent = true;
+      }
+      ami.send(AmiMessage.action("Hangup").add("Channel", a.channel).add("Cause", "16"))
+          .onComplete(ar -> p.handle(ar.<Void>mapEmpty()));
+    });
+    return p.future();
+  }
+
+  /** The answered-call script's view: marks the attempt answered (the AGI may arrive before the AMI event). */
+  public void markAnswered(Attempt a, String channel) {
+    if (a.channel == null) {
+      a.channel = channel;
+    }
+    answered(a);
+  }
+
+  public void markAbandoned(Attempt a) {
+    a.abandoned = true;
+  }
+
+  public void markBridged(Attempt a, long agentId, String agentChannel) {
+    a.agentId = agentId;
+    a.agentChannel = agentChannel;
+  }
+
+  private void onEvent(AmiMessage e) {
+    String event = e.get("Event");
+    if (event == null) {
+      return;
+    }
+    switch (event) {
+      case "Newchannel" -> {
+        Attempt a = byUniqueId.get(e.get("Uniqueid"));
+        if (a != null) {
+          a.live.put(e.get("Uniqueid"), e.get("Channel"));
+          a.everHadChannel = true;
+          if (a.id.equals(e.get("Uniqueid"))) {
+            a.channel = e.get("Channel");
+          }
+        }
+      }
+      case "DialBegin" -> {
+        Attempt a = byUniqueId.get(e.get("DestUniqueid"));
+        if (a == null) {
+          a = byUniqueId.get(e.get("Uniqueid"));
+        }
+        if (a != null) {
+          a.dialBegan = true;
+        }
+      }
+      case "Newstate" -> onNewstate(e);
+      case "OriginateResponse" -> onOriginateResponse(e);
+      case "UserEvent" -> onUserEvent(e);
+      case "BridgeEnter" -> {
+        Attempt a = byUniqueId.get(e.get("Uniqueid"));
+        if (a != null && a.id.equals(e.get("Uniqueid")) && a.bridgedAt == null && a.agentId != null) {
+          a.bridgedAt = clock.instant();
+          a.state = Attempt.State.BRIDGED;
+          writeProgress(a);
+          for (Consumer<Attempt> l : bridgedListeners) {
+            l.accept(a);
+          }
+        }
+      }
+      case "Hangup" -> onHangup(e);
+      default -> {
+        // other events are not about attempts
+      }
+    }
+  }
+
+  /**
+   * Writes a milestone once the attempt's earlier writes are done. The pool runs statements on several connections,
+   * so the answer's write and the bridge's a few ms later could otherwise land in the other order, and the row would
+   * lose its agent and bridge time until the call ended (CI caught a desk showing a call whose row had no agent). A
+   * write that starts later writes the attempt as it is then, so nothing newer is lost by waiting.
+   */
+  private void writeProgress(Attempt a) {
+    a.lastWrite = a.lastWrite.transform(written -> onContextWrite(() -> store.progressed(a)));
+  }
+
+  /** A write that reads the attempt, begun on the tracker's context (where the attempt changes). */
+  private <T> Future<T> onContextWrite(java.util.function.Supplier<Future<T>> write) {
+    io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+    onContext(() -> write.get().onComplete(done));
+    return done.future();
+  }
+
+  private void onNewstate(AmiMessage e) {
+    Attempt a = byUniqueId.get(e.get("Uniqueid"));
+    if (a == null || !a.id.equals(e.get("Uniqueid"))) {
+      return;
+    }
+    String desc = e.get("ChannelStateDesc", "");
+    if (desc.equals("Ringing") && a.ringingAt == null) {
+      a.ringingAt = clock.instant();
+      if (a.state == Attempt.State.DIALING) {
+        a.state = Attempt.State.RINGING;
+      }
+    } else if (desc.equals("Up")) {
+      a.channel = e.get("Channel");
+      answered(a);
+    }
+  }
+
+  private void answered(Attempt a) {
+    if (a.answeredAt != null) {
+      return;
+    }
+    a.answeredAt = clock.instant();
+    if (a.state.ordinal() < Attempt.State.ANSWERED.ordinal()) {
+      a.state = Attempt.State.ANSWERED;
+    }
+    writeProgress(a);
+    log.atInfo().setMessage("customer answered").addKeyValue("attempt", a.id).addKeyValue("pbx", pbx).log();
+    for (Consumer<Attempt> l : answeredListeners) {
+      l.accept(a);
+    }
+  }
+
+  private void onOriginateResponse(AmiMessage e) {
+    Attempt a = byActionId.get(e.get("ActionID"));
+    if (a == null) {
+      return;
+    }
+    a.originateResponseSeen = true;
+    try {
+      a.originateReason = Integer.valueOf(e.get("Reason", "").trim());
+    } catch (NumberFormatException ignored) {
+      a.originateReason = null;
+    }
+    if ("Success".equalsIgnoreCase(e.get("Response"))) {
+      a.channel = e.get("Channel");
+      answered(a);
+    } else {
+      // Failed originates may report the Hangups after this event (03a) or before it (03e).
+      maybeEnd(a);
+      vertx.setTimer(FAILURE_GRACE_MS, t -> onContext(() -> {
+        if (a.state != Attempt.State.ENDED) {
+          a.live.clear();
+          end(a);
+        }
+      }));
+    }
+  }
+
+  private void onUserEvent(AmiMessage e) {
+    String name = e.get("UserEvent", "");
+    if (!name.equalsIgnoreCase("HuifangAmd")) {
+      return;
+    }
+    Attempt a = byId.get(e.get("Attempt"));
+    if (a != null) {
+      a.amdStatus = e.get("Status");
+      a.amdCause = e.get("Cause");
+      writeProgress(a);
+    }
+  }
+
+  private void onHangup(AmiMessage e) {
+    String uid = e.get("Uniqueid");
+    Attempt a = byUniqueId.get(uid);
+    if (a == null) {
+      return;
+    }
+    a.live.remove(uid);
+    Integer cause = parseInt(e.get("Cause"));
+    // Local channels report cause 0 on the dialer leg and the real cause on the far leg (03c/03d).
+    if (cause != null && (a.hangupCause == null || (a.hangupCause == 0 && cause != 0))) {
+      a.hangupCause = cause;
+      a.hangupCauseTxt = e.get("Cause-txt");
+    }
+    if (uid.equals(a.id) && a.hangupBy == null && a.answeredAt != null) {
+      a.hangupBy = a.hangupRequestedByAgent ? "agent" : a.abandoned ? "system" : "customer";
+    }
+    maybeEnd(a);
+  }
+
+  private void maybeEnd(Attempt a) {
+    if (a.state == Attempt.State.ENDED) {
+      return;
+    }
+    boolean channelsGone = a.live.isEmpty();
+    boolean known = a.originateResponseSeen || a.answeredAt != null;
+    if (channelsGone && known && (a.everHadChannel || a.originateResponseSeen)) {
+      end(a);
+    }
+  }
+
+  private void end(Attempt a) {
+    if (a.state == Attempt.State.ENDED) {
+      return;
+    }
+    a.state = Attempt.State.ENDED;
+    a.endedAt = clock.instant();
+    // Regulators count every answered person who never reached an agent, whoever hung up first.
+    if (a.answeredAt != null && a.agentId == null && !"MACHINE".equalsIgnoreCase(a.amdStatus)) {
+      a.abandoned = true;
+    }
+    a.outcome = OutcomeClassifier.classify(new OutcomeClassifier.Evidence(a.originateReason, a.hangupCause,
+        a.answeredAt != null, a.dialBegan, a.amdStatus, a.abandoned, a.originateRefused));
+    byId.remove(a.id);
+    byUniqueId.remove(a.id);
+    byUniqueId.remove(a.id + "-2");
+    byActionId.remove(a.actionId);
+    ended++;
+    log.atInfo().setMessage("attempt ended").addKeyValue("attempt", a.id).addKeyValue("pbx", pbx)
+        .addKeyValue("outcome", a.outcome.code()).addKeyValue("reason", a.originateReason)
+        .addKeyValue("cause", a.hangupCause).addKeyValue("ringSeconds", a.ringSeconds())
+        .addKeyValue("hangupBy", a.hangupBy).log();
+    recentlyEnded.add(a.id);
+    Future<Boolean> end = a.lastWrite.transform(written -> onContextWrite(() -> store.ended(a)));
+    a.lastWrite = end;
+    end.onComplete(ar -> onContext(() -> {
+      if (ar.failed()) {
+        log.atError().setMessage("attempt end not stored").addKeyValue("attempt", a.id)
+            .addKeyValue("error", ar.cause().getMessage()).log();
+      } else if (!ar.result()) {
+        return; // the database already had it ended: it is not counted twice
+      }
+      for (Consumer<Attempt> l : endedListeners) {
+        l.accept(a);
+      }
+    }));
+  }
+
+  /**
+   * After a (re)connect: which of our calls are still up? Live channels keep their attempts (and attempts known
+   * only to the database, from before a restart, are adopted); attempts whose channels are all gone are closed.
+   */
+  void resync() {
+    long connection = ami.connects(); // counted before CONNECTED is announced
+    ami.sendList(AmiMessage.action("CoreShowChannels")).onComplete(ar -> onContext(() -> {
+      if (ar.failed()) {
+        log.atWarn().setMessage("resync failed").addKeyValue("pbx", pbx).addKeyValue("error", ar.cause().getMessage())
+            .log();
+        return;
+      }
+      Map<String, AmiMessage> up = new HashMap<>();
+      for (AmiMessage ch : ar.result()) {
+        up.put(ch.get("Uniqueid"), ch);
+      }
+      int kept = 0;
+      int closed = 0;
+      for (Attempt a : new ArrayList<>(byId.values())) {
+        // Only what went out before this connection: a call sent on it may not have its channel yet when the PBX
+        // lists channels, and its own events arrive on this connection anyway.
+        if (a.sentOnConnection == NOT_SENT || a.sentOnConnection >= connection) {
+          kept++;
+          continue;
+        }
+        if (reconcile(a, up)) {
+          kept++;
+        } else {
+          closed++;
+        }
+      }
+      for (Consumer<Set<String>> l : resyncListeners) {
+        l.accept(up.keySet());
+      }
+      int memoryKept = kept;
+      int memoryClosed = closed;
+      store.open(pbx).onComplete(open -> onContext(() -> {
+        int adopted = 0;
+        int closedFromDb = 0;
+        if (open.succeeded()) {
+          for (JsonObject row : open.result()) {
+            String id = row.getString("id");
+            if (byId.containsKey(id) || recentlyEnded.contains(id)) {
+              continue;
+            }
+            Attempt a = adopt(row);
+            if (reconcile(a, up)) {
+              adopted++;
+            } else {
+              closedFromDb++;
+            }
+          }
+        }
+        log.atInfo().setMessage("resynchronised with PBX").addKeyValue("pbx", pbx)
+            .addKeyValue("channelsUp", up.size()).addKeyValue("kept", memoryKept).addKeyValue("adopted", adopted)
+            .addKeyValue("closed", memoryClosed + closedFromDb).log();
+      }));
+    }));
+  }
+
+  /** True when the attempt still has channels up; otherwise it is ended with what is known. */
+  private boolean reconcile(Attempt a, Map<String, AmiMessage> up) {
+    Set<String> ids = new HashSet<>(Set.of(a.id, a.id + "-2"));
+    a.live.keySet().retainAll(up.keySet());
+    for (String uid : ids) {
+      AmiMessage ch = up.get(uid);
+      if (ch != null) {
+        a.live.put(uid, ch.get("Channel"));
+        a.everHadChannel = true;
+        if (uid.equals(a.id)) {
+          a.channel = ch.get("Channel");
+          if ("Up".equals(ch.get("ChannelStateDesc"))) {
+            answered(a);
+          }
+        }
+      }
+    }
+    if (!a.live.isEmpty()) {
+      return true;
+    }
+    if (a.state != Attempt.State.ENDED) {
+      a.detail = "ended while the AMI connection was down; hangup cause not seen";
+      if (a.answeredAt != null && a.hangupBy == null) {
+        a.hangupBy = "unknown";
+      }
+      end(a);
+    }
+    return false;
+  }
+
+  private Attempt adopt(JsonObject row) {
+    OriginateRequest req = new OriginateRequest(row.getString("id"), row.getLong("campaign_id"),
+        row.getLong("task_id"), row.getLong("customer_id"), row.getString("dial_string"), null, null, null,
+        Duration.ZERO, false, Map.of());
+    Attempt a = new Attempt(row.getString("id"), pbx, req, instant(row.getValue("originated_at"), clock.instant()));
+    a.actionId = "orig-" + a.id;
+    a.sentOnConnection = 0;
+    a.channel = row.getString("channel");
+    a.ringingAt = instant(row.getValue("ringing_at"), null);
+    a.answeredAt = instant(row.getValue("answered_at"), null);
+    a.bridgedAt = instant(row.getValue("bridged_at"), null);
+    a.agentId = row.getLong("agent_id");
+    a.state = Attempt.State.valueOf(row.getString("state").toUpperCase());
+    a.originateResponseSeen = a.answeredAt != null;
+    byId.put(a.id, a);
+    byUniqueId.put(a.id, a);
+    byUniqueId.put(a.id + "-2", a);
+    byActionId.put(a.actionId, a);
+    return a;
+  }
+
+  private static Instant instant(Object v, Instant dflt) {
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Instant i) {
+      return i;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(v.toString()).toInstant();
+    } catch (RuntimeException e) {
+      return dflt;
+    }
+  }
+
+  private static Integer parseInt(String s) {
+    if (s == null) {
+      return null;
+    }
+    try {
+      return Integer.valueOf(s.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.huifang.telephony;
+
+import io.huifang.core.HealthCheck;
+import io.huifang.pbx.agi.FastAgiServer;
+import io.huifang.pbx.ami.AmiClient;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server's side of the call: one verticle whose single event loop runs the FastAGI server and, per PBX, the
+ * AMI connection, the call tracker and the agents' lines. One context for all of them means an answered call,
+ * its AGI session and the agent it is joined to are always looked at in one consistent order.
+ */
+public final class Telephony extends VerticleBase {
+  /** One PBX to connect to. */
+  public record PbxEndpoint(String name, String host, int port, String user, String secret) {
+  }
+
+  private final String agiHost;
+  private final int agiPort;
+  private final Clock clock;
+  private final Map<String, AnsweredCalls.Pbx> pbxes = new LinkedHashMap<>();
+  private AttemptStore store;
+  private FastAgiServer agi;
+  private AnsweredCalls answered;
+  private int boundAgiPort;
+
+  public Telephony(AttemptStore store, String agiHost, int agiPort, Clock clock) {
+    this.store = store;
+    this.agiHost = agiHost;
+    this.agiPort = agiPort;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    answered = new AnsweredCalls(vertx, clock);
+    agi = new FastAgiServer(vertx, Map.of(AnsweredCalls.SCRIPT, answered::run));
+    return agi.listen(agiHost, agiPort).onSuccess(p -> boundAgiPort = p);
+  }
+
+  public int agiPort() {
+    return boundAgiPort;
+  }
+
+  public Context telephonyContext() {
+    return context;
+  }
+
+  /** Connects to a PBX (retrying in the background until it answers). */
+  public Future<AnsweredCalls.Pbx> connect(PbxEndpoint endpoint) {
+    Promise<AnsweredCalls.Pbx> p = Promise.promise();
+    context.runOnContext(v -> {
+      AmiClient ami = new AmiClient(vertx, AmiClient.Options.of(endpoint.name(), endpoint.host(), endpoint.port(),
+          endpoint.user(), endpoint.secret()));
+      CallTracker tracker = new CallTracker(vertx, endpoint.name(), ami, store, clock);
+      AgentLines lines = new AgentLines(vertx, endpoint.name(), ami, clock);
+      tracker.onResync(lines::reconcile);
+      AnsweredCalls.Pbx pbx = new AnsweredCalls.Pbx(tracker, lines);
+      pbxes.put(endpoint.name(), pbx);
+      answered.add(pbx);
+      ami.start();
+      p.complete(pbx);
+    });
+    return p.future();
+  }
+
+  public AnsweredCalls.Pbx pbx(String name) {
+    return pbxes.get(name);
+  }
+
+  public List<AnsweredCalls.Pbx> all() {
+    return new ArrayList<>(pbxes.values());
+  }
+
+  public AnsweredCalls answered() {
+    return answered;
+  }
+
+  /** UP when every configured PBX is connected; the detail names each. */
+  public HealthCheck health() {
+    if (pbxes.isEmpty()) {
+      return HealthCheck.down("no PBX configured");
+    }
+    boolean allUp = true;
+    StringBuilder detail = new StringBuilder();
+    for (AnsweredCalls.Pbx p : pbxes.values()) {
+      HealthCheck h = p.tracker().ami().health();
+      allUp &= h.up();
+      if (detail.length() > 0) {
+        detail.append("; ");
+      }
+      detail.append(h.detail());
+    }
+    return new HealthCheck(allUp, detail.toString());
+  }
+
+  /** Each PBX's own health, for /health. */
+  public JsonArray healthByPbx() {
+    JsonArray arr = new JsonArray();
+    for (Map.Entry<String, AnsweredCalls.Pbx> e : pbxes.entrySet()) {
+      arr.add(e.getValue().tracker().ami().health().toJson().put("name", e.getKey()));
+    }
+    return arr;
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (AnsweredCalls.Pbx p : pbxes.values()) {
+      closing.add(p.tracker().ami().close());
+    }
+    closing.add(agi.close());
+    return Future.join(closing);
+  }
+
+  /** Plain JSON of the AGI figures (for the supervisor later, and for the benchmark). */
+  public JsonObject stats() {
+    return new JsonObject(new LinkedHashMap<>(answered.stats()));
+  }
+}

@@ -1,0 +1,34 @@
+package io.huifang.web;
+
+import io.huifang.core.Role;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * How any module pushes to browsers: publish on the event bus, and every {@link PushHub} (one per node, later
+ * several) delivers to the sockets it holds. Modules never hold sockets or the hub itself.
+ */
+public final class Push {
+  /** {"userId": n, "message": {...}} pushes to one user's open pages. */
+  public static final String TO_USER = "huifang.push.user";
+  /** {"role": "supervisor", "message": {...}} pushes to everyone with that role. */
+  public static final String TO_ROLE = "huifang.push.role";
+  /** Published when a page's socket opens: {"userId": n, "role": "AGENT"} (the desk re-sends the screen). */
+  public static final String SOCKET_OPENED = "huifang.push.opened";
+  /**
+   * Published when a user's last open page closes its socket: {"userId": n, "role": "AGENT"} (the desk pauses an
+   * agent who is ready with no screen to show calls on).
+   */
+  public static final String LAST_SOCKET_CLOSED = "huifang.push.lastClosed";
+
+  private Push() {
+  }
+
+  public static void toUser(EventBus bus, long userId, JsonObject message) {
+    bus.publish(TO_USER, new JsonObject().put("userId", userId).put("message", message));
+  }
+
+  public static void toRole(EventBus bus, Role role, JsonObject message) {
+    bus.publish(TO_ROLE, new JsonObject().put("role", role.id()).put("message", message));
+  }
+}

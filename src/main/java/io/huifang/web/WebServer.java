@@ -1,0 +1,140 @@
+package io.huifang.web;
+
+import io.huifang.core.HealthCheck;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP side: pages from web/, the JSON API under /api, the push WebSocket and /health. */
+public final class WebServer {
+  private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+
+  /** What /health reports on, besides the database. */
+  public record Probes(Supplier<Future<HealthCheck>> db, Supplier<Future<HealthCheck>> pbx,
+                       Supplier<io.vertx.core.json.JsonArray> pbxes, String version) {
+  }
+
+  private final Vertx vertx;
+  private final Router router;
+  private final PushHub push = new PushHub();
+  private HttpServer server;
+
+  /** {@code registrars} add the API routes of each module. */
+  public WebServer(Vertx vertx, Api.Factory apiFactory, Path webDir, Probes probes, List<Consumer<Api>> registrars) {
+    this.vertx = vertx;
+    this.router = Router.router(vertx);
+    router.route().handler(WebServer::securityHeaders);
+    router.get("/health").handler(ctx -> health(ctx, probes));
+    Api api = apiFactory.create(router);
+    registrars.forEach(r -> r.accept(api));
+    push.register(api, vertx.eventBus());
+    api.fallback();
+    // Page assets have no content hashes in their names: make browsers revalidate so an upgrade is seen at once.
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("Cache-Control", "no-cache");
+      ctx.next();
+    });
+    router.route().handler(StaticHandler.create(FileSystemAccess.ROOT, webDir.toAbsolutePath().toString())
+        .setIndexPage("index.html")
+        .setCachingEnabled(false)
+        .setDefaultContentEncoding("UTF-8"));
+    router.route().failureHandler(WebServer::failure);
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  public PushHub push() {
+    return push;
+  }
+
+  public Future<HttpServer> listen(String host, int port) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(host).setPort(port)
+        .setCompressionSupported(true)
+        .setMaxHeaderSize(16 * 1024)
+        .setMaxWebSocketFrameSize(64 * 1024)
+        .setMaxWebSocketMessageSize(256 * 1024)
+        .setIdleTimeout(0);
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> {
+      server = s;
+      log.atInfo().setMessage("web server listening").addKeyValue("host", host).addKeyValue("port", s.actualPort())
+          .log();
+    });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Stops accepting requests, closes the push sockets, lets in-flight requests finish within the grace period. */
+  public Future<Void> shutdown(long graceSeconds) {
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    push.closeAll();
+    return server.shutdown(graceSeconds, TimeUnit.SECONDS);
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'");
+    ctx.next();
+  }
+
+  private static void health(RoutingContext ctx, Probes probes) {
+    Future<HealthCheck> db = probes.db().get();
+    Future<HealthCheck> pbx = probes.pbx().get();
+    Future.join(db, pbx).onComplete(ar -> {
+      HealthCheck d = db.succeeded() ? db.result() : HealthCheck.down(String.valueOf(db.cause().getMessage()));
+      HealthCheck p = pbx.succeeded() ? pbx.result() : HealthCheck.down(String.valueOf(pbx.cause().getMessage()));
+      // Without the database nothing works; without the PBX agents can still survey and QA can still listen.
+      String status = !d.up() ? "DOWN" : p.up() ? "UP" : "DEGRADED";
+      ctx.response().setStatusCode(d.up() ? 200 : 503)
+          .putHeader("Content-Type", "application/json; charset=utf-8")
+          .putHeader("Cache-Control", "no-store")
+          .end(new JsonObject().put("status", status).put("db", d.toJson()).put("pbx", p.toJson())
+              .put("pbxes", probes.pbxes().get()).put("version", probes.version()).encode());
+    });
+  }
+
+  private static void failure(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    Throwable err = ctx.failure();
+    if (status >= 500) {
+      log.atError().setMessage("request failed").addKeyValue("method", ctx.request().method())
+          .addKeyValue("path", ctx.request().path()).addKeyValue("status", status)
+          .setCause(err).log();
+    }
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    if (ctx.request().path().startsWith(Api.PREFIX) || ctx.request().method() != HttpMethod.GET) {
+      String code = status == 413 ? "too_large" : status >= 500 ? "internal" : "bad_request";
+      String message = status == 413 ? "request body over " + Api.BODY_LIMIT / 1024 + " KiB"
+          : status >= 500 ? "internal error; see the server log" : "bad request";
+      Api.error(ctx, status, code, message);
+    } else {
+      ctx.response().setStatusCode(status).end();
+    }
+  }
+}
