@@ -18,6 +18,7 @@ import io.huifang.survey.Score;
 import io.huifang.survey.Scoring;
 import io.huifang.survey.SurveyResponses;
 import io.huifang.telephony.AttemptStore;
+import io.huifang.telephony.CallEvent;
 import io.huifang.survey.SurveyCheck;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -139,8 +140,13 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
     context.runOnContext(v -> {
       telephony.answered().onScreen(this);
       for (AnsweredCalls.Pbx p : telephony.all()) {
-        p.tracker().onOriginating(this::prefetch);
-        p.tracker().onEnded(a -> prefetched.remove(a.id()));
+        p.tracker().subscribe(e -> {
+          if (e instanceof CallEvent.Originating o) {
+            prefetch(o.attempt());
+          } else if (e instanceof CallEvent.Ended ended) {
+            prefetched.remove(ended.attempt().id());
+          }
+        });
         p.lines().onState(this::stateChanged);
       }
     });

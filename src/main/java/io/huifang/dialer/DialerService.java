@@ -5,6 +5,7 @@ import io.huifang.telephony.AnsweredCalls;
 import io.huifang.telephony.Attempt;
 import io.huifang.telephony.AttemptOutcome;
 import io.huifang.telephony.AttemptStore;
+import io.huifang.telephony.CallEvent;
 import io.huifang.telephony.CallTracker;
 import io.huifang.telephony.Telephony;
 import io.huifang.campaign.Campaign;
@@ -131,8 +132,13 @@ public final class DialerService {
         return;
       }
       AnsweredCalls.Pbx pbx = telephony.all().get(0);
-      pbx.tracker().onAnswered(this::onAnswered);
-      pbx.tracker().onEnded(this::onEnded);
+      pbx.tracker().subscribe(e -> {
+        if (e instanceof CallEvent.Answered answered) {
+          onAnswered(answered.attempt());
+        } else if (e instanceof CallEvent.Ended ended) {
+          onEnded(ended.attempt());
+        }
+      });
       pbx.lines().onReady(line -> decideAll());
       pbx.lines().onState(this::lineChanged);
       telephony.answered().preferredAgent(a -> bookedBy.get(a.id()));

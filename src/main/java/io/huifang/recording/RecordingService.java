@@ -2,6 +2,7 @@ package io.huifang.recording;
 
 import io.huifang.core.User;
 import io.huifang.telephony.Attempt;
+import io.huifang.telephony.CallEvent;
 import io.huifang.telephony.CallTracker;
 import io.huifang.pbx.ami.AmiMessage;
 import io.vertx.core.Future;
@@ -139,8 +140,13 @@ public final class RecordingService {
         mixMonitorStarted.putIfAbsent(ev.get("Uniqueid"), clock.instant());
       }
     });
-    tracker.onEnded(this::ended);
-    tracker.onBridged(a -> capture(tracker, a, false));
+    tracker.subscribe(e -> {
+      if (e instanceof CallEvent.Ended ended) {
+        ended(ended.attempt());
+      } else if (e instanceof CallEvent.Bridged bridged) {
+        capture(tracker, bridged.attempt(), false);
+      }
+    });
   }
 
   /**

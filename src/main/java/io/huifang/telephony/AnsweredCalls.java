@@ -65,17 +65,23 @@ public final class AnsweredCalls {
     pbxes.add(p);
     p.lines().onReady(line -> offerWaiting(p, line));
     // The customer's call ended: the agent wraps it up; the agent desk ends the wrap-up.
-    p.tracker().onEnded(a -> {
-      AgentLines.Line line = onCall.remove(a.id());
-      if (line != null) {
-        if (line.state() == AgentLines.LineState.RESERVED || line.state() == AgentLines.LineState.ON_CALL) {
-          p.lines().wrapUp(line);
-        }
-        for (ScreenListener l : screenListeners) {
-          l.ended(p, line, a);
-        }
+    p.tracker().subscribe(e -> {
+      if (e instanceof CallEvent.Ended ended) {
+        callEnded(p, ended.attempt());
       }
     });
+  }
+
+  private void callEnded(Pbx p, Attempt a) {
+    AgentLines.Line line = onCall.remove(a.id());
+    if (line != null) {
+      if (line.state() == AgentLines.LineState.RESERVED || line.state() == AgentLines.LineState.ON_CALL) {
+        p.lines().wrapUp(line);
+      }
+      for (ScreenListener l : screenListeners) {
+        l.ended(p, line, a);
+      }
+    }
   }
 
   /**

@@ -50,11 +50,7 @@ public final class CallTracker {
   private final Map<String, Attempt> byId = new HashMap<>();
   private final Map<String, Attempt> byUniqueId = new HashMap<>();
   private final Map<String, Attempt> byActionId = new HashMap<>();
-  private final List<Consumer<Attempt>> endedListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<Attempt>> answeredListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<Set<String>>> resyncListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<Attempt>> bridgedListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<Attempt>> originatingListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<CallEvent>> subscribers = new CopyOnWriteArrayList<>();
   private long ended;
   /** Ids ended lately, so a resync racing the database write does not adopt and end them again. */
   private final java.util.Set<String> recentlyEnded = java.util.Collections.newSetFromMap(
@@ -89,34 +85,24 @@ public final class CallTracker {
     return ami;
   }
 
-  /** Called on the AMI context once per attempt, when it has ended and been written. */
-  public CallTracker onEnded(Consumer<Attempt> listener) {
-    endedListeners.add(listener);
+  /**
+   * Follows this PBX's calls: every {@link CallEvent}, on the telephony context, in the order they happen.
+   * Subscribers are told in the order they subscribed; one that throws does not keep the event from the others.
+   */
+  public CallTracker subscribe(Consumer<CallEvent> subscriber) {
+    subscribers.add(subscriber);
     return this;
   }
 
-  /** Called on the AMI context when a person (or machine) answers. */
-  public CallTracker onAnswered(Consumer<Attempt> listener) {
-    answeredListeners.add(listener);
-    return this;
-  }
-
-  /** Called on the AMI context when the customer's channel enters the bridge with an agent (recording starts). */
-  /** Told as an Originate goes out (the agent desk loads the customer's screen while the phone rings). */
-  public CallTracker onOriginating(Consumer<Attempt> listener) {
-    originatingListeners.add(listener);
-    return this;
-  }
-
-  public CallTracker onBridged(Consumer<Attempt> listener) {
-    bridgedListeners.add(listener);
-    return this;
-  }
-
-  /** Called after each resync with the Uniqueids of every channel up on the PBX (agents' lines reconcile). */
-  public CallTracker onResync(Consumer<Set<String>> listener) {
-    resyncListeners.add(listener);
-    return this;
+  private void emit(CallEvent event) {
+    for (Consumer<CallEvent> s : subscribers) {
+      try {
+        s.accept(event);
+      } catch (RuntimeException e) {
+        log.atError().setMessage("call event subscriber failed").addKeyValue("event", event.getClass().getSimpleName())
+            .addKeyValue("pbx", pbx).setCause(e).log();
+      }
+    }
   }
 
   /** Attempts not yet ended (read on the AMI context). */
@@ -158,9 +144,7 @@ public final class CallTracker {
       byUniqueId.put(a.id, a);
       byUniqueId.put(a.id + "-2", a);
       byActionId.put(a.actionId, a);
-      for (Consumer<Attempt> l : originatingListeners) {
-        l.accept(a);
-      }
+      emit(new CallEvent.Originating(a));
       AmiMessage o = AmiMessage.action("Originate")
           .add("ActionID", a.actionId)
           .add("Channel", req.dialString())
@@ -272,9 +256,7 @@ public final class CallTracker {
           a.bridgedAt = clock.instant();
           a.state = Attempt.State.BRIDGED;
           writeProgress(a);
-          for (Consumer<Attempt> l : bridgedListeners) {
-            l.accept(a);
-          }
+          emit(new CallEvent.Bridged(a));
         }
       }
       case "Hangup" -> onHangup(e);
@@ -328,9 +310,7 @@ public final class CallTracker {
     }
     writeProgress(a);
     log.atInfo().setMessage("customer answered").addKeyValue("attempt", a.id).addKeyValue("pbx", pbx).log();
-    for (Consumer<Attempt> l : answeredListeners) {
-      l.accept(a);
-    }
+    emit(new CallEvent.Answered(a));
   }
 
   private void onOriginateResponse(AmiMessage e) {
@@ -433,9 +413,7 @@ public final class CallTracker {
       } else if (!ar.result()) {
         return; // the database already had it ended: it is not counted twice
       }
-      for (Consumer<Attempt> l : endedListeners) {
-        l.accept(a);
-      }
+      emit(new CallEvent.Ended(a));
     }));
   }
 
@@ -470,9 +448,7 @@ public final class CallTracker {
           closed++;
         }
       }
-      for (Consumer<Set<String>> l : resyncListeners) {
-        l.accept(up.keySet());
-      }
+      emit(new CallEvent.Resynced(up.keySet()));
       int memoryKept = kept;
       int memoryClosed = closed;
       store.open(pbx).onComplete(open -> onContext(() -> {

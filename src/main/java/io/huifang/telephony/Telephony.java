@@ -64,7 +64,11 @@ public final class Telephony extends VerticleBase {
           endpoint.user(), endpoint.secret()));
       CallTracker tracker = new CallTracker(vertx, endpoint.name(), ami, store, clock);
       AgentLines lines = new AgentLines(vertx, endpoint.name(), ami, clock);
-      tracker.onResync(lines::reconcile);
+      tracker.subscribe(e -> {
+        if (e instanceof CallEvent.Resynced r) {
+          lines.reconcile(r.liveChannels());
+        }
+      });
       AnsweredCalls.Pbx pbx = new AnsweredCalls.Pbx(tracker, lines);
       pbxes.put(endpoint.name(), pbx);
       answered.add(pbx);

@@ -44,9 +44,12 @@ class TelephonyIT {
     AnsweredCalls.Pbx pbx = server.server().telephony().pbx("emulator");
     tracker = pbx.tracker();
     lines = pbx.lines();
-    tracker.onEnded(a -> {
-      ended.put(a.id(), a.snapshot());
-      endedCount.computeIfAbsent(a.id(), k -> new AtomicInteger()).incrementAndGet();
+    tracker.subscribe(e -> {
+      if (e instanceof CallEvent.Ended end) {
+        Attempt a = end.attempt();
+        ended.put(a.id(), a.snapshot());
+        endedCount.computeIfAbsent(a.id(), k -> new AtomicInteger()).incrementAndGet();
+      }
     });
   }
 
