@@ -17,8 +17,8 @@ import io.huifang.dealer.DealerStore;
 import io.huifang.campaign.list.ImportRoutes;
 import io.huifang.campaign.list.ImportService;
 import io.huifang.campaign.list.ImportStore;
-import io.huifang.dealer.DataAuditRoutes;
-import io.huifang.dealer.DataAuditStore;
+import io.huifang.campaign.audit.DataAuditRoutes;
+import io.huifang.campaign.audit.DataAuditStore;
 import io.huifang.campaign.schedule.ScheduleRoutes;
 import io.huifang.campaign.schedule.Scheduler;
 import io.huifang.web.Api;
@@ -107,7 +107,8 @@ public final class Server {
       DealerStore dealers = new DealerStore(db.pool());
       CampaignStore campaigns = new CampaignStore(db.pool());
       campaignStore = campaigns;
-      io.huifang.survey.QuestionnaireStore questionnaires = new io.huifang.survey.QuestionnaireStore(db.pool());
+      io.huifang.survey.QuestionnaireStore questionnaires = new io.huifang.survey.QuestionnaireStore(db.pool(),
+          questionnaireOfCampaign(campaigns));
       ImportStore importStore = new ImportStore(db.pool());
       ImportService imports = new ImportService(vertx, importStore, dealers);
       scheduler = new Scheduler(db.pool(), campaigns);
@@ -352,5 +353,11 @@ public final class Server {
           log.atWarn().setMessage("database close failed").addKeyValue("error", e.getMessage()).log();
           return Future.succeededFuture();
         });
+  }
+
+  /** Survey asks the campaign module which questionnaire a campaign names (it does not read the campaign table). */
+  public static io.huifang.survey.CampaignQuestionnaire questionnaireOfCampaign(CampaignStore campaigns) {
+    return id -> campaigns.get(id).map(c -> c.map(found -> new io.huifang.survey.CampaignQuestionnaire.Choice(
+        io.huifang.campaign.Campaign.id(found.kind()), found.questionnaire())));
   }
 }

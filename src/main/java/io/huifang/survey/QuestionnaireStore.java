@@ -53,18 +53,20 @@ public final class QuestionnaireStore {
   }
 
   private final Pool pool;
+  private final CampaignQuestionnaire campaignChoice;
   private final LongSupplier clock;
   private final Map<String, Questionnaire> current = new ConcurrentHashMap<>();
   private final Map<String, Questionnaire> versions = new ConcurrentHashMap<>();
   private final Map<Long, CampaignKey> campaigns = new ConcurrentHashMap<>();
   private volatile Future<Void> seeded;
 
-  public QuestionnaireStore(Pool pool) {
-    this(pool, System::currentTimeMillis);
+  public QuestionnaireStore(Pool pool, CampaignQuestionnaire campaignChoice) {
+    this(pool, campaignChoice, System::currentTimeMillis);
   }
 
-  QuestionnaireStore(Pool pool, LongSupplier clockMillis) {
+  QuestionnaireStore(Pool pool, CampaignQuestionnaire campaignChoice, LongSupplier clockMillis) {
     this.pool = pool;
+    this.campaignChoice = campaignChoice;
     this.clock = clockMillis;
   }
 
@@ -116,14 +118,12 @@ public final class QuestionnaireStore {
     if (ck != null && clock.getAsLong() - ck.readAt() < CAMPAIGN_TTL_MS) {
       keyOf = Future.succeededFuture(ck);
     } else {
-      keyOf = pool.preparedQuery("select kind, questionnaire from campaign where id = $1")
-          .execute(Tuple.of(campaignId)).map(rs -> {
-            if (rs.size() == 0) {
+      keyOf = campaignChoice.of(campaignId).map(choice -> {
+            if (choice.isEmpty()) {
               throw new NoSuchElementException("no campaign " + campaignId);
             }
-            Row r = rs.iterator().next();
-            String named = r.getString("questionnaire");
-            String kindDefault = Questionnaire.Kind.defaultKeyFor(r.getString("kind"));
+            String named = choice.get().named();
+            String kindDefault = Questionnaire.Kind.defaultKeyFor(choice.get().kind());
             CampaignKey read = new CampaignKey(named == null || named.isBlank() ? kindDefault : named.trim(),
                 kindDefault, clock.getAsLong());
             campaigns.put(campaignId, read);

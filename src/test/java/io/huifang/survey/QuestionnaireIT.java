@@ -128,7 +128,9 @@ class QuestionnaireIT {
 
   @Test
   void aCampaignGetsItsQuestionnaireOrTheDefaultOfItsKind() throws Exception {
-    QuestionnaireStore store = new QuestionnaireStore(server.server().database().pool());
+    QuestionnaireStore store = new QuestionnaireStore(server.server().database().pool(),
+        io.huifang.app.Server.questionnaireOfCampaign(
+            new io.huifang.campaign.CampaignStore(server.server().database().pool())));
     long ssi = campaign("SSI 问卷测试", "ssi", null);
     long other = campaign("其他问卷测试", "other", null);
     long named = campaign("指定问卷测试", "csi", "ssi-default");

@@ -1,4 +1,4 @@
-package io.huifang.dealer;
+package io.huifang.campaign.audit;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

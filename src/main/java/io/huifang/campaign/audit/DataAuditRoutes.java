@@ -1,4 +1,4 @@
-package io.huifang.dealer;
+package io.huifang.campaign.audit;
 
 import io.huifang.core.Role;
 import io.huifang.web.Api;
