@@ -1,0 +1,46 @@
+package io.huifang.desk;
+
+import io.huifang.campaign.Campaign;
+import io.huifang.survey.Questionnaire;
+import io.huifang.telephony.AnsweredCalls;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** The call on an agent's screen: its screen, the survey answers so far and where its wrap-up stands. */
+final class DeskCall {
+  final String attemptId;
+  final long agentId;
+  final long campaignId;
+  final Long taskId;
+  final Long customerId;
+  AnsweredCalls.Pbx pbx;
+  JsonObject screen;
+  Questionnaire questionnaire;
+  JsonObject answers = new JsonObject();
+  int saves;
+  boolean callUp = true;
+  boolean submitted;
+  /** A draft row exists: the call is finished by submitting it (without one there is nothing to submit). */
+  boolean hasDraft;
+  int wrapUpSeconds = Campaign.DEFAULT_WRAP_UP_SECONDS;
+  Instant endedAt;
+  Instant wrapUpEndsAt;
+  long wrapTimer = -1;
+  long bridgedAtMicros;
+
+  DeskCall(String attemptId, long agentId, long campaignId, Long taskId, Long customerId) {
+    this.attemptId = attemptId;
+    this.agentId = agentId;
+    this.campaignId = campaignId;
+    this.taskId = taskId;
+    this.customerId = customerId;
+  }
+
+  void cancelWrapTimer(Vertx vertx) {
+    if (wrapTimer >= 0) {
+      vertx.cancelTimer(wrapTimer);
+      wrapTimer = -1;
+    }
+  }
+}

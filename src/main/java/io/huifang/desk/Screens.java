@@ -1,0 +1,138 @@
+package io.huifang.desk;
+
+import io.huifang.campaign.Campaign;
+import io.huifang.survey.SurveyResponses;
+import io.huifang.telephony.AgentLines;
+import io.huifang.telephony.AnsweredCalls;
+import io.huifang.telephony.Attempt;
+import io.huifang.web.Push;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The customer's screen on the agent's page: pushed at the instant the customer is bridged (from what was loaded
+ * while the phone rang), pushed again to a page whose socket opens, withdrawn when the bridge failed. Showing the
+ * screen also opens the survey's draft. Confined to the telephony context.
+ */
+final class Screens {
+  private static final Logger log = LoggerFactory.getLogger(Screens.class);
+
+  private final Vertx vertx;
+  private final Prefetches prefetched;
+  private final SurveyResponses responses;
+  private final DeskCalls calls;
+  private final DeskContext context;
+
+  Screens(Vertx vertx, Prefetches prefetched, SurveyResponses responses, DeskCalls calls, DeskContext context) {
+    this.vertx = vertx;
+    this.prefetched = prefetched;
+    this.responses = responses;
+    this.calls = calls;
+    this.context = context;
+  }
+
+  /** The customer is bridged to the agent: the call takes the agent's screen. */
+  void connected(AnsweredCalls.Pbx pbx, AgentLines.Line line, Attempt a, long bridgedAtMicros) {
+    Long campaignId = a.request().campaignId();
+    if (campaignId == null) {
+      push(line.agentId(), new JsonObject().put("type", "call.screen").put("attemptId", a.id())
+          .put("bridgedAtMicros", bridgedAtMicros).put("customer", (Object) null));
+      return;
+    }
+    DeskCall c = new DeskCall(a.id(), line.agentId(), campaignId, a.request().taskId(), a.request().customerId());
+    c.pbx = pbx;
+    c.bridgedAtMicros = bridgedAtMicros;
+    calls.connected(c);
+    Prefetches.Prefetch p = prefetched.remove(a.id());
+    if (p == null && a.request().customerId() != null) {
+      p = prefetched.load(a.request().customerId(), a.request().taskId(), campaignId);
+    }
+    if (p == null) {
+      return;
+    }
+    Prefetches.Prefetch loaded = p;
+    if (loaded.done().isComplete()) {
+      show(c, loaded); // the usual case: loaded while the phone rang, pushed with the Bridge
+    } else {
+      loaded.done().onComplete(x -> context.run(() -> show(c, loaded)));
+    }
+  }
+
+  private void show(DeskCall c, Prefetches.Prefetch p) {
+    if (!calls.current(c)) {
+      return; // withdrawn meanwhile
+    }
+    if (p.questionnaire().succeeded()) {
+      c.questionnaire = p.questionnaire().result();
+    }
+    Optional<Campaign> campaign = p.campaign().succeeded() ? p.campaign().result() : Optional.empty();
+    campaign.ifPresent(x -> c.wrapUpSeconds = x.wrapUpSeconds());
+    JsonObject customer = p.customer().succeeded() ? p.customer().result().orElse(null) : null;
+    c.screen = screen(c, campaign.orElse(null), customer);
+    push(c.agentId, frame(c).put("bridgedAtMicros", c.bridgedAtMicros));
+    if (c.questionnaire != null) {
+      responses.createDraft(c.attemptId, c.campaignId, c.taskId, c.customerId, c.agentId, c.questionnaire.key(),
+              c.questionnaire.version())
+          .onSuccess(v -> context.run(() -> c.hasDraft = true))
+          .onFailure(e -> log.atError().setMessage("survey draft not created").addKeyValue("attempt", c.attemptId)
+              .addKeyValue("error", e.getMessage()).log());
+    } else {
+      log.atError().setMessage("no questionnaire for the screen").addKeyValue("attempt", c.attemptId)
+          .addKeyValue("campaign", c.campaignId)
+          .addKeyValue("error", String.valueOf(p.questionnaire().cause())).log();
+    }
+  }
+
+  /** The bridge failed: the agent never had this customer, and the screen goes away. */
+  void withdraw(DeskCall c) {
+    calls.forget(c);
+    responses.withdraw(c.attemptId);
+    push(c.agentId, new JsonObject().put("type", "call.withdrawn").put("attemptId", c.attemptId));
+  }
+
+  /** A page of the agent's opened: it gets the call on the agent's screen, with the answers so far. */
+  void resend(long agentId) {
+    DeskCall c = calls.ofAgent(agentId);
+    if (c != null && c.screen != null) {
+      push(agentId, frame(c));
+    }
+  }
+
+  /** The screen's fixed part: campaign, customer, task, history, questionnaire and the dispositions to choose from. */
+  static JsonObject screen(DeskCall c, Campaign campaign, JsonObject customer) {
+    JsonObject s = new JsonObject().put("attemptId", c.attemptId)
+        .put("campaign", campaign == null ? new JsonObject().put("id", c.campaignId) : new JsonObject()
+            .put("id", campaign.id()).put("name", campaign.name()).put("kind", Campaign.id(campaign.kind()))
+            .put("eventKind", Campaign.id(campaign.deadlineBasis())).put("wrapUpSeconds", campaign.wrapUpSeconds())
+            .put("maxAttempts", campaign.maxAttempts()))
+        .put("customer", customer == null ? null : customer.copy())
+        .put("questionnaire", c.questionnaire == null ? null : new JsonObject().put("key", c.questionnaire.key())
+            .put("version", c.questionnaire.version()).put("definition", c.questionnaire.toJson()))
+        .put("dispositions", Disposition.catalog());
+    if (customer != null) {
+      // task and history are their own parts of the screen
+      s.put("task", customer.getValue("task")).put("history", customer.getValue("history"));
+      s.getJsonObject("customer").remove("task");
+      s.getJsonObject("customer").remove("history");
+    }
+    return s;
+  }
+
+  /** The screen as pushed and as GET /api/agent/desk answers it: with the answers so far and the call's state. */
+  static JsonObject frame(DeskCall c) {
+    JsonObject f = (c.screen == null ? new JsonObject().put("attemptId", c.attemptId) : c.screen.copy())
+        .put("type", "call.screen").put("answers", c.answers.copy()).put("saves", c.saves)
+        .put("connectedAtMillis", c.bridgedAtMicros > 0 ? c.bridgedAtMicros / 1000 : null)
+        .put("callUp", c.callUp).put("submitted", c.submitted)
+        .put("endedAt", c.endedAt == null ? null : c.endedAt.toString())
+        .put("wrapUpEndsAt", c.wrapUpEndsAt == null ? null : c.wrapUpEndsAt.toString());
+    return f;
+  }
+
+  private void push(long userId, JsonObject message) {
+    Push.toUser(vertx.eventBus(), userId, message);
+  }
+}
