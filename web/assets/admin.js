@@ -1,10 +1,13 @@
 // Administration: users (list, create, role change, activate/deactivate, password reset) and system health.
-import { t, setText, formatDateTime, onLangChange } from './i18n.js';
+import { addStrings, t, setText, formatDateTime, onLangChange } from './i18n.js';
 import {
   boot, api, ApiError, describeError, el, ROLES, notify, MIN_PASSWORD, modalDialog, formField, formMessage,
   openChangePassword
 } from './shell.js';
 import { healthPanel } from './health.js';
+import strings from './i18n/admin.js';
+
+addStrings(strings);
 
 
 // ------------------------------------------------------------------ users table
@@ -274,7 +277,7 @@ function initCreateForm() {
 
 // ------------------------------------------------------------------ start (after the declarations above)
 
-const me = await boot('admin');
+const me = await boot();
 if (me) {
   healthPanel(document.getElementById('health'));
   initUsers(me);

@@ -2,8 +2,11 @@
 // pushed over /ws at the moment a customer is bridged: customer, history, questionnaire. Answers autosave as the
 // agent works (kept in localStorage until the server has them), so a reload or a dropped socket loses nothing;
 // the disposition ends the call's survey and the wrap-up.
-import { setText, t, getLang, formatTime, formatDateTime, onLangChange } from './i18n.js';
+import { addStrings, setText, t, getLang, formatTime, formatDateTime, onLangChange } from './i18n.js';
 import { boot, api, ApiError, describeError, connectWs, connectionIndicator, el, notify } from './shell.js';
+import strings from './i18n/agent.js';
+
+addStrings(strings);
 
 /** Agent states (GET /api/agent/desk, agent.state pushes) and their i18n keys. */
 const STATE_KEYS = {
@@ -31,7 +34,7 @@ function errorKey(e) {
   return null;
 }
 
-const user = await boot('agent');
+const user = await boot();
 if (user) {
   if (user.role === 'agent') setUpDesk();
   else {

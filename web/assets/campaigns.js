@@ -1,6 +1,9 @@
 // Campaigns, dealers and customer-list imports (admins).
-import { t, setText, getLang, onLangChange } from './i18n.js';
+import { addStrings, t, setText, getLang, onLangChange } from './i18n.js';
 import { boot, api, describeError, el, toLogin, notify, ApiError } from './shell.js';
+import strings from './i18n/campaigns.js';
+
+addStrings(strings);
 
 let campaigns = [];
 let dealers = [];
@@ -348,7 +351,7 @@ function kv(key, value) {
   return el('div', {}, el('dt', { i18n: key }), el('dd', {}, String(value)));
 }
 
-const me = await boot('admin');
+const me = await boot();
 if (me) {
   $('camp-form').addEventListener('submit', saveCampaign);
   $('c-cancel').addEventListener('click', () => stopEdit());

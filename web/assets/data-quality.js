@@ -1,6 +1,9 @@
 // Per-dealer data-quality audit (DOMAIN.md §3), for supervisors and admins.
-import { t, onLangChange } from './i18n.js';
+import { addStrings, t, onLangChange } from './i18n.js';
 import { boot, api, describeError, el } from './shell.js';
+import strings from './i18n/data-quality.js';
+
+addStrings(strings);
 
 const $ = (id) => document.getElementById(id);
 let rows = [];
@@ -40,7 +43,7 @@ function render() {
       : el('span', { class: 'pill pill-UP', i18n: 'dq.ok' })))));
 }
 
-const me = await boot('supervisor');
+const me = await boot();
 if (me) {
   const campaigns = (await api('/api/campaigns')).campaigns || [];
   $('dq-campaign').replaceChildren(el('option', { value: '', i18n: 'dq.allCampaigns' }),

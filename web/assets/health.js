@@ -1,6 +1,6 @@
 // Live system-health panel: polls GET /health every 5 s and shows database and PBX, colour-coded.
 import { t, setText, formatTime, onLangChange } from './i18n.js';
-import { el } from './shell.js';
+import { el } from './dom.js';
 
 const KNOWN = ['UP', 'DEGRADED', 'DOWN'];
 const POLL_MS = 5000;

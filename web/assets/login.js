@@ -1,6 +1,9 @@
 // Login page: already signed in -> landing page; otherwise POST /api/session.
-import { t, setText, applyI18n, getLang, languageSwitch } from './i18n.js';
-import { landingFor } from './shell.js';
+import { addStrings, t, setText, applyI18n, getLang, languageSwitch } from './i18n.js';
+import { landingFor } from './nav.js';
+import strings from './i18n/login.js';
+
+addStrings(strings);
 
 const form = document.getElementById('login-form');
 const username = document.getElementById('username');

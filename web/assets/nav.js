@@ -1,0 +1,48 @@
+// The signed-in pages, who may open each, and the navigation built from that one list.
+import { t } from './i18n.js';
+import { el, icon } from './dom.js';
+
+/**
+ * Every signed-in page in navigation order. id: the page's <body data-page>; roles: who may open it besides admins
+ * (an admin may open every page). A role's landing page is the first page listed for it. The server checks the
+ * roles of every API call anyway: this only keeps people from being shown pages they cannot use.
+ */
+export const PAGES = [
+  { id: 'agent', href: '/agent.html', nav: 'nav.agent', icon: 'headset', roles: ['agent'] },
+  { id: 'qa', href: '/qa.html', nav: 'nav.qa', icon: 'check', roles: ['qa'] },
+  { id: 'supervisor', href: '/supervisor.html', nav: 'nav.supervisor', icon: 'pulse', roles: ['supervisor'] },
+  { id: 'admin', href: '/admin.html', nav: 'nav.admin', icon: 'gear', roles: ['admin'] },
+  { id: 'campaigns', href: '/campaigns.html', nav: 'nav.campaigns', icon: 'headset', roles: ['admin'] },
+  { id: 'data-quality', href: '/data-quality.html', nav: 'nav.quality', icon: 'check', roles: ['supervisor'] },
+  { id: 'questionnaires', href: '/questionnaires.html', nav: 'nav.questionnaires', icon: 'check', roles: ['supervisor', 'qa'] }
+];
+
+/** The page with this id (<body data-page>), or undefined. */
+export function pageOf(id) {
+  return PAGES.find((p) => p.id === id);
+}
+
+/** Where a user of this role starts: their first page, null for a role without pages. */
+export function landingFor(role) {
+  const p = PAGES.find((x) => x.roles.includes(role));
+  return p ? p.href : null;
+}
+
+/** Admin may open every page; everybody else only the pages listed for their role. */
+export function mayOpen(user, page) {
+  return user.role === 'admin' || (!!page && page.roles.includes(user.role));
+}
+
+/** Fills the side navigation with the pages the user may open, the current one marked. */
+export function renderNav(nav, user, currentPage) {
+  const list = el('ul', {});
+  for (const p of PAGES) {
+    if (!mayOpen(user, p)) continue;
+    const current = p === currentPage;
+    list.append(el('li', {}, el('a', { href: p.href, 'aria-current': current ? 'page' : null, class: current ? 'active' : null },
+      icon(p.icon), el('span', { i18n: p.nav }))));
+  }
+  nav.setAttribute('aria-label', t('common.mainNav'));
+  nav.dataset.i18nAriaLabel = 'common.mainNav';
+  nav.replaceChildren(list);
+}
