@@ -6,6 +6,8 @@ import { el, icon } from './dom.js';
  * Every signed-in page in navigation order. id: the page's <body data-page>; roles: who may open it besides admins
  * (an admin may open every page). A role's landing page is the first page listed for it. The server checks the
  * roles of every API call anyway: this only keeps people from being shown pages they cannot use.
+ * A new page: an entry here; in its HTML <body class="booting" data-page="…"> and only its <main id="main">; its
+ * strings in i18n/<page>.js, handed to addStrings() by its script before boot() (I18nKeysTest checks the keys).
  */
 export const PAGES = [
   { id: 'agent', href: '/agent.html', nav: 'nav.agent', icon: 'headset', roles: ['agent'] },

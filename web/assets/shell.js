@@ -1,5 +1,5 @@
 // Starting a signed-in page: the shared skeleton, who is signed in, the navigation, "no permission".
-// Also the one place page scripts import the shared parts from; each part lives in its own module:
+// Page scripts import the shared parts from here (their strings from i18n.js); each part lives in its own module:
 //   dom.js (elements, icons, toasts)      api.js (JSON API, errors)      session.js (signed-in user, sign out)
 //   nav.js (pages, roles, navigation)     skeleton.js (header, layout)   password.js (change password)
 //   forms.js (dialogs, fields)            push.js (push socket)          i18n.js (strings, language switch)
@@ -9,10 +9,9 @@ import { loadSignedInUser } from './session.js';
 import { renderSkeleton, renderSignedIn, renderDenied, renderBootError } from './skeleton.js';
 import { openChangePassword } from './password.js';
 
-export { el, icon, notify } from './dom.js';
+export { el, notify } from './dom.js';
 export { ApiError, api, describeError, toLogin } from './api.js';
-export { ROLES, currentUser, logout } from './session.js';
-export { PAGES, landingFor, mayOpen } from './nav.js';
+export { ROLES } from './session.js';
 export { MIN_PASSWORD, openChangePassword } from './password.js';
 export { modalDialog, formField, formMessage } from './forms.js';
 export { connectWs, connectionIndicator } from './push.js';
@@ -24,6 +23,7 @@ export { connectWs, connectionIndicator } from './push.js';
  */
 export async function boot() {
   const page = pageOf(document.body.dataset.page);
+  if (!page) throw new Error(`<body data-page="${document.body.dataset.page}"> is not in nav.js PAGES`);
   renderSkeleton();
   applyI18n(document);
   let user;
