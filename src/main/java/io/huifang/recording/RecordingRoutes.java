@@ -97,7 +97,7 @@ public final class RecordingRoutes {
       logged.log("not_found", null, () -> Api.error(ctx, 404, "not_found", "no such recording"));
       return;
     }
-    service.store().get(id).compose(opt -> {
+    service.find(id).compose(opt -> {
       if (opt.isEmpty()) {
         logged.log("not_found", null, () -> Api.error(ctx, 404, "not_found", "no such recording"));
         return Future.succeededFuture();
@@ -141,7 +141,7 @@ public final class RecordingRoutes {
       return;
     }
     Long only = LISTENERS.contains(u.role()) ? null : u.id();
-    service.store().list(only, limit).onSuccess(rows -> {
+    service.list(only, limit).onSuccess(rows -> {
       JsonArray out = new JsonArray();
       rows.forEach(r -> out.add(publicView(r)));
       Api.json(ctx, 200, new JsonObject().put("recordings", out));
@@ -294,7 +294,7 @@ public final class RecordingRoutes {
       Api.error(ctx, 404, "not_found", "no such recording");
       return;
     }
-    service.store().get(id).onComplete(ar -> {
+    service.find(id).onComplete(ar -> {
       if (ar.failed()) {
         Api.error(ctx, 503, "unavailable", "the catalog is not reachable");
       } else if (ar.result().isEmpty()) {
@@ -329,14 +329,13 @@ public final class RecordingRoutes {
       Api.error(ctx, 404, "not_found", "no such recording");
       return;
     }
-    service.store().setLegalHold(id, hold).compose(found -> {
-      if (!found) {
+    service.setLegalHold(id, hold).compose(changed -> {
+      if (changed.isEmpty()) {
         Api.error(ctx, 404, "not_found", "no such recording");
         return Future.succeededFuture();
       }
-      return service.store().get(id).compose(row -> service.rewriteSidecar(row.orElseThrow()).map(row.get()))
-          .compose(row -> audit.record(u, u.username(), "recording.hold", "recording:" + id,
-              hold ? "hold" : "release", clientIp(ctx), null).map(row))
+      return audit.record(u, u.username(), "recording.hold", "recording:" + id, hold ? "hold" : "release",
+              clientIp(ctx), null).map(changed.get())
           .onSuccess(row -> Api.json(ctx, 200, publicView(row)));
     }).onFailure(e -> Api.error(ctx, 503, "unavailable", String.valueOf(e.getMessage())));
   }

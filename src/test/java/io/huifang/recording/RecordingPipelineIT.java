@@ -72,6 +72,8 @@ class RecordingPipelineIT {
   long agentId;
   JsonObject row;
   Path archive;
+  /** Every {@link RecordingEvents#READY} published since the server started, in order. */
+  final List<JsonObject> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   void callAndRecord(@TempDir Path tmp) throws Exception {
@@ -81,6 +83,8 @@ class RecordingPipelineIT {
     dir = tmp;
     server = TestServer.start(dir.resolve("data"), "--emulator.speed=" + EMULATOR_SPEED, "--pbx.agi-port=0");
     service = server.server().recordings();
+    server.server().vertx().eventBus().<JsonObject>consumer(RecordingEvents.READY, m -> announced.add(m.body()))
+        .completion().await(5, TimeUnit.SECONDS);
     service.setKeepSources(true);
     // Campaign 7 lets agents listen to their own calls; the others do not.
     service.setPolicies(campaign -> Future.succeededFuture(new RecordingPolicies.Rules(
@@ -499,6 +503,25 @@ class RecordingPipelineIT {
     JsonObject retried = store.get("bad-3").toCompletionStage().toCompletableFuture().get().orElseThrow();
     assertEquals("failed", retried.getString("status"), "its file is still missing");
     assertEquals(1, retried.getInteger("tries"));
+  }
+
+  /** QA's workspace learns of playable recordings from the event bus: each archived one once, no failed one. */
+  @Test
+  @Order(7)
+  void everyArchivedRecordingIsAnnouncedOnceOnTheEventBusAndNoFailedOne() throws Exception {
+    waitFor(() -> announced.size() >= 3, 5_000, "three recordings announced");
+    List<String> ids = announced.stream().map(e -> e.getString("recordingId")).toList();
+    assertEquals(List.of(ATTEMPT, "bad-1", "bad-2"), ids, "the call's, then bad-1 and bad-2 once retried: " + announced);
+    JsonObject call = announced.get(0);
+    assertEquals(ATTEMPT, call.getString("attemptId"));
+    assertEquals(7L, call.getLong("campaignId"));
+    assertEquals(agentId, call.getLong("agentId"));
+    assertEquals(row.getLong("durationMs"), call.getLong("durationMs"));
+    assertTrue(call.getLong("durationMs") > 3000, call.encode());
+    assertEquals(row.getString("startedAt"), call.getString("startedAt"));
+    assertFalse(call.encode().contains(NUMBER), "no phone number on the bus: " + call.encode());
+    // When the event arrives the recording is playable: the catalog already says so.
+    assertEquals("ready", qa.get("/api/recordings/bad-2").json().getString("status"));
   }
 
   @Test

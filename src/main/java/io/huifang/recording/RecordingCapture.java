@@ -1,0 +1,345 @@
+package io.huifang.recording;
+
+import io.huifang.core.Role;
+import io.huifang.core.User;
+import io.huifang.pbx.ami.AmiMessage;
+import io.huifang.telephony.Attempt;
+import io.huifang.telephony.CallEvent;
+import io.huifang.telephony.CallTracker;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recording side of the calls, on the telephony context: follows each PBX's call events ({@link CallTracker}),
+ * starts MixMonitor on the customer's channel when a call is bridged to an agent (or when an agent asks for it on
+ * an on-demand campaign), pauses and resumes it during the call, and decides at the hangup what to keep by the
+ * campaign's rules. What is kept goes to the {@link RecordingPipeline}; the files of what is not are deleted by it.
+ * Nothing here blocks: the tracker's events arrive on its event loop.
+ */
+final class RecordingCapture {
+  private static final Logger log = LoggerFactory.getLogger(RecordingCapture.class);
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final RecordingPipeline pipeline;
+  private volatile RecordingPolicies policies = RecordingPolicies.DEFAULT;
+  private final List<CallTracker> trackers = new CopyOnWriteArrayList<>();
+  private final Map<String, Live> live = new ConcurrentHashMap<>();
+  /** When MixMonitor started on an attempt's channel (the MixMonitorStart event): where the audio file begins. */
+  private final Map<String, Instant> mixMonitorStarted = new ConcurrentHashMap<>();
+  /** Attempts whose MixMonitor was started (so an on-demand request after the bridge does not start it twice). */
+  private final Set<String> capturing = ConcurrentHashMap.newKeySet();
+  private volatile String pbxDir;
+
+  /** Pauses and the on-demand flag of a call still up. Guarded by its own lock. */
+  static final class Live {
+    boolean requested;
+    final JsonArray spans = new JsonArray();
+    JsonObject open;
+    long timer = -1;
+    Instant origin;
+    String channel;
+    CallTracker tracker;
+  }
+
+  RecordingCapture(Vertx vertx, RecordingPipeline pipeline, Clock clock) {
+    this.vertx = vertx;
+    this.pipeline = pipeline;
+    this.clock = clock;
+    this.pbxDir = pipeline.rawDir().toString();
+  }
+
+  RecordingPolicies policies() {
+    return policies;
+  }
+
+  void setPolicies(RecordingPolicies p) {
+    this.policies = p;
+  }
+
+  /** Where the PBX writes recordings, as the PBX sees the path (default: the directory we read them from). */
+  void setPbxDir(String dir) {
+    this.pbxDir = dir;
+  }
+
+  /** Listens to a PBX's attempts. */
+  void attach(CallTracker tracker) {
+    trackers.add(tracker);
+    tracker.ami().onEvent(ev -> {
+      // Delivered on the tracker's context, so live() may be asked here.
+      if ("MixMonitorStart".equals(ev.get("Event")) && ev.get("Uniqueid") != null
+          && tracker.live(ev.get("Uniqueid")) != null) {
+        mixMonitorStarted.putIfAbsent(ev.get("Uniqueid"), clock.instant());
+      }
+    });
+    tracker.subscribe(e -> {
+      if (e instanceof CallEvent.Ended ended) {
+        ended(ended.attempt());
+      } else if (e instanceof CallEvent.Bridged bridged) {
+        capture(tracker, bridged.attempt(), false);
+      }
+    });
+  }
+
+  /** Stops the automatic-resume timers of the calls still up. */
+  void close() {
+    live.values().forEach(l -> {
+      synchronized (l) {
+        if (l.timer >= 0) {
+          vertx.cancelTimer(l.timer);
+        }
+      }
+    });
+  }
+
+  /**
+   * Starts MixMonitor on the customer's channel as it is bridged to the agent (or when an on-demand recording is
+   * asked for): customer and agent on separate legs, named by the attempt id only, in the directory the PBX
+   * writes to ({@code recordings.pbx-dir}).
+   */
+  private void capture(CallTracker tracker, Attempt a, boolean requested) {
+    String channel = a.channel();
+    String id = a.id();
+    Long campaignId = a.request() == null ? null : a.request().campaignId();
+    policies.rules(campaignId).onSuccess(rules -> {
+      boolean record = rules.capture() == RecordingPolicies.Capture.ALL
+          || (rules.capture() == RecordingPolicies.Capture.ON_DEMAND && requested);
+      if (!record || channel == null || !capturing.add(id)) {
+        return;
+      }
+      String dir = pbxDir.endsWith("/") ? pbxDir : pbxDir + "/";
+      tracker.ami().send(AmiMessage.action("MixMonitor").add("Channel", channel).add("File", dir + id + ".wav")
+              .add("Options", "r(" + dir + id + "-customer.wav)t(" + dir + id + "-agent.wav)"))
+          .onComplete(ar -> {
+            if (ar.failed() || !"Success".equalsIgnoreCase(ar.result().get("Response"))) {
+              capturing.remove(id);
+              log.atWarn().setMessage("recording did not start").addKeyValue("attempt", id)
+                  .addKeyValue("reason", ar.failed() ? ar.cause().getMessage() : ar.result().get("Message", ""))
+                  .log();
+            }
+          });
+    });
+  }
+
+  private void ended(Attempt a) {
+    capturing.remove(a.id());
+    JsonObject snap = a.snapshot();
+    Long customerId = a.request() == null ? null : a.request().customerId();
+    onEnded(snap, customerId).onFailure(e -> log.atError().setMessage("recording not registered")
+        .addKeyValue("attempt", a.id()).addKeyValue("error", String.valueOf(e.getMessage())).log());
+  }
+
+  /** An attempt ended (tracker snapshot): registers and processes its recording when the campaign records. */
+  Future<Void> onEnded(JsonObject snap, Long customerId) {
+    String id = snap.getString("id");
+    Instant mixStart = mixMonitorStarted.remove(id);
+    Live l = live.remove(id);
+    JsonArray spans = new JsonArray();
+    boolean requested = false;
+    if (l != null) {
+      synchronized (l) {
+        if (l.timer >= 0) {
+          vertx.cancelTimer(l.timer);
+        }
+        Instant end = snap.getString("endedAt") == null ? clock.instant() : Instant.parse(snap.getString("endedAt"));
+        if (l.open != null) {
+          l.open.put("toMs", Math.max(l.open.getLong("fromMs"), ms(l.origin, end)));
+          l.open = null;
+        }
+        spans = l.spans.copy();
+        requested = l.requested;
+      }
+    }
+    if (snap.getString("bridgedAt") == null) {
+      // Never reached an agent: nothing to keep (the dialplan's MixMonitor ran from answer to safe-harbor).
+      return snap.getString("answeredAt") == null ? Future.succeededFuture() : pipeline.discard(id, "not connected to an agent");
+    }
+    Long campaignId = snap.getLong("campaignId");
+    boolean wasRequested = requested;
+    JsonArray mutedSpans = spans;
+    return policies.rules(campaignId).compose(rules -> {
+      if (rules.capture() == RecordingPolicies.Capture.NONE
+          || (rules.capture() == RecordingPolicies.Capture.ON_DEMAND && !wasRequested)) {
+        return pipeline.discard(id, "campaign policy " + rules.capture().name().toLowerCase()).map(false);
+      }
+      Instant started = (mixStart != null ? mixStart : Instant.parse(snap.getString("answeredAt") != null
+          ? snap.getString("answeredAt") : snap.getString("bridgedAt"))).truncatedTo(ChronoUnit.MILLIS);
+      Instant bridged = Instant.parse(snap.getString("bridgedAt")).truncatedTo(ChronoUnit.MILLIS);
+      Instant endedAt = snap.getString("endedAt") == null ? null
+          : Instant.parse(snap.getString("endedAt")).truncatedTo(ChronoUnit.MILLIS);
+      return pipeline.register(id, campaignId, snap.getLong("agentId"), customerId, started, bridged, endedAt,
+          mutedSpans, pipeline.rawDir(), rules.retentionDays());
+    }).compose(isNew -> {
+      if (Boolean.TRUE.equals(isNew)) {
+        pipeline.process(id);
+      }
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Pause / resume / on demand, during the call
+
+  /** The attempt if it is up on one of the PBXes. */
+  Future<Optional<RecordingService.LiveCall>> findLive(String attemptId) {
+    List<Future<Optional<RecordingService.LiveCall>>> all = new ArrayList<>();
+    for (CallTracker t : trackers) {
+      Promise<Optional<RecordingService.LiveCall>> p = Promise.promise();
+      t.onContext(() -> {
+        Attempt a = t.live(attemptId);
+        p.complete(a == null ? Optional.empty() : Optional.of(new RecordingService.LiveCall(t, a.snapshot())));
+      });
+      all.add(p.future());
+    }
+    return Future.all(all).map(cf -> {
+      for (int i = 0; i < cf.size(); i++) {
+        Optional<RecordingService.LiveCall> o = cf.resultAt(i);
+        if (o.isPresent()) {
+          return o;
+        }
+      }
+      return Optional.empty();
+    });
+  }
+
+  private Future<RecordingService.LiveCall> onCallFor(String attemptId, User by) {
+    return findLive(attemptId).compose(o -> {
+      if (o.isEmpty() || o.get().snapshot().getString("bridgedAt") == null) {
+        return Future.failedFuture(new RecordingService.Refused(409, "not_on_call", "no connected call " + attemptId));
+      }
+      Long agent = o.get().snapshot().getLong("agentId");
+      if (by != null && by.role() == Role.AGENT && (agent == null || agent != by.id())) {
+        return Future.failedFuture(new RecordingService.Refused(403, "not_your_call", "only the agent on the call may do this"));
+      }
+      return Future.succeededFuture(o.get());
+    });
+  }
+
+  /** Pauses the recording of a connected call for {@code seconds}, then resumes it by itself. */
+  Future<JsonObject> pause(String attemptId, User by, int seconds, String reason) {
+    if (seconds < 1 || seconds > RecordingService.MAX_PAUSE_SECONDS) {
+      return Future.failedFuture(new RecordingService.Refused(400, "invalid", "seconds must be from 1 to " + RecordingService.MAX_PAUSE_SECONDS));
+    }
+    return onCallFor(attemptId, by).compose(call -> {
+      Live l = live.computeIfAbsent(attemptId, k -> new Live());
+      JsonObject span;
+      synchronized (l) {
+        if (l.open != null) {
+          return Future.failedFuture(new RecordingService.Refused(409, "already_paused", "the recording is already paused"));
+        }
+        JsonObject s = call.snapshot();
+        Instant mix = mixMonitorStarted.get(attemptId);
+        l.origin = mix != null ? mix : Instant.parse(s.getString("answeredAt") != null ? s.getString("answeredAt")
+            : s.getString("bridgedAt"));
+        l.channel = s.getString("channel");
+        l.tracker = call.tracker();
+        span = new JsonObject().put("fromMs", ms(l.origin, clock.instant())).put("toMs", null)
+            .put("reason", reason == null || reason.isBlank() ? "sensitive data" : reason)
+            .put("by", by == null ? null : by.id()).put("pbxMuted", false);
+        l.open = span;
+        l.spans.add(span);
+        l.timer = vertx.setTimer(seconds * 1000L, id -> resume(attemptId, null)
+            .onFailure(e -> log.atDebug().setMessage("automatic resume").addKeyValue("attempt", attemptId)
+                .addKeyValue("error", e.getMessage()).log()));
+      }
+      return mute(call.tracker(), l.channel, true).map(ok -> {
+        synchronized (l) {
+          span.put("pbxMuted", ok);
+          return span.copy().put("resumesInSeconds", seconds);
+        }
+      });
+    });
+  }
+
+  /** Ends a pause (by hand, or the timer with {@code by} null). */
+  Future<JsonObject> resume(String attemptId, User by) {
+    Live l = live.get(attemptId);
+    if (l == null) {
+      return Future.failedFuture(new RecordingService.Refused(409, "not_paused", "the recording is not paused"));
+    }
+    Future<RecordingService.LiveCall> check = by == null ? Future.succeededFuture() : onCallFor(attemptId, by);
+    return check.compose(c -> {
+      JsonObject span;
+      synchronized (l) {
+        if (l.open == null) {
+          return Future.failedFuture(new RecordingService.Refused(409, "not_paused", "the recording is not paused"));
+        }
+        span = l.open;
+        span.put("toMs", Math.max(span.getLong("fromMs"), ms(l.origin, clock.instant())));
+        l.open = null;
+        if (l.timer >= 0) {
+          vertx.cancelTimer(l.timer);
+          l.timer = -1;
+        }
+      }
+      return mute(l.tracker, l.channel, false).map(ok -> span.copy());
+    });
+  }
+
+  /** On-demand campaigns: record this call from now on. */
+  Future<Void> requestRecording(String attemptId, User by) {
+    return onCallFor(attemptId, by).map(call -> {
+      Live l = live.computeIfAbsent(attemptId, k -> new Live());
+      synchronized (l) {
+        l.requested = true;
+      }
+      for (CallTracker t : trackers) {
+        t.onContext(() -> {
+          Attempt a = t.live(attemptId);
+          if (a != null) {
+            capture(t, a, true);
+          }
+        });
+      }
+      return null;
+    });
+  }
+
+  /** Pauses on the call still up, for the API. */
+  JsonArray spans(String attemptId) {
+    Live l = live.get(attemptId);
+    if (l == null) {
+      return new JsonArray();
+    }
+    synchronized (l) {
+      return l.spans.copy();
+    }
+  }
+
+  /** AMI MixMonitorMute; true when the PBX confirmed it. */
+  private Future<Boolean> mute(CallTracker tracker, String channel, boolean on) {
+    if (tracker == null || channel == null) {
+      return Future.succeededFuture(false);
+    }
+    return tracker.ami().send(AmiMessage.action("MixMonitorMute").add("Channel", channel)
+            .add("Direction", "both").add("State", on ? "1" : "0"), Duration.ofSeconds(5))
+        .map(r -> "Success".equalsIgnoreCase(r.get("Response")))
+        .recover(e -> Future.succeededFuture(false))
+        .onSuccess(ok -> {
+          if (!ok) {
+            log.atInfo().setMessage("PBX did not mute the recording; the span is silenced in the playback copy")
+                .addKeyValue("channel", channel).log();
+          }
+        });
+  }
+
+  private static long ms(Instant origin, Instant t) {
+    return Math.max(0, Duration.between(origin, t).toMillis());
+  }
+}
