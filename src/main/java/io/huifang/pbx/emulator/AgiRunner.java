@@ -435,14 +435,14 @@ final class AgiRunner {
     String status = connectFailed ? "FAILURE" : scriptHangup ? "FAILURE" : ch.dying ? "HANGUP" : "SUCCESS";
     world.varSet(ch, "AGISTATUS", status);
     if (scriptHangup) {
-      world.endLeg1(ch, 0, true);
+      world.hangups.endLeg1(ch, 0, true);
     } else if (ch.dying) {
-      world.finishDeadLeg(ch);
+      world.hangups.finishDeadLeg(ch);
     } else if (ch.bridge != null) {
       // Bridged by the server while the script ran: the channel stays in the bridge.
       ch.resumePc = -1;
     } else if (ch.program != null && ch.program.hidden) {
-      world.endLeg1(ch, 0, false);
+      world.hangups.endLeg1(ch, 0, false);
     } else {
       world.next(ch);
     }

@@ -390,7 +390,7 @@ final class AmiServer implements World.EventSink {
     }
 
     private void originate(AmiMessage m) {
-      String why = world.validateOriginate(m);
+      String why = world.originator.validateOriginate(m);
       if (why != null) {
         error(m, why);
         return;
@@ -398,11 +398,11 @@ final class AmiServer implements World.EventSink {
       String async = m.get("Async", "false").trim().toLowerCase(Locale.ROOT);
       if (async.equals("true") || async.equals("yes") || async.equals("1")) {
         success(m, "Originate successfully queued");
-        world.originate(m, null);
+        world.originator.originate(m, null);
         return;
       }
       blocked = true;
-      world.originate(m, answered -> {
+      world.originator.originate(m, answered -> {
         if (answered) {
           respond(response(m, "Success").add("Message", "Originate successfully queued"));
         } else {
@@ -457,7 +457,7 @@ final class AmiServer implements World.EventSink {
       }
       success(m, "Channel Hungup");
       for (Channel c : targets) {
-        world.requestHangup(c, cause);
+        world.hangups.requestHangup(c, cause);
       }
     }
 
@@ -615,7 +615,7 @@ final class AmiServer implements World.EventSink {
         return;
       }
       success(m, "Channels have been bridged");
-      world.bridge(ca, cb);
+      world.bridges.bridge(ca, cb);
     }
 
     private void mixMonitor(AmiMessage m) {
@@ -633,7 +633,7 @@ final class AmiServer implements World.EventSink {
         file = c.uniqueid + ".wav";
       }
       respond(response(m, "Success"));
-      world.startMixMonitor(c, file + "," + m.get("Options", ""));
+      world.mixMonitors.start(c, file + "," + m.get("Options", ""));
     }
 
     /**
@@ -674,7 +674,7 @@ final class AmiServer implements World.EventSink {
       // ast_false() clears the flag, anything else sets it; the event says ast_true() as 1 or 0.
       boolean on = !isFalse(state);
       respond(response(m, "Success"));
-      world.muteMixMonitor(c, read, write, on, direction, isTrue(state));
+      world.mixMonitors.mute(c, read, write, on, direction, isTrue(state));
     }
 
     private void stopMixMonitor(AmiMessage m) {
@@ -692,7 +692,7 @@ final class AmiServer implements World.EventSink {
         return;
       }
       respond(response(m, "Success"));
-      world.stopMixMonitor(c);
+      world.mixMonitors.stop(c);
     }
 
     private void userEvent(AmiMessage m) {

@@ -52,7 +52,7 @@ final class Dialer {
         farProgram = null;
       } else {
         java.util.List<Dialplan.Step> steps = new java.util.ArrayList<>();
-        plan.steps().forEach(s -> steps.add(World.parseStep(s)));
+        plan.steps().forEach(s -> steps.add(Originator.parseStep(s)));
         farProgram = new Program(ctx, number, steps, false);
       }
     } else {
@@ -162,8 +162,8 @@ final class Dialer {
     world.emitCall(br.block(AmiMessage.event("BridgeCreate", "call")));
     a1.exten = "";
     world.emitChannel("Newexten", "dialplan", a1, "Extension", a1.exten, "Application", a1.app, "AppData", a1.appData);
-    world.joinBridge(br, a1);
-    world.joinBridge(br, caller);
+    world.bridges.join(br, a1);
+    world.bridges.join(br, caller);
     world.varSet(a1, "BRIDGEPEER", caller.name);
     world.varSet(caller, "BRIDGEPEER", a1.name);
   }
@@ -197,7 +197,7 @@ final class Dialer {
     a1.dialer = null;
     if (ch == a1) {
       // The caller left: app_dial hangs up the callee.
-      world.endLeg1(a1, 16, false);
+      world.hangups.endLeg1(a1, 16, false);
     } else {
       // The callee left: the caller goes on with the dialplan after Dial().
       world.next(caller);

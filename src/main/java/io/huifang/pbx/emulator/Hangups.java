@@ -1,0 +1,157 @@
+package io.huifang.pbx.emulator;
+
+/**
+ * How calls end, in the order Asterisk reports it: the far end gives up or hangs up, the dialer's leg ends itself
+ * (dialplan, application, AGI, AMI Hangup), a channel whose other side is gone is hung up once its app lets go.
+ */
+final class Hangups {
+  private final World w;
+
+  Hangups(World w) {
+    this.w = w;
+  }
+
+  /** A Hangup(cause) app, or the end of the dialplan, on any channel. */
+  void dialplanHangup(Channel ch, int cause) {
+    Call call = ch.call;
+    if (ch.half == 2 && call != null && !call.answered) {
+      // The far end gave up while ringing (03a: cause 19).
+      Channel l1 = call.leg1;
+      w.interpreter.cancelTimers(ch);
+      w.originator.resolveFailure(call, cause == 17 ? 5 : cause == 34 ? 8 : 0);
+      w.events.softHangupRequest(ch, 16);
+      w.events.hangupRequest(l1, cause);
+      w.events.dialEvent("DialEnd", call, "DialStatus", cause == 17 ? "BUSY" : cause == 34 ? "CONGESTION" : "NOANSWER");
+      w.events.hangupEvent(l1, cause);
+      w.release(l1);
+      w.events.hangupEvent(ch, cause);
+      w.release(ch);
+      return;
+    }
+    if (ch.half == 2) {
+      farHangup(ch, cause);
+    } else {
+      endLeg1(ch, cause, true);
+    }
+  }
+
+  /** The answered far end hung up: its side goes first, then the dialer's leg follows (02). */
+  private void farHangup(Channel l2, int cause) {
+    Channel l1 = l2.peer;
+    w.interpreter.cancelTimers(l2);
+    w.events.softHangupRequest(l2, cause);
+    if (l1 != null && !l1.hungUp) {
+      w.events.hangupRequest(l1, cause);
+    }
+    w.events.hangupEvent(l2, cause);
+    w.release(l2);
+    if (l1 != null && !l1.hungUp) {
+      lose(l1, cause);
+    }
+  }
+
+  /** The channel's other side is gone: interrupt what it does and hang it up once its app lets go. */
+  void lose(Channel ch, int cause) {
+    if (ch.hungUp || ch.dying) {
+      return;
+    }
+    ch.dying = true;
+    ch.pendingCause = cause;
+    w.interpreter.cancelTimers(ch);
+    Runnable w = ch.dtmfWaiter;
+    if (ch.agi != null) {
+      ch.agi.channelHungUp();
+      return;
+    }
+    if (w != null) {
+      w.run();
+    }
+    finishDeadLeg(ch);
+  }
+
+  /** Called when the app that kept a dead channel (AGI) returns. */
+  void finishDeadLeg(Channel ch) {
+    if (ch.hungUp) {
+      return;
+    }
+    if (ch.bridge != null) {
+      w.bridges.leave(ch);
+    }
+    w.events.softHangupRequest(ch, ch.pendingCause);
+    w.events.hangupEvent(ch, ch.pendingCause);
+    w.release(ch);
+  }
+
+  /**
+   * The dialer's leg ends itself: Hangup() in its dialplan, the end of an Application originate, an
+   * AGI HANGUP, or an AMI Hangup. The ;2 half follows (06a, 03g, 05, 08).
+   */
+  void endLeg1(Channel l1, int cause, boolean soft) {
+    if (l1.hungUp) {
+      return;
+    }
+    w.interpreter.cancelTimers(l1);
+    if (l1.bridge != null) {
+      w.bridges.leave(l1);
+    }
+    if (soft) {
+      w.events.softHangupRequest(l1, 16);
+    }
+    Channel l2 = l1.peer;
+    boolean peerAlive = l2 != null && !l2.hungUp;
+    if (peerAlive) {
+      w.events.hangupRequest(l2, cause);
+    }
+    w.events.hangupEvent(l1, cause);
+    w.release(l1);
+    if (peerAlive) {
+      w.interpreter.cancelTimers(l2);
+      if (l2.inPlayback) {
+        l2.inPlayback = false;
+        w.events.varSet(l2, "PLAYBACKSTATUS", "SUCCESS");
+      }
+      w.events.softHangupRequest(l2, 16);
+      w.events.hangupEvent(l2, cause);
+      w.release(l2);
+    }
+  }
+
+  /** AMI Hangup, or the simulated agent ending the call. */
+  void requestHangup(Channel ch, int cause) {
+    if (ch.hungUp) {
+      return;
+    }
+    Call call = ch.call;
+    if (call != null && !call.answered && !call.resolved) {
+      Channel l1 = call.leg1;
+      Channel l2 = call.leg2;
+      w.interpreter.cancelTimers(l2);
+      w.events.hangupRequest(l2, cause);
+      w.originator.resolveFailure(call, 1);
+      w.events.softHangupRequest(l2, 16);
+      w.events.hangupEvent(l2, cause);
+      w.release(l2);
+      w.events.hangupEvent(l1, cause);
+      w.release(l1);
+      return;
+    }
+    if (ch.half == 2) {
+      farHangup(ch, cause);
+      return;
+    }
+    if (ch.agi != null) {
+      w.events.softHangupRequest(ch, cause);
+      Channel l2 = ch.peer;
+      if (l2 != null && !l2.hungUp) {
+        w.events.hangupRequest(l2, cause);
+        w.interpreter.cancelTimers(l2);
+        w.events.softHangupRequest(l2, 16);
+        w.events.hangupEvent(l2, cause);
+        w.release(l2);
+      }
+      lose(ch, cause);
+      return;
+    }
+    endLeg1(ch, cause, true);
+  }
+}
