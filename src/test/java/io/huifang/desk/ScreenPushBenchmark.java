@@ -51,7 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * customer calls at once; for every screen frame (any push frame carrying {@code bridgedAtMicros}), the time from
  * the Bridge to the frame's arrival at the agent's client. Prints a markdown table per run and the medians.
  *
- * <pre>java -cp target/huifang.jar io.huifang.desk.ScreenPushBenchmark [agents=500] [concurrentCalls=1500] [runs=3]</pre>
+ * <pre>java -cp target/huifang-bench.jar io.huifang.desk.ScreenPushBenchmark [agents=500] [concurrentCalls=1500]
+ *     [runs=3]</pre>
  *
  * <p>A whole Huifang in this process (embedded PostgreSQL, the emulator at real-time speed with the production
  * dialplan, AMI, FastAGI, the predictive dialer). Set-up: a predictive campaign whose customers are imported

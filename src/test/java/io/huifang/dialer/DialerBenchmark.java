@@ -36,7 +36,7 @@ import org.dhatim.fastexcel.Worksheet;
  * Benchmarks for BENCHMARKS.md, against an embedded PostgreSQL in a temporary directory:
  * (1) validate and load a generated 100,000-row XLSX (goal ≤ 10 s), with the peak heap of each run;
  * (2) pick the next 500 due tasks out of 1,000,000 open ones (goal ≤ 50 ms).
- * Run: {@code java -cp target/huifang.jar io.huifang.dialer.DialerBenchmark [importRuns] [pickRuns]}.
+ * Run: {@code java -cp target/huifang-bench.jar io.huifang.dialer.DialerBenchmark [importRuns] [pickRuns]}.
  */
 public final class DialerBenchmark {
   private DialerBenchmark() {

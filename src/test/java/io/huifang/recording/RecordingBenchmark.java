@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -cp target/huifang.jar io.huifang.recording.RecordingBenchmark [runs]}: transcoding throughput
+ * {@code java -cp target/huifang-bench.jar io.huifang.recording.RecordingBenchmark [runs]}: transcoding throughput
  * (× realtime on the wall clock and per CPU-second: the ffmpeg children's CPU plus this thread's) and size
  * against the WAV, on emulator-written calls of 1 and 10 minutes, for the encode alone and the whole pipeline
  * (transcode, peaks, checksums), with the system's ffmpeg (when it is on the PATH with libopus) and the bundled one

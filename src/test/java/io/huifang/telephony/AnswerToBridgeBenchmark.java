@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * numbers, real time), how long from the customer's answer to the Bridge action leaving the server, and does any
  * answered call wait more than 2 s? Prints a markdown table; medians over runs.
  *
- * <pre>java -cp target/huifang.jar io.huifang.telephony.AnswerToBridgeBenchmark [calls=1000] [runs=3] [rate=100]</pre>
+ * <pre>java -cp target/huifang-bench.jar io.huifang.telephony.AnswerToBridgeBenchmark [calls=1000] [runs=3]
+ *     [rate=100]</pre>
  */
 public final class AnswerToBridgeBenchmark {
   private AnswerToBridgeBenchmark() {

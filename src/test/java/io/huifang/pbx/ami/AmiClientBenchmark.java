@@ -16,7 +16,7 @@ import org.asteriskjava.manager.ManagerConnectionFactory;
  * receive the same event stream of a burst of calls; how soon does each one have all the events, and how long from
  * an event being written by the PBX to the client's handler running? Prints a markdown table (medians of runs).
  *
- * <pre>java -cp target/huifang.jar io.huifang.pbx.ami.AmiClientBenchmark [calls=1500] [runs=5]</pre>
+ * <pre>java -cp target/huifang-bench.jar io.huifang.pbx.ami.AmiClientBenchmark [calls=1500] [runs=5]</pre>
  */
 public final class AmiClientBenchmark {
   private AmiClientBenchmark() {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * answer after 1 s and stay up, waits until all are up, holds them, then hangs them all up with one
  * regex Hangup. Measures calls held up concurrently and AMI events per second delivered to the client.
  *
- * <p>Usage: {@code java -cp target/huifang.jar io.huifang.pbx.emulator.EmulatorBenchmark [calls] [runs]
+ * <p>Usage: {@code java -cp target/huifang-bench.jar io.huifang.pbx.emulator.EmulatorBenchmark [calls] [runs]
  * [--no-write]}. Appends a section to BENCHMARKS.md unless --no-write.
  */
 public final class EmulatorBenchmark {
@@ -96,8 +96,9 @@ public final class EmulatorBenchmark {
     System.out.println(table);
     if (write) {
       String section = "\n## PBX emulator: concurrent calls and AMI events/s\n\n" + machine()
-          + "- Command: `java -cp target/huifang.jar io.huifang.pbx.emulator.EmulatorBenchmark " + calls + " " + runs
-          + "` (after `mvn -q -DskipTests package`)\n"
+          + "- Command: `java -cp target/huifang-bench.jar io.huifang.pbx.emulator.EmulatorBenchmark " + calls + " "
+          + runs
+          + "` (after `mvn -B -q -Pbench -DskipTests package`)\n"
           + "- Method: one AMI client on loopback (io.huifang.pbx.ami codec, one socket, blocking reader thread) logs in"
           + " with all events on, sends " + calls + " async Originates back to back (`Local/9xxxxxx@sim-customers`,"
           + " Application Wait; the scenario answers after 1 s and keeps the call up), waits until every"

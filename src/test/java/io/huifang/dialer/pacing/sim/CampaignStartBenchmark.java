@@ -19,8 +19,8 @@ import java.util.concurrent.Future;
  * first 10, 30 and 60 minutes and the abandonment of the windows from the start (ending every minute from 2 to 60):
  * the worst one over the seeds, and how many are above 3 %.
  *
- * <pre>java -cp target/huifang.jar io.huifang.dialer.pacing.sim.CampaignStartBenchmark [--seeds 101,202,303,404,505]
- *     [--no-amd-mistakes]</pre>
+ * <pre>java -cp target/huifang-bench.jar io.huifang.dialer.pacing.sim.CampaignStartBenchmark
+ *     [--seeds 101,202,303,404,505] [--no-amd-mistakes]</pre>
  *
  * <p>With answering-machine detection mistakes (the default, 0.2 % of persons hung up on as machines, which count
  * as abandons) one such mistake in the first minutes of a small team is itself above 3 %: no pacing avoids it;

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * Runs the pacer and the baselines through the scenarios of the pacing issue and prints the table; appends it to
  * BENCHMARKS.md with the machine, the command and the seeds.
  *
- * <pre>java -cp target/huifang.jar io.huifang.dialer.pacing.sim.PacingBenchmark [--quick] [--seeds 1,2,3]
+ * <pre>java -cp target/huifang-bench.jar io.huifang.dialer.pacing.sim.PacingBenchmark [--quick] [--seeds 1,2,3]
  *     [--only TEXT] [--no-write]</pre>
  */
 public final class PacingBenchmark {
@@ -171,7 +171,7 @@ public final class PacingBenchmark {
         + "- Date: " + Instant.now() + "\n"
         + "- Machine: " + machine() + "\n"
         + "- Command: `java -cp " + System.getProperty("java.class.path") + " io.huifang.dialer.pacing.sim.PacingBenchmark "
-        + String.join(" ", args) + "` (after `mvn -q -DskipTests package`); " + scenarios + " scenarios in "
+        + String.join(" ", args) + "` (after `mvn -B -q -Pbench -DskipTests package`); " + scenarios + " scenarios in "
         + String.format(Locale.ROOT, "%.0f", wall) + " s wall\n"
         + "- Seeds: " + Arrays.toString(seeds) + "; each figure is the median over the seeds, the worst 1-hour "
         + "window is the worst over the seeds. Baselines are tuned on the same seeds (bisection, "
