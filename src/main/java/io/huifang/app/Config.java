@@ -35,7 +35,8 @@ public record Config(
     String dialTemplate,
     double originatesPerSecond,
     boolean demo,
-    Optional<String> recordingsPbxDirSetting) {
+    Optional<String> recordingsPbxDirSetting,
+    java.util.List<String> emulatorPbxes) {
 
   /** Where the PBX writes recordings, as the PBX sees it. */
   public String recordingsPbxDir() {
@@ -45,6 +46,14 @@ public record Config(
 
   /** One Asterisk server Huifang connects to (pbx.mode=asterisk). */
   public record PbxServer(String name, String host, int port) {
+  }
+
+  /**
+   * The AMI port of the {@code index}th emulated PBX (from 0): pbx.ami-port, the next one, and so on; 0 (any free
+   * port) for every one when pbx.ami-port is 0.
+   */
+  public int emulatorAmiPort(int index) {
+    return amiPort == 0 ? 0 : amiPort + index;
   }
 
   /** Where the PBX comes from: the built-in emulator (default) or a real Asterisk reached over AMI. */

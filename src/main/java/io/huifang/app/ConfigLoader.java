@@ -51,6 +51,9 @@ public final class ConfigLoader {
       new Key("emulator.speed", "1", "emulator time scale: 1 = real time, 20 = twenty times faster"),
       new Key("emulator.seed", "1", "emulator random seed (same seed, same calls)"),
       new Key("emulator.scenario", null, "emulator scenario file (JSON); unset = the built-in scenario"),
+      new Key("emulator.pbxes", "emulator", "names of the emulated PBXes, comma-separated (up to "
+          + ConfigLoader.MAX_EMULATED_PBXES + "): each is an emulator of its own, on pbx.ami-port, the next port…;"
+          + " an agent's softphone names its PBX as name:PJSIP/…"),
       new Key("admin.password", null, "password of the first admin account; unset = a one-time password is logged"),
       new Key("shutdown.grace-seconds", "20", "on SIGTERM, how long to let calls and writes finish"),
       new Key("demo", "auto", "demo campaign, customers and simulated agents: auto = only with the embedded"
@@ -62,6 +65,11 @@ public final class ConfigLoader {
           + " /var/spool/asterisk/monitor/huifang with Asterisk"),
       new Key("pbx.servers", null, "several Asterisk servers: name@host:port,name2@host2:port (same AMI user and"
           + " secret); unset = one server at pbx.ami-host:pbx.ami-port"));
+
+  /** More emulators than this would only load the machine: two or three show every multi-PBX behaviour. */
+  static final int MAX_EMULATED_PBXES = 8;
+  /** A PBX's name, as pbx.servers and emulator.pbxes give it and a softphone's prefix names it. */
+  private static final java.util.regex.Pattern PBX_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
   private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
 
@@ -223,7 +231,35 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("must be an absolute path without ',', '(' or ')'");
           }
           return d;
-        })));
+        })),
+        emulatorPbxes(pbxMode));
+  }
+
+  /** The emulated PBXes' names: distinct, and each with an AMI port (pbx.ami-port + its place) that exists. */
+  private List<String> emulatorPbxes(Config.PbxMode pbxMode) {
+    int firstPort = get("pbx.ami-port", v -> intIn(v, 0, 65535));
+    return get("emulator.pbxes", v -> {
+      List<String> names = new ArrayList<>();
+      for (String item : v.split(",", -1)) {
+        String name = item.trim();
+        if (!PBX_NAME.matcher(name).matches()) {
+          throw new IllegalArgumentException("'" + name + "' is not a PBX name (letters, digits, '-' or '_', at"
+              + " most 32)");
+        }
+        if (names.contains(name)) {
+          throw new IllegalArgumentException("the name " + name + " is used twice");
+        }
+        names.add(name);
+      }
+      if (names.size() > MAX_EMULATED_PBXES) {
+        throw new IllegalArgumentException("at most " + MAX_EMULATED_PBXES + " emulated PBXes");
+      }
+      if (pbxMode == Config.PbxMode.EMULATOR && firstPort != 0 && firstPort + names.size() - 1 > 65535) {
+        throw new IllegalArgumentException("the emulators' AMI ports from pbx.ami-port=" + firstPort
+            + " would pass 65535");
+      }
+      return List.copyOf(names);
+    });
   }
 
   private List<Config.PbxServer> pbxServers() {
@@ -237,8 +273,8 @@ public final class ConfigLoader {
       List<Config.PbxServer> out = new ArrayList<>();
       java.util.Set<String> names = new java.util.HashSet<>();
       for (String item : v.split(",")) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*([A-Za-z0-9_-]{1,32})@([^:\\s]+):(\\d{1,5})\\s*")
-            .matcher(item);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(" + PBX_NAME.pattern()
+            + ")@([^:\\s]+):(\\d{1,5})\\s*").matcher(item);
         if (!m.matches()) {
           throw new IllegalArgumentException("'" + item.trim() + "' is not name@host:port");
         }

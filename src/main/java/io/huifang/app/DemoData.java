@@ -127,18 +127,21 @@ final class DemoData {
     });
   }
 
+  /** Opens the simulated agents' lines, dealt round the emulated PBXes so that every one of them is dialled. */
   private static Future<Void> seat(Telephony telephony, List<User> agents, long campaignId) {
-    if (telephony.all().isEmpty()) {
+    List<AnsweredCalls.Pbx> pbxes = telephony.all();
+    if (pbxes.isEmpty()) {
       return Future.succeededFuture();
     }
-    AnsweredCalls.Pbx pbx = telephony.all().get(0);
     List<Future<AgentLines.Line>> lines = new ArrayList<>();
-    for (User u : agents) {
+    for (int i = 0; i < agents.size(); i++) {
+      User u = agents.get(i);
+      AnsweredCalls.Pbx pbx = pbxes.get(i % pbxes.size());
       lines.add(pbx.lines().open(u.id(), "PJSIP/agent-sim-" + u.id(), Duration.ofSeconds(30))
           .onSuccess(l -> pbx.lines().ready(u.id(), true, campaignId)));
     }
     return Future.join(lines).<Void>mapEmpty().onComplete(ar -> log.atInfo()
         .setMessage("demo: simulated agents on their lines").addKeyValue("agents", agents.size())
-        .addKeyValue("campaign", campaignId).log());
+        .addKeyValue("pbxes", pbxes.size()).addKeyValue("campaign", campaignId).log());
   }
 }

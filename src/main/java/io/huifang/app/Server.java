@@ -66,7 +66,8 @@ public final class Server {
   private AttemptStore attempts;
   private DialerService dialer;
   private CampaignStore campaignStore;
-  private PbxEmulator emulator;
+  /** The in-process emulated PBXes by name (emulator.pbxes), in their order; none with Asterisk. */
+  private final java.util.Map<String, PbxEmulator> emulators = new java.util.concurrent.ConcurrentHashMap<>();
   private Long purgeTimer;
   private Long expiryTimer;
   private Scheduler scheduler;
@@ -123,7 +124,7 @@ public final class Server {
           new SessionRoutes(users, sessions, hasher, audit, config.cookieSecure())::register,
           new UserRoutes(users, sessions, hasher, audit)::register,
           new AuditRoutes(audit)::register,
-          new AgentLineRoutes(() -> telephony, db.pool(), config.pbxMode() == Config.PbxMode.EMULATOR)::register,
+          new AgentLineRoutes(() -> telephony, config.pbxMode() == Config.PbxMode.EMULATOR)::register,
           new io.huifang.desk.AgentDeskRoutes(() -> desk)::register,
           new DealerRoutes(dealers)::register,
           new CampaignRoutes(campaigns, audit)::register,
@@ -131,8 +132,9 @@ public final class Server {
           new ScheduleRoutes(scheduler)::register,
           api -> api.route(io.vertx.core.http.HttpMethod.GET, "/dialer",
               java.util.EnumSet.of(io.huifang.core.Role.SUPERVISOR, io.huifang.core.Role.ADMIN),
-              ctx -> (dialer == null ? Future.succeededFuture(new io.vertx.core.json.JsonArray()) : dialer.status())
-                  .onSuccess(a -> Api.json(ctx, 200, new io.vertx.core.json.JsonObject().put("campaigns", a)))
+              ctx -> (dialer == null ? Future.succeededFuture(new io.vertx.core.json.JsonObject()
+                  .put("campaigns", new io.vertx.core.json.JsonArray())) : dialer.status())
+                  .onSuccess(status -> Api.json(ctx, 200, status))
                   .onFailure(ctx::fail)),
           new DataAuditRoutes(new DataAuditStore(db.pool()))::register,
           new io.huifang.survey.QuestionnaireRoutes(questionnaires, audit)::register,
@@ -178,9 +180,9 @@ public final class Server {
   }
 
   /**
-   * Starts the telephony verticle (FastAGI first, so its port is known), then the PBX: with the emulator, starts
-   * it in this process (AMI on loopback, its FastAGI client pointed at our AGI port) and connects to it; with
-   * Asterisk, connects to every configured server. Connections retry in the background: a PBX that is down at
+   * Starts the telephony verticle (FastAGI first, so its port is known), then the PBXes: with the emulator, starts
+   * each emulated PBX (emulator.pbxes) in this process (AMI on loopback, its FastAGI client pointed at our AGI port)
+   * and connects to it; with Asterisk, connects to every configured server. Connections retry in the background: a PBX that is down at
    * start-up shows as DOWN in /health and is picked up when it appears.
    */
   private Future<Void> startPbx() {
@@ -196,24 +198,43 @@ public final class Server {
         return Future.all(connecting).<Void>mapEmpty();
       }
       String secret = config.amiSecret().isEmpty() ? AdminBootstrap.randomSecret(24) : config.amiSecret();
-      EmulatorOptions options = new EmulatorOptions("127.0.0.1", config.amiPort(), config.amiUser(), secret,
-          "agi://127.0.0.1:" + telephony.agiPort(), config.emulatorScenario().orElse(null),
-          config.emulatorSpeed(), config.emulatorSeed(), config.recordingsDir());
-      return PbxEmulator.start(vertx, options)
-          .recover(e -> Future.failedFuture(new IllegalStateException("PBX emulator cannot listen on 127.0.0.1:"
-              + config.amiPort() + " (pbx.ami-port): " + e.getMessage(), e)))
-          .compose(emu -> {
-            emulator = emu;
-            log.atInfo().setMessage("PBX emulator started").addKeyValue("ami", "127.0.0.1:" + emu.amiPort())
-                .addKeyValue("agi", "127.0.0.1:" + telephony.agiPort())
-                .addKeyValue("speed", config.emulatorSpeed()).addKeyValue("seed", config.emulatorSeed()).log();
-            return telephony.connect(new Telephony.PbxEndpoint("emulator", "127.0.0.1", emu.amiPort(),
-                config.amiUser(), secret));
-          })
-          // The emulator is local: being "ready" includes being logged in to it.
-          .compose(pbx -> pbx.tracker().ami().connected().timeout(10, TimeUnit.SECONDS))
-          .<Void>mapEmpty();
+      // One after the other: telephony keeps the PBXes in the order they connect, and the first is where a
+      // softphone that names no PBX lives.
+      List<String> names = config.emulatorPbxes();
+      Future<Void> started = Future.succeededFuture();
+      for (int i = 0; i < names.size(); i++) {
+        int index = i;
+        started = started.compose(v -> startEmulator(names.get(index), index, secret));
+      }
+      return started;
     });
+  }
+
+  /**
+   * Starts the {@code index}th emulated PBX (its own AMI port and seed, its FastAGI client pointed at our AGI port)
+   * and connects to it. The emulator is local: being "ready" includes being logged in to it.
+   */
+  private Future<Void> startEmulator(String name, int index, String secret) {
+    int port = config.emulatorAmiPort(index);
+    EmulatorOptions options = new EmulatorOptions("127.0.0.1", port, config.amiUser(), secret,
+        "agi://127.0.0.1:" + telephony.agiPort(), config.emulatorScenario().orElse(null),
+        // a seed of its own, so two emulated PBXes do not answer in lockstep; the first keeps emulator.seed
+        config.emulatorSpeed(), config.emulatorSeed() + index, config.recordingsDir());
+    String which = config.emulatorPbxes().size() > 1 ? " " + name : "";
+    String portKey = index == 0 ? "pbx.ami-port" : "pbx.ami-port + " + index;
+    return PbxEmulator.start(vertx, options)
+        .recover(e -> Future.failedFuture(new IllegalStateException("PBX emulator" + which + " cannot listen on"
+            + " 127.0.0.1:" + port + " (" + portKey + "): " + e.getMessage(), e)))
+        .compose(emu -> {
+          emulators.put(name, emu);
+          log.atInfo().setMessage("PBX emulator started").addKeyValue("pbx", name)
+              .addKeyValue("ami", "127.0.0.1:" + emu.amiPort()).addKeyValue("agi", "127.0.0.1:" + telephony.agiPort())
+              .addKeyValue("speed", config.emulatorSpeed()).addKeyValue("seed", options.seed()).log();
+          return telephony.connect(new Telephony.PbxEndpoint(name, "127.0.0.1", emu.amiPort(), config.amiUser(),
+              secret));
+        })
+        .compose(pbx -> pbx.tracker().ami().connected().timeout(10, TimeUnit.SECONDS))
+        .<Void>mapEmpty();
   }
 
   public io.huifang.desk.AgentDesk desk() {
@@ -259,9 +280,14 @@ public final class Server {
     return telephony;
   }
 
-  /** The in-process PBX emulator, or null when running against Asterisk. */
+  /** The (first) in-process PBX emulator, or null when running against Asterisk. */
   public PbxEmulator emulator() {
-    return emulator;
+    return config.emulatorPbxes().isEmpty() ? null : emulators.get(config.emulatorPbxes().get(0));
+  }
+
+  /** The in-process emulated PBX of that name (emulator.pbxes), or null. */
+  public PbxEmulator emulator(String name) {
+    return emulators.get(name);
   }
 
   private Future<HealthCheck> dbHealth() {
@@ -346,7 +372,7 @@ public final class Server {
         .compose(v -> telephony == null || telephony.deploymentID() == null ? Future.<Void>succeededFuture()
             : vertx.undeploy(telephony.deploymentID()))
         .recover(e -> Future.succeededFuture())
-        .compose(v -> emulator == null ? Future.<Void>succeededFuture() : emulator.close())
+        .compose(v -> Future.join(emulators.values().stream().map(PbxEmulator::close).toList()).<Void>mapEmpty())
         .recover(e -> Future.succeededFuture())
         .compose(v -> db == null ? Future.<Void>succeededFuture() : db.close())
         .recover(e -> {

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 public final class UserRoutes {
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,31}");
   /** A dial string for the agent's phone: technology/resource, no dialplan tricks. */
-  private static final Pattern SOFTPHONE = Pattern.compile("(PJSIP|SIP|IAX2|Local)/[A-Za-z0-9._@-]{1,64}");
+  /** An endpoint, optionally prefixed with the PBX it is on (pbx2:PJSIP/8001; telephony.Softphone reads it). */
+  private static final Pattern SOFTPHONE =
+      Pattern.compile("([A-Za-z0-9_-]{1,32}:)?(PJSIP|SIP|IAX2|Local)/[A-Za-z0-9._@-]{1,64}");
 
   private final UserStore users;
   private final SessionStore sessions;
@@ -132,8 +134,8 @@ public final class UserRoutes {
         : null;
     if (b.containsKey("softphone") && (softphone == null || !(softphone.isEmpty() || SOFTPHONE.matcher(softphone)
         .matches()))) {
-      Api.invalid(ctx, "softphone", "softphone must look like PJSIP/8001 (or be empty)",
-          "软电话分机格式应为 PJSIP/8001（或留空）");
+      Api.invalid(ctx, "softphone", "softphone must look like PJSIP/8001 or, on another PBX, pbx2:PJSIP/8001 (or be empty)",
+          "软电话分机格式应为 PJSIP/8001，其他交换机上为 pbx2:PJSIP/8001（或留空）");
       return;
     }
     User admin = Api.user(ctx);

@@ -203,22 +203,12 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
   }
 
   private AgentLines.Line line(long agentId) {
-    for (AnsweredCalls.Pbx p : telephony.all()) {
-      AgentLines.Line l = p.lines().line(agentId);
-      if (l != null) {
-        return l;
-      }
-    }
-    return null;
+    return telephony.lineOf(agentId);
   }
 
+  /** The PBX holding the agent's line (callers have found the line first). */
   private AnsweredCalls.Pbx pbxOf(long agentId) {
-    for (AnsweredCalls.Pbx p : telephony.all()) {
-      if (p.lines().line(agentId) != null) {
-        return p;
-      }
-    }
-    return telephony.all().get(0);
+    return telephony.pbxOfAgent(agentId);
   }
 
   private void onContext(Runnable r) {

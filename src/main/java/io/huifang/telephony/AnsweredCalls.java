@@ -30,6 +30,10 @@ public final class AnsweredCalls {
 
   /** One PBX's trackers and lines. */
   public record Pbx(CallTracker tracker, AgentLines lines) {
+    /** The PBX's name as configured (pbx.servers, emulator.pbxes); the pbx column of its attempts. */
+    public String name() {
+      return tracker.pbx();
+    }
   }
 
   /** An answered call waiting for an agent. */

@@ -67,8 +67,11 @@ public final class Telephony extends VerticleBase {
       tracker.subscribe(e -> {
         if (e instanceof CallEvent.Resynced r) {
           lines.reconcile(r.liveChannels());
+        } else if (e instanceof CallEvent.Ended ended) {
+          TelephonyEvents.attemptEnded(vertx.eventBus(), endpoint.name(), ended.attempt());
         }
       });
+      lines.onState(line -> TelephonyEvents.agentState(vertx.eventBus(), endpoint.name(), line));
       AnsweredCalls.Pbx pbx = new AnsweredCalls.Pbx(tracker, lines);
       pbxes.put(endpoint.name(), pbx);
       answered.add(pbx);
@@ -84,6 +87,41 @@ public final class Telephony extends VerticleBase {
 
   public List<AnsweredCalls.Pbx> all() {
     return new ArrayList<>(pbxes.values());
+  }
+
+  /**
+   * The PBX a softphone lives on: the one it names, or the first configured when it names none (every softphone
+   * before there were several PBXes); null when it names a PBX that is not configured, or there is none.
+   */
+  public AnsweredCalls.Pbx pbxOf(Softphone softphone) {
+    if (softphone.onDefaultPbx()) {
+      return pbxes.isEmpty() ? null : pbxes.values().iterator().next();
+    }
+    return pbxes.get(softphone.pbx());
+  }
+
+  /**
+   * The PBX holding the agent's line: the one where it is open (or opening), else one where it went down, else null.
+   * An agent has one line at a time; a line left down on another PBX (the softphone moved) does not hide the open one.
+   */
+  public AnsweredCalls.Pbx pbxOfAgent(long agentId) {
+    AnsweredCalls.Pbx down = null;
+    for (AnsweredCalls.Pbx p : pbxes.values()) {
+      AgentLines.Line l = p.lines().line(agentId);
+      if (l != null && l.state() != AgentLines.LineState.DOWN) {
+        return p;
+      }
+      if (l != null && down == null) {
+        down = p;
+      }
+    }
+    return down;
+  }
+
+  /** The agent's line on whichever PBX holds it (see {@link #pbxOfAgent}), or null. */
+  public AgentLines.Line lineOf(long agentId) {
+    AnsweredCalls.Pbx p = pbxOfAgent(agentId);
+    return p == null ? null : p.lines().line(agentId);
   }
 
   public AnsweredCalls answered() {

@@ -17,18 +17,18 @@ class DialerPacingTest {
   void predictiveDialsProgressivelyForTheHourAfterItsHistoryWasLost() {
     Campaign predictive = campaign("predictive");
     long until = NOW + AbandonStats.HOUR;
-    assertEquals(DialMode.PROGRESSIVE, DialerService.pacing(predictive, until, NOW).mode());
-    assertEquals(DialMode.PROGRESSIVE, DialerService.pacing(predictive, until, until - 1).mode());
-    assertEquals(DialMode.PREDICTIVE, DialerService.pacing(predictive, until, until).mode());
-    assertEquals(0.03, DialerService.pacing(predictive, until, NOW).targetAbandonRate(), 1e-12,
+    assertEquals(DialMode.PROGRESSIVE, CampaignRun.pacing(predictive, until, NOW).mode());
+    assertEquals(DialMode.PROGRESSIVE, CampaignRun.pacing(predictive, until, until - 1).mode());
+    assertEquals(DialMode.PREDICTIVE, CampaignRun.pacing(predictive, until, until).mode());
+    assertEquals(0.03, CampaignRun.pacing(predictive, until, NOW).targetAbandonRate(), 1e-12,
         "the supervisors' target is kept");
   }
 
   @Test
   void withItsHistoryOrInAnotherModeTheCampaignDialsAsSet() {
-    assertEquals(DialMode.PREDICTIVE, DialerService.pacing(campaign("predictive"), Long.MIN_VALUE, NOW).mode());
+    assertEquals(DialMode.PREDICTIVE, CampaignRun.pacing(campaign("predictive"), Long.MIN_VALUE, NOW).mode());
     assertEquals(DialMode.PROGRESSIVE,
-        DialerService.pacing(campaign("progressive"), NOW + AbandonStats.HOUR, NOW).mode());
+        CampaignRun.pacing(campaign("progressive"), NOW + AbandonStats.HOUR, NOW).mode());
   }
 
   private static Campaign campaign(String mode) {

@@ -75,7 +75,7 @@ public final class CampaignPacer implements Pacer {
   private double allowedNow;
   private final FadingSums recentDials = new FadingSums(DIAL_PACE_MILLIS, 1);
   private final LearnedCalls learned = new LearnedCalls();
-  private final AbandonStats stats = new AbandonStats();
+  private final AbandonStats stats;
 
   // the look-ahead of the current decision, reused to spare the garbage collector
   private final int horizons = LOOK_AHEAD_MILLIS.length;
@@ -90,8 +90,18 @@ public final class CampaignPacer implements Pacer {
   private long[] talkingScratch = new long[64];
 
   public CampaignPacer(PacingSettings settings, OriginateThrottle throttle) {
+    this(settings, throttle, new AbandonStats());
+  }
+
+  /**
+   * A pacer counting its answers and abandons into {@code campaignAbandons}, shared with the campaign's pacers on
+   * other PBXes: the abandon target is the campaign's, so each plans with the campaign's hour (every PBX's answers
+   * and abandons) and, planning abandons per answer, keeps its own share of the budget.
+   */
+  public CampaignPacer(PacingSettings settings, OriginateThrottle throttle, AbandonStats campaignAbandons) {
     this.settings = settings;
     this.throttle = throttle;
+    this.stats = campaignAbandons;
   }
 
   public PacingSettings settings() {

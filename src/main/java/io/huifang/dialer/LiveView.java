@@ -1,0 +1,97 @@
+package io.huifang.dialer;
+
+import io.huifang.dialer.pacing.PacerView;
+import io.huifang.telephony.AgentLines;
+import io.huifang.telephony.Attempt;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The pacer's view of one campaign on one live PBX: that PBX's agents serving it, its ringing lines. */
+final class LiveView implements PacerView {
+  private final PbxRun run;
+  private final long now;
+  private final List<AgentLines.Line> agents = new ArrayList<>();
+  private final long[] ringingSince;
+
+  LiveView(PbxRun run, long now) {
+    this.run = run;
+    this.now = now;
+    for (AgentLines.Line l : run.pbx.lines().lines()) {
+      if (working(l) && l.serves(run.campaignId())) {
+        agents.add(l);
+      }
+    }
+    ringingSince = new long[run.ringing.size() + run.requesting];
+    int i = 0;
+    for (long t : run.ringing.values()) {
+      ringingSince[i++] = t;
+    }
+    while (i < ringingSince.length) {
+      ringingSince[i++] = now; // asked of the scheduler, about to ring
+    }
+  }
+
+  /** Logged in and not paused: ready, about to take a call, on one, or writing one up. */
+  static boolean working(AgentLines.Line l) {
+    AgentLines.LineState s = l.state();
+    return s == AgentLines.LineState.READY || s == AgentLines.LineState.RESERVED
+        || s == AgentLines.LineState.ON_CALL || s == AgentLines.LineState.WRAP_UP;
+  }
+
+  @Override
+  public int loggedInAgents() {
+    return agents.size();
+  }
+
+  @Override
+  public Activity activity(int agent) {
+    AgentLines.LineState s = agents.get(agent).state();
+    return s == AgentLines.LineState.READY ? Activity.FREE
+        : s == AgentLines.LineState.WRAP_UP ? Activity.WRAP_UP : Activity.TALKING;
+  }
+
+  @Override
+  public long activitySince(int agent) {
+    Instant since = agents.get(agent).since();
+    return since == null ? now : since.toEpochMilli();
+  }
+
+  @Override
+  public int freeAgents() {
+    int n = 0;
+    for (AgentLines.Line l : agents) {
+      if (l.state() == AgentLines.LineState.READY) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public int ringingLines() {
+    return ringingSince.length;
+  }
+
+  @Override
+  public long ringingSince(int line) {
+    return ringingSince[line];
+  }
+
+  @Override
+  public int answeredWaiting() {
+    int n = 0;
+    for (String id : run.answered) {
+      Attempt a = run.pbx.tracker().live(id);
+      if (a != null && a.agentId() == null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public int trunkLinesInUse() {
+    return 0;
+  }
+}
