@@ -70,6 +70,35 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void severalEmulatedPbxes() {
+    Config one = ConfigLoader.load(List.of(), Map.of(), dir);
+    assertEquals(List.of("emulator"), one.emulatorPbxes(), "one emulator, named as before, by default");
+    assertEquals(5038, one.emulatorAmiPort(0));
+    Config two = ConfigLoader.load(List.of("--emulator.pbxes= north, south", "--pbx.ami-port=6000"), Map.of(), dir);
+    assertEquals(List.of("north", "south"), two.emulatorPbxes());
+    assertEquals(6000, two.emulatorAmiPort(0));
+    assertEquals(6001, two.emulatorAmiPort(1), "the next emulator on the next port");
+    assertEquals(0, ConfigLoader.load(List.of("--emulator.pbxes=a,b", "--pbx.ami-port=0"), Map.of(), dir)
+        .emulatorAmiPort(1), "any free port for every one");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--emulator.pbxes=a,a"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("emulator.pbxes") && e.getMessage().contains("used twice"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--emulator.pbxes=a,,b"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("emulator.pbxes") && e.getMessage().contains("not a PBX name"),
+        e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--emulator.pbxes=x:y"), Map.of(), dir));
+    assertTrue(e.getMessage().contains("not a PBX name"), "':' would be read as a softphone's PBX: " + e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--emulator.pbxes=a,b,c,d,e,f,g,h,i"), Map.of(), dir));
+    assertTrue(e.getMessage().contains("at most 8"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--emulator.pbxes=a,b", "--pbx.ami-port=65535"), Map.of(), dir));
+    assertTrue(e.getMessage().contains("65535"), e.getMessage());
+    assertTrue(ConfigLoader.describe().stream().anyMatch(l -> l.contains("--emulator.pbxes")
+        && l.contains("HUIFANG_EMULATOR_PBXES") && l.contains("[emulator]")), "help lists the key");
+  }
+
+  @Test
   void unknownKeysInTheFileAreReported() throws Exception {
     Path f = dir.resolve("custom.properties");
     Files.writeString(f, "http.prot=8081\n");
