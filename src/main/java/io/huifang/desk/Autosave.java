@@ -38,7 +38,7 @@ final class Autosave {
       if (bad != null) {
         return Future.failedFuture(bad);
       }
-      return responses.saveAnswers(attemptId, agentId, changes).compose(saved -> context.call(() -> {
+      return c.draftCreated.transform(created -> responses.saveAnswers(attemptId, agentId, changes)).compose(saved -> context.call(() -> {
         if (saved.isEmpty()) {
           return Future.failedFuture(new IllegalStateException("this survey is already submitted"));
         }

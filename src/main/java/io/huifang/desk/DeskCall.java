@@ -3,6 +3,7 @@ package io.huifang.desk;
 import io.huifang.campaign.Campaign;
 import io.huifang.survey.Questionnaire;
 import io.huifang.telephony.AnsweredCalls;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -23,6 +24,12 @@ final class DeskCall {
   boolean submitted;
   /** A draft row exists: the call is finished by submitting it (without one there is nothing to submit). */
   boolean hasDraft;
+  /**
+   * The draft's insert, started just after the screen is pushed (the screen must not wait for the database). A save
+   * or a submit waits for it: an agent who answers within milliseconds of the screen, on a loaded database, would
+   * otherwise find no draft row and be told the survey was already submitted.
+   */
+  Future<Void> draftCreated = Future.succeededFuture();
   int wrapUpSeconds = Campaign.DEFAULT_WRAP_UP_SECONDS;
   Instant endedAt;
   Instant wrapUpEndsAt;

@@ -74,9 +74,9 @@ final class Screens {
     c.screen = screen(c, campaign.orElse(null), customer);
     push(c.agentId, frame(c).put("bridgedAtMicros", c.bridgedAtMicros));
     if (c.questionnaire != null) {
-      responses.createDraft(c.attemptId, c.campaignId, c.taskId, c.customerId, c.agentId, c.questionnaire.key(),
-              c.questionnaire.version())
-          .onSuccess(v -> context.run(() -> c.hasDraft = true))
+      c.draftCreated = responses.createDraft(c.attemptId, c.campaignId, c.taskId, c.customerId, c.agentId,
+              c.questionnaire.key(), c.questionnaire.version());
+      c.draftCreated.onSuccess(v -> context.run(() -> c.hasDraft = true))
           .onFailure(e -> log.atError().setMessage("survey draft not created").addKeyValue("attempt", c.attemptId)
               .addKeyValue("error", e.getMessage()).log());
     } else {

@@ -94,7 +94,8 @@ final class Submission {
       JsonObject score = d.get() == Disposition.SUCCESS ? Scoring.score(c.questionnaire, answers).toJson() : null;
       SurveyResponses.Submission s = new SurveyResponses.Submission(attemptId, agentId, answers, d.get().id(),
           d.get().group().id(), cbAt, cbAgent, note, score, now);
-      return responses.submit(s, tx -> AttemptStore.recordDisposition(tx, attemptId, d.get().id()))
+      return c.draftCreated.transform(created -> responses.submit(s,
+              tx -> AttemptStore.recordDisposition(tx, attemptId, d.get().id())))
           .compose(ok -> context.call(() -> {
             if (!ok) {
               return Future.failedFuture(new IllegalStateException("this survey is already submitted"));
