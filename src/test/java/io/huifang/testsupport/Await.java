@@ -45,6 +45,11 @@ public final class Await {
    * {@code what} and the last value read.
    */
   public <T> T until(String what, Supplier<T> value, Predicate<? super T> done) {
+    return until(() -> what, value, done);
+  }
+
+  /** Like {@link #until(String, Supplier, Predicate)}; {@code what} is only built on failure (it may query). */
+  public <T> T until(Supplier<String> what, Supplier<T> value, Predicate<? super T> done) {
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
     int reads = 0;
@@ -55,24 +60,24 @@ public final class Await {
         return last;
       }
       if (System.nanoTime() - deadline >= 0) {
-        throw new AssertionError("timed out after " + millis(System.nanoTime() - start) + " ms waiting for " + what
-            + "; last value seen (read " + reads + " times): " + last);
+        throw new AssertionError("timed out after " + millis(System.nanoTime() - start) + " ms waiting for "
+            + what.get() + "; last value seen (read " + reads + " times): " + last);
       }
-      sleep(what);
+      sleep();
     }
   }
 
   /** Waits until {@code condition} holds; after the timeout, fails with {@code what}. */
   public void until(String what, BooleanSupplier condition) {
-    until(what, condition::getAsBoolean, Boolean.TRUE::equals);
+    until(() -> what, condition::getAsBoolean, Boolean.TRUE::equals);
   }
 
-  private void sleep(String what) {
+  private void sleep() {
     try {
       Thread.sleep(Math.max(1, poll.toMillis()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted waiting for " + what, e);
+      throw new AssertionError("interrupted while waiting", e);
     }
   }
 

@@ -93,14 +93,19 @@ public final class Browser implements AutoCloseable {
   }
 
   /** Headless at 1366x850. */
-  public static Browser launch() throws IOException {
+  public static Browser launch() {
     return launch(1366, 850);
   }
 
-  public static Browser launch(int width, int height) throws IOException {
+  public static Browser launch(int width, int height) {
     Path chromium = binary().orElseThrow(() -> new IllegalStateException(
         "no Chromium binary: set " + ENV_BINARY + " or install /usr/bin/chromium"));
-    Path profile = Files.createTempDirectory("hf-browser-");
+    Path profile;
+    try {
+      profile = Files.createTempDirectory("hf-browser-");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -234,12 +239,16 @@ public final class Browser implements AutoCloseable {
   }
 
   /** Writes a PNG screenshot of the viewport to {@code file} (parent folders are created). */
-  public Path screenshot(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
+  public Path screenshot(Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + file, e);
     }
-    Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
     return file;
   }
 

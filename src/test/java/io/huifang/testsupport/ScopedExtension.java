@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -98,6 +99,10 @@ abstract class ScopedExtension<A extends Annotation, R extends AutoCloseable>
   }
 
   private void openInto(ExtensionContext context, A settings) throws Exception {
+    // A broad -Dtest pattern also hands integration tests to surefire: they run in failsafe's run only, and
+    // starting a database or a server just to skip would cost a minute.
+    Assumptions.assumeFalse("unit".equals(System.getProperty("huifang.test.phase")),
+        "an integration test: runs in the integration-test phase");
     Path dir = Files.createTempDirectory("huifang-" + annotation.getSimpleName().toLowerCase() + "-");
     R resource;
     try {
