@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.huifang.testsupport.Await;
 import io.huifang.testsupport.Http;
+import io.huifang.testsupport.Injected;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,18 +25,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every API route is guarded. The routes are enumerated from the live router, so a route added later is
  * checked without anyone remembering to add it here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@WithServer
 class AccessControlIT {
+  @Injected
   TestServer server;
   Http admin;
 
@@ -45,15 +48,9 @@ class AccessControlIT {
   }
 
   @BeforeAll
-  void start(@TempDir Path dir) throws Exception {
-    server = TestServer.start(dir.resolve("data"));
+  void signInAsAdmin() {
     admin = new Http(server);
     assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    server.close();
   }
 
   List<ApiRoute> apiRoutes() {
@@ -269,10 +266,8 @@ class AccessControlIT {
     long userId = hello.getJsonObject("user").getLong("id");
     server.server().vertx().eventBus().send(Push.TO_USER, new JsonObject().put("userId", userId)
         .put("message", new JsonObject().put("type", "test.push").put("n", 42)));
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < deadline && received.stream().noneMatch(s -> s.contains("test.push"))) {
-      Thread.sleep(20);
-    }
+    Await.atMost(Duration.ofSeconds(10)).until("the push on the page's socket", () -> List.copyOf(received),
+        r -> r.stream().anyMatch(s -> s.contains("test.push")));
     assertTrue(received.stream().anyMatch(s -> s.contains("\"n\":42")), received.toString());
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
     pushed.complete("done");

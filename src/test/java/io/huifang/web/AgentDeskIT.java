@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.survey.Questionnaire;
+import io.huifang.testsupport.Await;
 import io.huifang.testsupport.Browser;
 import io.huifang.testsupport.DeskFixture;
 import io.huifang.testsupport.Http;
+import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.nio.file.Path;
@@ -15,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -33,9 +35,11 @@ class AgentDeskIT {
   private static final int LOW = 5;
 
   @Test
-  void agentTakesACallFillsTheSurveyReloadsAndSubmits(@TempDir Path dir) throws Exception {
+  @WithServer(scenario = DeskFixture.SCENARIO)
+  void agentTakesACallFillsTheSurveyReloadsAndSubmits(TestServer server) throws Exception {
     Assumptions.assumeTrue(Browser.available(), "no chromium/chromedriver (.ci/run installs Debian's)");
-    try (DeskFixture f = DeskFixture.start(dir, 2, 3); Browser b = Browser.launch(1440, 1000)) {
+    DeskFixture f = DeskFixture.prepare(server, 2, 3);
+    try (Browser b = Browser.launch(1440, 1000)) {
       f.agent("zhao.min");
       signInAsAgent(b, f, "zhao.min");
       // The line opens by itself at sign-in (the softphone rings once), paused until the agent says ready.
@@ -171,9 +175,11 @@ class AgentDeskIT {
    * opened again says why, in the agent's language.
    */
   @Test
-  void aReadyAgentWhoClosesTheDeskIsPausedAndTheReopenedPageSaysWhy(@TempDir Path dir) throws Exception {
+  @WithServer(scenario = DeskFixture.SCENARIO)
+  void aReadyAgentWhoClosesTheDeskIsPausedAndTheReopenedPageSaysWhy(TestServer server) throws Exception {
     Assumptions.assumeTrue(Browser.available(), "no chromium/chromedriver (.ci/run installs Debian's)");
-    try (DeskFixture f = DeskFixture.start(dir, 1, 3); Browser b = Browser.launch(1440, 900)) {
+    DeskFixture f = DeskFixture.prepare(server, 1, 3);
+    try (Browser b = Browser.launch(1440, 900)) {
       // No customer to call: the agent stays ready with nobody on the line.
       assertEquals(200, f.admin.send("PUT", "/api/campaigns/" + f.campaign, "{\"active\":false}").status());
       f.server.server().desk().deskGoneGrace(Duration.ofSeconds(2));
@@ -185,12 +191,9 @@ class AgentDeskIT {
 
       // Leaving the page: Chromium keeps it in its back/forward cache; only the page's pagehide closes the socket.
       b.driver.get("about:blank");
-      long until = System.currentTimeMillis() + 15_000;
-      String state = null;
-      while (System.currentTimeMillis() < until && !"paused".equals(state)) {
-        Thread.sleep(200);
-        state = api.get("/api/agent/desk").json().getJsonObject("agent").getString("state");
-      }
+      String state = Await.atMost(Duration.ofSeconds(15)).every(Duration.ofMillis(200)).until(
+          "the agent who left the desk page paused",
+          () -> api.get("/api/agent/desk").json().getJsonObject("agent").getString("state"), "paused"::equals);
       assertEquals("paused", state, "no desk page for more than the grace (2 s)");
       b.driver.get(f.server.url("/agent.html"));
       b.waitFor("document.getElementById('agent-state').dataset.state === 'paused'", WAIT);

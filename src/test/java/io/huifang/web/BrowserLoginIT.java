@@ -3,14 +3,14 @@ package io.huifang.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.huifang.testsupport.Chromium;
+import io.huifang.testsupport.Browser;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A person in a real browser against the real server: admin signs in, creates an agent and resets the agent's
@@ -20,11 +20,11 @@ class BrowserLoginIT {
   private static final Path SHOTS = Path.of("target", "screenshots");
 
   @Test
-  void adminSignsInCreatesAnAgentWhoThenSignsIn(@TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(Chromium.binary().isPresent(), "no Chromium binary (.ci/run installs Debian's)");
+  @WithServer
+  void adminSignsInCreatesAnAgentWhoThenSignsIn(TestServer server) throws Exception {
+    Assumptions.assumeTrue(Browser.available(), "no chromium/chromedriver (.ci/run installs Debian's)");
     Files.createDirectories(SHOTS);
-    try (TestServer server = TestServer.start(dir.resolve("data"));
-         Chromium b = Chromium.launch()) {
+    try (Browser b = Browser.launch()) {
       b.navigate(server.url("/"));
       assertEquals("zh-CN", b.evaluate("document.documentElement.lang"), "Chinese by default");
       b.type("#username", "admin");
