@@ -61,7 +61,7 @@ class WebShellIT {
 
   @BeforeAll
   static void serve() throws Exception {
-    Assumptions.assumeTrue(Chromium.binary().isPresent(), "no Chromium binary");
+    Assumptions.assumeTrue(Browser.available(), "no Chromium binary");
     Assumptions.assumeTrue(Files.isRegularFile(WEB.resolve("index.html")), "no web/ folder at " + WEB);
     vertx = Vertx.vertx();
     HttpServer server = vertx.createHttpServer()
@@ -231,7 +231,7 @@ class WebShellIT {
     });
   }
 
-  private static void login(Chromium b, String username, String password) {
+  private static void login(Browser b, String username, String password) {
     // After a redirect to the login page, login.js may not have run yet: a click would submit the form natively.
     // It adds the language switch and the submit handler in one synchronous evaluation.
     b.waitFor("document.querySelector('#lang-slot .lang-switch') !== null",
@@ -241,7 +241,7 @@ class WebShellIT {
     b.click("#login-submit");
   }
 
-  private static void waitBooted(Chromium b, String path) {
+  private static void waitBooted(Browser b, String path) {
     b.waitFor("location.pathname === '" + path + "' && document.body && !document.body.classList.contains('booting')",
         Duration.ofSeconds(20));
   }
@@ -249,7 +249,7 @@ class WebShellIT {
   @Test
   void loginRolesPermissionsAndLanguages() {
     Path shots = Path.of("target", "screenshots");
-    try (Chromium b = Chromium.launch()) {
+    try (Browser b = Browser.launch()) {
       // Login page, default language Chinese.
       b.navigate(base + "/index.html");
       b.evaluate("localStorage.clear()");
@@ -329,9 +329,9 @@ class WebShellIT {
     }
   }
 
-  private static void pressEscape(Chromium b) {
+  private static void pressEscape(Browser b) {
     for (String type : List.of("rawKeyDown", "keyUp")) {
-      b.send("Input.dispatchKeyEvent", new JsonObject().put("type", type).put("key", "Escape").put("code", "Escape")
+      b.cdp("Input.dispatchKeyEvent", new JsonObject().put("type", type).put("key", "Escape").put("code", "Escape")
           .put("windowsVirtualKeyCode", 27).put("nativeVirtualKeyCode", 27));
     }
   }
@@ -350,7 +350,7 @@ class WebShellIT {
   @Test
   void changePasswordForcedAndAdminReset() {
     Path shots = Path.of("target", "screenshots");
-    try (Chromium b = Chromium.launch()) {
+    try (Browser b = Browser.launch()) {
       b.navigate(base + "/index.html");
       b.evaluate("localStorage.clear()");
       b.navigate(base + "/index.html");
