@@ -3,12 +3,13 @@ package io.huifang.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.huifang.testsupport.Await;
 import io.huifang.testsupport.Http;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.json.JsonArray;
-import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded default's demo: a live campaign with customers and simulated agents, set up once. */
 class DemoDataIT {
@@ -18,33 +19,29 @@ class DemoDataIT {
   }
 
   @Test
-  void demoCampaignDialsForSimulatedAgentsAndIsSetUpOnlyOnce(@TempDir Path dir) throws Exception {
-    try (TestServer server = TestServer.start(dir.resolve("data"), "--demo=true", "--emulator.speed=20")) {
-      long deadline = System.currentTimeMillis() + 90_000;
-      while (System.currentTimeMillis() < deadline && count(server, "select count(*) from call_attempt where"
-          + " agent_id is not null and bridged_at is not null") == 0) {
-        Thread.sleep(250);
-      }
-      assertTrue(count(server, "select count(*) from call_attempt where bridged_at is not null") >= 1,
-          "a demo customer reached a simulated agent");
-      assertEquals(1, count(server, "select count(*) from campaign where name like '演示%'"));
-      assertEquals(DemoData.CUSTOMERS, count(server, "select count(*) from call_task"));
-      assertEquals(1, count(server, "select count(*) from dnc"), "the 00拒绝回访 record went on the DNC list");
-      assertEquals(DemoData.SIMULATED_AGENTS, count(server, "select count(*) from app_user where username like"
-          + " 'sim.agent%' and role = 'agent'"));
-      Http admin = new Http(server);
-      assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
-      JsonArray dialer = admin.get("/api/dialer").json().getJsonArray("campaigns");
-      assertEquals("predictive", dialer.getJsonObject(0).getString("mode"));
-      assertTrue(dialer.getJsonObject(0).getLong("dialled") >= 1);
-    }
+  @WithServer(flags = {"--demo=true", "--emulator.speed=20"})
+  void demoCampaignDialsForSimulatedAgentsAndIsSetUpOnlyOnce(TestServer server) throws Exception {
+    Await.atMost(Duration.ofSeconds(90)).every(Duration.ofMillis(250)).until("a demo call bridged to a simulated agent",
+        () -> count(server, "select count(*) from call_attempt where agent_id is not null and bridged_at is not null"),
+        n -> n > 0);
+    assertTrue(count(server, "select count(*) from call_attempt where bridged_at is not null") >= 1,
+        "a demo customer reached a simulated agent");
+    assertEquals(1, count(server, "select count(*) from campaign where name like '演示%'"));
+    assertEquals(DemoData.CUSTOMERS, count(server, "select count(*) from call_task"));
+    assertEquals(1, count(server, "select count(*) from dnc"), "the 00拒绝回访 record went on the DNC list");
+    assertEquals(DemoData.SIMULATED_AGENTS, count(server, "select count(*) from app_user where username like"
+        + " 'sim.agent%' and role = 'agent'"));
+    Http admin = new Http(server);
+    assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
+    JsonArray dialer = admin.get("/api/dialer").json().getJsonArray("campaigns");
+    assertEquals("predictive", dialer.getJsonObject(0).getString("mode"));
+    assertTrue(dialer.getJsonObject(0).getLong("dialled") >= 1);
     // Restart on the same data: nothing is seeded twice, the simulated agents sit down again.
-    try (TestServer again = TestServer.start(dir.resolve("data"), "--demo=true", "--emulator.speed=20")) {
-      Thread.sleep(2000);
-      assertEquals(1, count(again, "select count(*) from campaign"));
-      assertEquals(DemoData.CUSTOMERS, count(again, "select count(*) from call_task"));
-      assertEquals(DemoData.SIMULATED_AGENTS, count(again, "select count(*) from app_user where username like"
-          + " 'sim.agent%'"));
-    }
+    TestServer again = server.restart();
+    Thread.sleep(2000);
+    assertEquals(1, count(again, "select count(*) from campaign"));
+    assertEquals(DemoData.CUSTOMERS, count(again, "select count(*) from call_task"));
+    assertEquals(DemoData.SIMULATED_AGENTS, count(again, "select count(*) from app_user where username like"
+        + " 'sim.agent%'"));
   }
 }

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.huifang.testsupport.Await;
 import io.huifang.testsupport.Http;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,10 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerIT {
 
   @Test
-  void bootsMigratesReportsHealthAndKeepsDataAcrossRestart(@TempDir Path dir) throws Exception {
-    Path data = dir.resolve("data");
+  @WithServer
+  void bootsMigratesReportsHealthAndKeepsDataAcrossRestart(TestServer server) throws Exception {
+    Path data = server.dataDir();
     Http.Response session;
-    try (TestServer server = TestServer.start(data)) {
+    { // the first start
       Http anon = new Http(server);
       Http.Response health = anon.get("/health");
       assertEquals(200, health.status(), health.body());
@@ -47,7 +51,8 @@ class ServerIT {
       restartCookies = agent.cookies();
     }
 
-    try (TestServer again = TestServer.start(data)) {
+    TestServer again = server.restart();
+    { // the second start, on the same data
       Http admin = new Http(again);
       assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
       var users = admin.get("/api/users").json().getJsonArray("users");
@@ -67,38 +72,27 @@ class ServerIT {
   private java.net.CookieManager restartCookies;
 
   @Test
-  void healthIsDegradedWhileAsteriskIsUnreachable(@TempDir Path dir) throws Exception {
-    int closedPort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
-    try (TestServer server = TestServer.start(dir.resolve("data"), "--pbx.mode=asterisk",
-        "--pbx.ami-port=" + closedPort, "--pbx.ami-user=dialer", "--pbx.ami-secret=secret")) {
-      Http.Response health = new Http(server).get("/health");
-      assertEquals(200, health.status(), "the database is up: agents can still survey, QA can still listen");
-      JsonObject h = health.json();
-      assertEquals("DEGRADED", h.getString("status"), h.encode());
-      assertEquals("DOWN", h.getJsonObject("pbx").getString("status"));
-      assertTrue(h.getJsonObject("pbx").getString("detail").contains(String.valueOf(closedPort)), h.encode());
+  @WithServer(flags = {"--pbx.mode=asterisk", "--pbx.ami-port=" + WithServer.FREE_PORT, "--pbx.ami-user=dialer",
+      "--pbx.ami-secret=secret"})
+  void healthIsDegradedWhileAsteriskIsUnreachable(TestServer server, @TempDir Path dir) throws Exception {
+    int closedPort = Integer.parseInt(server.flag("pbx.ami-port").orElseThrow());
+    Http.Response health = new Http(server).get("/health");
+    assertEquals(200, health.status(), "the database is up: agents can still survey, QA can still listen");
+    JsonObject h = health.json();
+    assertEquals("DEGRADED", h.getString("status"), h.encode());
+    assertEquals("DOWN", h.getJsonObject("pbx").getString("status"));
+    assertTrue(h.getJsonObject("pbx").getString("detail").contains(String.valueOf(closedPort)), h.encode());
 
-      // The PBX appears: the server, still running, connects to it on its own.
-      io.vertx.core.Vertx pbxVertx = io.vertx.core.Vertx.vertx();
-      try {
-        io.huifang.pbx.emulator.PbxEmulator.start(pbxVertx, io.huifang.pbx.emulator.EmulatorOptions.defaults()
-            .withAmiPort(closedPort).withRecordings(dir.resolve("rec"))).await();
-        long deadline = System.currentTimeMillis() + 60_000;
-        String status = "";
-        while (System.currentTimeMillis() < deadline) {
-          status = new Http(server).get("/health").json().getString("status");
-          if (status.equals("UP")) {
-            break;
-          }
-          Thread.sleep(200);
-        }
-        assertEquals("UP", status, "connected once the PBX answered");
-      } finally {
-        pbxVertx.close().await();
-      }
+    // The PBX appears: the server, still running, connects to it on its own.
+    io.vertx.core.Vertx pbxVertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.huifang.pbx.emulator.PbxEmulator.start(pbxVertx, io.huifang.pbx.emulator.EmulatorOptions.defaults()
+          .withAmiPort(closedPort).withRecordings(dir.resolve("rec"))).await();
+      String status = Await.atMost(Duration.ofSeconds(60)).every(Duration.ofMillis(200)).until("/health UP",
+          () -> new Http(server).get("/health").json().getString("status"), "UP"::equals);
+      assertEquals("UP", status, "connected once the PBX answered");
+    } finally {
+      pbxVertx.close().await();
     }
   }
 }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.huifang.testsupport.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -42,11 +44,14 @@ class ShutdownIT {
         return List.of();
       }
     };
-    long deadline = System.currentTimeMillis() + 120_000;
-    while (System.currentTimeMillis() < deadline && lines.get().stream().noneMatch(l -> l.contains("Huifang is ready"))) {
-      assertTrue(p.isAlive(), "server died during start-up: " + lines.get());
-      Thread.sleep(100);
-    }
+    java.util.function.Predicate<List<String>> ready = l -> l.stream().anyMatch(x -> x.contains("Huifang is ready"));
+    Await.atMost(Duration.ofSeconds(120)).every(Duration.ofMillis(100)).until("the server's \"Huifang is ready\"", () -> {
+      List<String> seen = lines.get();
+      if (!ready.test(seen)) {
+        assertTrue(p.isAlive(), "server died during start-up: " + seen);
+      }
+      return seen;
+    }, ready);
     assertTrue(lines.get().stream().anyMatch(l -> l.contains("Huifang is ready")), lines.get().toString());
     Path pid = dir.resolve("data/pg/postmaster.pid");
     assertTrue(Files.exists(pid), () -> "embedded PostgreSQL is running; data/pg holds " + list(pid.getParent()));
