@@ -5,32 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.testsupport.Http;
+import io.huifang.testsupport.Injected;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Campaign and dealer CRUD over HTTP against the real server and database. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@WithServer
 class CampaignIT {
+  @Injected
   TestServer server;
   Http admin;
 
   @BeforeAll
-  void start(@TempDir Path dir) throws Exception {
-    server = TestServer.start(dir.resolve("data"));
+  void start() throws Exception {
     admin = new Http(server);
     assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    server.close();
   }
 
   long dealer(String code, String name) {

@@ -3,8 +3,11 @@ package io.huifang.campaign.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.huifang.testsupport.Await;
 import io.huifang.testsupport.Http;
+import io.huifang.testsupport.Injected;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -17,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -25,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Uploading customer lists over HTTP into the real database. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@WithServer
 class ImportIT {
+  @Injected
   TestServer server;
   Http admin;
   long dealerId;
@@ -34,19 +38,13 @@ class ImportIT {
   Path dir;
 
   @BeforeAll
-  void start(@TempDir Path data) throws Exception {
-    server = TestServer.start(data.resolve("data"));
+  void start() throws Exception {
     admin = new Http(server);
     assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
     dealerId = admin.send("POST", "/api/dealers", new JsonObject().put("code", "GZ01").put("name", "广州4S店").encode())
         .json().getJsonObject("dealer").getLong("id");
     campaignId = admin.send("POST", "/api/campaigns", new JsonObject().put("name", "导入测试").put("kind", "csi")
         .put("dealerIds", new JsonArray().add(dealerId)).encode()).json().getJsonObject("campaign").getLong("id");
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    server.close();
   }
 
   static Http.Response upload(Http h, long campaignId, long dealerId, Path file, Map<String, String> extra)
@@ -59,15 +57,9 @@ class ImportIT {
     Http.Response r = upload(admin, campaignId, dealerId, file, extra);
     assertEquals(202, r.status(), r.body());
     long id = r.json().getJsonObject("import").getLong("id");
-    long until = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < until) {
-      JsonObject imp = admin.get("/api/imports/" + id).json().getJsonObject("import");
-      if (!"running".equals(imp.getString("status"))) {
-        return imp;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("import " + id + " did not finish");
+    return Await.atMost(Duration.ofSeconds(60)).until("import " + id + " to finish",
+        () -> admin.get("/api/imports/" + id).json().getJsonObject("import"),
+        imp -> !"running".equals(imp.getString("status")));
   }
 
   long count(String sql) throws Exception {

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.campaign.CampaignStore;
 import io.huifang.testsupport.Http;
+import io.huifang.testsupport.Injected;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -20,16 +21,16 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The scheduler on a fake clock: every "now" is an instant the test chooses. 2025-03-17 is a Monday. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@WithServer
 class SchedulerIT {
   static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+  @Injected
   TestServer server;
   Http admin;
   Pool pool;
@@ -38,19 +39,13 @@ class SchedulerIT {
   int seq;
 
   @BeforeAll
-  void start(@TempDir Path dir) throws Exception {
-    server = TestServer.start(dir.resolve("data"));
+  void start() throws Exception {
     admin = new Http(server);
     assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
     pool = server.server().database().pool();
     scheduler = new Scheduler(pool, new CampaignStore(pool));
     dealerId = admin.send("POST", "/api/dealers", new JsonObject().put("code", "SZ9").put("name", "深圳4S店").encode())
         .json().getJsonObject("dealer").getLong("id");
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    server.close();
   }
 
   static Instant sh(String localDateTime) {
