@@ -5,34 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.testsupport.Http;
+import io.huifang.testsupport.Injected;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Questionnaires over HTTP against the real server and database. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@WithServer
 class QuestionnaireIT {
+  @Injected
   TestServer server;
   Http admin;
 
   @BeforeAll
-  void start(@TempDir Path dir) throws Exception {
-    server = TestServer.start(dir.resolve("data"));
+  void start() throws Exception {
     admin = new Http(server);
     assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    server.close();
   }
 
   static <T> T await(Future<T> f) throws Exception {
