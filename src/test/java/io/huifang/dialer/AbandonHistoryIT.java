@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.huifang.testsupport.Await;
 import io.huifang.testsupport.Http;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,7 +18,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The abandonment figures supervisors see survive what drops the dialer's memory: a campaign paused and resumed,
@@ -35,9 +35,10 @@ class AbandonHistoryIT {
   private static final long MONTH_ABANDONS = DAY_ABANDONS + 3;
 
   @Test
-  void pausedAndResumedOrRestartedTheCampaignKeepsItsAbandonmentFigures(@TempDir Path dir) throws Exception {
+  @WithServer
+  void pausedAndResumedOrRestartedTheCampaignKeepsItsAbandonmentFigures(TestServer server) throws Exception {
     long campaign;
-    try (TestServer server = TestServer.start(dir.resolve("data"))) {
+    { // the first start
       Http admin = new Http(server);
       assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
       long dealer = admin.send("POST", "/api/dealers", new JsonObject().put("code", "BJ01").put("name", "北京4S店")
@@ -58,7 +59,8 @@ class AbandonHistoryIT {
     }
 
     // A restart (crash, deploy) on the same database.
-    try (TestServer server = TestServer.start(dir.resolve("data"))) {
+    server.restart();
+    {
       Http admin = new Http(server);
       assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
       JsonObject run = runOf(admin, campaign, Duration.ofSeconds(30));
@@ -144,22 +146,23 @@ class AbandonHistoryIT {
     return i == null ? null : i.atOffset(ZoneOffset.UTC);
   }
 
-  /** The campaign's entry in the supervisors' dialer status, waiting up to {@code wait} for it; null if none. */
-  private static JsonObject runOf(Http supervisor, long campaign, Duration wait) throws InterruptedException {
-    long until = System.currentTimeMillis() + wait.toMillis();
-    while (true) {
-      Http.Response r = supervisor.get("/api/dialer");
-      assertEquals(200, r.status(), r.body());
-      JsonArray runs = r.json().getJsonArray("campaigns");
-      for (int i = 0; i < runs.size(); i++) {
-        if (runs.getJsonObject(i).getLong("campaignId") == campaign) {
-          return runs.getJsonObject(i);
-        }
+  /** The campaign's entry in the supervisors' dialer status, waiting up to {@code wait} for it. */
+  private static JsonObject runOf(Http supervisor, long campaign, Duration wait) {
+    JsonArray runs = Await.atMost(wait).every(Duration.ofMillis(250)).until("campaign " + campaign + " dialled",
+        () -> {
+          Http.Response r = supervisor.get("/api/dialer");
+          assertEquals(200, r.status(), r.body());
+          return r.json().getJsonArray("campaigns");
+        }, found -> runIn(found, campaign) != null);
+    return runIn(runs, campaign);
+  }
+
+  private static JsonObject runIn(JsonArray runs, long campaign) {
+    for (int i = 0; i < runs.size(); i++) {
+      if (runs.getJsonObject(i).getLong("campaignId") == campaign) {
+        return runs.getJsonObject(i);
       }
-      if (System.currentTimeMillis() >= until) {
-        return null;
-      }
-      Thread.sleep(250);
     }
+    return null;
   }
 }
