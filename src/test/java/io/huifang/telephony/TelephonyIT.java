@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.pbx.ami.AmiClient;
 import io.huifang.pbx.ami.AmiMessage;
+import io.huifang.testsupport.Await;
+import io.huifang.testsupport.Injected;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,19 +20,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The server's side of CALL-FLOW.md against the PBX emulator (built-in scenario, 4× time): every outcome class,
  * the answered call joined to a waiting agent's line, the 2 s safe-harbor, and a dropped AMI connection.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@WithServer(flags = "--emulator.speed=" + TelephonyIT.SPEED)
 class TelephonyIT {
   static final double SPEED = 4;
+  @Injected
   TestServer server;
   CallTracker tracker;
   AgentLines lines;
@@ -39,8 +41,7 @@ class TelephonyIT {
   static final AtomicInteger SEQ = new AtomicInteger();
 
   @BeforeAll
-  void start(@TempDir Path dir) throws Exception {
-    server = TestServer.start(dir.resolve("data"), "--emulator.speed=" + SPEED);
+  void start() throws Exception {
     AnsweredCalls.Pbx pbx = server.server().telephony().pbx("emulator");
     tracker = pbx.tracker();
     lines = pbx.lines();
@@ -53,11 +54,6 @@ class TelephonyIT {
     });
   }
 
-  @AfterAll
-  void stop() throws Exception {
-    server.close();
-  }
-
   static String newId(String what) {
     return what + "-" + SEQ.incrementAndGet();
   }
@@ -67,16 +63,9 @@ class TelephonyIT {
         "huifang-answered", "s", "\"Huifang\" <4008001234>", Duration.ofMillis(ringMillis), amd, Map.of());
   }
 
-  JsonObject awaitEnd(String id, long timeoutMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (System.currentTimeMillis() < deadline) {
-      JsonObject a = ended.get(id);
-      if (a != null) {
-        return a;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("attempt " + id + " did not end within " + timeoutMs + " ms");
+  JsonObject awaitEnd(String id, long timeoutMs) {
+    return Await.atMost(Duration.ofMillis(timeoutMs)).every(Duration.ofMillis(20)).until("attempt " + id + " to end",
+        () -> ended.get(id), a -> a != null);
   }
 
   JsonObject dial(String number, long ringMillis, boolean amd) throws InterruptedException {
@@ -169,10 +158,8 @@ class TelephonyIT {
     try {
       String id = newId("bridge");
       tracker.originate(call(id, "6001", 30_000, false)).await();
-      long deadline = System.currentTimeMillis() + 15_000;
-      while (System.currentTimeMillis() < deadline && line.state() != AgentLines.LineState.ON_CALL) {
-        Thread.sleep(20);
-      }
+      Await.atMost(Duration.ofSeconds(15)).every(Duration.ofMillis(20)).until("the agent's line ON_CALL",
+          line::state, AgentLines.LineState.ON_CALL::equals);
       assertEquals(AgentLines.LineState.ON_CALL, line.state(), "the agent's line was joined to the customer");
       assertEquals(id, line.attemptId());
       Thread.sleep(300);
@@ -182,16 +169,12 @@ class TelephonyIT {
       assertEquals("agent", a.getString("hangupBy"));
       assertEquals(agentId, a.getLong("agentId"));
       assertNotNull(a.getString("bridgedAt"), a.encode());
-      deadline = System.currentTimeMillis() + 5_000;
-      while (System.currentTimeMillis() < deadline && line.state() != AgentLines.LineState.WRAP_UP) {
-        Thread.sleep(20);
-      }
+      Await.atMost(Duration.ofSeconds(5)).every(Duration.ofMillis(20)).until("the agent's line WRAP_UP",
+          line::state, AgentLines.LineState.WRAP_UP::equals);
       assertEquals(AgentLines.LineState.WRAP_UP, line.state(), "after the call the agent wraps it up");
       lines.endWrapUp(agentId);
-      deadline = System.currentTimeMillis() + 5_000;
-      while (System.currentTimeMillis() < deadline && line.state() != AgentLines.LineState.READY) {
-        Thread.sleep(20);
-      }
+      Await.atMost(Duration.ofSeconds(5)).every(Duration.ofMillis(20)).until("the agent's line READY",
+          line::state, AgentLines.LineState.READY::equals);
       assertEquals(AgentLines.LineState.READY, line.state(), "the line stays up and is ready for the next call");
       JsonObject stored = server.server().database().pool()
           .preparedQuery("select outcome, hangup_by, agent_id, bridged_at is not null as bridged from call_attempt"
@@ -216,10 +199,8 @@ class TelephonyIT {
     try {
       String id = newId("after");
       tracker.originate(call(id, "6002", 30_000, false)).await();
-      long deadline = System.currentTimeMillis() + 15_000;
-      while (System.currentTimeMillis() < deadline && line.state() != AgentLines.LineState.ON_CALL) {
-        Thread.sleep(20);
-      }
+      Await.atMost(Duration.ofSeconds(15)).every(Duration.ofMillis(20)).until("the agent's line ON_CALL",
+          line::state, AgentLines.LineState.ON_CALL::equals);
       assertEquals(AgentLines.LineState.ON_CALL, line.state());
       tracker.hangup(id, false).await();
       assertEquals("answered_human", awaitEnd(id, 15_000).getString("outcome"));
@@ -259,11 +240,8 @@ class TelephonyIT {
         ids.add(id);
         tracker.originate(call(id, String.valueOf(6100 + i), 60_000, false)).await();
       }
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (System.currentTimeMillis() < deadline
-          && lines.lines().stream().filter(l -> l.state() == AgentLines.LineState.ON_CALL).count() < n) {
-        Thread.sleep(50);
-      }
+      Await.atMost(Duration.ofSeconds(30)).until("all " + n + " customers with agents",
+          () -> lines.lines().stream().filter(l -> l.state() == AgentLines.LineState.ON_CALL).count(), c -> c >= n);
       assertEquals(n, lines.lines().stream().filter(l -> l.state() == AgentLines.LineState.ON_CALL).count(),
           "all 50 customers are with agents");
       List<String> channels = new ArrayList<>();
@@ -279,10 +257,8 @@ class TelephonyIT {
       other.connected().await(10, TimeUnit.SECONDS);
       // Away for 3 s: the hangups below happen while this client is certainly not connected.
       tracker.ami().reconnect(Duration.ofSeconds(3));
-      deadline = System.currentTimeMillis() + 5_000;
-      while (System.currentTimeMillis() < deadline && tracker.ami().state() == AmiClient.State.CONNECTED) {
-        Thread.sleep(10);
-      }
+      Await.atMost(Duration.ofSeconds(5)).every(Duration.ofMillis(10)).until("our AMI connection down",
+          () -> tracker.ami().state(), state -> state != AmiClient.State.CONNECTED);
       assertNotEquals(AmiClient.State.CONNECTED, tracker.ami().state(), "our connection is down");
       for (int i = 0; i < 10; i++) {
         AmiMessage r = other.send(AmiMessage.action("Hangup").add("Channel", channels.get(i)).add("Cause", "16"))
@@ -291,10 +267,8 @@ class TelephonyIT {
       }
       other.close().await();
 
-      deadline = System.currentTimeMillis() + 30_000;
-      while (System.currentTimeMillis() < deadline && ended.keySet().stream().filter(ids::contains).count() < 10) {
-        Thread.sleep(50);
-      }
+      Await.atMost(Duration.ofSeconds(30)).until("the 10 calls hung up while we were away to end",
+          () -> ended.keySet().stream().filter(ids::contains).count(), c -> c >= 10);
       assertTrue(tracker.ami().connects() > connectsBefore, "reconnected");
       for (int i = 0; i < 10; i++) {
         JsonObject a = awaitEnd(ids.get(i), 5_000);
