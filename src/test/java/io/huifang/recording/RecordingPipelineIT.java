@@ -11,8 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.huifang.auth.AuditLog;
 import io.huifang.telephony.AnsweredCalls;
 import io.huifang.telephony.CallTracker;
+import io.huifang.testsupport.Await;
 import io.huifang.testsupport.Http;
+import io.huifang.testsupport.Injected;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +40,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -52,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithServer(flags = {"--emulator.speed=" + RecordingPipelineIT.EMULATOR_SPEED, "--pbx.agi-port=0"})
 class RecordingPipelineIT {
   static final String ATTEMPT = "rec-it-1";
   static final String NUMBER = "6501";
@@ -63,6 +66,7 @@ class RecordingPipelineIT {
   static final int EMULATOR_SPEED = 4;
 
   Path dir;
+  @Injected
   TestServer server;
   RecordingService service;
   Http admin;
@@ -81,7 +85,6 @@ class RecordingPipelineIT {
     org.junit.jupiter.api.Assumptions.assumeFalse("unit".equals(System.getProperty("huifang.test.phase")),
         "an integration test: runs in the integration-test phase");
     dir = tmp;
-    server = TestServer.start(dir.resolve("data"), "--emulator.speed=" + EMULATOR_SPEED, "--pbx.agi-port=0");
     service = server.server().recordings();
     server.server().vertx().eventBus().<JsonObject>consumer(RecordingEvents.READY, m -> announced.add(m.body()))
         .completion().await(5, TimeUnit.SECONDS);
@@ -123,13 +126,6 @@ class RecordingPipelineIT {
     row = service.store().get(ATTEMPT).toCompletionStage().toCompletableFuture().get().orElseThrow();
     assertEquals("ready", row.getString("status"), row.encodePrettily());
     archive = service.archiveDir().resolve(row.getString("archiveDir"));
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
   }
 
   @Test
@@ -656,14 +652,7 @@ class RecordingPipelineIT {
     return sxy / Math.sqrt(sxx * syy);
   }
 
-  static void waitFor(java.util.function.BooleanSupplier cond, long ms, String what) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + ms;
-    while (System.currentTimeMillis() < deadline) {
-      if (cond.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("timed out waiting: " + what);
+  static void waitFor(java.util.function.BooleanSupplier cond, long ms, String what) {
+    Await.atMost(Duration.ofMillis(ms)).until(what, cond);
   }
 }
