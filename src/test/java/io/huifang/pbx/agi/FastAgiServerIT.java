@@ -3,12 +3,14 @@ package io.huifang.pbx.agi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.huifang.testsupport.Await;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,10 +67,8 @@ class FastAgiServerIT {
       out.write("HANGUP\n200 result=1\n".getBytes(StandardCharsets.UTF_8));
       assertEquals(null, in.readLine(), "the script closed the session");
     }
-    long deadline = System.currentTimeMillis() + 5000;
-    while (seen.size() < 3 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
+    Await.atMost(Duration.ofSeconds(5)).every(Duration.ofMillis(10)).until("three script steps", () -> List.copyOf(seen),
+        steps -> steps.size() >= 3);
     assertEquals(List.of("script answered args [att-1]", "var att-1", "set 200 hungUp=true"), seen);
   }
 

@@ -3,6 +3,7 @@ package io.huifang.pbx.ami;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.huifang.testsupport.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
@@ -101,10 +102,7 @@ class AmiClientIT {
     AmiClient c = client(Duration.ofSeconds(30));
     c.connected().await(5, TimeUnit.SECONDS);
     sockets.get(0).write(Buffer.buffer("Event: Junk\r\nData: " + "x".repeat(70_000) + "\r\n\r\n"));
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < deadline && logins.get() < 2) {
-      Thread.sleep(20);
-    }
+    Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(20)).until("a second login", logins::get, n -> n >= 2);
     assertEquals(2, logins.get(), "dropped the hostile connection and logged in again");
     assertEquals(AmiClient.State.CONNECTED, c.state());
     c.close().await();
@@ -115,10 +113,8 @@ class AmiClientIT {
     AmiClient c = client(Duration.ofMillis(300));
     c.connected().await(5, TimeUnit.SECONDS);
     answerPings = false;
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline && c.connects() < 2) {
-      Thread.sleep(50);
-    }
+    Await.atMost(Duration.ofSeconds(30)).until(() -> "a reconnect after unanswered pings: " + c.health(), c::connects,
+        n -> n >= 2);
     assertTrue(c.connects() >= 2, "reconnected after unanswered pings: " + c.health());
     c.close().await();
   }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.pbx.ami.AmiMessage;
+import io.huifang.testsupport.Await;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -158,10 +160,8 @@ class ActionsIT {
       assertEquals("Channel2 does not exist: nope", c.await(m -> "b".equals(m.get("ActionID")), 5000).get("Message"));
       c.send(AmiMessage.action("Hangup").add("ActionID", "h").add("Channel", ch));
       assertEquals("Channel Hungup", c.await(m -> "h".equals(m.get("ActionID")), 5000).get("Message"));
-      long end = System.currentTimeMillis() + 3000;
-      while (emu.liveChannels() > 0 && System.currentTimeMillis() < end) {
-        Thread.sleep(10);
-      }
+      Await.atMost(Duration.ofSeconds(3)).every(Duration.ofMillis(10)).until("no live channel left",
+          emu::liveChannels, n -> n == 0);
       assertEquals(0, emu.liveChannels());
     } finally {
       emu.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.huifang.testsupport.Await;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -71,17 +73,10 @@ class AsteriskJavaClientIT {
     }
   }
 
-  static <T> T awaitEvent(List<ManagerEvent> events, Class<T> type, java.util.function.Predicate<T> p)
-      throws InterruptedException {
-    long end = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < end) {
-      for (ManagerEvent e : events) {
-        if (type.isInstance(e) && p.test(type.cast(e))) {
-          return type.cast(e);
-        }
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("no " + type.getSimpleName() + " among " + events);
+  static <T> T awaitEvent(List<ManagerEvent> events, Class<T> type, java.util.function.Predicate<T> p) {
+    return Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(10)).until(
+        () -> "a " + type.getSimpleName() + " among " + events,
+        () -> events.stream().filter(e -> type.isInstance(e) && p.test(type.cast(e))).map(type::cast).findFirst()
+            .orElse(null), e -> e != null);
   }
 }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.pbx.ami.AmiMessage;
+import io.huifang.testsupport.Await;
 import io.vertx.core.Vertx;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -109,10 +111,8 @@ class HostileInputIT {
       c.await(AmiMessage::isResponse, 5000);
     }
     // The call outlives its client and ends on its own (answer after 2 s, talk ~5 s, at 50x).
-    long end = System.currentTimeMillis() + 5000;
-    while (emu.liveChannels() > 0 && System.currentTimeMillis() < end) {
-      Thread.sleep(20);
-    }
+    Await.atMost(Duration.ofSeconds(5)).every(Duration.ofMillis(20)).until("the call to end on its own",
+        emu::liveChannels, n -> n == 0);
     assertEquals(0, emu.liveChannels());
     assertStillServing();
   }
@@ -133,15 +133,14 @@ class HostileInputIT {
         }
       }
     }
-    long end = System.currentTimeMillis() + 5000;
-    int open = -1;
-    while (System.currentTimeMillis() < end) {
-      open = emu.amiSessions().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-      if (open == 0) {
-        break;
-      }
-      Thread.sleep(20);
-    }
+    int open = Await.atMost(Duration.ofSeconds(5)).every(Duration.ofMillis(20)).until("every AMI session closed",
+        () -> {
+          try {
+            return emu.amiSessions().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new AssertionError("cannot count the AMI sessions", e);
+          }
+        }, n -> n == 0);
     assertEquals(0, open, "AMI sessions left open");
     assertEquals(0, emu.liveChannels());
     assertTrue(Thread.activeCount() <= threadsBefore + 4, "threads grew from " + threadsBefore + " to "

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.pbx.ami.AmiMessage;
+import io.huifang.testsupport.Await;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -14,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -129,10 +131,8 @@ class HuifangFlowIT {
         c.await(m -> "MixMonitorStop".equals(m.get("Event")), 5000);
         c.send(AmiMessage.action("Hangup").add("ActionID", "bye").add("Channel", agentChan));
         assertEquals("Channel Hungup", c.await(m -> "bye".equals(m.get("ActionID")), 5000).get("Message"));
-        long end = System.currentTimeMillis() + 3000;
-        while (emu.liveChannels() > 0 && System.currentTimeMillis() < end) {
-          Thread.sleep(10);
-        }
+        Await.atMost(Duration.ofSeconds(3)).every(Duration.ofMillis(10)).until("no live channel left",
+            emu::liveChannels, n -> n == 0);
         assertEquals(0, emu.liveChannels());
       }
       emu.recordingsWritten().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);

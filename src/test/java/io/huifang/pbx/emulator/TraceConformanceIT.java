@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.pbx.ami.AmiMessage;
+import io.huifang.testsupport.Await;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -303,10 +305,8 @@ class TraceConformanceIT {
       assertEquals("Asterisk Call Manager/11.0.0", c.banner);
       compare(name, expected, c.all, perChannel);
     }
-    long end = System.currentTimeMillis() + 3000;
-    while (emu.liveChannels() > before && System.currentTimeMillis() < end) {
-      Thread.sleep(20);
-    }
+    Await.atMost(Duration.ofSeconds(3)).every(Duration.ofMillis(20)).until(name + ": channels ended",
+        emu::liveChannels, n -> n <= before);
     assertEquals(before, emu.liveChannels(), name + ": channels left behind");
     return expected;
   }
