@@ -18,7 +18,7 @@ import java.util.Map;
  * A server ready for agent-desk tests: an emulator whose customers answer at once and stay on the line for ten
  * minutes, a dealer, a progressive CSI campaign with customers imported through the real DMS import, and an agent.
  */
-public final class DeskFixture implements AutoCloseable {
+public final class DeskFixture {
   public final TestServer server;
   public final Http admin;
   public final long dealer;
@@ -33,20 +33,6 @@ public final class DeskFixture implements AutoCloseable {
 
   /** The emulator scenario the desk tests run with: {@code @WithServer(scenario = DeskFixture.SCENARIO)}. */
   public static final String SCENARIO = "/desk/long-calls-scenario.json";
-
-  public static DeskFixture start(Path dir, int customers, int wrapUpSeconds) throws Exception {
-    Path scenario = dir.resolve("scenario.json");
-    try (var in = DeskFixture.class.getResourceAsStream(SCENARIO)) {
-      Files.copy(in, scenario);
-    }
-    TestServer server = TestServer.start(dir.resolve("data"), "--emulator.scenario=" + scenario);
-    try {
-      return prepare(server, customers, wrapUpSeconds);
-    } catch (Exception | AssertionError e) {
-      server.close();
-      throw e;
-    }
-  }
 
   /**
    * Sets up the dealer, the campaign with {@code customers} imported customers and {@code wrapUpSeconds} of wrap-up
@@ -110,10 +96,5 @@ public final class DeskFixture implements AutoCloseable {
       throw new AssertionError("no row for " + sql);
     }
     return r.get(0);
-  }
-
-  @Override
-  public void close() throws Exception {
-    server.close();
   }
 }

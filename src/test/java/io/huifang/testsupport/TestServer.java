@@ -29,11 +29,6 @@ public final class TestServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** Starts on {@code dataDir}. Extra flags look like {@code --key=value}. Prefer {@link WithServer}. */
-  public static TestServer start(Path dataDir, String... extraFlags) throws Exception {
-    return start(dataDir, List.of(extraFlags));
-  }
-
   /** Starts on {@code dataDir}. Extra flags look like {@code --key=value} and win over the defaults here. */
   static TestServer start(Path dataDir, List<String> extraFlags) throws Exception {
     List<String> flags = new ArrayList<>(List.of(

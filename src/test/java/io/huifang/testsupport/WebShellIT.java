@@ -61,7 +61,7 @@ class WebShellIT {
 
   @BeforeAll
   static void serve() throws Exception {
-    Assumptions.assumeTrue(Browser.available(), "no Chromium binary");
+    Assumptions.assumeTrue(Browser.available(), "no chromium/chromedriver");
     Assumptions.assumeTrue(Files.isRegularFile(WEB.resolve("index.html")), "no web/ folder at " + WEB);
     vertx = Vertx.vertx();
     HttpServer server = vertx.createHttpServer()
