@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.huifang.telephony.TelephonyEvents;
 import io.huifang.testsupport.Http;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,120 +33,102 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TwoPbxIT {
   /** Customers answer after 5-6 s (time to pause the agent while the phone rings) and hang up after 2-3 s. */
-  private static final String SCENARIO = """
-      {
-        "utcOffset": "+08:00",
-        "customerContexts": ["sim-customers"],
-        "sounds": {"sim/hello": 0.91115, "huifang/safe-harbor": 6.0, "huifang/please-hold": 2.0, "beep": 0.25},
-        "numbers": [{"match": "prefix:agent", "behavior": "agent"}],
-        "populations": [{
-          "name": "slow-to-answer", "match": {"regex": "^1[3-9]\\\\d{9}$"}, "answer": {"default": 1.0},
-          "busy": 0, "congestion": 0, "invalid": 0, "machine": 0,
-          "ring": {"dist": "uniform", "min": 5, "max": 6}, "noAnswerAfter": 60,
-          "talk": {"dist": "uniform", "min": 2, "max": 3}, "customerHangsUp": 1.0
-        }]
-      }
-      """;
-
   @Test
-  void bothPbxesAreDialledEachForItsOwnAgentAndTheCampaignCountsTheAbandonsOfBoth(@TempDir Path dir)
-      throws Exception {
-    Path scenario = Files.writeString(dir.resolve("scenario.json"), SCENARIO, StandardCharsets.UTF_8);
-    try (TestServer server = TestServer.start(dir.resolve("data"), "--emulator.pbxes=north,south",
-        "--emulator.scenario=" + scenario)) {
-      List<JsonObject> ended = new CopyOnWriteArrayList<>();
-      List<JsonObject> states = new CopyOnWriteArrayList<>();
-      MessageConsumer<JsonObject> endedConsumer = server.server().vertx().eventBus()
-          .consumer(TelephonyEvents.ATTEMPT_ENDED, m -> ended.add(m.body()));
-      MessageConsumer<JsonObject> stateConsumer = server.server().vertx().eventBus()
-          .consumer(TelephonyEvents.AGENT_STATE, m -> states.add(m.body()));
-      endedConsumer.completion().await();
-      stateConsumer.completion().await();
+  @WithServer(flags = "--emulator.pbxes=north,south", scenario = "/dialer/two-pbx-scenario.json")
+  void bothPbxesAreDialledEachForItsOwnAgentAndTheCampaignCountsTheAbandonsOfBoth(TestServer server,
+      @TempDir Path dir) throws Exception {
+    List<JsonObject> ended = new CopyOnWriteArrayList<>();
+    List<JsonObject> states = new CopyOnWriteArrayList<>();
+    MessageConsumer<JsonObject> endedConsumer = server.server().vertx().eventBus()
+        .consumer(TelephonyEvents.ATTEMPT_ENDED, m -> ended.add(m.body()));
+    MessageConsumer<JsonObject> stateConsumer = server.server().vertx().eventBus()
+        .consumer(TelephonyEvents.AGENT_STATE, m -> states.add(m.body()));
+    endedConsumer.completion().await();
+    stateConsumer.completion().await();
 
-      Http admin = new Http(server);
-      assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
-      JsonArray health = admin.get("/health").json().getJsonArray("pbxes");
-      assertEquals(2, health.size(), "both emulators are connected: " + health);
-      long campaign = campaignWithCustomers(server, admin, dir, 20);
+    Http admin = new Http(server);
+    assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
+    JsonArray health = admin.get("/health").json().getJsonArray("pbxes");
+    assertEquals(2, health.size(), "both emulators are connected: " + health);
+    long campaign = campaignWithCustomers(server, admin, dir, 20);
 
-      // North's agent has no softphone set: the emulator's default, on the first PBX. South's names south.
-      Http north = Http.userWithRole(server, admin, "bei.an", "agent");
-      Http south = Http.userWithRole(server, admin, "nan.xi", "agent");
-      long northAgent = north.get("/api/me").json().getJsonObject("user").getLong("id");
-      long southAgent = south.get("/api/me").json().getJsonObject("user").getLong("id");
-      Http.Response set = admin.send("PATCH", "/api/users/" + southAgent, new JsonObject()
-          .put("softphone", "south:PJSIP/agent-" + southAgent).encode());
-      assertEquals(200, set.status(), set.body());
-      for (Http agent : List.of(north, south)) {
-        Http.Response opened = agent.send("POST", "/api/agent/line", null);
-        assertEquals(200, opened.status(), opened.body());
-        assertEquals(200, agent.send("PUT", "/api/agent/ready", new JsonObject().put("ready", true)
-            .put("campaignId", campaign).encode()).status());
-      }
-
-      // Each PBX dials for its own agent, and each agent gets only their PBX's customers.
-      await(() -> count(server, "select count(*) from call_attempt where campaign_id = $1 and agent_id = "
-          + northAgent, campaign) >= 1 && count(server, "select count(*) from call_attempt where campaign_id = $1"
-          + " and agent_id = " + southAgent, campaign) >= 1, 90_000, () -> "both agents reached a customer: "
-          + attempts(server, campaign));
-      assertEquals(List.of("north"), pbxesOfAgent(server, campaign, northAgent));
-      assertEquals(List.of("south"), pbxesOfAgent(server, campaign, southAgent));
-
-      // One abandon on each PBX: the agent pauses while the customer's phone rings, so no one takes the answer.
-      abandonOnce(server, north, "north", campaign);
-      abandonOnce(server, south, "south", campaign);
-      await(() -> count(server, "select count(*) from call_attempt where campaign_id = $1 and outcome = 'abandoned'",
-          campaign) == 2, 60_000, () -> "two abandons: " + attempts(server, campaign));
-      assertEquals(1, count(server, "select count(*) from call_attempt where campaign_id = $1 and pbx = 'north'"
-          + " and outcome = 'abandoned'", campaign));
-      assertEquals(1, count(server, "select count(*) from call_attempt where campaign_id = $1 and pbx = 'south'"
-          + " and outcome = 'abandoned'", campaign));
-      assertEquals(0, count(server, "select count(*) from call_attempt where campaign_id = $1 and agent_id is not null"
-          + " and pbx = 'north' and agent_id <> " + northAgent, campaign), "north's customers went to north's agent");
-      assertEquals(0, count(server, "select count(*) from call_attempt where campaign_id = $1 and agent_id is not null"
-          + " and pbx = 'south' and agent_id <> " + southAgent, campaign), "south's customers went to south's agent");
-
-      // The campaign's figures are the campaign's, over both PBXes; the lines are shown per PBX and summed.
-      JsonObject status = admin.get("/api/dialer").json();
-      JsonObject run = status.getJsonArray("campaigns").getJsonObject(0);
-      String seen = status.encode() + "\n" + attempts(server, campaign);
-      assertEquals(campaign, run.getLong("campaignId"), seen);
-      long answered = count(server, "select count(*) from call_attempt where campaign_id = $1 and answered_at is not"
-          + " null", campaign);
-      assertEquals(answered, run.getLong("liveAnsweredHour"), seen);
-      assertEquals(2L, run.getLong("abandonedHour"), "the abandons of both PBXes count for the campaign: " + seen);
-      assertEquals(2.0 / answered, run.getDouble("abandonRateHour"), 1e-12, seen);
-      JsonArray perPbx = run.getJsonArray("pbxes");
-      assertEquals(2, perPbx.size(), seen);
-      long dialledSum = 0;
-      for (int i = 0; i < perPbx.size(); i++) {
-        JsonObject p = perPbx.getJsonObject(i);
-        long onPbx = count(server, "select count(*) from call_attempt where campaign_id = $1 and pbx = '"
-            + p.getString("pbx") + "'", campaign);
-        assertEquals(onPbx, p.getLong("dialled"), seen);
-        assertTrue(onPbx >= 2, "a bridged and an abandoned call on " + p.getString("pbx") + ": " + seen);
-        dialledSum += p.getLong("dialled");
-      }
-      assertEquals(dialledSum, run.getLong("dialled"), "the campaign's lines are the sum of its PBXes': " + seen);
-      assertEquals(2, status.getJsonArray("pbxes").size(), seen);
-
-      // The domain events went out on the event bus, naming the PBX.
-      await(() -> ended.stream().filter(e -> "abandoned".equals(e.getString("outcome"))).count() == 2, 10_000,
-          () -> "attempt.ended events: " + ended);
-      for (String pbx : List.of("north", "south")) {
-        JsonObject abandoned = ended.stream().filter(e -> "abandoned".equals(e.getString("outcome"))
-            && pbx.equals(e.getString("pbx"))).findFirst().orElse(null);
-        assertNotNull(abandoned, "an abandon on " + pbx + ": " + ended);
-        assertEquals(campaign, abandoned.getLong("campaignId"));
-        assertEquals(1, count(server, "select count(*) from call_attempt where campaign_id = $1 and outcome ="
-            + " 'abandoned' and pbx = '" + pbx + "' and id = '" + abandoned.getString("attemptId") + "'", campaign));
-      }
-      assertTrue(states.stream().anyMatch(s -> s.getLong("agentId") == southAgent && "south".equals(s.getString("pbx"))
-          && "ready".equals(s.getString("state"))), "agent.state events: " + states);
-      assertTrue(states.stream().anyMatch(s -> s.getLong("agentId") == northAgent && "north".equals(s.getString("pbx"))
-          && "paused".equals(s.getString("state")) && "other".equals(s.getString("reason"))),
-          "agent.state events: " + states);
+    // North's agent has no softphone set: the emulator's default, on the first PBX. South's names south.
+    Http north = Http.userWithRole(server, admin, "bei.an", "agent");
+    Http south = Http.userWithRole(server, admin, "nan.xi", "agent");
+    long northAgent = north.get("/api/me").json().getJsonObject("user").getLong("id");
+    long southAgent = south.get("/api/me").json().getJsonObject("user").getLong("id");
+    Http.Response set = admin.send("PATCH", "/api/users/" + southAgent, new JsonObject()
+        .put("softphone", "south:PJSIP/agent-" + southAgent).encode());
+    assertEquals(200, set.status(), set.body());
+    for (Http agent : List.of(north, south)) {
+      Http.Response opened = agent.send("POST", "/api/agent/line", null);
+      assertEquals(200, opened.status(), opened.body());
+      assertEquals(200, agent.send("PUT", "/api/agent/ready", new JsonObject().put("ready", true)
+          .put("campaignId", campaign).encode()).status());
     }
+
+    // Each PBX dials for its own agent, and each agent gets only their PBX's customers.
+    await(() -> count(server, "select count(*) from call_attempt where campaign_id = $1 and agent_id = "
+        + northAgent, campaign) >= 1 && count(server, "select count(*) from call_attempt where campaign_id = $1"
+        + " and agent_id = " + southAgent, campaign) >= 1, 90_000, () -> "both agents reached a customer: "
+        + attempts(server, campaign));
+    assertEquals(List.of("north"), pbxesOfAgent(server, campaign, northAgent));
+    assertEquals(List.of("south"), pbxesOfAgent(server, campaign, southAgent));
+
+    // One abandon on each PBX: the agent pauses while the customer's phone rings, so no one takes the answer.
+    abandonOnce(server, north, "north", campaign);
+    abandonOnce(server, south, "south", campaign);
+    await(() -> count(server, "select count(*) from call_attempt where campaign_id = $1 and outcome = 'abandoned'",
+        campaign) == 2, 60_000, () -> "two abandons: " + attempts(server, campaign));
+    assertEquals(1, count(server, "select count(*) from call_attempt where campaign_id = $1 and pbx = 'north'"
+        + " and outcome = 'abandoned'", campaign));
+    assertEquals(1, count(server, "select count(*) from call_attempt where campaign_id = $1 and pbx = 'south'"
+        + " and outcome = 'abandoned'", campaign));
+    assertEquals(0, count(server, "select count(*) from call_attempt where campaign_id = $1 and agent_id is not null"
+        + " and pbx = 'north' and agent_id <> " + northAgent, campaign), "north's customers went to north's agent");
+    assertEquals(0, count(server, "select count(*) from call_attempt where campaign_id = $1 and agent_id is not null"
+        + " and pbx = 'south' and agent_id <> " + southAgent, campaign), "south's customers went to south's agent");
+
+    // The campaign's figures are the campaign's, over both PBXes; the lines are shown per PBX and summed.
+    JsonObject status = admin.get("/api/dialer").json();
+    JsonObject run = status.getJsonArray("campaigns").getJsonObject(0);
+    String seen = status.encode() + "\n" + attempts(server, campaign);
+    assertEquals(campaign, run.getLong("campaignId"), seen);
+    long answered = count(server, "select count(*) from call_attempt where campaign_id = $1 and answered_at is not"
+        + " null", campaign);
+    assertEquals(answered, run.getLong("liveAnsweredHour"), seen);
+    assertEquals(2L, run.getLong("abandonedHour"), "the abandons of both PBXes count for the campaign: " + seen);
+    assertEquals(2.0 / answered, run.getDouble("abandonRateHour"), 1e-12, seen);
+    JsonArray perPbx = run.getJsonArray("pbxes");
+    assertEquals(2, perPbx.size(), seen);
+    long dialledSum = 0;
+    for (int i = 0; i < perPbx.size(); i++) {
+      JsonObject p = perPbx.getJsonObject(i);
+      long onPbx = count(server, "select count(*) from call_attempt where campaign_id = $1 and pbx = '"
+          + p.getString("pbx") + "'", campaign);
+      assertEquals(onPbx, p.getLong("dialled"), seen);
+      assertTrue(onPbx >= 2, "a bridged and an abandoned call on " + p.getString("pbx") + ": " + seen);
+      dialledSum += p.getLong("dialled");
+    }
+    assertEquals(dialledSum, run.getLong("dialled"), "the campaign's lines are the sum of its PBXes': " + seen);
+    assertEquals(2, status.getJsonArray("pbxes").size(), seen);
+
+    // The domain events went out on the event bus, naming the PBX.
+    await(() -> ended.stream().filter(e -> "abandoned".equals(e.getString("outcome"))).count() == 2, 10_000,
+        () -> "attempt.ended events: " + ended);
+    for (String pbx : List.of("north", "south")) {
+      JsonObject abandoned = ended.stream().filter(e -> "abandoned".equals(e.getString("outcome"))
+          && pbx.equals(e.getString("pbx"))).findFirst().orElse(null);
+      assertNotNull(abandoned, "an abandon on " + pbx + ": " + ended);
+      assertEquals(campaign, abandoned.getLong("campaignId"));
+      assertEquals(1, count(server, "select count(*) from call_attempt where campaign_id = $1 and outcome ="
+          + " 'abandoned' and pbx = '" + pbx + "' and id = '" + abandoned.getString("attemptId") + "'", campaign));
+    }
+    assertTrue(states.stream().anyMatch(s -> s.getLong("agentId") == southAgent && "south".equals(s.getString("pbx"))
+        && "ready".equals(s.getString("state"))), "agent.state events: " + states);
+    assertTrue(states.stream().anyMatch(s -> s.getLong("agentId") == northAgent && "north".equals(s.getString("pbx"))
+        && "paused".equals(s.getString("state")) && "other".equals(s.getString("reason"))),
+        "agent.state events: " + states);
   }
 
   /**
