@@ -130,12 +130,7 @@ public final class Server {
           new CampaignRoutes(campaigns, audit)::register,
           new ImportRoutes(vertx, imports, importStore, campaigns, config.dataDir().resolve("uploads"))::register,
           new ScheduleRoutes(scheduler)::register,
-          api -> api.route(io.vertx.core.http.HttpMethod.GET, "/dialer",
-              java.util.EnumSet.of(io.huifang.core.Role.SUPERVISOR, io.huifang.core.Role.ADMIN),
-              ctx -> (dialer == null ? Future.succeededFuture(new io.vertx.core.json.JsonObject()
-                  .put("campaigns", new io.vertx.core.json.JsonArray())) : dialer.status())
-                  .onSuccess(status -> Api.json(ctx, 200, status))
-                  .onFailure(ctx::fail)),
+          new io.huifang.dialer.DialerRoutes(() -> dialer)::register,
           new DataAuditRoutes(new DataAuditStore(db.pool()))::register,
           new io.huifang.survey.QuestionnaireRoutes(questionnaires, audit)::register,
 
