@@ -20,13 +20,25 @@ public final class AttemptStore {
     this.pool = pool;
   }
 
+  /**
+   * Writes the attempt before its Originate goes out; fails when the row is not written, and the call must then not
+   * go out: the database refuses a second open attempt of one task (call_attempt_one_open_per_task, so that a
+   * customer is never called twice at once), and an attempt id already used is not used again.
+   */
   public Future<Void> inserted(Attempt a) {
     CallTracker.OriginateRequest r = a.request;
     return pool.preparedQuery("insert into call_attempt (id, pbx, campaign_id, task_id, customer_id, dial_string,"
             + " action_id, originated_at) values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (id) do nothing")
         .execute(Tuple.of(a.id, a.pbx, r.campaignId(), r.taskId(), r.customerId(), r.dialString(), a.actionId,
             odt(a.originatedAt)))
-        .mapEmpty();
+        .compose(rs -> rs.rowCount() == 1 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new IllegalStateException("attempt " + a.id + " is already stored")));
+  }
+
+  /** True when the failure of {@link #inserted} is the refusal of a second open attempt of the same task. */
+  public static boolean isSecondOpenAttempt(Throwable e) {
+    return e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
+        && String.valueOf(pg.getConstraint()).equals("call_attempt_one_open_per_task");
   }
 
   /**

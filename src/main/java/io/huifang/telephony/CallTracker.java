@@ -51,6 +51,10 @@ public final class CallTracker {
   private final Map<String, Attempt> byUniqueId = new HashMap<>();
   private final Map<String, Attempt> byActionId = new HashMap<>();
   private final List<Consumer<CallEvent>> subscribers = new CopyOnWriteArrayList<>();
+  /** Ends of attempts adopted from the database, for subscribers that come later ({@link #subscribeWithAdoptedEnds}). */
+  private final java.util.ArrayDeque<CallEvent.Ended> adoptedEnds = new java.util.ArrayDeque<>();
+  /** A restart adopts the calls that were in flight: a few hundred at most on one PBX. */
+  static final int MAX_ADOPTED_ENDS_KEPT = 5000;
   private long ended;
   /** Ids ended lately, so a resync racing the database write does not adopt and end them again. */
   private final java.util.Set<String> recentlyEnded = java.util.Collections.newSetFromMap(
@@ -94,7 +98,39 @@ public final class CallTracker {
     return this;
   }
 
+  /**
+   * As {@link #subscribe}, and first told (on the tracker's context) of the ends of attempts adopted from the
+   * database that the tracker closed before this subscription: the calls of before a restart that ended while the
+   * server was down are closed by the first resync, which may run before a subscriber that comes later (the dialer,
+   * which must tell each one's task) is in place. Each such end reaches the subscriber once, replayed or live.
+   */
+  public CallTracker subscribeWithAdoptedEnds(Consumer<CallEvent> subscriber) {
+    Runnable join = () -> {
+      for (CallEvent.Ended e : new ArrayList<>(adoptedEnds)) {
+        try {
+          subscriber.accept(e);
+        } catch (RuntimeException x) {
+          log.atError().setMessage("call event subscriber failed").addKeyValue("event", "Ended")
+              .addKeyValue("pbx", pbx).setCause(x).log();
+        }
+      }
+      subscribers.add(subscriber);
+    };
+    if (io.vertx.core.Vertx.currentContext() == ami.context()) {
+      join.run();
+    } else {
+      onContext(join);
+    }
+    return this;
+  }
+
   private void emit(CallEvent event) {
+    if (event instanceof CallEvent.Ended ended && ended.attempt().sentOnConnection == 0) {
+      if (adoptedEnds.size() >= MAX_ADOPTED_ENDS_KEPT) {
+        adoptedEnds.removeFirst();
+      }
+      adoptedEnds.add(ended);
+    }
     for (Consumer<CallEvent> s : subscribers) {
       try {
         s.accept(event);
@@ -112,6 +148,20 @@ public final class CallTracker {
 
   public long endedCount() {
     return ended;
+  }
+
+  /**
+   * The tasks of the attempts not yet ended, those this server dialled and those adopted after a restart (whose
+   * leases the dialer keeps alive while the calls are up); call on the AMI context.
+   */
+  public Set<Long> liveTaskIds() {
+    Set<Long> out = new HashSet<>();
+    for (Attempt a : byId.values()) {
+      if (a.request.taskId() != null) {
+        out.add(a.request.taskId());
+      }
+    }
+    return out;
   }
 
   /** The live attempt with this id, or null; call on the AMI context. */
@@ -144,7 +194,6 @@ public final class CallTracker {
       byUniqueId.put(a.id, a);
       byUniqueId.put(a.id + "-2", a);
       byActionId.put(a.actionId, a);
-      emit(new CallEvent.Originating(a));
       AmiMessage o = AmiMessage.action("Originate")
           .add("ActionID", a.actionId)
           .add("Channel", req.dialString())
@@ -161,15 +210,50 @@ public final class CallTracker {
       o.add("Variable", "HF_ATTEMPT=" + a.id);
       o.add("Variable", "HF_AMD=" + (req.amd() ? "yes" : "no"));
       req.variables().forEach((k, v) -> o.add("Variable", k + "=" + v));
-      store.inserted(a)
-          .onFailure(e -> log.atError().setMessage("attempt not stored").addKeyValue("attempt", a.id)
-              .addKeyValue("error", e.getMessage()).log())
-          .onComplete(stored -> onContext(() -> {
-            a.sentOnConnection = ami.connects();
-            sendOriginate(a, o, result);
-          }));
+      // The row first, the call after: the database refuses a second open attempt of one task, and a refused row
+      // must mean that no call goes out (a customer already on the line is not called again).
+      store.inserted(a).onComplete(stored -> onContext(() -> {
+        if (stored.failed()) {
+          notDialled(a, stored.cause(), result);
+          return;
+        }
+        emit(new CallEvent.Originating(a));
+        a.sentOnConnection = ami.connects();
+        sendOriginate(a, o, result);
+      }));
     });
     return result.future();
+  }
+
+  /**
+   * The attempt's row was refused (or could not be written): nothing was sent, the attempt is forgotten without an
+   * end (there is no call), and the caller is told through the originate's failure.
+   */
+  private void notDialled(Attempt a, Throwable cause, Promise<Attempt> result) {
+    byId.remove(a.id);
+    byUniqueId.remove(a.id);
+    byUniqueId.remove(a.id + "-2");
+    byActionId.remove(a.actionId);
+    boolean secondCall = AttemptStore.isSecondOpenAttempt(cause);
+    log.atWarn().setMessage(secondCall ? "not dialled: the task already has a call under way"
+            : "not dialled: attempt not stored").addKeyValue("attempt", a.id).addKeyValue("pbx", pbx)
+        .addKeyValue("task", a.request.taskId()).addKeyValue("error", cause.getMessage()).log();
+    result.fail(new NotDialled(a.id, secondCall, cause));
+  }
+
+  /** An originate whose attempt could not be stored, so no call went out; {@code taskBusy}: its task has one up. */
+  public static final class NotDialled extends RuntimeException {
+    private final boolean taskBusy;
+
+    NotDialled(String attemptId, boolean taskBusy, Throwable cause) {
+      super((taskBusy ? "the task of attempt " + attemptId + " already has an open attempt"
+          : "attempt " + attemptId + " not stored: " + cause.getMessage()), cause);
+      this.taskBusy = taskBusy;
+    }
+
+    public boolean taskBusy() {
+      return taskBusy;
+    }
   }
 
   private void sendOriginate(Attempt a, AmiMessage o, Promise<Attempt> result) {
