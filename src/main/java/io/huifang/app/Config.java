@@ -34,6 +34,7 @@ public record Config(
     java.util.List<PbxServer> pbxServers,
     String dialTemplate,
     double originatesPerSecond,
+    int taskLeaseSeconds,
     boolean demo,
     Optional<String> recordingsPbxDirSetting,
     java.util.List<String> emulatorPbxes) {

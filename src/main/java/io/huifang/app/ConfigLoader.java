@@ -60,6 +60,8 @@ public final class ConfigLoader {
           + " database and the PBX emulator"),
       new Key("pbx.dial-template", "PJSIP/{number}@huifang-trunk", "how a customer's number is dialled"),
       new Key("dialer.originates-per-second", "50", "at most this many new calls per second per PBX"),
+      new Key("dialer.task-lease-seconds", "300", "a task handed to the dialer is not handed out again for this"
+          + " long; renewed while its call is up"),
       new Key("recordings.pbx-dir", null, "where the PBX writes recordings, as the PBX sees the path (the same"
           + " directory Huifang reads as data.dir/recordings); unset = data.dir/recordings with the emulator,"
           + " /var/spool/asterisk/monitor/huifang with Asterisk"),
@@ -215,6 +217,9 @@ public final class ConfigLoader {
           return v;
         }),
         get("dialer.originates-per-second", v -> doubleIn(v, 0.1, 10_000)),
+        // At least a few seconds (renewed every third of it while the call is up), at most an hour (an outcome
+        // lost in a crash keeps its task from being dialled that long).
+        get("dialer.task-lease-seconds", v -> intIn(v, 3, 3600)),
         get("demo", v -> switch (v.toLowerCase(Locale.ROOT)) {
           case "auto" -> dbUrl.isEmpty() && pbxMode == Config.PbxMode.EMULATOR;
           case "true", "yes", "on", "1" -> {

@@ -112,7 +112,7 @@ public final class Server {
           questionnaireOfCampaign(campaigns));
       ImportStore importStore = new ImportStore(db.pool());
       ImportService imports = new ImportService(vertx, importStore, dealers);
-      scheduler = new Scheduler(db.pool(), campaigns);
+      scheduler = new Scheduler(db.pool(), campaigns, Duration.ofSeconds(config.taskLeaseSeconds()));
       // ffmpeg runs are CPU-bound: at most half the cores, so calls and the web stay responsive.
       recordings = new RecordingService(vertx, new RecordingStore(db.pool()), config.recordingsDir(),
           config.recordingsDir(), config.dataDir().resolve("cache"),

@@ -48,6 +48,11 @@ public final class DialerService {
    * count as abandons; Chinese mobile numbers rarely reach voicemail. (A per-campaign switch can come later.)
    */
   static final boolean AMD = false;
+  /**
+   * A customer reached before a restart is not dialled again while their agent finishes the draft the restart left
+   * (as the desk holds a task while the agent writes a call up).
+   */
+  static final Duration DISPOSITION_HOLD = Duration.ofHours(12);
 
   /** An agent's wrap-up after a call dialled by this run, since {@code at}. */
   private record WrapUp(PbxRun run, long at) {
@@ -68,6 +73,7 @@ public final class DialerService {
   private final Map<Long, WrapUp> wrappingUp = new HashMap<>();
   private long tickTimer = -1;
   private long reloadTimer = -1;
+  private long leaseTimer = -1;
 
   public DialerService(Vertx vertx, Telephony telephony, CampaignStore campaigns, Scheduler scheduler,
                        AttemptStore attempts, String dialTemplate, double originatesPerSecond, Clock clock) {
@@ -92,13 +98,38 @@ public final class DialerService {
       reload.reload();
       reloadTimer = vertx.setPeriodic(CAMPAIGN_RELOAD_MS, t -> reload.reload());
       tickTimer = vertx.setPeriodic(TICK_MS, t -> decideAll());
+      leaseTimer = vertx.setPeriodic(leaseRenewalMillis(scheduler.lease()), t -> renewLeases());
     });
+  }
+
+  /** Three renewals in every lease: one lost write (a slow or busy database) does not let a lease run out. */
+  static long leaseRenewalMillis(Duration lease) {
+    return Math.max(500, lease.toMillis() / 3);
+  }
+
+  /**
+   * The tasks whose calls are up on any PBX, those dialled here and those adopted after a restart, keep their leases:
+   * a call may last far longer than the lease, and the scheduler must not hand its task out meanwhile.
+   */
+  private void renewLeases() {
+    java.util.Set<Long> live = new java.util.HashSet<>();
+    for (AnsweredCalls.Pbx pbx : telephony.all()) {
+      live.addAll(pbx.tracker().liveTaskIds());
+    }
+    if (live.isEmpty()) {
+      return;
+    }
+    scheduler.renewLeases(live, clock.instant())
+        .onFailure(e -> log.atWarn().setMessage("leases of live calls not renewed").addKeyValue("tasks", live.size())
+            .addKeyValue("error", e.getMessage()).log());
   }
 
   /** Hears of one PBX's answers, ends and agents, and gives it an originate throttle of its own. */
   private void follow(AnsweredCalls.Pbx pbx) {
     throttles.put(pbx.name(), new OriginateThrottle(originatesPerSecond));
-    pbx.tracker().subscribe(e -> {
+    // With the ends of calls from before a restart that the first resync closed before this subscription: every
+    // attempt's end reaches its task.
+    pbx.tracker().subscribeWithAdoptedEnds(e -> {
       if (e instanceof CallEvent.Answered answered) {
         onAnswered(answered.attempt());
       } else if (e instanceof CallEvent.Ended ended) {
@@ -122,6 +153,7 @@ public final class DialerService {
     telephony.telephonyContext().runOnContext(v -> {
       vertx.cancelTimer(tickTimer);
       vertx.cancelTimer(reloadTimer);
+      vertx.cancelTimer(leaseTimer);
       reload.clear();
     });
   }
@@ -205,7 +237,20 @@ public final class DialerService {
       bookedBy.put(attemptId, t.callbackAgentId());
     }
     r.dialled++;
-    r.pbx.tracker().originate(req);
+    r.pbx.tracker().originate(req).onFailure(e -> notDialled(r, attemptId, e));
+  }
+
+  /**
+   * The attempt's row was refused, so no call went out: most often the task's lease ran out while its customer was
+   * still on the line, and the database keeps the second call from happening. The run forgets it.
+   */
+  private void notDialled(PbxRun r, String attemptId, Throwable e) {
+    r.ringing.remove(attemptId);
+    byAttempt.remove(attemptId);
+    bookedBy.remove(attemptId);
+    r.dialled--;
+    log.atInfo().setMessage("task not dialled").addKeyValue("attempt", attemptId).addKeyValue("pbx", r.pbx.name())
+        .addKeyValue("reason", e.getMessage()).log();
   }
 
   // ---- what the PBXes tell -----------------------------------------------------------------------------------
@@ -226,6 +271,7 @@ public final class DialerService {
     bookedBy.remove(a.id());
     PbxRun r = byAttempt.remove(a.id());
     if (r == null) {
+      notDialledHere(a);
       return;
     }
     long now = clock.millis();
@@ -253,6 +299,28 @@ public final class DialerService {
       // The agent wraps up now; the pacer hears of them again when the wrap-up ends (lineChanged).
       wrappingUp.put(a.agentId(), new WrapUp(r, now));
     }
+  }
+
+  /**
+   * An attempt this dialer did not dial ended: one from before a restart, adopted or closed by the resync. No pacer
+   * learns from it, but its task must hear of it like of any other end: a customer not reached is retried by the
+   * retry rules (counted, in another part of the day), and one who reached an agent waits for the agent's
+   * disposition, from the draft the restart left, instead of being dialled again when the lease runs out.
+   */
+  private void notDialledHere(Attempt a) {
+    Long taskId = a.request().taskId();
+    if (taskId == null) {
+      return;
+    }
+    long now = clock.millis();
+    if (outcomeForScheduler(a) != null) {
+      recordOutcome(a, now);
+      return;
+    }
+    Instant dialledAt = Instant.parse(a.snapshot().getString("originatedAt"));
+    scheduler.holdForDisposition(taskId, dialledAt, Instant.ofEpochMilli(now).plus(DISPOSITION_HOLD))
+        .onFailure(e -> log.atWarn().setMessage("task not held for the disposition").addKeyValue("attempt", a.id())
+            .addKeyValue("task", taskId).addKeyValue("error", e.getMessage()).log());
   }
 
   private void recordOutcome(Attempt a, long now) {

@@ -14,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -24,18 +25,35 @@ import java.util.OptionalInt;
  * The dialer's side of campaigns: which tasks to call now, what to do after each attempt, and expiry of tasks past
  * their deadline. Every method takes the current instant from the caller (tests run on a fake clock).
  *
- * <p>A task handed out by {@link #nextDue} is leased for {@link #LEASE}, so a second call does not hand it out
- * again while its call is under way; {@link #recordOutcome} ends the lease.
+ * <p>A task handed out by {@link #nextDue} is leased for {@link #lease()} (by default {@link #LEASE}), so a second
+ * call does not hand it out again while its call is under way; the dialer renews the lease while the call is up
+ * ({@link #renewLeases}), however long it lasts, and {@link #recordOutcome} ends it.
  */
 public final class Scheduler {
+  /** The default lease: long enough to ring and answer; calls that last longer have it renewed. */
   public static final Duration LEASE = Duration.ofMinutes(5);
 
   private final Pool pool;
   private final CampaignStore campaigns;
+  private final Duration lease;
 
   public Scheduler(Pool pool, CampaignStore campaigns) {
+    this(pool, campaigns, LEASE);
+  }
+
+  /** With a lease of its own length (dialer.task-lease-seconds). */
+  public Scheduler(Pool pool, CampaignStore campaigns, Duration lease) {
+    if (lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("the lease must be positive");
+    }
     this.pool = pool;
     this.campaigns = campaigns;
+    this.lease = lease;
+  }
+
+  /** How long a task handed out stays leased unless renewed. */
+  public Duration lease() {
+    return lease;
   }
 
   /**
@@ -66,7 +84,7 @@ public final class Scheduler {
               + " update call_task t set leased_until = $4 from pick where t.id = pick.id"
               + " returning t.id, t.customer_id, t.phone, t.deadline, t.attempts, t.status, t.callback_at,"
               + " t.callback_agent_id")
-          .execute(Tuple.tuple(Arrays.asList(campaignId, at, limit, at.plus(LEASE), partIndex)))
+          .execute(Tuple.tuple(Arrays.asList(campaignId, at, limit, at.plus(lease), partIndex)))
           .map(rs -> {
             List<Row> rows = new ArrayList<>();
             rs.forEach(rows::add);
@@ -92,6 +110,35 @@ public final class Scheduler {
     return pool.preparedQuery("update call_task set leased_until = $2 where id = $1"
             + " and status in ('open', 'callback')")
         .execute(Tuple.of(taskId, until.atOffset(ZoneOffset.UTC))).mapEmpty();
+  }
+
+  /**
+   * The calls of these tasks are still up at {@code now}: their leases run for another {@link #lease()} from now, so
+   * that no task is handed out again while its customer is on the line, however long the call lasts. A lease already
+   * longer (a hold for the disposition) is kept, and a task without a lease (its outcome already recorded: the call
+   * ended meanwhile) is not leased again. Answers how many leases were renewed.
+   */
+  public Future<Integer> renewLeases(Collection<Long> taskIds, Instant now) {
+    if (taskIds.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return pool.preparedQuery("update call_task set leased_until = greatest(leased_until, $2) where id = any($1)"
+            + " and status in ('open', 'callback') and leased_until is not null")
+        .execute(Tuple.of(taskIds.toArray(new Long[0]), now.plus(lease).atOffset(ZoneOffset.UTC)))
+        .map(rs -> rs.rowCount());
+  }
+
+  /**
+   * As {@link #holdForDisposition(long, Instant)} for the call dialled at {@code dialledAt}, unless an outcome has
+   * been recorded for the task since (the agent submitted during the call): a task whose outcome is in is not
+   * held again. For a call whose end reaches the dialer without the desk (a call closed after a restart: its agent's
+   * draft is finished from the restored screen, and the task must wait for it rather than be dialled again).
+   */
+  public Future<Boolean> holdForDisposition(long taskId, Instant dialledAt, Instant until) {
+    return pool.preparedQuery("update call_task set leased_until = greatest(leased_until, $2) where id = $1"
+            + " and status in ('open', 'callback') and (last_attempt_at is null or last_attempt_at < $3)")
+        .execute(Tuple.of(taskId, until.atOffset(ZoneOffset.UTC), dialledAt.atOffset(ZoneOffset.UTC)))
+        .map(rs -> rs.rowCount() == 1);
   }
 
   /** The task's state as recordOutcome needs it. */
