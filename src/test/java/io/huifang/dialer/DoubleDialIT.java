@@ -11,8 +11,10 @@ import io.huifang.app.ConfigLoader;
 import io.huifang.telephony.AnsweredCalls;
 import io.huifang.telephony.CallEvent;
 import io.huifang.telephony.CallTracker;
+import io.huifang.testsupport.Await;
 import io.huifang.testsupport.Http;
 import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -58,26 +60,6 @@ class DoubleDialIT {
    * Customers answer within a second or two and stay on the line for {@code talkSeconds} (then hang up); the numbers
    * 1390000001x never answer (they ring until the Originate times out).
    */
-  private static String scenario(int talkSeconds) {
-    return """
-        {
-          "utcOffset": "+08:00",
-          "customerContexts": ["sim-customers"],
-          "sounds": {"sim/hello": 0.91115, "huifang/safe-harbor": 6.0, "huifang/please-hold": 2.0, "beep": 0.25},
-          "numbers": [{"match": "prefix:agent", "behavior": "agent"}],
-          "populations": [{
-            "name": "never-answers", "match": {"regex": "^1390000001\\\\d$"}, "answer": 0.0,
-            "busy": 0, "congestion": 0, "invalid": 0, "machine": 0, "noAnswerAfter": 600
-          }, {
-            "name": "talks-long", "match": {"regex": "^1[3-9]\\\\d{9}$"}, "answer": 1.0,
-            "busy": 0, "congestion": 0, "invalid": 0, "machine": 0,
-            "ring": {"dist": "uniform", "min": 1, "max": 1.5}, "noAnswerAfter": 60,
-            "talk": TALK, "customerHangsUp": 1.0
-          }]
-        }
-        """.replace("TALK", Integer.toString(talkSeconds));
-  }
-
   /**
    * Two customers and three ready agents; every call lasts 20 s against a 3 s lease. Before the fix the lease ran out
    * 3 s into each call and the third agent was given the customer already talking to the first (a second call,
@@ -85,57 +67,55 @@ class DoubleDialIT {
    * customer is called exactly once.
    */
   @Test
-  void aCallLongerThanTheLeaseKeepsItsTaskFromBeingDialledAgain(@TempDir Path dir) throws Exception {
-    Path scenario = Files.writeString(dir.resolve("scenario.json"), scenario(20), StandardCharsets.UTF_8);
-    try (TestServer server = TestServer.start(dir.resolve("data"), "--emulator.scenario=" + scenario,
-        "--dialer.task-lease-seconds=" + LEASE_SECONDS)) {
-      Http admin = admin(server);
-      long campaign = campaignWithCustomers(server, admin, dir, List.of("13900000001", "13900000002"));
-      List<Http> agents = new ArrayList<>();
-      for (String name : List.of("li.lei", "han.mei", "wang.fang")) {
-        Http agent = Http.userWithRole(server, admin, name, "agent");
-        assertEquals(200, agent.send("POST", "/api/agent/line", null).status());
-        agents.add(agent);
-      }
-      for (Http agent : agents) {
-        assertEquals(200, agent.send("PUT", "/api/agent/ready", new JsonObject().put("ready", true)
-            .put("campaignId", campaign).encode()).status());
-      }
-      await(() -> count(server, "select count(*) from call_attempt where campaign_id = $1 and state = 'bridged'",
-          campaign) == 2, 60_000, () -> "both customers reached an agent: " + attempts(server, campaign));
-
-      // While the calls are up (20 s, well past the 3 s lease): never two open attempts of one task, and the lease
-      // of every task with a call up is alive.
-      long maxTwoOpen = 0;
-      long leaseLapsed = 0;
-      int samples = 0;
-      long until = System.currentTimeMillis() + 30_000;
-      while (System.currentTimeMillis() < until && count(server, "select count(*) from call_attempt where"
-          + " campaign_id = $1 and state <> 'ended'", campaign) > 0) {
-        maxTwoOpen = Math.max(maxTwoOpen, count(server, QUERY_TWO_OPEN, campaign));
-        leaseLapsed = Math.max(leaseLapsed, count(server, "select count(*) from call_task t where t.campaign_id = $1"
-            + " and (t.leased_until is null or t.leased_until <= now()) and exists (select 1 from call_attempt a"
-            + " where a.task_id = t.id and a.state = 'bridged' and a.bridged_at < now() - interval '1 second')",
-            campaign));
-        samples++;
-        Thread.sleep(100);
-      }
-      String seen = attempts(server, campaign);
-      System.out.println("DoubleDialIT long calls: samples=" + samples + " maxTasksWithTwoOpenAttempts=" + maxTwoOpen
-          + " maxLapsedLeasesDuringCalls=" + leaseLapsed + " overlappingPairs="
-          + count(server, QUERY_OVERLAPPING, campaign) + "\n" + seen);
-      assertEquals(0, count(server, "select count(*) from call_attempt where campaign_id = $1 and state <> 'ended'",
-          campaign), "the calls ended: " + seen);
-      assertTrue(samples > 20, "watched the calls while they were up: " + samples + " samples");
-      assertEquals(2, count(server, "select count(*) from call_attempt where campaign_id = $1 and agent_id is not null"
-          + " and ended_at - bridged_at > interval '" + 3 * LEASE_SECONDS + " seconds'", campaign),
-          "both calls lasted several leases: " + seen);
-      assertEquals(0, maxTwoOpen, "no task ever had two open attempts: " + seen);
-      assertEquals(0, leaseLapsed, "no task's lease ran out while its customer was talking: " + seen);
-      assertEquals(0, count(server, QUERY_OVERLAPPING, campaign), "no customer was called twice at once: " + seen);
-      assertEquals(2, count(server, "select count(*) from call_attempt where campaign_id = $1", campaign),
-          "each customer was called once: " + seen);
+  @WithServer(flags = "--dialer.task-lease-seconds=" + LEASE_SECONDS, scenario = "/dialer/long-calls-20s.json")
+  void aCallLongerThanTheLeaseKeepsItsTaskFromBeingDialledAgain(TestServer server, @TempDir Path dir)
+      throws Exception {
+    Http admin = admin(server);
+    long campaign = campaignWithCustomers(server, admin, dir, List.of("13900000001", "13900000002"));
+    List<Http> agents = new ArrayList<>();
+    for (String name : List.of("li.lei", "han.mei", "wang.fang")) {
+      Http agent = Http.userWithRole(server, admin, name, "agent");
+      assertEquals(200, agent.send("POST", "/api/agent/line", null).status());
+      agents.add(agent);
     }
+    for (Http agent : agents) {
+      assertEquals(200, agent.send("PUT", "/api/agent/ready", new JsonObject().put("ready", true)
+          .put("campaignId", campaign).encode()).status());
+    }
+    await(() -> count(server, "select count(*) from call_attempt where campaign_id = $1 and state = 'bridged'",
+        campaign) == 2, 60_000, () -> "both customers reached an agent: " + attempts(server, campaign));
+
+    // While the calls are up (20 s, well past the 3 s lease): never two open attempts of one task, and the lease
+    // of every task with a call up is alive.
+    long maxTwoOpen = 0;
+    long leaseLapsed = 0;
+    int samples = 0;
+    long until = System.currentTimeMillis() + 30_000;
+    while (System.currentTimeMillis() < until && count(server, "select count(*) from call_attempt where"
+        + " campaign_id = $1 and state <> 'ended'", campaign) > 0) {
+      maxTwoOpen = Math.max(maxTwoOpen, count(server, QUERY_TWO_OPEN, campaign));
+      leaseLapsed = Math.max(leaseLapsed, count(server, "select count(*) from call_task t where t.campaign_id = $1"
+          + " and (t.leased_until is null or t.leased_until <= now()) and exists (select 1 from call_attempt a"
+          + " where a.task_id = t.id and a.state = 'bridged' and a.bridged_at < now() - interval '1 second')",
+          campaign));
+      samples++;
+      Thread.sleep(100);
+    }
+    String seen = attempts(server, campaign);
+    System.out.println("DoubleDialIT long calls: samples=" + samples + " maxTasksWithTwoOpenAttempts=" + maxTwoOpen
+        + " maxLapsedLeasesDuringCalls=" + leaseLapsed + " overlappingPairs="
+        + count(server, QUERY_OVERLAPPING, campaign) + "\n" + seen);
+    assertEquals(0, count(server, "select count(*) from call_attempt where campaign_id = $1 and state <> 'ended'",
+        campaign), "the calls ended: " + seen);
+    assertTrue(samples > 20, "watched the calls while they were up: " + samples + " samples");
+    assertEquals(2, count(server, "select count(*) from call_attempt where campaign_id = $1 and agent_id is not null"
+        + " and ended_at - bridged_at > interval '" + 3 * LEASE_SECONDS + " seconds'", campaign),
+        "both calls lasted several leases: " + seen);
+    assertEquals(0, maxTwoOpen, "no task ever had two open attempts: " + seen);
+    assertEquals(0, leaseLapsed, "no task's lease ran out while its customer was talking: " + seen);
+    assertEquals(0, count(server, QUERY_OVERLAPPING, campaign), "no customer was called twice at once: " + seen);
+    assertEquals(2, count(server, "select count(*) from call_attempt where campaign_id = $1", campaign),
+        "each customer was called once: " + seen);
   }
 
   /**
@@ -143,50 +123,49 @@ class DoubleDialIT {
    * its Originate: a refused row means no call goes out and no one hears of a call.
    */
   @Test
-  void aSecondOpenAttemptOfOneTaskIsRefusedAndNotDialled(@TempDir Path dir) throws Exception {
-    try (TestServer server = TestServer.start(dir.resolve("data"))) {
-      var pool = server.server().database().pool();
-      // On a PBX that is not connected: the emulator's resync would close an open attempt it has no channel for.
-      String insert = "insert into call_attempt (id, pbx, campaign_id, task_id, dial_string) values ($1, 'away',"
-          + " 1, 4242, 'PJSIP/13900000001@huifang-trunk')";
-      pool.preparedQuery(insert).execute(Tuple.of("first")).await();
-      PgException refused = assertThrows(PgException.class, () -> pool.preparedQuery(insert)
-          .execute(Tuple.of("second")).await());
-      assertEquals("23505", refused.getSqlState(), refused.getMessage());
-      assertEquals("call_attempt_one_open_per_task", refused.getConstraint());
-      pool.preparedQuery("insert into call_attempt (id, pbx, task_id, dial_string, state, outcome, ended_at)"
-          + " values ('earlier', 'away', 4242, 'x', 'ended', 'no_answer', now())").execute().await();
-      pool.preparedQuery("insert into call_attempt (id, pbx, dial_string) values ('no-task-1', 'away', 'x')")
-          .execute().await();
-      pool.preparedQuery("insert into call_attempt (id, pbx, dial_string) values ('no-task-2', 'away', 'x')")
-          .execute().await();
+  @WithServer
+  void aSecondOpenAttemptOfOneTaskIsRefusedAndNotDialled(TestServer server) throws Exception {
+    var pool = server.server().database().pool();
+    // On a PBX that is not connected: the emulator's resync would close an open attempt it has no channel for.
+    String insert = "insert into call_attempt (id, pbx, campaign_id, task_id, dial_string) values ($1, 'away',"
+        + " 1, 4242, 'PJSIP/13900000001@huifang-trunk')";
+    pool.preparedQuery(insert).execute(Tuple.of("first")).await();
+    PgException refused = assertThrows(PgException.class, () -> pool.preparedQuery(insert)
+        .execute(Tuple.of("second")).await());
+    assertEquals("23505", refused.getSqlState(), refused.getMessage());
+    assertEquals("call_attempt_one_open_per_task", refused.getConstraint());
+    pool.preparedQuery("insert into call_attempt (id, pbx, task_id, dial_string, state, outcome, ended_at)"
+        + " values ('earlier', 'away', 4242, 'x', 'ended', 'no_answer', now())").execute().await();
+    pool.preparedQuery("insert into call_attempt (id, pbx, dial_string) values ('no-task-1', 'away', 'x')")
+        .execute().await();
+    pool.preparedQuery("insert into call_attempt (id, pbx, dial_string) values ('no-task-2', 'away', 'x')")
+        .execute().await();
 
-      // Through the tracker: the Originate for the task with a call up does not go out.
-      AnsweredCalls.Pbx pbx = server.server().telephony().pbx("emulator");
-      List<String> heard = new CopyOnWriteArrayList<>();
-      pbx.tracker().subscribe(e -> {
-        if (!(e instanceof CallEvent.Resynced)) {
-          heard.add(e.getClass().getSimpleName());
-        }
-      });
-      CallTracker.OriginateRequest again = new CallTracker.OriginateRequest("t4242-2-abcde", 1L, 4242L, 1L,
-          "PJSIP/13900000001@huifang-trunk", "huifang-answered", "s", null, Duration.ofSeconds(25), false, Map.of());
-      ExecutionException failed = assertThrows(ExecutionException.class, () -> pbx.tracker().originate(again)
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-      assertTrue(failed.getCause() instanceof CallTracker.NotDialled nd && nd.taskBusy(), String.valueOf(failed));
-      Thread.sleep(1500);
-      assertEquals(0, count(server, "select count(*) from call_attempt where id = 't4242-2-abcde' and $1::bigint >= 0", 0),
-          "no row for the refused attempt");
-      assertEquals(0, server.server().emulator().liveChannels(), "no call went out to the PBX");
-      assertEquals(List.of(), heard, "no one heard of a call");
+    // Through the tracker: the Originate for the task with a call up does not go out.
+    AnsweredCalls.Pbx pbx = server.server().telephony().pbx("emulator");
+    List<String> heard = new CopyOnWriteArrayList<>();
+    pbx.tracker().subscribe(e -> {
+      if (!(e instanceof CallEvent.Resynced)) {
+        heard.add(e.getClass().getSimpleName());
+      }
+    });
+    CallTracker.OriginateRequest again = new CallTracker.OriginateRequest("t4242-2-abcde", 1L, 4242L, 1L,
+        "PJSIP/13900000001@huifang-trunk", "huifang-answered", "s", null, Duration.ofSeconds(25), false, Map.of());
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> pbx.tracker().originate(again)
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertTrue(failed.getCause() instanceof CallTracker.NotDialled nd && nd.taskBusy(), String.valueOf(failed));
+    Thread.sleep(1500);
+    assertEquals(0, count(server, "select count(*) from call_attempt where id = 't4242-2-abcde' and $1::bigint >= 0", 0),
+        "no row for the refused attempt");
+    assertEquals(0, server.server().emulator().liveChannels(), "no call went out to the PBX");
+    assertEquals(List.of(), heard, "no one heard of a call");
 
-      // Once the first attempt has ended, the task may be dialled again.
-      pool.preparedQuery("update call_attempt set state = 'ended', outcome = 'no_answer', ended_at = now()"
-          + " where id = 'first'").execute().await();
-      pool.preparedQuery(insert).execute(Tuple.of("second")).await();
-      assertEquals(1, count(server, "select count(*) from call_attempt where task_id = $1 and state <> 'ended'",
-          4242));
-    }
+    // Once the first attempt has ended, the task may be dialled again.
+    pool.preparedQuery("update call_attempt set state = 'ended', outcome = 'no_answer', ended_at = now()"
+        + " where id = 'first'").execute().await();
+    pool.preparedQuery(insert).execute(Tuple.of("second")).await();
+    assertEquals(1, count(server, "select count(*) from call_attempt where task_id = $1 and state <> 'ended'",
+        4242));
   }
 
   /**
@@ -197,15 +176,15 @@ class DoubleDialIT {
    * nothing and were dialled again, with the same attempt number, once the lease ran out.
    */
   @Test
-  void callsInFlightAtACrashReachTheirTasksAfterTheRestart(@TempDir Path dir) throws Exception {
-    Path scenario = Files.writeString(dir.resolve("scenario.json"), scenario(600), StandardCharsets.UTF_8);
-    String[] flags = {"--emulator.scenario=" + scenario, "--dialer.task-lease-seconds=5"};
+  @WithServer(flags = "--dialer.task-lease-seconds=5", scenario = "/dialer/long-calls-600s.json")
+  void callsInFlightAtACrashReachTheirTasksAfterTheRestart(TestServer server, @TempDir Path dir)
+      throws Exception {
     List<String> numbers = List.of("13900000001", "13900000011", "13900000012", "13900000013", "13900000014",
         "13900000015");
     long campaign;
     String talking;
     List<String> ringing;
-    try (TestServer server = TestServer.start(dir.resolve("data"), flags)) {
+    {
       Http admin = admin(server);
       campaign = campaignWithCustomers(server, admin, dir, numbers);
       for (String name : List.of("zhao.li", "qian.yu")) {
@@ -223,10 +202,11 @@ class DoubleDialIT {
       ringing = strings(server, "select id from call_attempt where campaign_id = $1 and state = 'dialing'", c);
       assertEquals(0, count(server, "select count(*) from task_event e join call_attempt a on a.task_id = e.task_id"
           + " where a.campaign_id = $1 and a.state <> 'ended'", c), "the tasks in flight have no outcome yet");
-    } // the server goes away with the calls up: nothing ends them
+    }
+    server.restart(); // the server goes away with the calls up: nothing ends them
 
     Instant restarted = Instant.now();
-    try (TestServer server = TestServer.start(dir.resolve("data"), flags)) {
+    {
       Http admin = admin(server);
       long c = campaign;
       List<String> inFlight = new ArrayList<>(ringing);
@@ -402,13 +382,9 @@ class DoubleDialIT {
         .getLong(0);
   }
 
-  private static void await(BooleanSupplier condition, long millis, Supplier<String> message) throws Exception {
-    long until = System.currentTimeMillis() + millis;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > until) {
-        throw new AssertionError("timed out: " + message.get());
-      }
-      Thread.sleep(100);
-    }
+  /** The one wait of the tests (Await), in the argument order this file reads best in. */
+  private static void await(BooleanSupplier condition, long millis, Supplier<String> message) {
+    Await.atMost(Duration.ofMillis(millis)).every(Duration.ofMillis(100))
+        .until(message, condition::getAsBoolean, done -> done);
   }
 }
