@@ -33,20 +33,8 @@ class DialerIT {
       throws Exception {
     Http admin = new Http(server);
     assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
-    long dealer = admin.send("POST", "/api/dealers", new JsonObject().put("code", "SH01").put("name", "上海4S店")
-        .encode()).json().getJsonObject("dealer").getLong("id");
-    JsonArray allDay = new JsonArray().add("00:00-23:59");
-    JsonObject hours = new JsonObject();
-    for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
-      hours.put(d, allDay);
-    }
-    Http.Response created = admin.send("POST", "/api/campaigns", new JsonObject().put("name", "实时外呼")
-        .put("kind", "csi").put("dealerIds", new JsonArray().add(dealer)).put("timeZone", "UTC")
-        .put("callingHours", hours).put("dayParts", new JsonArray().add("00:00-06:00").add("06:00-12:00")
-            .add("12:00-18:00").add("18:00-23:59"))
-        .put("dialMode", "progressive").encode());
-    assertEquals(201, created.status(), created.body());
-    long campaign = created.json().getJsonObject("campaign").getLong("id");
+    long dealer = DialerCampaigns.dealer(admin, "SH01", "上海4S店");
+    long campaign = DialerCampaigns.allDayProgressive(admin, dealer, "实时外呼", DialerCampaigns.FOUR_DAY_PARTS);
 
     // Callbacks start the day after the visit: the cars left the workshop yesterday.
     String today = LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
@@ -56,12 +44,7 @@ class DialerIT {
           .append(",W").append(i).append('\n');
     }
     csv.append("00拒绝回访钱八,13900009999,").append(today).append(",W99\n");
-    Path file = Files.writeString(dir.resolve("list.csv"), csv.toString(), StandardCharsets.UTF_8);
-    Http.Response up = admin.uploadDmsFile(campaign, dealer, file, Map.of());
-    assertEquals(202, up.status(), up.body());
-    Await.atMost(Duration.ofSeconds(30)).until("the import to finish", () -> admin.get("/api/imports/"
-        + up.json().getJsonObject("import").getLong("id")).json().getJsonObject("import").getString("status"),
-        status -> !"running".equals(status));
+    DialerCampaigns.importList(admin, campaign, dealer, dir, csv.toString());
 
     Http agent = Http.userWithRole(server, admin, "zhou.min", "agent");
     long agentId = agent.get("/api/me").json().getJsonObject("user").getLong("id");

@@ -321,32 +321,15 @@ class DoubleDialIT {
   /** A progressive campaign dialled all day in four parts of six hours (UTC), with one customer per number. */
   private static long campaignWithCustomers(TestServer server, Http admin, Path dir, List<String> phones)
       throws Exception {
-    long dealer = admin.send("POST", "/api/dealers", new JsonObject().put("code", "HZ03").put("name", "杭州4S店")
-        .encode()).json().getJsonObject("dealer").getLong("id");
-    JsonArray allDay = new JsonArray().add("00:00-23:59");
-    JsonObject hours = new JsonObject();
-    for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
-      hours.put(d, allDay);
-    }
-    Http.Response created = admin.send("POST", "/api/campaigns", new JsonObject().put("name", "长通话回访")
-        .put("kind", "csi").put("dealerIds", new JsonArray().add(dealer)).put("timeZone", "UTC")
-        .put("callingHours", hours).put("dayParts", new JsonArray().add("00:00-06:00").add("06:00-12:00")
-            .add("12:00-18:00").add("18:00-23:59"))
-        .put("dialMode", "progressive").encode());
-    assertEquals(201, created.status(), created.body());
-    long campaign = created.json().getJsonObject("campaign").getLong("id");
+    long dealer = DialerCampaigns.dealer(admin, "HZ03", "杭州4S店");
+    long campaign = DialerCampaigns.allDayProgressive(admin, dealer, "长通话回访", DialerCampaigns.FOUR_DAY_PARTS);
     String visit = LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
     StringBuilder csv = new StringBuilder("客户姓名,联系电话,出厂日期,工单号\n");
     for (int i = 0; i < phones.size(); i++) {
       csv.append("客户").append(i).append(',').append(phones.get(i)).append(',').append(visit).append(",L")
           .append(i).append('\n');
     }
-    Path file = Files.writeString(dir.resolve("list.csv"), csv.toString(), StandardCharsets.UTF_8);
-    Http.Response up = admin.uploadDmsFile(campaign, dealer, file, Map.of());
-    assertEquals(202, up.status(), up.body());
-    long importId = up.json().getJsonObject("import").getLong("id");
-    await(() -> !"running".equals(admin.get("/api/imports/" + importId).json().getJsonObject("import")
-        .getString("status")), 60_000, () -> "the import finished");
+    DialerCampaigns.importList(admin, campaign, dealer, dir, csv.toString());
     assertEquals(phones.size(), count(server, "select count(*) from call_task where campaign_id = $1", campaign));
     return campaign;
   }

@@ -155,30 +155,15 @@ class TwoPbxIT {
   }
 
   private static long campaignWithCustomers(TestServer server, Http admin, Path dir, int customers) throws Exception {
-    long dealer = admin.send("POST", "/api/dealers", new JsonObject().put("code", "GZ02").put("name", "广州4S店")
-        .encode()).json().getJsonObject("dealer").getLong("id");
-    JsonArray allDay = new JsonArray().add("00:00-23:59");
-    JsonObject hours = new JsonObject();
-    for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
-      hours.put(d, allDay);
-    }
-    Http.Response created = admin.send("POST", "/api/campaigns", new JsonObject().put("name", "两台交换机")
-        .put("kind", "csi").put("dealerIds", new JsonArray().add(dealer)).put("timeZone", "UTC")
-        .put("callingHours", hours).put("dialMode", "progressive").encode());
-    assertEquals(201, created.status(), created.body());
-    long campaign = created.json().getJsonObject("campaign").getLong("id");
+    long dealer = DialerCampaigns.dealer(admin, "GZ02", "广州4S店");
+    long campaign = DialerCampaigns.allDayProgressive(admin, dealer, "两台交换机", null);
     String visit = LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
     StringBuilder csv = new StringBuilder("客户姓名,联系电话,出厂日期,工单号\n");
     for (int i = 0; i < customers; i++) {
       csv.append("客户").append(i).append(",1370000").append(String.format("%04d", i)).append(',').append(visit)
           .append(",P").append(i).append('\n');
     }
-    Path file = Files.writeString(dir.resolve("list.csv"), csv.toString(), StandardCharsets.UTF_8);
-    Http.Response up = admin.uploadDmsFile(campaign, dealer, file, Map.of());
-    assertEquals(202, up.status(), up.body());
-    long importId = up.json().getJsonObject("import").getLong("id");
-    await(() -> !"running".equals(admin.get("/api/imports/" + importId).json().getJsonObject("import")
-        .getString("status")), 60_000, () -> "the import finished");
+    DialerCampaigns.importList(admin, campaign, dealer, dir, csv.toString());
     assertEquals(customers, count(server, "select count(*) from call_task where campaign_id = $1", campaign));
     return campaign;
   }

@@ -292,19 +292,19 @@ class I18nKeysTest {
       /** Scripts reached from the page's module script (paths relative to web/), in the order found. */
       Set<String> scripts() {
         Set<String> seen = new LinkedHashSet<>();
-        Deque<String> todo = new ArrayDeque<>();
+        Deque<String> pending = new ArrayDeque<>();
         Matcher m = MODULE_SCRIPT.matcher(I18nKeysTest.read(html));
         while (m.find()) {
-          todo.add("assets/" + m.group(1));
+          pending.add("assets/" + m.group(1));
         }
-        while (!todo.isEmpty()) {
-          String script = todo.poll();
+        while (!pending.isEmpty()) {
+          String script = pending.poll();
           if (!seen.add(script)) {
             continue;
           }
           Matcher imp = IMPORT.matcher(I18nKeysTest.read(web.resolve(script)));
           while (imp.find()) {
-            todo.add(web.relativize(web.resolve(script).getParent().resolve(imp.group(2)).normalize()).toString());
+            pending.add(web.relativize(web.resolve(script).getParent().resolve(imp.group(2)).normalize()).toString());
           }
         }
         return seen;
