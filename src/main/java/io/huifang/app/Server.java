@@ -75,6 +75,7 @@ public final class Server {
   private io.huifang.desk.AgentDesk desk;
   private RetentionJob retention;
   private Long recordingRetryTimer;
+  private io.huifang.qa.QaService qa;
 
   private Server(Config config, Vertx vertx) {
     this.config = config;
@@ -118,6 +119,7 @@ public final class Server {
           config.recordingsDir(), config.dataDir().resolve("cache"),
           Math.max(1, Runtime.getRuntime().availableProcessors() / 2), Clock.systemUTC());
       retention = new RetentionJob(vertx, recordings, audit, Clock.systemUTC());
+      qa = new io.huifang.qa.QaService(vertx, new io.huifang.qa.QaStore(db.pool()), Clock.systemUTC());
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,
           () -> telephony == null ? new io.vertx.core.json.JsonArray() : telephony.healthByPbx(), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions), config.webDir(), probes, List.of(
@@ -133,6 +135,7 @@ public final class Server {
           new io.huifang.dialer.DialerRoutes(() -> dialer)::register,
           new DataAuditRoutes(new DataAuditStore(db.pool()))::register,
           new io.huifang.survey.QuestionnaireRoutes(questionnaires, audit)::register,
+          new io.huifang.qa.QaRoutes(() -> qa)::register,
 
           new RecordingRoutes(recordings, audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
@@ -158,6 +161,7 @@ public final class Server {
             return v;
           })
           .compose(v -> startRecordings())
+          .compose(v -> qa.start())
           .onSuccess(v -> {
             if (config.demo()) {
               // After start-up, in the background: the server is usable while the demo list is imported.
@@ -256,6 +260,11 @@ public final class Server {
   /** The recordings pipeline. */
   public RecordingService recordings() {
     return recordings;
+  }
+
+  /** QA: the live draw of samples, the queue. */
+  public io.huifang.qa.QaService qa() {
+    return qa;
   }
 
   public RetentionJob retention() {
@@ -360,6 +369,9 @@ public final class Server {
     }
     if (recordings != null) {
       recordings.close();
+    }
+    if (qa != null) {
+      qa.stop();
     }
     Future<Void> f = web == null ? Future.succeededFuture() : web.shutdown(config.shutdownGraceSeconds())
         .recover(e -> Future.succeededFuture());
