@@ -327,7 +327,7 @@ public final class DialerService {
     Long taskId = a.request().taskId();
     Outcome outcome = outcomeForScheduler(a);
     if (taskId != null && outcome != null) {
-      scheduler.recordOutcome(taskId, outcome, Instant.ofEpochMilli(now))
+      scheduler.recordOutcome(taskId, a.id(), outcome, Instant.ofEpochMilli(now))
           .onFailure(e -> log.atWarn().setMessage("outcome not recorded").addKeyValue("attempt", a.id())
               .addKeyValue("task", taskId).addKeyValue("error", e.getMessage()).log());
     }

@@ -152,6 +152,15 @@ public final class Scheduler {
    * task does not exist or is already finished.
    */
   public Future<Void> recordOutcome(long taskId, Outcome outcome, Instant at) {
+    return recordOutcome(taskId, null, outcome, at);
+  }
+
+  /**
+   * As {@link #recordOutcome(long, Outcome, Instant)} for the attempt {@code attemptId}, which the task's history
+   * names. Applying the same attempt's outcome again changes nothing and succeeds (a write kept while the database
+   * was away is replayed when it is back, and may have reached it before it went), also once the task is finished.
+   */
+  public Future<Void> recordOutcome(long taskId, String attemptId, Outcome outcome, Instant at) {
     // The campaign is read before the transaction takes its connection: reading it inside (from the pool) made
     // every outcome hold one connection while waiting for a second, so as many outcomes at once as the pool has
     // connections (a burst of unanswered calls ending together) waited on each other until the pool's timeout.
@@ -167,6 +176,16 @@ public final class Scheduler {
                 return Future.failedFuture(new NoSuchElementException("no task " + taskId));
               }
               Row r = rs.iterator().next();
+              if (attemptId == null) {
+                return Future.succeededFuture(r);
+              }
+              return conn.preparedQuery("select 1 from task_event where task_id = $1 and detail->>'attemptId' = $2")
+                  .execute(Tuple.of(taskId, attemptId)).map(seen -> seen.size() == 0 ? r : null);
+            })
+            .compose(r -> {
+              if (r == null) {
+                return Future.<Void>succeededFuture(); // this attempt's outcome is already in the history
+              }
               TaskState t = new TaskState(r.getLong("id"), r.getLong("campaign_id"), r.getString("phone"),
                   r.getString("status"), r.getOffsetDateTime("deadline").toInstant(), r.getInteger("attempts"),
                   r.getInteger("tried_parts"));
@@ -174,11 +193,12 @@ public final class Scheduler {
                 return Future.failedFuture(new IllegalStateException("task " + taskId + " is already "
                     + t.status()));
               }
-              return apply(conn, t, campaign.orElseThrow(), outcome, at);
+              return apply(conn, t, campaign.orElseThrow(), outcome, at, attemptId);
             })));
   }
 
-  private Future<Void> apply(SqlConnection conn, TaskState t, Campaign c, Outcome o, Instant at) {
+  private Future<Void> apply(SqlConnection conn, TaskState t, Campaign c, Outcome o, Instant at,
+                             String attemptId) {
     OptionalInt p = c.rules().dayPartAt(at);
     Integer part = p.isPresent() ? p.getAsInt() : null;
     int tried = part == null ? t.tried() : t.tried() | (1 << part);
@@ -238,7 +258,8 @@ public final class Scheduler {
         callbackAt == null ? null : callbackAt.atOffset(ZoneOffset.UTC), agent, closed ? atUtc : null));
     JsonObject detail = new JsonObject().put("attempt", attempts).put("status", status)
         .put("nextTryAt", next == null ? null : next.toString())
-        .put("callbackAt", callbackAt == null ? null : callbackAt.toString()).put("agentId", agent);
+        .put("callbackAt", callbackAt == null ? null : callbackAt.toString()).put("agentId", agent)
+        .put("attemptId", attemptId);
     Future<Void> dnc = o.kind() == Outcome.Kind.REFUSED
         ? conn.preparedQuery("insert into dnc (phone, reason, source) values ($1, 'refused', $2)"
             + " on conflict (phone) do nothing").execute(Tuple.of(t.phone(), "survey task " + t.id())).mapEmpty()
