@@ -11,8 +11,9 @@ import { el, icon } from './dom.js';
  */
 export const PAGES = [
   { id: 'agent', href: '/agent.html', nav: 'nav.agent', icon: 'headset', roles: ['agent'] },
-  { id: 'qa', href: '/qa.html', nav: 'nav.qa', icon: 'check', roles: ['qa'] },
   { id: 'supervisor', href: '/supervisor.html', nav: 'nav.supervisor', icon: 'pulse', roles: ['supervisor'] },
+  // After the supervisor's page, so that it stays the supervisor's landing page (QA's month view is second).
+  { id: 'qa', href: '/qa.html', nav: 'nav.qa', icon: 'check', roles: ['qa', 'supervisor'] },
   { id: 'admin', href: '/admin.html', nav: 'nav.admin', icon: 'gear', roles: ['admin'] },
   { id: 'campaigns', href: '/campaigns.html', nav: 'nav.campaigns', icon: 'headset', roles: ['admin'] },
   { id: 'data-quality', href: '/data-quality.html', nav: 'nav.quality', icon: 'check', roles: ['supervisor'] },
