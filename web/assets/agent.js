@@ -4,6 +4,7 @@
 // the disposition ends the call's survey and the wrap-up.
 import { addStrings, setText, t, getLang, formatTime, formatDateTime, onLangChange } from './i18n.js';
 import { boot, api, ApiError, describeError, connectWs, connectionIndicator, el, notify } from './shell.js';
+import { setUpMyQa } from './qa-mine.js';
 import strings from './i18n/agent.js';
 
 addStrings(strings);
@@ -36,7 +37,12 @@ function errorKey(e) {
 
 const user = await boot();
 if (user) {
-  if (user.role === 'agent') setUpDesk();
+  if (user.role === 'agent') {
+    setUpDesk();
+    const myQa = document.getElementById('qa-mine');
+    myQa.hidden = false;
+    setUpMyQa(myQa);
+  }
   else {
     const message = document.getElementById('line-message');
     message.className = 'form-message info';
