@@ -23,7 +23,8 @@ function stateOf(ev) {
 }
 
 function mayDispute(ev) {
-  return !ev.dispute && ev.kind !== 'rescore' && ev.status === 'submitted'
+  if (typeof ev.canDispute === 'boolean') return ev.canDispute;
+  return !ev.dispute && ev.kind === 'standard' && ev.status === 'submitted'
     && (!ev.disputeDeadline || Date.parse(ev.disputeDeadline) > Date.now());
 }
 

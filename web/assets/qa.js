@@ -904,11 +904,11 @@ function start(me) {
       body.append(el('tr', { class: mine ? 'qa-mine-row' : null, 'data-id': String(d.id) },
         el('td', { class: 'nowrap mono' }, formatDateTime(d.createdAt || d.raisedAt)),
         el('td', {}, d.agentName || '—'),
-        el('td', { class: 'nowrap' }, d.score != null ? formatScore(d.score) : (d.evaluation && d.evaluation.score != null ? formatScore(d.evaluation.score) : '—')),
+        el('td', { class: 'nowrap' }, d.score != null ? formatScore(d.score) : '—', d.evaluatorName ? el('div', { class: 'muted qa-sub' }, d.evaluatorName) : null),
         el('td', { class: 'qa-reason-cell' }, d.reason || ''),
         el('td', {}, (d.assignee && d.assignee.name) || d.assigneeName || '—'),
         el('td', {}, el('span', { class: `pill qa-status qa-dispute-${d.status}`, i18n: `qa.dispute.${['open', 'resolved'].includes(d.status) ? d.status : 'other'}` }),
-          d.rescore && d.rescore.score != null ? el('span', { class: 'muted' }, ` → ${formatScore(d.rescore.score)}`) : null),
+          d.rescoreScore != null ? el('span', { class: 'muted qa-rescore-score' }, ` → ${formatScore(d.rescoreScore)}`) : null),
         el('td', {}, actions)));
     }
   }
@@ -939,42 +939,56 @@ function start(me) {
   function renderCalibrations(list) {
     const body = $('cal-body');
     body.replaceChildren();
+    $('cal-detail').replaceChildren();
     if (!list.length) body.append(el('tr', {}, el('td', { colspan: '6', class: 'muted', i18n: 'qa.cal.none' })));
     for (const c of list) {
-      const members = c.members || [];
-      const myDraft = members.find((m) => m.userId === me.id || (m.user && m.user.id === me.id));
       const actions = el('div', { class: 'row-actions' },
-        el('button', { type: 'button', class: 'btn btn-small', i18n: 'qa.cal.view', onclick: () => showCalibration(c.id) }));
-      if (myDraft && myDraft.evaluationId && c.sampleId) {
-        actions.append(el('a', { class: 'btn btn-small btn-primary', href: `#sample=${encodeURIComponent(c.sampleId)}&evaluation=${encodeURIComponent(myDraft.evaluationId)}`,
-          i18n: myDraft.status === 'submitted' ? 'qa.open' : 'qa.cal.score' }));
-      }
-      body.append(el('tr', {},
+        el('button', { type: 'button', class: 'btn btn-small qa-cal-view', i18n: c.waitingForMe ? 'qa.cal.score' : 'qa.cal.view', onclick: () => showCalibration(c.id) }));
+      body.append(el('tr', { class: c.waitingForMe ? 'qa-mine-row' : null, 'data-id': String(c.id) },
         el('td', { class: 'nowrap mono' }, formatDateTime(c.createdAt)),
-        el('td', {}, [c.agentName, c.customer].filter(Boolean).join(' · ') || `#${c.sampleId}`),
-        el('td', {}, `${members.filter((m) => m.status === 'submitted').length} / ${members.length}`),
-        el('td', {}, c.expertName || (c.expert && c.expert.name) || '—'),
-        el('td', {}, el('span', { class: 'pill pill-neutral', i18n: c.complete || c.status === 'complete' ? 'qa.cal.complete' : 'qa.cal.open' })),
+        el('td', {}, c.agentName || `#${c.sampleId}`),
+        el('td', { class: 'mono' }, `${c.submitted ?? 0} / ${c.members ?? 0}`),
+        el('td', {}, c.expertName || '—'),
+        el('td', {}, el('span', { class: `pill ${c.submitted >= c.members ? 'pill-UP' : 'pill-neutral'}`, i18n: c.submitted >= c.members ? 'qa.cal.complete' : 'qa.cal.open' })),
         el('td', {}, actions)));
     }
   }
 
+  /** A calibration: the members and their state; the spread once it is not blind to me. */
   async function showCalibration(id) {
     const host = $('cal-detail');
     try {
-      const c = await api(`/api/qa/calibrations/${encodeURIComponent(id)}`);
-      const cal = c.calibration || c;
-      const spread = cal.spread || cal.items || [];
-      const rows = (Array.isArray(spread) ? spread : Object.entries(spread).map(([itemId, v]) => ({ itemId, ...v })));
-      host.replaceChildren(el('div', { class: 'panel-body' },
-        el('h3', { i18n: 'qa.cal.spread' }),
-        el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, el('tr', {},
-          el('th', { i18n: 'qa.cal.item' }), el('th', {}, 'min'), el('th', {}, 'max'), el('th', { i18n: 'qa.cal.stdev' }), el('th', { i18n: 'qa.cal.vsExpert' }))),
-        el('tbody', {}, rows.length ? rows.map((r) => el('tr', {},
-          el('td', {}, text(r.text) || r.itemId || r.id || '—'),
-          el('td', { class: 'mono' }, fmt(r.min)), el('td', { class: 'mono' }, fmt(r.max)), el('td', { class: 'mono' }, fmt(r.stdev)),
-          el('td', { class: 'mono' }, fmt(r.vsExpert ?? r.expertDelta ?? r.againstExpert))))
-          : el('tr', {}, el('td', { colspan: '5', class: 'muted', i18n: 'qa.cal.hidden' })))))));
+      const r = await api(`/api/qa/calibrations/${encodeURIComponent(id)}`);
+      const c = r.calibration || r;
+      const spread = c.spread;
+      const parts = [];
+      const members = el('ul', { class: 'plain-list qa-cal-members' }, (c.members || []).map((m) => el('li', {},
+        m.name || `#${m.userId}`, m.expert ? el('span', { class: 'qa-chip', i18n: 'qa.cal.expertBadge' }) : null, ' ',
+        el('span', { class: 'muted', i18n: `qa.evStatus.${['draft', 'submitted', 'superseded'].includes(m.status) ? m.status : 'draft'}` }),
+        m.score != null ? el('strong', {}, ` ${formatScore(m.score)}`) : null)));
+      parts.push(el('h3', { class: 'sub-h', i18n: 'qa.cal.members' }), members);
+      if (c.myEvaluationId && c.sampleId) {
+        parts.push(el('p', {}, el('a', { class: 'btn btn-primary btn-small', id: 'qa-cal-mine', href: `#sample=${encodeURIComponent(c.sampleId)}&evaluation=${encodeURIComponent(c.myEvaluationId)}`, i18n: 'qa.cal.myScore' })));
+      }
+      if (!spread) {
+        parts.push(el('p', { class: 'muted', i18n: 'qa.cal.hidden' }));
+      } else {
+        const rows = (spread.items || []).map((it) => el('tr', {},
+          el('td', {}, text(it.text) || it.itemId),
+          el('td', { class: 'mono' }, `${it.pass ?? 0} / ${it.fail ?? 0} / ${it.na ?? 0}`),
+          el('td', { class: 'mono' }, fmt(it.min)), el('td', { class: 'mono' }, fmt(it.max)), el('td', { class: 'mono' }, fmt(it.stdev))));
+        parts.push(el('h3', { class: 'sub-h', i18n: 'qa.cal.spread' }), el('div', { class: 'table-wrap' }, el('table', { class: 'qa-cal-spread' },
+          el('thead', {}, el('tr', {}, el('th', { i18n: 'qa.cal.item' }), el('th', { i18n: 'qa.cal.pfn' }), el('th', {}, 'min'), el('th', {}, 'max'), el('th', { i18n: 'qa.cal.stdev' }))),
+          el('tbody', {}, rows))));
+        const against = spread.againstExpert || [];
+        if (against.length) {
+          parts.push(el('h3', { class: 'sub-h', i18n: 'qa.cal.vsExpert' }), el('div', { class: 'table-wrap' }, el('table', {},
+            el('thead', {}, el('tr', {}, el('th', { i18n: 'qa.month.qaUser' }), el('th', { i18n: 'qa.col.score' }), el('th', { i18n: 'qa.cal.diff' }), el('th', { i18n: 'qa.cal.agreement' }))),
+            el('tbody', {}, against.map((a) => el('tr', {}, el('td', {}, a.name || `#${a.userId}`), el('td', { class: 'mono' }, formatScore(a.score)),
+              el('td', { class: 'mono' }, fmt(a.scoreDiff)), el('td', { class: 'mono' }, a.agreement != null ? `${Math.round(a.agreement * 100)}%` : '—')))))));
+        }
+      }
+      host.replaceChildren(el('div', { class: 'panel-body qa-cal-detail' }, ...parts));
     } catch (e) {
       host.replaceChildren(el('div', { class: 'form-message error' }, t('qa.error', { reason: describeError(e) })));
     }
@@ -1006,7 +1020,7 @@ function start(me) {
     const short = new Map();
     for (const a of (draw && (draw.short || draw.shortOfQuota)) || []) short.set(a.agentId, a);
     const agentRows = agents.map((a) => {
-      const why = a.short || a.shortOfQuota || short.get(a.agentId);
+      const why = a.shortOfQuota > 0 ? { missing: a.shortOfQuota, quota: a.quota, ...(short.get(a.agentId) || {}) } : short.get(a.agentId);
       return el('tr', { class: why ? 'qa-short-row' : null },
         el('td', { class: 'name-cell' }, a.agentName || `#${a.agentId}`),
         el('td', { class: 'mono' }, fmt(a.drawn)), el('td', { class: 'mono' }, fmt(a.done)), el('td', { class: 'mono' }, fmt(a.passed)),
@@ -1015,7 +1029,7 @@ function start(me) {
     });
     const qaRows = (s.qaUsers || s.evaluators || []).map((u) => el('tr', {},
       el('td', {}, u.name || u.userName || `#${u.userId}`), el('td', { class: 'mono' }, fmt(u.done ?? u.evaluations)),
-      el('td', { class: 'mono' }, u.meanScore != null ? formatScore(u.meanScore) : '—')));
+      el('td', { class: 'mono' }, (u.meanScoreGiven ?? u.meanScore) != null ? formatScore(u.meanScoreGiven ?? u.meanScore) : '—')));
     const voids = s.voids || [];
     const xlsx = `/api/qa/months/${encodeURIComponent(m)}/summary.xlsx`;
     return [
@@ -1036,8 +1050,9 @@ function start(me) {
           el('div', { class: 'panel-head' }, el('h2', { id: 'month-voids-h', i18n: 'qa.month.voids', i18nArgs: { n: voids.length } })),
           voids.length ? el('ul', { class: 'plain-list qa-voids' }, voids.map((v) => el('li', {},
             el('span', { class: 'mono' }, formatDateTime(v.submittedAt || v.callStartedAt || v.at)), ' ',
-            v.agentName || '', ' ', el('span', { class: 'muted' }, v.customer || v.attemptId || ''),
-            v.reason || v.why ? el('span', { class: 'muted' }, ` · ${v.reason || v.why}`) : null)))
+            v.agentName || '', ' ', el('span', { class: 'muted' }, v.campaignName || v.attemptId || ''),
+            v.notSurveyed != null ? el('span', { class: 'muted', i18n: 'qa.month.voidNs', i18nArgs: { n: v.notSurveyed } }) : null,
+            v.source ? el('span', { class: 'muted', i18n: v.source === 'qa' ? 'qa.month.voidByQa' : 'qa.month.voidAuto' }) : null)))
             : el('p', { class: 'panel-body muted', i18n: 'qa.month.noVoids' })))
     ];
   }
@@ -1045,6 +1060,7 @@ function start(me) {
   function shortText(why) {
     if (typeof why === 'string') return why;
     const parts = [];
+    if (why.missing != null) parts.push(t('qa.month.missing', { n: why.missing, quota: why.quota ?? '—' }));
     if (why.eligible != null) parts.push(t('qa.month.eligible', { n: why.eligible, quota: why.quota ?? '—' }));
     if (why.why || why.reason) parts.push(why.why || why.reason);
     return parts.join(' · ') || t('qa.month.shortYes');

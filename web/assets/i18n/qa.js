@@ -204,6 +204,15 @@ export default {
     "qa.month.qaUser": "质检员",
     "qa.month.evaluations": "已完成评分",
     "qa.month.voids": "作废问卷（{n}）",
+    "qa.cal.expertBadge": "基准",
+    "qa.cal.myScore": "我的评分",
+    "qa.cal.pfn": "合格/不合格/不适用",
+    "qa.cal.diff": "分差",
+    "qa.cal.agreement": "逐项一致率",
+    "qa.month.missing": "还差 {n} 条（配额 {quota}）",
+    "qa.month.voidNs": " · {n} 项未调查",
+    "qa.month.voidByQa": " · 质检判定",
+    "qa.month.voidAuto": " · 自动作废",
     "qa.month.noVoids": "本月没有作废的问卷。"
   },
   "en": {
@@ -409,6 +418,15 @@ export default {
     "qa.month.qaUser": "QA user",
     "qa.month.evaluations": "Evaluations done",
     "qa.month.voids": "Void surveys ({n})",
+    "qa.cal.expertBadge": "expert",
+    "qa.cal.myScore": "My score",
+    "qa.cal.pfn": "Pass/fail/N/A",
+    "qa.cal.diff": "Difference",
+    "qa.cal.agreement": "Items alike",
+    "qa.month.missing": "{n} short (quota {quota})",
+    "qa.month.voidNs": " · {n} items not surveyed",
+    "qa.month.voidByQa": " · found by QA",
+    "qa.month.voidAuto": " · automatic",
     "qa.month.noVoids": "No void surveys this month."
   }
 };
