@@ -136,6 +136,7 @@ public final class Server {
           new DataAuditRoutes(new DataAuditStore(db.pool()))::register,
           new io.huifang.survey.QuestionnaireRoutes(questionnaires, audit)::register,
           new io.huifang.qa.QaRoutes(() -> qa)::register,
+          io.huifang.qa.EvaluationRoutes.create(vertx, db.pool(), questionnaires, audit)::register,
 
           new RecordingRoutes(recordings, audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());

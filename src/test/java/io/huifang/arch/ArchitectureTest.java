@@ -41,7 +41,9 @@ class ArchitectureTest {
       Map.entry("agent_state_log", "desk"),
       Map.entry("recording", "recording"),
       Map.entry("qa_skill_level", "qa"), Map.entry("qa_agent_skill", "qa"), Map.entry("qa_rules", "qa"),
-      Map.entry("qa_month", "qa"), Map.entry("qa_call_check", "qa"), Map.entry("qa_sample", "qa"));
+      Map.entry("qa_month", "qa"), Map.entry("qa_call_check", "qa"), Map.entry("qa_sample", "qa"),
+      Map.entry("qa_scorecard", "qa"), Map.entry("qa_evaluation", "qa"), Map.entry("qa_comment", "qa"),
+      Map.entry("qa_dispute", "qa"), Map.entry("qa_calibration", "qa"), Map.entry("qa_finding", "qa"));
 
   @Test
   void everyModuleUsesOnlyModulesBelowIt() throws IOException {
