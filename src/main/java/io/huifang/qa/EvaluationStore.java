@@ -284,7 +284,7 @@ public final class EvaluationStore {
       chain = chain.compose(v -> upsertFinding(c, e, "wrong_info", new JsonArray(f.wrongInfo())));
     }
     return chain.compose(v -> c.preparedQuery("delete from qa_finding where attempt_id = $1 and not (kind = any($2))")
-        .execute(Tuple.of(e.attemptId(), kinds.toArray(new String[0]))).mapEmpty());
+        .execute(Tuple.tuple().addString(e.attemptId()).addArrayOfString(kinds.toArray(new String[0]))).mapEmpty());
   }
 
   private static Future<Void> upsertFinding(SqlClient c, EvalRow e, String kind, JsonArray items) {
@@ -348,17 +348,6 @@ public final class EvaluationStore {
           return Optional.of(new JsonObject().put("questionnaireKey", r.getString("questionnaire_key"))
               .put("questionnaireVersion", r.getInteger("questionnaire_version"))
               .put("answers", r.getValue("answers")));
-        });
-  }
-
-  /** Active users with the given role among {@code ids}. */
-  public Future<List<Long>> activeWithRole(List<Long> ids, String role) {
-    return pool.preparedQuery("select id from app_user where id = any($1) and role = $2 and active")
-        .execute(Tuple.of(ids.toArray(new Long[0]), role))
-        .map(rs -> {
-          List<Long> out = new ArrayList<>();
-          rs.forEach(r -> out.add(r.getLong(0)));
-          return out;
         });
   }
 }
