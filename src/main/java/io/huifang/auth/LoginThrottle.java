@@ -2,55 +2,148 @@ package io.huifang.auth;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Slows down password guessing: after {@code maxFailures} failed logins for one username from one address within
- * the window, further attempts are refused until the window passes. Bounded in memory (oldest entries evicted).
- * Used from the event loop only, so it needs no locking.
+ * Slows down password guessing with exponential back-off, counted three ways:
+ * <ul>
+ *   <li>one username from one address ({@link Limit#PAIR}): the plain guesser;</li>
+ *   <li>one address whatever the username ({@link Limit#ADDRESS}): spraying many usernames;</li>
+ *   <li>one username whatever the address ({@link Limit#USER}): guesses from many addresses. Its delay is capped low,
+ *       so that other people's failures hold the real user back (signing in from their own address) by at most
+ *       {@code USER.maxDelay}.</li>
+ * </ul>
+ * Each counter allows some free attempts, then each further attempt must wait {@code 10 s × 2^(n − free)} (capped) after
+ * the previous one, or is refused with the seconds left (the route answers 429 and Retry-After). Counters are forgotten
+ * {@link #WINDOW} after their last attempt. There is no hard lock: the worst someone else's failures can do is the cap.
+ *
+ * <p>An attempt is <em>reserved</em> before the password is checked ({@link #reserve}), in one synchronized step, so
+ * that guesses sent in parallel are counted as they arrive rather than after their (slow, on purpose) hash check. A
+ * correct password then takes its own attempt back ({@link #succeeded}), as does a check that could not run
+ * ({@link #release}); a wrong one leaves it counted.
+ *
+ * <p>In memory, bounded (least recently used entries evicted): one node's view. A restart forgets the counters, and
+ * several nodes would count separately (the clustering issue moves this to shared storage).
  */
 public final class LoginThrottle {
-  private final int maxFailures;
-  private final long windowMillis;
-  private final Map<String, long[]> failures;
+  /** A counter is forgotten this long after its last attempt. */
+  public static final Duration WINDOW = Duration.ofMinutes(15);
 
-  public LoginThrottle(int maxFailures, Duration window, int maxEntries) {
-    this.maxFailures = maxFailures;
+  /** One of the three counters: free attempts, then delays doubling from {@code BASE_DELAY_SECONDS} to a cap. */
+  public record Limit(int free, long maxDelaySeconds) {
+    public static final Limit PAIR = new Limit(5, 300);
+    public static final Limit ADDRESS = new Limit(30, 300);
+    public static final Limit USER = new Limit(10, 60);
+
+    /** Milliseconds the next attempt must wait after the {@code attempts}-th. */
+    long delayAfter(long attempts) {
+      if (attempts < free) {
+        return 0;
+      }
+      long exponent = Math.min(20, attempts - free);
+      return Math.min(maxDelaySeconds, BASE_DELAY_SECONDS << exponent) * 1000;
+    }
+  }
+
+  /** The first wait once the free attempts are used up. */
+  public static final long BASE_DELAY_SECONDS = 10;
+
+  private static final class Counter {
+    long attempts;
+    long lastAt;
+    long nextAt;
+  }
+
+  private final Limit pair;
+  private final Limit address;
+  private final Limit user;
+  private final long windowMillis;
+  private final Map<String, Counter> counters;
+
+  public LoginThrottle(int maxEntries) {
+    this(Limit.PAIR, Limit.ADDRESS, Limit.USER, WINDOW, maxEntries);
+  }
+
+  public LoginThrottle(Limit pair, Limit address, Limit user, Duration window, int maxEntries) {
+    this.pair = pair;
+    this.address = address;
+    this.user = user;
     this.windowMillis = window.toMillis();
-    this.failures = new LinkedHashMap<>(16, 0.75f, true) {
+    this.counters = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<String, Counter> eldest) {
         return size() > maxEntries;
       }
     };
   }
 
-  /** Seconds to wait before trying again, or 0 when an attempt is allowed now. */
-  public long retryAfterSeconds(String username, String ip, long nowMillis) {
-    long[] f = failures.get(key(username, ip));
-    if (f == null || nowMillis - f[1] > windowMillis) {
-      return 0;
+  /**
+   * Counts an attempt to sign in as {@code username} from {@code ip} at {@code nowMillis} and returns 0, or, when one
+   * of the counters says to wait, counts nothing and returns the seconds to wait (at least 1).
+   */
+  public synchronized long reserve(String username, String ip, long nowMillis) {
+    Counter p = live(pairKey(username, ip), nowMillis);
+    Counter a = live(addressKey(ip), nowMillis);
+    Counter u = live(userKey(username), nowMillis);
+    long waitUntil = Math.max(p.nextAt, Math.max(a.nextAt, u.nextAt));
+    if (waitUntil > nowMillis) {
+      return Math.max(1, (waitUntil - nowMillis + 999) / 1000);
     }
-    return f[0] >= maxFailures ? Math.max(1, (f[1] + windowMillis - nowMillis) / 1000) : 0;
+    count(p, pair, nowMillis);
+    count(a, address, nowMillis);
+    count(u, user, nowMillis);
+    return 0;
   }
 
-  public void failed(String username, String ip, long nowMillis) {
-    String k = key(username, ip);
-    long[] f = failures.get(k);
-    if (f == null || nowMillis - f[1] > windowMillis) {
-      failures.put(k, new long[] {1, nowMillis});
-    } else {
-      f[0]++;
-      f[1] = nowMillis;
+  /** The right password: this user's counter at this address is cleared; the others take back this one attempt. */
+  public synchronized void succeeded(String username, String ip) {
+    counters.remove(pairKey(username, ip));
+    refund(addressKey(ip), address);
+    refund(userKey(username), user);
+  }
+
+  /** The password could not be checked (the database was away): the attempt does not count. */
+  public synchronized void release(String username, String ip) {
+    refund(pairKey(username, ip), pair);
+    refund(addressKey(ip), address);
+    refund(userKey(username), user);
+  }
+
+  private Counter live(String key, long now) {
+    Counter c = counters.get(key);
+    if (c == null || now - c.lastAt > windowMillis) {
+      c = new Counter();
+      counters.put(key, c);
     }
+    return c;
   }
 
-  public void succeeded(String username, String ip) {
-    failures.remove(key(username, ip));
+  private static void count(Counter c, Limit limit, long now) {
+    c.attempts++;
+    c.lastAt = now;
+    c.nextAt = now + limit.delayAfter(c.attempts);
   }
 
-  private static String key(String username, String ip) {
-    return username.toLowerCase(Locale.ROOT) + "|" + ip;
+  private void refund(String key, Limit limit) {
+    Counter c = counters.get(key);
+    if (c == null) {
+      return;
+    }
+    c.attempts = Math.max(0, c.attempts - 1);
+    // The wait the refunded attempt imposed goes with it; earlier attempts' waits have passed (it was let through).
+    c.nextAt = c.lastAt + limit.delayAfter(c.attempts);
+  }
+
+  private static String pairKey(String username, String ip) {
+    return "p|" + username.toLowerCase(Locale.ROOT) + "|" + ip;
+  }
+
+  private static String addressKey(String ip) {
+    return "a|" + ip;
+  }
+
+  private static String userKey(String username) {
+    return "u|" + username.toLowerCase(Locale.ROOT);
   }
 }

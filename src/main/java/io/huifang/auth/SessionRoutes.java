@@ -18,7 +18,7 @@ public final class SessionRoutes {
   private final PasswordHasher hasher;
   private final AuditLog audit;
   private final boolean cookieSecure;
-  private final LoginThrottle throttle = new LoginThrottle(5, Duration.ofMinutes(15), 10_000);
+  private final LoginThrottle throttle = new LoginThrottle(100_000);
 
   public SessionRoutes(UserStore users, SessionStore sessions, PasswordHasher hasher, AuditLog audit,
                        boolean cookieSecure) {
@@ -52,20 +52,23 @@ public final class SessionRoutes {
       return;
     }
     String ip = Api.clientIp(ctx);
-    long wait = throttle.retryAfterSeconds(username, ip, System.currentTimeMillis());
+    // Counted before the password is checked, so that guesses sent in parallel cannot all slip through.
+    long wait = throttle.reserve(username, ip, System.currentTimeMillis());
     if (wait > 0) {
       ctx.response().putHeader("Retry-After", Long.toString(wait));
       Api.json(ctx, 429, new JsonObject().put("error", "too_many_attempts")
-          .put("message", "too many failed sign-ins; try again later").put("retryAfterSeconds", wait));
+          .put("message", "too many failed sign-ins; try again in " + wait + " s").put("retryAfterSeconds", wait));
       return;
     }
     users.credentials(username)
         .compose(found -> hasher.verify(password, found.map(UserStore.Credentials::passwordHash).orElse(null))
             .map(ok -> ok && found.get().user().active() ? found.get().user() : null))
-        .onFailure(ctx::fail)
+        .onFailure(e -> {
+          throttle.release(username, ip);
+          ctx.fail(e);
+        })
         .onSuccess(user -> {
           if (user == null) {
-            throttle.failed(username, ip, System.currentTimeMillis());
             audit.record(null, username, "login", username, "denied", ip, null);
             Api.error(ctx, 401, "invalid_credentials", "wrong username or password");
             return;
@@ -125,8 +128,10 @@ public final class SessionRoutes {
           }
           return hasher.hash(next)
               .compose(h -> users.update(me.id(), null, null, null, h, false))
-              .compose(u -> audit.record(me, me.username(), "password.change", me.username(), "ok", Api.clientIp(ctx),
-                  null))
+              // Whoever else held a session (a stolen cookie, a forgotten shared PC) is signed out; this one stays.
+              .compose(u -> sessions.deleteOthersOf(me.id(), Api.sessionToken(ctx)))
+              .compose(ended -> audit.record(me, me.username(), "password.change", me.username(), "ok",
+                  Api.clientIp(ctx), new JsonObject().put("otherSessionsEnded", ended)))
               .onSuccess(v -> ctx.response().setStatusCode(204).end());
         })
         .onFailure(ctx::fail);

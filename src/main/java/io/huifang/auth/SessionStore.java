@@ -81,6 +81,12 @@ public final class SessionStore implements io.huifang.web.SessionLookup {
     return pool.preparedQuery("delete from user_session where user_id = $1").execute(Tuple.of(userId)).mapEmpty();
   }
 
+  /** Ends every session of a user but {@code keepToken}'s (their own password change: the other devices sign in again). */
+  public Future<Integer> deleteOthersOf(long userId, String keepToken) {
+    return pool.preparedQuery("delete from user_session where user_id = $1 and token_hash <> $2")
+        .execute(Tuple.of(userId, hash(keepToken == null ? "" : keepToken))).map(rs -> rs.rowCount());
+  }
+
   public Future<Integer> purgeExpired() {
     return pool.query("delete from user_session where expires_at < now()").execute().map(rs -> rs.rowCount());
   }

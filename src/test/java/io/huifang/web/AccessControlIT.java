@@ -158,6 +158,75 @@ class AccessControlIT {
     Http.Response r = h.login("throttled", "throttled-password-1");
     assertEquals(429, r.status(), "even the right password waits once the limit is hit");
     assertTrue(r.json().getLong("retryAfterSeconds") > 0);
+    assertEquals(r.json().getLong("retryAfterSeconds"), Long.parseLong(r.headers().firstValue("Retry-After")
+        .orElseThrow()));
+  }
+
+  @Test
+  void parallelGuessesAreCountedBeforeTheirPasswordsAreChecked() throws Exception {
+    Http.userWithRole(server, admin, "parallel", "agent");
+    Http h = new Http(server);
+    List<CompletableFuture<java.net.http.HttpResponse<String>>> guesses = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      guesses.add(h.client().sendAsync(java.net.http.HttpRequest.newBuilder(URI.create(h.url("/api/session")))
+          .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json").header("Origin", h.origin())
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", "parallel")
+              .put("password", "guess-" + i).encode())).build(), java.net.http.HttpResponse.BodyHandlers.ofString()));
+    }
+    int checked = 0;
+    int refused = 0;
+    for (var g : guesses) {
+      int status = g.get(60, TimeUnit.SECONDS).statusCode();
+      checked += status == 401 ? 1 : 0;
+      refused += status == 429 ? 1 : 0;
+    }
+    assertEquals(5, checked, "only the free attempts had their password checked");
+    assertEquals(55, refused);
+  }
+
+  @Test
+  void sprayingUsernamesFromOneAddressIsSlowedDownButOtherAddressesAreNot() throws Exception {
+    // From 127.0.0.2, so that the other tests' sign-ins from 127.0.0.1 are not held back.
+    int refused = 0;
+    for (int i = 0; i < 35; i++) {
+      int status = rawLoginFrom("127.0.0.2", "sprayed" + i, "summer-2026!");
+      assertTrue(status == 401 || status == 429, "answered " + status);
+      refused += status == 429 ? 1 : 0;
+    }
+    assertEquals(5, refused, "30 free attempts per address, then waits");
+    // The same username from another address: not held back by the spray.
+    assertEquals(401, rawLoginFrom("127.0.0.3", "sprayed1", "summer-2026!"));
+    assertEquals(200, rawLoginFrom("127.0.0.3", "admin", TestServer.ADMIN_PASSWORD));
+  }
+
+  /** POST /api/session over a socket bound to {@code local}, as a client at that address; the status. */
+  int rawLoginFrom(String local, String username, String password) throws Exception {
+    URI base = URI.create(server.url("/"));
+    byte[] body = new JsonObject().put("username", username).put("password", password).encode()
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.bind(new java.net.InetSocketAddress(local, 0));
+      s.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 5000);
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(("POST /api/session HTTP/1.1\r\nHost: " + base.getRawAuthority()
+          + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + body.length
+          + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().write(body);
+      String status = new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+      return Integer.parseInt(status.substring(9, 12));
+    }
+  }
+
+  @Test
+  void changingOnesPasswordSignsOutTheOtherSessionsButNotThisOne() {
+    Http laptop = Http.userWithRole(server, admin, "twodevices", "qa");
+    Http phone = new Http(server);
+    assertEquals(200, phone.login("twodevices", "twodevices-password-1").status());
+    assertEquals(204, laptop.send("PUT", "/api/me/password", new JsonObject()
+        .put("currentPassword", "twodevices-password-1").put("newPassword", "a-new-password-2").encode()).status());
+    assertEquals(200, laptop.get("/api/me").status(), "the session that changed it stays signed in");
+    assertEquals(401, phone.get("/api/me").status(), "the other session is signed out");
+    assertEquals(200, new Http(server).login("twodevices", "a-new-password-2").status());
   }
 
   @Test
