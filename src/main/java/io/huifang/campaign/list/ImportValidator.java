@@ -26,6 +26,8 @@ public final class ImportValidator {
   /** The report lists at most this many rejected rows; the counts are always complete. */
   static final int MAX_LISTED = 1000;
   private static final int HEADER_SEARCH_ROWS = 30;
+  /** How a NUL character is shown in the report (U+2400 SYMBOL FOR NULL): the report is stored as jsonb. */
+  static final char NUL_SHOWN = '\u2400';
   private static final Set<String> CLOSED = Set.of("已结算", "已完工", "已关闭", "结算", "完工", "关闭", "已交车", "closed",
       "settled", "done", "completed", "是", "y", "yes", "1", "true");
   private static final Set<String> OPEN = Set.of("未结算", "未完工", "在修", "未关闭", "维修中", "open", "pending", "否", "n", "no",
@@ -104,17 +106,26 @@ public final class ImportValidator {
       return;
     }
     Map<Field, Integer> found = new EnumMap<>(Field.class);
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    // The mapping's headers first (the dealer's own names win for the fields it names)...
     for (int i = 0; i < row.cells().size(); i++) {
-      String h = Field.normaliseHeader(row.cell(i).text());
-      Field f = explicit.containsKey(h) ? explicit.get(h) : explicit.containsValue(Field.forHeader(h)) ? null
-          : Field.forHeader(h);
+      Field f = explicit.get(Field.normaliseHeader(row.cell(i).text()));
       if (f != null && !found.containsKey(f)) {
+        found.put(f, i);
+        used.add(i);
+      }
+    }
+    // ... then the usual headers for every field still missing: a remembered mapping from older exports must not
+    // hide a column this file names plainly (the DMS renamed a column, or the mapping named it in another file).
+    for (int i = 0; i < row.cells().size(); i++) {
+      Field f = Field.forHeader(Field.normaliseHeader(row.cell(i).text()));
+      if (f != null && !found.containsKey(f) && !used.contains(i)) {
         found.put(f, i);
       }
     }
     if (found.size() >= 2) {
       headerRow = row.rowNo();
-      headerTexts = row.cells().stream().map(c -> c.text().strip()).toList();
+      headerTexts = row.cells().stream().map(c -> c.text().replace('\0', NUL_SHOWN).strip()).toList();
       for (Field required : List.of(Field.CUSTOMER_NAME, Field.PHONE, dateField)) {
         if (!found.containsKey(required)) {
           throw new Invalid("file", "required column \"" + required.chinese() + "\" (" + required.id()
@@ -192,6 +203,18 @@ public final class ImportValidator {
 
   private void check(SourceRow row) {
     problems.clear();
+    // PostgreSQL text (and the report's jsonb) cannot hold U+0000: the row is refused, naming its cell.
+    columns.forEach((f, i) -> {
+      String t = row.cell(i).text();
+      if (t.indexOf('\0') >= 0) {
+        problem(row, f, t.replace('\0', NUL_SHOWN), "nul_character", f.chinese() + " contains a NUL character (U+0000)",
+            f.chinese() + "含有空字符（U+0000）");
+      }
+    });
+    if (!problems.isEmpty()) {
+      reject();
+      return;
+    }
     String nameText = text(row, Field.CUSTOMER_NAME);
     SpecialKind.Parsed parsed = SpecialKind.parse(nameText);
     if (parsed.kind() == null && parsed.name().isEmpty()) {
@@ -237,13 +260,7 @@ public final class ImportValidator {
       }
     }
     if (!problems.isEmpty()) {
-      rejectedRows++;
-      for (JsonObject p : problems) {
-        rejectedByReason.merge(p.getString("reason"), 1, Integer::sum);
-        if (rejected.size() < MAX_LISTED) {
-          rejected.add(p);
-        }
-      }
+      reject();
       return;
     }
     if (phone != null) {
@@ -271,6 +288,16 @@ public final class ImportValidator {
         blankToNull(phoneCell.text().strip()), phone, blankToNull(text(row, Field.VEHICLE_MODEL)),
         blankToNull(text(row, Field.PLATE)), blankToNull(vin), when == null ? null : when.date(), eventAt,
         blankToNull(wo), closed);
+  }
+
+  private void reject() {
+    rejectedRows++;
+    for (JsonObject p : problems) {
+      rejectedByReason.merge(p.getString("reason"), 1, Integer::sum);
+      if (rejected.size() < MAX_LISTED) {
+        rejected.add(p);
+      }
+    }
   }
 
   private boolean cellUsable(SourceRow row, Field f) {

@@ -63,6 +63,7 @@ public final class ListReader {
   // ------------------------------------------------------------------ XLSX
 
   private static FileInfo readXlsx(Path file, Consumer<SourceRow> rows) {
+    XlsxLimits.DEFAULT.check(file);
     try (ReadableWorkbook wb = new ReadableWorkbook(file.toFile())) {
       Sheet sheet = wb.getFirstSheet();
       try (var stream = sheet.openStream()) {

@@ -159,6 +159,81 @@ class ImportCheckTest {
   }
 
   @Test
+  void aRememberedMappingDoesNotHideHeadersThisFileNamesPlainly() throws Exception {
+    // The dealer's mapping came from an older export with odd names; this export uses the usual headers.
+    JsonObject remembered = new JsonObject().put("customer_name", "甲").put("phone", "乙").put("service_date", "丙");
+    Path plain = Files.writeString(dir.resolve("plain.csv"), "客户姓名,联系电话,出厂日期\n张三,13812345678,2025-03-18\n",
+        StandardCharsets.UTF_8);
+    ImportService.Checked c = check(plain, remembered);
+    assertNull(c.error(), () -> c.error().english());
+    assertEquals(1, c.report().getInteger("accepted"));
+    // Merged: the mapping's own name for one column, the usual header for the others.
+    Path mixed = Files.writeString(dir.resolve("mixed.csv"), "甲,联系电话,出厂日期,客户姓名\n张三,13812345678,2025-03-18,X\n",
+        StandardCharsets.UTF_8);
+    ImportService.Checked m = check(mixed, remembered);
+    assertNull(m.error(), () -> m.error().english());
+    assertEquals("甲", m.report().getJsonObject("columns").getString("customer_name"), "the mapping's name wins");
+    assertEquals(List.of("张三"), m.rows().name);
+  }
+
+  @Test
+  void aNulCharacterInACellRejectsItsRowNamingTheCell() throws Exception {
+    Path f = Files.writeString(dir.resolve("nul.csv"), "客户姓名,联系电话,出厂日期,车型\n张\u0000三,13812345678,2025-03-18,速腾\n"
+        + "李四,13912345678,2025-03-18,迈\u0000腾\n王五,13712345678,2025-03-18,宝来\n", StandardCharsets.UTF_8);
+    ImportService.Checked c = check(f, null);
+    assertNull(c.error(), () -> c.error().english());
+    JsonObject r = c.report();
+    assertEquals(Set.of(2, 3), rejectedRows(r));
+    assertEquals("nul_character", rejection(r, 2).getString("reason"));
+    assertEquals("客户姓名", rejection(r, 2).getString("column"));
+    assertEquals("车型", rejection(r, 3).getString("column"));
+    assertEquals(List.of("王五"), c.rows().name);
+    assertTrue(!r.encode().contains("\\u0000"), "the report can be stored as jsonb: " + r.encode());
+  }
+
+  @Test
+  void aCellLongerThanExcelAllowsIsAClearFileErrorBeforeAnythingIsRead() throws Exception {
+    Path f = new RawXlsx().row("客户姓名", "联系电话", "出厂日期")
+        .row("张".repeat(XlsxLimits.EXCEL_CELL_CHARS * 3), "13812345678", "2025-03-18").write(dir.resolve("long.xlsx"));
+    ImportService.Checked c = check(f, null);
+    assertNotNull(c.error(), "a giant cell is refused, not read into memory");
+    assertEquals("file", c.error().field());
+    assertTrue(c.error().english().contains("32,767 characters"), c.error().english());
+    assertTrue(c.error().chinese().contains("工作簿过大"), c.error().chinese());
+  }
+
+  @Test
+  void sharedStringBombsAreBoundedInCountSizeAndLength() throws Exception {
+    XlsxLimits small = new XlsxLimits(100, 1024, 3, 10_000, 100_000, 50);
+    String one = "<si><t>abc</t></si>";
+    small.scan(stream("<sst count=\"3\">" + one.repeat(3) + "</sst>"), "xl/sharedStrings.xml", true);
+    assertTrue(bounded(small, "<sst>" + one.repeat(4) + "</sst>", true).contains("over 3 shared strings"));
+    assertTrue(bounded(small, "<sst><si><t>" + "a".repeat(101) + "</t></si></sst>", true).contains("longer than"));
+    // A rich-text string counts all its runs together.
+    assertTrue(bounded(small, "<sst><si>" + "<r><t>aaaaaaaaaa</t></r>".repeat(11) + "</si></sst>", true)
+        .contains("longer than"));
+    assertTrue(bounded(small, "<sst" + " x=\"1\"".repeat(300) + ">", true).contains("tag"));
+    assertTrue(bounded(small, "<sst>" + "<si><t>ab</t></si>\n".repeat(6000) + "</sst>", false)
+        .contains("inflates"), "the sheet's size is bounded too (here: no shared strings counted)");
+    assertTrue(bounded(small, "<sst>" + one.repeat(2) + "x".repeat(10_000) + "</sst>", true).contains("inflates"));
+  }
+
+  static java.io.InputStream stream(String s) {
+    return new java.io.ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String bounded(XlsxLimits limits, String xml, boolean shared) {
+    try {
+      limits.scan(stream(xml), "xl/sharedStrings.xml", shared);
+    } catch (io.huifang.core.Invalid e) {
+      return e.english();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    throw new AssertionError("not refused: " + xml.substring(0, Math.min(80, xml.length())));
+  }
+
+  @Test
   void aMissingRequiredColumnIsAClearFileError() throws Exception {
     Path f = Files.writeString(dir.resolve("nodate.csv"), "客户姓名,联系电话,车型\n张三,13812345678,速腾\n",
         StandardCharsets.UTF_8);
