@@ -37,7 +37,8 @@ public record Config(
     int taskLeaseSeconds,
     boolean demo,
     Optional<String> recordingsPbxDirSetting,
-    java.util.List<String> emulatorPbxes) {
+    java.util.List<String> emulatorPbxes,
+    java.util.List<String> allowedOrigins) {
 
   /** Where the PBX writes recordings, as the PBX sees it. */
   public String recordingsPbxDir() {

@@ -33,6 +33,9 @@ public final class ConfigLoader {
       new Key("http.host", "0.0.0.0", "address the web server listens on"),
       new Key("http.port", "8080", "web server port; 0 = any free port"),
       new Key("http.cookie-secure", "false", "mark the session cookie Secure (set true behind HTTPS)"),
+      new Key("http.allowed-origins", null, "origins besides the server's own (its Host) allowed to send"
+          + " state-changing requests and open the WebSocket, comma-separated, e.g. https://huifang.example.com"
+          + " behind a proxy that rewrites Host"),
       new Key("session.idle-minutes", "720", "a session not used for this long ends"),
       new Key("web.dir", "web", "directory of the web pages"),
       new Key("data.dir", "data", "directory for the embedded database, recordings and other state"),
@@ -237,7 +240,34 @@ public final class ConfigLoader {
           }
           return d;
         })),
-        emulatorPbxes(pbxMode));
+        emulatorPbxes(pbxMode),
+        optional("http.allowed-origins").map(v -> check("http.allowed-origins", v, ConfigLoader::origins))
+            .orElse(List.of()));
+  }
+
+  /** {@code scheme://host[:port]} each, as a browser's Origin header spells it (no path, no trailing slash). */
+  private static List<String> origins(String v) {
+    List<String> out = new ArrayList<>();
+    for (String item : v.split(",")) {
+      String o = item.trim();
+      if (o.isEmpty()) {
+        continue;
+      }
+      java.net.URI u;
+      try {
+        u = new java.net.URI(o);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("'" + o + "' is not an origin like https://huifang.example.com");
+      }
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
+          || !(u.getRawPath() == null || u.getRawPath().isEmpty()) || u.getRawQuery() != null
+          || u.getRawUserInfo() != null) {
+        throw new IllegalArgumentException("'" + o + "' is not an origin like https://huifang.example.com"
+            + " (scheme and host, optional port, nothing else)");
+      }
+      out.add(o);
+    }
+    return List.copyOf(out);
   }
 
   /** The emulated PBXes' names: distinct, and each with an AMI port (pbx.ami-port + its place) that exists. */

@@ -31,8 +31,12 @@ public final class Api {
   /** API bodies are small JSON documents; uploads (customer lists, questionnaires) get their own limits. */
   public static final long BODY_LIMIT = 256 * 1024;
 
+  /** Where a route's body limit is kept for the 413 answer (the failure handler names it). */
+  public static final String BODY_LIMIT_KEY = "huifang.bodyLimit";
+
   private final Router router;
   private final SessionLookup sessions;
+  private final SameOrigin sameOrigin;
   private final io.vertx.ext.web.handler.BodyHandler body =
       io.vertx.ext.web.handler.BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
 
@@ -43,8 +47,54 @@ public final class Api {
   }
 
   public Api(Router router, SessionLookup sessions) {
+    this(router, sessions, java.util.List.of());
+  }
+
+  /**
+   * {@code allowedOrigins}: origins besides the server's own (the Host it was reached at) whose pages may send
+   * state-changing requests and open the WebSocket (http.allowed-origins, behind a proxy that rewrites Host).
+   */
+  public Api(Router router, SessionLookup sessions, java.util.List<String> allowedOrigins) {
     this.router = router;
     this.sessions = sessions;
+    this.sameOrigin = new SameOrigin(allowedOrigins);
+    // Before every route: the session cookie is SameSite=Strict, but that alone is not relied upon (older browsers,
+    // same-site subdomains). A page of another site cannot change anything nor listen on the push socket.
+    router.route().handler(this::refuseCrossSite);
+  }
+
+  private void refuseCrossSite(RoutingContext ctx) {
+    var req = ctx.request();
+    boolean upgrade = req.method() == HttpMethod.GET && "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
+    if (!upgrade && !SameOrigin.changesState(req.method())) {
+      ctx.next();
+      return;
+    }
+    String origin = req.getHeader("Origin");
+    // Browsers send Origin with every WebSocket and every non-GET request (fetch and forms alike); Referer is the
+    // fallback for old ones. A client sending neither is not a browser, so no other site's page is behind it.
+    String referer = req.getHeader("Referer");
+    String claimed = origin != null ? origin : upgrade || referer == null ? null : SameOrigin.ofReferer(referer);
+    if (claimed == null || sameOrigin.allows(claimed, req.authority())) {
+      ctx.next();
+      return;
+    }
+    log.atWarn().setMessage("cross-site request refused").addKeyValue("method", req.method())
+        .addKeyValue("path", req.path()).addKeyValue("origin", claimed).log();
+    error(ctx, 403, "cross_site", "requests from another site are refused (Origin " + claimed + ")");
+  }
+
+  /**
+   * JSON bodies only as {@code application/json}: a page of another site can send {@code text/plain} without asking
+   * the browser's permission (no CORS preflight), never {@code application/json}.
+   */
+  private static void requireJson(RoutingContext ctx) {
+    if (ctx.body().length() > 0 && !SameOrigin.mediaType(ctx.request().getHeader("Content-Type"))
+        .equals("application/json")) {
+      error(ctx, 415, "unsupported_media_type", "send the body as Content-Type: application/json");
+      return;
+    }
+    ctx.next();
   }
 
   /** A route for signed-in users holding one of {@code roles}. */
@@ -86,7 +136,8 @@ public final class Api {
     } else {
       r.handler(body);
     }
-    return r.handler(ctx -> authenticate(ctx, onRefused)).handler(ctx -> authorize(ctx, allowed, onRefused));
+    r.handler(ctx -> authenticate(ctx, onRefused)).handler(ctx -> authorize(ctx, allowed, onRefused));
+    return paused ? r : r.handler(Api::requireJson);
   }
 
   /**
@@ -100,6 +151,11 @@ public final class Api {
         .setBodyLimit(limit).setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(true);
     return guarded(method, PREFIX + path, roles, true, null)
         .handler(ctx -> {
+          if (!SameOrigin.mediaType(ctx.request().getHeader("Content-Type")).equals("multipart/form-data")) {
+            error(ctx, 415, "unsupported_media_type", "send the file as multipart/form-data");
+            return;
+          }
+          ctx.put(BODY_LIMIT_KEY, limit);
           // The body handler installs its stream handlers first; only then may data flow again.
           ctx.next();
           ctx.request().resume();
@@ -112,7 +168,8 @@ public final class Api {
 
   /** A route open to anyone; only the login itself should need this. */
   public Route publicRoute(HttpMethod method, String path, Handler<RoutingContext> handler) {
-    return router.route(method, PREFIX + path).putMetadata(ROLES, PUBLIC).handler(body).handler(handler);
+    return router.route(method, PREFIX + path).putMetadata(ROLES, PUBLIC).handler(body).handler(Api::requireJson)
+        .handler(handler);
   }
 
   /** The WebSocket endpoint is guarded like an API route. */
@@ -128,6 +185,13 @@ public final class Api {
         .handler(ctx -> authenticate(ctx, null))
         .handler(ctx -> error(ctx, 404, "not_found", "no such API route: " + ctx.request().method() + " "
             + ctx.request().path()));
+  }
+
+  /** Who sent this request, if anyone signed in did (for routes open to all that tell some people more). */
+  public io.vertx.core.Future<java.util.Optional<User>> signedIn(RoutingContext ctx) {
+    String token = sessionToken(ctx);
+    return token == null ? io.vertx.core.Future.succeededFuture(java.util.Optional.empty())
+        : sessions.resolve(token).otherwise(java.util.Optional.empty());
   }
 
   public static User user(RoutingContext ctx) {
@@ -230,16 +294,51 @@ public final class Api {
 
   /** The request body as a JSON object, or null after answering 400 when it is not one. */
   public static JsonObject body(RoutingContext ctx) {
+    JsonObject o;
     try {
-      JsonObject o = ctx.body().asJsonObject();
+      o = ctx.body().asJsonObject();
       if (o == null) {
         invalid(ctx, "body", "a JSON object is required", "请求体必须是 JSON 对象");
+        return null;
       }
-      return o;
     } catch (RuntimeException e) {
       invalid(ctx, "body", "not valid JSON", "请求体不是有效的 JSON");
       return null;
     }
+    // PostgreSQL text cannot hold U+0000: refused here, naming the field, rather than failing deep in a query.
+    String nul = fieldWithNul(o, "");
+    if (nul != null) {
+      invalid(ctx, nul, nul + " contains a NUL character (U+0000)", nul + " 含有空字符（U+0000）");
+      return null;
+    }
+    return o;
+  }
+
+  /** The path ({@code answers.q1}, {@code items[2]}) of the first key or string holding U+0000, or null. */
+  static String fieldWithNul(Object value, String path) {
+    if (value instanceof String s) {
+      return s.indexOf('\0') >= 0 ? (path.isEmpty() ? "body" : path) : null;
+    }
+    if (value instanceof JsonObject o) {
+      for (var e : o) {
+        String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+        if (e.getKey().indexOf('\0') >= 0) {
+          return p;
+        }
+        String found = fieldWithNul(e.getValue(), p);
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (value instanceof io.vertx.core.json.JsonArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        String found = fieldWithNul(a.getValue(i), (path.isEmpty() ? "body" : path) + "[" + i + "]");
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   /** The :id path parameter, or null after answering 400. */

@@ -25,6 +25,8 @@ public final class PushHub {
   static final int MAX_SOCKETS_PER_USER = 8;
   /** Close code for a page that stopped reading; the page reconnects and gets the current state again. */
   static final short NOT_READING = 4001;
+  /** The largest message a page may send (pages send only small pings). */
+  static final int MAX_MESSAGE = 256 * 1024;
   private io.vertx.core.eventbus.EventBus bus;
 
   private final Map<Long, Set<ServerWebSocket>> byUser = new HashMap<>();
@@ -64,14 +66,67 @@ public final class PushHub {
         .addKeyValue("user", user.username()).addKeyValue("error", e.getMessage()).log()).onSuccess(ws -> {
           byUser.computeIfAbsent(user.id(), k -> new LinkedHashSet<>()).add(ws);
           users.put(ws, user);
-          ws.textMessageHandler(text -> onText(ws, text));
-          ws.binaryMessageHandler(b -> ws.close((short) 1003, "text frames only"));
-          ws.exceptionHandler(e -> ws.close());
+          Incoming incoming = new Incoming();
+          ws.frameHandler(frame -> onFrame(ws, incoming, frame));
+          ws.exceptionHandler(e -> {
+            // RFC 6455 §7.4.1: a frame Netty finds corrupt (reserved bits set, bad opcode, too large) closes with
+            // the status it names (1002, 1009), not as a normal closure.
+            if (e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException c
+                && c.closeStatus() != null) {
+              ws.close((short) c.closeStatus().code(), c.closeStatus().reasonText());
+            } else {
+              ws.close();
+            }
+          });
           ws.closeHandler(v -> forget(ws));
           ws.writeTextMessage(new JsonObject().put("type", "hello").put("user", user.toJson()).encode());
           // After the hello: whatever belongs on this user's screen now (a call's screen) follows it.
           bus.publish(Push.SOCKET_OPENED, new JsonObject().put("userId", user.id()).put("role", user.role().name()));
         });
+  }
+
+  /** A message being received, possibly over several frames. */
+  private static final class Incoming {
+    io.vertx.core.buffer.Buffer data;
+  }
+
+  /**
+   * Messages are put together from their frames here rather than by Vert.x, which decodes text leniently: a text
+   * message that is not valid UTF-8 must close the socket with 1007 (RFC 6455 §8.1).
+   */
+  private void onFrame(ServerWebSocket ws, Incoming in, io.vertx.core.http.WebSocketFrame frame) {
+    if (frame.isBinary()) {
+      ws.close((short) 1003, "text frames only");
+      return;
+    }
+    if (frame.isText()) {
+      in.data = io.vertx.core.buffer.Buffer.buffer().appendBuffer(frame.binaryData());
+    } else if (frame.isContinuation() && in.data != null) {
+      in.data.appendBuffer(frame.binaryData());
+    } else {
+      return; // ping, pong and close are answered by Vert.x
+    }
+    if (in.data.length() > MAX_MESSAGE) {
+      in.data = null;
+      ws.close((short) 1009, "message too big");
+      return;
+    }
+    if (!frame.isFinal()) {
+      return;
+    }
+    byte[] bytes = in.data.getBytes();
+    in.data = null;
+    String text;
+    try {
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      ws.close((short) 1007, "text message is not valid UTF-8");
+      return;
+    }
+    onText(ws, text);
   }
 
   private void onText(ServerWebSocket ws, String text) {

@@ -1,6 +1,7 @@
 package io.huifang.web;
 
 import io.huifang.core.HealthCheck;
+import io.huifang.core.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -31,6 +32,7 @@ public final class WebServer {
   private final Vertx vertx;
   private final Router router;
   private final PushHub push = new PushHub();
+  private final Api api;
   private HttpServer server;
 
   /** {@code registrars} add the API routes of each module. */
@@ -39,7 +41,7 @@ public final class WebServer {
     this.router = Router.router(vertx);
     router.route().handler(WebServer::securityHeaders);
     router.get("/health").handler(ctx -> health(ctx, probes));
-    Api api = apiFactory.create(router);
+    this.api = apiFactory.create(router);
     registrars.forEach(r -> r.accept(api));
     push.register(api, vertx.eventBus());
     api.fallback();
@@ -69,7 +71,11 @@ public final class WebServer {
         .setCompressionSupported(true)
         .setMaxHeaderSize(16 * 1024)
         .setMaxWebSocketFrameSize(64 * 1024)
-        .setMaxWebSocketMessageSize(256 * 1024)
+        .setMaxWebSocketMessageSize(PushHub.MAX_MESSAGE)
+        // No WebSocket extensions: pushes are small, and with none negotiated a frame with reserved bits set is a
+        // protocol error that Netty reports (PushHub closes with 1002) instead of passing it on as data.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setIdleTimeout(0);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> {
       server = s;
@@ -101,20 +107,45 @@ public final class WebServer {
     ctx.next();
   }
 
-  private static void health(RoutingContext ctx, Probes probes) {
+  /**
+   * Status for anyone (load balancers, the supervisors' panel); the details (database server and version, PBX
+   * banner and address, Huifang's version) only for a signed-in admin: they tell an attacker what to aim at.
+   */
+  private void health(RoutingContext ctx, Probes probes) {
     Future<HealthCheck> db = probes.db().get();
     Future<HealthCheck> pbx = probes.pbx().get();
-    Future.join(db, pbx).onComplete(ar -> {
+    Future<Boolean> admin = api.signedIn(ctx).map(u -> u.filter(x -> x.role() == Role.ADMIN).isPresent());
+    Future.join(db, pbx, admin).onComplete(ar -> {
       HealthCheck d = db.succeeded() ? db.result() : HealthCheck.down(String.valueOf(db.cause().getMessage()));
       HealthCheck p = pbx.succeeded() ? pbx.result() : HealthCheck.down(String.valueOf(pbx.cause().getMessage()));
+      boolean details = admin.succeeded() && admin.result();
       // Without the database nothing works; without the PBX agents can still survey and QA can still listen.
       String status = !d.up() ? "DOWN" : p.up() ? "UP" : "DEGRADED";
+      JsonObject body = new JsonObject().put("status", status);
+      io.vertx.core.json.JsonArray pbxes = probes.pbxes().get();
+      if (details) {
+        body.put("db", d.toJson()).put("pbx", p.toJson()).put("pbxes", pbxes).put("version", probes.version());
+      } else {
+        io.vertx.core.json.JsonArray statuses = new io.vertx.core.json.JsonArray();
+        pbxes.forEach(o -> statuses.add(o instanceof JsonObject j
+            ? new JsonObject().put("name", j.getValue("name")).put("status", j.getValue("status")) : null));
+        body.put("db", statusOnly(d)).put("pbx", statusOnly(p)).put("pbxes", statuses);
+      }
       ctx.response().setStatusCode(d.up() ? 200 : 503)
           .putHeader("Content-Type", "application/json; charset=utf-8")
           .putHeader("Cache-Control", "no-store")
-          .end(new JsonObject().put("status", status).put("db", d.toJson()).put("pbx", p.toJson())
-              .put("pbxes", probes.pbxes().get()).put("version", probes.version()).encode());
+          .end(body.encode());
     });
+  }
+
+  private static JsonObject statusOnly(HealthCheck c) {
+    return new JsonObject().put("status", c.up() ? "UP" : "DOWN");
+  }
+
+  /** A body limit as people read it: 256 KiB, 64 MiB. */
+  static String size(long bytes) {
+    return bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB"
+        : bytes >= 1024 && bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " bytes";
   }
 
   private static void failure(RoutingContext ctx) {
@@ -130,7 +161,8 @@ public final class WebServer {
     }
     if (ctx.request().path().startsWith(Api.PREFIX) || ctx.request().method() != HttpMethod.GET) {
       String code = status == 413 ? "too_large" : status >= 500 ? "internal" : "bad_request";
-      String message = status == 413 ? "request body over " + Api.BODY_LIMIT / 1024 + " KiB"
+      Long limit = ctx.get(Api.BODY_LIMIT_KEY);
+      String message = status == 413 ? "request body over " + size(limit == null ? Api.BODY_LIMIT : limit)
           : status >= 500 ? "internal error; see the server log" : "bad request";
       Api.error(ctx, status, code, message);
     } else {

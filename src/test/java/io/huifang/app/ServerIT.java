@@ -27,7 +27,16 @@ class ServerIT {
       Http anon = new Http(server);
       Http.Response health = anon.get("/health");
       assertEquals(200, health.status(), health.body());
-      JsonObject h = health.json();
+      // Signed out: the status of each part and nothing that says what runs where.
+      JsonObject status = health.json();
+      assertEquals("UP", status.getString("status"), status.encode());
+      assertEquals(new JsonObject().put("status", "UP"), status.getJsonObject("db"));
+      assertEquals(new JsonObject().put("status", "UP"), status.getJsonObject("pbx"));
+      assertFalse(health.body().contains("PostgreSQL") || health.body().contains("Asterisk")
+          || health.body().contains("127.0.0.1") || status.containsKey("version"), health.body());
+      Http nonAdmin = Http.userWithRole(server, signedInAdmin(server), "healthsup", "supervisor");
+      assertFalse(nonAdmin.get("/health").body().contains("PostgreSQL"), "details are for admins only");
+      JsonObject h = signedInAdmin(server).get("/health").json();
       assertEquals("UP", h.getJsonObject("db").getString("status"), h.encode());
       assertTrue(h.getJsonObject("db").getString("detail").contains("PostgreSQL 17"), h.encode());
       // The embedded default PBX is the emulator; /health logs in to its AMI.
@@ -71,12 +80,18 @@ class ServerIT {
 
   private java.net.CookieManager restartCookies;
 
+  static Http signedInAdmin(TestServer server) {
+    Http admin = new Http(server);
+    assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
+    return admin;
+  }
+
   @Test
   @WithServer(flags = {"--pbx.mode=asterisk", "--pbx.ami-port=" + WithServer.FREE_PORT, "--pbx.ami-user=dialer",
       "--pbx.ami-secret=secret"})
   void healthIsDegradedWhileAsteriskIsUnreachable(TestServer server, @TempDir Path dir) throws Exception {
     int closedPort = Integer.parseInt(server.flag("pbx.ami-port").orElseThrow());
-    Http.Response health = new Http(server).get("/health");
+    Http.Response health = signedInAdmin(server).get("/health");
     assertEquals(200, health.status(), "the database is up: agents can still survey, QA can still listen");
     JsonObject h = health.json();
     assertEquals("DEGRADED", h.getString("status"), h.encode());

@@ -67,15 +67,28 @@ public final class Http {
     if (jsonBody != null) {
       b.header("Content-Type", "application/json");
     }
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      b.header("Origin", origin()); // as a browser sends with every such request from our pages
+    }
     b.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(jsonBody));
     return send(b);
   }
 
-  /** Sends a request built by the caller (e.g. a file upload). */
+  /** The server's origin, as its pages' requests carry it: {@code http://127.0.0.1:port}. */
+  public String origin() {
+    URI u = URI.create(server.url("/"));
+    return u.getScheme() + "://" + u.getRawAuthority();
+  }
+
+  /** Sends a request built by the caller (e.g. a file upload); a state-changing one carries our Origin, if none. */
   public Response send(HttpRequest.Builder b) {
     try {
-      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest req = b.build();
+      if (!req.method().equals("GET") && !req.method().equals("HEAD") && req.headers().firstValue("Origin").isEmpty()) {
+        req = HttpRequest.newBuilder(req, (n, v) -> true).header("Origin", origin()).build();
+      }
+      HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body(), r.headers());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
