@@ -384,6 +384,8 @@ function start(me) {
     let destroyed = false;
 
     const editable = () => !!(state.ev && state.ev.status === 'draft' && state.ev.evaluatorId === me.id);
+    // A calibration scores the call only: its findings change no data, so there are none to mark.
+    const marksEditable = () => editable() && state.ev.kind !== 'calibration';
     const claimedByMe = () => state.detail && state.detail.claimedBy && state.detail.claimedBy.id === me.id && state.detail.status === 'claimed';
 
     async function reload() {
@@ -564,7 +566,7 @@ function start(me) {
       const f = findings();
       const input = el('input', { type: 'checkbox', id: 'qa-void' });
       input.checked = f.void;
-      input.disabled = !editable();
+      input.disabled = !marksEditable();
       input.addEventListener('change', () => { findings().void = input.checked; changed(); });
       return el('label', { class: 'check qa-void', for: 'qa-void' }, input, ' ', el('span', { i18n: 'qa.finding.void' }));
     }
@@ -629,7 +631,7 @@ function start(me) {
         const list = kind === 'wrongInfo' ? f.wrongInfo : f.falsified;
         const on = list.includes(item.id);
         const b = el('button', {
-          type: 'button', class: `qa-mark qa-mark-${kind}`, 'aria-pressed': String(on), disabled: !editable(),
+          type: 'button', class: `qa-mark qa-mark-${kind}`, 'aria-pressed': String(on), disabled: !marksEditable(),
           'data-item': item.id, i18n: key
         });
         b.addEventListener('click', () => {
