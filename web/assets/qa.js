@@ -148,7 +148,7 @@ function start(me) {
     if (optionsMonth === month.value) return;
     optionsMonth = month.value;
     try {
-      const all = await api(query({ limit: '1000' }));
+      const all = await api(query({ limit: String(PAGE) }));
       const fill = (select, pairs) => {
         const keep = select.value;
         select.replaceChildren(el('option', { value: '', i18n: 'qa.f.all' }),
@@ -1018,9 +1018,13 @@ function start(me) {
   }
 
   function renderMonth(m, s, draw) {
-    const agents = s.agents || [];
     const short = new Map();
     for (const a of (draw && (draw.short || draw.shortOfQuota)) || []) short.set(a.agentId, a);
+    // An agent with too few eligible calls may have no sample at all: listed all the same, with why.
+    const agents = [...(s.agents || [])];
+    for (const [agentId, a] of short) {
+      if (!agents.some((x) => x.agentId === agentId)) agents.push({ agentId, agentName: a.agentName, drawn: 0, done: 0, passed: 0, meanScore: null });
+    }
     const agentRows = agents.map((a) => {
       const why = a.shortOfQuota > 0 ? { missing: a.shortOfQuota, quota: a.quota, ...(short.get(a.agentId) || {}) } : short.get(a.agentId);
       return el('tr', { class: why ? 'qa-short-row' : null },
@@ -1064,7 +1068,8 @@ function start(me) {
     const parts = [];
     if (why.missing != null) parts.push(t('qa.month.missing', { n: why.missing, quota: why.quota ?? '—' }));
     if (why.eligible != null) parts.push(t('qa.month.eligible', { n: why.eligible, quota: why.quota ?? '—' }));
-    if (why.why || why.reason) parts.push(why.why || why.reason);
+    // why: {code, zh, en, …} from the draw (or a plain text)
+    if (why.why) parts.push(typeof why.why === 'object' ? text(why.why) : why.why);
     return parts.join(' · ') || t('qa.month.shortYes');
   }
 
