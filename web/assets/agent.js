@@ -296,6 +296,10 @@ function setUpDesk() {
     const status = $('call-status');
     if (call.submitted) { setText(status, 'agent.call.submitted'); status.dataset.state = 'submitted'; }
     else if (call.callUp) { setText(status, 'agent.call.heading'); status.dataset.state = 'on_call'; }
+    else if (call.cut === 'pbx_lost' || call.cut === 'line_down') {
+      // Cut under the agent (not a failed bridge): the screen stays to be finished and submitted.
+      setText(status, `agent.call.cut.${call.cut}`); status.dataset.state = 'cut';
+    }
     else { setText(status, 'agent.call.ended'); status.dataset.state = 'ended'; }
     const readOnly = !!call.submitted;
     surveyEl.classList.toggle('read-only', readOnly);
@@ -703,6 +707,7 @@ function setUpDesk() {
           call.callUp = false;
           call.endedAt = msg.endedAt;
           call.wrapUpEndsAt = msg.wrapUpEndsAt;
+          call.cut = msg.cut || null;
           renderCallStatus();
           renderState();
         }

@@ -295,6 +295,25 @@ public final class Server {
     return emulators.get(name);
   }
 
+  /**
+   * Kills the in-process emulated PBX of that name as a crash would (calls gone, connections dropped without a word);
+   * {@link #reviveEmulator} brings a fresh one up on the same port, and the AMI client finds it by itself. For the
+   * fault tests and the soak benchmark.
+   */
+  public Future<Void> killEmulator(String name) {
+    PbxEmulator emu = emulators.get(name);
+    return emu == null ? Future.failedFuture(new IllegalArgumentException("no emulated PBX " + name)) : emu.kill();
+  }
+
+  /** After {@link #killEmulator}: the PBX is back (no calls up), on the same AMI port. */
+  public Future<Void> reviveEmulator(String name) {
+    PbxEmulator emu = emulators.get(name);
+    if (emu == null) {
+      return Future.failedFuture(new IllegalArgumentException("no emulated PBX " + name));
+    }
+    return emu.restart().onSuccess(fresh -> emulators.put(name, fresh)).mapEmpty();
+  }
+
   private Future<HealthCheck> dbHealth() {
     return db.ping().map(v -> HealthCheck.up("PostgreSQL " + db.description() + ": " + v.split(" on ")[0]))
         .recover(e -> Future.succeededFuture(HealthCheck.down("PostgreSQL " + db.description() + ": "

@@ -130,6 +130,11 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
     wrapUp.callEnded(line, a);
   }
 
+  @Override
+  public void bridgeFailed(AnsweredCalls.Pbx pbx, AgentLines.Line line, Attempt a) {
+    wrapUp.bridgeFailed(a);
+  }
+
   private void stateChanged(AgentLines.Line line) {
     presence.stateChanged(line);
   }

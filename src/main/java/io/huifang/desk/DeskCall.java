@@ -31,6 +31,11 @@ final class DeskCall {
    */
   Future<Void> draftCreated = Future.succeededFuture();
   int wrapUpSeconds = Campaign.DEFAULT_WRAP_UP_SECONDS;
+  /** Why the call ended under the agent, if it did: the PBX was lost, or the agent's own line went down. */
+  static final String CUT_PBX_LOST = "pbx_lost";
+  static final String CUT_LINE_DOWN = "line_down";
+  /** {@link #CUT_PBX_LOST}, {@link #CUT_LINE_DOWN} or null (hung up by the customer or the agent). */
+  String cut;
   Instant endedAt;
   Instant wrapUpEndsAt;
   long wrapTimer = -1;

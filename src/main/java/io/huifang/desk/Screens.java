@@ -126,7 +126,7 @@ final class Screens {
     JsonObject f = (c.screen == null ? new JsonObject().put("attemptId", c.attemptId) : c.screen.copy())
         .put("type", "call.screen").put("answers", c.answers.copy()).put("saves", c.saves)
         .put("connectedAtMillis", c.bridgedAtMicros > 0 ? c.bridgedAtMicros / 1000 : null)
-        .put("callUp", c.callUp).put("submitted", c.submitted)
+        .put("callUp", c.callUp).put("submitted", c.submitted).put("cut", c.cut)
         .put("endedAt", c.endedAt == null ? null : c.endedAt.toString())
         .put("wrapUpEndsAt", c.wrapUpEndsAt == null ? null : c.wrapUpEndsAt.toString());
     return f;

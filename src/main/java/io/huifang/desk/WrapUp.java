@@ -55,9 +55,19 @@ final class WrapUp {
     listeners.add(listener);
   }
 
+  /** The bridge failed: the agent never had this customer, and the screen is withdrawn. */
+  void bridgeFailed(Attempt a) {
+    DeskCall c = calls.ofAttempt(a.id());
+    if (c != null) {
+      screens.withdraw(c);
+    }
+  }
+
   /**
-   * The customer's call ended: the agent's wrap-up begins (the task is held meanwhile), or, when the bridge failed,
-   * the screen is withdrawn.
+   * The customer's call ended: the agent's wrap-up begins (the task is held meanwhile). A call cut under the agent
+   * (the PBX lost, or the agent's own line gone, so the line is not in wrap-up for it) is still the agent's: the
+   * screen and the answers stay to be finished and submitted, marked as cut, and the line reopened after a PBX loss
+   * comes back in wrap-up for it (AgentLines).
    */
   void callEnded(AgentLines.Line line, Attempt a) {
     DeskCall c = calls.ofAttempt(a.id());
@@ -66,9 +76,9 @@ final class WrapUp {
     }
     Instant now = clock.instant();
     if (line.state() != AgentLines.LineState.WRAP_UP || !a.id().equals(line.wrapUpAttemptId())) {
-      // The bridge failed: the agent never had this customer.
-      screens.withdraw(c);
-      return;
+      c.cut = a.cutByPbxLoss() ? DeskCall.CUT_PBX_LOST : DeskCall.CUT_LINE_DOWN;
+      log.atWarn().setMessage("call cut under the agent; the screen stays for the disposition")
+          .addKeyValue("attempt", a.id()).addKeyValue("agent", c.agentId).addKeyValue("cut", c.cut).log();
     }
     c.callUp = false;
     c.endedAt = now;
@@ -81,7 +91,7 @@ final class WrapUp {
     }
     Push.toUser(vertx.eventBus(), c.agentId, new JsonObject().put("type", "call.ended")
         .put("attemptId", c.attemptId).put("endedAt", now.toString()).put("wrapUpEndsAt", c.wrapUpEndsAt.toString())
-        .put("submitted", c.submitted));
+        .put("submitted", c.submitted).put("cut", c.cut));
     for (BiConsumer<Long, String> l : listeners) {
       l.accept(c.agentId, c.attemptId);
     }

@@ -283,6 +283,11 @@ public final class DialerService {
     }
     teachPacer(r, a, now);
     recordOutcome(a, now);
+    if (a.cutByPbxLoss() && outcomeForScheduler(a) == null) {
+      // The PBX went away under a customer talking to an agent: the task waits for the agent's disposition from
+      // the screen the desk keeps, even if the desk could not hold it itself (no screen had loaded yet).
+      holdForDisposition(a, now);
+    }
     decide(r);
   }
 
@@ -315,6 +320,15 @@ public final class DialerService {
     long now = clock.millis();
     if (outcomeForScheduler(a) != null) {
       recordOutcome(a, now);
+      return;
+    }
+    holdForDisposition(a, now);
+  }
+
+  /** A reached customer's task waits for the agent's disposition (unless one came in since the dial). */
+  private void holdForDisposition(Attempt a, long now) {
+    Long taskId = a.request().taskId();
+    if (taskId == null) {
       return;
     }
     Instant dialledAt = Instant.parse(a.snapshot().getString("originatedAt"));

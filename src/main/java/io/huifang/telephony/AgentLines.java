@@ -149,6 +149,14 @@ public final class AgentLines {
    * softphone, or it auto-answers), or fails.
    */
   public Future<Line> open(long agentId, String endpoint, Duration ringTimeout) {
+    return open(agentId, endpoint, ringTimeout, null, null);
+  }
+
+  /**
+   * As {@link #open(long, String, Duration)}; a line reopened after a PBX loss carries the agent's wishes over from
+   * {@code lost} and comes up in wrap-up for {@code unfinished}, the call cut under the agent, until the desk ends it.
+   */
+  private Future<Line> open(long agentId, String endpoint, Duration ringTimeout, Line lost, String unfinished) {
     Promise<Line> p = Promise.promise();
     ami.context().runOnContext(v -> {
       Line existing = byAgent.get(agentId);
@@ -156,7 +164,17 @@ public final class AgentLines {
         p.complete(existing);
         return;
       }
+      if (lost != null && existing != lost) {
+        p.fail(new IllegalStateException("the agent's line was closed meanwhile"));
+        return;
+      }
       Line line = new Line(agentId, endpoint, "agent-" + agentId + "-" + (++seq));
+      if (lost != null) {
+        line.wantsReady = lost.wantsReady;
+        line.campaignId = lost.campaignId;
+        line.pauseReason = lost.pauseReason;
+        line.wrapUpAttemptId = unfinished;
+      }
       byAgent.put(agentId, line);
       byLineId.put(line.lineId, line);
       AmiMessage o = AmiMessage.action("Originate")
@@ -312,6 +330,8 @@ public final class AgentLines {
       if (line != null && line.state == LineState.WRAP_UP) {
         line.wrapUpAttemptId = null;
         setReady(line, line.wantsReady);
+      } else if (line != null && (line.state == LineState.OPENING || line.state == LineState.DOWN)) {
+        line.wrapUpAttemptId = null; // written up while the line was reopening: it opens ready (or paused)
       }
     });
   }
@@ -351,11 +371,13 @@ public final class AgentLines {
     if ("Success".equalsIgnoreCase(e.get("Response"))) {
       line.channel = e.get("Channel");
       if (line.state == LineState.OPENING) {
-        state(line, LineState.PAUSED);
+        // Reopened after a PBX loss with a call still to write up: in wrap-up for it, so that no new customer
+        // replaces the unfinished screen; the desk ends it once the survey is submitted.
+        state(line, line.wrapUpAttemptId != null ? LineState.WRAP_UP : LineState.PAUSED);
       }
       log.atInfo().setMessage("agent line open").addKeyValue("agent", line.agentId).addKeyValue("pbx", pbx)
           .addKeyValue("channel", line.channel).log();
-      if (line.wantsReady) {
+      if (line.wantsReady && line.state == LineState.PAUSED) {
         setReady(line, true);
       }
       o.promise().tryComplete(line);
@@ -391,13 +413,51 @@ public final class AgentLines {
     }
   }
 
-  /** After a reconnect: lines whose channels are gone are marked down. */
+  /**
+   * After a reconnect: lines whose channels are gone are marked down, and opened again by themselves. Their agents
+   * have not closed them (a closed line is forgotten), so they are still at their desks: after a PBX crash or
+   * restart every agent's line went with it, and nobody should have to sign in again to get it back. The wishes
+   * (ready, campaign, pause reason) carry over, and an agent whose call was cut finds the line in wrap-up for it.
+   */
   public void reconcile(java.util.Set<String> liveUniqueIds) {
     for (Line l : new ArrayList<>(byAgent.values())) {
       if (l.state != LineState.DOWN && l.state != LineState.OPENING && !liveUniqueIds.contains(l.lineId)) {
+        String unfinished = switch (l.state) {
+          case RESERVED, ON_CALL -> l.attemptId;
+          case WRAP_UP -> l.wrapUpAttemptId;
+          default -> null;
+        };
         state(l, LineState.DOWN);
         byLineId.remove(l.lineId);
+        log.atWarn().setMessage("agent line lost with the PBX; reopening").addKeyValue("agent", l.agentId)
+            .addKeyValue("pbx", pbx).addKeyValue("unfinishedCall", unfinished).log();
+        reopen(l, unfinished, 0);
       }
     }
+  }
+
+  /** Reopening tries, and the pause before the next: a softphone registers again some time after a PBX restart. */
+  static final int REOPEN_TRIES = 10;
+  static final Duration REOPEN_RING = Duration.ofSeconds(30);
+
+  static long reopenDelayMillis(int tries) {
+    return Math.min(60_000L, 2_000L << Math.min(tries, 5));
+  }
+
+  private void reopen(Line lost, String unfinished, int tries) {
+    open(lost.agentId, lost.endpoint, REOPEN_RING, lost, unfinished).onFailure(e -> {
+      Line now = byAgent.get(lost.agentId);
+      if (now == null || now.state != LineState.DOWN || tries + 1 >= REOPEN_TRIES) {
+        log.atWarn().setMessage("agent line not reopened").addKeyValue("agent", lost.agentId).addKeyValue("pbx", pbx)
+            .addKeyValue("tries", tries + 1).addKeyValue("error", e.getMessage()).log();
+        return;
+      }
+      vertx.setTimer(reopenDelayMillis(tries), t -> ami.context().runOnContext(v -> {
+        Line still = byAgent.get(lost.agentId);
+        if (still == now && still.state == LineState.DOWN) {
+          reopen(still, still.wrapUpAttemptId, tries + 1);
+        }
+      }));
+    });
   }
 }

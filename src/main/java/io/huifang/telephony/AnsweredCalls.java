@@ -95,7 +95,14 @@ public final class AnsweredCalls {
   public interface ScreenListener {
     void connected(Pbx pbx, AgentLines.Line line, Attempt attempt, long bridgedAtMicros);
 
+    /**
+     * The call given to the agent ended: hung up, or cut under them (the agent's line or the whole PBX lost,
+     * {@link Attempt#cutByPbxLoss()}); the agent had the customer and writes the call up.
+     */
     void ended(Pbx pbx, AgentLines.Line line, Attempt attempt);
+
+    /** The PBX refused the Bridge: the agent never had the customer. */
+    void bridgeFailed(Pbx pbx, AgentLines.Line line, Attempt attempt);
   }
 
   private final List<ScreenListener> screenListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -219,6 +226,12 @@ public final class AnsweredCalls {
         bridged++;
         log.atInfo().setMessage("customer bridged to agent").addKeyValue("attempt", a.id())
             .addKeyValue("agent", line.agentId()).addKeyValue("answerToBridgeMicros", micros).log();
+      } else if (ar.failed() && tracker.ami().state() != io.huifang.pbx.ami.AmiClient.State.CONNECTED) {
+        // The connection dropped before the PBX answered: whether the two are talking is not known. The call stays
+        // with the agent; the resync after the reconnect keeps it (still up) or ends it as cut by the PBX loss, and
+        // the agent keeps the screen either way rather than lose a customer they may have greeted.
+        log.atWarn().setMessage("bridge answer lost with the PBX connection").addKeyValue("attempt", a.id())
+            .addKeyValue("agent", line.agentId()).addKeyValue("reason", ar.cause().getMessage()).log();
       } else {
         String why = ar.succeeded() ? ar.result().get("Message", "") : ar.cause().getMessage();
         log.atWarn().setMessage("bridge failed").addKeyValue("attempt", a.id()).addKeyValue("agent", line.agentId())
@@ -226,7 +239,7 @@ public final class AnsweredCalls {
         w.pbx.lines().release(line);
         if (onCall.remove(a.id()) != null) {
           for (ScreenListener l : screenListeners) {
-            l.ended(w.pbx, line, a); // the desk withdraws the screen: the agent never had the customer
+            l.bridgeFailed(w.pbx, line, a); // the desk withdraws the screen: the agent never had the customer
           }
         }
       }

@@ -41,6 +41,11 @@ public final class Attempt {
   Long agentId;
   String agentChannel;
   String detail;
+  /**
+   * The call was up when the AMI connection dropped and gone when it came back: the PBX crashed or restarted under
+   * it (or it ended unseen meanwhile). Not a failed bridge: an agent may have been talking to the customer.
+   */
+  boolean cutByPbxLoss;
   AttemptOutcome outcome;
   /** Channels of this attempt still up, by Uniqueid. */
   final Map<String, String> live = new LinkedHashMap<>();
@@ -90,6 +95,11 @@ public final class Attempt {
     return agentId;
   }
 
+  /** See the field: the call was lost with the PBX, not ended by anyone on it. */
+  public boolean cutByPbxLoss() {
+    return cutByPbxLoss;
+  }
+
   /** Seconds of ringing: from the first ring (or the originate) to answer or failure. */
   public Double ringSeconds() {
     Instant start = ringingAt != null ? ringingAt : originatedAt;
@@ -109,7 +119,7 @@ public final class Attempt {
         .put("amdStatus", amdStatus).put("agentId", agentId)
         .put("originatedAt", str(originatedAt)).put("ringingAt", str(ringingAt))
         .put("answeredAt", str(answeredAt)).put("bridgedAt", str(bridgedAt)).put("endedAt", str(endedAt))
-        .put("ringSeconds", ringSeconds()).put("detail", detail);
+        .put("ringSeconds", ringSeconds()).put("detail", detail).put("cutByPbxLoss", cutByPbxLoss);
   }
 
   private static String str(Instant i) {

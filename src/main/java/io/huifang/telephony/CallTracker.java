@@ -507,6 +507,44 @@ public final class CallTracker {
    */
   void resync() {
     long connection = ami.connects(); // counted before CONNECTED is announced
+    // First: is this the PBX we saw before, or did it restart (crash, power loss) while we were away?
+    ami.send(AmiMessage.action("CoreStatus"), Duration.ofSeconds(3)).onComplete(status -> onContext(() -> {
+      boolean restarted = noteStartup(status.succeeded() ? status.result() : null);
+      resync(connection, restarted);
+    }));
+  }
+
+  /** The PBX's start time and processed-call count at the last connection; null before the first. */
+  private String pbxStartup;
+  private long pbxProcessedCalls = -1;
+
+  /**
+   * Whether the PBX restarted since the last connection: its start time (CoreStatus CoreStartupDate/Time) changed,
+   * or its count of processed calls went down. False when it cannot tell (the first connection, no CoreStatus).
+   */
+  private boolean noteStartup(AmiMessage status) {
+    if (status == null || !"Success".equalsIgnoreCase(status.get("Response"))) {
+      return false;
+    }
+    String startup = status.get("CoreStartupDate", "") + " " + status.get("CoreStartupTime", "");
+    long processed = -1;
+    try {
+      processed = Long.parseLong(status.get("CoreProcessedCalls", "-1").trim());
+    } catch (NumberFormatException ignored) {
+      // not given: the start time decides alone
+    }
+    boolean restarted = pbxStartup != null && (!pbxStartup.equals(startup)
+        || (processed >= 0 && pbxProcessedCalls >= 0 && processed < pbxProcessedCalls));
+    if (restarted) {
+      log.atWarn().setMessage("the PBX restarted while the AMI connection was down").addKeyValue("pbx", pbx)
+          .addKeyValue("startedBefore", pbxStartup).addKeyValue("startedNow", startup).log();
+    }
+    pbxStartup = startup;
+    pbxProcessedCalls = processed;
+    return restarted;
+  }
+
+  private void resync(long connection, boolean pbxRestarted) {
     ami.sendList(AmiMessage.action("CoreShowChannels")).onComplete(ar -> onContext(() -> {
       if (ar.failed()) {
         log.atWarn().setMessage("resync failed").addKeyValue("pbx", pbx).addKeyValue("error", ar.cause().getMessage())
@@ -526,7 +564,7 @@ public final class CallTracker {
           kept++;
           continue;
         }
-        if (reconcile(a, up)) {
+        if (reconcile(a, up, pbxRestarted)) {
           kept++;
         } else {
           closed++;
@@ -545,7 +583,7 @@ public final class CallTracker {
               continue;
             }
             Attempt a = adopt(row);
-            if (reconcile(a, up)) {
+            if (reconcile(a, up, false)) {
               adopted++;
             } else {
               closedFromDb++;
@@ -560,7 +598,7 @@ public final class CallTracker {
   }
 
   /** True when the attempt still has channels up; otherwise it is ended with what is known. */
-  private boolean reconcile(Attempt a, Map<String, AmiMessage> up) {
+  private boolean reconcile(Attempt a, Map<String, AmiMessage> up, boolean pbxRestarted) {
     Set<String> ids = new HashSet<>(Set.of(a.id, a.id + "-2"));
     a.live.keySet().retainAll(up.keySet());
     for (String uid : ids) {
@@ -580,7 +618,15 @@ public final class CallTracker {
       return true;
     }
     if (a.state != Attempt.State.ENDED) {
-      a.detail = "ended while the AMI connection was down; hangup cause not seen";
+      if (a.answeredAt != null && pbxRestarted) {
+        // Up when the connection dropped, and the PBX has restarted since (a crash or restart drops every channel
+        // without a Hangup): the call was cut under the customer and the agent. The desk keeps the agent's screen.
+        a.cutByPbxLoss = true;
+        a.detail = "cut by a PBX loss: up when the AMI connection dropped; the PBX restarted meanwhile;"
+            + " hangup cause not seen";
+      } else {
+        a.detail = "ended while the AMI connection was down; hangup cause not seen";
+      }
       if (a.answeredAt != null && a.hangupBy == null) {
         a.hangupBy = "unknown";
       }

@@ -13,21 +13,21 @@ import java.time.Duration;
 import java.util.Map;
 
 /** The dialer tests' shared setup: a dealer, a progressive campaign dialled all day (UTC), a DMS list imported. */
-final class DialerCampaigns {
+public final class DialerCampaigns {
   /** Four parts of six hours, so that a retry lands in another part of the day. */
-  static final JsonArray FOUR_DAY_PARTS = new JsonArray().add("00:00-06:00").add("06:00-12:00")
+  public static final JsonArray FOUR_DAY_PARTS = new JsonArray().add("00:00-06:00").add("06:00-12:00")
       .add("12:00-18:00").add("18:00-23:59");
 
   private DialerCampaigns() {
   }
 
-  static long dealer(Http admin, String code, String name) {
+  public static long dealer(Http admin, String code, String name) {
     return admin.send("POST", "/api/dealers", new JsonObject().put("code", code).put("name", name).encode())
         .json().getJsonObject("dealer").getLong("id");
   }
 
   /** A progressive CSI campaign of one dealer, callable every hour of every day in UTC; dayParts may be null. */
-  static long allDayProgressive(Http admin, long dealer, String name, JsonArray dayParts) {
+  public static long allDayProgressive(Http admin, long dealer, String name, JsonArray dayParts) {
     JsonArray allDay = new JsonArray().add("00:00-23:59");
     JsonObject hours = new JsonObject();
     for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
@@ -44,7 +44,7 @@ final class DialerCampaigns {
   }
 
   /** Uploads a DMS list as CSV (written under dir) and waits until its import has finished. */
-  static void importList(Http admin, long campaign, long dealer, Path dir, String csv) throws Exception {
+  public static void importList(Http admin, long campaign, long dealer, Path dir, String csv) throws Exception {
     Path file = Files.writeString(dir.resolve("list.csv"), csv, StandardCharsets.UTF_8);
     Http.Response up = admin.uploadDmsFile(campaign, dealer, file, Map.of());
     assertEquals(202, up.status(), up.body());

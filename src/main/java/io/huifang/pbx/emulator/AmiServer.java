@@ -95,6 +95,15 @@ final class AmiServer implements World.EventSink {
     return Future.join(closes).transform(x -> server == null ? Future.succeededFuture() : server.close());
   }
 
+  /** Every session dropped at once, nothing said (the PBX crashed), and the listener closed. */
+  Future<Void> kill() {
+    for (Session s : new ArrayList<>(sessions)) {
+      s.so.close();
+    }
+    sessions.clear();
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
   private static String md5(String s) {
     try {
       byte[] d = MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8));

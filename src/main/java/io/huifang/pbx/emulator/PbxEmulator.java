@@ -28,6 +28,11 @@ public final class PbxEmulator {
   }
 
   public static Future<PbxEmulator> start(Vertx vertx, EmulatorOptions options) {
+    return start(vertx, options, null);
+  }
+
+  /** {@code simStartMillis}: where the simulated clock starts; null = the scenario's start. */
+  private static Future<PbxEmulator> start(Vertx vertx, EmulatorOptions options, Long simStartMillis) {
     PbxEmulator emu = new PbxEmulator(vertx, options);
     Scenario scenario;
     Dialplan dialplan;
@@ -50,7 +55,8 @@ public final class PbxEmulator {
       @Override
       public Future<?> start() {
         emu.context = context;
-        emu.clock = new SimClock(vertx, options.speed(), scenario.startEpochMillis());
+        emu.clock = new SimClock(vertx, options.speed(),
+            simStartMillis != null ? simStartMillis : scenario.startEpochMillis());
         emu.ami = new AmiServer(emu);
         emu.world = new World(vertx, emu.clock, scenario, dialplan, options, emu.ami);
         emu.ami.world(emu.world);
@@ -110,5 +116,30 @@ public final class PbxEmulator {
           .onComplete(x -> p.complete());
     });
     return p.future();
+  }
+
+  /**
+   * The PBX dies as a crashed or powered-off Asterisk does: every call is gone at once, the AMI and FastAGI
+   * connections drop without a word (no Hangup, no Shutdown event), and nothing listens until {@link #restart()}.
+   * For the fault tests and the soak benchmark.
+   */
+  public Future<Void> kill() {
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> {
+      world.clear();
+      world.closeClients();
+      ami.kill()
+          .transform(x -> vertx.undeploy(deploymentId))
+          .onComplete(x -> p.complete());
+    });
+    return p.future();
+  }
+
+  /**
+   * A new PBX where this one was (after {@link #kill()}): same options and AMI port, no calls, its simulated clock
+   * going on from where this one's stood (the hour of day, hence the answer rates, does not jump back).
+   */
+  public Future<PbxEmulator> restart() {
+    return start(vertx, options.withAmiPort(port), clock.nowMillis());
   }
 }
