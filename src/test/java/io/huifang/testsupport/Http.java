@@ -14,14 +14,25 @@ public final class Http {
   private final HttpClient client;
   private final CookieManager cookies;
   private final TestServer server;
+  /** With no TestServer: the server's address, e.g. {@code http://127.0.0.1:8080} (a server in a child process). */
+  private final String base;
 
   public Http(TestServer server) {
     this(server, new CookieManager());
   }
 
+  /** A client of the server at {@code baseUrl} ({@code http://host:port}), one not started by a TestServer. */
+  public Http(String baseUrl) {
+    this.server = null;
+    this.base = baseUrl;
+    this.cookies = new CookieManager();
+    this.client = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
   /** A client that presents the cookies of an earlier one, e.g. after the server restarted on another port. */
   public Http(TestServer server, CookieManager earlier) {
     this.server = server;
+    this.base = null;
     this.cookies = new CookieManager();
     earlier.getCookieStore().getCookies().forEach(c -> {
       java.net.HttpCookie copy = (java.net.HttpCookie) c.clone();
@@ -39,7 +50,7 @@ public final class Http {
 
   /** The absolute URL of {@code path} on the server. */
   public String url(String path) {
-    return server.url(path);
+    return server != null ? server.url(path) : base + path;
   }
 
   public CookieManager cookies() {
@@ -60,7 +71,7 @@ public final class Http {
 
   /** Like {@link #send}, with an Accept-Language header (null for none). */
   public Response sendWithLanguage(String method, String path, String jsonBody, String language) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url(path))).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
     if (language != null) {
       b.header("Accept-Language", language);
     }

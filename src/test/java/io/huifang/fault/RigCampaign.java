@@ -1,0 +1,41 @@
+package io.huifang.fault;
+
+import io.huifang.dialer.DialerCampaigns;
+import io.huifang.testsupport.Http;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/** The fault suite's campaign: progressive, dialled all day (UTC) in four parts, not recorded, no wrap-up wait. */
+final class RigCampaign {
+  private RigCampaign() {
+  }
+
+  /** Creates it with {@code customers} customers (mobiles 139…), imported from a DMS list; answers its id. */
+  static long create(Http admin, Path dir, int customers) throws Exception {
+    long dealer = DialerCampaigns.dealer(admin, "FT01", "故障测试4S店");
+    JsonArray allDay = new JsonArray().add("00:00-23:59");
+    JsonObject hours = new JsonObject();
+    for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
+      hours.put(d, allDay);
+    }
+    Http.Response created = admin.send("POST", "/api/campaigns", new JsonObject().put("name", "故障回访")
+        .put("kind", "csi").put("dealerIds", new JsonArray().add(dealer)).put("timeZone", "UTC")
+        .put("callingHours", hours).put("dayParts", DialerCampaigns.FOUR_DAY_PARTS).put("dialMode", "progressive")
+        .put("recordingPolicy", "none").put("wrapUpSeconds", 0).encode());
+    if (created.status() != 201) {
+      throw new IllegalStateException("campaign not created: " + created);
+    }
+    long campaign = created.json().getJsonObject("campaign").getLong("id");
+    String visit = LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
+    StringBuilder csv = new StringBuilder("客户姓名,联系电话,出厂日期,工单号\n");
+    for (int i = 0; i < customers; i++) {
+      csv.append("客户").append(i).append(',').append(String.format("139%08d", 10_000 + i)).append(',')
+          .append(visit).append(",F").append(i).append('\n');
+    }
+    DialerCampaigns.importList(admin, campaign, dealer, dir, csv.toString());
+    return campaign;
+  }
+}
