@@ -88,7 +88,7 @@ public final class Http {
 
   /** The server's origin, as its pages' requests carry it: {@code http://127.0.0.1:port}. */
   public String origin() {
-    URI u = URI.create(server.url("/"));
+    URI u = URI.create(url("/"));
     return u.getScheme() + "://" + u.getRawAuthority();
   }
 
