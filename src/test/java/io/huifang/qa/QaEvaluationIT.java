@@ -205,6 +205,9 @@ class QaEvaluationIT {
         new JsonObject().put("reason", "不是我的").encode()).status());
     assertEquals(200, agentA.get("/api/qa/evaluations/" + evId).status());
     assertEquals(1, auditRows("qa.evaluation.view", rec, "ok"));
+    assertEquals(401, new Http(server).get("/api/qa/evaluations/" + evId).status());
+    assertEquals(1, auditRows("qa.evaluation.view", rec, "unauthenticated"),
+        "a signed-out read is logged against the recording too");
 
     Http.Response ack = agentA.send("POST", "/api/qa/evaluations/" + evId + "/acknowledge", "{}");
     assertEquals(200, ack.status(), ack.body());
