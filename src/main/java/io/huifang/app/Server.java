@@ -114,10 +114,14 @@ public final class Server {
       ImportStore importStore = new ImportStore(db.pool());
       ImportService imports = new ImportService(vertx, importStore, dealers);
       scheduler = new Scheduler(db.pool(), campaigns, Duration.ofSeconds(config.taskLeaseSeconds()));
+      scheduler.keepWritesIn(db.journal());
       // ffmpeg runs are CPU-bound: at most half the cores, so calls and the web stay responsive.
       recordings = new RecordingService(vertx, new RecordingStore(db.pool()), config.recordingsDir(),
           config.recordingsDir(), config.dataDir().resolve("cache"),
           Math.max(1, Runtime.getRuntime().availableProcessors() / 2), Clock.systemUTC());
+      recordings.keepWritesIn(db.journal());
+      // Recordings whose processing found the database away are taken up again when it is back.
+      db.onBack(() -> recordings.resumePending());
       retention = new RetentionJob(vertx, recordings, audit, Clock.systemUTC());
       qa = new io.huifang.qa.QaService(vertx, new io.huifang.qa.QaStore(db.pool()), Clock.systemUTC());
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,
@@ -154,6 +158,9 @@ public final class Server {
           .map(v -> {
             dialer = new DialerService(vertx, telephony, campaigns, scheduler, attempts, config.dialTemplate(),
                 config.originatesPerSecond(), Clock.systemUTC());
+            // No dialling while the database is away, nor before what it missed is written (the outcomes of the
+            // calls that ended meanwhile decide when their customers may be called again).
+            dialer.dialOnlyWhen(() -> db.available() && db.journal().pending() == 0);
             dialer.start();
             desk = new io.huifang.desk.AgentDesk(vertx, telephony, new io.huifang.desk.DeskStore(db.pool()),
                 new io.huifang.survey.SurveyResponses(db.pool()),
@@ -186,7 +193,7 @@ public final class Server {
    * start-up shows as DOWN in /health and is picked up when it appears.
    */
   private Future<Void> startPbx() {
-    attempts = new AttemptStore(db.pool());
+    attempts = new AttemptStore(db.pool(), db.journal());
     telephony = new Telephony(attempts, config.agiHost(), config.agiPort(), Clock.systemUTC());
     return vertx.deployVerticle(telephony).compose(id -> {
       if (config.pbxMode() == Config.PbxMode.ASTERISK) {

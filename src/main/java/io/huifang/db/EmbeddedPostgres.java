@@ -108,9 +108,58 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return dataDir;
   }
 
+  /**
+   * The postmaster's process id, from the first line of {@code postmaster.pid} in the cluster; empty when the file
+   * is missing or unreadable (no server, or one being started).
+   */
+  public java.util.OptionalLong postmasterPid() {
+    try {
+      String first = Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.UTF_8).stream()
+          .findFirst().orElse("").strip();
+      return first.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(first));
+    } catch (IOException | NumberFormatException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
+  /**
+   * Whether the server we started still runs: its postmaster process exists and is not a zombie (a killed
+   * postmaster whose parent does not reap it stays in the process table). True once stopped on purpose, so that
+   * nobody restarts a server being shut down.
+   */
+  public boolean alive() {
+    if (!running) {
+      return true;
+    }
+    java.util.OptionalLong pid = postmasterPid();
+    if (pid.isEmpty()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid.getAsLong()), "stat"));
+      // pid (comm) state ...: the state follows the last ')', the command name may contain anything
+      String state = stat.substring(stat.lastIndexOf(')') + 1).strip();
+      return !(state.startsWith("Z") || state.startsWith("X"));
+    } catch (IOException | RuntimeException e) {
+      return ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+    }
+  }
+
+  /**
+   * Starts the server again on the same cluster and port after its postmaster died. PostgreSQL's crash recovery
+   * replays its write-ahead log: every committed transaction is kept. Fails (for the caller to retry later) when it
+   * does not start, e.g. while the dead server's last processes still hold its shared memory.
+   */
+  public synchronized void restart() {
+    if (!running) {
+      throw new IllegalStateException("embedded PostgreSQL is stopped");
+    }
+    startServer();
+  }
+
   /** Fast shutdown: open transactions are rolled back, committed data is on disk. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!running) {
       return;
     }
@@ -169,7 +218,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private void startServer() {
     Path logFile = dataDir.getParent().resolve("pg.log");
     run(Duration.ofMinutes(2), pgBin("pg_ctl"), "-D", dataDir.toString(), "-l", logFile.toString(),
-        "-o", "-p " + port, "-w", "-t", "90", "start");
+        // After a crash PostgreSQL first syncs the whole cluster; syncfs does that in one call per file system
+        // instead of one fsync per file, which makes a restart after a kill seconds faster on a busy disk.
+        "-o", "-p " + port + " -c recovery_init_sync_method=syncfs", "-w", "-t", "90", "start");
     running = true;
     waitForPort(Duration.ofSeconds(30));
     log.atInfo().setMessage("embedded PostgreSQL started").addKeyValue("port", port).addKeyValue("dir", dataDir)

@@ -126,7 +126,7 @@ final class Submission {
       return Future.succeededFuture();
     }
     Outcome o = d == Disposition.CALLBACK ? Outcome.callback(callbackAt, callbackAgent) : Outcome.of(d.outcome());
-    return scheduler.recordOutcome(c.taskId, c.attemptId, o, now).recover(e -> {
+    return scheduler.keepOutcome(c.taskId, c.attemptId, o, now).recover(e -> {
       log.atWarn().setMessage("disposition not applied to the task").addKeyValue("task", c.taskId)
           .addKeyValue("attempt", c.attemptId).addKeyValue("disposition", d.id())
           .addKeyValue("error", e.getMessage()).log();

@@ -85,7 +85,8 @@ final class WrapUp {
     c.wrapUpEndsAt = now.plusSeconds(c.wrapUpSeconds);
     responses.callEnded(c.attemptId, now);
     if (c.taskId != null && !c.submitted) {
-      scheduler.holdForDisposition(c.taskId, now.plus(DISPOSITION_HOLD))
+      // Kept in the write journal while the database is away: the customer must not be dialled again meanwhile.
+      scheduler.keepHold(c.taskId, Instant.parse(a.snapshot().getString("originatedAt")), now.plus(DISPOSITION_HOLD))
           .onFailure(e -> log.atWarn().setMessage("task not held for the disposition").addKeyValue("task", c.taskId)
               .addKeyValue("error", e.getMessage()).log());
     }

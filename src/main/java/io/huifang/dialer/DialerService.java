@@ -86,6 +86,17 @@ public final class DialerService {
     this.reload = new CampaignReload(telephony.telephonyContext(), campaigns, attempts, clock, this::newRun);
   }
 
+  private volatile java.util.function.BooleanSupplier mayDial = () -> true;
+
+  /**
+   * Dials only while {@code ok} says so (the wiring: the database answers and its write journal is empty). The
+   * database refuses a lease and an attempt's row while it is away anyway; this keeps the dialer from asking, and from
+   * dialling before the outcomes kept meanwhile are written.
+   */
+  public void dialOnlyWhen(java.util.function.BooleanSupplier ok) {
+    this.mayDial = ok;
+  }
+
   /** Starts dialling on every connected PBX; call after telephony has connected them. */
   public void start() {
     telephony.telephonyContext().runOnContext(v -> {
@@ -186,7 +197,7 @@ public final class DialerService {
 
   private void decide(PbxRun r) {
     // a call of a campaign paused meanwhile still ends through the run it was dialled by: that run dials no more
-    if (!reload.isCurrent(r.campaignRun) || !r.pbxConnected()) {
+    if (!reload.isCurrent(r.campaignRun) || !r.pbxConnected() || !mayDial.getAsBoolean()) {
       return;
     }
     long now = clock.millis();
@@ -332,7 +343,7 @@ public final class DialerService {
       return;
     }
     Instant dialledAt = Instant.parse(a.snapshot().getString("originatedAt"));
-    scheduler.holdForDisposition(taskId, dialledAt, Instant.ofEpochMilli(now).plus(DISPOSITION_HOLD))
+    scheduler.keepHold(taskId, dialledAt, Instant.ofEpochMilli(now).plus(DISPOSITION_HOLD))
         .onFailure(e -> log.atWarn().setMessage("task not held for the disposition").addKeyValue("attempt", a.id())
             .addKeyValue("task", taskId).addKeyValue("error", e.getMessage()).log());
   }
@@ -341,7 +352,7 @@ public final class DialerService {
     Long taskId = a.request().taskId();
     Outcome outcome = outcomeForScheduler(a);
     if (taskId != null && outcome != null) {
-      scheduler.recordOutcome(taskId, a.id(), outcome, Instant.ofEpochMilli(now))
+      scheduler.keepOutcome(taskId, a.id(), outcome, Instant.ofEpochMilli(now))
           .onFailure(e -> log.atWarn().setMessage("outcome not recorded").addKeyValue("attempt", a.id())
               .addKeyValue("task", taskId).addKeyValue("error", e.getMessage()).log());
     }

@@ -6,6 +6,7 @@ import io.huifang.pbx.ami.AmiMessage;
 import io.huifang.telephony.Attempt;
 import io.huifang.telephony.CallEvent;
 import io.huifang.telephony.CallTracker;
+import io.huifang.db.WriteJournal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -170,24 +171,49 @@ final class RecordingCapture {
       // Never reached an agent: nothing to keep (the dialplan's MixMonitor ran from answer to safe-harbor).
       return snap.getString("answeredAt") == null ? Future.succeededFuture() : pipeline.discard(id, "not connected to an agent");
     }
-    Long campaignId = snap.getLong("campaignId");
-    boolean wasRequested = requested;
-    JsonArray mutedSpans = spans;
+    // Everything the call left in memory goes into the decision's input now: it can be kept in the write journal
+    // and taken again once the database answers (the campaign's rules and the catalog need it).
+    Instant started = (mixStart != null ? mixStart : Instant.parse(snap.getString("answeredAt") != null
+        ? snap.getString("answeredAt") : snap.getString("bridgedAt"))).truncatedTo(ChronoUnit.MILLIS);
+    JsonObject ended = new JsonObject().put("id", id).put("campaignId", snap.getLong("campaignId"))
+        .put("agentId", snap.getLong("agentId")).put("customerId", customerId).put("startedAt", started.toString())
+        .put("bridgedAt", Instant.parse(snap.getString("bridgedAt")).truncatedTo(ChronoUnit.MILLIS).toString())
+        .put("endedAt", snap.getString("endedAt") == null ? null
+            : Instant.parse(snap.getString("endedAt")).truncatedTo(ChronoUnit.MILLIS).toString())
+        .put("mutedSpans", spans).put("requested", requested);
+    return journal == null ? keepOrDiscard(ended) : journal.write(ENDED, ended);
+  }
+
+  /** The journal's name for {@link #keepOrDiscard}. */
+  static final String ENDED = "recording.ended";
+  private volatile WriteJournal journal;
+
+  /** Registrations that find the database away are kept there and done when it is back. */
+  void keepWritesIn(WriteJournal j) {
+    j.register(ENDED, this::keepOrDiscard);
+    this.journal = j;
+  }
+
+  /**
+   * By the campaign's rules, registers a connected call's recording (pending in the catalog) and has it processed,
+   * or discards its files. Harmless to repeat: the catalog row is inserted once, and processing an archived
+   * recording again changes nothing.
+   */
+  Future<Void> keepOrDiscard(JsonObject e) {
+    String id = e.getString("id");
+    Long campaignId = e.getLong("campaignId");
     return policies.rules(campaignId).compose(rules -> {
       if (rules.capture() == RecordingPolicies.Capture.NONE
-          || (rules.capture() == RecordingPolicies.Capture.ON_DEMAND && !wasRequested)) {
+          || (rules.capture() == RecordingPolicies.Capture.ON_DEMAND && !e.getBoolean("requested", false))) {
         return pipeline.discard(id, "campaign policy " + rules.capture().name().toLowerCase()).map(false);
       }
-      Instant started = (mixStart != null ? mixStart : Instant.parse(snap.getString("answeredAt") != null
-          ? snap.getString("answeredAt") : snap.getString("bridgedAt"))).truncatedTo(ChronoUnit.MILLIS);
-      Instant bridged = Instant.parse(snap.getString("bridgedAt")).truncatedTo(ChronoUnit.MILLIS);
-      Instant endedAt = snap.getString("endedAt") == null ? null
-          : Instant.parse(snap.getString("endedAt")).truncatedTo(ChronoUnit.MILLIS);
-      return pipeline.register(id, campaignId, snap.getLong("agentId"), customerId, started, bridged, endedAt,
-          mutedSpans, pipeline.rawDir(), rules.retentionDays());
-    }).compose(isNew -> {
-      if (Boolean.TRUE.equals(isNew)) {
-        pipeline.process(id);
+      return pipeline.register(id, campaignId, e.getLong("agentId"), e.getLong("customerId"),
+          Instant.parse(e.getString("startedAt")), Instant.parse(e.getString("bridgedAt")),
+          e.getString("endedAt") == null ? null : Instant.parse(e.getString("endedAt")),
+          e.getJsonArray("mutedSpans", new JsonArray()), pipeline.rawDir(), rules.retentionDays()).map(isNew -> true);
+    }).compose(kept -> {
+      if (Boolean.TRUE.equals(kept)) {
+        pipeline.process(id); // a recording already archived is found so, and left as it is
       }
       return Future.<Void>succeededFuture();
     });

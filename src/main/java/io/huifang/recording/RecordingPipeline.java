@@ -1,5 +1,6 @@
 package io.huifang.recording;
 
+import io.huifang.db.WriteJournal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -133,25 +134,101 @@ final class RecordingPipeline {
       if ("ready".equals(row.getString("status")) || "purged".equals(row.getString("status"))) {
         return Future.succeededFuture(row);
       }
-      return workers.executeBlocking(() -> processFiles(row), false)
-          .compose(done -> store.markReady(done, done.getString("archiveDir")).map(true),
-              err -> {
+      // An archive already complete (its files and its ready sidecar: the catalog's update was lost, e.g. while
+      // the database was away) is what counts: the catalog follows it, nothing is processed or overwritten again.
+      return workers.executeBlocking(() -> completeArchive(row).orElseGet(() -> {
+            try {
+              return processFiles(row);
+            } catch (Exception e) {
+              throw new ProcessingFailed(e);
+            }
+          }), false)
+          .compose(done -> ready(done),
+              failed -> {
+                Throwable err = failed instanceof ProcessingFailed pf ? pf.getCause() : failed;
                 String reason = err instanceof Transcoder.Failure ? err.getMessage()
                     : "internal: " + err;
                 log.atWarn().setMessage("recording failed").addKeyValue("recording", id)
                     .addKeyValue("reason", reason).log();
-                return store.markFailed(id, reason).compose(v -> writeFailedSidecar(row, reason)).map(false);
-              })
-          .compose(archived -> store.get(id).map(Optional::orElseThrow).onSuccess(done -> {
-            if (archived) {
-              announceReady(done);
-            }
-          }));
+                return store.markFailed(id, reason).compose(v -> writeFailedSidecar(row, reason))
+                    .compose(v -> store.get(id).map(Optional::orElseThrow));
+              });
     }).onComplete(ar -> {
       inProgress.remove(id);
       p.handle(ar);
     });
     return p.future();
+  }
+
+  /** A failure of the files' processing, told apart from the catalog's. */
+  private static final class ProcessingFailed extends RuntimeException {
+    ProcessingFailed(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  /** The journal's name for a ready recording's catalog update. */
+  static final String READY = "recording.ready";
+  private volatile WriteJournal journal;
+
+  /** Catalog updates that find the database away are kept there and done when it is back. */
+  void keepWritesIn(WriteJournal j) {
+    j.register(READY, done -> markReadyAndAnnounce(done).mapEmpty());
+    this.journal = j;
+  }
+
+  /**
+   * The archive is complete: the catalog row becomes ready and the recording is announced; while the database is
+   * away that is kept in the journal and done when it is back, and the result is the sidecar itself.
+   */
+  private Future<JsonObject> ready(JsonObject done) {
+    WriteJournal j = journal;
+    if (j == null) {
+      return markReadyAndAnnounce(done);
+    }
+    return j.write(READY, done).compose(v -> store.get(done.getString("recordingId")).map(Optional::orElseThrow)
+        .otherwise(done));
+  }
+
+  private Future<JsonObject> markReadyAndAnnounce(JsonObject done) {
+    return store.markReady(done, done.getString("archiveDir"))
+        .compose(v -> store.get(done.getString("recordingId")).map(Optional::orElseThrow))
+        .onSuccess(this::announceReady);
+  }
+
+  /**
+   * The recording's archive when it is complete: its sidecar says ready and every file it lists is there with the
+   * size it gives. Worker threads only.
+   */
+  Optional<JsonObject> completeArchive(JsonObject row) {
+    if (row.getString("startedAt") == null) {
+      return Optional.empty();
+    }
+    String rel = Sidecar.relativeDir(Instant.parse(row.getString("startedAt")), row.getLong("campaignId"));
+    Path dir = archiveDir.resolve(rel);
+    Path file = dir.resolve(row.getString("recordingId") + Sidecar.SUFFIX);
+    try {
+      if (!Files.isRegularFile(file)) {
+        return Optional.empty();
+      }
+      JsonObject s = Sidecar.read(file);
+      JsonArray files = s.getJsonArray("files", new JsonArray());
+      if (!"ready".equals(s.getString("status")) || files.isEmpty()) {
+        return Optional.empty();
+      }
+      for (int i = 0; i < files.size(); i++) {
+        JsonObject f = files.getJsonObject(i);
+        Path p = dir.resolve(f.getString("path")).normalize();
+        if (!p.startsWith(dir) || !Files.isRegularFile(p) || Files.size(p) != f.getLong("bytes", -1L)) {
+          return Optional.empty();
+        }
+      }
+      log.atInfo().setMessage("recording already archived; the catalog follows the archive")
+          .addKeyValue("recording", row.getString("recordingId")).addKeyValue("dir", rel).log();
+      return Optional.of(s.put("archiveDir", rel));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -166,6 +243,12 @@ final class RecordingPipeline {
       Path dir = archiveDir.resolve(Sidecar.relativeDir(Instant.parse(row.getString("startedAt")),
           row.getLong("campaignId")));
       Path file = dir.resolve(row.getString("recordingId") + Sidecar.SUFFIX);
+      if (completeArchive(row).isPresent()) {
+        // Never over a complete archive: its files and ready sidecar win (a rebuild must bring it back ready).
+        log.atWarn().setMessage("failed recording's sidecar not written over a complete archive")
+            .addKeyValue("recording", row.getString("recordingId")).log();
+        return (Void) null;
+      }
       Files.createDirectories(dir);
       Sidecar.write(file, failedSidecar(row, reason, sourcesDir(row), clock.instant()));
       return (Void) null;

@@ -100,6 +100,15 @@ public final class RecordingService {
     capture.setPbxDir(dir);
   }
 
+  /**
+   * Registrations and catalog updates that find the database away are kept in {@code journal} and done when it is
+   * back (the archive's files and sidecar are written whatever the database does).
+   */
+  public void keepWritesIn(io.huifang.db.WriteJournal journal) {
+    capture.keepWritesIn(journal);
+    pipeline.keepWritesIn(journal);
+  }
+
   /** Listens to a PBX's attempts. */
   public void attach(CallTracker tracker) {
     capture.attach(tracker);

@@ -1,5 +1,6 @@
 package io.huifang.telephony;
 
+import io.huifang.db.WriteJournal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -15,9 +16,29 @@ import java.util.List;
 /** Attempts in PostgreSQL: written when dialled, at answer and bridge, and when they end. */
 public final class AttemptStore {
   private final Pool pool;
+  private final WriteJournal journal;
 
+  /** Every write straight to the database (tools and tests without a journal). */
   public AttemptStore(Pool pool) {
+    this(pool, null);
+  }
+
+  /**
+   * Milestones and ends that find the database away are kept in {@code journal} and written when it is back: a
+   * call's progress and result are never dropped. The insert before an Originate is not: without the row, the call
+   * does not go out.
+   */
+  public AttemptStore(Pool pool, WriteJournal journal) {
     this.pool = pool;
+    this.journal = journal;
+  }
+
+  /** Runs an update guarded by the row's state (harmless to repeat), through the journal when there is one. */
+  private Future<Integer> update(String sql, Object... args) {
+    if (journal != null) {
+      return journal.update(sql, args);
+    }
+    return pool.preparedQuery(sql).execute(Tuple.from(args)).map(rs -> rs.rowCount());
   }
 
   /**
@@ -50,25 +71,28 @@ public final class AttemptStore {
     if (a.state == Attempt.State.ENDED) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery("update call_attempt set state = $2, channel = $3, ringing_at = $4, answered_at = $5,"
-            + " bridged_at = $6, agent_id = $7, amd_status = $8, amd_cause = $9 where id = $1 and state <> 'ended'")
-        .execute(Tuple.from(new Object[] {a.id, a.state.name().toLowerCase(), a.channel, odt(a.ringingAt),
-            odt(a.answeredAt), odt(a.bridgedAt), a.agentId, a.amdStatus, a.amdCause}))
+    return update("update call_attempt set state = $2, channel = $3, ringing_at = $4, answered_at = $5,"
+            + " bridged_at = $6, agent_id = $7, amd_status = $8, amd_cause = $9 where id = $1 and state <> 'ended'",
+        a.id, a.state.name().toLowerCase(), a.channel, odt(a.ringingAt), odt(a.answeredAt), odt(a.bridgedAt),
+        a.agentId, a.amdStatus, a.amdCause)
         .mapEmpty();
   }
 
-  /** Writes the end; completes with false when the attempt had already ended (so it is counted once only). */
+  /**
+   * Writes the end; completes with false when the attempt had already ended (so it is counted once only). An end
+   * kept in the journal (the database away) counts as written: it is applied when the database is back, once.
+   */
   public Future<Boolean> ended(Attempt a) {
     JsonObject raw = new JsonObject().put("dialBegan", a.dialBegan).put("originateRefused", a.originateRefused)
         .put("abandoned", a.abandoned);
-    return pool.preparedQuery("update call_attempt set state = 'ended', outcome = $2, channel = $3,"
+    return update("update call_attempt set state = 'ended', outcome = $2, channel = $3,"
             + " originate_reason = $4, hangup_cause = $5, hangup_cause_txt = $6, hangup_by = $7, amd_status = $8,"
             + " amd_cause = $9, agent_id = $10, ringing_at = $11, answered_at = $12, bridged_at = $13, ended_at = $14,"
-            + " ring_seconds = $15, detail = $16, raw = $17 where id = $1 and state <> 'ended'")
-        .execute(Tuple.from(new Object[] {a.id, a.outcome.code(), a.channel, a.originateReason, a.hangupCause,
-            a.hangupCauseTxt, a.hangupBy, a.amdStatus, a.amdCause, a.agentId, odt(a.ringingAt), odt(a.answeredAt),
-            odt(a.bridgedAt), odt(a.endedAt), a.ringSeconds(), a.detail, raw}))
-        .map(rs -> rs.rowCount() == 1);
+            + " ring_seconds = $15, detail = $16, raw = $17 where id = $1 and state <> 'ended'",
+        a.id, a.outcome.code(), a.channel, a.originateReason, a.hangupCause, a.hangupCauseTxt, a.hangupBy,
+        a.amdStatus, a.amdCause, a.agentId, odt(a.ringingAt), odt(a.answeredAt), odt(a.bridgedAt), odt(a.endedAt),
+        a.ringSeconds(), a.detail, raw)
+        .map(n -> n == WriteJournal.KEPT || n == 1);
   }
 
   /** Attempts of a PBX that had not ended when we last knew: the input of the resync after a (re)connect. */

@@ -207,7 +207,7 @@ public final class Api {
     sessions.resolve(sessionToken(ctx)).onComplete(ar -> {
       if (ar.failed()) {
         log.atError().setMessage("session lookup failed").addKeyValue("error", ar.cause().getMessage()).log();
-        error(ctx, 503, "unavailable", "the database is not reachable");
+        databaseAway(ctx);
       } else if (ar.result().isEmpty()) {
         refuse(ctx, onRefused, null, 401, "unauthenticated", "sign in first");
       } else {
@@ -257,6 +257,15 @@ public final class Api {
     HttpMethod m = ctx.request().method();
     return path.equals(PREFIX + "/me") || path.equals(PREFIX + "/me/password")
         || (path.equals(PREFIX + "/session") && m == HttpMethod.DELETE);
+  }
+
+  /**
+   * 503 for a request the database could not take because it is away (it comes back by itself): in the page's
+   * language; the page keeps what the user typed and offers to try again.
+   */
+  public static void databaseAway(RoutingContext ctx) {
+    error(ctx, 503, "unavailable", prefersChinese(ctx) ? "数据库暂时无法访问，请稍后再试；已填写的内容仍保留在本机"
+        : "the database is not reachable; try again shortly (what you entered is kept on this computer)");
   }
 
   public static void error(RoutingContext ctx, int status, String code, String message) {

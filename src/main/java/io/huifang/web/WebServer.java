@@ -151,6 +151,15 @@ public final class WebServer {
   private static void failure(RoutingContext ctx) {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     Throwable err = ctx.failure();
+    if (status >= 500 && err != null && io.huifang.db.Database.unavailable(err)) {
+      // Refused visibly, not lost: the database is away and comes back by itself.
+      log.atWarn().setMessage("request refused: the database is away").addKeyValue("method", ctx.request().method())
+          .addKeyValue("path", ctx.request().path()).addKeyValue("error", err.getMessage()).log();
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        Api.databaseAway(ctx);
+      }
+      return;
+    }
     if (status >= 500) {
       log.atError().setMessage("request failed").addKeyValue("method", ctx.request().method())
           .addKeyValue("path", ctx.request().path()).addKeyValue("status", status)

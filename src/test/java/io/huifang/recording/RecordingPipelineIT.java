@@ -567,6 +567,52 @@ class RecordingPipelineIT {
     }
   }
 
+  /**
+   * Hardening issue, item 6: a recording archived while the database was away (its files and ready sidecar written,
+   * the catalog's update lost) was later taken up by the retry job, found no PBX files any more, and had its good
+   * sidecar overwritten with {@code status: failed}, so a rebuild brought it back failed. The archive wins: the retry
+   * finds it complete, the catalog follows it, and the sidecar is never overwritten.
+   */
+  @Test
+  @Order(10)
+  void aRecordingArchivedWhileTheDatabaseWasAwayIsNeverMarkedFailed() throws Exception {
+    Path raw = dir.resolve("raw-away");
+    Files.createDirectories(raw);
+    service.setSettleMillis(300);
+    Files.copy(archive.resolve("sources").resolve(ATTEMPT + ".wav"), raw.resolve("away-1.wav"));
+    Instant now = Instant.now();
+    assertTrue(service.register("away-1", 7L, agentId, 702L, now, now, now, raw, 30).toCompletionStage()
+        .toCompletableFuture().get());
+    JsonObject archived = service.process("away-1").toCompletionStage().toCompletableFuture().get();
+    assertEquals("ready", archived.getString("status"), archived.encode());
+    Path sidecar = service.archiveDir().resolve(archived.getString("archiveDir")).resolve("away-1.json");
+    String good = Files.readString(sidecar);
+    assertFalse(Files.exists(raw.resolve("away-1.wav")), "the PBX's file is gone once archived");
+
+    // What the outage left in the catalog: the archive's update never arrived, the recording counts as failed.
+    RecordingStore store = service.store();
+    store.pool().query("update recording set status = 'failed', failure = 'internal: Connection refused',"
+        + " files = '[]', archive_dir = null, duration_ms = null where id = 'away-1'").execute()
+        .toCompletionStage().toCompletableFuture().get();
+    service.retryFailed().toCompletionStage().toCompletableFuture().get();
+
+    JsonObject after = store.get("away-1").toCompletionStage().toCompletableFuture().get().orElseThrow();
+    assertEquals("ready", after.getString("status"), "the catalog follows the complete archive: " + after.encode());
+    assertEquals(archived.getString("archiveDir"), after.getString("archiveDir"));
+    assertEquals(2, after.getJsonArray("files").size(), after.encode());
+    assertEquals(good, Files.readString(sidecar), "the ready sidecar is untouched");
+    assertEquals(200, qa.get("/api/recordings/away-1/audio").status(), "playable");
+
+    // The catalog lost and rebuilt from the sidecars: the recording comes back ready.
+    store.pool().query("delete from recording where id = 'away-1'").execute().toCompletionStage()
+        .toCompletableFuture().get();
+    RebuildCatalogCommand.Result r = RebuildCatalogCommand.rebuild(server.server().vertx(), store,
+        service.archiveDir()).toCompletionStage().toCompletableFuture().get();
+    assertTrue(r.errors().isEmpty(), r.errors().toString());
+    assertEquals("ready", store.get("away-1").toCompletionStage().toCompletableFuture().get().orElseThrow()
+        .getString("status"));
+  }
+
   /** One bridged call to the test agent; {@code askToRecord} = the agent asks for the recording during it. */
   void call(String attempt, long campaign, String askToRecord) throws Exception {
     // The previous call's wrap-up: these calls have no survey, so ready ends it.

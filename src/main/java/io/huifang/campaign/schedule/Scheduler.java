@@ -51,6 +51,49 @@ public final class Scheduler {
     this.lease = lease;
   }
 
+  /** The journal's names for {@link #keepOutcome} and {@link #keepHold}. */
+  static final String OUTCOME = "campaign.task.outcome";
+  static final String HOLD = "campaign.task.hold";
+  private volatile io.huifang.db.WriteJournal journal;
+
+  /**
+   * Attempts' outcomes and holds that find the database away are kept in {@code journal} and applied, in order,
+   * when it is back ({@link #keepOutcome}, {@link #keepHold}).
+   */
+  public void keepWritesIn(io.huifang.db.WriteJournal j) {
+    j.register(OUTCOME, p -> recordOutcome(p.getLong("taskId"), p.getString("attemptId"), new Outcome(
+        Outcome.Kind.valueOf(p.getString("kind")), p.getString("callbackAt") == null ? null
+        : Instant.parse(p.getString("callbackAt")), p.getLong("agentId")), Instant.parse(p.getString("at"))));
+    j.register(HOLD, p -> holdForDisposition(p.getLong("taskId"), Instant.parse(p.getString("dialledAt")),
+        Instant.parse(p.getString("until"))).mapEmpty());
+    this.journal = j;
+  }
+
+  /**
+   * {@link #recordOutcome(long, String, Outcome, Instant)}, or kept in the journal while the database is away and
+   * applied when it is back (an attempt's outcome is applied once, however often it is replayed). Without a
+   * journal, the same as recording it now.
+   */
+  public Future<Void> keepOutcome(long taskId, String attemptId, Outcome outcome, Instant at) {
+    io.huifang.db.WriteJournal j = journal;
+    if (j == null) {
+      return recordOutcome(taskId, attemptId, outcome, at);
+    }
+    return j.write(OUTCOME, new JsonObject().put("taskId", taskId).put("attemptId", attemptId)
+        .put("kind", outcome.kind().name()).put("callbackAt", outcome.callbackAt() == null ? null
+            : outcome.callbackAt().toString()).put("agentId", outcome.agentId()).put("at", at.toString()));
+  }
+
+  /** {@link #holdForDisposition(long, Instant, Instant)}, kept in the journal while the database is away. */
+  public Future<Void> keepHold(long taskId, Instant dialledAt, Instant until) {
+    io.huifang.db.WriteJournal j = journal;
+    if (j == null) {
+      return holdForDisposition(taskId, dialledAt, until).mapEmpty();
+    }
+    return j.write(HOLD, new JsonObject().put("taskId", taskId).put("dialledAt", dialledAt.toString())
+        .put("until", until.toString()));
+  }
+
   /** How long a task handed out stays leased unless renewed. */
   public Duration lease() {
     return lease;
