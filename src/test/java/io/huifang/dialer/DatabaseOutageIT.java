@@ -89,11 +89,16 @@ class DatabaseOutageIT {
     desks.setDaemon(true);
     desks.start();
     try {
-      Await.atMost(Duration.ofSeconds(60)).every(Duration.ofMillis(100)).until(
-          () -> "two customers talking to agents, their answers saved: " + attempts(pool, campaign),
+      // The kill comes a moment before a customer hangs up (they talk 5 s after answering), so that calls end while
+      // the database is away: their ends, outcomes and recordings must wait for it in the journal.
+      Await.atMost(Duration.ofSeconds(60)).every(Duration.ofMillis(50)).until(
+          () -> "two customers talking to agents, their answers saved, one of them about to hang up: "
+              + attempts(pool, campaign),
           () -> count(pool, "select count(*) from call_attempt a where a.campaign_id = $1 and a.state = 'bridged'"
-              + " and exists (select 1 from survey_response s where s.attempt_id = a.id and s.saves > 0)", campaign),
-          n -> n >= 2);
+              + " and exists (select 1 from survey_response s where s.attempt_id = a.id and s.saves > 0)", campaign)
+              >= 2 && count(pool, "select count(*) from call_attempt a where a.campaign_id = $1"
+              + " and a.state = 'bridged' and a.answered_at < now() - interval '4300 milliseconds'", campaign) >= 1,
+          ready -> ready);
       long before = count(pool, "select count(*) from call_attempt where campaign_id = $1", campaign);
 
       // kill -9 of the postmaster, found from the cluster's postmaster.pid
@@ -139,6 +144,8 @@ class DatabaseOutageIT {
       assertTrue(before >= 2, seen);
       assertEquals(ANSWERING.size(), sent.size(), "every reached customer's survey submitted: " + seen);
       Invariants.assertHold(pool, campaign, sent);
+      assertEquals(ANSWERING.size(), count(pool, "select count(*) from recording r join call_attempt a"
+          + " on a.id = r.attempt_id where a.campaign_id = $1", campaign), "every call's recording registered: " + seen);
       assertEquals(200, health(server));
     } finally {
       working.set(false);
