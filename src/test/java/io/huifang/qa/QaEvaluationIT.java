@@ -43,15 +43,18 @@ class QaEvaluationIT {
   Http admin;
   Http agentA;
   Http agentB;
+  Http agentC;
   Http qa1;
   Http qa2;
   Http qa3;
   Http supervisor;
   long agentAId;
+  long agentCId;
   long qa1Id;
   long qa2Id;
   long qa3Id;
   long campaign;
+  long otherCampaign;
   final String month = YearMonth.now(ZoneOffset.UTC).toString();
 
   @BeforeAll
@@ -60,11 +63,13 @@ class QaEvaluationIT {
     assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
     agentA = Http.userWithRole(server, admin, "qa-agent-a", "agent");
     agentB = Http.userWithRole(server, admin, "qa-agent-b", "agent");
+    agentC = Http.userWithRole(server, admin, "qa-agent-c", "agent");
     qa1 = Http.userWithRole(server, admin, "qa-one", "qa");
     qa2 = Http.userWithRole(server, admin, "qa-two", "qa");
     qa3 = Http.userWithRole(server, admin, "qa-three", "qa");
     supervisor = Http.userWithRole(server, admin, "qa-sup", "supervisor");
     agentAId = id(agentA);
+    agentCId = id(agentC);
     qa1Id = id(qa1);
     qa2Id = id(qa2);
     qa3Id = id(qa3);
@@ -74,11 +79,16 @@ class QaEvaluationIT {
     for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
       hours.put(d, new JsonArray().add("09:00-18:00"));
     }
-    Http.Response c = admin.send("POST", "/api/campaigns", new JsonObject().put("name", "质检回访").put("kind", "csi")
+    campaign = campaign(dealer, hours, "质检回访");
+    otherCampaign = campaign(dealer, hours, "质检回访（申诉）");
+  }
+
+  long campaign(long dealer, JsonObject hours, String name) {
+    Http.Response c = admin.send("POST", "/api/campaigns", new JsonObject().put("name", name).put("kind", "csi")
         .put("dealerIds", new JsonArray().add(dealer)).put("timeZone", "UTC").put("callingHours", hours)
         .put("dialMode", "preview").encode());
     assertEquals(201, c.status(), c.body());
-    campaign = c.json().getJsonObject("campaign").getLong("id");
+    return c.json().getJsonObject("campaign").getLong("id");
   }
 
   static long id(Http h) {
@@ -91,8 +101,12 @@ class QaEvaluationIT {
     return out;
   }
 
-  /** A submitted survey of agent A and its sample, claimed by {@code claimer} (null: open); returns the sample id. */
+  /** A submitted survey of {@code agent} and its sample, claimed by {@code claimer} (null: open); returns the sample id. */
   long sampledCall(String attempt, long agent, Long claimer) {
+    return sampledCall(attempt, campaign, agent, claimer);
+  }
+
+  long sampledCall(String attempt, long campaign, long agent, Long claimer) {
     JsonObject answers = new JsonObject().put("owner", true).put("convenient", true);
     for (String s : new String[] {"s1", "s2", "s3", "q1", "q2", "q3", "d1", "f1", "o1"}) {
       answers.put(s, 9);
@@ -221,25 +235,28 @@ class QaEvaluationIT {
     JsonObject dispute = disputed.json().getJsonObject("dispute");
     long assignee = dispute.getJsonObject("assignee").getLong("id");
     assertNotEquals(qa1Id, assignee, "a dispute goes to someone other than the evaluator");
-    assertEquals(qa2Id, assignee, "the least loaded (no disputes yet: the first) other QA user");
+    assertTrue(assignee == qa2Id || assignee == qa3Id, "another QA user: " + assignee);
     Http.Response again = agentA.send("POST", "/api/qa/evaluations/" + evId + "/dispute",
         new JsonObject().put("reason", "再申诉").encode());
     assertEquals(409, again.status());
     assertEquals("already_disputed", again.json().getString("error"));
 
     long disputeId = dispute.getLong("id");
-    assertEquals(disputeId, qa2.get("/api/qa/disputes?status=open").json().getJsonArray("disputes")
-        .getJsonObject(0).getLong("id"), "the assignee's disputes come first");
+    Http reviewer = assignee == qa2Id ? qa2 : qa3;
+    JsonArray queue = reviewer.get("/api/qa/disputes?status=open").json().getJsonArray("disputes");
+    assertEquals(assignee, queue.getJsonObject(0).getJsonObject("assignee").getLong("id"),
+        "the assignee's disputes come first");
+    assertTrue(queue.stream().map(JsonObject.class::cast).anyMatch(d -> d.getLong("id") == disputeId));
     assertEquals(403, qa1.send("POST", "/api/qa/disputes/" + disputeId + "/rescore", "{}").status(),
         "the evaluator does not rescore their own evaluation");
-    Http.Response rescore = qa2.send("POST", "/api/qa/disputes/" + disputeId + "/rescore", "{}");
+    Http.Response rescore = reviewer.send("POST", "/api/qa/disputes/" + disputeId + "/rescore", "{}");
     assertEquals(200, rescore.status(), rescore.body());
     long reId = rescore.json().getLong("id");
     assertEquals("rescore", rescore.json().getString("kind"));
     assertEquals(evId, rescore.json().getLong("supersedes"));
-    assertEquals(200, qa2.send("PUT", "/api/qa/evaluations/" + reId, new JsonObject().put("items", marks(null, null))
+    assertEquals(200, reviewer.send("PUT", "/api/qa/evaluations/" + reId, new JsonObject().put("items", marks(null, null))
         .put("findings", new JsonObject()).encode()).status());
-    Http.Response resolved = qa2.send("POST", "/api/qa/evaluations/" + reId + "/submit", "{}");
+    Http.Response resolved = reviewer.send("POST", "/api/qa/evaluations/" + reId + "/submit", "{}");
     assertEquals(200, resolved.status(), resolved.body());
     assertEquals(100.0, resolved.json().getDouble("score"));
     JsonObject settled = resolved.json().getJsonObject("dispute");
@@ -288,6 +305,42 @@ class QaEvaluationIT {
         assertEquals("100", list.get(1).getCellText(5).replace(".0", ""));
       }
     }
+  }
+
+  /** A sample of agent C claimed by qa1, evaluated with every item passed and submitted; returns the evaluation. */
+  long evaluated(String attempt) {
+    long sample = sampledCall(attempt, otherCampaign, agentCId, qa1Id);
+    long ev = qa1.send("POST", "/api/qa/samples/" + sample + "/evaluations", "{}").json().getLong("id");
+    assertEquals(200, qa1.send("PUT", "/api/qa/evaluations/" + ev, new JsonObject().put("items", marks(null, null))
+        .encode()).status());
+    assertEquals(200, qa1.send("POST", "/api/qa/evaluations/" + ev + "/submit", "{}").status());
+    return ev;
+  }
+
+  @Test
+  void disputesGoToTheLeastLoadedOtherQaUserWithinTheirWindow() {
+    long first = evaluated("qa-it-D1");
+    long second = evaluated("qa-it-D2");
+    long late = evaluated("qa-it-D3");
+    Http.Response d1 = agentC.send("POST", "/api/qa/evaluations/" + first + "/dispute",
+        new JsonObject().put("reason", "第一次").encode());
+    Http.Response d2 = agentC.send("POST", "/api/qa/evaluations/" + second + "/dispute",
+        new JsonObject().put("reason", "第二次").encode());
+    assertEquals(201, d1.status(), d1.body());
+    assertEquals(201, d2.status(), d2.body());
+    long a1 = d1.json().getJsonObject("dispute").getJsonObject("assignee").getLong("id");
+    long a2 = d2.json().getJsonObject("dispute").getJsonObject("assignee").getLong("id");
+    assertTrue(List.of(qa2Id, qa3Id).contains(a1) && List.of(qa2Id, qa3Id).contains(a2), a1 + ", " + a2);
+    assertNotEquals(a1, a2, "the second goes to the one without an open dispute");
+
+    sql("update qa_evaluation set dispute_deadline = now() - interval '1 minute' where id = $1", late);
+    JsonObject seen = agentC.get("/api/qa/mine").json().getJsonArray("evaluations").stream()
+        .map(JsonObject.class::cast).filter(e -> e.getLong("id") == late).findFirst().orElseThrow();
+    assertFalse(seen.getBoolean("canDispute"));
+    Http.Response closed = agentC.send("POST", "/api/qa/evaluations/" + late + "/dispute",
+        new JsonObject().put("reason", "晚了").encode());
+    assertEquals(409, closed.status(), closed.body());
+    assertEquals("dispute_window_closed", closed.json().getString("error"));
   }
 
   @Test
