@@ -38,7 +38,16 @@ public record Config(
     boolean demo,
     Optional<String> recordingsPbxDirSetting,
     java.util.List<String> emulatorPbxes,
-    java.util.List<String> allowedOrigins) {
+    java.util.List<String> allowedOrigins,
+    PbxLimits pbxLimits) {
+
+  /**
+   * What a hostile or broken PBX may cost (pbx.ami-*, pbx.agi-* keys): the AMI greeting's deadline, the size and
+   * time of a list action, and the FastAGI server's idle timeout and caps.
+   */
+  public record PbxLimits(int amiLoginTimeoutSeconds, int amiListMaxItems, int amiListTimeoutSeconds,
+                          int agiIdleTimeoutSeconds, int agiMaxSessions, int agiMaxSessionsPerPeer) {
+  }
 
   /** Where the PBX writes recordings, as the PBX sees it. */
   public String recordingsPbxDir() {

@@ -51,6 +51,17 @@ public final class ConfigLoader {
       new Key("pbx.ami-secret", null, "AMI secret; generated for the emulator when unset, required for asterisk"),
       new Key("pbx.agi-host", "127.0.0.1", "address Huifang's FastAGI server listens on"),
       new Key("pbx.agi-port", "4573", "FastAGI port"),
+      new Key("pbx.ami-login-timeout-seconds", "10", "a PBX that has not sent its banner and accepted the login"
+          + " this long after the TCP connect is dropped and retried with backoff"),
+      new Key("pbx.ami-list-max-items", "20000", "a list from the PBX (CoreShowChannels) longer than this fails,"
+          + " and the connection is dropped and made again"),
+      new Key("pbx.ami-list-timeout-seconds", "30", "a list from the PBX not complete this long after it was asked"
+          + " for fails, and the connection is dropped and made again"),
+      new Key("pbx.agi-idle-timeout-seconds", "60", "a FastAGI connection on which the PBX sends nothing this long"
+          + " is closed"),
+      new Key("pbx.agi-max-sessions", "1000", "FastAGI connections open at once, in all; more are closed at once"),
+      new Key("pbx.agi-max-sessions-per-peer", "500", "FastAGI connections open at once from one address; more"
+          + " are closed at once"),
       new Key("emulator.speed", "1", "emulator time scale: 1 = real time, 20 = twenty times faster"),
       new Key("emulator.seed", "1", "emulator random seed (same seed, same calls)"),
       new Key("emulator.scenario", null, "emulator scenario file (JSON); unset = the built-in scenario"),
@@ -242,7 +253,14 @@ public final class ConfigLoader {
         })),
         emulatorPbxes(pbxMode),
         optional("http.allowed-origins").map(v -> check("http.allowed-origins", v, ConfigLoader::origins))
-            .orElse(List.of()));
+            .orElse(List.of()),
+        new Config.PbxLimits(
+            get("pbx.ami-login-timeout-seconds", v -> intIn(v, 1, 600)),
+            get("pbx.ami-list-max-items", v -> intIn(v, 100, 10_000_000)),
+            get("pbx.ami-list-timeout-seconds", v -> intIn(v, 1, 3600)),
+            get("pbx.agi-idle-timeout-seconds", v -> intIn(v, 1, 3600)),
+            get("pbx.agi-max-sessions", v -> intIn(v, 1, 1_000_000)),
+            get("pbx.agi-max-sessions-per-peer", v -> intIn(v, 1, 1_000_000))));
   }
 
   /** {@code scheme://host[:port]} each, as a browser's Origin header spells it (no path, no trailing slash). */

@@ -194,7 +194,13 @@ public final class Server {
    */
   private Future<Void> startPbx() {
     attempts = new AttemptStore(db.pool(), db.journal());
-    telephony = new Telephony(attempts, config.agiHost(), config.agiPort(), Clock.systemUTC());
+    Config.PbxLimits limits = config.pbxLimits();
+    telephony = new Telephony(attempts, config.agiHost(), config.agiPort(), Clock.systemUTC(),
+        new io.huifang.pbx.ami.AmiClient.Limits(Duration.ofSeconds(limits.amiLoginTimeoutSeconds()),
+            Duration.ofSeconds(limits.amiListTimeoutSeconds()), limits.amiListMaxItems(),
+            io.huifang.pbx.ami.AmiClient.Limits.DEFAULT.healthyAfter()),
+        new io.huifang.pbx.agi.FastAgiServer.Limits(Duration.ofSeconds(limits.agiIdleTimeoutSeconds()),
+            limits.agiMaxSessions(), limits.agiMaxSessionsPerPeer()));
     return vertx.deployVerticle(telephony).compose(id -> {
       if (config.pbxMode() == Config.PbxMode.ASTERISK) {
         List<Future<?>> connecting = new java.util.ArrayList<>();

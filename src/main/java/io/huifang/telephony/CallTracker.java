@@ -547,10 +547,15 @@ public final class CallTracker {
   private void resync(long connection, boolean pbxRestarted) {
     ami.sendList(AmiMessage.action("CoreShowChannels")).onComplete(ar -> onContext(() -> {
       if (ar.failed()) {
-        log.atWarn().setMessage("resync failed").addKeyValue("pbx", pbx).addKeyValue("error", ar.cause().getMessage())
-            .log();
+        // Without the PBX's list of channels the calls of before this connection can be neither kept nor closed:
+        // this connection is no use. Drop it (if the failure has not already: a list over its limits, a loss) and
+        // resync on the next one; the AMI client's backoff grows while connections fail like this.
+        log.atError().setMessage("resync failed; reconnecting").addKeyValue("pbx", pbx)
+            .addKeyValue("error", ar.cause().getMessage()).log();
+        ami.drop(connection, "resync failed: " + ar.cause().getMessage());
         return;
       }
+      ami.healthy();
       Map<String, AmiMessage> up = new HashMap<>();
       for (AmiMessage ch : ar.result()) {
         up.put(ch.get("Uniqueid"), ch);

@@ -28,6 +28,8 @@ public final class Telephony extends VerticleBase {
   private final String agiHost;
   private final int agiPort;
   private final Clock clock;
+  private final AmiClient.Limits amiLimits;
+  private final FastAgiServer.Limits agiLimits;
   private final Map<String, AnsweredCalls.Pbx> pbxes = new LinkedHashMap<>();
   private AttemptStore store;
   private FastAgiServer agi;
@@ -35,16 +37,24 @@ public final class Telephony extends VerticleBase {
   private int boundAgiPort;
 
   public Telephony(AttemptStore store, String agiHost, int agiPort, Clock clock) {
+    this(store, agiHost, agiPort, clock, AmiClient.Limits.DEFAULT, FastAgiServer.Limits.DEFAULT);
+  }
+
+  /** With the limits a hostile or broken PBX meets (configuration keys pbx.ami-*, pbx.agi-*). */
+  public Telephony(AttemptStore store, String agiHost, int agiPort, Clock clock, AmiClient.Limits amiLimits,
+                   FastAgiServer.Limits agiLimits) {
     this.store = store;
     this.agiHost = agiHost;
     this.agiPort = agiPort;
     this.clock = clock;
+    this.amiLimits = amiLimits;
+    this.agiLimits = agiLimits;
   }
 
   @Override
   public Future<?> start() {
     answered = new AnsweredCalls(vertx, clock);
-    agi = new FastAgiServer(vertx, Map.of(AnsweredCalls.SCRIPT, answered::run));
+    agi = new FastAgiServer(vertx, Map.of(AnsweredCalls.SCRIPT, answered::run), agiLimits);
     return agi.listen(agiHost, agiPort).onSuccess(p -> boundAgiPort = p);
   }
 
@@ -61,7 +71,7 @@ public final class Telephony extends VerticleBase {
     Promise<AnsweredCalls.Pbx> p = Promise.promise();
     context.runOnContext(v -> {
       AmiClient ami = new AmiClient(vertx, AmiClient.Options.of(endpoint.name(), endpoint.host(), endpoint.port(),
-          endpoint.user(), endpoint.secret()));
+          endpoint.user(), endpoint.secret()).withLimits(amiLimits));
       CallTracker tracker = new CallTracker(vertx, endpoint.name(), ami, store, clock);
       AgentLines lines = new AgentLines(vertx, endpoint.name(), ami, clock);
       tracker.subscribe(e -> {

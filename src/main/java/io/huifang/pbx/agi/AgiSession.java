@@ -116,7 +116,13 @@ public final class AgiSession {
       return;
     }
     if (line.startsWith("520-")) {
-      usageLines.add(line); // multi-line usage text; the reply ends with "520 End of proper usage."
+      // Multi-line usage text; the reply ends with "520 End of proper usage.". Asterisk's longest is a few dozen
+      // lines: a PBX sending them without end is broken or hostile, and would otherwise fill the memory.
+      if (usageLines.size() >= FastAgiServer.MAX_USAGE_LINES) {
+        close();
+        return;
+      }
+      usageLines.add(line);
       return;
     }
     Queued q = inFlight;

@@ -6,7 +6,11 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * Huifang's FastAGI server. Scripts are mapped explicitly by name (the AGI URL's path); an unknown name is
  * refused, never resolved to a class. The environment block is bounded in lines and size, and a PBX that opens a
  * connection and says nothing is dropped after a few seconds.
+ *
+ * <p>Connections are capped in total and per peer address ({@link Limits}): one past either cap is closed as soon as
+ * it is accepted, so a flood of connections costs a file handle for an instant, not for ever (it once took the web
+ * server's handles). A session on which the PBX sends nothing for the idle timeout is closed.
  */
 public final class FastAgiServer {
   private static final Logger log = LoggerFactory.getLogger(FastAgiServer.class);
@@ -27,14 +35,45 @@ public final class FastAgiServer {
     void run(AgiSession session);
   }
 
+  /** Lines of a command's usage text ({@code 520-...}) kept before the reply; more closes the session. */
+  static final int MAX_USAGE_LINES = 200;
+  /** Refused connections are logged at most this often (a flood would otherwise flood the log too). */
+  private static final long REFUSED_LOG_EVERY_NANOS = 10_000_000_000L;
+
+  /**
+   * What the PBX (or anyone reaching the port) may hold: connections in total and per peer address, and how long a
+   * connection may stay with nothing received from the PBX.
+   */
+  public record Limits(Duration idleTimeout, int maxSessions, int maxSessionsPerPeer) {
+    public static final Limits DEFAULT = new Limits(Duration.ofSeconds(60), 1000, 500);
+
+    public Limits {
+      if (idleTimeout.isNegative() || idleTimeout.isZero() || maxSessions < 1 || maxSessionsPerPeer < 1) {
+        throw new IllegalArgumentException("FastAGI limits must be positive");
+      }
+    }
+  }
+
   private final Vertx vertx;
   private final Map<String, Script> scripts;
+  private final Limits limits;
   private NetServer server;
   private volatile long sessions;
+  // Connections may be accepted on more than one event loop (a server listened outside a verticle): atomics.
+  private final AtomicInteger open = new AtomicInteger();
+  private final Map<String, AtomicInteger> openByPeer = new ConcurrentHashMap<>();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong idleClosed = new AtomicLong();
+  private final AtomicLong lastRefusedLog = new AtomicLong(System.nanoTime() - REFUSED_LOG_EVERY_NANOS);
 
   public FastAgiServer(Vertx vertx, Map<String, Script> scripts) {
+    this(vertx, scripts, Limits.DEFAULT);
+  }
+
+  public FastAgiServer(Vertx vertx, Map<String, Script> scripts, Limits limits) {
     this.vertx = vertx;
     this.scripts = Map.copyOf(scripts);
+    this.limits = limits;
   }
 
   public Future<Integer> listen(String host, int port) {
@@ -50,7 +89,88 @@ public final class FastAgiServer {
     return sessions;
   }
 
+  /** Connections open now. */
+  public int open() {
+    return open.get();
+  }
+
+  /** Connections closed at once because a cap was reached. */
+  public long refused() {
+    return refused.get();
+  }
+
+  /** Connections closed because the PBX sent nothing for the idle timeout. */
+  public long idleClosed() {
+    return idleClosed.get();
+  }
+
   private void accept(NetSocket socket) {
+    String peer = socket.remoteAddress() == null ? "?" : socket.remoteAddress().hostAddress();
+    AtomicInteger ofPeer = openByPeer.computeIfAbsent(peer, k -> new AtomicInteger());
+    int peerCount = ofPeer.incrementAndGet();
+    int total = open.incrementAndGet();
+    if (total > limits.maxSessions() || peerCount > limits.maxSessionsPerPeer()) {
+      release(peer, ofPeer);
+      refuse(socket, peer, total > limits.maxSessions() ? "total" : "per peer");
+      return;
+    }
+    serve(new Connection(socket, peer, ofPeer));
+  }
+
+  /** One accepted connection: its peer, and when the PBX last sent anything on it. */
+  private static final class Connection {
+    final NetSocket socket;
+    final String peer;
+    final AtomicInteger ofPeer;
+    long lastRead = System.nanoTime();
+    boolean closed;
+
+    Connection(NetSocket socket, String peer, AtomicInteger ofPeer) {
+      this.socket = socket;
+      this.peer = peer;
+      this.ofPeer = ofPeer;
+    }
+  }
+
+  private void release(String peer, AtomicInteger ofPeer) {
+    open.decrementAndGet();
+    if (ofPeer.decrementAndGet() <= 0) {
+      openByPeer.remove(peer, ofPeer);
+    }
+  }
+
+  private void refuse(NetSocket socket, String peer, String which) {
+    long n = refused.incrementAndGet();
+    long last = lastRefusedLog.get();
+    long now = System.nanoTime();
+    if (now - last >= REFUSED_LOG_EVERY_NANOS && lastRefusedLog.compareAndSet(last, now)) {
+      log.atWarn().setMessage("FastAGI connection refused: too many sessions").addKeyValue("peer", peer)
+          .addKeyValue("cap", which).addKeyValue("maxSessions", limits.maxSessions())
+          .addKeyValue("maxSessionsPerPeer", limits.maxSessionsPerPeer()).addKeyValue("refusedSoFar", n).log();
+    }
+    socket.close();
+  }
+
+  /** Closes the connection once nothing has come from the PBX for the idle timeout (one timer, re-armed). */
+  private void armIdle(Connection c, long idleNanos) {
+    long wait = Math.max(1, (c.lastRead + idleNanos - System.nanoTime()) / 1_000_000);
+    vertx.setTimer(wait, t -> {
+      if (c.closed) {
+        return;
+      }
+      if (System.nanoTime() - c.lastRead < idleNanos) {
+        armIdle(c, idleNanos);
+        return;
+      }
+      idleClosed.incrementAndGet();
+      log.atInfo().setMessage("FastAGI session idle; closed").addKeyValue("peer", c.peer)
+          .addKeyValue("idleMs", idleNanos / 1_000_000).log();
+      c.socket.close();
+    });
+  }
+
+  private void serve(Connection c) {
+    NetSocket socket = c.socket;
     AgiEnvironment env = new AgiEnvironment();
     AgiSession[] session = new AgiSession[1];
     int[] envLines = new int[1];
@@ -59,7 +179,12 @@ public final class FastAgiServer {
         socket.close();
       }
     });
-    LineSplitter parser = new LineSplitter(MAX_LINE, socket::close);
+    armIdle(c, limits.idleTimeout().toNanos());
+    LineSplitter parser = new LineSplitter(MAX_LINE, () -> {
+      log.atWarn().setMessage("FastAGI line too long; connection closed").addKeyValue("peer", c.peer)
+          .addKeyValue("maxBytes", MAX_LINE).log();
+      socket.close();
+    });
     socket.exceptionHandler(e -> socket.close());
     parser.handler(line0 -> {
       String line = line0;
@@ -83,8 +208,13 @@ public final class FastAgiServer {
       sessions++;
       start(s);
     });
-    socket.handler(parser);
+    socket.handler(buf -> {
+      c.lastRead = System.nanoTime();
+      parser.handle(buf);
+    });
     socket.closeHandler(v -> {
+      c.closed = true;
+      release(c.peer, c.ofPeer);
       vertx.cancelTimer(envTimer);
       if (session[0] != null) {
         session[0].onClosed();

@@ -37,20 +37,45 @@ public final class AmiClient {
   /** The pause before the next connect asked for by {@link #reconnect(Duration)}; -1: the backoff. */
   private long nextDelayMillis = -1;
 
+  /** Headers in one message from the PBX: Asterisk's events carry a few dozen. */
+  static final int MAX_HEADERS = 512;
+
+  /**
+   * What a hostile or broken PBX may cost: the banner and the login must be done within {@code loginTimeout} of the
+   * TCP connect; a list action (CoreShowChannels...) must complete within {@code listTimeout} and
+   * {@code maxListItems} items; the reconnect backoff starts again from its minimum only once a connection has
+   * stayed up for {@code healthyAfter} (or its owner calls {@link #healthy()}, e.g. after a resync).
+   */
+  public record Limits(Duration loginTimeout, Duration listTimeout, int maxListItems, Duration healthyAfter) {
+    public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), Duration.ofSeconds(30), 20_000,
+        Duration.ofSeconds(30));
+
+    public Limits {
+      if (loginTimeout.isNegative() || loginTimeout.isZero() || listTimeout.isNegative() || listTimeout.isZero()
+          || maxListItems < 1 || healthyAfter.isNegative()) {
+        throw new IllegalArgumentException("AMI limits must be positive");
+      }
+    }
+  }
+
   /** Where and how to connect. */
   public record Options(String name, String host, int port, String user, String secret, Duration actionTimeout,
-                        Duration pingInterval, Duration minBackoff, Duration maxBackoff) {
+                        Duration pingInterval, Duration minBackoff, Duration maxBackoff, Limits limits) {
     public static Options of(String name, String host, int port, String user, String secret) {
       return new Options(name, host, port, user, secret, Duration.ofSeconds(10), Duration.ofSeconds(15),
-          Duration.ofMillis(250), Duration.ofSeconds(30));
+          Duration.ofMillis(250), Duration.ofSeconds(30), Limits.DEFAULT);
     }
 
     public Options withBackoff(Duration min, Duration max) {
-      return new Options(name, host, port, user, secret, actionTimeout, pingInterval, min, max);
+      return new Options(name, host, port, user, secret, actionTimeout, pingInterval, min, max, limits);
     }
 
     public Options withPingInterval(Duration ping) {
-      return new Options(name, host, port, user, secret, actionTimeout, ping, minBackoff, maxBackoff);
+      return new Options(name, host, port, user, secret, actionTimeout, ping, minBackoff, maxBackoff, limits);
+    }
+
+    public Options withLimits(Limits l) {
+      return new Options(name, host, port, user, secret, actionTimeout, pingInterval, minBackoff, maxBackoff, l);
     }
   }
 
@@ -64,12 +89,23 @@ public final class AmiClient {
     final Promise<AmiMessage> response = Promise.promise();
     final Promise<List<AmiMessage>> items;
     final List<AmiMessage> collected;
+    final String action;
     final long timer;
+    /** A list whose Success response came: its items are flowing. */
+    boolean listStarted;
 
-    Pending(boolean list, long timer) {
+    Pending(String action, boolean list, long timer) {
+      this.action = action;
       this.items = list ? Promise.promise() : null;
       this.collected = list ? new ArrayList<>() : null;
       this.timer = timer;
+    }
+  }
+
+  /** A list action whose items passed the count or time limit; the connection it came on is dropped. */
+  public static final class ListOverflowException extends RuntimeException {
+    public ListOverflowException(String message) {
+      super(message);
     }
   }
 
@@ -83,13 +119,20 @@ public final class AmiClient {
   private NetSocket socket;
   private volatile State state = State.DISCONNECTED;
   private volatile String lastError = "not connected yet";
+  private volatile String lastLoss;
   private volatile String banner;
   private volatile Instant connectedSince;
   private long actionCounter;
   private long pingTimer = -1;
   private long reconnectTimer = -1;
-  private int failures;
-  private boolean reconnectRequested;
+  private long loginTimer = -1;
+  private long healthyTimer = -1;
+  /** Connections lost since the last one that proved healthy: the exponent of the backoff. */
+  private volatile int failures;
+  /** Why this client closed the current connection itself (null: it did not, so the PBX or the network did). */
+  private String closedByUs;
+  private String socketError;
+  private boolean bannerSeen;
   private volatile long eventsReceived;
   private volatile long connects;
   private final Promise<Void> firstConnect = Promise.promise();
@@ -98,6 +141,9 @@ public final class AmiClient {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.options = options;
+    if (options.limits() == null) {
+      throw new IllegalArgumentException("AMI options without limits");
+    }
     this.net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(3000).setTcpNoDelay(true)
         .setTcpKeepAlive(true));
   }
@@ -116,6 +162,16 @@ public final class AmiClient {
 
   public long connects() {
     return connects;
+  }
+
+  /** Why the last connection ended (who closed it, and why), or null before any loss. */
+  public String lastLoss() {
+    return lastLoss;
+  }
+
+  /** Connections lost since one last proved healthy (the backoff's exponent); for tests. */
+  int failuresInARow() {
+    return failures;
   }
 
   /** Completes at the first successful login. */
@@ -166,7 +222,7 @@ public final class AmiClient {
   public Future<List<AmiMessage>> sendList(AmiMessage action) {
     Promise<List<AmiMessage>> p = Promise.promise();
     context.runOnContext(v -> {
-      Pending pd = doSend(action, options.actionTimeout(), true, false);
+      Pending pd = doSend(action, options.limits().listTimeout(), true, false);
       pd.response.future().onFailure(p::tryFail).onSuccess(r -> {
         if (!"Success".equalsIgnoreCase(r.get("Response"))) {
           p.tryFail(new AmiException(action.get("Action"), r));
@@ -185,7 +241,7 @@ public final class AmiClient {
     }
     String actionId = id;
     long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> expire(actionId, timeout));
-    Pending p = new Pending(list, timer);
+    Pending p = new Pending(action.get("Action"), list, timer);
     if (state != State.CONNECTED && !internal) {
       vertx.cancelTimer(timer);
       fail(p, new IllegalStateException("AMI " + options.name() + " is " + state.name().toLowerCase() + ": "
@@ -208,10 +264,28 @@ public final class AmiClient {
 
   private void expire(String actionId, Duration timeout) {
     Pending p = pending.remove(actionId);
-    if (p != null) {
-      fail(p, new java.util.concurrent.TimeoutException("no AMI response to " + actionId + " within "
-          + timeout.toMillis() + " ms"));
+    if (p == null) {
+      return;
     }
+    if (p.listStarted) {
+      overflow(p, "did not complete within " + timeout.toMillis() + " ms (" + p.collected.size() + " items so far)");
+      return;
+    }
+    fail(p, new java.util.concurrent.TimeoutException("no AMI response to " + actionId + " within "
+        + timeout.toMillis() + " ms"));
+  }
+
+  /**
+   * A list past its limits: its caller gets the failure, and the connection is dropped, since the PBX would go on
+   * sending the rest of it (an endless one, without end) and every item would have to be read and thrown away.
+   */
+  private void overflow(Pending p, String what) {
+    String why = p.action + " list " + what;
+    ListOverflowException e = new ListOverflowException("AMI " + options.name() + ": " + why);
+    log.atError().setMessage("AMI list over its limit; dropping the connection").addKeyValue("pbx", options.name())
+        .addKeyValue("reason", why).log();
+    fail(p, e);
+    closeSocket(why);
   }
 
   private static void fail(Pending p, Throwable e) {
@@ -242,28 +316,49 @@ public final class AmiClient {
 
   private void attach(NetSocket s) {
     socket = s;
+    closedByUs = null;
+    socketError = null;
+    bannerSeen = false;
+    // A PBX that accepts the connection and then says nothing (or never answers the login) would otherwise leave
+    // this client "connecting" for ever: the whole greeting has a deadline.
+    long loginMs = options.limits().loginTimeout().toMillis();
+    loginTimer = vertx.setTimer(loginMs, t -> {
+      loginTimer = -1;
+      if (socket == s && state != State.CONNECTED) {
+        closeSocket(bannerSeen ? "no answer to the login within " + loginMs + " ms"
+            : "no banner within " + loginMs + " ms of connecting");
+      }
+    });
     AmiParser parser = new AmiParser(this::onMessage)
+        .maxHeaders(MAX_HEADERS)
         .bannerHandler(b -> {
           banner = b;
+          bannerSeen = true;
           login();
         })
-        .errorHandler(why -> {
-          lastError = "bad data from PBX: " + why;
-          s.close();
-        });
+        .errorHandler(why -> closeSocket("bad data from PBX: " + why));
     s.handler(parser);
     s.closeHandler(v -> {
       if (socket == s) {
-        lost(state == State.CONNECTED && !reconnectRequested ? "connection closed by PBX" : lastError);
-        reconnectRequested = false;
+        lost(lossReason());
       }
     });
-    s.exceptionHandler(e -> lastError = e.getMessage());
+    s.exceptionHandler(e -> socketError = e.getMessage());
+  }
+
+  /** Who closed the connection, and why: this client (a limit, a failed keep-alive, a request), or the PBX. */
+  private String lossReason() {
+    if (closedByUs != null) {
+      return "closed by Huifang: " + closedByUs;
+    }
+    String stage = state == State.CONNECTED ? "" : bannerSeen ? " during the login" : " before its banner";
+    return socketError != null ? "connection error" + stage + ": " + socketError : "connection closed by PBX" + stage;
   }
 
   private void login() {
+    Duration timeout = options.limits().loginTimeout();
     AmiMessage challenge = AmiMessage.action("Challenge").add("AuthType", "MD5");
-    doSend(challenge, options.actionTimeout(), false, true).response.future()
+    doSend(challenge, timeout, false, true).response.future()
         .compose(r -> {
           String c = r.get("Challenge");
           AmiMessage login = AmiMessage.action("Login").add("Username", options.user());
@@ -272,19 +367,30 @@ public final class AmiClient {
           } else {
             login.add("Secret", options.secret()); // a PBX without MD5 challenges
           }
-          return doSend(login, options.actionTimeout(), false, true).response.future();
+          return doSend(login, timeout, false, true).response.future();
         })
         .onComplete(ar -> {
+          if (state == State.CLOSED || socket == null) {
+            return; // lost (or closed) meanwhile: lost() has already said why
+          }
           if (ar.failed()) {
-            lastError = "login: " + ar.cause().getMessage();
-            closeSocket();
+            closeSocket("login: " + ar.cause().getMessage());
           } else if (!"Success".equalsIgnoreCase(ar.result().get("Response"))) {
-            lastError = "login refused: " + ar.result().get("Message", "");
             log.atWarn().setMessage("AMI login refused").addKeyValue("pbx", options.name())
                 .addKeyValue("reason", ar.result().get("Message", "")).log();
-            closeSocket();
+            closeSocket("login refused: " + ar.result().get("Message", ""));
           } else {
-            failures = 0;
+            cancelLoginTimer();
+            // Not failures = 0 yet: a PBX that accepts the login and then breaks the connection at once would get a
+            // tight reconnect loop. The backoff starts again once this connection has proved healthy.
+            NetSocket current = socket;
+            long healthyMs = options.limits().healthyAfter().toMillis();
+            healthyTimer = vertx.setTimer(Math.max(1, healthyMs), t -> {
+              healthyTimer = -1;
+              if (socket == current && state == State.CONNECTED) {
+                failures = 0;
+              }
+            });
             connects++;
             connectedSince = Instant.now();
             lastError = "";
@@ -308,8 +414,7 @@ public final class AmiClient {
           Math.max(1000, options.pingInterval().toMillis())));
       send(AmiMessage.action("Ping"), pingTimeout).onComplete(ar -> {
         if (ar.failed() && state == State.CONNECTED) {
-          lastError = "keep-alive: " + ar.cause().getMessage();
-          closeSocket(); // a silent PBX: drop and reconnect
+          closeSocket("keep-alive: " + ar.cause().getMessage()); // a silent PBX: drop and reconnect
         } else {
           schedulePing();
         }
@@ -325,11 +430,12 @@ public final class AmiClient {
         return; // answer to an action that timed out
       }
       boolean listStarts = p.items != null && "Success".equalsIgnoreCase(m.get("Response"));
+      p.listStarted |= listStarts;
       if (!listStarts) {
         pending.remove(id);
         vertx.cancelTimer(p.timer);
         if (p.items != null) {
-          p.items.tryFail(new AmiException(null, m));
+          p.items.tryFail(new AmiException(p.action, m));
         }
       }
       p.response.tryComplete(m);
@@ -343,6 +449,10 @@ public final class AmiClient {
           pending.remove(id);
           vertx.cancelTimer(p.timer);
           p.items.tryComplete(p.collected);
+        } else if (p.collected.size() >= options.limits().maxListItems()) {
+          pending.remove(id);
+          vertx.cancelTimer(p.timer);
+          overflow(p, "passed " + options.limits().maxListItems() + " items");
         } else {
           p.collected.add(m);
         }
@@ -364,8 +474,14 @@ public final class AmiClient {
       vertx.cancelTimer(pingTimer);
       pingTimer = -1;
     }
+    cancelLoginTimer();
+    if (healthyTimer >= 0) {
+      vertx.cancelTimer(healthyTimer);
+      healthyTimer = -1;
+    }
     socket = null;
     lastError = why;
+    lastLoss = why;
     IllegalStateException e = new IllegalStateException("AMI connection lost: " + why);
     for (Pending p : new ArrayList<>(pending.values())) {
       vertx.cancelTimer(p.timer);
@@ -397,11 +513,47 @@ public final class AmiClient {
     return min + ThreadLocalRandom.current().nextLong(Math.max(1, ceiling - min + 1));
   }
 
-  private void closeSocket() {
+  /** Closes the current connection on this client's own initiative; the loss is reported with {@code why}. */
+  private void closeSocket(String why) {
     NetSocket s = socket;
     if (s != null) {
+      if (closedByUs == null) {
+        closedByUs = why;
+      }
       s.close();
     }
+  }
+
+  private void cancelLoginTimer() {
+    if (loginTimer >= 0) {
+      vertx.cancelTimer(loginTimer);
+      loginTimer = -1;
+    }
+  }
+
+  /**
+   * The connection has proved itself (e.g. a resync went through): the next loss reconnects after the minimum
+   * backoff again. Until then, or {@link Limits#healthyAfter()}, each loss doubles the backoff.
+   */
+  public void healthy() {
+    context.runOnContext(v -> {
+      if (state == State.CONNECTED) {
+        failures = 0;
+      }
+    });
+  }
+
+  /**
+   * Drops connection number {@code connection} (see {@link #connects()}) because its owner found it unusable (say,
+   * a resync failed); nothing happens if that connection is already gone. The client reconnects after the backoff,
+   * which keeps growing while connections do not prove healthy.
+   */
+  public void drop(long connection, String why) {
+    context.runOnContext(v -> {
+      if (state == State.CONNECTED && connects == connection) {
+        closeSocket(why);
+      }
+    });
   }
 
   private void setState(State s) {
@@ -425,10 +577,8 @@ public final class AmiClient {
    */
   public void reconnect(Duration pause) {
     context.runOnContext(v -> {
-      lastError = "reconnect requested";
-      reconnectRequested = true;
       nextDelayMillis = pause == null ? -1 : pause.toMillis();
-      closeSocket();
+      closeSocket("reconnect requested");
     });
   }
 
@@ -443,7 +593,7 @@ public final class AmiClient {
           ? send(AmiMessage.action("Logoff"), Duration.ofSeconds(2)) : Future.succeededFuture();
       logoff.onComplete(ar -> {
         setState(State.CLOSED);
-        closeSocket();
+        closeSocket("client closed");
         net.close().onComplete(x -> done.complete());
       });
     });
