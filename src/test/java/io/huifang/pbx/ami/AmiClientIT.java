@@ -179,11 +179,10 @@ class AmiClientIT {
         1000, Duration.ofSeconds(30)));
     c.connected().await(5, TimeUnit.SECONDS);
     listMode = "endless";
-    long t0 = System.nanoTime();
     Throwable e = failureOf(c.sendList(AmiMessage.action("CoreShowChannels")));
     assertTrue(e instanceof AmiClient.ListOverflowException, "fails, and clearly: " + e);
+    // At the item limit, not the (20 s) time limit.
     assertTrue(e.getMessage().contains("CoreShowChannels list passed 1000 items"), e.getMessage());
-    assertTrue(System.nanoTime() - t0 < 8_000_000_000L, "at the item limit, long before the time limit");
     listMode = "normal";
     Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(20)).until("a new login", logins::get, n -> n >= 2);
     assertTrue(c.lastLoss().startsWith("closed by Huifang: CoreShowChannels list passed 1000 items"), c.lastLoss());
