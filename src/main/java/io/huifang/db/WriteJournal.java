@@ -81,6 +81,7 @@ public final class WriteJournal {
       List<JsonObject> entries = new ArrayList<>();
       java.util.Set<Long> acked = new java.util.HashSet<>();
       if (Files.exists(file)) {
+        cutTornTail();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
           if (line.isBlank()) {
             continue;
@@ -114,6 +115,31 @@ public final class WriteJournal {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("write journal " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A crash in the middle of an append leaves a last line without its newline; that write was never acknowledged
+   * (its caller did not go on), so it is cut off, and the next append starts on a line of its own.
+   */
+  private void cutTornTail() throws IOException {
+    try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = c.size();
+      long keep = size;
+      ByteBuffer one = ByteBuffer.allocate(1);
+      while (keep > 0) {
+        one.clear();
+        c.read(one, keep - 1);
+        if (one.get(0) == '\n') {
+          break;
+        }
+        keep--;
+      }
+      if (keep < size) {
+        log.atWarn().setMessage("write journal: a torn last line cut off").addKeyValue("bytes", size - keep).log();
+        c.truncate(keep);
+        c.force(true);
+      }
     }
   }
 
