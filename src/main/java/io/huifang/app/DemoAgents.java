@@ -37,14 +37,26 @@ final class DemoAgents {
     if (!agents.contains(agentId)) {
       return;
     }
-    vertx.setTimer(1500 + random.nextInt(3000), t -> desk.desk(agentId).compose(d -> {
+    submitLater(agentId, attemptId, 1500 + random.nextInt(3000));
+  }
+
+  /** Like a person at the page, a simulated agent whose submit finds the database away tries again a bit later. */
+  private void submitLater(long agentId, String attemptId, long delay) {
+    vertx.setTimer(delay, t -> desk.desk(agentId).compose(d -> {
       JsonObject call = d.getJsonObject("call");
       if (call == null || !attemptId.equals(call.getString("attemptId")) || call.getBoolean("submitted", false)) {
         return io.vertx.core.Future.succeededFuture();
       }
       return desk.submit(agentId, attemptId, submission(call));
-    }).onFailure(e -> log.atWarn().setMessage("demo: simulated agent could not submit").addKeyValue("agent", agentId)
-        .addKeyValue("attempt", attemptId).addKeyValue("error", e.getMessage()).log()));
+    }).onFailure(e -> {
+      boolean away = io.huifang.db.Database.unavailable(e);
+      log.atWarn().setMessage(away ? "demo: simulated agent will submit when the database is back"
+              : "demo: simulated agent could not submit").addKeyValue("agent", agentId)
+          .addKeyValue("attempt", attemptId).addKeyValue("error", e.getMessage()).log();
+      if (away) {
+        submitLater(agentId, attemptId, 3000);
+      }
+    }));
   }
 
   private JsonObject submission(JsonObject call) {

@@ -206,7 +206,9 @@ public final class Api {
   private void authenticate(RoutingContext ctx, Refusal onRefused) {
     sessions.resolve(sessionToken(ctx)).onComplete(ar -> {
       if (ar.failed()) {
-        log.atError().setMessage("session lookup failed").addKeyValue("error", ar.cause().getMessage()).log();
+        // Every request fails so while the database is away: a warning, not an error per request.
+        (io.huifang.db.Database.unavailable(ar.cause()) ? log.atWarn() : log.atError())
+            .setMessage("session lookup failed").addKeyValue("error", ar.cause().getMessage()).log();
         databaseAway(ctx);
       } else if (ar.result().isEmpty()) {
         refuse(ctx, onRefused, null, 401, "unauthenticated", "sign in first");
