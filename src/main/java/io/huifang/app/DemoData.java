@@ -48,7 +48,7 @@ final class DemoData {
   /** Seeds the demo once (when there is no campaign yet), then puts the simulated agents on their lines. */
   static Future<Void> start(Vertx vertx, Config config, UserStore users, PasswordHasher hasher,
                             DealerStore dealers, CampaignStore campaigns, ImportService imports, Telephony telephony,
-                            io.huifang.desk.AgentDesk desk) {
+                            io.huifang.desk.AgentDesk desk, io.huifang.qa.QaService qa) {
     DemoAgents autopilot = desk == null ? null : new DemoAgents(vertx, desk);
     return campaigns.list()
         .compose(list -> list.isEmpty() ? seed(config, dealers, campaigns, imports) : Future.succeededFuture(
@@ -58,7 +58,7 @@ final class DemoData {
               if (autopilot != null) {
                 agents.forEach(u -> autopilot.add(u.id()));
               }
-              return seat(telephony, agents, campaignId);
+              return certify(qa, agents).compose(v -> seat(telephony, agents, campaignId));
             }));
   }
 
@@ -124,6 +124,28 @@ final class DemoData {
         }
         return out;
       });
+    });
+  }
+
+  /**
+   * The simulated agents' QA skill levels, two at each (初级, 中级, 高级), unless someone certified them already: past
+   * the campaign's first two days (every call sampled) the QA queue keeps filling at each level's share.
+   */
+  private static Future<Void> certify(io.huifang.qa.QaService qa, List<User> agents) {
+    if (qa == null) {
+      return Future.succeededFuture();
+    }
+    String[] levels = {"junior", "intermediate", "senior"};
+    List<Future<Boolean>> all = new ArrayList<>();
+    for (int i = 0; i < agents.size(); i++) {
+      long id = agents.get(i).id();
+      String level = levels[(i / 2) % levels.length];
+      all.add(qa.store().skillOf(id).compose(l -> l.isPresent() ? Future.succeededFuture(false)
+          : qa.store().setSkill(id, level, null)));
+    }
+    return Future.join(all).<Void>mapEmpty().recover(e -> {
+      log.atWarn().setMessage("demo: QA skill levels not set").addKeyValue("error", String.valueOf(e)).log();
+      return Future.succeededFuture();
     });
   }
 

@@ -173,7 +173,7 @@ public final class Server {
           .onSuccess(v -> {
             if (config.demo()) {
               // After start-up, in the background: the server is usable while the demo list is imported.
-              DemoData.start(vertx, config, users, hasher, dealers, campaigns, imports, telephony, desk)
+              DemoData.start(vertx, config, users, hasher, dealers, campaigns, imports, telephony, desk, qa)
                   .onFailure(e -> log.atWarn().setMessage("demo data not set up").addKeyValue("error", String.valueOf(e))
                       .log());
             }

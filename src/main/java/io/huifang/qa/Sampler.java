@@ -106,6 +106,7 @@ public final class Sampler {
     int sampledEligible;
     int voids;
     int calls;
+    int sampled;
     final int[] byReason = new int[Reason.values().length];
     // the eligible calls not sampled, for the top-up: their draws and where they are in the decisions
     double[] openDraw = new double[8];
@@ -132,12 +133,9 @@ public final class Sampler {
       return calls;
     }
 
+    /** Calls sampled, whatever the reasons (a call pulled by two rules counts once). */
     public int sampled() {
-      int n = 0;
-      for (int c : byReason) {
-        n += c;
-      }
-      return n;
+      return sampled;
     }
 
     /** Samples whose reasons include {@code r}. */
@@ -295,6 +293,9 @@ public final class Sampler {
   }
 
   private static void count(AgentTally a, int reasons) {
+    if (reasons != 0) {
+      a.sampled++;
+    }
     for (Reason r : Reason.values()) {
       if ((reasons & r.bit()) != 0) {
         a.byReason[r.ordinal()]++;

@@ -331,6 +331,14 @@ final class RecordingPipeline {
     } catch (IOException e) {
       throw new Transcoder.Failure("peaks: " + e.getMessage(), e);
     }
+    JsonObject activity = null;
+    if (Sidecar.LAYOUT_STEREO.equals(out.layout())) {
+      try {
+        activity = Activity.compute(out.original());
+      } catch (IOException e) {
+        throw new Transcoder.Failure("activity: " + e.getMessage(), e);
+      }
+    }
     JsonObject legs = new JsonObject().put("layout", out.layout());
     if (Sidecar.LAYOUT_STEREO.equals(out.layout())) {
       legs.put("customer", "left").put("agent", "right");
@@ -352,6 +360,9 @@ final class RecordingPipeline {
         .put("status", "ready").put("failure", null)
         .put("retention", row.getJsonObject("retention"))
         .put("processedAt", clock.instant().truncatedTo(ChronoUnit.MILLIS).toString());
+    if (activity != null) {
+      sidecar.put("activity", activity);
+    }
     Sidecar.write(dir.resolve(id + Sidecar.SUFFIX), sidecar);
     // Archived and checked: the PBX's files are no longer needed.
     for (Path p : src.all()) {

@@ -23,7 +23,7 @@ import java.util.Optional;
 public final class RecordingStore {
   static final String COLUMNS = "id, attempt_id, campaign_id, agent_id, customer_id, status, failure, started_at,"
       + " bridged_at, ended_at, duration_ms, legs, files, peaks, muted_spans, archive_dir, delete_after, legal_hold,"
-      + " processed_at, raw_dir, tries, purged_at";
+      + " processed_at, raw_dir, tries, purged_at, activity";
 
   private final Pool pool;
 
@@ -57,12 +57,13 @@ public final class RecordingStore {
     return pool.preparedQuery("update recording set status = 'ready', failure = null, duration_ms = $2,"
             + " legs = $3::jsonb, files = $4::jsonb, peaks = $5, muted_spans = $6::jsonb, archive_dir = $7,"
             + " delete_after = $8, legal_hold = $9, processed_at = $10, started_at = $11, bridged_at = $12,"
-            + " ended_at = $13, tries = tries + 1, updated_at = now() where id = $1")
+            + " ended_at = $13, activity = $14::jsonb, tries = tries + 1, updated_at = now() where id = $1")
         .execute(Tuple.from(new Object[] {sidecar.getString("recordingId"), sidecar.getLong("durationMs"),
             sidecar.getJsonObject("legs"), sidecar.getJsonArray("files"), sidecar.getString("peaks"),
             sidecar.getJsonArray("mutedSpans", new JsonArray()), archiveDir, deleteAfter(sidecar),
             legalHold(sidecar), odt(sidecar.getString("processedAt")), odt(sidecar.getString("startedAt")),
-            odt(sidecar.getString("bridgedAt")), odt(sidecar.getString("endedAt"))}))
+            odt(sidecar.getString("bridgedAt")), odt(sidecar.getString("endedAt")),
+            sidecar.getJsonObject("activity")}))
         .mapEmpty();
   }
 
@@ -117,8 +118,9 @@ public final class RecordingStore {
   public Future<Void> upsertFromSidecar(JsonObject s, String archiveDir, String rawDir) {
     return pool.preparedQuery("insert into recording (id, attempt_id, campaign_id, agent_id, customer_id, status,"
             + " failure, started_at, bridged_at, ended_at, duration_ms, legs, files, peaks, muted_spans, archive_dir,"
-            + " delete_after, legal_hold, processed_at, raw_dir) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-            + " $11, $12::jsonb, coalesce($13::jsonb, '[]'::jsonb), $14, $15::jsonb, $16, $17, $18, $19, $20)"
+            + " delete_after, legal_hold, processed_at, raw_dir, activity) values ($1, $2, $3, $4, $5, $6, $7, $8,"
+            + " $9, $10, $11, $12::jsonb, coalesce($13::jsonb, '[]'::jsonb), $14, $15::jsonb, $16, $17, $18, $19, $20,"
+            + " $21::jsonb)"
             + " on conflict (id) do update set attempt_id = excluded.attempt_id, campaign_id = excluded.campaign_id,"
             + " agent_id = excluded.agent_id, customer_id = excluded.customer_id, status = excluded.status,"
             + " failure = excluded.failure, started_at = excluded.started_at, bridged_at = excluded.bridged_at,"
@@ -126,6 +128,7 @@ public final class RecordingStore {
             + " files = excluded.files, peaks = excluded.peaks, muted_spans = excluded.muted_spans,"
             + " archive_dir = excluded.archive_dir, delete_after = excluded.delete_after,"
             + " legal_hold = excluded.legal_hold, processed_at = excluded.processed_at, purged_at = null,"
+            + " activity = excluded.activity,"
             + " raw_dir = coalesce(excluded.raw_dir, recording.raw_dir),"
             + " updated_at = now()")
         .execute(Tuple.from(new Object[] {s.getString("recordingId"), s.getString("attemptId"),
@@ -133,7 +136,7 @@ public final class RecordingStore {
             s.getString("failure"), odt(s.getString("startedAt")), odt(s.getString("bridgedAt")),
             odt(s.getString("endedAt")), s.getLong("durationMs"), s.getJsonObject("legs"), s.getJsonArray("files"),
             s.getString("peaks"), s.getJsonArray("mutedSpans", new JsonArray()), archiveDir, deleteAfter(s),
-            legalHold(s), odt(s.getString("processedAt")), rawDir}))
+            legalHold(s), odt(s.getString("processedAt")), rawDir, s.getJsonObject("activity")}))
         .mapEmpty();
   }
 
@@ -159,9 +162,9 @@ public final class RecordingStore {
   public static JsonObject toSidecar(JsonObject row) {
     JsonObject s = new JsonObject().put("schemaVersion", Sidecar.SCHEMA_VERSION);
     for (String k : List.of("recordingId", "attemptId", "campaignId", "agentId", "customerId", "startedAt",
-        "bridgedAt", "endedAt", "durationMs", "legs", "mutedSpans", "files", "peaks", "status", "failure",
+        "bridgedAt", "endedAt", "durationMs", "legs", "mutedSpans", "files", "peaks", "activity", "status", "failure",
         "retention", "processedAt")) {
-      if (row.containsKey(k)) {
+      if (row.containsKey(k) && !("activity".equals(k) && row.getValue(k) == null)) {
         s.put(k, row.getValue(k));
       }
     }
@@ -181,6 +184,7 @@ public final class RecordingStore {
         .put("endedAt", str(r.getOffsetDateTime("ended_at"))).put("durationMs", r.getLong("duration_ms"))
         .put("legs", json(r.getValue("legs"))).put("files", json(r.getValue("files")))
         .put("peaks", r.getString("peaks")).put("mutedSpans", json(r.getValue("muted_spans")))
+        .put("activity", json(r.getValue("activity")))
         .put("retention", retention).put("processedAt", str(r.getOffsetDateTime("processed_at")))
         .put("archiveDir", r.getString("archive_dir")).put("rawDir", r.getString("raw_dir"))
         .put("tries", r.getInteger("tries")).put("purgedAt", str(r.getOffsetDateTime("purged_at")));

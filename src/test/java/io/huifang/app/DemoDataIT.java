@@ -36,6 +36,12 @@ class DemoDataIT {
     JsonArray dialer = admin.get("/api/dialer").json().getJsonArray("campaigns");
     assertEquals("predictive", dialer.getJsonObject(0).getString("mode"));
     assertTrue(dialer.getJsonObject(0).getLong("dialled") >= 1);
+    // The QA queue fills with the demo's calls as they come: the campaign's first days sample every call.
+    Await.atMost(Duration.ofSeconds(90)).every(Duration.ofMillis(500)).until("a demo call sampled for QA",
+        () -> count(server, "select count(*) from qa_sample where 'first_days' = any(reasons)"), n -> n > 0);
+    assertEquals(DemoData.SIMULATED_AGENTS, count(server, "select count(*) from qa_agent_skill"),
+        "the simulated agents have QA skill levels");
+    assertTrue(admin.get("/api/qa/samples").json().getLong("total") >= 1);
     // Restart on the same data: nothing is seeded twice, the simulated agents sit down again.
     TestServer again = server.restart();
     Thread.sleep(2000);

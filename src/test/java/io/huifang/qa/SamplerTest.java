@@ -208,6 +208,17 @@ class SamplerTest {
     assertEquals(List.of("quota"), s.decisions().get(0).reasonIds());
     assertEquals(0, s.decisions().get(1).reasons());
     assertEquals(0, s.decisions().get(2).reasons());
+    assertEquals(1, t.sampled());
+  }
+
+  @Test
+  void aCallPulledByTwoRulesIsOneSample() {
+    Sampler s = new Sampler(1, 30);
+    s.decide(new Call("b1", 3, 1, 1, true, true, false, true, false, true, 0, 2));
+    assertEquals(List.of("needs_review", "complaint", "first_days"), s.decisions().get(0).reasonIds());
+    assertEquals(1, s.agents().get(3L).sampled());
+    assertEquals(1, s.agents().get(3L).byReason(Reason.COMPLAINT));
+    assertEquals(1, s.agents().get(3L).owed());
   }
 
   @Test

@@ -147,6 +147,21 @@ class RecordingPipelineIT {
     assertEquals(agentId, sidecar.getLong("agentId"));
     assertEquals(700L, sidecar.getLong("customerId"));
     assertEquals(Sidecar.LAYOUT_STEREO, sidecar.getJsonObject("legs").getString("layout"));
+    // Who spoke when, per leg: the emulator's customer says "Hello?" at once, the agent answers after the bridge.
+    JsonObject activity = sidecar.getJsonObject("activity");
+    assertNotNull(activity, text);
+    for (String leg : List.of("customer", "agent")) {
+      JsonObject l = activity.getJsonObject(leg);
+      assertTrue(l.getDouble("speechShare") > 0.03 && l.getDouble("speechShare") < 0.9, leg + ": " + l.encode());
+      assertFalse(l.getJsonArray("spans").isEmpty(), leg);
+    }
+    long hello = activity.getJsonObject("customer").getJsonArray("spans").getJsonArray(0).getLong(0);
+    assertTrue(hello < 500, "the customer's hello comes first: " + activity.encode());
+    assertTrue(activity.getJsonObject("agent").getJsonArray("spans").getJsonArray(0).getLong(0)
+        > activity.getJsonObject("customer").getJsonArray("spans").getJsonArray(0).getLong(1) - 200,
+        "the agent speaks after the hello: " + activity.encode());
+    assertTrue(activity.getLong("overtalkMs") < sidecar.getLong("durationMs") / 4, activity.encode());
+    assertEquals(activity, row.getJsonObject("activity"), "the catalog row keeps the same activity");
     Instant started = Instant.parse(sidecar.getString("startedAt"));
     Instant bridged = Instant.parse(sidecar.getString("bridgedAt"));
     Instant ended = Instant.parse(sidecar.getString("endedAt"));
