@@ -1,6 +1,7 @@
 package io.huifang.auth;
 
 import io.huifang.web.Api;
+import io.huifang.web.Push;
 
 import io.huifang.core.Role;
 import io.huifang.core.User;
@@ -130,6 +131,7 @@ public final class SessionRoutes {
               .compose(h -> users.update(me.id(), null, null, null, h, false))
               // Whoever else held a session (a stolen cookie, a forgotten shared PC) is signed out; this one stays.
               .compose(u -> sessions.deleteOthersOf(me.id(), Api.sessionToken(ctx)))
+              .onSuccess(ended -> Push.sessionsEnded(ctx.vertx().eventBus(), me.id(), Api.sessionToken(ctx)))
               .compose(ended -> audit.record(me, me.username(), "password.change", me.username(), "ok",
                   Api.clientIp(ctx), new JsonObject().put("otherSessionsEnded", ended)))
               .onSuccess(v -> ctx.response().setStatusCode(204).end());

@@ -157,7 +157,9 @@ public final class UserRoutes {
           }
           User u = found.get();
           // A deactivated user or one whose password an admin reset must sign in again.
-          Future<Void> end = (Boolean.FALSE.equals(active) || password != null) ? sessions.deleteAllOf(id)
+          Future<Void> end = (Boolean.FALSE.equals(active) || password != null)
+              ? sessions.deleteAllOf(id).onSuccess(v -> io.huifang.web.Push.sessionsEnded(ctx.vertx().eventBus(), id,
+                  null))
               : Future.succeededFuture();
           return end.compose(v -> audit.record(admin, admin.username(), "user.update", u.username(), "ok",
                   Api.clientIp(ctx), new JsonObject().put("fields", new JsonArray(new java.util.ArrayList<>(b.fieldNames())))))

@@ -20,12 +20,33 @@ public final class Push {
    * agent who is ready with no screen to show calls on).
    */
   public static final String LAST_SOCKET_CLOSED = "huifang.push.lastClosed";
+  /**
+   * {"userId": n, "except": "…"}: the user's sessions ended (all but {@code except}, when given): the sockets their
+   * pages opened close, so that a signed-out session stops receiving pushes at once.
+   */
+  public static final String SESSIONS_ENDED = "huifang.push.sessionsEnded";
 
   private Push() {
   }
 
   public static void toUser(EventBus bus, long userId, JsonObject message) {
     bus.publish(TO_USER, new JsonObject().put("userId", userId).put("message", message));
+  }
+
+  /** Closes the pages of every session of {@code userId} except the one holding {@code keepToken} (null: all). */
+  public static void sessionsEnded(EventBus bus, long userId, String keepToken) {
+    bus.publish(SESSIONS_ENDED, new JsonObject().put("userId", userId)
+        .put("except", keepToken == null ? null : sessionId(keepToken)));
+  }
+
+  /** How a session is named on the bus: the SHA-256 of its token, so that the token itself never travels. */
+  static String sessionId(String token) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public static void toRole(EventBus bus, Role role, JsonObject message) {

@@ -31,12 +31,16 @@ public final class PushHub {
 
   private final Map<Long, Set<ServerWebSocket>> byUser = new HashMap<>();
   private final Map<ServerWebSocket, User> users = new HashMap<>();
+  /** The session each socket was opened in ({@link Push#sessionId}). */
+  private final Map<ServerWebSocket, String> sessionOf = new HashMap<>();
   private volatile long closedForNotReading;
 
   public void register(Api api, io.vertx.core.eventbus.EventBus bus) {
     this.bus = bus;
     api.webSocket(PATH, Role.ALL, this::upgrade);
     bus.<JsonObject>consumer(Push.TO_USER, m -> toUser(m.body().getLong("userId"), m.body().getJsonObject("message")));
+    bus.<JsonObject>consumer(Push.SESSIONS_ENDED, m -> sessionsEnded(m.body().getLong("userId"),
+        m.body().getString("except")));
     bus.<JsonObject>consumer(Push.TO_ROLE, m -> Role.parse(m.body().getString("role"))
         .ifPresent(r -> toRole(r, m.body().getJsonObject("message"))));
   }
@@ -66,6 +70,10 @@ public final class PushHub {
         .addKeyValue("user", user.username()).addKeyValue("error", e.getMessage()).log()).onSuccess(ws -> {
           byUser.computeIfAbsent(user.id(), k -> new LinkedHashSet<>()).add(ws);
           users.put(ws, user);
+          String token = Api.sessionToken(ctx);
+          if (token != null) {
+            sessionOf.put(ws, Push.sessionId(token));
+          }
           Incoming incoming = new Incoming();
           ws.frameHandler(frame -> onFrame(ws, incoming, frame));
           ws.exceptionHandler(e -> {
@@ -145,7 +153,23 @@ public final class PushHub {
     }
   }
 
+  /** Close code for a page whose session ended elsewhere (a password change, an admin's reset). */
+  static final short SIGNED_OUT = 4002;
+
+  private void sessionsEnded(Long userId, String except) {
+    if (userId == null) {
+      return;
+    }
+    for (ServerWebSocket ws : List.copyOf(byUser.getOrDefault(userId, Set.of()))) {
+      if (except == null || !except.equals(sessionOf.get(ws))) {
+        forget(ws);
+        ws.close(SIGNED_OUT, "signed out");
+      }
+    }
+  }
+
   private void forget(ServerWebSocket ws) {
+    sessionOf.remove(ws);
     User u = users.remove(ws);
     if (u != null) {
       Set<ServerWebSocket> set = byUser.get(u.id());

@@ -218,15 +218,38 @@ class AccessControlIT {
   }
 
   @Test
-  void changingOnesPasswordSignsOutTheOtherSessionsButNotThisOne() {
+  void changingOnesPasswordSignsOutTheOtherSessionsButNotThisOne() throws Exception {
     Http laptop = Http.userWithRole(server, admin, "twodevices", "qa");
     Http phone = new Http(server);
     assertEquals(200, phone.login("twodevices", "twodevices-password-1").status());
+    URI ws = URI.create(server.url(PushHub.PATH).replace("http://", "ws://"));
+    CompletableFuture<Integer> phoneClosed = new CompletableFuture<>();
+    CompletableFuture<Integer> laptopClosed = new CompletableFuture<>();
+    WebSocket phoneSocket = phone.client().newWebSocketBuilder().buildAsync(ws, closes(phoneClosed))
+        .get(10, TimeUnit.SECONDS);
+    WebSocket laptopSocket = laptop.client().newWebSocketBuilder().buildAsync(ws, closes(laptopClosed))
+        .get(10, TimeUnit.SECONDS);
+
     assertEquals(204, laptop.send("PUT", "/api/me/password", new JsonObject()
         .put("currentPassword", "twodevices-password-1").put("newPassword", "a-new-password-2").encode()).status());
     assertEquals(200, laptop.get("/api/me").status(), "the session that changed it stays signed in");
     assertEquals(401, phone.get("/api/me").status(), "the other session is signed out");
+    assertEquals(PushHub.SIGNED_OUT, phoneClosed.get(10, TimeUnit.SECONDS), "and its page stops receiving pushes");
+    assertFalse(laptopClosed.isDone(), "this page's socket stays open");
+    assertFalse(laptopSocket.isOutputClosed());
     assertEquals(200, new Http(server).login("twodevices", "a-new-password-2").status());
+    laptopSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+    phoneSocket.abort();
+  }
+
+  static WebSocket.Listener closes(CompletableFuture<Integer> closed) {
+    return new WebSocket.Listener() {
+      @Override
+      public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(statusCode);
+        return null;
+      }
+    };
   }
 
   @Test
