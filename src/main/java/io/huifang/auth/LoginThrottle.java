@@ -14,9 +14,11 @@ import java.util.Map;
  *       so that other people's failures hold the real user back (signing in from their own address) by at most
  *       {@code USER.maxDelay}.</li>
  * </ul>
- * Each counter allows some free attempts, then each further attempt must wait {@code 10 s × 2^(n − free)} (capped) after
- * the previous one, or is refused with the seconds left (the route answers 429 and Retry-After). Counters are forgotten
- * {@link #WINDOW} after their last attempt. There is no hard lock: the worst someone else's failures can do is the cap.
+ * Each counter is a leaky bucket: it allows some free attempts, which come back evenly over {@link #WINDOW} (so a
+ * busy office behind one address, where someone mistypes now and then all day, never fills its address's bucket);
+ * past them each further attempt must wait {@code 10 s × 2^(n − free)} (capped) after the previous one, or is refused
+ * with the seconds left (the route answers 429 and Retry-After). There is no hard lock: the worst someone else's
+ * failures can do is the cap.
  *
  * <p>An attempt is <em>reserved</em> before the password is checked ({@link #reserve}), in one synchronized step, so
  * that guesses sent in parallel are counted as they arrive rather than after their (slow, on purpose) hash check. A
@@ -27,7 +29,7 @@ import java.util.Map;
  * several nodes would count separately (the clustering issue moves this to shared storage).
  */
 public final class LoginThrottle {
-  /** A counter is forgotten this long after its last attempt. */
+  /** A counter's free attempts come back evenly over this time. */
   public static final Duration WINDOW = Duration.ofMinutes(15);
 
   /** One of the three counters: free attempts, then delays doubling from {@code BASE_DELAY_SECONDS} to a cap. */
@@ -50,9 +52,15 @@ public final class LoginThrottle {
   public static final long BASE_DELAY_SECONDS = 10;
 
   private static final class Counter {
-    long attempts;
+    /** Attempts counted, less those leaked away since. */
+    double level;
+    long updatedAt;
     long lastAt;
     long nextAt;
+
+    long attempts() {
+      return (long) Math.ceil(level - 1e-9);
+    }
   }
 
   private final Limit pair;
@@ -83,9 +91,9 @@ public final class LoginThrottle {
    * of the counters says to wait, counts nothing and returns the seconds to wait (at least 1).
    */
   public synchronized long reserve(String username, String ip, long nowMillis) {
-    Counter p = live(pairKey(username, ip), nowMillis);
-    Counter a = live(addressKey(ip), nowMillis);
-    Counter u = live(userKey(username), nowMillis);
+    Counter p = live(pairKey(username, ip), pair, nowMillis);
+    Counter a = live(addressKey(ip), address, nowMillis);
+    Counter u = live(userKey(username), user, nowMillis);
     long waitUntil = Math.max(p.nextAt, Math.max(a.nextAt, u.nextAt));
     if (waitUntil > nowMillis) {
       return Math.max(1, (waitUntil - nowMillis + 999) / 1000);
@@ -110,19 +118,24 @@ public final class LoginThrottle {
     refund(userKey(username), user);
   }
 
-  private Counter live(String key, long now) {
+  private Counter live(String key, Limit limit, long now) {
     Counter c = counters.get(key);
-    if (c == null || now - c.lastAt > windowMillis) {
+    if (c == null) {
       c = new Counter();
+      c.updatedAt = now;
       counters.put(key, c);
+    }
+    if (now > c.updatedAt) {
+      c.level = Math.max(0, c.level - (now - c.updatedAt) * (double) limit.free() / windowMillis);
+      c.updatedAt = now;
     }
     return c;
   }
 
   private static void count(Counter c, Limit limit, long now) {
-    c.attempts++;
+    c.level += 1;
     c.lastAt = now;
-    c.nextAt = now + limit.delayAfter(c.attempts);
+    c.nextAt = now + limit.delayAfter(c.attempts());
   }
 
   private void refund(String key, Limit limit) {
@@ -130,9 +143,9 @@ public final class LoginThrottle {
     if (c == null) {
       return;
     }
-    c.attempts = Math.max(0, c.attempts - 1);
+    c.level = Math.max(0, c.level - 1);
     // The wait the refunded attempt imposed goes with it; earlier attempts' waits have passed (it was let through).
-    c.nextAt = c.lastAt + limit.delayAfter(c.attempts);
+    c.nextAt = c.lastAt + limit.delayAfter(c.attempts());
   }
 
   private static String pairKey(String username, String ip) {

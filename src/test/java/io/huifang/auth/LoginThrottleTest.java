@@ -33,7 +33,27 @@ class LoginThrottleTest {
       assertTrue(t.reserve("agent1", "10.0.0.1", now) <= Limit.PAIR.maxDelaySeconds());
     }
     assertEquals(0, t.reserve("agent1", "10.0.0.1", now + LoginThrottle.WINDOW.toMillis() + 1),
-        "forgotten a window after the last attempt");
+        "the free attempts are back a window after the last attempt");
+    for (int i = 0; i < 2; i++) {
+      assertEquals(0, t.reserve("agent1", "10.0.0.1", now + LoginThrottle.WINDOW.toMillis() + 1));
+    }
+  }
+
+  @Test
+  void aBusyOfficeBehindOneAddressNeverFillsItsBucket() {
+    // 500 sign-ins over a day from one proxy address, a minute apart; every fifth person mistypes once first.
+    LoginThrottle t = new LoginThrottle(10_000);
+    long now = T0;
+    for (int i = 0; i < 500; i++) {
+      String agent = "agent" + i;
+      if (i % 5 == 0) {
+        assertEquals(0, t.reserve(agent, "10.9.9.9", now), "sign-in " + i + " (a typo)");
+        now += 5_000;
+      }
+      assertEquals(0, t.reserve(agent, "10.9.9.9", now), "sign-in " + i);
+      t.succeeded(agent, "10.9.9.9");
+      now += 60_000;
+    }
   }
 
   @Test
@@ -115,6 +135,7 @@ class LoginThrottleTest {
   @Test
   void memoryIsBounded() {
     LoginThrottle t = new LoginThrottle(Limit.PAIR, new Limit(1000, 1), new Limit(1000, 1), Duration.ofMinutes(10), 6);
+    // (no time passes here: nothing leaks)
     for (int i = 0; i < 5; i++) {
       t.reserve("a", "ip", T0);
     }

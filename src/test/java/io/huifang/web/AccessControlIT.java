@@ -193,7 +193,9 @@ class AccessControlIT {
       assertTrue(status == 401 || status == 429, "answered " + status);
       refused += status == 429 ? 1 : 0;
     }
-    assertEquals(5, refused, "30 free attempts per address, then waits");
+    // 30 free attempts per address, then waits (the exact count is LoginThrottleTest's; here the free attempts
+    // also trickle back while the slow hash checks run, one every 30 s).
+    assertTrue(refused >= 3, "the spray past the free attempts waits: " + refused + " of 35 refused");
     // The same username from another address: not held back by the spray.
     assertEquals(401, rawLoginFrom("127.0.0.3", "sprayed1", "summer-2026!"));
     assertEquals(200, rawLoginFrom("127.0.0.3", "admin", TestServer.ADMIN_PASSWORD));
