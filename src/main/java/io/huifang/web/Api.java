@@ -61,6 +61,33 @@ public final class Api {
     // Before every route: the session cookie is SameSite=Strict, but that alone is not relied upon (older browsers,
     // same-site subdomains). A page of another site cannot change anything nor listen on the push socket.
     router.route().handler(this::refuseCrossSite);
+    // (No path on these: the routes under /api are each declared with their roles, which tests enumerate.)
+    router.route().handler(Api::refuseNulInQuery);
+  }
+
+  /** As in JSON bodies: PostgreSQL text cannot hold U+0000, so a query parameter holding one is a 400 naming it. */
+  private static void refuseNulInQuery(RoutingContext ctx) {
+    String query = ctx.request().query();
+    if (query == null || !(query.contains("%00") || query.indexOf(0) >= 0)
+        || !ctx.request().path().startsWith(PREFIX + "/")) {
+      ctx.next();
+      return;
+    }
+    io.vertx.core.MultiMap params;
+    try {
+      params = ctx.queryParams();
+    } catch (RuntimeException e) {
+      ctx.next(); // a malformed query is the route's to refuse, as before
+      return;
+    }
+    for (var e : params) {
+      if (e.getKey().indexOf('\0') >= 0 || e.getValue().indexOf('\0') >= 0) {
+        invalid(ctx, e.getKey(), e.getKey() + " contains a NUL character (U+0000)",
+            e.getKey() + " 含有空字符（U+0000）");
+        return;
+      }
+    }
+    ctx.next();
   }
 
   private void refuseCrossSite(RoutingContext ctx) {

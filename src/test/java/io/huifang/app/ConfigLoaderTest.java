@@ -71,6 +71,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void allowedOriginsAreOriginsAndNothingElse() {
+    assertEquals(List.of(), ConfigLoader.load(List.of(), Map.of(), dir).allowedOrigins());
+    assertEquals(List.of("https://huifang.example.com", "http://10.0.0.5:8080"), ConfigLoader.load(
+        List.of("--http.allowed-origins=https://huifang.example.com, http://10.0.0.5:8080"), Map.of(), dir)
+        .allowedOrigins());
+    for (String bad : List.of("huifang.example.com", "https://huifang.example.com/app", "ftp://x.example",
+        "https://u@x.example", "https://x.example?q=1")) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> ConfigLoader.load(List.of("--http.allowed-origins=" + bad), Map.of(), dir), bad);
+      assertTrue(e.getMessage().startsWith("http.allowed-origins=") && e.getMessage().contains("not an origin"),
+          e.getMessage());
+    }
+  }
+
+  @Test
   void severalPbxServers() {
     Config c = ConfigLoader.load(List.of("--pbx.mode=asterisk", "--pbx.ami-secret=s3cret-secret",
         "--pbx.servers=north@10.1.0.5:5038, south@pbx-south:5039"), Map.of(), dir);

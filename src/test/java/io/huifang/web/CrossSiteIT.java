@@ -110,6 +110,9 @@ class CrossSiteIT {
     assertEquals(400, r.status(), r.body());
     assertEquals("displayName", r.json().getString("field"));
     assertTrue(r.json().getString("message").contains("NUL"), r.body());
+    Http.Response q = admin.get("/api/audit?action=login%00x");
+    assertEquals(400, q.status(), q.body());
+    assertEquals("action", q.json().getString("field"));
   }
 
   @Test
