@@ -32,6 +32,8 @@ function errorKey(e) {
   if (e.code === 'line_failed') return 'agent.error.lineFailed';
   if (e.code === 'pbx_unavailable') return 'agent.error.pbx';
   if (e.code === 'no_line' || e.status === 404) return 'agent.error.noLine';
+  // The database is away (it comes back by itself): the answers stay in this browser until a submit goes through.
+  if (e.status === 503 && e.code === 'unavailable') return 'agent.error.database';
   return null;
 }
 

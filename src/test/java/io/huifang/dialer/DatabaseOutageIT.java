@@ -142,6 +142,7 @@ class DatabaseOutageIT {
           + " and originated_at < $3", campaign, killed.atOffset(ZoneOffset.UTC), back.atOffset(ZoneOffset.UTC)), "nobody was dialled while the database was away: "
           + seen);
       assertTrue(before >= 2, seen);
+      assertTrue(statuses.containsKey(503), "the agents' requests during the outage were refused visibly: " + seen);
       assertEquals(ANSWERING.size(), sent.size(), "every reached customer's survey submitted: " + seen);
       Invariants.assertHold(pool, campaign, sent);
       assertEquals(ANSWERING.size(), count(pool, "select count(*) from recording r join call_attempt a"
