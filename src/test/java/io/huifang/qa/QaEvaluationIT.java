@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * QA evaluations through the API on a real server: a sampled call (a submitted survey and its sample, put in with
- * SQL as the draw would leave them), QA claims it, opens an evaluation, comments at a time, scores and submits with a
+ * SQL as the draw would leave them), QA claims it (the queue's claim route), opens an evaluation, comments at a time, scores and submits with a
  * wrong-information finding; the agent sees it, signs it off and disputes it; another QA user rescores and the
  * dispute resolves; another agent sees nothing of it; a calibration is blind; the month adds up.
  */
@@ -138,8 +138,12 @@ class QaEvaluationIT {
 
   @Test
   void evaluateSignOffDisputeAndRescore() throws Exception {
-    long sample = sampledCall("qa-it-A1", agentAId, qa1Id);
+    long sample = sampledCall("qa-it-A1", agentAId, null);
     String rec = "recording:rec-qa-it-A1";
+    assertEquals(409, qa1.send("POST", "/api/qa/samples/" + sample + "/evaluations", "{}").status(),
+        "an evaluation starts on a claimed sample");
+    Http.Response claimed = qa1.send("POST", "/api/qa/samples/" + sample + "/claim", "{}");
+    assertEquals(200, claimed.status(), claimed.body());
 
     Http.Response notMine = qa2.send("POST", "/api/qa/samples/" + sample + "/evaluations", "{}");
     assertEquals(409, notMine.status(), notMine.body());
