@@ -409,7 +409,8 @@ function start(me) {
         return api(`/api/qa/samples/${encodeURIComponent(sampleId)}/evaluations`, { method: 'POST', body: {} });
       }
       const list = (d.evaluations || []).filter((e) => e.kind !== 'calibration');
-      const standing = list.find((e) => e.status === 'submitted' && e.kind === 'rescore') || list.find((e) => e.status === 'submitted');
+      const standing = list.find((e) => e.status === 'submitted' && e.kind === 'rescore') || list.find((e) => e.status === 'submitted')
+        || (d.evaluation && d.evaluation.status === 'submitted' ? d.evaluation : null);
       return standing ? api(`/api/qa/evaluations/${encodeURIComponent(standing.id)}`) : null;
     }
 
@@ -434,7 +435,14 @@ function start(me) {
       const playerPanel = el('section', { class: 'panel qa-player-panel', 'aria-labelledby': 'player-h' },
         el('div', { class: 'panel-head' }, el('h2', { id: 'player-h', i18n: 'qa.player.heading' }),
           el('span', { class: 'muted qa-kbd-hint', i18n: 'qa.player.hint' })));
+      // The comment box first: the player reports its time to it from the start (a re-render seeks at once).
+      const commentText = el('input', { type: 'text', id: 'qa-comment-text', maxlength: '1000', autocomplete: 'off', 'aria-labelledby': 'comments-h' });
+      const commentAt = el('span', { class: 'mono qa-comment-at', id: 'qa-comment-at' }, '00:00');
       const pbody = el('div', { class: 'panel-body' });
+      function setCommentAt(ms) {
+        state.commentAt = Math.round(ms);
+        commentAt.textContent = clock(ms);
+      }
       playerPanel.append(pbody);
       if (rec.id || d.recordingId || earlyRecordingId) {
         const recordingId = rec.id || d.recordingId || earlyRecordingId;
@@ -452,18 +460,13 @@ function start(me) {
       }
       pbody.append(activityFacts(rec.activity, d));
 
-      const commentText = el('input', { type: 'text', id: 'qa-comment-text', maxlength: '1000', autocomplete: 'off', 'aria-labelledby': 'comments-h' });
-      const commentAt = el('span', { class: 'mono qa-comment-at', id: 'qa-comment-at' }, '00:00');
       const commentForm = el('form', { class: 'qa-comment-form', id: 'qa-comment-form', novalidate: true },
         el('label', { class: 'qa-comment-at-label', for: 'qa-comment-text' }, el('span', { i18n: 'qa.comment.at' }), ' ', commentAt),
         commentText,
         el('button', { type: 'submit', class: 'btn btn-small', id: 'qa-comment-add', i18n: 'qa.comment.add' }));
       commentForm.addEventListener('submit', (ev) => { ev.preventDefault(); addComment(commentText); });
       commentText.addEventListener('focus', () => { if (state.player) setCommentAt(state.player.currentMs()); });
-      function setCommentAt(ms) {
-        state.commentAt = Math.round(ms);
-        commentAt.textContent = clock(ms);
-      }
+
       state.setCommentAt = setCommentAt;
       state.commentText = commentText;
       const commentsPanel = el('section', { class: 'panel qa-comments-panel', 'aria-labelledby': 'comments-h' },
@@ -824,6 +827,13 @@ function start(me) {
       get evaluationId() { return evaluationId; },
       get player() { return state.player; },
       reload,
+      /** After a language switch: the survey's and the scorecard's own texts again; the player plays on. */
+      relabel() {
+        if (!state.detail || !box.querySelector('#qa-survey')) return;
+        renderSurvey();
+        renderScorecard();
+        renderComments();
+      },
       focusComment() { if (state.commentText && editable()) state.commentText.focus(); },
       toggleClaim() {
         const d = state.detail;
@@ -1074,7 +1084,7 @@ function start(me) {
   }
 
   onLangChange(() => {
-    if (ws) ws.reload();
+    if (ws) ws.relabel();
     else setTab(tab);
   });
 
