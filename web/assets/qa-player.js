@@ -172,9 +172,11 @@ export function createPlayer({ recordingId, durationMs = 0, activity = null, pea
     if (!(duration > 0)) return;
     for (const c of commentList) {
       const b = el('button', {
-        type: 'button', class: 'qa-marker', style: `left:${Math.min(100, (c.atMs / duration) * 100)}%`,
+        type: 'button', class: 'qa-marker',
         title: `${clock(c.atMs)} ${c.text}`, 'aria-label': `${clock(c.atMs)} ${c.text}`, 'data-at': String(c.atMs)
       });
+      // Through the CSSOM: the pages' Content-Security-Policy (style-src 'self') drops style attributes.
+      b.style.left = `${Math.min(100, (c.atMs / duration) * 100)}%`;
       b.addEventListener('click', (ev) => {
         ev.stopPropagation();
         seek(c.atMs, { play: true });

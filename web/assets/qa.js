@@ -60,7 +60,7 @@ function statusPill(sample, user) {
   if (s === 'claimed' && sample.claimedBy) {
     const mine = user && sample.claimedBy.id === user.id;
     return el('span', { class: 'qa-status-cell' }, pill,
-      el('span', { class: 'muted qa-claimer' }, mine ? t('qa.claimedByMe') : sample.claimedBy.name));
+      mine ? el('span', { class: 'muted qa-claimer', i18n: 'qa.claimedByMe' }) : el('span', { class: 'muted qa-claimer' }, sample.claimedBy.name));
   }
   return pill;
 }

@@ -152,6 +152,9 @@ class QaWorkspaceIT {
       assertEquals(1, comments.size(), comments.encode());
       assertEquals(commentText, comments.getJsonObject(0).getString("text"));
       assertEquals(at, comments.getJsonObject(0).getLong("atMs"), 1, "the comment is at the player's time");
+      double markerLeft = ((Number) b.evaluate("parseFloat(document.querySelector('.qa-marker').style.left)"))
+          .doubleValue();
+      assertEquals(100.0 * at / (duration * 1000), markerLeft, 1.0, "the comment's marker sits at its time");
       // The comment jumps the player: to the start, then back to the comment.
       b.js("document.querySelector('.qa-audio').currentTime = 0");
       click(b, By.cssSelector(".qa-comment-jump"));
