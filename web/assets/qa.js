@@ -191,6 +191,8 @@ function start(me) {
   function renderQueue(total) {
     const body = $('queue-body');
     body.replaceChildren();
+    // Counted, so that a script (the benchmark) can tell a fresh list from the one left behind.
+    body.dataset.renders = String(Number(body.dataset.renders || 0) + 1);
     $('queue-empty').hidden = samples.length > 0;
     $('qa-queue').hidden = samples.length === 0;
     setText($('queue-total'), 'qa.total', { n: total });

@@ -88,9 +88,12 @@ public final class QaPlayerBenchmark {
         b.waitFor("location.pathname === '/qa.html' && !document.body.classList.contains('booting')");
         for (int i = 0; i <= runs; i++) {
           // From the queue: click "open" on the row, as a person does.
+          int renders = ((Number) b.evaluate("Number(document.getElementById('queue-body').dataset.renders || 0)"))
+              .intValue();
           b.evaluate("location.hash = ''");
           String open = "#queue-body tr[data-id='" + sampleId + "'] .qa-open";
-          b.waitFor("!!document.querySelector(" + Browser.jsString(open) + ") && document.getElementById('qa-ws')"
+          b.waitFor("Number(document.getElementById('queue-body').dataset.renders || 0) > " + renders
+              + " && !!document.querySelector(" + Browser.jsString(open) + ") && document.getElementById('qa-ws')"
               + ".hidden");
           int before = ((Number) b.evaluate("window.__qaTimings.opens.length")).intValue();
           b.driver.findElement(By.cssSelector(open)).click();
