@@ -44,7 +44,7 @@ public final class QaService {
   /** Months are calendar months here (the centres' time). */
   public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
 
-  /** Evaluations of samples, supplied by the evaluation side of this module (none until it is wired). */
+  /** Evaluations of samples, as the queue shows them (by default read from qa_evaluation, {@link QaStore#evaluations}). */
   public interface Evaluations {
     /** The latest evaluation of each sample that has one: {@code {"id","score","passed","status"}} by sample id. */
     Future<Map<Long, JsonObject>> latestBySample(List<Long> sampleIds);
@@ -69,7 +69,7 @@ public final class QaService {
   private final QaStore store;
   private final Clock clock;
   private final SecureRandom seeds = new SecureRandom();
-  private volatile Evaluations evaluations = Evaluations.NONE;
+  private volatile Evaluations evaluations;
   private Context context;
   private String deploymentId;
   private Future<Void> tail = Future.succeededFuture();
@@ -93,6 +93,7 @@ public final class QaService {
     this.vertx = vertx;
     this.store = store;
     this.clock = clock;
+    this.evaluations = store.evaluations();
   }
 
   public QaStore store() {

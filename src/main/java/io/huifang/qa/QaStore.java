@@ -607,6 +607,46 @@ public final class QaStore {
         });
   }
 
+  /**
+   * The queue's view of the evaluations (table qa_evaluation, the evaluation side's): a sample's latest standard or
+   * rescore evaluation that is not superseded, and its list. Calibration evaluations stay out: they are blind until
+   * their members submit, and have their own routes.
+   */
+  QaService.Evaluations evaluations() {
+    return new QaService.Evaluations() {
+      @Override
+      public Future<Map<Long, JsonObject>> latestBySample(List<Long> sampleIds) {
+        return pool.preparedQuery("select distinct on (sample_id) sample_id, id, score::float8 as score, passed, status"
+                + " from qa_evaluation where sample_id = any($1) and kind <> 'calibration' and status <> 'superseded'"
+                + " order by sample_id, (status = 'submitted') desc, id desc")
+            .execute(Tuple.of(sampleIds.toArray(Long[]::new))).map(rs -> {
+              Map<Long, JsonObject> out = new java.util.HashMap<>();
+              for (Row r : rs) {
+                out.put(r.getLong("sample_id"), new JsonObject().put("id", r.getLong("id"))
+                    .put("score", r.getDouble("score")).put("passed", r.getBoolean("passed"))
+                    .put("status", r.getString("status")));
+              }
+              return out;
+            });
+      }
+
+      @Override
+      public Future<JsonArray> ofSample(long sampleId) {
+        return pool.preparedQuery("select e.id, e.kind, u.display_name, e.status, e.score::float8 as score, e.passed"
+                + " from qa_evaluation e join app_user u on u.id = e.evaluator_id where e.sample_id = $1"
+                + " and e.kind <> 'calibration' order by e.id").execute(Tuple.of(sampleId)).map(rs -> {
+                  JsonArray out = new JsonArray();
+                  for (Row r : rs) {
+                    out.add(new JsonObject().put("id", r.getLong("id")).put("kind", r.getString("kind"))
+                        .put("evaluatorName", r.getString("display_name")).put("status", r.getString("status"))
+                        .put("score", r.getDouble("score")).put("passed", r.getBoolean("passed")));
+                  }
+                  return out;
+                });
+      }
+    };
+  }
+
   static Object jsonValue(Object v) {
     if (v instanceof String s) {
       return s.startsWith("[") ? new JsonArray(s) : new JsonObject(s);

@@ -137,6 +137,18 @@ class QaSamplingIT {
     assertNull(released.json().getValue("claimedBy"));
     assertEquals("open", qa1.send("DELETE", "/api/qa/samples/" + id3 + "/claim", null).json().getString("status"));
 
+    // An evaluation started on a claimed sample shows in the queue and in the detail.
+    assertEquals(200, qa1.send("POST", "/api/qa/samples/" + id3 + "/claim", null).status());
+    Http.Response started = qa1.send("POST", "/api/qa/samples/" + id3 + "/evaluations", "{}");
+    assertTrue(started.status() == 200 || started.status() == 201, started.body());
+    JsonObject listed = byAttempt(qa1.get("/api/qa/samples").json().getJsonArray("samples"), refused);
+    assertEquals("draft", listed.getJsonObject("evaluation").getString("status"), listed.encode());
+    JsonArray evaluations = qa1.get("/api/qa/samples/" + id3).json().getJsonArray("evaluations");
+    assertEquals(1, evaluations.size(), evaluations.encode());
+    assertEquals("qa.li", evaluations.getJsonObject(0).getString("evaluatorName"));
+    assertEquals("standard", evaluations.getJsonObject(0).getString("kind"));
+    assertNull(byAttempt(qa1.get("/api/qa/samples").json().getJsonArray("samples"), ok).getValue("evaluation"));
+
     // A manual pull: the void call, by hand (it was not drawn); pulling a sampled call adds "manual" to its reasons.
     Http.Response pulled = qa1.send("POST", "/api/qa/samples", new JsonObject().put("attemptId", voided)
         .put("note", "客户说没接到过电话").encode());
