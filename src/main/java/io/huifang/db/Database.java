@@ -161,14 +161,17 @@ public final class Database {
         String state = String.valueOf(pg.getSqlState());
         return state.startsWith("08") || state.startsWith("57P") || state.startsWith("53");
       }
-      if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.io.IOException
+      // Network failures only: a file that cannot be read (an upload, a recording) is not the database away.
+      if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.SocketException
+          || t instanceof java.nio.channels.ClosedChannelException
+          || (t instanceof java.io.IOException && t.getClass().getName().startsWith("io.netty."))
           || t instanceof java.util.concurrent.TimeoutException
-          || t.getClass().getName().contains("Timeout")) {
+          || t.getClass().getName().equals("io.vertx.core.impl.NoStackTraceTimeoutException")) {
         return true;
       }
       String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-      if (t instanceof io.vertx.core.VertxException && (m.contains("closed") || m.contains("timeout")
-          || m.contains("timed out") || m.contains("connection refused") || m.contains("pool"))) {
+      if (t instanceof io.vertx.core.VertxException && !(t instanceof io.vertx.core.file.FileSystemException)
+          && (m.contains("connection") || m.contains("timeout") || m.contains("timed out") || m.contains("pool"))) {
         return true;
       }
     }
