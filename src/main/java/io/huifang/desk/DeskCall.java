@@ -30,6 +30,11 @@ final class DeskCall {
    * otherwise find no draft row and be told the survey was already submitted.
    */
   Future<Void> draftCreated = Future.succeededFuture();
+  /**
+   * The attempt's row naming the agent (CallTracker.markBridged): the draft is created only once it is stored, so
+   * that no survey exists for a call whose row, read after a crash, says nobody took the customer.
+   */
+  Future<?> agentStored = Future.succeededFuture();
   int wrapUpSeconds = Campaign.DEFAULT_WRAP_UP_SECONDS;
   /** Why the call ended under the agent, if it did: the PBX was lost, or the agent's own line went down. */
   static final String CUT_PBX_LOST = "pbx_lost";

@@ -45,6 +45,7 @@ final class Screens {
     DeskCall c = new DeskCall(a.id(), line.agentId(), campaignId, a.request().taskId(), a.request().customerId());
     c.pbx = pbx;
     c.bridgedAtMicros = bridgedAtMicros;
+    c.agentStored = a.written();
     calls.connected(c);
     Prefetches.Prefetch p = prefetched.remove(a.id());
     if (p == null && a.request().customerId() != null) {
@@ -74,8 +75,8 @@ final class Screens {
     c.screen = screen(c, campaign.orElse(null), customer);
     push(c.agentId, frame(c).put("bridgedAtMicros", c.bridgedAtMicros));
     if (c.questionnaire != null) {
-      c.draftCreated = responses.createDraft(c.attemptId, c.campaignId, c.taskId, c.customerId, c.agentId,
-              c.questionnaire.key(), c.questionnaire.version());
+      c.draftCreated = c.agentStored.transform(stored -> responses.createDraft(c.attemptId, c.campaignId, c.taskId,
+          c.customerId, c.agentId, c.questionnaire.key(), c.questionnaire.version()));
       c.draftCreated.onSuccess(v -> context.run(() -> c.hasDraft = true))
           .onFailure(e -> log.atError().setMessage("survey draft not created").addKeyValue("attempt", c.attemptId)
               .addKeyValue("error", e.getMessage()).log());

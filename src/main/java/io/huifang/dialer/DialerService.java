@@ -61,6 +61,7 @@ public final class DialerService {
   private final Vertx vertx;
   private final Telephony telephony;
   private final Scheduler scheduler;
+  private final AttemptStore attempts;
   private final String dialTemplate;
   private final Clock clock;
   private final double originatesPerSecond;
@@ -80,6 +81,7 @@ public final class DialerService {
     this.vertx = vertx;
     this.telephony = telephony;
     this.scheduler = scheduler;
+    this.attempts = attempts;
     this.dialTemplate = dialTemplate;
     this.clock = clock;
     this.originatesPerSecond = originatesPerSecond;
@@ -106,11 +108,64 @@ public final class DialerService {
       }
       pbxes.forEach(this::follow);
       telephony.answered().preferredAgent(a -> bookedBy.get(a.id()));
-      reload.reload();
-      reloadTimer = vertx.setPeriodic(CAMPAIGN_RELOAD_MS, t -> reload.reload());
-      tickTimer = vertx.setPeriodic(TICK_MS, t -> decideAll());
-      leaseTimer = vertx.setPeriodic(leaseRenewalMillis(scheduler.lease()), t -> renewLeases());
+      // Before any dialling: the ends a crash cut off from their tasks reach them, so that none is dialled again
+      // as if never tried.
+      endsLostInACrash().onComplete(done -> telephony.telephonyContext().runOnContext(x -> {
+        reload.reload();
+        reloadTimer = vertx.setPeriodic(CAMPAIGN_RELOAD_MS, t -> reload.reload());
+        tickTimer = vertx.setPeriodic(TICK_MS, t -> decideAll());
+        leaseTimer = vertx.setPeriodic(leaseRenewalMillis(scheduler.lease()), t -> renewLeases());
+      }));
     });
+  }
+
+  /** How far back a start looks for ends that did not reach their tasks. */
+  static final Duration LOST_ENDS_WINDOW = Duration.ofDays(1);
+
+  /**
+   * An attempt's end is stored first and its task's outcome after it: a crash (kill -9, power loss) between the two
+   * left the task leased but without the outcome, so it was dialled again once the lease ran out, with the same
+   * attempt number. At start, every task's latest attempt of the last day that ended without its task's history
+   * naming it gets its outcome now (the scheduler applies an attempt's outcome once, however often it is sent);
+   * one that reached an agent holds the task for the agent's disposition.
+   */
+  private Future<Void> endsLostInACrash() {
+    Instant now = clock.instant();
+    return attempts.latestEndedPerTask(now.minus(LOST_ENDS_WINDOW)).compose(ended -> {
+      java.util.Map<String, JsonObject> byId = new java.util.HashMap<>();
+      java.util.Map<String, Long> tasks = new java.util.HashMap<>();
+      for (JsonObject a : ended) {
+        byId.put(a.getString("id"), a);
+        tasks.put(a.getString("id"), a.getLong("task_id"));
+      }
+      return scheduler.notInHistory(tasks).compose(lost -> {
+        List<Future<?>> applied = new java.util.ArrayList<>();
+        for (String id : lost) {
+          applied.add(applyLostEnd(byId.get(id), now));
+        }
+        if (!lost.isEmpty()) {
+          log.atWarn().setMessage("attempt ends a crash kept from their tasks applied at start")
+              .addKeyValue("attempts", lost.size()).log();
+        }
+        return Future.join(applied).<Void>mapEmpty();
+      });
+    }).onFailure(e -> log.atWarn().setMessage("ends lost in a crash not checked").addKeyValue("error", e.getMessage())
+        .log()).recover(e -> Future.succeededFuture());
+  }
+
+  private Future<?> applyLostEnd(JsonObject a, Instant now) {
+    long taskId = a.getLong("task_id");
+    AttemptOutcome outcome = AttemptOutcome.valueOf(a.getString("outcome").toUpperCase(java.util.Locale.ROOT));
+    Outcome o = outcomeForScheduler(outcome, a.getLong("agent_id") != null);
+    Instant dialledAt = java.time.OffsetDateTime.parse(a.getString("originated_at")).toInstant();
+    if (o == null) {
+      return scheduler.holdForDisposition(taskId, dialledAt, now.plus(DISPOSITION_HOLD));
+    }
+    Instant endedAt = a.getString("ended_at") == null ? now
+        : java.time.OffsetDateTime.parse(a.getString("ended_at")).toInstant();
+    return scheduler.recordOutcome(taskId, a.getString("id"), o, endedAt)
+        .onFailure(e -> log.atWarn().setMessage("outcome not recorded").addKeyValue("attempt", a.getString("id"))
+            .addKeyValue("task", taskId).addKeyValue("error", e.getMessage()).log());
   }
 
   /** Three renewals in every lease: one lost write (a slow or busy database) does not let a lease run out. */
@@ -377,10 +432,15 @@ public final class DialerService {
    * holds it so that nobody is called twice.
    */
   static Outcome outcomeForScheduler(Attempt a) {
-    if (a.outcome() == AttemptOutcome.ANSWERED_HUMAN && a.agentId() != null) {
+    return outcomeForScheduler(a.outcome(), a.agentId() != null);
+  }
+
+  /** As {@link #outcomeForScheduler(Attempt)}, from the attempt's outcome and whether an agent took the call. */
+  static Outcome outcomeForScheduler(AttemptOutcome outcome, boolean withAgent) {
+    if (outcome == AttemptOutcome.ANSWERED_HUMAN && withAgent) {
       return null;
     }
-    return Outcome.of(switch (a.outcome()) {
+    return Outcome.of(switch (outcome) {
       case ANSWERED_HUMAN -> Outcome.Kind.ABANDONED;
       case ANSWERED_MACHINE -> Outcome.Kind.MACHINE;
       case ABANDONED -> Outcome.Kind.ABANDONED;

@@ -95,6 +95,11 @@ public final class Attempt {
     return agentId;
   }
 
+  /** Completes when the attempt's writes begun so far are in the database (read on the tracker's context). */
+  public io.vertx.core.Future<?> written() {
+    return lastWrite;
+  }
+
   /** See the field: the call was lost with the PBX, not ended by anyone on it. */
   public boolean cutByPbxLoss() {
     return cutByPbxLoss;

@@ -116,6 +116,23 @@ public final class AttemptStore {
         });
   }
 
+  /**
+   * The latest attempt of every task dialled since {@code since}, if it has ended: the ends a crash may have cut off
+   * from their tasks (the attempt's end is stored, then the task's outcome; a kill in between loses the second).
+   */
+  public Future<List<JsonObject>> latestEndedPerTask(Instant since) {
+    return pool.preparedQuery("select * from (select distinct on (task_id) id, task_id, state, outcome, agent_id,"
+            + " originated_at, ended_at from call_attempt where task_id is not null and originated_at >= $1"
+            + " order by task_id, originated_at desc) latest where state = 'ended' and outcome is not null")
+        .execute(Tuple.of(java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC))).map(rs -> {
+          List<JsonObject> out = new ArrayList<>();
+          for (Row r : rs) {
+            out.add(r.toJson());
+          }
+          return out;
+        });
+  }
+
   public Future<JsonObject> byId(String id) {
     return pool.preparedQuery("select * from call_attempt where id = $1").execute(Tuple.of(id))
         .map(rs -> rs.size() == 0 ? null : rs.iterator().next().toJson());

@@ -301,9 +301,15 @@ public final class CallTracker {
     a.abandoned = true;
   }
 
+  /**
+   * The customer is given to the agent: the agent goes on the attempt's row at once ({@link Attempt#written()}
+   * completes when it is there), so that a crash before the BridgeEnter still leaves the row saying the customer
+   * reached an agent (the resync then holds the task for the agent's draft instead of counting an abandon).
+   */
   public void markBridged(Attempt a, long agentId, String agentChannel) {
     a.agentId = agentId;
     a.agentChannel = agentChannel;
+    writeProgress(a);
   }
 
   private void onEvent(AmiMessage e) {

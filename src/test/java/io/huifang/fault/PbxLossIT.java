@@ -168,7 +168,8 @@ class PbxLossIT {
     }
     Map<String, Long> violations = FaultInvariants.violations(pool, campaign);
     System.out.println("PbxLossIT invariants: " + violations);
-    assertEquals(0, FaultInvariants.total(violations), violations + "\n" + FaultInvariants.dump(pool, campaign));
+    assertEquals(0, FaultInvariants.total(violations), violations + "\n" + FaultInvariants.described(pool, campaign)
+            + "\n" + FaultInvariants.dump(pool, campaign));
   }
 
   /** The agent's state and the call on the screen, without the questionnaire. */

@@ -2,6 +2,7 @@ package io.huifang.fault;
 
 import io.huifang.survey.Questionnaire;
 import io.huifang.testsupport.Http;
+import io.huifang.testsupport.Invariants;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -200,24 +201,9 @@ final class RigAgents implements AutoCloseable {
     return n;
   }
 
-  /** Saved answers missing from their surveys (each saved item must be in the stored answers with its value). */
+  /** Saved answers missing from their surveys or stored otherwise ({@link Invariants#answersNotAsSent}). */
   long answersLost() {
-    long lost = 0;
-    for (var e : saved.entrySet()) {
-      var rs = rig.pool().preparedQuery("select answers from survey_response where attempt_id = $1")
-          .execute(io.vertx.sqlclient.Tuple.of(e.getKey())).await();
-      if (rs.size() == 0) {
-        lost += e.getValue().size();
-        continue;
-      }
-      JsonObject stored = rs.iterator().next().getJsonObject(0);
-      for (String k : e.getValue().fieldNames()) {
-        if (!e.getValue().getValue(k).equals(stored.getValue(k))) {
-          lost++;
-        }
-      }
-    }
-    return lost;
+    return Invariants.answersNotAsSent(rig.pool(), saved).size();
   }
 
   int answersSaved() {

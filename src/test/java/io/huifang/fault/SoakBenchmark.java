@@ -89,7 +89,8 @@ public final class SoakBenchmark {
             + " and status = 'submitted'", campaign);
         long violations = FaultInvariants.total(v) + answersLost;
         if (violations > 0) {
-          Files.writeString(dir.resolve("attempts.txt"), FaultInvariants.dump(pool, campaign));
+          Files.writeString(dir.resolve("attempts.txt"), FaultInvariants.described(pool, campaign) + "\n"
+              + FaultInvariants.dump(pool, campaign));
         }
         System.err.println("soak: invariants " + v + " answersLost=" + answersLost + " draftsLeftSubmitted="
             + leftDrafts + "; log " + rig.log());

@@ -184,6 +184,29 @@ public final class Scheduler {
         .map(rs -> rs.rowCount() == 1);
   }
 
+  /**
+   * Of these attempts (attempt id to task id), those their task's history does not name: their outcome never reached
+   * the task (a crash between the attempt's end and the outcome's write).
+   */
+  public Future<List<String>> notInHistory(java.util.Map<String, Long> attemptTasks) {
+    if (attemptTasks.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String[] ids = attemptTasks.keySet().toArray(new String[0]);
+    Long[] tasks = new Long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      tasks[i] = attemptTasks.get(ids[i]);
+    }
+    return pool.preparedQuery("select a.id from unnest($1::text[], $2::bigint[]) as a(id, task_id)"
+            + " where not exists (select 1 from task_event e where e.task_id = a.task_id"
+            + " and e.detail->>'attemptId' = a.id)")
+        .execute(Tuple.of(ids, tasks)).map(rs -> {
+          List<String> out = new ArrayList<>();
+          rs.forEach(r -> out.add(r.getString(0)));
+          return out;
+        });
+  }
+
   /** The task's state as recordOutcome needs it. */
   private record TaskState(long id, long campaignId, String phone, String status, Instant deadline, int attempts,
                            int tried) {
