@@ -206,10 +206,14 @@ public final class FaultRig implements AutoCloseable {
     return dir.resolve("huifang.log");
   }
 
-  /** Huifang stopped gracefully (SIGTERM), then the PBX, the pool and PostgreSQL. */
+  /** Huifang stopped gracefully (SIGTERM), then the PBX, the pool and PostgreSQL; Huifang's log kept in target/. */
   @Override
   public void close() throws Exception {
     try {
+      Path target = Path.of("target");
+      if (Files.isDirectory(target) && Files.exists(log())) {
+        Files.copy(log(), target.resolve("fault-rig-huifang.log"), StandardCopyOption.REPLACE_EXISTING);
+      }
       if (huifang != null && huifang.isAlive()) {
         huifang.destroy();
         if (!huifang.waitFor(30, TimeUnit.SECONDS)) {

@@ -200,7 +200,7 @@ public final class Scheduler {
     return pool.preparedQuery("select a.id from unnest($1::text[], $2::bigint[]) as a(id, task_id)"
             + " where not exists (select 1 from task_event e where e.task_id = a.task_id"
             + " and e.detail->>'attemptId' = a.id)")
-        .execute(Tuple.of(ids, tasks)).map(rs -> {
+        .execute(Tuple.of(ids, (Object) tasks)).map(rs -> {
           List<String> out = new ArrayList<>();
           rs.forEach(r -> out.add(r.getString(0)));
           return out;
