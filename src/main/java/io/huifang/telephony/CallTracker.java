@@ -446,6 +446,9 @@ public final class CallTracker {
     String uid = e.get("Uniqueid");
     Attempt a = byUniqueId.get(uid);
     if (a == null) {
+      if (resyncing && hungUpWhileResyncing.size() < MAX_HANGUPS_KEPT) {
+        hungUpWhileResyncing.add(uid); // perhaps a call of before a restart, about to be adopted as up
+      }
       return;
     }
     a.live.remove(uid);
@@ -511,8 +514,19 @@ public final class CallTracker {
    * After a (re)connect: which of our calls are still up? Live channels keep their attempts (and attempts known
    * only to the database, from before a restart, are adopted); attempts whose channels are all gone are closed.
    */
+  /**
+   * Channels hung up while a resync is under way that no attempt in memory owned yet: the channel list is taken
+   * first and the attempts of before a restart are read from the database after it, so a call that hangs up in
+   * between would be adopted as up and never end. Kept only during a resync.
+   */
+  private final Set<String> hungUpWhileResyncing = new HashSet<>();
+  private boolean resyncing;
+  static final int MAX_HANGUPS_KEPT = 100_000;
+
   void resync() {
     long connection = ami.connects(); // counted before CONNECTED is announced
+    resyncing = true;
+    hungUpWhileResyncing.clear();
     // First: is this the PBX we saw before, or did it restart (crash, power loss) while we were away?
     ami.send(AmiMessage.action("CoreStatus"), Duration.ofSeconds(3)).onComplete(status -> onContext(() -> {
       boolean restarted = noteStartup(status.succeeded() ? status.result() : null);
@@ -553,6 +567,8 @@ public final class CallTracker {
   private void resync(long connection, boolean pbxRestarted) {
     ami.sendList(AmiMessage.action("CoreShowChannels")).onComplete(ar -> onContext(() -> {
       if (ar.failed()) {
+        resyncing = false;
+        hungUpWhileResyncing.clear();
         // Without the PBX's list of channels the calls of before this connection can be neither kept nor closed:
         // this connection is no use. Drop it (if the failure has not already: a list over its limits, a loss) and
         // resync on the next one; the AMI client's backoff grows while connections fail like this.
@@ -587,6 +603,9 @@ public final class CallTracker {
       store.open(pbx).onComplete(open -> onContext(() -> {
         int adopted = 0;
         int closedFromDb = 0;
+        up.keySet().removeAll(hungUpWhileResyncing);
+        resyncing = false;
+        hungUpWhileResyncing.clear();
         if (open.succeeded()) {
           for (JsonObject row : open.result()) {
             String id = row.getString("id");

@@ -72,6 +72,14 @@ public final class FaultRig implements AutoCloseable {
             .setUser(pg.user()).setPassword(pg.password()))
         .using(vertx).build();
     FaultRig rig = new FaultRig(dir, List.copyOf(extraFlags), pg, vertx, pool, freePort(), freePort());
+    // A benchmark stopped with Ctrl-C or SIGTERM leaves no Huifang nor PostgreSQL behind.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Process p = rig.huifang;
+      if (p != null) {
+        p.destroyForcibly();
+      }
+      pg.close();
+    }, "fault-rig-cleanup"));
     try {
       Path scenarioFile = scenarioFile(dir, scenario);
       rig.pbx = PbxEmulator.start(vertx, new EmulatorOptions("127.0.0.1", 0, AMI_USER, AMI_SECRET,
