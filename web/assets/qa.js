@@ -529,7 +529,7 @@ function start(me) {
       if (!list) return;
       const comments = ((state.ev && state.ev.comments) || []).slice().sort((a, b) => a.atMs - b.atMs);
       list.replaceChildren();
-      if (!comments.length) list.append(el('li', { class: 'muted qa-no-comments', i18n: state.ev ? 'qa.comment.none' : 'qa.comment.noEvaluation' }));
+      if (!comments.length) list.append(el('li', { class: 'muted qa-no-comments', i18n: editable() ? 'qa.comment.none' : 'qa.comment.noEvaluation' }));
       for (const c of comments) {
         list.append(el('li', { class: 'qa-comment' },
           el('button', { type: 'button', class: 'btn btn-small qa-comment-jump mono', 'data-at': String(c.atMs),
