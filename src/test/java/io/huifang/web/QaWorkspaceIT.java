@@ -136,6 +136,23 @@ class QaWorkspaceIT {
       double before = ((Number) b.evaluate("document.querySelector('.qa-audio').currentTime")).doubleValue();
       new Actions(b.driver).keyDown(Keys.SHIFT).sendKeys(Keys.ARROW_LEFT).keyUp(Keys.SHIFT).perform();
       b.waitFor("Math.abs(document.querySelector('.qa-audio').currentTime - " + (before - 1) + ") < 0.05");
+      // n: the start of the next speech on either leg, from the recording's speech spans.
+      double now = ((Number) b.evaluate("document.querySelector('.qa-audio').currentTime")).doubleValue();
+      JsonObject activity = qa.get("/api/qa/samples/" + sampleId).json().getJsonObject("recording")
+          .getJsonObject("activity");
+      assertNotNull(activity, "the recording's activity is in the sample's detail");
+      long next = Long.MAX_VALUE;
+      for (String leg : List.of("customer", "agent")) {
+        for (Object span : activity.getJsonObject(leg).getJsonArray("spans")) {
+          long from = ((JsonArray) span).getLong(0);
+          if (from > now * 1000 + 200) {
+            next = Math.min(next, from);
+          }
+        }
+      }
+      assertTrue(next != Long.MAX_VALUE, "someone speaks after " + now + " s: " + activity.encode());
+      keys(b, "n");
+      b.waitFor("Math.abs(document.querySelector('.qa-audio').currentTime * 1000 - " + next + ") < 60");
       keys(b, "]");
       assertEquals("1.25", b.evaluate("String(document.querySelector('.qa-audio').playbackRate)"));
       keys(b, "[");
