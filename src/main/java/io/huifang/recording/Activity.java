@@ -41,40 +41,8 @@ public final class Activity {
 
   /** The activity of a 16-bit PCM stereo WAV (customer left, agent right); null for a mono one. */
   public static JsonObject compute(Path wav) throws IOException {
-    try (InputStream raw = Files.newInputStream(wav);
-         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-      if (!"RIFF".equals(tag(in))) {
-        throw new IOException("not a RIFF file");
-      }
-      le32(in);
-      if (!"WAVE".equals(tag(in))) {
-        throw new IOException("not a WAVE file");
-      }
-      int channels = 0;
-      int rate = 0;
-      while (true) {
-        String id = tag(in);
-        long size = le32(in) & 0xffffffffL;
-        if (id.equals("fmt ")) {
-          int format = le16(in);
-          channels = le16(in);
-          rate = le32(in);
-          le32(in);
-          le16(in);
-          int bits = le16(in);
-          in.skipNBytes(size - 16 + (size & 1));
-          if ((format != 1 && format != 0xFFFE) || bits != 16 || channels < 1 || channels > 2 || rate < 1000) {
-            throw new IOException("activity needs 16-bit PCM (format " + format + ", " + bits + " bits)");
-          }
-        } else if (id.equals("data")) {
-          if (channels != 2) {
-            return null;
-          }
-          return levels(in, size, rate);
-        } else {
-          in.skipNBytes(size + (size & 1));
-        }
-      }
+    try (PcmWav w = PcmWav.open(wav, "activity")) {
+      return w.channels == 2 ? levels(w.in, w.dataSize, w.sampleRate) : null;
     }
   }
 
@@ -241,26 +209,5 @@ public final class Activity {
       }
     }
     return total;
-  }
-
-  private static String tag(DataInputStream in) throws IOException {
-    byte[] b = in.readNBytes(4);
-    if (b.length < 4) {
-      throw new EOFException("no data chunk");
-    }
-    return new String(b, StandardCharsets.US_ASCII);
-  }
-
-  private static int le16(DataInputStream in) throws IOException {
-    int a = in.read();
-    int b = in.read();
-    if ((a | b) < 0) {
-      throw new EOFException();
-    }
-    return a | (b << 8);
-  }
-
-  private static int le32(DataInputStream in) throws IOException {
-    return le16(in) | (le16(in) << 16);
   }
 }

@@ -23,42 +23,8 @@ public final class Peaks {
   }
 
   public static JsonObject compute(Path wav) throws IOException {
-    try (InputStream raw = Files.newInputStream(wav);
-         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-      if (!"RIFF".equals(tag(in))) {
-        throw new IOException("not a RIFF file");
-      }
-      le32(in);
-      if (!"WAVE".equals(tag(in))) {
-        throw new IOException("not a WAVE file");
-      }
-      int channels = 0;
-      int sampleRate = 0;
-      int bits = 0;
-      while (true) {
-        String id = tag(in);
-        long size = le32(in) & 0xffffffffL;
-        if (id.equals("fmt ")) {
-          int format = le16(in);
-          channels = le16(in);
-          sampleRate = le32(in);
-          le32(in);
-          le16(in);
-          bits = le16(in);
-          in.skipNBytes(size - 16 + (size & 1));
-          if ((format != 1 && format != 0xFFFE) || bits != 16 || channels < 1 || channels > 2) {
-            throw new IOException("peaks need 16-bit PCM, mono or stereo (format " + format + ", " + bits
-                + " bits, " + channels + " channels)");
-          }
-        } else if (id.equals("data")) {
-          if (channels == 0) {
-            throw new IOException("data before fmt");
-          }
-          return peaks(in, size, channels, sampleRate);
-        } else {
-          in.skipNBytes(size + (size & 1));
-        }
-      }
+    try (PcmWav w = PcmWav.open(wav, "peaks")) {
+      return peaks(w.in, w.dataSize, w.channels, w.sampleRate);
     }
   }
 
@@ -120,26 +86,5 @@ public final class Peaks {
       max[c] = Integer.MIN_VALUE;
     }
     return 1;
-  }
-
-  private static String tag(DataInputStream in) throws IOException {
-    byte[] b = in.readNBytes(4);
-    if (b.length < 4) {
-      throw new EOFException("no data chunk");
-    }
-    return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
-  }
-
-  private static int le16(DataInputStream in) throws IOException {
-    int a = in.read();
-    int b = in.read();
-    if ((a | b) < 0) {
-      throw new EOFException();
-    }
-    return a | (b << 8);
-  }
-
-  private static int le32(DataInputStream in) throws IOException {
-    return le16(in) | (le16(in) << 16);
   }
 }
