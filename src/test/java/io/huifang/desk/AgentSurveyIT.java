@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import io.huifang.testsupport.SurveyAnswers;
 
 /**
  * The agent desk through its API and WebSocket, against the live dialer and the emulator: the screen pushed at the
@@ -139,7 +140,7 @@ class AgentSurveyIT {
         "no ready before the survey is submitted");
 
     // Exactly five items below 7: needs review (CSI); raw = mean of the answered items, not-surveyed left out.
-    JsonObject answers = fullAnswers(q, 5, 1);
+    JsonObject answers = SurveyAnswers.full(q, 5, 1);
     Http.Response done = agent.send("POST", submitPath, new JsonObject().put("disposition", "success")
         .put("answers", answers).put("note", "客户对等待时间不满").encode());
     assertEquals(200, done.status(), done.body());
@@ -195,32 +196,6 @@ class AgentSurveyIT {
   private static JsonObject waitForState(Http agent, String state) {
     return Await.atMost(WAIT).until("the agent " + state, () -> agent.get("/api/agent/desk").json()
         .getJsonObject("agent"), last -> state.equals(last.getString("state")));
-  }
-
-  /**
-   * Every visible item answered: the first {@code low} scale items get 4, the next {@code notSurveyed} "not
-   * surveyed", the rest 9; the verification items yes.
-   */
-  static JsonObject fullAnswers(Questionnaire q, int low, int notSurveyed) {
-    JsonObject a = new JsonObject();
-    int scale = 0;
-    for (Questionnaire.Item item : q.items()) {
-      if (item.showIf() != null && !item.showIf().matches(a.getValue(item.showIf().item()))) {
-        continue;
-      }
-      switch (item.type()) {
-        case SCALE10 -> {
-          a.put(item.id(), scale < low ? (Object) 4 : scale < low + notSurveyed ? Questionnaire.NOT_SURVEYED : 9);
-          scale++;
-        }
-        case LOYALTY -> a.put(item.id(), "surely");
-        case YESNO -> a.put(item.id(), true);
-        case CHOICE -> a.put(item.id(), item.options().get(0).id());
-        case TEXT -> a.put(item.id(), "无");
-        default -> throw new AssertionError(item.type());
-      }
-    }
-    return a;
   }
 
   /** The mean of the scored scale items, computed here independently of the server. */

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import io.huifang.testsupport.SurveyAnswers;
 
 /**
  * A survey submitted at the desk is published on the event bus ({@link DeskEvents#SURVEY_SUBMITTED}) for the
@@ -38,7 +39,7 @@ class SurveySubmittedEventIT {
     Questionnaire q = Questionnaire.parse(call.getJsonObject("questionnaire").getJsonObject("definition"));
     assertEquals(List.of(), published, "nothing is published before the submit");
 
-    JsonObject answers = AgentSurveyIT.fullAnswers(q, 5, 1);
+    JsonObject answers = SurveyAnswers.full(q, 5, 1);
     Http.Response done = agent.send("POST", "/api/agent/calls/" + attempt + "/submit", new JsonObject()
         .put("disposition", "success").put("answers", answers).encode());
     assertEquals(200, done.status(), done.body());

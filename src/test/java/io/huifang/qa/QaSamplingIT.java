@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.huifang.testsupport.SurveyAnswers;
 
 /**
  * The live draw end to end with the emulator's calls: an agent's surveys and recordings become samples as they
@@ -226,7 +227,7 @@ class QaSamplingIT {
     JsonObject body = new JsonObject().put("disposition", disposition);
     if ("success".equals(disposition)) {
       Questionnaire q = Questionnaire.parse(call.getJsonObject("questionnaire").getJsonObject("definition"));
-      body.put("answers", answers(q, low, notSurveyed));
+      body.put("answers", SurveyAnswers.full(q, low, notSurveyed));
     }
     // The emulator's conversation runs in real time: the call has to last for the agent's turn to be recorded.
     Thread.sleep(talkMs);
@@ -234,29 +235,6 @@ class QaSamplingIT {
     assertEquals(200, done.status(), done.body());
     assertEquals(200, agent.send("POST", "/api/agent/call/hangup", null).status());
     return attempt;
-  }
-
-  /** Every visible item answered: {@code low} scale items 4, {@code notSurveyed} not surveyed, the rest 9. */
-  static JsonObject answers(Questionnaire q, int low, int notSurveyed) {
-    JsonObject a = new JsonObject();
-    int scale = 0;
-    for (Questionnaire.Item item : q.items()) {
-      if (item.showIf() != null && !item.showIf().matches(a.getValue(item.showIf().item()))) {
-        continue;
-      }
-      switch (item.type()) {
-        case SCALE10 -> {
-          a.put(item.id(), scale < low ? (Object) 4 : scale < low + notSurveyed ? Questionnaire.NOT_SURVEYED : 9);
-          scale++;
-        }
-        case LOYALTY -> a.put(item.id(), "surely");
-        case YESNO -> a.put(item.id(), true);
-        case CHOICE -> a.put(item.id(), item.options().get(0).id());
-        case TEXT -> a.put(item.id(), "无");
-        default -> throw new AssertionError(item.type());
-      }
-    }
-    return a;
   }
 
   static JsonObject byAttempt(JsonArray samples, String attempt) {

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import io.huifang.testsupport.SurveyAnswers;
 
 /**
  * {@code java -cp target/huifang-bench.jar io.huifang.web.QaPlayerBenchmark [runs=10]}: the QA player on a
@@ -175,7 +176,7 @@ public final class QaPlayerBenchmark {
         .execute(Tuple.of(ATTEMPT, campaign, agentId, bridged.minusSeconds(5).atOffset(java.time.ZoneOffset.UTC),
             bridged.atOffset(java.time.ZoneOffset.UTC), ended.atOffset(java.time.ZoneOffset.UTC)))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    JsonObject answers = QaWorkspaceIT.answers(io.huifang.survey.Questionnaire.builtIn("csi-default"));
+    JsonObject answers = SurveyAnswers.full(io.huifang.survey.Questionnaire.builtIn("csi-default"), 0, 0, 8);
     pool.preparedQuery("insert into survey_response (attempt_id, campaign_id, agent_id, questionnaire_key,"
         + " questionnaire_version, status, answers, disposition, disposition_group, raw_score, scale_answered,"
         + " below_seven, not_surveyed, needs_review, void, started_at, call_ended_at, submitted_at, submitted_by)"

@@ -28,6 +28,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import io.huifang.testsupport.SurveyAnswers;
 
 /**
  * The QA loop in real browsers (Debian's chromium through chromedriver) against the real server, dialer, emulator
@@ -328,7 +329,7 @@ class QaWorkspaceIT {
     String attempt = call.getString("attemptId");
     Questionnaire q = Questionnaire.parse(call.getJsonObject("questionnaire").getJsonObject("definition"));
     Http.Response done = agent.send("POST", "/api/agent/calls/" + attempt + "/submit", new JsonObject()
-        .put("disposition", "success").put("answers", answers(q)).put("note", "客户对洗车不满意").encode());
+        .put("disposition", "success").put("answers", SurveyAnswers.full(q, 0, 0, 8)).put("note", "客户对洗车不满意").encode());
     assertEquals(200, done.status(), done.body());
     // The call must last long enough to leave something to seek in: the customer stays on the line until then.
     long left = Duration.between(Instant.now(), bridged.plus(CALL)).toMillis();
@@ -338,25 +339,6 @@ class QaWorkspaceIT {
     assertEquals(200, agent.send("POST", "/api/agent/call/hangup", null).status());
     assertEquals(200, agent.send("PUT", "/api/agent/state", "{\"ready\":false,\"reason\":\"break\"}").status());
     return attempt;
-  }
-
-  /** Every visible item answered: scale items 8, yes, the first option, loyalty "surely", a short text. */
-  static JsonObject answers(Questionnaire q) {
-    JsonObject a = new JsonObject();
-    for (Questionnaire.Item item : q.items()) {
-      if (item.showIf() != null && !item.showIf().matches(a.getValue(item.showIf().item()))) {
-        continue;
-      }
-      switch (item.type()) {
-        case SCALE10 -> a.put(item.id(), 8);
-        case LOYALTY -> a.put(item.id(), "surely");
-        case YESNO -> a.put(item.id(), true);
-        case CHOICE -> a.put(item.id(), item.options().get(0).id());
-        case TEXT -> a.put(item.id(), "无");
-        default -> throw new AssertionError(item.type());
-      }
-    }
-    return a;
   }
 
   // ---------------------------------------------------------------------------------------------------- scoring
