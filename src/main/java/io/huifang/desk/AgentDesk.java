@@ -67,6 +67,7 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
   /** Follows every PBX's calls and lines; call after telephony has connected its PBXes. */
   public void start() {
     context = telephony.telephonyContext();
+    submission.applyLostDispositions();
     context.runOnContext(v -> {
       telephony.answered().onScreen(this);
       for (AnsweredCalls.Pbx p : telephony.all()) {

@@ -120,6 +120,50 @@ final class Submission {
     return Future.succeededFuture(result);
   }
 
+  /**
+   * A survey's submission and its task's outcome are two writes: a kill between them left the disposition stored and
+   * the task without it (held, then dialled again). At start, every submission of the last day whose attempt its
+   * task's history does not name is applied now (the scheduler applies an attempt's outcome once).
+   */
+  Future<Void> applyLostDispositions() {
+    Instant now = clock.instant();
+    return responses.submittedSince(now.minus(Duration.ofDays(1))).compose(rows -> {
+      java.util.Map<String, JsonObject> byAttempt = new java.util.HashMap<>();
+      java.util.Map<String, Long> tasks = new java.util.HashMap<>();
+      for (JsonObject r : rows) {
+        byAttempt.put(r.getString("attempt_id"), r);
+        tasks.put(r.getString("attempt_id"), r.getLong("task_id"));
+      }
+      return scheduler.notInHistory(tasks).compose(lost -> {
+        java.util.List<Future<?>> applied = new java.util.ArrayList<>();
+        for (String attempt : lost) {
+          JsonObject r = byAttempt.get(attempt);
+          Optional<Disposition> d = Disposition.parse(r.getString("disposition"));
+          if (d.isEmpty()) {
+            continue;
+          }
+          Outcome o = d.get() == Disposition.CALLBACK && r.getValue("callback_at") != null
+              ? Outcome.callback(java.time.OffsetDateTime.parse(r.getString("callback_at")).toInstant(),
+                  r.getLong("callback_agent_id"))
+              : Outcome.of(d.get().outcome());
+          Instant at = r.getValue("submitted_at") == null ? now
+              : java.time.OffsetDateTime.parse(r.getString("submitted_at")).toInstant();
+          applied.add(scheduler.recordOutcome(r.getLong("task_id"), attempt, o, at)
+              .onFailure(e -> log.atWarn().setMessage("disposition not applied to the task").addKeyValue("attempt",
+                  attempt).addKeyValue("error", e.getMessage()).log()));
+        }
+        if (!lost.isEmpty()) {
+          log.atWarn().setMessage("dispositions a crash kept from their tasks applied at start")
+              .addKeyValue("surveys", lost.size()).log();
+        }
+        return Future.join(applied).<Void>mapEmpty();
+      });
+    }).recover(e -> {
+      log.atWarn().setMessage("dispositions lost in a crash not checked").addKeyValue("error", e.getMessage()).log();
+      return Future.succeededFuture();
+    });
+  }
+
   /** The disposition drives the task; a task already finished (expired meanwhile) keeps its state. */
   private Future<Void> recordOutcome(DeskCall c, Disposition d, Instant callbackAt, Long callbackAgent, Instant now) {
     if (c.taskId == null) {

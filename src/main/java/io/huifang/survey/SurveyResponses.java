@@ -47,6 +47,20 @@ public final class SurveyResponses {
   }
 
   /** The agent's newest survey not yet submitted (after a reload, a dropped socket or a server restart). */
+  /**
+   * Surveys submitted since {@code since} that name a task: attempt, task, disposition, callback time and agent,
+   * submission time (the desk's start-up check that each reached its task).
+   */
+  public Future<java.util.List<JsonObject>> submittedSince(Instant since) {
+    return pool.preparedQuery("select attempt_id, task_id, disposition, callback_at, callback_agent_id, submitted_at"
+            + " from survey_response where status = 'submitted' and task_id is not null and submitted_at >= $1")
+        .execute(Tuple.of(since.atOffset(ZoneOffset.UTC))).map(rs -> {
+          java.util.List<JsonObject> out = new java.util.ArrayList<>();
+          rs.forEach(r -> out.add(r.toJson()));
+          return out;
+        });
+  }
+
   public Future<Optional<Response>> openDraft(long agentId) {
     return pool.preparedQuery("select * from survey_response where agent_id = $1 and status = 'draft'"
             + " order by started_at desc limit 1").execute(Tuple.of(agentId))

@@ -89,7 +89,7 @@ class ServerCrashIT {
   void anEndACrashKeptFromItsTaskReachesItAtTheNextStart(TestServer server, @TempDir Path dir) throws Exception {
     Http admin = new Http(server);
     assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
-    long campaign = RigCampaign.create(admin, dir, 2);
+    long campaign = RigCampaign.create(admin, dir, 3);
     Pool pool = server.server().database().pool();
     List<Long> tasks = new java.util.ArrayList<>();
     pool.preparedQuery("select id from call_task where campaign_id = $1 order by id").execute(Tuple.of(campaign))
@@ -105,8 +105,23 @@ class ServerCrashIT {
     pool.preparedQuery(insert).execute(Tuple.tuple(java.util.Arrays.asList("lost-reached", campaign, tasks.get(1),
         "answered_human", 1L, java.time.OffsetDateTime.now().minusSeconds(15)))).await();
 
+    // The agent's disposition stored with the survey, the kill before the task's outcome (two writes as well).
+    pool.preparedQuery(insert).execute(Tuple.tuple(java.util.Arrays.asList("lost-submitted", campaign, tasks.get(2),
+        "answered_human", 1L, java.time.OffsetDateTime.now().minusSeconds(15)))).await();
+    pool.preparedQuery("insert into survey_response (attempt_id, campaign_id, task_id, agent_id, questionnaire_key,"
+        + " questionnaire_version, status, disposition, disposition_group, submitted_at) values ('lost-submitted', $1,"
+        + " $2, 1, 'csi-default', 1, 'submitted', 'not_present', 'not_reached', now() - interval '2 seconds')")
+        .execute(Tuple.of(campaign, tasks.get(2))).await();
+
     server.restart();
     Pool after = server.server().database().pool();
+    Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100)).until("the stored disposition reached its task",
+        () -> FaultInvariants.count(after, "select count(*) from task_event where task_id = $1"
+            + " and detail->>'attemptId' = 'lost-submitted' and kind = 'not_owner'", tasks.get(2)), n -> n == 1);
+    Row decided = after.preparedQuery("select attempts, leased_until, last_outcome from call_task where id = $1")
+        .execute(Tuple.of(tasks.get(2))).await().iterator().next();
+    assertEquals(1, decided.getInteger("attempts"), decided.toJson().encode());
+    assertEquals(null, decided.getValue("leased_until"), "decided, not held: " + decided.toJson());
     Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100)).until("the lost end reached its task",
         () -> FaultInvariants.count(after, "select count(*) from task_event where task_id = $1"
             + " and detail->>'attemptId' = 'lost-no-answer'", tasks.get(0)), n -> n == 1);
