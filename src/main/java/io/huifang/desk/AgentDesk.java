@@ -37,6 +37,8 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
   public static final String DESK_CLOSED = "desk_closed";
 
   private final Vertx vertx;
+  /** How far back the start looks for work a crash left half done (a call reached with no survey). */
+  private static final Duration LOST_WORK_WINDOW = Duration.ofDays(1);
   private final Telephony telephony;
   private final Prefetches prefetched;
   private final DeskCalls calls;
@@ -47,12 +49,14 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
   private final DraftRestore drafts;
   private final Autosave autosave;
   private final Submission submission;
+  private final Clock clock;
   private Context context;
 
   public AgentDesk(Vertx vertx, Telephony telephony, DeskStore store, SurveyResponses responses,
                    QuestionnaireStore questionnaires, CampaignStore campaigns, Scheduler scheduler, Clock clock) {
     this.vertx = vertx;
     this.telephony = telephony;
+    this.clock = clock;
     this.onTelephony = new DeskContext(() -> context != null ? context : telephony.telephonyContext());
     this.prefetched = new Prefetches(store, questionnaires, campaigns);
     this.calls = new DeskCalls(vertx);
@@ -67,6 +71,7 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
   /** Follows every PBX's calls and lines; call after telephony has connected its PBXes. */
   public void start() {
     context = telephony.telephonyContext();
+    drafts.recreateLostDrafts(clock.instant().minus(LOST_WORK_WINDOW));
     submission.applyLostDispositions();
     context.runOnContext(v -> {
       telephony.answered().onScreen(this);

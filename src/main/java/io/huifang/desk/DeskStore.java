@@ -6,9 +6,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -84,6 +87,22 @@ public final class DeskStore {
         });
     return Future.all(customer, task, history).map(v -> customer.result()
         .map(c -> c.put("task", task.result()).put("history", history.result())));
+  }
+
+  /**
+   * Customers an agent reached since {@code since} (the attempt names the agent and was bridged) that have no survey
+   * at all: a kill between the attempt's agent write and the draft's insert. Attempt, campaign, task, customer, agent.
+   */
+  public Future<List<JsonObject>> reachedWithoutSurvey(Instant since) {
+    return pool.preparedQuery("select a.id, a.campaign_id, a.task_id, a.customer_id, a.agent_id from call_attempt a"
+            + " where a.originated_at >= $1 and a.agent_id is not null and a.bridged_at is not null"
+            + " and a.campaign_id is not null"
+            + " and not exists (select 1 from survey_response s where s.attempt_id = a.id) order by a.originated_at")
+        .execute(Tuple.of(since.atOffset(ZoneOffset.UTC))).map(rs -> {
+          List<JsonObject> out = new ArrayList<>();
+          rs.forEach(r -> out.add(r.toJson()));
+          return out;
+        });
   }
 
   public Future<Void> logState(long agentId, String state, String reason, String attemptId) {

@@ -10,14 +10,20 @@ import io.huifang.telephony.Attempt;
 import io.huifang.telephony.Telephony;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's call after a reload, a dropped socket or a restart: from memory when the desk still has it, otherwise
  * rebuilt from the survey's stored draft (the call is then over unless a PBX still has it live).
  */
 final class DraftRestore {
+  private static final Logger log = LoggerFactory.getLogger(DraftRestore.class);
   private final DeskStore store;
   private final SurveyResponses responses;
   private final QuestionnaireStore questionnaires;
@@ -35,6 +41,36 @@ final class DraftRestore {
     this.telephony = telephony;
     this.calls = calls;
     this.context = context;
+  }
+
+  /**
+   * The screen is pushed, the attempt then names its agent, and only then is the survey's draft inserted: a kill
+   * between the last two left a customer the agent spoke to with no survey at all, and the task held for a
+   * disposition that could never come. At start, each such call of the last day gets its draft back, for the agent
+   * who had the customer (the campaign's questionnaire as it is now), who finds it on the desk like any draft a
+   * crash left, finishes and submits it.
+   */
+  Future<Void> recreateLostDrafts(Instant since) {
+    return store.reachedWithoutSurvey(since).compose(rows -> {
+      List<Future<?>> made = new ArrayList<>();
+      for (JsonObject r : rows) {
+        String attempt = r.getString("id");
+        long campaign = r.getLong("campaign_id");
+        made.add(questionnaires.forCampaign(campaign)
+            .compose(q -> responses.createDraft(attempt, campaign, r.getLong("task_id"), r.getLong("customer_id"),
+                r.getLong("agent_id"), q.key(), q.version()))
+            .onFailure(e -> log.atWarn().setMessage("survey draft a crash lost not recreated")
+                .addKeyValue("attempt", attempt).addKeyValue("error", e.getMessage()).log()));
+      }
+      if (!rows.isEmpty()) {
+        log.atWarn().setMessage("survey drafts a crash lost recreated for their agents").addKeyValue("calls",
+            rows.size()).log();
+      }
+      return Future.join(made).<Void>mapEmpty();
+    }).recover(e -> {
+      log.atWarn().setMessage("survey drafts lost in a crash not checked").addKeyValue("error", e.getMessage()).log();
+      return Future.succeededFuture();
+    });
   }
 
   /** The call on the agent's screen, or the agent's newest draft; null when there is neither. On the context. */

@@ -46,7 +46,6 @@ public final class SurveyResponses {
         .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(response(rs.iterator().next())));
   }
 
-  /** The agent's newest survey not yet submitted (after a reload, a dropped socket or a server restart). */
   /**
    * Surveys submitted since {@code since} that name a task: attempt, task, disposition, callback time and agent,
    * submission time (the desk's start-up check that each reached its task).
@@ -61,6 +60,7 @@ public final class SurveyResponses {
         });
   }
 
+  /** The agent's newest survey not yet submitted (after a reload, a dropped socket or a server restart). */
   public Future<Optional<Response>> openDraft(long agentId) {
     return pool.preparedQuery("select * from survey_response where agent_id = $1 and status = 'draft'"
             + " order by started_at desc limit 1").execute(Tuple.of(agentId))

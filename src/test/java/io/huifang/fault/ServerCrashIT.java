@@ -136,6 +136,11 @@ class ServerCrashIT {
     assertEquals(0L, held.getLong("events"), held.toJson().encode());
     assertTrue(held.getOffsetDateTime("leased_until").toInstant().isAfter(Instant.now().plus(Duration.ofHours(11))),
         "the reached customer's task waits for the agent's disposition: " + held.toJson());
+    // The kill came before the survey's draft was inserted: the agent who had the customer gets it back to finish.
+    Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100)).until("the reached customer's draft recreated",
+        () -> FaultInvariants.count(after, "select count(*) from survey_response where attempt_id = 'lost-reached'"
+            + " and status = 'draft' and agent_id = 1 and task_id = $1 and questionnaire_key = 'csi-default'",
+            tasks.get(1)), n -> n == 1);
   }
 
   private static long count(Pool pool, String sql, long campaign) {
