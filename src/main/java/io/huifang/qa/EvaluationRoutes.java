@@ -169,18 +169,12 @@ public final class EvaluationRoutes {
 
   private void scorecard(RoutingContext ctx) {
     String key = ctx.pathParam("key");
-    String v = ctx.request().getParam("version");
-    Integer version = null;
-    if (v != null && !v.isBlank()) {
-      try {
-        version = Integer.parseInt(v.trim());
-      } catch (NumberFormatException e) {
-        version = -1;
-      }
-      if (version < 1) {
-        Api.invalid(ctx, "version", "version must be a whole number from 1", "版本必须是从 1 起的整数");
-        return;
-      }
+    Integer version;
+    try {
+      version = Api.versionParam(ctx);
+    } catch (Invalid e) {
+      Api.invalid(ctx, e);
+      return;
     }
     ScorecardStore cards = evaluations.scorecards();
     (version == null ? cards.current(key) : cards.version(key, version))

@@ -42,18 +42,12 @@ public final class QuestionnaireRoutes {
   /** {@code {"questionnaire": {...definition with version...}, "versions": [{version, created, createdBy}, ...]}}. */
   private void get(RoutingContext ctx) {
     String key = ctx.pathParam("key");
-    String v = ctx.request().getParam("version");
-    Integer version = null;
-    if (v != null && !v.isBlank()) {
-      try {
-        version = Integer.parseInt(v.trim());
-      } catch (NumberFormatException e) {
-        version = -1;
-      }
-      if (version < 1) {
-        Api.invalid(ctx, "version", "version must be a whole number from 1", "版本必须是从 1 起的整数");
-        return;
-      }
+    Integer version;
+    try {
+      version = Api.versionParam(ctx);
+    } catch (io.huifang.core.Invalid e) {
+      Api.invalid(ctx, e);
+      return;
     }
     (version == null ? store.current(key) : store.version(key, version))
         .compose(q -> store.history(key).map(h -> {

@@ -199,6 +199,27 @@ public final class Api {
         .handler(handler);
   }
 
+  /**
+   * The optional {@code ?version=} of a versioned document (questionnaires, scorecards): null when absent, else a
+   * whole number from 1, or {@link io.huifang.core.Invalid} naming the parameter.
+   */
+  public static Integer versionParam(RoutingContext ctx) {
+    String v = ctx.request().getParam("version");
+    if (v == null || v.isBlank()) {
+      return null;
+    }
+    int version;
+    try {
+      version = Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      version = -1;
+    }
+    if (version < 1) {
+      throw new io.huifang.core.Invalid("version", "version must be a whole number from 1", "版本必须是从 1 起的整数");
+    }
+    return version;
+  }
+
   /** The WebSocket endpoint is guarded like an API route. */
   public Route webSocket(String path, Set<Role> roles, Handler<RoutingContext> handler) {
     // The upgrade happens after an asynchronous session lookup; a paused request is still upgradable.
