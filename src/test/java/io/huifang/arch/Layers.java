@@ -26,7 +26,9 @@ public final class Layers {
   /** Top first. Each inner list is one layer of peers. */
   public static final List<List<String>> ORDER = List.of(
       List.of("app"),
-      List.of("desk", "qa", "supervisor", "report", "casework"),
+      List.of("supervisor", "report"),
+      List.of("casework"),
+      List.of("desk", "qa"),
       List.of("dialer", "recording"),
       List.of("campaign", "survey", "telephony"),
       List.of("dealer"),
