@@ -1,6 +1,7 @@
 package io.huifang.qa;
 
 import io.huifang.core.Invalid;
+import io.huifang.core.Problem;
 import io.huifang.core.Role;
 import io.huifang.core.User;
 import io.huifang.qa.EvaluationStore.SampleRef;
@@ -155,7 +156,7 @@ public final class Calibrations {
             + " where c.id = $1").execute(Tuple.of(id))
         .compose(rs -> {
           if (rs.size() == 0) {
-            throw QaProblem.notFound("calibration");
+            throw Problem.notFound("calibration");
           }
           Row c = rs.iterator().next();
           return pool.preparedQuery("select e.id, e.evaluator_id, u.display_name, e.status, e.items,"

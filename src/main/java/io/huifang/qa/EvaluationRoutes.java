@@ -2,6 +2,7 @@ package io.huifang.qa;
 
 import io.huifang.auth.AuditLog;
 import io.huifang.core.Invalid;
+import io.huifang.core.Problem;
 import io.huifang.core.Role;
 import io.huifang.core.User;
 import io.huifang.qa.EvaluationStore.EvalRow;
@@ -132,14 +133,10 @@ public final class EvaluationRoutes {
 
   /** Answers a failure: bad input 400 naming the field, a QA rule 403/404/409, anything else 500. */
   private void fail(RoutingContext ctx, Throwable e) {
-    if (e instanceof QaProblem p) {
-      Api.error(ctx, p.status(), p.code(), p.getMessage());
-    } else if (e instanceof Invalid inv) {
-      Api.invalid(ctx, inv);
-    } else if (e instanceof NoSuchElementException) {
+    if (e instanceof NoSuchElementException) {
       Api.error(ctx, 404, "not_found", e.getMessage());
     } else {
-      ctx.fail(e);
+      Api.fail(ctx, e);
     }
   }
 
@@ -148,7 +145,7 @@ public final class EvaluationRoutes {
    * (result denied / not_found) before it is answered.
    */
   private void refusedAccess(RoutingContext ctx, String action, long id, Throwable e) {
-    if (!(e instanceof QaProblem p)) {
+    if (!(e instanceof Problem p)) {
       fail(ctx, e);
       return;
     }

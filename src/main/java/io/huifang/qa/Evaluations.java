@@ -1,6 +1,7 @@
 package io.huifang.qa;
 
 import io.huifang.core.Invalid;
+import io.huifang.core.Problem;
 import io.huifang.core.Role;
 import io.huifang.core.User;
 import io.huifang.qa.EvaluationStore.EvalRow;
@@ -20,7 +21,7 @@ import java.util.Set;
  * The rules of evaluations: who may start, read, save, comment on and submit one, and what a submission does (the
  * score from the scorecard, the sample evaluated, the findings applied); agents' sign-off and disputes, and the
  * rescore that settles a dispute. Everything goes through {@link EvaluationStore}; failures are {@link Invalid}
- * (400) or {@link QaProblem} (403/404/409).
+ * (400) or {@link Problem} (403/404/409).
  */
 public final class Evaluations {
   static final int MAX_SUMMARY = 4000;
@@ -60,10 +61,10 @@ public final class Evaluations {
             ? new Invalid("scorecard", "no scorecard \"" + key + "\"", "没有评分表 \"" + key + "\"") : e))
         .compose(card -> store.pool().withTransaction(tx -> EvaluationStore.sample(tx, sampleId, true)
             .compose(opt -> {
-              SampleRef s = opt.orElseThrow(() -> QaProblem.notFound("sample"));
+              SampleRef s = opt.orElseThrow(() -> Problem.notFound("sample"));
               return EvaluationStore.standardOf(tx, sampleId).compose(existing -> {
                 if (existing.isPresent() && !existing.get().status().equals("draft")) {
-                  throw QaProblem.conflict("evaluated", "this sample has been evaluated (evaluation "
+                  throw Problem.conflict("evaluated", "this sample has been evaluated (evaluation "
                       + existing.get().id() + ")");
                 }
                 boolean claimed = "claimed".equals(s.status()) && s.claimedBy() != null && s.claimedBy() == u.id()
@@ -72,7 +73,7 @@ public final class Evaluations {
                   return Future.succeededFuture(existing.get().id());
                 }
                 if (!claimed) {
-                  throw QaProblem.conflict("not_claimed", "claim the sample first (POST /api/qa/samples/" + sampleId
+                  throw Problem.conflict("not_claimed", "claim the sample first (POST /api/qa/samples/" + sampleId
                       + "/claim)");
                 }
                 if (existing.isPresent()) {
@@ -87,13 +88,13 @@ public final class Evaluations {
   /** The evaluation if {@code u} may read it: 404 when there is none or an agent may not know of it, 403 else. */
   public Future<EvalRow> visible(User u, long id) {
     return store.find(id).compose(opt -> {
-      EvalRow e = opt.orElseThrow(() -> QaProblem.notFound("evaluation"));
+      EvalRow e = opt.orElseThrow(() -> Problem.notFound("evaluation"));
       if (u.role() == Role.AGENT) {
         if (e.agentId() != u.id()) {
-          throw QaProblem.forbidden("this is another agent's evaluation");
+          throw Problem.forbidden("this is another agent's evaluation");
         }
         if (e.kind().equals("calibration") || e.status().equals("draft")) {
-          throw QaProblem.notFound("evaluation");
+          throw Problem.notFound("evaluation");
         }
         return Future.succeededFuture(e);
       }
@@ -101,10 +102,10 @@ public final class Evaluations {
         // Blind: a member of the calibration sees no one else's scores until they have submitted their own.
         return Calibrations.memberStatus(store.pool(), e.calibrationId(), u.id()).map(status -> {
           if ("draft".equals(status)) {
-            throw QaProblem.forbidden("calibration is blind: submit your own scores first");
+            throw Problem.forbidden("calibration is blind: submit your own scores first");
           }
           if (e.status().equals("draft")) {
-            throw QaProblem.forbidden("not submitted yet");
+            throw Problem.forbidden("not submitted yet");
           }
           return e;
         });
@@ -138,12 +139,12 @@ public final class Evaluations {
   /** The draft of {@code id} if {@code u} is its evaluator; else 403, 404, or 409 when it is not a draft. */
   private Future<EvalRow> ownDraft(User u, long id) {
     return store.find(id).map(opt -> {
-      EvalRow e = opt.orElseThrow(() -> QaProblem.notFound("evaluation"));
+      EvalRow e = opt.orElseThrow(() -> Problem.notFound("evaluation"));
       if (e.evaluatorId() != u.id()) {
-        throw QaProblem.forbidden("only the evaluator may change an evaluation");
+        throw Problem.forbidden("only the evaluator may change an evaluation");
       }
       if (!e.status().equals("draft")) {
-        throw QaProblem.conflict("submitted", "the evaluation has been submitted");
+        throw Problem.conflict("submitted", "the evaluation has been submitted");
       }
       return e;
     });
@@ -184,7 +185,7 @@ public final class Evaluations {
           });
       return findings.compose(f -> store.save(id, finalItems, f, finalSummary)).compose(ok -> {
         if (!ok) {
-          throw QaProblem.conflict("submitted", "the evaluation has been submitted");
+          throw Problem.conflict("submitted", "the evaluation has been submitted");
         }
         return store.find(id).map(Optional::orElseThrow);
       });
@@ -233,7 +234,7 @@ public final class Evaluations {
       Findings f = Findings.stored(e.findings());
       return store.pool().withTransaction(tx -> EvaluationStore.markSubmitted(tx, e, o).compose(ok -> {
         if (!ok) {
-          throw QaProblem.conflict("submitted", "the evaluation has been submitted");
+          throw Problem.conflict("submitted", "the evaluation has been submitted");
         }
         Future<Void> chain = Future.succeededFuture();
         if (e.kind().equals("rescore")) {
@@ -268,7 +269,7 @@ public final class Evaluations {
   public Future<EvalRow> acknowledge(User u, long id) {
     return visible(u, id).compose(e -> {
       if (!e.status().equals("submitted")) {
-        throw QaProblem.conflict("superseded", "this evaluation was superseded by a rescore");
+        throw Problem.conflict("superseded", "this evaluation was superseded by a rescore");
       }
       return store.acknowledge(id, u.id());
     }).compose(ok -> store.find(id)).map(Optional::orElseThrow);
@@ -286,27 +287,27 @@ public final class Evaluations {
     }
     return visible(u, id).compose(e -> {
       if (!e.kind().equals("standard")) {
-        throw QaProblem.conflict("not_disputable", "a rescore stands: it cannot be disputed");
+        throw Problem.conflict("not_disputable", "a rescore stands: it cannot be disputed");
       }
       if (!e.status().equals("submitted")) {
-        throw QaProblem.conflict("not_disputable", "this evaluation was superseded");
+        throw Problem.conflict("not_disputable", "this evaluation was superseded");
       }
       if (e.disputeDeadline() == null || !e.disputeDeadline().isAfter(clock.instant())) {
-        throw QaProblem.conflict("dispute_window_closed", "the dispute window closed at " + e.disputeDeadline());
+        throw Problem.conflict("dispute_window_closed", "the dispute window closed at " + e.disputeDeadline());
       }
       return store.pool().withTransaction(tx -> tx.preparedQuery("select 1 from qa_dispute where evaluation_id = $1")
               .execute(io.vertx.sqlclient.Tuple.of(id))
               .compose(rs -> {
                 if (rs.size() > 0) {
-                  throw QaProblem.conflict("already_disputed", "this evaluation has been disputed once already");
+                  throw Problem.conflict("already_disputed", "this evaluation has been disputed once already");
                 }
                 return EvaluationStore.raiseDispute(tx, e, reason.trim());
               }))
           .recover(x -> Future.failedFuture(x.getMessage() != null && x.getMessage().contains("qa_dispute_evaluation_id_key")
-              ? QaProblem.conflict("already_disputed", "this evaluation has been disputed once already") : x))
+              ? Problem.conflict("already_disputed", "this evaluation has been disputed once already") : x))
           .compose(d -> {
             if (d.isEmpty()) {
-              throw QaProblem.conflict("no_qa_user", "there is no other QA user to review the dispute");
+              throw Problem.conflict("no_qa_user", "there is no other QA user to review the dispute");
             }
             return store.dispute(d.get()).map(Optional::orElseThrow);
           });
@@ -324,13 +325,13 @@ public final class Evaluations {
   /** The assignee starts (or returns) the rescore of a disputed evaluation, on the same scorecard version. */
   public Future<EvalRow> rescore(User u, long disputeId) {
     return store.pool().withTransaction(tx -> EvaluationStore.dispute(tx, disputeId, true).compose(opt -> {
-      JsonObject d = opt.orElseThrow(() -> QaProblem.notFound("dispute"));
+      JsonObject d = opt.orElseThrow(() -> Problem.notFound("dispute"));
       Long assignee = d.getJsonObject("assignee") == null ? null : d.getJsonObject("assignee").getLong("id");
       if (assignee == null || assignee != u.id()) {
-        throw QaProblem.forbidden("the dispute is assigned to someone else");
+        throw Problem.forbidden("the dispute is assigned to someone else");
       }
       if (!d.getString("status").equals("open")) {
-        throw QaProblem.conflict("resolved", "the dispute has been resolved");
+        throw Problem.conflict("resolved", "the dispute has been resolved");
       }
       long firstId = d.getLong("evaluationId");
       return EvaluationStore.rescoreOf(tx, firstId).compose(existing -> {

@@ -1,5 +1,6 @@
 package io.huifang.recording;
 
+import io.huifang.core.Problem;
 import io.huifang.core.Role;
 import io.huifang.core.User;
 import io.huifang.pbx.ami.AmiMessage;
@@ -247,11 +248,11 @@ final class RecordingCapture {
   private Future<RecordingService.LiveCall> onCallFor(String attemptId, User by) {
     return findLive(attemptId).compose(o -> {
       if (o.isEmpty() || o.get().snapshot().getString("bridgedAt") == null) {
-        return Future.failedFuture(new RecordingService.Refused(409, "not_on_call", "no connected call " + attemptId));
+        return Future.failedFuture(new Problem(409, "not_on_call", "no connected call " + attemptId));
       }
       Long agent = o.get().snapshot().getLong("agentId");
       if (by != null && by.role() == Role.AGENT && (agent == null || agent != by.id())) {
-        return Future.failedFuture(new RecordingService.Refused(403, "not_your_call", "only the agent on the call may do this"));
+        return Future.failedFuture(new Problem(403, "not_your_call", "only the agent on the call may do this"));
       }
       return Future.succeededFuture(o.get());
     });
@@ -260,14 +261,14 @@ final class RecordingCapture {
   /** Pauses the recording of a connected call for {@code seconds}, then resumes it by itself. */
   Future<JsonObject> pause(String attemptId, User by, int seconds, String reason) {
     if (seconds < 1 || seconds > RecordingService.MAX_PAUSE_SECONDS) {
-      return Future.failedFuture(new RecordingService.Refused(400, "invalid", "seconds must be from 1 to " + RecordingService.MAX_PAUSE_SECONDS));
+      return Future.failedFuture(new Problem(400, "invalid", "seconds must be from 1 to " + RecordingService.MAX_PAUSE_SECONDS));
     }
     return onCallFor(attemptId, by).compose(call -> {
       Live l = live.computeIfAbsent(attemptId, k -> new Live());
       JsonObject span;
       synchronized (l) {
         if (l.open != null) {
-          return Future.failedFuture(new RecordingService.Refused(409, "already_paused", "the recording is already paused"));
+          return Future.failedFuture(new Problem(409, "already_paused", "the recording is already paused"));
         }
         JsonObject s = call.snapshot();
         Instant mix = mixMonitorStarted.get(attemptId);
@@ -297,14 +298,14 @@ final class RecordingCapture {
   Future<JsonObject> resume(String attemptId, User by) {
     Live l = live.get(attemptId);
     if (l == null) {
-      return Future.failedFuture(new RecordingService.Refused(409, "not_paused", "the recording is not paused"));
+      return Future.failedFuture(new Problem(409, "not_paused", "the recording is not paused"));
     }
     Future<RecordingService.LiveCall> check = by == null ? Future.succeededFuture() : onCallFor(attemptId, by);
     return check.compose(c -> {
       JsonObject span;
       synchronized (l) {
         if (l.open == null) {
-          return Future.failedFuture(new RecordingService.Refused(409, "not_paused", "the recording is not paused"));
+          return Future.failedFuture(new Problem(409, "not_paused", "the recording is not paused"));
         }
         span = l.open;
         span.put("toMs", Math.max(span.getLong("fromMs"), ms(l.origin, clock.instant())));

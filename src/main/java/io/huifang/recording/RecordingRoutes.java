@@ -1,6 +1,7 @@
 package io.huifang.recording;
 
 import io.huifang.auth.AuditLog;
+import io.huifang.core.Problem;
 import io.huifang.core.Role;
 import io.huifang.core.User;
 import io.huifang.web.Api;
@@ -274,12 +275,12 @@ public final class RecordingRoutes {
 
   private void reply(RoutingContext ctx, User u, String action, String id, Future<JsonObject> f) {
     f.onComplete(ar -> {
-      String result = ar.succeeded() ? "ok" : ar.cause() instanceof RecordingService.Refused r ? r.code() : "error";
+      String result = ar.succeeded() ? "ok" : ar.cause() instanceof Problem r ? r.code() : "error";
       audit.record(u, u.username(), action, "recording:" + id, result, clientIp(ctx),
           ar.succeeded() ? ar.result() : null);
       if (ar.succeeded()) {
         Api.json(ctx, 200, ar.result());
-      } else if (ar.cause() instanceof RecordingService.Refused r) {
+      } else if (ar.cause() instanceof Problem r) {
         Api.error(ctx, r.status(), r.code(), r.getMessage());
       } else {
         Api.error(ctx, 503, "unavailable", String.valueOf(ar.cause().getMessage()));

@@ -30,26 +30,6 @@ public final class RecordingService {
   public record LiveCall(CallTracker tracker, JsonObject snapshot) {
   }
 
-  /** Why a request about a recording or a call was refused: the HTTP status and the error code to answer with. */
-  public static final class Refused extends RuntimeException {
-    private final int status;
-    private final String code;
-
-    public Refused(int status, String code, String message) {
-      super(message);
-      this.status = status;
-      this.code = code;
-    }
-
-    public int status() {
-      return status;
-    }
-
-    public String code() {
-      return code;
-    }
-  }
-
   public RecordingService(Vertx vertx, RecordingStore store, Path rawDir, Path archiveDir, Path toolsCache,
                           int concurrency, Clock clock) {
     this.pipeline = new RecordingPipeline(vertx, store, rawDir, archiveDir, toolsCache, concurrency, clock);

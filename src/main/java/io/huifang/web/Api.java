@@ -410,10 +410,12 @@ public final class Api {
     }
   }
 
-  /** Bad input becomes a 400 naming the field; anything else is a server error. */
+  /** Bad input becomes a 400 naming the field, a {@link io.huifang.core.Problem} its status; anything else a 500. */
   public static void fail(RoutingContext ctx, Throwable e) {
     if (e instanceof io.huifang.core.Invalid inv) {
       invalid(ctx, inv);
+    } else if (e instanceof io.huifang.core.Problem p) {
+      error(ctx, p.status(), p.code(), p.getMessage());
     } else {
       ctx.fail(e);
     }
