@@ -55,6 +55,10 @@ final class Channel {
   boolean inPlayback;
   /** Set on both the caller and the callee's ;1 while a Dial() app connects them. */
   Dialer dialer;
+  /** Set while the channel runs ChanSpy (Asterisk's AST_FLAG_SPYING: nobody can spy on it meanwhile). */
+  Spies.Spy spy;
+  /** The ChanSpy channels spying on this one. */
+  final List<Channel> spiedBy = new ArrayList<>(0);
 
   Channel(String name, String uniqueid, String linkedid, String type, int half, Call call, double now) {
     this.name = name;

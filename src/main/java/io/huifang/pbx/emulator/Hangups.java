@@ -78,6 +78,7 @@ final class Hangups {
       w.bridges.leave(ch);
     }
     w.events.softHangupRequest(ch, ch.pendingCause);
+    w.spies.spyerLeaving(ch);
     w.events.hangupEvent(ch, ch.pendingCause);
     w.release(ch);
   }
@@ -97,6 +98,8 @@ final class Hangups {
     if (soft) {
       w.events.softHangupRequest(l1, 16);
     }
+    // ChanSpy sees the hangup on its next frame and returns: ChanSpyStop comes before the channel's Hangup.
+    w.spies.spyerLeaving(l1);
     Channel l2 = l1.peer;
     boolean peerAlive = l2 != null && !l2.hungUp;
     if (peerAlive) {

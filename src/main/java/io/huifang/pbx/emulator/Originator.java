@@ -389,6 +389,7 @@ final class Originator {
       case "echo", "musiconhold" -> {
         // holds until hung up
       }
+      case "chanspy" -> w.spies.run(l1, data);
       case "agi" -> {
         l1.program = new Program(l1.context, l1.exten, List.of(new Dialplan.Step(null, "AGI", data)), true);
         new AgiRunner(w, l1, data).start();

@@ -41,6 +41,7 @@ final class World {
   final Amd amd;
   final MixMonitors mixMonitors;
   final Hangups hangups;
+  final Spies spies;
   private io.vertx.core.net.NetClient agiClient;
 
   World(Vertx vertx, SimClock clock, Scenario scenario, Dialplan dialplan, EmulatorOptions options, EventSink sink) {
@@ -68,6 +69,7 @@ final class World {
     this.amd = new Amd(this);
     this.mixMonitors = new MixMonitors(this);
     this.hangups = new Hangups(this);
+    this.spies = new Spies(this);
   }
 
   io.vertx.core.net.NetClient agiClient() {
@@ -160,6 +162,9 @@ final class World {
     if (ch.agi != null) {
       ch.agi.channelReleased();
     }
+    // Every path to a Hangup event says ChanSpyStop first (Hangups); this only forgets what is left.
+    spies.spyerLeaving(ch);
+    spies.spyeeGone(ch);
     channels.remove(ch.name);
     live = channels.size();
     Call call = ch.call;
