@@ -1,0 +1,141 @@
+package io.huifang.supervisor;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * The supervisor's SQL: the board's database figures, the day's charts and the reports, all read from the tables the
+ * other modules write (call_attempt, call_task, survey_response, agent_state_log, qa_evaluation), so nothing here
+ * has a series of its own to lose in a crash. The definitions are docs/supervisor-api.md's, repeated in the README.
+ */
+final class FiguresStore {
+  private final Pool pool;
+
+  FiguresStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Counted as a connection: a person answered (a machine is counted apart, in machines). */
+  static final String ANSWERED = "(a.answered_at is not null and a.outcome in ('answered_human', 'abandoned'))";
+
+  /** The task statuses that close a task for good. */
+  static final String FINAL = "('done', 'wrong_number', 'invalid_number', 'refused', 'unreached', 'error_sample')";
+
+  /**
+   * A sample that counts for its dealer: submitted, not void by rule nor by a QA finding (作废 surveys leave the
+   * dealer's scores).
+   */
+  static final String COUNTS_FOR_DEALER = "sr.status = 'submitted' and not coalesce(sr.void, false)"
+      + " and not exists (select 1 from qa_finding f where f.attempt_id = sr.attempt_id and f.kind = 'void')";
+
+  /** Active campaigns with the start of their local day and month as of $1. */
+  private static final String ACTIVE = "c as (select id, time_zone,"
+      + " date_trunc('day', $1 at time zone time_zone) at time zone time_zone as day_start,"
+      + " date_trunc('month', $1 at time zone time_zone) at time zone time_zone as month_start"
+      + " from campaign where active)";
+
+  /**
+   * Per active campaign and outcome: attempts that ended in the last 15 min, the last hour and since the campaign's
+   * local midnight, and how many of them were connections. The outcomes fold into machines and hang-up classes.
+   */
+  static final String WINDOWS = "with " + ACTIVE
+      + " select a.campaign_id, a.outcome,"
+      + " count(*) filter (where a.ended_at >= $1 - interval '15 minutes') as d15,"
+      + " count(*) filter (where a.ended_at >= $1 - interval '15 minutes' and " + ANSWERED + ") as a15,"
+      + " count(*) filter (where a.ended_at >= $1 - interval '1 hour') as dh,"
+      + " count(*) filter (where a.ended_at >= $1 - interval '1 hour' and " + ANSWERED + ") as ah,"
+      + " count(*) filter (where a.ended_at >= c.day_start) as dd,"
+      + " count(*) filter (where a.ended_at >= c.day_start and " + ANSWERED + ") as ad"
+      + " from c join call_attempt a on a.campaign_id = c.id"
+      + " and a.ended_at >= least(c.day_start, $1 - interval '1 hour') and a.ended_at < $1"
+      + " group by a.campaign_id, a.outcome";
+
+  /** Per active campaign: list progress and the callback rate's numbers (tasks created up to $1). */
+  static final String LIST = "with " + ACTIVE
+      + " select t.campaign_id,"
+      + " count(*) filter (where t.status <> 'filed') as due,"
+      + " count(*) filter (where t.status in " + FINAL + ") as done,"
+      + " count(*) filter (where t.status = 'callback' and t.callback_at <= $1) as callbacks_due,"
+      + " count(*) filter (where t.status in ('open', 'callback')) as remaining,"
+      + " count(*) filter (where t.status = 'expired') as expired,"
+      + " count(*) filter (where t.status <> 'filed' and t.attempts > 0) as called"
+      + " from c join call_task t on t.campaign_id = c.id and t.created_at <= $1"
+      + " group by t.campaign_id";
+
+  /**
+   * Per active campaign, dealer and disposition: the month's (and the day's) submitted success and error samples,
+   * in the campaign's time zone. Dealers of the campaign with no sample yet come as one row with zero counts.
+   */
+  static final String DEALERS = "with " + ACTIVE + ","
+      + " s as (select sr.campaign_id, cu.dealer_id, sr.disposition_group, sr.disposition,"
+      + "   count(*) filter (where sr.submitted_at >= c.day_start) as today, count(*) as month"
+      + "   from c join survey_response sr on sr.campaign_id = c.id and sr.submitted_at >= c.month_start"
+      + "   and sr.submitted_at < $1 and sr.disposition_group in ('success', 'error_sample')"
+      + "   join customer cu on cu.id = sr.customer_id"
+      + "   where " + COUNTS_FOR_DEALER
+      + "   group by sr.campaign_id, cu.dealer_id, sr.disposition_group, sr.disposition)"
+      + " select k.campaign_id, k.dealer_id, d.name, s.disposition_group, s.disposition,"
+      + " coalesce(s.today, 0) as today, coalesce(s.month, 0) as month"
+      + " from (select campaign_id, dealer_id from campaign_dealer join c on c.id = campaign_id"
+      + "   union select campaign_id, dealer_id from s) k"
+      + " join dealer d on d.id = k.dealer_id"
+      + " left join s on s.campaign_id = k.campaign_id and s.dealer_id = k.dealer_id"
+      + " order by k.dealer_id, k.campaign_id";
+
+  /**
+   * Per agent, the calls that reached them and ended in [$2, $1): how many, their talk (bridged to hang-up), their
+   * handle time (talk plus the wrap-up until the survey was submitted), and how many came to a success.
+   */
+  static final String AGENTS_TODAY = "select a.agent_id, count(*) as calls,"
+      + " count(*) filter (where sr.status = 'submitted' and sr.disposition_group = 'success') as successes,"
+      + " coalesce(sum(extract(epoch from a.ended_at - coalesce(a.bridged_at, a.answered_at, a.ended_at))), 0)::float8"
+      + "   as talk,"
+      + " avg(extract(epoch from greatest(a.ended_at, case when sr.status = 'submitted' then sr.submitted_at end)"
+      + "   - coalesce(a.bridged_at, a.answered_at, a.ended_at)))::float8 as handle"
+      + " from call_attempt a left join survey_response sr on sr.attempt_id = a.id"
+      + " where a.agent_id is not null and a.ended_at >= $2 and a.ended_at < $1"
+      + " group by a.agent_id";
+
+  /**
+   * Per agent, the QA score of the month ($1, YYYY-MM, the sample's month as QA counts it): the mean of the
+   * evaluations that stand (submitted standard or rescore; a superseded one no longer counts, calibrations never).
+   */
+  static final String QA_MONTH = "select e.agent_id, round(avg(e.score), 1)::float8 as score, count(*) as evaluations"
+      + " from qa_evaluation e join qa_sample s on s.id = e.sample_id"
+      + " where s.month = $1 and e.kind in ('standard', 'rescore') and e.status = 'submitted' and e.score is not null"
+      + " group by e.agent_id";
+
+  /** The rows the board's figures are built from, read on one connection (the statements are pipelined). */
+  record FigureRows(RowSet<Row> windows, RowSet<Row> list, RowSet<Row> dealers, RowSet<Row> agents,
+                    RowSet<Row> qa) {
+  }
+
+  Future<FigureRows> figureRows(Instant now, Instant centreDayStart, String centreMonth) {
+    OffsetDateTime at = odt(now);
+    return pool.withConnection(conn -> {
+      Future<RowSet<Row>> w = q(conn, WINDOWS, Tuple.of(at));
+      Future<RowSet<Row>> l = q(conn, LIST, Tuple.of(at));
+      Future<RowSet<Row>> d = q(conn, DEALERS, Tuple.of(at));
+      Future<RowSet<Row>> a = q(conn, AGENTS_TODAY, Tuple.of(at, odt(centreDayStart)));
+      Future<RowSet<Row>> qa = q(conn, QA_MONTH, Tuple.of(centreMonth));
+      return Future.all(List.of(w, l, d, a, qa))
+          .map(v -> new FigureRows(w.result(), l.result(), d.result(), a.result(), qa.result()));
+    });
+  }
+
+  private static Future<RowSet<Row>> q(SqlConnection conn, String sql, Tuple args) {
+    return conn.preparedQuery(sql).execute(args);
+  }
+
+  static OffsetDateTime odt(Instant i) {
+    return i == null ? null : i.atOffset(ZoneOffset.UTC);
+  }
+}
