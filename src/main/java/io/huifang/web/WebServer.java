@@ -45,6 +45,7 @@ public final class WebServer {
     registrars.forEach(r -> r.accept(api));
     push.register(api, vertx.eventBus());
     api.fallback();
+    VendorFiles.register(router, vertx);
     // Page assets have no content hashes in their names: make browsers revalidate so an upgrade is seen at once.
     router.route().handler(ctx -> {
       ctx.response().putHeader("Cache-Control", "no-cache");
