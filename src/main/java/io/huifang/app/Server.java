@@ -141,6 +141,8 @@ public final class Server {
           new io.huifang.survey.QuestionnaireRoutes(questionnaires, audit)::register,
           new io.huifang.qa.QaRoutes(() -> qa)::register,
           io.huifang.qa.EvaluationRoutes.create(vertx, db.pool(), questionnaires, audit)::register,
+          new io.huifang.supervisor.SupervisorReportRoutes(vertx, db.pool(),
+              java.time.ZoneId.of(io.huifang.campaign.Campaign.DEFAULT_ZONE), Clock.systemUTC())::register,
 
           new RecordingRoutes(recordings, audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());

@@ -113,6 +113,70 @@ final class FiguresStore {
       + " where s.month = $1 and e.kind in ('standard', 'rescore') and e.status = 'submitted' and e.score is not null"
       + " group by e.agent_id";
 
+  // --- charts and reports
+
+  /**
+   * Attempts that ended in [$1, $2) by minute counted from $4 (negative before it), of one campaign ($3) or of every
+   * campaign: dialled, connections, abandoned and live answers (a person answered: answered_human or abandoned).
+   */
+  static final String ATTEMPTS_BY_MINUTE = "select floor(extract(epoch from a.ended_at - $4) / 60)::int as m,"
+      + " count(*) as dialled, count(*) filter (where " + ANSWERED + ") as answered,"
+      + " count(*) filter (where a.outcome = 'abandoned') as abandoned,"
+      + " count(*) filter (where a.outcome in ('answered_human', 'abandoned')) as live"
+      + " from call_attempt a"
+      + " where a.campaign_id in (select id from campaign where $3::bigint is null or id = $3)"
+      + " and a.ended_at >= $1 and a.ended_at < $2 group by 1 order by 1";
+
+  /**
+   * Agents' state changes in [$1, $2) and, for each agent, the last change before $1 (the state the period starts
+   * in); by agent, then time. Per agent through the (agent_id, at) index.
+   */
+  static final String STATE_CHANGES = "select u.id as agent_id, l.state, l.reason, l.at from app_user u"
+      + " cross join lateral ((select state, reason, at, id from agent_state_log where agent_id = u.id and at < $1"
+      + "   order by at desc, id desc limit 1)"
+      + "   union all (select state, reason, at, id from agent_state_log where agent_id = u.id and at >= $1"
+      + "   and at < $2)) l"
+      + " order by u.id, l.at, l.id";
+
+  /** The abandonment limit: the campaign's target, or the strictest of the active campaigns'. */
+  static final String ABANDON_LIMIT = "select min(abandon_target)::float8 / 100 as limit_share from campaign"
+      + " where ($1::bigint is not null and id = $1) or ($1::bigint is null and active)";
+
+  /** Per agent, the calls that reached them and ended in [$1, $2): talk, successes and error samples. */
+  static final String REPORT_AGENTS = "select a.agent_id as id, count(*) as calls,"
+      + " coalesce(sum(extract(epoch from a.ended_at - coalesce(a.bridged_at, a.answered_at, a.ended_at))), 0)::float8"
+      + "   as talk,"
+      + " count(*) filter (where sr.status = 'submitted' and sr.disposition_group = 'success') as successes,"
+      + " count(*) filter (where sr.status = 'submitted' and sr.disposition_group = 'error_sample') as errors"
+      + " from call_attempt a left join survey_response sr on sr.attempt_id = a.id"
+      + " where a.agent_id is not null and a.ended_at >= $1 and a.ended_at < $2 group by a.agent_id";
+
+  /** Per campaign, attempts that ended in [$1, $2): dialled, connections, calls agents took, talk, samples. */
+  static final String REPORT_CAMPAIGNS = "select a.campaign_id as id, count(*) as dialled,"
+      + " count(*) filter (where " + ANSWERED + ") as answered,"
+      + " count(*) filter (where a.agent_id is not null) as calls,"
+      + " coalesce(sum(extract(epoch from a.ended_at - coalesce(a.bridged_at, a.answered_at, a.ended_at)))"
+      + "   filter (where a.agent_id is not null), 0)::float8 as talk,"
+      + " count(*) filter (where sr.status = 'submitted' and sr.disposition_group = 'success') as successes,"
+      + " count(*) filter (where sr.status = 'submitted' and sr.disposition_group = 'error_sample') as errors"
+      + " from call_attempt a left join survey_response sr on sr.attempt_id = a.id"
+      + " where a.campaign_id in (select id from campaign) and a.ended_at >= $1 and a.ended_at < $2"
+      + " group by a.campaign_id";
+
+  /** As {@link #QA_MONTH}, per campaign. */
+  static final String QA_MONTH_CAMPAIGNS = "select s.campaign_id as id, round(avg(e.score), 1)::float8 as score,"
+      + " count(*) as evaluations from qa_evaluation e join qa_sample s on s.id = e.sample_id"
+      + " where s.month = $1 and e.kind in ('standard', 'rescore') and e.status = 'submitted' and e.score is not null"
+      + " group by s.campaign_id";
+
+  static final String AGENT_NAMES = "select id, display_name as name, username from app_user where id = any($1)";
+  static final String CAMPAIGN_NAMES = "select id, name, null as username from campaign where id = any($1)";
+
+  Future<RowSet<Row>> query(String sql, Object... args) {
+    return pool.preparedQuery(sql).execute(Tuple.from(java.util.Arrays.stream(args)
+        .map(a -> a instanceof Instant i ? odt(i) : a).toList()));
+  }
+
   /** The rows the board's figures are built from, read on one connection (the statements are pipelined). */
   record FigureRows(RowSet<Row> windows, RowSet<Row> list, RowSet<Row> dealers, RowSet<Row> agents,
                     RowSet<Row> qa) {
