@@ -98,7 +98,7 @@ final class Reports {
       reasons.addAll(t.pausedByReason.keySet());
     });
     for (Row r : qa) {
-      JsonObject row = rows.get(r.getLong("id"));
+      JsonObject row = rows.get(r.getLong(0)); // the agent's or the campaign's id
       if (row != null) {
         row.put("qaScore", r.getDouble("score")).put("qaEvaluations", r.getLong("evaluations"));
       }
