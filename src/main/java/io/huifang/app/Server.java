@@ -76,6 +76,7 @@ public final class Server {
   private RetentionJob retention;
   private Long recordingRetryTimer;
   private io.huifang.qa.QaService qa;
+  private io.huifang.supervisor.LiveBoard board;
 
   private Server(Config config, Vertx vertx) {
     this.config = config;
@@ -106,6 +107,7 @@ public final class Server {
       SessionStore sessions = new SessionStore(db.pool(), Duration.ofMinutes(config.sessionIdleMinutes()));
       PasswordHasher hasher = new PasswordHasher(vertx);
       AuditLog audit = new AuditLog(db.pool());
+      io.huifang.supervisor.SupervisorStore supervisorStore = new io.huifang.supervisor.SupervisorStore(db.pool());
       DealerStore dealers = new DealerStore(db.pool());
       CampaignStore campaigns = new CampaignStore(db.pool());
       campaignStore = campaigns;
@@ -143,7 +145,8 @@ public final class Server {
           io.huifang.qa.EvaluationRoutes.create(vertx, db.pool(), questionnaires, audit)::register,
           new io.huifang.supervisor.SupervisorReportRoutes(vertx, db.pool(),
               java.time.ZoneId.of(io.huifang.campaign.Campaign.DEFAULT_ZONE), Clock.systemUTC())::register,
-
+          new io.huifang.supervisor.SupervisorRoutes(() -> board, campaigns, () -> dialer, () -> desk, users, sessions,
+              supervisorStore, audit)::register,
           new RecordingRoutes(recordings, audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       // Deadlines pass by the minute; a task past its deadline must not wait long to show as expired.
@@ -169,6 +172,14 @@ public final class Server {
                 questionnaires, campaigns, scheduler, Clock.systemUTC());
             desk.start();
             return v;
+          })
+          .compose(v -> {
+            // The supervisors' live board, on its own event loop. Its database figures: none until DbFigures is
+            // wired (an empty answer, never made-up figures).
+            io.huifang.supervisor.FigureSource figures = now -> Future.succeededFuture(new io.vertx.core.json.JsonObject());
+            board = new io.huifang.supervisor.LiveBoard(telephony, dialer, campaigns, users, audit, supervisorStore,
+                figures, Clock.systemUTC());
+            return vertx.deployVerticle(board).<Void>mapEmpty();
           })
           .compose(v -> startRecordings())
           .compose(v -> qa.start())
@@ -289,6 +300,11 @@ public final class Server {
 
   private Future<HealthCheck> pbxHealth() {
     return Future.succeededFuture(telephony == null ? HealthCheck.down("not started") : telephony.health());
+  }
+
+  /** The supervisors' live board. */
+  public io.huifang.supervisor.LiveBoard board() {
+    return board;
   }
 
   public DialerService dialer() {

@@ -36,6 +36,34 @@ public final class CampaignStore {
     });
   }
 
+  /** A supervisor's pause of a campaign: when and by whom (username). */
+  public record Pause(long campaignId, java.time.Instant at, String by) {
+  }
+
+  /** The paused campaigns, by id. */
+  public Future<java.util.Map<Long, Pause>> pauses() {
+    return pool.query("select id, paused_at, paused_by from campaign where paused_at is not null").execute()
+        .map(rs -> {
+          java.util.Map<Long, Pause> out = new java.util.HashMap<>();
+          rs.forEach(r -> out.put(r.getLong("id"), new Pause(r.getLong("id"),
+              r.getOffsetDateTime("paused_at").toInstant(), r.getString("paused_by"))));
+          return out;
+        });
+  }
+
+  /** Pauses the campaign (kept if already paused: the first pause's time and author stand); false when unknown. */
+  public Future<Boolean> pause(long id, String by) {
+    return pool.preparedQuery("update campaign set paused_at = coalesce(paused_at, now()),"
+            + " paused_by = case when paused_at is null then $2 else paused_by end where id = $1")
+        .execute(Tuple.of(id, by)).map(rs -> rs.rowCount() > 0);
+  }
+
+  /** Ends a supervisor's pause; false when unknown. */
+  public Future<Boolean> resume(long id) {
+    return pool.preparedQuery("update campaign set paused_at = null, paused_by = null where id = $1")
+        .execute(Tuple.of(id)).map(rs -> rs.rowCount() > 0);
+  }
+
   public Future<Optional<Campaign>> get(long id) {
     return pool.preparedQuery(SELECT + " where c.id = $1").execute(Tuple.of(id))
         .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(fromRow(rs.iterator().next())));

@@ -208,6 +208,22 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
     return presence.ready(agentId, ready, campaignId, reason);
   }
 
+  /**
+   * A supervisor pauses the agent with {@code reason}: at once when not on a call, else as soon as the call and its
+   * wrap-up are over; the agent's page is told (agent.state). Fails (NoSuchElementException) with no open line.
+   */
+  public Future<JsonObject> pauseAfterCall(long agentId, String reason) {
+    return presence.pauseAfterCall(agentId, reason);
+  }
+
+  /**
+   * A supervisor signed the agent out (the sessions are ended by the caller): the line closes now, or the moment the
+   * call on it ends.
+   */
+  public Future<Void> closeLineAfterCall(long agentId, String reason) {
+    return presence.closeAfterCall(agentId, reason);
+  }
+
   /** The agent's state (GET /api/agent/line keeps its own shape). */
   public Future<JsonObject> state(long agentId) {
     return presence.state(agentId);

@@ -36,6 +36,8 @@ final class Presence {
   private final DeskContext context;
   /** Agents whose last desk page closed, with the timer that pauses them if no page comes back. */
   private final Map<Long, Long> deskGoneTimers = new HashMap<>();
+  /** Agents a supervisor signed out during a call: their lines close as soon as the call has ended. */
+  private final java.util.Set<Long> closeAfterCall = new java.util.HashSet<>();
   private Duration deskGoneGrace = DESK_GONE_GRACE;
 
   Presence(Vertx vertx, DeskStore store, DeskCalls calls, Lines lines, WrapUp wrapUp, DeskContext context) {
@@ -49,6 +51,7 @@ final class Presence {
 
   /** The agent's line changed state: the page is told, and the change is logged. */
   void stateChanged(AgentLines.Line line) {
+    closeIfSignedOut(line);
     DeskCall c = calls.ofAgent(line.agentId());
     Push.toUser(vertx.eventBus(), line.agentId(), stateJson(line, c).put("type", "agent.state"));
     String state = line.state().name().toLowerCase(Locale.ROOT);
@@ -120,6 +123,53 @@ final class Presence {
     switch (line.state()) {
       case ON_CALL, RESERVED, WRAP_UP -> pbx.lines().ready(agentId, false, line.campaignId(), "other");
       default -> pbx.lines().close(agentId);
+    }
+  }
+
+  /**
+   * A supervisor pauses the agent: at once when ready (or already paused), else when the call and its wrap-up are
+   * over, exactly as when the agent asks to pause after the call. Fails when the agent has no open line.
+   */
+  Future<JsonObject> pauseAfterCall(long agentId, String reason) {
+    return context.call(() -> {
+      AgentLines.Line line = lines.line(agentId);
+      if (line == null || line.state() == AgentLines.LineState.DOWN) {
+        return Future.failedFuture(new NoSuchElementException("the agent has no open line"));
+      }
+      log.atInfo().setMessage("agent paused by a supervisor").addKeyValue("agent", agentId)
+          .addKeyValue("state", line.state()).addKeyValue("reason", reason).log();
+      return lines.pbxOf(agentId).lines().ready(agentId, false, line.campaignId(), reason)
+          .compose(l -> context.call(() -> Future.succeededFuture(stateJson(l, calls.ofAgent(agentId)))));
+    });
+  }
+
+  /**
+   * A supervisor signed the agent out: the line closes now, or, with a customer on it, paused at once and closed
+   * the moment the call ends (the customer is never cut off; the draft stays for the agent's next sign-in).
+   */
+  Future<Void> closeAfterCall(long agentId, String reason) {
+    return context.call(() -> {
+      AgentLines.Line line = lines.line(agentId);
+      if (line == null) {
+        return Future.succeededFuture();
+      }
+      AnsweredCalls.Pbx pbx = lines.pbxOf(agentId);
+      if (line.state() == AgentLines.LineState.ON_CALL || line.state() == AgentLines.LineState.RESERVED) {
+        closeAfterCall.add(agentId);
+        return pbx.lines().ready(agentId, false, line.campaignId(), reason).mapEmpty();
+      }
+      return pbx.lines().close(agentId);
+    });
+  }
+
+  private void closeIfSignedOut(AgentLines.Line line) {
+    AgentLines.LineState s = line.state();
+    if (closeAfterCall.contains(line.agentId()) && s != AgentLines.LineState.ON_CALL
+        && s != AgentLines.LineState.RESERVED && s != AgentLines.LineState.OPENING) {
+      closeAfterCall.remove(line.agentId());
+      if (s != AgentLines.LineState.DOWN) {
+        lines.pbxOf(line.agentId()).lines().close(line.agentId());
+      }
     }
   }
 

@@ -45,6 +45,9 @@ final class CampaignReload {
   private final Map<Long, CampaignRun> runs = new HashMap<>();
   /** Campaigns to dial whose run waits for their history: never both here and in {@link #runs}. */
   private final Map<Long, Starting> starting = new HashMap<>();
+  /** Reads of the campaigns started, and the latest applied (reads may complete out of order). */
+  private long readsStarted;
+  private long readApplied;
 
   CampaignReload(Context context, CampaignStore campaigns, AttemptStore attempts, Clock clock, RunFactory factory) {
     this.context = context;
@@ -74,16 +77,34 @@ final class CampaignReload {
     starting.clear();
   }
 
-  void reload() {
-    campaigns.list().onSuccess(list -> context.runOnContext(v -> apply(dialled(list))))
-        .onFailure(e -> log.atWarn().setMessage("campaigns not loaded").addKeyValue("error", e.getMessage()).log());
+  /** Reads the campaigns and applies them; completes once applied (on the context). */
+  io.vertx.core.Future<Void> reload() {
+    io.vertx.core.Promise<Void> applied = io.vertx.core.Promise.promise();
+    long read = ++readsStarted;
+    campaigns.list().compose(list -> campaigns.pauses().map(paused -> dialled(list, paused.keySet())))
+        .onSuccess(wanted -> context.runOnContext(v -> {
+          // A read that started before a newer one already applied is older news (a pause would come undone)
+          if (read > readApplied) {
+            readApplied = read;
+            apply(wanted);
+          }
+          applied.complete();
+        }))
+        .onFailure(e -> {
+          log.atWarn().setMessage("campaigns not loaded").addKeyValue("error", e.getMessage()).log();
+          applied.fail(e);
+        });
+    return applied.future();
   }
 
-  /** The campaigns the dialer dials: active, not preview (an agent dials those from the desk). */
-  private static Map<Long, Campaign> dialled(List<Campaign> list) {
+  /**
+   * The campaigns the dialer dials: active, not paused by a supervisor, not preview (an agent dials those from the
+   * desk).
+   */
+  private static Map<Long, Campaign> dialled(List<Campaign> list, java.util.Set<Long> paused) {
     Map<Long, Campaign> wanted = new HashMap<>();
     for (Campaign c : list) {
-      if (c.active() && c.dialMode() != Campaign.DialMode.PREVIEW) {
+      if (c.active() && !paused.contains(c.id()) && c.dialMode() != Campaign.DialMode.PREVIEW) {
         wanted.put(c.id(), c);
       }
     }

@@ -232,6 +232,39 @@ public final class DialerService {
     return p.future();
   }
 
+  /**
+   * What the dialer does now, for the supervisors' live board. Call on the telephony context (the board reads the
+   * agents' lines in the same hop).
+   */
+  public DialerStatus.Live liveNow() {
+    return DialerStatus.live(reload.runs(), telephony.all(), clock.millis());
+  }
+
+  /**
+   * Reads the campaigns now rather than at the next reload: a supervisor's pause stops new dials as soon as this
+   * completes (calls already up finish), a resume dials again.
+   */
+  public Future<Void> reloadNow() {
+    Promise<Void> p = Promise.promise();
+    telephony.telephonyContext().runOnContext(v -> reload.reload().onComplete(p));
+    return p.future();
+  }
+
+  /** The customer's number in a dial string this dialer made (the template's {number}), or null. */
+  public String customerNumber(String dialString) {
+    int at = dialTemplate.indexOf("{number}");
+    if (dialString == null || at < 0) {
+      return null;
+    }
+    String before = dialTemplate.substring(0, at);
+    String after = dialTemplate.substring(at + "{number}".length());
+    if (!dialString.startsWith(before) || !dialString.endsWith(after)
+        || dialString.length() < before.length() + after.length()) {
+      return null;
+    }
+    return dialString.substring(before.length(), dialString.length() - after.length());
+  }
+
   // ---- deciding and dialling ---------------------------------------------------------------------------------
 
   private void decideAll() {
@@ -267,6 +300,12 @@ public final class DialerService {
 
   private void dueTasks(PbxRun r, int asked, AsyncResult<List<DueTask>> ar) {
     r.requesting -= asked;
+    if (ar.succeeded() && !ar.result().isEmpty() && !reload.isCurrent(r.campaignRun)) {
+      // Paused (or switched off) while the scheduler answered: nothing more is dialled; the leases run out.
+      log.atInfo().setMessage("due tasks not dialled: the campaign stopped meanwhile").addKeyValue("campaign",
+          r.campaignId()).addKeyValue("tasks", ar.result().size()).log();
+      return;
+    }
     if (ar.failed()) {
       log.atWarn().setMessage("no due tasks").addKeyValue("campaign", r.campaignId()).addKeyValue("pbx", r.pbx.name())
           .addKeyValue("error", ar.cause().getMessage()).log();

@@ -5,6 +5,7 @@ import io.huifang.dialer.pacing.AbandonStats;
 import io.huifang.dialer.pacing.CampaignPacer;
 import io.huifang.telephony.AgentLines;
 import io.huifang.telephony.AnsweredCalls;
+import io.huifang.telephony.Attempt;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -16,8 +17,110 @@ import java.util.Map;
  * campaign's, over every PBX), its lines summed over the PBXes and each PBX's share; and per PBX its lines summed
  * over the campaigns. Built on the telephony context.
  */
-final class DialerStatus {
+public final class DialerStatus {
   private DialerStatus() {
+  }
+
+  /** What the dialer does now, for the supervisors' live board: per dialled campaign, and per PBX. */
+  public record Live(Map<Long, CampaignLive> campaigns, List<PbxLive> pbxes) {
+  }
+
+  /**
+   * One dialled campaign now: lines per working agent and the pacer's reason; calls being placed (asked of the
+   * scheduler or originated, not yet ringing), ringing, answered and waiting for an agent, talking to one; its
+   * abandonment figures (the campaign's, every PBX); and its share on each PBX.
+   */
+  public record CampaignLive(long campaignId, double linesPerAgent, String why, int placing, int ringing,
+                             int answeredWaiting, int talking, AbandonStats.Figures abandon, List<PbxShare> pbxes) {
+  }
+
+  /** A campaign's share of one PBX. */
+  public record PbxShare(String pbx, boolean up, int ringing, long dialled, int agentsWorking) {
+  }
+
+  /** One PBX, every campaign: up, lines ringing, agents talking, dialled since start, agents working. */
+  public record PbxLive(String pbx, boolean up, int ringing, int talking, long dialled, int agentsWorking) {
+  }
+
+  /** Read on the telephony context. */
+  static Live live(List<CampaignRun> runs, List<AnsweredCalls.Pbx> pbxes, long now) {
+    Map<String, Map<Long, Integer>> talkingByPbx = new LinkedHashMap<>();
+    for (AnsweredCalls.Pbx p : pbxes) {
+      talkingByPbx.put(p.name(), talkingByCampaign(p));
+    }
+    Map<Long, CampaignLive> campaigns = new LinkedHashMap<>();
+    Map<String, int[]> ringingByPbx = new LinkedHashMap<>();
+    Map<String, long[]> dialledByPbx = new LinkedHashMap<>();
+    for (CampaignRun r : runs) {
+      int placing = 0;
+      int ringing = 0;
+      int waiting = 0;
+      int talking = 0;
+      int working = 0;
+      int mostWorking = -1;
+      String why = null;
+      List<PbxShare> shares = new java.util.ArrayList<>();
+      for (PbxRun p : r.pbxRuns()) {
+        int pbxPlacing = p.requesting;
+        int pbxRinging = 0;
+        for (String id : p.ringing.keySet()) {
+          Attempt a = p.pbx.tracker().live(id);
+          if (a == null || a.state() == Attempt.State.DIALING) {
+            pbxPlacing++;
+          } else {
+            pbxRinging++;
+          }
+        }
+        int agents = workingAgents(p.pbx, p.campaignId());
+        placing += pbxPlacing;
+        ringing += pbxRinging;
+        for (String id : p.answered) {
+          Attempt a = p.pbx.tracker().live(id);
+          if (a != null && a.agentId() == null) {
+            waiting++;
+          }
+        }
+        talking += talkingByPbx.getOrDefault(p.pbx.name(), Map.of()).getOrDefault(r.id(), 0);
+        working += agents;
+        if (agents > mostWorking) {
+          mostWorking = agents;
+          why = p.pacer.reason();
+        }
+        shares.add(new PbxShare(p.pbx.name(), p.pbxConnected(), p.ringing.size(), p.dialled, agents));
+        ringingByPbx.computeIfAbsent(p.pbx.name(), k -> new int[1])[0] += p.ringing.size();
+        dialledByPbx.computeIfAbsent(p.pbx.name(), k -> new long[1])[0] += p.dialled;
+      }
+      if (now < r.progressiveUntil) {
+        why = "progressive for an hour: the abandonment history could not be read";
+      }
+      int lines = placing + ringing + waiting + talking;
+      campaigns.put(r.id(), new CampaignLive(r.id(), working == 0 ? 0 : Math.round(100.0 * lines / working) / 100.0,
+          why, placing, ringing, waiting, talking, r.abandons.figures(now), List.copyOf(shares)));
+    }
+    List<PbxLive> out = new java.util.ArrayList<>();
+    for (AnsweredCalls.Pbx p : pbxes) {
+      int talking = 0;
+      for (int n : talkingByPbx.get(p.name()).values()) {
+        talking += n;
+      }
+      out.add(new PbxLive(p.name(), p.tracker().ami().state() == io.huifang.pbx.ami.AmiClient.State.CONNECTED,
+          ringingByPbx.getOrDefault(p.name(), new int[1])[0], talking,
+          dialledByPbx.getOrDefault(p.name(), new long[1])[0], workingAgents(p, null)));
+    }
+    return new Live(campaigns, List.copyOf(out));
+  }
+
+  /** Agents on a call on this PBX, by the campaign of the call (0L: a call of no campaign). */
+  private static Map<Long, Integer> talkingByCampaign(AnsweredCalls.Pbx pbx) {
+    Map<Long, Integer> out = new java.util.HashMap<>();
+    for (AgentLines.Line l : pbx.lines().lines()) {
+      if (l.state() == AgentLines.LineState.ON_CALL && l.attemptId() != null) {
+        Attempt a = pbx.tracker().live(l.attemptId());
+        Long c = a == null ? null : a.request().campaignId();
+        out.merge(c == null ? 0L : c, 1, Integer::sum);
+      }
+    }
+    return out;
   }
 
   static JsonObject of(List<CampaignRun> runs, List<AnsweredCalls.Pbx> pbxes, long now) {
@@ -70,7 +173,22 @@ final class DialerStatus {
         .put("calibration", cautious == null ? null : cautious.calibration())
         // false: the figures count only since the campaign started dialling (its history could not be read)
         .put("abandonHistoryRestored", r.historyRestored)
+        .put("why", why(r))
         .put("pbxes", perPbx);
+  }
+
+  /** The pacer's reason on the PBX with the most agents working for the campaign. */
+  private static String why(CampaignRun r) {
+    String why = null;
+    int most = -1;
+    for (PbxRun p : r.pbxRuns()) {
+      int agents = workingAgents(p.pbx, p.campaignId());
+      if (agents > most) {
+        most = agents;
+        why = p.pacer.reason();
+      }
+    }
+    return why;
   }
 
   private static JsonObject pbx(PbxRun p, CampaignPacer.Plan plan) {

@@ -43,7 +43,8 @@ class ArchitectureTest {
       Map.entry("qa_skill_level", "qa"), Map.entry("qa_agent_skill", "qa"), Map.entry("qa_rules", "qa"),
       Map.entry("qa_month", "qa"), Map.entry("qa_call_check", "qa"), Map.entry("qa_sample", "qa"),
       Map.entry("qa_scorecard", "qa"), Map.entry("qa_evaluation", "qa"), Map.entry("qa_comment", "qa"),
-      Map.entry("qa_dispute", "qa"), Map.entry("qa_calibration", "qa"), Map.entry("qa_finding", "qa"));
+      Map.entry("qa_dispute", "qa"), Map.entry("qa_calibration", "qa"), Map.entry("qa_finding", "qa"),
+      Map.entry("supervisor_settings", "supervisor"));
 
   @Test
   void everyModuleUsesOnlyModulesBelowIt() throws IOException {

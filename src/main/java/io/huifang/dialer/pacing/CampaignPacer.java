@@ -73,6 +73,9 @@ public final class CampaignPacer implements Pacer {
   private static final int ALLOWED_AT_ANSWERS = 0;
   private static final int ABANDONS = 1;
   private double allowedNow;
+  /** Why the last decision dialled what it did, in a few words for supervisors ({@link #reason()}). */
+  private String reason = "no decision yet";
+  private boolean capped;
   private final FadingSums recentDials = new FadingSums(DIAL_PACE_MILLIS, 1);
   private final LearnedCalls learned = new LearnedCalls();
   private final AbandonStats stats;
@@ -139,15 +142,30 @@ public final class CampaignPacer implements Pacer {
     return settings.mode().name().toLowerCase(java.util.Locale.ROOT);
   }
 
+  /**
+   * Why the last decision dialled what it did, e.g. "predictive: within the abandon budget" or "progressive: one line
+   * per free agent": what the supervisors' board shows beside the lines per agent.
+   */
+  public String reason() {
+    return capped ? reason + " (held back by the line cap or the originate throttle)" : reason;
+  }
+
   @Override
   public int linesToDial(PacerView view, long now) {
     allowedNow = 0;
     int wanted = switch (settings.mode()) {
-      case PREVIEW -> 0;
-      case PROGRESSIVE -> progressiveLines(view);
+      case PREVIEW -> {
+        reason = "preview: agents dial";
+        yield 0;
+      }
+      case PROGRESSIVE -> {
+        reason = view.loggedInAgents() == 0 ? "progressive: no agent working" : "progressive: one line per free agent";
+        yield progressiveLines(view);
+      }
       case PREDICTIVE -> predictiveLines(view, now);
     };
     int placed = withinCaps(view, wanted, now);
+    capped = placed < wanted;
     recentDials.add(now, 0, placed);
     return placed;
   }
@@ -164,11 +182,15 @@ public final class CampaignPacer implements Pacer {
     double allowed = allowedRisk(now);
     allowedNow = allowed;
     if (view.freeAgents() == 0 && soonFree < NO_ONE_SOON_FREE) {
+      reason = view.loggedInAgents() == 0 ? "predictive: no agent working" : "predictive: no agent free soon";
       return 0;
     }
     if (allowed <= 0 || risk(0) > allowed) {
+      reason = allowed <= 0 ? "predictive: abandon budget spent, dialling progressively"
+          : "predictive: lines ringing already risk the budget, dialling progressively";
       return progressive;
     }
+    reason = "predictive: within the abandon budget";
     int lo = 0;
     int hi = Math.max(0, lineCap(view));
     while (lo < hi) {

@@ -1,0 +1,360 @@
+package io.huifang.supervisor;
+
+import io.huifang.auth.AuditLog;
+import io.huifang.auth.UserStore;
+import io.huifang.campaign.Campaign;
+import io.huifang.campaign.CampaignStore;
+import io.huifang.core.Role;
+import io.huifang.core.User;
+import io.huifang.desk.DeskEvents;
+import io.huifang.dialer.DialerService;
+import io.huifang.dialer.DialerStatus;
+import io.huifang.telephony.Telephony;
+import io.huifang.telephony.TelephonyEvents;
+import io.huifang.web.Push;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The supervisors' live board (docs/supervisor-api.md): holds the {@code <Board>}, built from the live state (the
+ * dialer and every PBX's agents' lines, read in one hop onto the telephony context), the active campaigns and their
+ * pauses, the users' names and the database's figures ({@link FigureSource}: asked at most every 2 s when an attempt
+ * ended, a survey was submitted or an agent's state changed, and every 15 s anyway). A supervisor's or admin's page
+ * gets the board when its socket opens; then only what changed is pushed to both roles, at most once a second
+ * ({@link Coalescer}), each update built and encoded once. A verticle: all its state is confined to its own context.
+ */
+public final class LiveBoard extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(LiveBoard.class);
+  static final long PUSH_INTERVAL_MS = 1000;
+  /** The live state is read this often even when no event said so (lines ring and are answered unannounced). */
+  static final long TICK_MS = 1000;
+  static final long FIGURES_MIN_MS = 2000;
+  static final long FIGURES_EVERY_MS = 15_000;
+  static final long CAMPAIGNS_EVERY_MS = 5_000;
+  static final long USERS_EVERY_MS = 60_000;
+
+  private final Telephony telephony;
+  private final DialerService dialer;
+  private final CampaignStore campaignStore;
+  private final UserStore users;
+  private final AuditLog audit;
+  private final SupervisorStore store;
+  private final FigureSource figures;
+  private final Clock clock;
+  private final Coalescer coalescer;
+  private final Alerts alerts;
+
+  private List<Campaign> campaigns = List.of();
+  private Map<Long, CampaignStore.Pause> pauses = Map.of();
+  private final Map<Long, User> names = new HashMap<>();
+  private final Set<Long> namesAsked = new HashSet<>();
+  private JsonObject thresholds = Thresholds.defaults();
+  private JsonObject figuresNow = new JsonObject();
+  private boolean figuresWanted;
+  private boolean figuresAsking;
+  private long figuresTimer = -1;
+  private long figuresAskedAt = Long.MIN_VALUE / 2;
+
+  private BoardState published = BoardState.EMPTY;
+  private long seq;
+  private JsonObject snapshot;
+  private boolean reading;
+  private boolean readAgain;
+  private long pushTimer = -1;
+
+  public LiveBoard(Telephony telephony, DialerService dialer, CampaignStore campaigns, UserStore users, AuditLog audit,
+                   SupervisorStore store, FigureSource figures, Clock clock) {
+    this.telephony = telephony;
+    this.dialer = dialer;
+    this.campaignStore = campaigns;
+    this.users = users;
+    this.audit = audit;
+    this.store = store;
+    this.figures = figures;
+    this.clock = clock;
+    this.coalescer = new Coalescer(PUSH_INTERVAL_MS, clock::millis);
+    this.alerts = new Alerts(this::alertChanged);
+  }
+
+  @Override
+  public Future<?> start() {
+    var bus = vertx.eventBus();
+    bus.<JsonObject>consumer(Push.SOCKET_OPENED, m -> socketOpened(m.body()));
+    bus.<JsonObject>consumer(TelephonyEvents.AGENT_STATE, m -> {
+      changeSuggested();
+      figuresSuggested();
+    });
+    bus.<JsonObject>consumer(TelephonyEvents.ATTEMPT_ENDED, m -> {
+      changeSuggested();
+      figuresSuggested();
+    });
+    bus.<JsonObject>consumer(DeskEvents.SURVEY_SUBMITTED, m -> figuresSuggested());
+    vertx.setPeriodic(TICK_MS, t -> changeSuggested());
+    vertx.setPeriodic(FIGURES_EVERY_MS, t -> figuresSuggested());
+    vertx.setPeriodic(CAMPAIGNS_EVERY_MS, t -> reloadCampaigns());
+    vertx.setPeriodic(USERS_EVERY_MS, t -> reloadNames());
+    // Whatever is missing at the start (the database slow) comes with the next reload; the board starts anyway.
+    return Future.join(reloadCampaigns(), reloadNames(), reloadThresholds(), askFigures())
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> firstBoard());
+  }
+
+  // ---- what the routes ask (from any context) ---------------------------------------------------------------
+
+  /** The board as last pushed (seq and all). */
+  public Future<JsonObject> board() {
+    return onBoard(() -> Future.succeededFuture(snapshotJson()));
+  }
+
+  /** A campaign was paused or resumed: the board shows it at once. */
+  public Future<Void> campaignsChanged() {
+    return onBoard(() -> reloadCampaigns().onComplete(ar -> changeSuggested()));
+  }
+
+  /** The thresholds in force. */
+  public Future<JsonObject> thresholds() {
+    return onBoard(() -> Future.succeededFuture(thresholds.copy()));
+  }
+
+  /** New thresholds (checked and stored by the caller): the board's rows and alerts use them at once. */
+  public Future<Void> thresholdsChanged(JsonObject t) {
+    return onBoard(() -> {
+      thresholds = t.copy();
+      changeSuggested();
+      return Future.succeededFuture();
+    });
+  }
+
+  private <T> Future<T> onBoard(java.util.function.Supplier<Future<T>> action) {
+    Promise<T> p = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(p));
+    return p.future();
+  }
+
+  // ---- pushing ----------------------------------------------------------------------------------------------
+
+  private void socketOpened(JsonObject opened) {
+    Long userId = opened.getLong("userId");
+    String role = opened.getString("role");
+    if (userId == null || !(Role.SUPERVISOR.name().equals(role) || Role.ADMIN.name().equals(role))) {
+      return;
+    }
+    Push.toUser(vertx.eventBus(), userId, new JsonObject().put("type", "sup.snapshot").put("board", snapshotJson()));
+  }
+
+  private JsonObject snapshotJson() {
+    if (snapshot == null) {
+      snapshot = published.toJson(seq);
+    }
+    return snapshot;
+  }
+
+  /** Something may have changed: read the live state now, unless a push is already due (it reads then). */
+  private void changeSuggested() {
+    if (pushTimer != -1) {
+      return;
+    }
+    read();
+  }
+
+  /** One hop onto the telephony context for the dialer and the lines, back here to build the board. */
+  private void read() {
+    if (reading) {
+      readAgain = true;
+      return;
+    }
+    reading = true;
+    telephony.telephonyContext().runOnContext(v -> {
+      DialerStatus.Live live = null;
+      List<LiveAgent> agents = List.of();
+      try {
+        live = dialer == null ? null : dialer.liveNow();
+        agents = LiveAgent.read(telephony.all(), dialer);
+      } catch (RuntimeException e) {
+        log.atWarn().setMessage("live state not read").addKeyValue("error", String.valueOf(e)).log();
+      }
+      DialerStatus.Live l = live;
+      List<LiveAgent> a = agents;
+      context.runOnContext(x -> liveRead(l, a));
+    });
+  }
+
+  private void liveRead(DialerStatus.Live live, List<LiveAgent> agents) {
+    reading = false;
+    BoardState board = build(live, agents);
+    if (BoardDiff.changed(published, board) != null) {
+      long wait = coalescer.changed();
+      if (wait == Coalescer.NOW) {
+        push(board);
+      } else if (wait > 0) {
+        pushTimer = vertx.setTimer(wait, t -> {
+          pushTimer = -1;
+          coalescer.dueNow();
+          read();
+        });
+      }
+    }
+    if (readAgain) {
+      readAgain = false;
+      changeSuggested();
+    }
+  }
+
+  private BoardState build(DialerStatus.Live live, List<LiveAgent> agents) {
+    long now = clock.millis();
+    askNames(agents);
+    BoardState board = BoardBuilder.build(new BoardBuilder.Inputs(now, campaigns, pauses, live, agents, figuresNow,
+        names, thresholds));
+    Map<String, Object> sections = new java.util.LinkedHashMap<>(board.sections());
+    sections.put("alerts", alerts.update(board, now));
+    return new BoardState(board.at(), sections, board.rows());
+  }
+
+  private void push(BoardState board) {
+    JsonObject changed = BoardDiff.changed(published, board);
+    published = board;
+    snapshot = null;
+    coalescer.pushed();
+    if (changed == null) {
+      return;
+    }
+    seq++;
+    JsonObject update = new JsonObject().put("type", "sup.update").put("seq", seq).put("at", board.at())
+        .put("changed", changed);
+    Push.toRole(vertx.eventBus(), Role.SUPERVISOR, update);
+    Push.toRole(vertx.eventBus(), Role.ADMIN, update);
+  }
+
+  /** The first board, pushed to nobody: the pages that open get it as their snapshot. */
+  private Future<Void> firstBoard() {
+    Promise<Void> p = Promise.promise();
+    telephony.telephonyContext().runOnContext(v -> {
+      DialerStatus.Live live = dialer == null ? null : dialer.liveNow();
+      List<LiveAgent> agents = LiveAgent.read(telephony.all(), dialer);
+      context.runOnContext(x -> {
+        published = build(live, agents);
+        snapshot = null;
+        p.complete();
+      });
+    });
+    return p.future();
+  }
+
+  // ---- what the database knows ------------------------------------------------------------------------------
+
+  private void figuresSuggested() {
+    figuresWanted = true;
+    maybeAskFigures();
+  }
+
+  private void maybeAskFigures() {
+    if (!figuresWanted || figuresAsking || figuresTimer != -1) {
+      return;
+    }
+    long wait = figuresAskedAt + FIGURES_MIN_MS - clock.millis();
+    if (wait > 0) {
+      figuresTimer = vertx.setTimer(wait, t -> {
+        figuresTimer = -1;
+        maybeAskFigures();
+      });
+      return;
+    }
+    askFigures();
+  }
+
+  private Future<Void> askFigures() {
+    figuresWanted = false;
+    figuresAsking = true;
+    figuresAskedAt = clock.millis();
+    Promise<Void> done = Promise.promise();
+    Future<JsonObject> read;
+    try {
+      read = figures.read(Instant.ofEpochMilli(figuresAskedAt));
+    } catch (RuntimeException e) {
+      read = Future.failedFuture(e);
+    }
+    read.onComplete(ar -> context.runOnContext(v -> {
+      figuresAsking = false;
+      if (ar.succeeded() && ar.result() != null) {
+        figuresNow = ar.result();
+      } else if (ar.failed()) {
+        log.atWarn().setMessage("board figures not read").addKeyValue("error", String.valueOf(ar.cause())).log();
+      }
+      done.complete();
+      changeSuggested();
+      maybeAskFigures();
+    }));
+    return done.future();
+  }
+
+  private Future<Void> reloadCampaigns() {
+    return campaignStore.list().compose(list -> campaignStore.pauses().map(p -> {
+      List<Campaign> active = new ArrayList<>();
+      for (Campaign c : list) {
+        if (c.active()) {
+          active.add(c);
+        }
+      }
+      active.sort(java.util.Comparator.comparingLong(Campaign::id));
+      return Map.entry(List.copyOf(active), p);
+    })).onComplete(ar -> context.runOnContext(v -> {
+      if (ar.succeeded()) {
+        campaigns = ar.result().getKey();
+        pauses = Map.copyOf(ar.result().getValue());
+      } else {
+        log.atWarn().setMessage("board campaigns not read").addKeyValue("error", String.valueOf(ar.cause())).log();
+      }
+    })).mapEmpty();
+  }
+
+  private Future<Void> reloadNames() {
+    return users.list().onComplete(ar -> context.runOnContext(v -> {
+      if (ar.succeeded()) {
+        ar.result().forEach(u -> names.put(u.id(), u));
+      }
+    })).mapEmpty();
+  }
+
+  /** An agent not yet known by name (created since the last reload) is looked up once. */
+  private void askNames(List<LiveAgent> agents) {
+    for (LiveAgent a : agents) {
+      if (!names.containsKey(a.agentId()) && namesAsked.add(a.agentId())) {
+        users.byId(a.agentId()).onComplete(ar -> context.runOnContext(v -> {
+          if (ar.succeeded() && ar.result().isPresent()) {
+            names.put(a.agentId(), ar.result().get());
+            changeSuggested();
+          }
+        }));
+      }
+    }
+  }
+
+  private Future<Void> reloadThresholds() {
+    return store.thresholds().onComplete(ar -> context.runOnContext(v -> {
+      if (ar.succeeded()) {
+        thresholds = ar.result();
+      }
+    })).mapEmpty();
+  }
+
+  private void alertChanged(String what, JsonObject alert) {
+    audit.record(null, "supervisor-board", "supervisor.alert", alert.getString("id"), what, null,
+            new JsonObject().put("kind", alert.getString("kind")).put("severity", alert.getString("severity"))
+                .put("campaignId", alert.getValue("campaignId")).put("agentId", alert.getValue("agentId"))
+                .put("pbx", alert.getValue("pbx")).put("detail", alert.getJsonObject("detail")))
+        .onFailure(e -> log.atWarn().setMessage("alert not audited").addKeyValue("alert", alert.getString("id"))
+            .addKeyValue("error", e.getMessage()).log());
+  }
+}
