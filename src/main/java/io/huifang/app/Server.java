@@ -77,6 +77,7 @@ public final class Server {
   private Long recordingRetryTimer;
   private io.huifang.qa.QaService qa;
   private io.huifang.supervisor.LiveBoard board;
+  private io.huifang.supervisor.Listening listening;
 
   private Server(Config config, Vertx vertx) {
     this.config = config;
@@ -147,6 +148,7 @@ public final class Server {
               java.time.ZoneId.of(io.huifang.campaign.Campaign.DEFAULT_ZONE), Clock.systemUTC())::register,
           new io.huifang.supervisor.SupervisorRoutes(() -> board, campaigns, () -> dialer, () -> desk, users, sessions,
               supervisorStore, audit)::register,
+          new io.huifang.supervisor.SupervisorListenRoutes(() -> listening)::register,
           new RecordingRoutes(recordings, audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       // Deadlines pass by the minute; a task past its deadline must not wait long to show as expired.
@@ -183,6 +185,13 @@ public final class Server {
           })
           .compose(v -> startRecordings())
           .compose(v -> qa.start())
+          .compose(v -> {
+            // Supervisors listening in (ChanSpy on the PBX of the agent's call), once every PBX is connected.
+            listening = new io.huifang.supervisor.Listening(vertx, () -> telephony,
+                new io.huifang.supervisor.ListenStore(db.pool()), audit,
+                config.pbxMode() == Config.PbxMode.EMULATOR, Clock.systemUTC());
+            return listening.start();
+          })
           .onSuccess(v -> {
             if (config.demo()) {
               // After start-up, in the background: the server is usable while the demo list is imported.

@@ -31,6 +31,8 @@ public final class Telephony extends VerticleBase {
   private final AmiClient.Limits amiLimits;
   private final FastAgiServer.Limits agiLimits;
   private final Map<String, AnsweredCalls.Pbx> pbxes = new LinkedHashMap<>();
+  /** Supervisors' spy calls, per PBX. */
+  private final Map<String, SpyCalls> spies = new java.util.concurrent.ConcurrentHashMap<>();
   private AttemptStore store;
   private FastAgiServer agi;
   private AnsweredCalls answered;
@@ -74,9 +76,12 @@ public final class Telephony extends VerticleBase {
           endpoint.user(), endpoint.secret()).withLimits(amiLimits));
       CallTracker tracker = new CallTracker(vertx, endpoint.name(), ami, store, clock);
       AgentLines lines = new AgentLines(vertx, endpoint.name(), ami, clock);
+      SpyCalls spyCalls = new SpyCalls(vertx, endpoint.name(), ami, clock);
+      spies.put(endpoint.name(), spyCalls);
       tracker.subscribe(e -> {
         if (e instanceof CallEvent.Resynced r) {
           lines.reconcile(r.liveChannels());
+          spyCalls.reconcile(r.liveChannels());
         } else if (e instanceof CallEvent.Ended ended) {
           TelephonyEvents.attemptEnded(vertx.eventBus(), endpoint.name(), ended.attempt());
         }
@@ -93,6 +98,11 @@ public final class Telephony extends VerticleBase {
 
   public AnsweredCalls.Pbx pbx(String name) {
     return pbxes.get(name);
+  }
+
+  /** The supervisors' spy calls on the PBX of that name, or null. */
+  public SpyCalls spies(String pbx) {
+    return spies.get(pbx);
   }
 
   public List<AnsweredCalls.Pbx> all() {

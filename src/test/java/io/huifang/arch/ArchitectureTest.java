@@ -44,7 +44,8 @@ class ArchitectureTest {
       Map.entry("qa_month", "qa"), Map.entry("qa_call_check", "qa"), Map.entry("qa_sample", "qa"),
       Map.entry("qa_scorecard", "qa"), Map.entry("qa_evaluation", "qa"), Map.entry("qa_comment", "qa"),
       Map.entry("qa_dispute", "qa"), Map.entry("qa_calibration", "qa"), Map.entry("qa_finding", "qa"),
-      Map.entry("supervisor_settings", "supervisor"));
+      Map.entry("supervisor_settings", "supervisor"),
+      Map.entry("supervisor_listen", "supervisor"));
 
   @Test
   void everyModuleUsesOnlyModulesBelowIt() throws IOException {
