@@ -74,6 +74,14 @@ class ListenIT {
     assertEquals(400, badAgent.status());
     assertEquals("agentId", badAgent.json().getString("field"));
     assertEquals(400, sup.get("/api/supervisor/listen?limit=0").status());
+    // A softphone registered on another PBX cannot be rung into ChanSpy on this one.
+    assertEquals(200, f.admin.send("PATCH", "/api/users/" + supId, new JsonObject().put("softphone", "pbx9:PJSIP/8101")
+        .encode()).status());
+    Http.Response elsewhere = sup.send("POST", "/api/supervisor/listen", listen(agentId, "listen"));
+    assertEquals(409, elsewhere.status(), elsewhere.body());
+    assertEquals("softphone_on_other_pbx", elsewhere.json().getString("error"));
+    assertEquals(200, f.admin.send("PATCH", "/api/users/" + supId, new JsonObject().put("softphone", "").encode())
+        .status());
     assertEquals(0L, count(f, "select count(*) from supervisor_listen"), "refusals write nothing");
 
     Socket pushes = new Socket(sup, f);
