@@ -252,6 +252,33 @@ class DealerScoringTest {
   }
 
   @Test
+  void anSsiSurveyIsVoidFromFourItemsNotSurveyed() {
+    // the same items under an SSI questionnaire: 4 未调查 + 10, 10 is void (SSI: 4 or more) and left out, so the
+    // raw score is the other survey's 6.0; under CSI the same answers count: (10 + 10) / 2 = 10 → (6 + 10) / 2 = 8.0
+    JsonObject json = Q.toJson().put("kind", "ssi");
+    DealerScoring ssi = new DealerScoring(Questionnaire.parse(json), ScoringRules.DEFAULT);
+    List<Sample> ss = List.of(Sample.success(1, answers(NS, NS, NS, NS, 10, 10)),
+        Sample.success(2, answers(6, 6, 6, 6, 6, 6)));
+    DealerScore s = ssi.score(new DealerMonth(7, MONTH, ss, false, Checks.NONE));
+    assertEquals(Questionnaire.Kind.SSI, s.kind());
+    assertEquals(1, s.counts().voided());
+    assertEquals(6.0, s.raw(), 1e-12);
+    assertEquals(8.0, score(ss, false).raw(), 1e-12);
+  }
+
+  @Test
+  void anErrorSampleQaFoundFalsifiedIsNotAnErrorSample() {
+    // 9 successful + 1 error = 90 % → nothing; + 1 error sample found falsified (the agent made the outcome up):
+    // left out, still 90 % → nothing (counted it would be 9 / 11 = 81.8 %)
+    List<Sample> ss = new ArrayList<>(samples(9, 1));
+    ss.add(new Sample(66, Outcome.ERROR_SAMPLE, null, false, true, false));
+    DealerScore s = score(ss, false);
+    assertEquals(0.9, s.successRate(), 1e-12);
+    assertEquals(List.of(), s.deductions());
+    assertEquals(new DealerScore.Counts(11, 9, 1, 0, 1, 0, 9), s.counts());
+  }
+
+  @Test
   void aSuccessfulSurveyWithNoScoredItemCountsAsASampleButNotInTheRawScore() {
     // a questionnaire of 3 scale items: all 3 未调查 is below the void threshold (5), so the call is a successful
     // sample (success rate, floor) without a score: raw = the other customer's 9.0, successful 2, scored 1
