@@ -73,6 +73,8 @@ public final class LiveBoard extends VerticleBase {
   private boolean reading;
   private boolean readAgain;
   private long pushTimer = -1;
+  /** GETs of the board waiting for the read (and push) under way. */
+  private final List<Promise<JsonObject>> waiting = new ArrayList<>();
 
   public LiveBoard(Telephony telephony, DialerService dialer, CampaignStore campaigns, UserStore users, AuditLog audit,
                    SupervisorStore store, FigureSource figures, Clock clock) {
@@ -113,9 +115,18 @@ public final class LiveBoard extends VerticleBase {
 
   // ---- what the routes ask (from any context) ---------------------------------------------------------------
 
-  /** The board as last pushed (seq and all). */
+  /**
+   * The current board (seq and all): the live state is read now and, when it changed, the board waits for the push
+   * that carries the change (at most a second), so that the answer is always a board some {@code seq} stands for and
+   * the updates after it apply to it exactly.
+   */
   public Future<JsonObject> board() {
-    return onBoard(() -> Future.succeededFuture(snapshotJson()));
+    return onBoard(() -> {
+      Promise<JsonObject> p = Promise.promise();
+      waiting.add(p);
+      changeSuggested();
+      return p.future();
+    });
   }
 
   /** A campaign was paused or resumed: the board shows it at once. */
@@ -209,6 +220,11 @@ public final class LiveBoard extends VerticleBase {
     if (readAgain) {
       readAgain = false;
       changeSuggested();
+    } else if (pushTimer == -1 && !waiting.isEmpty()) {
+      JsonObject now = snapshotJson();
+      List<Promise<JsonObject>> answered = List.copyOf(waiting);
+      waiting.clear();
+      answered.forEach(p -> p.complete(now));
     }
   }
 

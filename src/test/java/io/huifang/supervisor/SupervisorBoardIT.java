@@ -169,6 +169,211 @@ class SupervisorBoardIT {
     page.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
   }
 
+
+  /** The supervisor's view of an agent's row right now (GET, as a page after a gap). */
+  JsonObject boardRow(long agentId) {
+    return supervisor.get("/api/supervisor/board").json().getJsonObject("agents").getJsonObject("rows")
+        .getJsonObject(Long.toString(agentId));
+  }
+
+  long count(String sql, Object... args) {
+    return f.row(sql, args).getLong(0);
+  }
+
+  @Test
+  @Order(2)
+  void anAgentForcePausedOnACallIsPausedWhenTheCallEndsAndOverTheLimitIsAnAlert() throws Exception {
+    Http agent = agentOnCall("wang.fang");
+    long agentId = id(agent);
+    Http.Response paused = supervisor.send("POST", "/api/supervisor/agents/" + agentId + "/pause",
+        "{\"reason\":\"supervisor\"}");
+    assertEquals(200, paused.status(), paused.body());
+    assertEquals("on_call", paused.json().getJsonObject("agent").getString("state"), "the call goes on");
+    assertEquals(false, paused.json().getJsonObject("agent").getBoolean("wantsReady"));
+    Http.Response nap = supervisor.send("POST", "/api/supervisor/agents/" + agentId + "/pause", "{\"reason\":\"nap\"}");
+    assertEquals(400, nap.status());
+    assertEquals("reason", nap.json().getString("field"));
+    Thread.sleep(1500);
+    assertEquals("on_call", boardRow(agentId).getString("state"));
+
+    String attempt = agent.get("/api/agent/desk").json().getJsonObject("call").getString("attemptId");
+    assertEquals(200, agent.send("POST", "/api/agent/call/hangup", null).status());
+    Await.atMost(Duration.ofSeconds(10)).until("wrap-up", () -> agent.get("/api/agent/line").json().getString("state"),
+        "wrap_up"::equals);
+    Http.Response submitted = agent.send("POST", "/api/agent/calls/" + attempt + "/submit",
+        "{\"disposition\":\"refused\"}");
+    assertEquals(200, submitted.status(), submitted.body());
+    JsonObject line = Await.atMost(Duration.ofSeconds(10)).until("paused after the call",
+        () -> agent.get("/api/agent/desk").json().getJsonObject("agent"), l -> "paused".equals(l.getString("state")));
+    assertEquals("supervisor", line.getString("pauseReason"), line.encode());
+    JsonObject row = Await.atMost(Duration.ofSeconds(3)).until("the board's row paused", () -> boardRow(agentId),
+        r -> "paused".equals(r.getString("state")));
+    assertEquals("supervisor", row.getString("pauseReason"));
+    assertEquals(1800, row.getInteger("pauseLimitSeconds"), "the default limit of a supervisor's pause");
+    assertEquals(1, count("select count(*) from audit_log where action = 'supervisor.agent.pause' and subject = $1",
+        "wang.fang"));
+
+    // A limit of one second: the pause is over it, an alert raised once, cleared when the limit is back.
+    JsonObject t = Thresholds.defaults();
+    t.getJsonObject("pauseLimits").put("supervisor", 1);
+    assertEquals(200, supervisor.send("PUT", "/api/supervisor/thresholds", t.encode()).status());
+    String alertId = "paused-" + agentId;
+    JsonArray alerts = Await.atMost(Duration.ofSeconds(5)).until("the alert on the board",
+        () -> supervisor.get("/api/supervisor/board").json().getJsonArray("alerts"),
+        a -> a.stream().anyMatch(o -> alertId.equals(((JsonObject) o).getString("id"))));
+    JsonObject alert = alerts.stream().map(o -> (JsonObject) o).filter(a -> alertId.equals(a.getString("id")))
+        .findFirst().orElseThrow();
+    assertEquals("agent_paused_over_limit", alert.getString("kind"));
+    assertEquals(agentId, alert.getLong("agentId"));
+    Thread.sleep(2500);
+    assertEquals(1, count("select count(*) from audit_log where action = 'supervisor.alert' and subject = $1"
+        + " and result = 'raised'", alertId), "raised once, however many boards are built meanwhile");
+    assertEquals(200, supervisor.send("PUT", "/api/supervisor/thresholds", Thresholds.defaults().encode()).status());
+    Await.atMost(Duration.ofSeconds(5)).until("the alert cleared", () -> count("select count(*) from audit_log"
+        + " where action = 'supervisor.alert' and subject = $1 and result = 'cleared'", alertId), n -> n == 1);
+    assertTrue(supervisor.get("/api/supervisor/board").json().getJsonArray("alerts").stream()
+        .noneMatch(o -> alertId.equals(((JsonObject) o).getString("id"))));
+  }
+
+  /** The agent signed in earlier (or now), line open, ready for the campaign and on a call. */
+  Http agentOnCall(String username) throws Exception {
+    Http agent = f.agent(username);
+    agent.send("POST", "/api/agent/line", null);
+    assertEquals(200, agent.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
+        .put("campaignId", f.campaign).encode()).status());
+    Await.atMost(Duration.ofSeconds(20)).until(username + " on a call",
+        () -> agent.get("/api/agent/line").json().getString("state"), "on_call"::equals);
+    return agent;
+  }
+
+  @Test
+  @Order(3)
+  void aPausedCampaignDialsNoMoreAndResumedDialsAgain() throws Exception {
+    JsonObject wrong = supervisor.send("POST", "/api/supervisor/campaigns/" + f.campaign + "/pause",
+        "{\"confirm\":\"售后回访\"}").json();
+    assertEquals("confirm_mismatch", wrong.getString("error"), wrong.encode());
+    assertEquals(409, supervisor.send("POST", "/api/supervisor/campaigns/" + f.campaign + "/pause",
+        "{\"confirm\":\"售后回访\"}").status());
+    assertEquals(0, count("select count(*) from campaign where id = $1 and paused_at is not null", f.campaign));
+
+    Http agent = f.agent("zhang.min");
+    long agentId = id(agent);
+    assertEquals(200, agent.send("POST", "/api/agent/line", null).status());
+    Http.Response paused = supervisor.send("POST", "/api/supervisor/campaigns/" + f.campaign + "/pause",
+        "{\"confirm\":\"售后回访 desk\"}");
+    assertEquals(200, paused.status(), paused.body());
+    assertEquals(true, paused.json().getJsonObject("campaign").getBoolean("paused"));
+    assertEquals("zhu.guan", f.row("select paused_by from campaign where id = $1", f.campaign).getString(0));
+    JsonObject onBoard = campaignOf(supervisor.get("/api/supervisor/board").json(), f.campaign);
+    assertEquals(true, onBoard.getBoolean("paused"), onBoard.encode());
+    assertEquals("zhu.guan", onBoard.getString("pausedBy"));
+
+    // A ready agent would be dialled for within a second; the paused campaign dials nobody.
+    long before = count("select count(*) from call_attempt where campaign_id = $1", f.campaign);
+    assertEquals(200, agent.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
+        .put("campaignId", f.campaign).encode()).status());
+    Thread.sleep(4000);
+    assertEquals(before, count("select count(*) from call_attempt where campaign_id = $1", f.campaign),
+        "no call placed while paused");
+    assertEquals(0, count("select count(*) from call_attempt where campaign_id = $1 and originated_at >"
+        + " (select paused_at from campaign where id = $1)", f.campaign));
+    assertEquals("ready", agent.get("/api/agent/line").json().getString("state"));
+
+    Http.Response resumed = supervisor.send("POST", "/api/supervisor/campaigns/" + f.campaign + "/resume",
+        "{\"confirm\":\"售后回访 desk\"}");
+    assertEquals(200, resumed.status(), resumed.body());
+    assertEquals(false, resumed.json().getJsonObject("campaign").getBoolean("paused"));
+    Await.atMost(Duration.ofSeconds(15)).until("a call placed after the resume",
+        () -> count("select count(*) from call_attempt where campaign_id = $1", f.campaign), n -> n > before);
+    Await.atMost(Duration.ofSeconds(15)).until("the agent on a call",
+        () -> agent.get("/api/agent/line").json().getString("state"), "on_call"::equals);
+    assertEquals(2, count("select count(*) from audit_log where action in ('supervisor.campaign.pause',"
+        + " 'supervisor.campaign.resume') and result = 'ok'"));
+    assertEquals(2, count("select count(*) from audit_log where action = 'supervisor.campaign.pause'"
+        + " and result = 'confirm_mismatch'"));
+  }
+
+  @Test
+  @Order(4)
+  void atAQuietMomentTheBoardsCountsAreTheDatabasesAndTheDialers() throws Exception {
+    // Quiet: nothing ringing nor waiting (every agent who wants a call has one; calls last ten minutes).
+    JsonObject c = Await.atMost(Duration.ofSeconds(15)).until("a quiet moment",
+        () -> campaignOf(supervisor.get("/api/supervisor/board").json(), f.campaign),
+        x -> x.getJsonObject("calls").getInteger("placing") + x.getJsonObject("calls").getInteger("ringing")
+            + x.getJsonObject("calls").getInteger("answeredWaiting") == 0);
+    Thread.sleep(1200);
+    JsonObject board = supervisor.get("/api/supervisor/board").json();
+    c = campaignOf(board, f.campaign);
+    JsonObject calls = c.getJsonObject("calls");
+    long talkingInDb = count("select count(*) from call_attempt where campaign_id = $1 and bridged_at is not null"
+        + " and ended_at is null", f.campaign);
+    long upInDb = count("select count(*) from call_attempt where campaign_id = $1 and ended_at is null", f.campaign);
+    assertEquals(talkingInDb, calls.getLong("talking"), calls.encode());
+    assertEquals(upInDb, calls.getLong("talking") + calls.getLong("ringing") + calls.getLong("placing")
+        + calls.getLong("answeredWaiting"), calls.encode());
+    assertEquals(talkingInDb, c.getJsonObject("agents").getLong("onCall"));
+
+    JsonObject dialer = null;
+    for (Object o : supervisor.get("/api/dialer").json().getJsonArray("campaigns")) {
+      if (((JsonObject) o).getLong("campaignId") == f.campaign) {
+        dialer = (JsonObject) o;
+      }
+    }
+    assertNotNull(dialer);
+    assertEquals(dialer.getInteger("ringing"), calls.getInteger("ringing") + calls.getInteger("placing"));
+    JsonObject hour = c.getJsonObject("abandon").getJsonObject("hour");
+    assertEquals(dialer.getLong("liveAnsweredHour"), hour.getLong("liveAnswered"), c.encode());
+    assertEquals(dialer.getLong("abandonedHour"), hour.getLong("abandoned"));
+    assertEquals(count("select count(*) from call_attempt where campaign_id = $1 and answered_at is not null"
+        + " and coalesce(outcome, 'answered_human') in ('answered_human', 'abandoned')", f.campaign),
+        hour.getLong("liveAnswered"), "the hour's live answers, as stored");
+    assertEquals(count("select count(*) from call_attempt where campaign_id = $1 and outcome = 'abandoned'",
+        f.campaign), hour.getLong("abandoned"));
+    assertEquals(dialer.getString("mode"), c.getString("mode"));
+    assertNotNull(c.getString("why"), c.encode());
+
+    // Agents: the board's rows agree with the lines themselves, and the counts with the rows.
+    JsonObject rows = board.getJsonObject("agents").getJsonObject("rows");
+    int onCall = 0;
+    int pausedRows = 0;
+    for (String k : rows.fieldNames()) {
+      String state = rows.getJsonObject(k).getString("state");
+      onCall += "on_call".equals(state) ? 1 : 0;
+      pausedRows += "paused".equals(state) ? 1 : 0;
+      var line = server.server().telephony().lineOf(Long.parseLong(k));
+      assertEquals(line.state().name().toLowerCase(), state, "agent " + k);
+    }
+    assertEquals(onCall, board.getJsonObject("totals").getJsonObject("agents").getInteger("onCall"));
+    assertEquals(pausedRows, board.getJsonObject("totals").getJsonObject("agents").getInteger("paused"));
+    assertEquals(rows.size(), board.getJsonObject("totals").getJsonObject("agents").getInteger("loggedIn"));
+  }
+
+  @Test
+  @Order(5)
+  void anAgentSignedOutOnACallLosesTheirPagesNowAndTheLineWhenTheCallEnds() throws Exception {
+    Http agent = f.agent("zhang.min"); // a second session of the agent on a call since the resume
+    long agentId = id(agent);
+    Page desk = open(agent);
+    Thread.sleep(300);
+    assertEquals("on_call", agent.get("/api/agent/line").json().getString("state"));
+    String attempt = agent.get("/api/agent/desk").json().getJsonObject("call").getString("attemptId");
+    Http.Response out = supervisor.send("POST", "/api/supervisor/agents/" + agentId + "/sign-out", null);
+    assertEquals(200, out.status(), out.body());
+    Await.atMost(Duration.ofSeconds(5)).until("the agent's page closed", () -> desk.closedWith, code -> code != null);
+    assertEquals(4002, desk.closedWith);
+    assertEquals(401, agent.get("/api/me").status(), "every session ended");
+    assertEquals(0, count("select count(*) from user_session where user_id = $1", agentId));
+    var line = server.server().telephony().lineOf(agentId);
+    assertEquals("ON_CALL", line.state().name(), "the customer is not cut off");
+
+    server.server().telephony().pbx("emulator").tracker().hangup(attempt, false).await(5, TimeUnit.SECONDS);
+    Await.atMost(Duration.ofSeconds(10)).until("the line closed after the call",
+        () -> server.server().telephony().lineOf(agentId), l -> l == null);
+    Await.atMost(Duration.ofSeconds(3)).until("the row gone from the board", () -> boardRow(agentId), r -> r == null);
+    assertEquals(1, count("select count(*) from audit_log where action = 'supervisor.agent.sign-out'"
+        + " and subject = 'zhang.min'"));
+  }
+
   @Test
   @Order(9)
   void agentsAndQaAreRefusedEveryRouteAndGetNoPush() throws Exception {
