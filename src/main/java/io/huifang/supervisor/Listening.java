@@ -122,13 +122,13 @@ public final class Listening {
       return Future.failedFuture(new Invalid("mode", "mode must be listen, whisper or barge",
           "mode 应为 listen（监听）、whisper（耳语）或 barge（强插）"));
     }
-    Telephony t = telephony.get();
-    if (t == null || t.all().isEmpty()) {
-      return Future.failedFuture(new Problem(503, "pbx_unavailable", "no PBX is configured"));
-    }
     Softphone phone = softphoneOf(supervisor);
     if (phone == null) {
       return Future.failedFuture(new Problem(409, "no_softphone", "no softphone is set for you; ask an admin"));
+    }
+    Telephony t = telephony.get();
+    if (t == null || t.all().isEmpty()) {
+      return Future.failedFuture(new Problem(503, "pbx_unavailable", "no PBX is configured"));
     }
     AnsweredCalls.Pbx pbx = t.pbxOfAgent(agentId);
     if (pbx == null) {
