@@ -82,7 +82,7 @@ public final class ScreenPushBenchmark {
   }
 
   /** Latencies and frame sizes as they arrive (client event loops). */
-  static final class Sink {
+  public static final class Sink {
     private long[] lat = new long[1 << 16];
     private int n;
     private long bytes;
@@ -218,7 +218,7 @@ public final class ScreenPushBenchmark {
    * unanswered one the dialer's 25 s ring timeout. Ringing lines = dial rate × (6p + 25(1 − p)) with dial rate =
    * answers / p, so p = 25a / (ringing + 19a).
    */
-  static double answerShare(int agents, int target, double talk) {
+  public static double answerShare(int agents, int target, double talk) {
     double busy = 0.65 * agents;
     double answersPerSecond = busy / (talk + 1);
     double ringing = Math.max(1, target - busy);
@@ -227,7 +227,7 @@ public final class ScreenPushBenchmark {
   }
 
   /** The built-in scenario with the mobile population replaced by the benchmark's customers. */
-  static JsonObject scenario(double answer, double talk) {
+  public static JsonObject scenario(double answer, double talk) {
     JsonObject s;
     try (var in = ScreenPushBenchmark.class.getResourceAsStream("/pbx/default-scenario.json")) {
       s = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -293,7 +293,7 @@ public final class ScreenPushBenchmark {
   }
 
   /** A predictive campaign, its customers imported through the real import path (as DemoData does). */
-  static long campaign(Server server, int customers, Path dir) throws Exception {
+  public static long campaign(Server server, int customers, Path dir) throws Exception {
     var pool = server.database().pool();
     DealerStore dealers = new DealerStore(pool);
     CampaignStore campaigns = new CampaignStore(pool);
@@ -340,7 +340,7 @@ public final class ScreenPushBenchmark {
   }
 
   /** Agent users in the store (one hash for all), then a real sign-in over HTTP each; returns the cookies. */
-  static List<String> agentsSignIn(Server server, int agents) throws Exception {
+  public static List<String> agentsSignIn(Server server, int agents) throws Exception {
     UserStore users = new UserStore(server.database().pool());
     String hash = await(new PasswordHasher(server.vertx()).hash(PASSWORD));
     List<Future<User>> created = new ArrayList<>();
@@ -407,7 +407,7 @@ public final class ScreenPushBenchmark {
   }
 
   /** One WebSocket per agent from the client Vert.x; every frame with bridgedAtMicros is timed on arrival. */
-  static List<WebSocket> connect(Vertx client, int port, List<String> cookies, boolean deflate, Sink sink,
+  public static List<WebSocket> connect(Vertx client, int port, List<String> cookies, boolean deflate, Sink sink,
                                  AtomicLong framesSeen) throws Exception {
     // Held in a static field: Vert.x closes a client (and every WebSocket it opened, with 1000) once the client
     // object is garbage-collected, which a local variable allows as soon as this method returns.
@@ -474,7 +474,7 @@ public final class ScreenPushBenchmark {
   }
 
   /** POST /api/agent/line and PUT /api/agent/ready for every agent, over HTTP with its cookie. */
-  static void openLinesAndReady(int port, List<String> cookies, long campaignId) throws Exception {
+  public static void openLinesAndReady(int port, List<String> cookies, long campaignId) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     long t0 = System.nanoTime();
     List<CompletableFuture<?>> all = new ArrayList<>();
@@ -507,7 +507,7 @@ public final class ScreenPushBenchmark {
   // ---------------------------------------------------------------- measuring
 
   /** Samples the tracker's live attempts (customer calls: ringing, answered, bridged) every 250 ms. */
-  static final class Sampler {
+  public static final class Sampler {
     private final Server server;
     private final AnsweredCalls.Pbx pbx;
     private final int agentLines;
@@ -518,13 +518,13 @@ public final class ScreenPushBenchmark {
     private long sum;
     private long samples;
 
-    Sampler(Server server, AnsweredCalls.Pbx pbx, int agentLines) {
+    public Sampler(Server server, AnsweredCalls.Pbx pbx, int agentLines) {
       this.server = server;
       this.pbx = pbx;
       this.agentLines = agentLines;
     }
 
-    void start() {
+    public void start() {
       timer = server.vertx().setPeriodic(250, t -> pbx.tracker().onContext(() -> {
         int live = pbx.tracker().liveAttempts();
         int channels = server.emulator().liveChannels() - agentLines;
@@ -538,35 +538,35 @@ public final class ScreenPushBenchmark {
       }));
     }
 
-    void stop() {
+    public void stop() {
       server.vertx().cancelTimer(timer);
     }
 
-    int last() {
+    public int last() {
       return last;
     }
 
-    synchronized void reset() {
+    public synchronized void reset() {
       peak = 0;
       peakChannels = 0;
       sum = 0;
       samples = 0;
     }
 
-    synchronized int peak() {
+    public synchronized int peak() {
       return peak;
     }
 
-    synchronized int peakChannels() {
+    public synchronized int peakChannels() {
       return peakChannels;
     }
 
-    synchronized double mean() {
+    public synchronized double mean() {
       return samples == 0 ? 0 : (double) sum / samples;
     }
   }
 
-  static long pct(long[] sorted, double p) {
+  public static long pct(long[] sorted, double p) {
     if (sorted.length == 0) {
       return 0;
     }
