@@ -160,7 +160,7 @@ public final class SupervisorBenchmark {
     }
     Path tmp = Files.createTempDirectory(Path.of("/tmp"), "hf-sup"); // short: PostgreSQL's socket lives under it
     cmd.add("-Djava.io.tmpdir=" + tmp);
-    for (String p : List.of("window", "settle", "warmup", "warmup.extra", "talk", "answer", "customers", "memory.minutes", "jfr")) {
+    for (String p : List.of("window", "settle", "warmup", "warmup.extra", "ring", "talk", "answer", "customers", "memory.minutes", "jfr")) {
       if (System.getProperty(p) != null) {
         cmd.add("-D" + p + "=" + System.getProperty(p));
       }
@@ -298,7 +298,10 @@ public final class SupervisorBenchmark {
     Path dir = Files.createTempDirectory("hf-supbench");
     dataRoot = dir;
     Path scenarioFile = dir.resolve("scenario.json");
-    Files.writeString(scenarioFile, ScreenPushBenchmark.scenario(answer, talk).encodePrettily());
+    JsonObject scenario = ScreenPushBenchmark.scenario(answer, talk);
+    scenario.getJsonArray("populations").getJsonObject(0).getJsonObject("ring")
+        .put("mean", Double.parseDouble(System.getProperty("ring", "6")));
+    Files.writeString(scenarioFile, scenario.encodePrettily());
     Config config = ConfigLoader.load(List.of("--data.dir=" + dir.resolve("data"), "--http.port=0",
         "--http.host=127.0.0.1", "--pbx.ami-port=0", "--pbx.agi-port=0", "--admin.password=benchmark-password",
         "--demo=false", "--emulator.scenario=" + scenarioFile, "--dialer.originates-per-second=200"),
@@ -402,7 +405,8 @@ public final class SupervisorBenchmark {
         Map<String, long[]> histo = classHistogram(); // a full GC first
         long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         double t = (System.nanoTime() - w0.t0Nanos()) / 60e9;
-        long supBytes = histo.entrySet().stream().filter(e -> e.getKey().startsWith("io.huifang.supervisor."))
+        long supBytes = histo.entrySet().stream().filter(e -> e.getKey().startsWith("io.huifang.supervisor.")
+                && !e.getKey().startsWith(SupervisorBenchmark.class.getName()))
             .mapToLong(e -> e.getValue()[1]).sum();
         heap.add(new JsonObject().put("minute", t).put("usedMb", used / 1048576.0)
             .put("supervisorKb", supBytes / 1024.0).put("callsUp", sampler.last()));
@@ -471,14 +475,17 @@ public final class SupervisorBenchmark {
     for (int i = 0; i < cookies.size(); i++) {
       Page page = new Page(i);
       sink.add(page);
+      // Handlers set as the upgrade completes, on the client's event loop: set later (on this thread, after the
+      // future), the hello and the snapshot that follow at once could arrive before them and be lost.
       WebSocket ws = await(wsc.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-          .setURI("/ws").addHeader("Cookie", cookies.get(i))));
-      ws.closeHandler(v -> {
-        if (sink.closed.incrementAndGet() <= 3) {
-          say("supervisor page closed: %s %s", ws.closeStatusCode(), ws.closeReason());
-        }
-      });
-      ws.textMessageHandler(text -> sink.onFrame(page, System.currentTimeMillis(), text));
+          .setURI("/ws").addHeader("Cookie", cookies.get(i))).onSuccess(s -> {
+            s.closeHandler(v -> {
+              if (sink.closed.incrementAndGet() <= 3) {
+                say("supervisor page closed: %s %s", s.closeStatusCode(), s.closeReason());
+              }
+            });
+            s.textMessageHandler(text -> sink.onFrame(page, System.currentTimeMillis(), text));
+          }));
       out.add(ws);
     }
     say("%d supervisor pages open", out.size());
@@ -490,6 +497,7 @@ public final class SupervisorBenchmark {
     final int n;
     final Map<Long, Long> since = new HashMap<>();
     long seq = -1;
+    int snapshots;
 
     Page(int n) {
       this.n = n;
@@ -514,6 +522,7 @@ public final class SupervisorBenchmark {
     private long snapshotBytes;
     private long gaps;
     private long maxUpdateBytes;
+    private int outliers;
 
     private final List<Page> all = new ArrayList<>();
 
@@ -539,6 +548,7 @@ public final class SupervisorBenchmark {
       snapshotBytes = 0;
       gaps = 0;
       maxUpdateBytes = 0;
+      outliers = 0;
     }
 
     synchronized void stop() {
@@ -556,6 +566,7 @@ public final class SupervisorBenchmark {
       String type = m.getString("type", "");
       if (type.equals("sup.snapshot")) {
         snapshots.incrementAndGet();
+        page.snapshots++;
         JsonObject board = m.getJsonObject("board", new JsonObject());
         page.seq = board.getLong("seq", -1L);
         page.since.clear();
@@ -613,11 +624,17 @@ public final class SupervisorBenchmark {
           continue;
         }
         Long before = page.since.put(agentId, s.longValue());
-        if (before == null || before != s.longValue()) { // a new state: the row's since moved
+        // A new state: the row's since moved from what this page had (a row it never had is no event it saw).
+        if (before != null && before != s.longValue()) {
           if (nEvent == event.length) {
             event = Arrays.copyOf(event, nEvent * 2);
           }
-          event[nEvent++] = now - s.longValue();
+          long lat = now - s.longValue();
+          event[nEvent++] = lat;
+          if (lat > 2000 && outliers++ < 10) {
+            say("event→page %d ms: page %d, agent %d, since %d → %d (%s), update seq %d at %s, received %d", lat,
+                page.n, agentId, before, s.longValue(), row.getString("state"), seq, m.getValue("at"), now);
+          }
         }
       }
     }
@@ -632,6 +649,7 @@ public final class SupervisorBenchmark {
           .put("bytesPerUpdate", winUpdates == 0 ? 0 : winBytes / winUpdates).put("maxUpdateBytes", maxUpdateBytes)
           .put("snapshotsInWindow", winSnapshots).put("snapshotChars", snapshotBytes).put("seqGaps", gaps)
           .put("otherFrames", other.get()).put("pagesClosed", closed.get())
+          .put("pagesWithoutSnapshot", all.stream().filter(p -> p.snapshots == 0).count())
           .put("eventP50", pct(ev, 50)).put("eventP95", pct(ev, 95)).put("eventP99", pct(ev, 99))
           .put("eventMax", ev.length == 0 ? 0 : ev[ev.length - 1]).put("eventMin", ev.length == 0 ? 0 : ev[0])
           .put("atP50", pct(ats, 50)).put("atP99", pct(ats, 99)).put("atMax", ats.length == 0 ? 0 : ats[ats.length - 1]);
