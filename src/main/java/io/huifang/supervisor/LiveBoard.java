@@ -73,6 +73,10 @@ public final class LiveBoard extends VerticleBase {
   private boolean reading;
   private boolean readAgain;
   private long pushTimer = -1;
+  /** Reads are at least this far apart. */
+  static final long MIN_READ_GAP_MS = 100;
+  private long lastReadAt = Long.MIN_VALUE / 2;
+  private long readTimer = -1;
   /** GETs of the board waiting for the read (and push) under way. */
   private final List<Promise<JsonObject>> waiting = new ArrayList<>();
 
@@ -134,11 +138,6 @@ public final class LiveBoard extends VerticleBase {
     return onBoard(() -> reloadCampaigns().onComplete(ar -> changeSuggested()));
   }
 
-  /** The thresholds in force. */
-  public Future<JsonObject> thresholds() {
-    return onBoard(() -> Future.succeededFuture(thresholds.copy()));
-  }
-
   /** New thresholds (checked and stored by the caller): the board's rows and alerts use them at once. */
   public Future<Void> thresholdsChanged(JsonObject t) {
     return onBoard(() -> {
@@ -186,6 +185,19 @@ public final class LiveBoard extends VerticleBase {
       readAgain = true;
       return;
     }
+    long sinceLast = clock.millis() - lastReadAt;
+    if (sinceLast < MIN_READ_GAP_MS) {
+      // Attempts end many times a second at full size, most of them changing nothing a page shows yet: one read
+      // per gap at most, so that the board's cost does not follow the call rate.
+      if (readTimer == -1) {
+        readTimer = vertx.setTimer(MIN_READ_GAP_MS - sinceLast, t -> {
+          readTimer = -1;
+          read();
+        });
+      }
+      return;
+    }
+    lastReadAt = clock.millis();
     reading = true;
     telephony.telephonyContext().runOnContext(v -> {
       DialerStatus.Live live = null;

@@ -408,4 +408,31 @@ class SupervisorBoardIT {
     assertTrue(!supPage.ofType("sup.snapshot").isEmpty());
     assertEquals(200, supervisor.send("PUT", "/api/supervisor/thresholds", Thresholds.defaults().encode()).status());
   }
+
+  @Test
+  @Order(10)
+  void aPauseSurvivesARestart() throws Exception {
+    assertEquals(200, supervisor.send("POST", "/api/supervisor/campaigns/" + f.campaign + "/pause",
+        "{\"confirm\":\"售后回访 desk\"}").status());
+    server.restart();
+    Http sup = new Http(server);
+    assertEquals(200, sup.login("zhu.guan", "zhu.guan-password-1").status());
+    JsonObject c = Await.atMost(Duration.ofSeconds(15)).until("the campaign on the board after the restart",
+        () -> sup.get("/api/supervisor/board").json().getJsonArray("campaigns").stream().map(o -> (JsonObject) o)
+            .filter(x -> x.getLong("campaignId") == f.campaign).findFirst().orElse(null), x -> x != null);
+    assertEquals(true, c.getBoolean("paused"), c.encode());
+    assertEquals("zhu.guan", c.getString("pausedBy"));
+
+    Http admin = new Http(server);
+    assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
+    Http agent = Http.userWithRole(server, admin, "li.restart", "agent");
+    assertEquals(200, agent.send("POST", "/api/agent/line", null).status());
+    long before = count("select count(*) from call_attempt where campaign_id = $1", f.campaign);
+    assertEquals(200, agent.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
+        .put("campaignId", f.campaign).encode()).status());
+    Thread.sleep(3000);
+    assertEquals(before, count("select count(*) from call_attempt where campaign_id = $1", f.campaign),
+        "still paused after the restart: nobody dialled");
+    assertEquals("ready", agent.get("/api/agent/line").json().getString("state"));
+  }
 }
