@@ -149,6 +149,10 @@ public final class Server {
           new io.huifang.supervisor.SupervisorRoutes(() -> board, campaigns, () -> dialer, () -> desk, users, sessions,
               supervisorStore, audit)::register,
           new io.huifang.supervisor.SupervisorListenRoutes(() -> listening)::register,
+          // Dealer scores by month (issue 19). Appeals: none until casework exists.
+          new io.huifang.report.ReportRoutes(vertx, new io.huifang.report.MonthService(vertx, db.pool(),
+              questionnaires, audit, io.huifang.report.Appeals.NONE,
+              io.huifang.report.ScoringRules.DEFAULT))::register,
           new RecordingRoutes(recordings, audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       // Deadlines pass by the minute; a task past its deadline must not wait long to show as expired.

@@ -26,6 +26,7 @@ public final class DealerRoutes {
     api.route(HttpMethod.GET, "/dealers", EnumSet.of(Role.SUPERVISOR, Role.ADMIN), this::list);
     api.route(HttpMethod.POST, "/dealers", EnumSet.of(Role.ADMIN), this::create);
     api.route(HttpMethod.PUT, "/dealers/:id/volume", EnumSet.of(Role.ADMIN), this::setVolume);
+    api.route(HttpMethod.PUT, "/dealers/:id/placement", EnumSet.of(Role.ADMIN), this::setPlacement);
   }
 
   private void list(RoutingContext ctx) {
@@ -77,5 +78,41 @@ public final class DealerRoutes {
         Api.error(ctx, 404, "not_found", "no dealer " + id);
       }
     });
+  }
+
+  /** {"region", "group"}: where the dealer is ranked in the month's dealer scores; null or "" clears. */
+  private void setPlacement(RoutingContext ctx) {
+    Long id = Api.pathId(ctx);
+    JsonObject b = id == null ? null : Api.body(ctx);
+    if (b == null) {
+      return;
+    }
+    String region;
+    String group;
+    try {
+      region = placement(b, "region");
+      group = placement(b, "group");
+    } catch (Invalid e) {
+      Api.invalid(ctx, e);
+      return;
+    }
+    dealers.setPlacement(id, region, group).onFailure(ctx::fail).onSuccess(found -> {
+      if (found) {
+        Api.json(ctx, 200, new JsonObject().put("dealerId", id).put("region", region).put("group", group));
+      } else {
+        Api.error(ctx, 404, "not_found", "no dealer " + id);
+      }
+    });
+  }
+
+  private static String placement(JsonObject b, String field) {
+    Object v = b.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s) || s.trim().length() > 64) {
+      throw new Invalid(field, field + " must be text of at most 64 characters", "最多 64 个字符");
+    }
+    return s.trim().isEmpty() ? null : s.trim();
   }
 }

@@ -19,11 +19,12 @@ public final class DealerStore {
   }
 
   public Future<JsonArray> list() {
-    return pool.query("select d.id, d.code, d.name, m.mapping from dealer d"
+    return pool.query("select d.id, d.code, d.name, d.region, d.dealer_group, m.mapping from dealer d"
         + " left join dealer_column_mapping m on m.dealer_id = d.id order by d.code").execute().map(rs -> {
           JsonArray out = new JsonArray();
           rs.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("code", r.getString("code"))
-              .put("name", r.getString("name")).put("mapping", r.getValue("mapping"))));
+              .put("name", r.getString("name")).put("region", r.getString("region"))
+              .put("group", r.getString("dealer_group")).put("mapping", r.getValue("mapping"))));
           return out;
         });
   }
@@ -56,5 +57,11 @@ public final class DealerStore {
             + " select id, $2, $3 from dealer where id = $1"
             + " on conflict (dealer_id, month) do update set volume = excluded.volume")
         .execute(Tuple.of(dealerId, month.withDayOfMonth(1), volume)).map(rs -> rs.rowCount() > 0);
+  }
+
+  /** Sets where the dealer is ranked: its region and group (null clears); false when there is no such dealer. */
+  public Future<Boolean> setPlacement(long dealerId, String region, String group) {
+    return pool.preparedQuery("update dealer set region = $2, dealer_group = $3 where id = $1")
+        .execute(Tuple.of(dealerId, region, group)).map(rs -> rs.rowCount() > 0);
   }
 }

@@ -175,11 +175,13 @@ public final class Questionnaire {
    * {@code options} for choice items (the fixed {@link #LOYALTY_OPTIONS} for loyalty items, listed by toJson too;
    * else empty);
    * {@code category} (may be null) and {@code maxLength} only for text items; {@code script} is what the agent
-   * reads (may be null: the label is read); {@code showIf} may be null.
+   * reads (may be null: the label is read); {@code showIf} may be null. {@code competitor} (choice and text items
+   * only): the answer names a competing model the customer considered (the SSI voice-of-the-customer report counts
+   * them).
    */
   public record Item(String id, Type type, String sectionId, boolean required, Text label, Text script,
                      String indicator, Topic topic, List<Option> options, Category category, int maxLength,
-                     ShowIf showIf) {
+                     ShowIf showIf, boolean competitor) {
     public Item {
       options = List.copyOf(options);
     }
@@ -222,6 +224,9 @@ public final class Questionnaire {
       }
       if (showIf != null) {
         o.put("showIf", showIf.toJson());
+      }
+      if (competitor) {
+        o.put("competitor", true);
       }
       return o;
     }

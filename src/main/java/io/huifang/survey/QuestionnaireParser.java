@@ -166,8 +166,8 @@ final class QuestionnaireParser {
       case SCALE10 -> allowed.add("indicator");
       // Loyalty options are fixed; toJson lists them for readers, and they are ignored when read back.
       case LOYALTY -> allowed.addAll(Set.of("topic", "options"));
-      case CHOICE -> allowed.add("options");
-      case TEXT -> allowed.addAll(Set.of("category", "maxLength"));
+      case CHOICE -> allowed.addAll(Set.of("options", "competitor"));
+      case TEXT -> allowed.addAll(Set.of("category", "maxLength", "competitor"));
       default -> { }
     }
     known(o, p, allowed);
@@ -237,8 +237,12 @@ final class QuestionnaireParser {
       }
     }
     ShowIf showIf = o.getValue("showIf") == null ? null : showIf(o.getValue("showIf"), p + ".showIf");
+    Object comp = o.getValue("competitor");
+    if (comp != null && !(comp instanceof Boolean)) {
+      throw new QuestionnaireException(p + ".competitor", "must be true or false", "必须是 true 或 false");
+    }
     return new Item(id, type, sectionId, required, label, script, indicator, topic, options, category, maxLength,
-        showIf);
+        showIf, Boolean.TRUE.equals(comp));
   }
 
   private List<Option> options(JsonArray arr, String path) {

@@ -45,7 +45,10 @@ class ArchitectureTest {
       Map.entry("qa_scorecard", "qa"), Map.entry("qa_evaluation", "qa"), Map.entry("qa_comment", "qa"),
       Map.entry("qa_dispute", "qa"), Map.entry("qa_calibration", "qa"), Map.entry("qa_finding", "qa"),
       Map.entry("supervisor_settings", "supervisor"),
-      Map.entry("supervisor_listen", "supervisor"));
+      Map.entry("supervisor_listen", "supervisor"),
+      Map.entry("report_month", "report"), Map.entry("report_dealer_score", "report"),
+      Map.entry("report_deduction", "report"), Map.entry("report_check_input", "report"),
+      Map.entry("report_suggestion", "report"));
 
   @Test
   void everyModuleUsesOnlyModulesBelowIt() throws IOException {
