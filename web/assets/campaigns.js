@@ -1,4 +1,4 @@
-// Campaigns, dealers and customer-list imports (admins).
+// Campaigns, dealers and customer-list imports (admins); supervisors see the campaigns and dealers read-only.
 import { addStrings, t, setText, getLang, onLangChange } from './i18n.js';
 import { boot, api, describeError, el, toLogin, notify, ApiError } from './shell.js';
 import strings from './i18n/campaigns.js';
@@ -6,6 +6,8 @@ import strings from './i18n/campaigns.js';
 addStrings(strings);
 
 let campaigns = [];
+/** Supervisors may read campaigns but not define them, import lists or add dealers (the server refuses it too). */
+let readOnly = false;
 let dealers = [];
 let lastReport = null;
 /** The id of the campaign being edited, or null when the form creates one. */
@@ -41,14 +43,14 @@ function render() {
     el('td', {}, String(c.maxAttempts)),
     el('td', {}, t(`mode.${c.dialMode}`)),
     el('td', {}, el('span', { class: `pill ${c.active ? 'pill-UP' : 'pill-UNKNOWN'}` }, t(c.active ? 'camp.active' : 'camp.inactive'))),
-    el('td', {}, el('div', { class: 'row-actions' },
+    readOnly ? null : el('td', {}, el('div', { class: 'row-actions' },
       el('button', { type: 'button', class: 'btn btn-small camp-edit', 'data-id': c.id,
         'aria-label': t('camp.editLabel', { name: c.name }), 'aria-controls': 'camp-form',
         onclick: () => startEdit(c.id) }, t('camp.editBtn')),
       el('button', { type: 'button', class: 'btn btn-small camp-toggle', 'data-id': c.id,
         'aria-label': t(c.active ? 'camp.pauseLabel' : 'camp.resumeLabel', { name: c.name }),
         onclick: (ev) => toggleActive(c.id, ev.currentTarget) }, t(c.active ? 'camp.pause' : 'camp.resume'))))))
-    : [el('tr', {}, el('td', { colspan: 8, class: 'muted', i18n: 'camp.empty' }))]));
+    : [el('tr', {}, el('td', { colspan: readOnly ? 7 : 8, class: 'muted', i18n: 'camp.empty' }))]));
   const keepC = $('imp-campaign').value;
   $('imp-campaign').replaceChildren(...campaigns.map((c) => el('option', { value: c.id, selected: String(c.id) === keepC }, c.name)));
   fillDealersForCampaign();
@@ -352,6 +354,12 @@ function kv(key, value) {
 }
 
 const me = await boot();
+if (me && me.role !== 'admin') {
+  readOnly = true;
+  for (const id of ['imp-form', 'camp-form', 'dealer-form']) $(id).closest(id === 'dealer-form' ? 'form' : 'section').hidden = true;
+  $('camp-actions-h').hidden = true;
+  $('camp-readonly').hidden = false;
+}
 if (me) {
   $('camp-form').addEventListener('submit', saveCampaign);
   $('c-cancel').addEventListener('click', () => stopEdit());

@@ -15,7 +15,8 @@ export const PAGES = [
   // After the supervisor's page, so that it stays the supervisor's landing page (QA's month view is second).
   { id: 'qa', href: '/qa.html', nav: 'nav.qa', icon: 'check', roles: ['qa', 'supervisor'] },
   { id: 'admin', href: '/admin.html', nav: 'nav.admin', icon: 'gear', roles: ['admin'] },
-  { id: 'campaigns', href: '/campaigns.html', nav: 'nav.campaigns', icon: 'headset', roles: ['admin'] },
+  // Supervisors read it (admins maintain campaigns); they steer pacing on the monitoring page.
+  { id: 'campaigns', href: '/campaigns.html', nav: 'nav.campaigns', icon: 'headset', roles: ['supervisor'] },
   { id: 'data-quality', href: '/data-quality.html', nav: 'nav.quality', icon: 'check', roles: ['supervisor'] },
   { id: 'questionnaires', href: '/questionnaires.html', nav: 'nav.questionnaires', icon: 'check', roles: ['supervisor', 'qa'] }
 ];

@@ -164,14 +164,15 @@ export function steering({ board }) {
     if (!spy) { bar.hidden = true; bar.replaceChildren(); return; }
     bar.hidden = false;
     bar.dataset.state = spy.state;
+    bar.dataset.spyId = spy.spyId;
     const ended = spy.state === 'ended' || spy.state === 'failed';
     const stop = el('button', { type: 'button', class: 'btn btn-small btn-danger', id: 'listen-stop', i18n: 'sup.listen.stop' });
     stop.addEventListener('click', stopListening);
     bar.replaceChildren(...[
       el('span', { class: 'listen-dot', 'aria-hidden': 'true' }),
-      el('span', { class: 'listen-text' }, t(`sup.listen.state.${['ringing', 'connected', 'ended', 'failed'].includes(spy.state) ? spy.state : 'ringing'}`,
+      el('span', { class: 'listen-text' }, t(`sup.listen.state.${['ringing', 'listening', 'ended', 'failed'].includes(spy.state) ? spy.state : 'ringing'}`,
         { name: spy.name, mode: t(`sup.listen.${spy.mode}`) })),
-      spy.reason ? el('span', { class: 'muted' }, ` (${label('sup.listen.reason.', spy.reason)})`) : null,
+      typeof spy.seconds === 'number' ? el('span', { class: 'muted' }, t('sup.listen.seconds', { seconds: spy.seconds })) : null,
       ended ? null : stop].filter(Boolean));
     if (ended) hideTimer = setTimeout(() => { spy = null; drawListen(); }, 5000);
   }
@@ -182,7 +183,8 @@ export function steering({ board }) {
     const name = r.name || r.username;
     try {
       const res = await api('/api/supervisor/listen', { method: 'POST', body: { agentId: r.agentId, mode } });
-      spy = { spyId: res.spyId, agentId: r.agentId, name, mode, state: res.state || 'ringing' };
+      // Its first push may have come before this answer: keep the state it brought.
+      if (!spy || String(spy.spyId) !== String(res.spyId)) spy = { spyId: res.spyId, agentId: r.agentId, name, mode, state: 'ringing' };
       drawListen();
     } catch (e) {
       notify(t('sup.listen.failed', { name, reason: refusal(e) }), 'error');
@@ -200,7 +202,7 @@ export function steering({ board }) {
     if (spy && spy.spyId === id) { spy.state = 'ended'; drawListen(); }
   }
 
-  /** {type: 'sup.listen', spyId, agentId, mode, state: ringing | connected | ended | failed, reason?} */
+  /** {type: 'sup.listen', spyId, agentId, mode, state: ringing | listening | ended, seconds?} (to my pages only) */
   function listenPush(msg) {
     if (!spy || String(msg.spyId) !== String(spy.spyId)) {
       // Another page of mine started it, or a reload lost it: show it all the same, it is my phone.
@@ -209,7 +211,7 @@ export function steering({ board }) {
       spy = { spyId: msg.spyId, agentId: msg.agentId, name: r ? (r.name || r.username) : `#${msg.agentId}`, mode: msg.mode || 'listen' };
     }
     spy.state = msg.state;
-    spy.reason = msg.reason || null;
+    spy.seconds = msg.seconds;
     if (msg.mode) spy.mode = msg.mode;
     drawListen();
   }

@@ -272,7 +272,7 @@ function start(me) {
     const args = {
       campaign: campaignName(a.campaignId), agent: agentName(a.agentId), pbx: a.pbx || '',
       rate: pct(d.rate), limit: pct(d.limit), remaining: num(d.remaining), due: num(d.due),
-      reason: label('sup.reason.', d.reason), minutes: d.seconds !== undefined ? Math.floor(d.seconds / 60) : (d.minutes ?? '—')
+      reason: label('sup.reason.', d.reason), minutes: typeof d.limitSeconds === 'number' ? Math.round(d.limitSeconds / 60) : '—'
     };
     return has(`sup.alert.${a.kind}`) ? t(`sup.alert.${a.kind}`, args) : a.kind;
   }
@@ -568,6 +568,8 @@ function start(me) {
       if (row.tr.dataset.level !== String(lv)) row.tr.dataset.level = String(lv);
       if (r.state === 'on_call' && typeof r.talkSeconds === 'number') {
         row.cells.talk.textContent = dur(r.talkSeconds + Math.max(0, (now - (r.receivedAt || b.at)) / 1000));
+      } else if (r.state === 'on_call') {
+        row.cells.talk.textContent = dur(secs); // on call since the bridge: the talk so far
       } else {
         row.cells.talk.textContent = '';
       }

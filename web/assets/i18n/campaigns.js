@@ -2,6 +2,7 @@
 // Data only: the object after "export default" is JSON (I18nKeysTest reads it), the same keys in both languages.
 export default {
   "zh-CN": {
+    "camp.readOnly": "只读：活动由管理员维护。外呼模式和放弃率目标请在“运行监控”页调整。",
     "title.campaigns": "活动与名单 · 回访 Huifang",
     "camp.heading": "活动与名单",
     "camp.list": "回访活动",
@@ -102,6 +103,7 @@ export default {
     "imp.r.reason": "原因"
   },
   "en": {
+    "camp.readOnly": "Read-only: administrators maintain campaigns. Set dial mode and abandonment target on the Monitoring page.",
     "title.campaigns": "Campaigns & lists · Huifang 回访",
     "camp.heading": "Campaigns and customer lists",
     "camp.list": "Campaigns",
