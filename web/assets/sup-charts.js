@@ -58,12 +58,17 @@ export function chartsView({ board }) {
   function draw() {
     if (!data || !echarts) return;
     const limit = data.abandonLimit;
+    // Abandonment lives near the limit (a few per cent), connection rate near 40 %: each gets its own axis, the
+    // abandonment axis reaching twice the limit so the limit line sits mid-height.
+    const abandonMax = Math.max(limit ? 2 * limit : 0.05, ...(data.abandonRate || []).filter((v) => typeof v === 'number'));
     chart('chart-rates').setOption(Object.assign(base(), {
-      yAxis: percentAxis(null),
+      grid: { left: 56, right: 56, top: 40, bottom: 56 },
+      yAxis: [Object.assign(percentAxis(null), { name: t('sup.chart.conn'), nameTextStyle: { color: COLORS.conn } }),
+        Object.assign(percentAxis(abandonMax), { name: t('sup.chart.abandon'), nameTextStyle: { color: COLORS.abandon }, splitLine: { show: false } })],
       tooltip: { trigger: 'axis', renderMode: 'richText', valueFormatter: pctValue },
       series: [
         { name: t('sup.chart.conn'), type: 'line', showSymbol: false, data: data.connectionRate || [], color: COLORS.conn, connectNulls: false },
-        { name: t('sup.chart.abandon'), type: 'line', showSymbol: false, data: data.abandonRate || [], color: COLORS.abandon,
+        { name: t('sup.chart.abandon'), type: 'line', yAxisIndex: 1, showSymbol: false, data: data.abandonRate || [], color: COLORS.abandon,
           markLine: limit === null || limit === undefined ? undefined : {
             symbol: 'none', silent: true, lineStyle: { color: COLORS.limit, type: 'dashed', width: 2 },
             label: { formatter: t('sup.chart.limit', { limit: pctValue(limit) }), position: 'insideEndTop' },

@@ -21,7 +21,8 @@ export function settingsView() {
 
   function draw(th) {
     const states = $('settings-states');
-    states.replaceChildren();
+    states.replaceChildren(el('div', { class: 'settings-row settings-cols', 'aria-hidden': 'true' },
+      el('span', {}), el('span', { i18n: 'sup.settings.amber' }), el('span', { i18n: 'sup.settings.red' })));
     for (const s of STATES) {
       const pair = (th.stateSeconds && th.stateSeconds[s]) || ['', ''];
       const name = t(`sup.state.${s}`);

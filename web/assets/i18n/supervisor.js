@@ -221,7 +221,9 @@ export default {
     "sup.settings.listLow": "名单即将用完：剩余任务少于",
     "sup.settings.amberOf": "{state}：提醒（秒）",
     "sup.settings.redOf": "{state}：告警（秒）",
-    "sup.settings.saved": "阈值已保存。"
+    "sup.settings.saved": "阈值已保存。",
+    "sup.settings.amber": "提醒色（秒）",
+    "sup.settings.red": "告警色（秒）"
   },
   "en": {
     "title.supervisor": "Monitoring · Huifang 回访",
@@ -443,6 +445,8 @@ export default {
     "sup.settings.listLow": "List nearly exhausted below this many tasks",
     "sup.settings.amberOf": "{state}: amber after (s)",
     "sup.settings.redOf": "{state}: red after (s)",
-    "sup.settings.saved": "Thresholds saved."
+    "sup.settings.saved": "Thresholds saved.",
+    "sup.settings.amber": "Amber after (s)",
+    "sup.settings.red": "Red after (s)"
   }
 };
