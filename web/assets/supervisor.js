@@ -62,7 +62,7 @@ class Board {
         const rows = this.data.agents && this.data.agents.rows ? this.data.agents.rows : {};
         for (const [id, row] of Object.entries((value && value.rows) || {})) {
           if (row === null) delete rows[id];
-          else rows[id] = Object.assign(rows[id] || {}, row, { receivedAt: msg.at });
+          else rows[id] = Object.assign({}, rows[id], row, { receivedAt: msg.at }); // a new object: the grid redraws this row only
         }
         this.data.agents = Object.assign({}, this.data.agents, value, { rows });
       } else {
@@ -152,8 +152,8 @@ function start(me) {
     }
   });
 
-  $('agents-campaign').addEventListener('change', () => renderAgents(true));
-  $('agents-hide-out').addEventListener('change', () => renderAgents(true));
+  $('agents-campaign').addEventListener('change', () => renderAgents(false));
+  $('agents-hide-out').addEventListener('change', () => renderAgents(false));
 
   // ------------------------------------------------------------------ rendering
   let first = true;
@@ -172,7 +172,7 @@ function start(me) {
     if (touched('totals') || touched('campaigns')) renderStrip(b);
     if (touched('alerts') || touched('campaigns') || touched('agents')) renderAlerts(b);
     if (touched('campaigns') || touched('thresholds')) renderCampaigns(b);
-    if (touched('agents') || touched('campaigns') || touched('thresholds')) renderAgents(touched('campaigns'));
+    if (touched('agents') || touched('campaigns') || touched('thresholds')) renderAgents(all || touched('campaigns'));
     if (touched('dealers') || touched('campaigns')) renderDealers(b);
     if (touched('pbxes')) renderPbxes(b);
     renderUpdated();
@@ -465,7 +465,8 @@ function start(me) {
     return 0;
   }
 
-  function renderAgents(reorder) {
+  /** redraw: every row again (campaign names, language), not only the rows whose data changed. */
+  function renderAgents(redraw) {
     const b = board.data;
     if (!b) return;
     const data = (b.agents && b.agents.rows) || {};
@@ -484,10 +485,11 @@ function start(me) {
       const id = String(r.agentId);
       let row = rows.get(id);
       if (!row) { row = makeRow(r); rows.set(id, row); }
-      fillRow(row, r, b);
+      if (redraw || row.data !== r) fillRow(row, r, b);
+      row.data = r;
       // Only move rows that are out of place, so a focused button keeps its focus.
       const want = prev ? prev.nextSibling : body.firstChild;
-      if (want !== row.tr || reorder) { if (want !== row.tr) body.insertBefore(row.tr, want); }
+      if (want !== row.tr) body.insertBefore(row.tr, want);
       prev = row.tr;
     }
     if (!list.length) {
@@ -497,8 +499,6 @@ function start(me) {
       const empty = body.querySelector('.sup-empty');
       if (empty) empty.remove();
     }
-    const counts = {};
-    for (const r of Object.values(data)) if (r) counts[r.state] = (counts[r.state] || 0) + 1;
     setText($('agents-count'), 'sup.agentsShown', { shown: num(list.length), all: num(Object.values(data).filter(Boolean).length) });
     renderLegend(b.thresholds);
     tick();
