@@ -7,6 +7,7 @@ import { addStrings, t, has, setText, onLangChange } from './i18n.js';
 import { boot, api, describeError, el, connectWs, connectionIndicator } from './shell.js';
 import { healthPanel } from './health.js';
 import { pct, num, dur, dayTime, clockTime, label } from './sup-format.js';
+import { Board } from './sup-board.js';
 import { steering } from './sup-steer.js';
 import { chartsView } from './sup-charts.js';
 import { reportsView } from './sup-reports.js';
@@ -21,70 +22,6 @@ const STATES = ['ready', 'reserved', 'on_call', 'wrap_up', 'paused', 'logged_out
 const STATE_ORDER = { on_call: 0, wrap_up: 1, reserved: 2, ready: 3, paused: 4, logged_out: 5 };
 const CAUSES = ['answered', 'abandoned', 'machine', 'no_answer', 'busy', 'congestion', 'invalid_number', 'failed'];
 
-/**
- * The board as the server last described it, kept current by the pushes. seq: the last update applied; a push
- * whose seq is not the next one means one was missed (or the server restarted): the whole board is fetched again.
- */
-class Board {
-  constructor(onChange) {
-    this.data = null;
-    this.seq = null;
-    /** Server time minus browser time (ms), so times in state tick from the server's clock. */
-    this.skew = 0;
-    this.onChange = onChange;
-    this.fetching = null;
-  }
-
-  now() { return Date.now() + this.skew; }
-
-  replace(board) {
-    this.data = board;
-    this.seq = board.seq;
-    this.stamp(board.at);
-    const rows = (board.agents && board.agents.rows) || {};
-    for (const r of Object.values(rows)) if (r) r.receivedAt = board.at;
-    this.onChange(null);
-  }
-
-  stamp(at) {
-    if (typeof at === 'number') this.skew = at - Date.now();
-  }
-
-  update(msg) {
-    if (!this.data || this.fetching) return;
-    if (msg.seq !== this.seq + 1) {
-      this.refetch();
-      return;
-    }
-    const changed = msg.changed || {};
-    for (const [key, value] of Object.entries(changed)) {
-      if (key === 'agents') {
-        const rows = this.data.agents && this.data.agents.rows ? this.data.agents.rows : {};
-        for (const [id, row] of Object.entries((value && value.rows) || {})) {
-          if (row === null) delete rows[id];
-          else rows[id] = Object.assign({}, rows[id], row, { receivedAt: msg.at }); // a new object: the grid redraws this row only
-        }
-        this.data.agents = Object.assign({}, this.data.agents, value, { rows });
-      } else {
-        this.data[key] = value;
-      }
-    }
-    this.seq = msg.seq;
-    this.data.seq = msg.seq;
-    this.data.at = msg.at;
-    this.stamp(msg.at);
-    this.onChange(new Set(Object.keys(changed)));
-  }
-
-  refetch() {
-    if (this.fetching) return this.fetching;
-    this.fetching = api('/api/supervisor/board')
-      .then((board) => { this.fetching = null; this.replace(board); })
-      .catch((e) => { this.fetching = null; showLiveError(e); });
-    return this.fetching;
-  }
-}
-
 function showLiveError(e) {
   const box = $('live-message');
   box.className = 'form-message error';
@@ -96,7 +33,7 @@ if (user) start(user);
 
 function start(me) {
   const indicator = connectionIndicator();
-  const board = new Board(render);
+  const board = new Board({ onChange: render, fetchBoard: () => api('/api/supervisor/board'), onError: showLiveError });
   const steer = steering({ board, me, onError: showLiveError });
   const views = {
     live: null,
