@@ -9,7 +9,7 @@ import { today } from './sup-format.js';
 export const ECHARTS_URL = '/vendor/echarts-6.0.0.esm.min.js';
 
 const $ = (id) => document.getElementById(id);
-const COLORS = { conn: '#1f5fae', abandon: '#b42318', limit: '#8a5a00', ready: '#4aa3df', onCall: '#7b4fb8', wrapUp: '#9aa5b1', paused: '#d4a017', busy: '#17733a' };
+const COLORS = { conn: '#1f5fae', abandon: '#b42318', limit: '#8a5a00', ready: '#4aa3df', reserved: '#7cc47c', onCall: '#7b4fb8', wrapUp: '#9aa5b1', paused: '#d4a017', busy: '#17733a' };
 
 export function chartsView({ board }) {
   let echarts = null;
@@ -81,7 +81,8 @@ export function chartsView({ board }) {
     chart('chart-agents').setOption(Object.assign(base(), {
       yAxis: { type: 'value', minInterval: 1 },
       series: [stack('onCall', t('sup.agents.onCall'), COLORS.onCall), stack('wrapUp', t('sup.agents.wrapUp'), COLORS.wrapUp),
-        stack('ready', t('sup.agents.ready'), COLORS.ready), stack('paused', t('sup.agents.paused'), COLORS.paused)]
+        stack('reserved', t('sup.agents.reserved'), COLORS.reserved), stack('ready', t('sup.agents.ready'), COLORS.ready),
+        stack('paused', t('sup.agents.paused'), COLORS.paused)]
     }), true);
     chart('chart-busy').setOption(Object.assign(base(), {
       yAxis: percentAxis(1),

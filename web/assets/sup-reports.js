@@ -13,7 +13,8 @@ const COLUMNS = [
   ['answered', 'sup.rep.answered', num],
   ['connectionRate', 'sup.rep.connectionRate', (v) => pct(v)],
   ['talkMinutes', 'sup.rep.talkMinutes', (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(1))],
-  ['talkMinutesPerHour', 'sup.rep.talkPerHour', (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(1))],
+  ['loggedInMinutes', 'sup.rep.loggedInMinutes', (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(0))],
+  ['talkMinutesPerLoggedInHour', 'sup.rep.talkPerHour', (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(1))],
   ['successes', 'sup.rep.successes', num],
   ['successRate', 'sup.rep.successRate', (v) => pct(v)],
   ['qaScore', 'sup.rep.qaScore', (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(1))]
@@ -51,15 +52,15 @@ export function reportsView({ board }) {
     const rows = data.rows || [];
     const by = data.by || $('reports-by').value;
     // Pause minutes come per reason: one column for each reason any row has.
-    const reasons = [...new Set(rows.flatMap((r) => Object.keys(r.pauseMinutes || r.pauseMinutesByReason || {})))].sort();
+    const reasons = data.pauseReasons || [...new Set(rows.flatMap((r) => Object.keys(r.pauseMinutes || {})))].sort();
     $('report-head').replaceChildren(el('tr', {},
       el('th', { scope: 'col', i18n: by === 'campaign' ? 'sup.rep.campaign' : 'sup.rep.agent' }),
       ...COLUMNS.map(([, key]) => el('th', { scope: 'col', class: 'num', i18n: key })),
       ...reasons.map((r) => el('th', { scope: 'col', class: 'num' }, t('sup.rep.pause', { reason: label('sup.reason.', r) })))));
     $('report-body').replaceChildren(...(rows.length ? rows.map((r) => {
-      const pauses = r.pauseMinutes || r.pauseMinutesByReason || {};
+      const pauses = r.pauseMinutes || {};
       return el('tr', {},
-        el('td', { class: 'name-cell' }, r.name || r.agentName || r.campaignName || r.username || `#${r.agentId || r.campaignId}`),
+        el('td', { class: 'name-cell' }, r.name || r.username || `#${r.agentId || r.campaignId}`),
         ...COLUMNS.map(([field, , fmt]) => el('td', { class: 'num' }, fmt(r[field]))),
         ...reasons.map((reason) => el('td', { class: 'num' }, pauses[reason] === undefined ? '—' : Number(pauses[reason]).toFixed(0))));
     }) : [el('tr', {}, el('td', { colspan: COLUMNS.length + 1 + reasons.length, class: 'muted', i18n: 'sup.none' }))]));
