@@ -180,7 +180,7 @@ function start(me) {
     else $('strip-abandon-limit').textContent = '';
     const ag = tot.agents || {};
     $('strip-agents').replaceChildren(
-      fig('sup.agents.ready', num(ag.ready), { level: ag.loggedIn && !ag.ready ? 'warn' : null, id: 'tot-agents-ready' }),
+      fig('sup.agents.ready', num(ag.ready), { id: 'tot-agents-ready' }),
       fig('sup.agents.onCall', num(ag.onCall), { id: 'tot-agents-onCall' }),
       fig('sup.agents.wrapUp', num(ag.wrapUp), { id: 'tot-agents-wrapUp' }),
       fig('sup.agents.paused', num(ag.paused), { id: 'tot-agents-paused' }));
@@ -309,7 +309,7 @@ function start(me) {
         kv('sup.calls.placing', num(calls.placing)), kv('sup.calls.ringing', num(calls.ringing)),
         kv('sup.calls.waiting', num(calls.answeredWaiting), { level: calls.answeredWaiting ? 'warn' : null }), kv('sup.calls.talking', num(calls.talking)))),
       el('div', { class: 'camp-group' }, el('h3', {}, t('sup.agents.loggedIn', { n: num(ag.loggedIn) })), el('div', { class: 'kv-row' },
-        kv('sup.agents.ready', num(ag.ready), { level: ag.loggedIn && !ag.ready ? 'warn' : null }), kv('sup.agents.reserved', num(ag.reserved)),
+        kv('sup.agents.ready', num(ag.ready)), kv('sup.agents.reserved', num(ag.reserved)),
         kv('sup.agents.onCall', num(ag.onCall)), kv('sup.agents.wrapUp', num(ag.wrapUp)), kv('sup.agents.paused', num(ag.paused))))));
 
     const conn = c.connection || {};

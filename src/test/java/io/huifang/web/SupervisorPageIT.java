@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The supervisors' dashboard in a real browser against the real server, dialer and PBX emulator: the supervisor
  * opens it; an agent goes ready and takes a call from the emulator, and the agent's row in the grid follows within
- * 2 s of each change (pushed, never polled); the supervisor listens in from the grid (the emulator runs ChanSpy on
- * the supervisor's softphone) and stops; pauses the campaign through the dialog that names it, and no new
- * call_attempt row is written for it while the agent sits ready; resumes it, and the agent is called again. Labels
- * in Chinese and English, at 1440 × 900 and as a 390 px phone.
+ * 2 s of each change (pushed, never polled); the supervisor pauses the campaign through the dialog that names it, and
+ * no new call_attempt row is written for it while the agent sits ready; resumes it, and the agent is called again;
+ * listens in from the grid (the emulator runs ChanSpy on the supervisor's softphone) and stops. Labels in Chinese
+ * and English, at 1440 × 900 and as a 390 px phone.
  */
 class SupervisorPageIT {
   private static final Path SHOTS = Path.of("target", "screenshots");
@@ -47,6 +47,9 @@ class SupervisorPageIT {
     String row = "tr.agent-row[data-id='" + agentId + "']";
 
     try (Browser b = Browser.launch(1440, 900)) {
+      // The wall screen: a 1440 × 900 page (the window would leave less for it).
+      b.cdp("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 1440).put("height", 900)
+          .put("deviceScaleFactor", 1).put("mobile", false));
       QaWorkspaceIT.signIn(b, server, "chen.jing", "/supervisor.html");
       b.waitFor("!!document.querySelector(" + Browser.jsString(card) + ")", WAIT);
       assertEquals(campaign, b.text(card + " .camp-name"));
@@ -73,27 +76,12 @@ class SupervisorPageIT {
           + Browser.jsString(clock), Duration.ofMillis(2500));
       b.screenshot(SHOTS.resolve("supervisor-1440-zh.png"));
 
-      // Listening in from the grid: the supervisor's softphone rings and ChanSpy joins the agent's call.
-      b.click(row + " .agent-listen");
-      b.waitFor("!document.getElementById('sup-listen').hidden && !!document.getElementById('sup-listen').dataset.spyId",
-          WAIT);
-      long spyId = Long.parseLong(b.evaluateString("document.getElementById('sup-listen').dataset.spyId"));
-      AmiMessage spy = Await.atMost(WAIT).until("ChanSpy on the supervisor's softphone",
-          () -> channel(server, "listen-" + spyId), c -> c != null && "ChanSpy".equals(c.get("Application")));
-      assertTrue(String.valueOf(spy.get("ApplicationData")).endsWith(",q"), "listen = ChanSpy option q: " + spy);
-      b.waitFor("document.getElementById('sup-listen').dataset.state === 'listening'", WAIT);
-      assertTrue(b.text("#sup-listen").contains("监听"), b.text("#sup-listen"));
-      b.screenshot(SHOTS.resolve("supervisor-listening-zh.png"));
-      b.click("#listen-stop");
-      b.waitFor("document.getElementById('sup-listen').dataset.state === 'ended'", WAIT);
-      Await.atMost(WAIT).until("the spy channel hung up", () -> channel(server, "listen-" + spyId),
-          c -> c == null);
-
       // Pause through the dialog that names the campaign.
       b.click(card + " .camp-pause");
       b.waitFor("document.getElementById('camp-confirm') && document.getElementById('camp-confirm').open", WAIT);
       assertTrue(b.text("#camp-confirm h2").contains(campaign), b.text("#camp-confirm h2"));
       assertTrue(b.text("#camp-confirm-ok").contains(campaign), b.text("#camp-confirm-ok"));
+      b.screenshot(SHOTS.resolve("supervisor-pause-dialog-zh.png"));
       b.click("#camp-confirm-ok");
       b.waitFor("document.querySelector(" + Browser.jsString(card) + ").classList.contains('camp-paused')", PUSH
           .plusSeconds(3));
@@ -119,6 +107,22 @@ class SupervisorPageIT {
       b.waitFor(rowState(row, "on_call"), PUSH);
       b.waitFor("!document.querySelector(" + Browser.jsString(card) + ").classList.contains('camp-paused')", PUSH);
 
+      // Listening in from the grid: the supervisor's softphone rings and ChanSpy joins the agent's call.
+      b.click(row + " .agent-listen");
+      b.waitFor("!document.getElementById('sup-listen').hidden && !!document.getElementById('sup-listen').dataset.spyId",
+          WAIT);
+      long spyId = Long.parseLong(b.evaluateString("document.getElementById('sup-listen').dataset.spyId"));
+      AmiMessage spy = Await.atMost(WAIT).until("ChanSpy on the supervisor's softphone",
+          () -> channel(server, "listen-" + spyId), c -> c != null && "ChanSpy".equals(c.get("Application")));
+      assertTrue(String.valueOf(spy.get("ApplicationData")).endsWith(",q"), "listen = ChanSpy option q: " + spy);
+      b.waitFor("document.getElementById('sup-listen').dataset.state === 'listening'", WAIT);
+      assertTrue(b.text("#sup-listen").contains("监听"), b.text("#sup-listen"));
+      b.screenshot(SHOTS.resolve("supervisor-listening-zh.png"));
+      b.click("#listen-stop");
+      b.waitFor("document.getElementById('sup-listen').dataset.state === 'ended'", WAIT);
+      Await.atMost(WAIT).until("the spy channel hung up", () -> channel(server, "listen-" + spyId),
+          c -> c == null);
+
       // English.
       b.click(".lang-switch button[lang=en]");
       b.waitFor("document.documentElement.lang === 'en'", WAIT);
@@ -127,6 +131,18 @@ class SupervisorPageIT {
       assertEquals("On call", b.text(row + " .state-label"));
       assertEquals("Pause dialling", b.text(card + " .camp-pause"));
       b.screenshot(SHOTS.resolve("supervisor-1440-en.png"));
+
+      // The day's charts, drawn by ECharts from our own server, and the day's report with its XLSX link.
+      b.click("#tab-charts");
+      b.waitFor("!!document.querySelector('#chart-rates canvas') && !!document.querySelector('#chart-agents canvas')"
+          + " && !!document.querySelector('#chart-busy canvas')", WAIT);
+      b.screenshot(SHOTS.resolve("supervisor-charts-1440-en.png"));
+      b.click("#tab-reports");
+      b.waitFor("document.getElementById('report-body').textContent.includes('zhao.min')", WAIT);
+      String xlsx = b.evaluateString("document.getElementById('reports-xlsx').getAttribute('href')");
+      assertTrue(xlsx.startsWith("/api/supervisor/reports.xlsx?") && xlsx.contains("lang=en") && xlsx.contains("by=agent"),
+          xlsx);
+      b.screenshot(SHOTS.resolve("supervisor-reports-1440-en.png"));
       assertTrue(b.pageLog().stream().noneMatch(l -> l.startsWith("exception")), "page errors: " + b.pageLog());
     }
 
