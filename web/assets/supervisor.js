@@ -471,7 +471,7 @@ function start(me) {
   function fillRow(row, r, b) {
     const name = r.name || r.username;
     row.cells.name.replaceChildren(...[el('span', { class: 'agent-name' }, name),
-      r.username && r.name ? el('span', { class: 'muted username' }, ` ${r.username}`) : null].filter(Boolean));
+      r.username && r.name && r.name !== r.username ? el('span', { class: 'muted username' }, ` ${r.username}`) : null].filter(Boolean));
     row.tr.dataset.state = r.state;
     setText(row.stateLabel, `sup.state.${STATES.includes(r.state) ? r.state : 'logged_out'}`);
     const over = r.state === 'paused' && r.pauseLimitSeconds && (board.now() - r.since) / 1000 >= r.pauseLimitSeconds;
@@ -503,10 +503,8 @@ function start(me) {
       row.clock.textContent = r.state === 'logged_out' ? '' : dur(secs);
       const lv = r.state === 'logged_out' ? 0 : level(r.state, secs, b.thresholds);
       if (row.tr.dataset.level !== String(lv)) row.tr.dataset.level = String(lv);
-      if (r.state === 'on_call' && typeof r.talkSeconds === 'number') {
-        row.cells.talk.textContent = dur(r.talkSeconds + Math.max(0, (now - (r.receivedAt || b.at)) / 1000));
-      } else if (r.state === 'on_call') {
-        row.cells.talk.textContent = dur(secs); // on call since the bridge: the talk so far
+      if (r.state === 'on_call') {
+        row.cells.talk.textContent = dur(secs); // on_call's since is the bridge: the talk so far
       } else {
         row.cells.talk.textContent = '';
       }

@@ -93,7 +93,8 @@ class SupervisorPageIT {
           () -> agent.get("/api/agent/desk").json().getJsonObject("agent").getString("state"), "ready"::equals);
       long attempts = attempts(f);
       b.waitFor(rowState(row, "ready"), PUSH);
-      Thread.sleep(Math.max(4000, 3 * firstCallMillis));
+      // Twice as long as the first call took to come (at least 4 s): long enough to see the dialer hold back.
+      Thread.sleep(Math.max(4000, 2 * firstCallMillis));
       assertEquals(attempts, attempts(f), "no new call_attempt for the paused campaign");
       assertEquals("ready", agent.get("/api/agent/desk").json().getJsonObject("agent").getString("state"));
       assertEquals("ready", b.evaluateString("document.querySelector(" + Browser.jsString(row) + ").dataset.state"));
@@ -146,15 +147,16 @@ class SupervisorPageIT {
       assertTrue(b.pageLog().stream().noneMatch(l -> l.startsWith("exception")), "page errors: " + b.pageLog());
     }
 
-    // A phone: cards stack, the grid scrolls inside its panel, nothing wider than the screen.
-    for (String lang : List.of("zh", "en")) {
-      try (Browser b = Browser.launch(500, 844)) {
-        // Headless chromium keeps windows at least 500 px wide: the page is shown as a 390 × 844 phone.
-        b.cdp("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 390).put("height", 844)
-            .put("deviceScaleFactor", 1).put("mobile", true));
-        QaWorkspaceIT.signIn(b, server, "chen.jing", "/supervisor.html");
+    // A phone: cards stack, the grid scrolls inside its panel, nothing wider than the screen; in both languages.
+    try (Browser b = Browser.launch(500, 844)) {
+      // Headless chromium keeps windows at least 500 px wide: the page is shown as a 390 × 844 phone.
+      b.cdp("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 390).put("height", 844)
+          .put("deviceScaleFactor", 1).put("mobile", true));
+      QaWorkspaceIT.signIn(b, server, "chen.jing", "/supervisor.html");
+      for (String lang : List.of("zh", "en")) {
         if (lang.equals("en")) {
           b.click(".lang-switch button[lang=en]");
+          b.waitFor("document.documentElement.lang === 'en'", WAIT);
         }
         b.waitFor("!!document.querySelector(" + Browser.jsString(row) + ")", WAIT);
         b.screenshot(SHOTS.resolve("supervisor-390-" + lang + ".png"));
