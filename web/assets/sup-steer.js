@@ -10,7 +10,7 @@ const LISTEN_MODES = ['listen', 'whisper', 'barge'];
 
 /** Why the server refused, in the user's language when we know the code. */
 function refusal(e) {
-  if (e instanceof ApiError && e.code && ['confirm_mismatch', 'no_softphone', 'agent_not_on_call', 'not_found', 'softphone_on_other_pbx', 'pbx_unavailable', 'spy_failed'].includes(e.code)) {
+  if (e instanceof ApiError && e.code && ['confirm_mismatch', 'no_softphone', 'agent_not_on_call', 'not_found', 'softphone_on_other_pbx', 'pbx_unavailable', 'spy_failed', 'agent_not_logged_in'].includes(e.code)) {
     return t(`sup.refused.${e.code}`);
   }
   return describeError(e);
