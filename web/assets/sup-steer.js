@@ -1,7 +1,7 @@
 // Steering from the supervisors' page: pause / resume a campaign (a dialog naming it; the server checks the name),
 // dial mode and abandonment target (PATCH /api/campaigns/:id/pacing), an agent's menu (force pause, sign out, listen,
 // whisper, barge) and the listening-in bar fed by the sup.listen pushes.
-import { t, setText } from './i18n.js';
+import { t, setText, onLangChange } from './i18n.js';
 import { api, ApiError, describeError, el, notify, modalDialog } from './shell.js';
 import { label } from './sup-format.js';
 
@@ -174,8 +174,10 @@ export function steering({ board }) {
         { name: spy.name, mode: t(`sup.listen.${spy.mode}`) })),
       typeof spy.seconds === 'number' ? el('span', { class: 'muted' }, t('sup.listen.seconds', { seconds: spy.seconds })) : null,
       ended ? null : stop].filter(Boolean));
-    if (ended) hideTimer = setTimeout(() => { spy = null; drawListen(); }, 5000);
+    if (ended) hideTimer = setTimeout(() => { spy = null; drawListen(); }, 5000); // a redraw starts the 5 s again
   }
+
+  onLangChange(() => { if (spy) drawListen(); });
 
   async function listen(r, mode) {
     if (!r) return;
