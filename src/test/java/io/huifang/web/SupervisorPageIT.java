@@ -144,6 +144,14 @@ class SupervisorPageIT {
       assertTrue(xlsx.startsWith("/api/supervisor/reports.xlsx?") && xlsx.contains("lang=en") && xlsx.contains("by=agent"),
           xlsx);
       b.screenshot(SHOTS.resolve("supervisor-reports-1440-en.png"));
+
+      // The campaigns page opens for a supervisor, read-only.
+      b.navigate(server.url("/campaigns.html"));
+      b.waitFor("!document.body.classList.contains('booting') && !!document.querySelector(\"#camp-body tr[data-id='"
+          + f.campaign + "']\")", WAIT);
+      assertEquals(0L, ((Number) b.evaluate("document.querySelectorAll('.camp-edit, .camp-toggle').length")).longValue());
+      assertEquals(true, b.evaluate("document.getElementById('camp-form').closest('section').hidden"));
+      assertEquals(false, b.evaluate("document.getElementById('camp-readonly').hidden"));
       assertTrue(b.pageLog().stream().noneMatch(l -> l.startsWith("exception")), "page errors: " + b.pageLog());
     }
 
