@@ -276,7 +276,7 @@ export default {
     "sup.camp.idle": "Not dialling",
     "sup.camp.pausedBy": "Dialling paused by {who} at {time}; calls already up finish normally.",
     "sup.camp.lines": "{n} lines per agent",
-    "sup.camp.pbx": "{pbx}: {ringing} ringing · {dialled} dialled today · {agents} agents",
+    "sup.camp.pbx": "{pbx}: {ringing} ringing · {dialled} dialled today · agents {agents}",
     "sup.mode.preview": "Preview",
     "sup.mode.progressive": "Progressive",
     "sup.mode.predictive": "Predictive",
