@@ -8,21 +8,27 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The board's figures that only the database knows exactly, read in one go as of {@code now}: five statements
- * pipelined on one connection (windows, list progress, dealers, agents' day, QA month) and the campaigns' calling
- * rules. Each statement walks an index range of the day at most (V54), so a read stays cheap at 100k attempts a day.
+ * The board's figures that only the database knows exactly, read as of {@code now}. What changes all the time is
+ * read live at every call: the attempts, surveys and agents' calls of roughly the last hour (from the settled mark
+ * on), list progress and the QA month, in statements pipelined on one connection. What lies before the settled mark
+ * (older than 65 min: the rest of today's attempts and agents' calls, the rest of the month's dealer samples) is
+ * read once per 5-minute step of the mark and added, so a read walks about an hour of rows however late in the day
+ * or the month it is (V54's indexes give the ranges). Exact as long as rows are written when they happen; a row
+ * written late with an older time (a journal replay after a database outage) shows at the next step, within 5 min.
  */
 public final class DbFigures implements FigureSource {
   /** Samples a dealer needs a month, and the success rate below which it loses points (DOMAIN, SEM-CSI rules). */
@@ -33,6 +39,10 @@ public final class DbFigures implements FigureSource {
   static final double CALLBACK_GOOD = 0.97;
   /** How far ahead "next dial at" is looked for (a campaign with no calling hours at all gets none). */
   private static final long LOOK_AHEAD_DAYS = 60;
+  /** The settled mark moves in steps of this; it stays at least {@link #SETTLED_AGE} behind now. */
+  static final Duration SETTLED_STEP = Duration.ofMinutes(5);
+  /** Older than the hour window (so the 15-min and hour windows are wholly live) plus the longest wrap-up. */
+  static final Duration SETTLED_AGE = Duration.ofMinutes(65);
 
   /** The hang-up classes in the contract's order; an outcome maps to one. */
   static final List<String> CLASSES = List.of("answered", "abandoned", "machine", "no_answer", "busy", "congestion",
@@ -41,6 +51,9 @@ public final class DbFigures implements FigureSource {
   private final FiguresStore store;
   private final CampaignStore campaigns;
   private final ZoneId centreZone;
+  /** The settled part and the mark it was read up to (one at a time: a read in flight is shared). */
+  private Instant settledMark;
+  private Future<FiguresStore.FigureRows> settled;
 
   /** {@code centreZone}: the day of the agents' figures and the month of the QA score. */
   public DbFigures(Pool pool, CampaignStore campaigns, ZoneId centreZone) {
@@ -49,14 +62,27 @@ public final class DbFigures implements FigureSource {
     this.centreZone = centreZone;
   }
 
+  /** The settled mark for {@code now}: a whole step, at least {@link #SETTLED_AGE} ago. */
+  static Instant settledMark(Instant now) {
+    long step = SETTLED_STEP.toMillis();
+    long floored = Math.floorDiv(now.toEpochMilli(), step) * step;
+    return Instant.ofEpochMilli(floored).minus(SETTLED_AGE);
+  }
+
   @Override
-  public Future<JsonObject> read(Instant now) {
+  public synchronized Future<JsonObject> read(Instant now) {
     ZonedDateTime local = now.atZone(centreZone);
     Instant dayStart = local.truncatedTo(ChronoUnit.DAYS).toInstant();
     String month = YearMonth.from(local).toString();
+    Instant mark = settledMark(now);
+    if (!mark.equals(settledMark) || settled == null || settled.failed()) {
+      settledMark = mark;
+      settled = store.figureRows(now, Instant.EPOCH, mark, dayStart, month, false);
+    }
+    Future<FiguresStore.FigureRows> old = settled;
     Future<List<Campaign>> cs = campaigns.list();
-    Future<FiguresStore.FigureRows> rows = store.figureRows(now, dayStart, month);
-    return Future.all(cs, rows).map(v -> build(now, cs.result(), rows.result()));
+    Future<FiguresStore.FigureRows> live = store.figureRows(now, mark, now, dayStart, month, true);
+    return Future.all(cs, old, live).map(v -> build(now, cs.result(), old.result(), live.result()));
   }
 
   static String hangupClass(String outcome) {
@@ -120,7 +146,8 @@ public final class DbFigures implements FigureSource {
     }
   }
 
-  private JsonObject build(Instant now, List<Campaign> all, FiguresStore.FigureRows rows) {
+  private JsonObject build(Instant now, List<Campaign> all, FiguresStore.FigureRows settled,
+                           FiguresStore.FigureRows rows) {
     Map<Long, Sums> sums = new TreeMap<>();
     Sums totals = new Sums();
     Map<Long, Campaign> active = new LinkedHashMap<>();
@@ -130,7 +157,7 @@ public final class DbFigures implements FigureSource {
         sums.put(c.id(), new Sums());
       }
     }
-    for (Row r : rows.windows()) {
+    for (Row r : concat(settled.windows(), rows.windows())) {
       Sums s = sums.get(r.getLong("campaign_id"));
       if (s == null) {
         continue; // made active or inactive between the two reads: next read has it
@@ -163,7 +190,8 @@ public final class DbFigures implements FigureSource {
     JsonObject totalsOut = new JsonObject();
     totals.put(totalsOut);
     return new JsonObject().put("campaigns", campaignsOut).put("totals", totalsOut)
-        .put("dealers", dealers(rows.dealers())).put("agents", agents(rows.agents(), rows.qa()));
+        .put("dealers", dealers(concat(settled.dealers(), rows.dealers())))
+        .put("agents", agents(concat(settled.agents(), rows.agents()), rows.qa()));
   }
 
   /** Outside calling hours (or on a holiday) the campaign cannot dial: why, and when it next can. */
@@ -215,15 +243,28 @@ public final class DbFigures implements FigureSource {
     return out;
   }
 
+  private static List<Row> concat(Iterable<Row> a, Iterable<Row> b) {
+    List<Row> out = new ArrayList<>();
+    a.forEach(out::add);
+    b.forEach(out::add);
+    return out;
+  }
+
   private static JsonObject agents(Iterable<Row> today, Iterable<Row> qa) {
-    Map<Long, JsonObject> byAgent = new TreeMap<>();
+    // calls, successes, talk and handle seconds, summed over the settled and the live part
+    Map<Long, double[]> sums = new TreeMap<>();
     for (Row r : today) {
-      Double handle = r.getDouble("handle");
-      byAgent.computeIfAbsent(r.getLong("agent_id"), k -> new JsonObject()).put("today", new JsonObject()
-          .put("calls", r.getLong("calls")).put("successes", r.getLong("successes"))
-          .put("meanHandleSeconds", handle == null ? null : Math.round(handle))
-          .put("talkSeconds", Math.round(r.getDouble("talk"))));
+      double[] s = sums.computeIfAbsent(r.getLong("agent_id"), k -> new double[4]);
+      s[0] += r.getLong("calls");
+      s[1] += r.getLong("successes");
+      s[2] += r.getDouble("talk");
+      s[3] += r.getDouble("handle");
     }
+    Map<Long, JsonObject> byAgent = new TreeMap<>();
+    sums.forEach((agent, s) -> byAgent.put(agent, new JsonObject().put("today", new JsonObject()
+        .put("calls", (long) s[0]).put("successes", (long) s[1])
+        .put("meanHandleSeconds", s[0] == 0 ? null : Math.round(s[3] / s[0]))
+        .put("talkSeconds", Math.round(s[2])))));
     for (Row r : qa) {
       byAgent.computeIfAbsent(r.getLong("agent_id"), k -> new JsonObject()).put("qaMonth", new JsonObject()
           .put("score", r.getDouble("score")).put("evaluations", r.getLong("evaluations")));

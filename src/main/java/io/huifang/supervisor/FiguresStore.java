@@ -44,7 +44,9 @@ final class FiguresStore {
 
   /**
    * Per active campaign and outcome: attempts that ended in the last 15 min, the last hour and since the campaign's
-   * local midnight, and how many of them were connections. The outcomes fold into machines and hang-up classes.
+   * local midnight (as of $1), and how many of them were connections, counting only those that ended in [$2, $3):
+   * the board adds a settled part and a live part (see {@link DbFigures}). The outcomes fold into machines and
+   * hang-up classes.
    */
   static final String WINDOWS = "with " + ACTIVE
       + " select a.campaign_id, a.outcome,"
@@ -55,7 +57,7 @@ final class FiguresStore {
       + " count(*) filter (where a.ended_at >= c.day_start) as dd,"
       + " count(*) filter (where a.ended_at >= c.day_start and " + ANSWERED + ") as ad"
       + " from c join call_attempt a on a.campaign_id = c.id"
-      + " and a.ended_at >= least(c.day_start, $1 - interval '1 hour') and a.ended_at < $1"
+      + " and a.ended_at >= greatest(least(c.day_start, $1 - interval '1 hour'), $2) and a.ended_at < $3"
       + " group by a.campaign_id, a.outcome";
 
   /** Per active campaign: list progress and the callback rate's numbers (tasks created up to $1). */
@@ -72,13 +74,15 @@ final class FiguresStore {
 
   /**
    * Per active campaign, dealer and disposition: the month's (and the day's) submitted success and error samples,
-   * in the campaign's time zone. Dealers of the campaign with no sample yet come as one row with zero counts.
+   * in the campaign's time zone as of $1, counting those submitted in [$2, $3). Dealers of the campaign with no
+   * sample yet come as one row with zero counts.
    */
   static final String DEALERS = "with " + ACTIVE + ","
       + " s as (select sr.campaign_id, cu.dealer_id, sr.disposition_group, sr.disposition,"
       + "   count(*) filter (where sr.submitted_at >= c.day_start) as today, count(*) as month"
-      + "   from c join survey_response sr on sr.campaign_id = c.id and sr.submitted_at >= c.month_start"
-      + "   and sr.submitted_at < $1 and sr.disposition_group in ('success', 'error_sample')"
+      + "   from c join survey_response sr on sr.campaign_id = c.id"
+      + "   and sr.submitted_at >= greatest(c.month_start, $2) and sr.submitted_at < $3"
+      + "   and sr.disposition_group in ('success', 'error_sample')"
       + "   join customer cu on cu.id = sr.customer_id"
       + "   where " + COUNTS_FOR_DEALER
       + "   group by sr.campaign_id, cu.dealer_id, sr.disposition_group, sr.disposition)"
@@ -91,17 +95,18 @@ final class FiguresStore {
       + " order by k.dealer_id, k.campaign_id";
 
   /**
-   * Per agent, the calls that reached them and ended in [$2, $1): how many, their talk (bridged to hang-up), their
-   * handle time (talk plus the wrap-up until the survey was submitted), and how many came to a success.
+   * Per agent, the calls that reached them and ended in [$1, $2): how many, their talk (bridged to hang-up), their
+   * handle time (talk plus the wrap-up until the survey was submitted), and how many came to a success. Sums, so
+   * that the settled and the live part add up.
    */
   static final String AGENTS_TODAY = "select a.agent_id, count(*) as calls,"
       + " count(*) filter (where sr.status = 'submitted' and sr.disposition_group = 'success') as successes,"
       + " coalesce(sum(extract(epoch from a.ended_at - coalesce(a.bridged_at, a.answered_at, a.ended_at))), 0)::float8"
       + "   as talk,"
-      + " avg(extract(epoch from greatest(a.ended_at, case when sr.status = 'submitted' then sr.submitted_at end)"
-      + "   - coalesce(a.bridged_at, a.answered_at, a.ended_at)))::float8 as handle"
+      + " coalesce(sum(extract(epoch from greatest(a.ended_at, case when sr.status = 'submitted' then sr.submitted_at"
+      + "   end) - coalesce(a.bridged_at, a.answered_at, a.ended_at))), 0)::float8 as handle"
       + " from call_attempt a left join survey_response sr on sr.attempt_id = a.id"
-      + " where a.agent_id is not null and a.ended_at >= $2 and a.ended_at < $1"
+      + " where a.agent_id is not null and a.ended_at >= $1 and a.ended_at < $2"
       + " group by a.agent_id";
 
   /**
@@ -177,21 +182,27 @@ final class FiguresStore {
         .map(a -> a instanceof Instant i ? odt(i) : a).toList()));
   }
 
-  /** The rows the board's figures are built from, read on one connection (the statements are pipelined). */
-  record FigureRows(RowSet<Row> windows, RowSet<Row> list, RowSet<Row> dealers, RowSet<Row> agents,
+  /** Rows that count into the board's figures; list and qa are read live only (null in a settled part). */
+  record FigureRows(RowSet<Row> windows, RowSet<Row> dealers, RowSet<Row> agents, RowSet<Row> list,
                     RowSet<Row> qa) {
   }
 
-  Future<FigureRows> figureRows(Instant now, Instant centreDayStart, String centreMonth) {
+  /**
+   * The windows', dealers' and agents' rows of what ended (or was submitted) in [from, to), as of {@code now}, read on
+   * one connection (the statements are pipelined); with {@code live}, also list progress and the QA month.
+   */
+  Future<FigureRows> figureRows(Instant now, Instant from, Instant to, Instant centreDayStart, String centreMonth,
+                                boolean live) {
     OffsetDateTime at = odt(now);
+    Instant agentsFrom = from.isAfter(centreDayStart) ? from : centreDayStart;
     return pool.withConnection(conn -> {
-      Future<RowSet<Row>> w = q(conn, WINDOWS, Tuple.of(at));
-      Future<RowSet<Row>> l = q(conn, LIST, Tuple.of(at));
-      Future<RowSet<Row>> d = q(conn, DEALERS, Tuple.of(at));
-      Future<RowSet<Row>> a = q(conn, AGENTS_TODAY, Tuple.of(at, odt(centreDayStart)));
-      Future<RowSet<Row>> qa = q(conn, QA_MONTH, Tuple.of(centreMonth));
-      return Future.all(List.of(w, l, d, a, qa))
-          .map(v -> new FigureRows(w.result(), l.result(), d.result(), a.result(), qa.result()));
+      Future<RowSet<Row>> w = q(conn, WINDOWS, Tuple.of(at, odt(from), odt(to)));
+      Future<RowSet<Row>> d = q(conn, DEALERS, Tuple.of(at, odt(from), odt(to)));
+      Future<RowSet<Row>> a = q(conn, AGENTS_TODAY, Tuple.of(odt(agentsFrom), odt(to)));
+      Future<RowSet<Row>> l = live ? q(conn, LIST, Tuple.of(at)) : Future.succeededFuture(null);
+      Future<RowSet<Row>> qa = live ? q(conn, QA_MONTH, Tuple.of(centreMonth)) : Future.succeededFuture(null);
+      return Future.all(List.of(w, d, a, l, qa))
+          .map(v -> new FigureRows(w.result(), d.result(), a.result(), l.result(), qa.result()));
     });
   }
 

@@ -323,6 +323,28 @@ class FiguresIT {
     assertEquals(2, agents.size(), "only agents with a call today or a QA score");
   }
 
+  @Test
+  void theSettledPartIsReadOncePerStepAndALateRowShowsAtTheNextStep() {
+    long d = campaign("D", "Asia/Shanghai", "09:00-20:00", true);
+    DbFigures reader = new DbFigures(pool, new CampaignStore(pool), SHANGHAI);
+    assertEquals(0, today(reader.read(NOW).await(), d));
+    // one attempt ends now-ish (live), one is written late with a time before the settled mark (04:55Z)
+    attempt("d1", d, "no_answer", null, ago(30 * 60), null);
+    attempt("d2", d, "no_answer", null, SH_DAY.plusSeconds(10), null);
+    assertEquals(1, today(reader.read(NOW.plusSeconds(60)).await(), d), "the live part at once, not the late row");
+    Instant step = NOW.plus(DbFigures.SETTLED_STEP);
+    assertEquals(2, today(reader.read(step).await(), d), "the next step reads the settled part again");
+    assertEquals(count("select count(*) from call_attempt where campaign_id = $1 and ended_at >= $2 and ended_at < $3",
+        d, odt(SH_DAY), odt(step)), today(reader.read(step).await(), d));
+    assertEquals(2, today(new DbFigures(pool, new CampaignStore(pool), SHANGHAI).read(NOW).await(), d),
+        "a new reader reads everything");
+  }
+
+  private static long today(JsonObject figures, long campaign) {
+    return figures.getJsonObject("campaigns").getJsonObject(String.valueOf(campaign)).getJsonObject("connection")
+        .getJsonObject("today").getLong("dialled");
+  }
+
   // --- the fixture's helpers
 
   private JsonObject campaign(long id) {
