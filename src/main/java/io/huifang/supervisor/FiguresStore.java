@@ -78,14 +78,15 @@ final class FiguresStore {
    * sample yet come as one row with zero counts.
    */
   static final String DEALERS = "with " + ACTIVE + ","
-      + " s as (select sr.campaign_id, cu.dealer_id, sr.disposition_group, sr.disposition,"
+      // per campaign, its range through the (campaign_id, submitted_at) index, never the whole table ("offset 0"
+      // keeps the planner from flattening the lateral into one scan of every survey, which it otherwise prefers)
+      + " s as (select c.id as campaign_id, cu.dealer_id, sr.disposition_group, sr.disposition,"
       + "   count(*) filter (where sr.submitted_at >= c.day_start) as today, count(*) as month"
-      + "   from c join survey_response sr on sr.campaign_id = c.id"
-      + "   and sr.submitted_at >= greatest(c.month_start, $2) and sr.submitted_at < $3"
-      + "   and sr.disposition_group in ('success', 'error_sample')"
+      + "   from c cross join lateral (select * from survey_response sr where sr.campaign_id = c.id"
+      + "     and sr.submitted_at >= greatest(c.month_start, $2) and sr.submitted_at < $3 offset 0) sr"
       + "   join customer cu on cu.id = sr.customer_id"
-      + "   where " + COUNTS_FOR_DEALER
-      + "   group by sr.campaign_id, cu.dealer_id, sr.disposition_group, sr.disposition)"
+      + "   where sr.disposition_group in ('success', 'error_sample') and " + COUNTS_FOR_DEALER
+      + "   group by c.id, cu.dealer_id, sr.disposition_group, sr.disposition)"
       + " select k.campaign_id, k.dealer_id, d.name, s.disposition_group, s.disposition,"
       + " coalesce(s.today, 0) as today, coalesce(s.month, 0) as month"
       + " from (select campaign_id, dealer_id from campaign_dealer join c on c.id = campaign_id"

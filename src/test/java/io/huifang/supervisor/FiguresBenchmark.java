@@ -95,15 +95,50 @@ class FiguresBenchmark {
             + " dealers %d%n", ms.get(10), ms.get(19),
         last.getJsonObject("totals").getJsonObject("connection").getJsonObject("today").getLong("dialled"),
         last.getJsonObject("agents").size(), last.getJsonArray("dealers").size());
-    String month = "2026-12";
+    FiguresStore store = new FiguresStore(pool);
     Instant dayStart = Instant.parse("2026-12-06T16:00:00Z");
+    for (boolean live : new boolean[] {true, false}) {
+      List<Double> part = new ArrayList<>();
+      for (int i = 0; i < 9; i++) {
+        long s = System.nanoTime();
+        if (live) {
+          store.figureRows(NOW, DbFigures.settledMark(NOW), NOW, dayStart, "2026-12", true).await();
+        } else {
+          store.figureRows(NOW, Instant.EPOCH, DbFigures.settledMark(NOW), dayStart, "2026-12", false).await();
+        }
+        part.add((System.nanoTime() - s) / 1e6);
+      }
+      Collections.sort(part);
+      System.out.printf("%s part alone: p50 %.1f ms%n", live ? "live" : "settled", part.get(4));
+    }
+    List<Double> list = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      long s = System.nanoTime();
+      new CampaignStore(pool).list().await();
+      list.add((System.nanoTime() - s) / 1e6);
+    }
+    Collections.sort(list);
+    System.out.printf("campaigns alone: p50 %.1f ms%n", list.get(4));
+    String month = "2026-12";
     for (String[] q : new String[][] {{"windows", FiguresStore.WINDOWS}, {"list", FiguresStore.LIST},
         {"dealers", FiguresStore.DEALERS}, {"agents", FiguresStore.AGENTS_TODAY}, {"qa", FiguresStore.QA_MONTH}}) {
+      // the live part: from the settled mark to now
+      var mark = DbFigures.settledMark(NOW).atOffset(ZoneOffset.UTC);
+      var now = NOW.atOffset(ZoneOffset.UTC);
       Tuple args = switch (q[0]) {
-        case "agents" -> Tuple.of(NOW.atOffset(ZoneOffset.UTC), dayStart.atOffset(ZoneOffset.UTC));
+        case "agents" -> Tuple.of(mark, now);
         case "qa" -> Tuple.of(month);
-        default -> Tuple.of(NOW.atOffset(ZoneOffset.UTC));
+        case "list" -> Tuple.of(now);
+        default -> Tuple.of(now, mark, now);
       };
+      List<Double> each = new ArrayList<>();
+      for (int i = 0; i < 9; i++) {
+        long s = System.nanoTime();
+        pool.preparedQuery(q[1]).execute(args).await();
+        each.add((System.nanoTime() - s) / 1e6);
+      }
+      Collections.sort(each);
+      System.out.printf("%s alone: p50 %.1f ms%n", q[0], each.get(4));
       StringBuilder plan = new StringBuilder();
       for (Row r : pool.preparedQuery("explain (analyze, buffers) " + q[1]).execute(args).await()) {
         plan.append("  ").append(r.getString(0)).append('\n');
