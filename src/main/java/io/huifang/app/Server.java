@@ -180,9 +180,10 @@ public final class Server {
             return v;
           })
           .compose(v -> {
-            // The supervisors' live board, on its own event loop. Its database figures: none until DbFigures is
-            // wired (an empty answer, never made-up figures).
-            io.huifang.supervisor.FigureSource figures = now -> Future.succeededFuture(new io.vertx.core.json.JsonObject());
+            // The supervisors' live board, on its own event loop, with the figures only the database knows (windows,
+            // list progress, dealers, agents' day and QA month) in the centre's time zone.
+            io.huifang.supervisor.FigureSource figures = new io.huifang.supervisor.DbFigures(db.pool(), campaigns,
+                java.time.ZoneId.of(io.huifang.campaign.Campaign.DEFAULT_ZONE));
             board = new io.huifang.supervisor.LiveBoard(telephony, dialer, campaigns, users, audit, supervisorStore,
                 figures, Clock.systemUTC());
             return vertx.deployVerticle(board).<Void>mapEmpty();
