@@ -202,10 +202,7 @@ public final class MonthService {
       if (m == null) {
         return Future.failedFuture(Problem.notFound(kind + " month " + month));
       }
-      return store.scores(pool, kind, month, null).map(rows -> {
-        rows.forEach(r -> ((JsonObject) r).remove("score"));
-        return m.put("dealers", rows);
-      });
+      return store.scores(pool, kind, month, null, false).map(rows -> m.put("dealers", rows));
     });
   }
 
@@ -265,7 +262,9 @@ public final class MonthService {
             + " month cannot change: reopen it"));
       }
       return store.saveCheckInput(c, kind, month, dealerId, checks, user.id());
-    })).compose(v -> audit.record(user, user.username(), "report.month.inputs", kind + ":" + month + ":" + dealerId,
+    })).recover(e -> Future.failedFuture(e instanceof io.vertx.pgclient.PgException pg
+            && "23503".equals(pg.getSqlState()) ? Problem.notFound("dealer " + dealerId) : e))
+        .compose(v -> audit.record(user, user.username(), "report.month.inputs", kind + ":" + month + ":" + dealerId,
             "ok", ip, ReportStore.checksJson(checks)))
         .map(v -> ReportStore.checksJson(checks).put("dealerId", dealerId));
   }

@@ -294,8 +294,16 @@ public final class ReportStore {
 
   /** The stored ranking: every dealer's line, best first, unranked last, with its deductions. */
   public Future<JsonArray> scores(SqlClient c, String kind, YearMonth month, Long dealerId) {
+    return scores(c, kind, month, dealerId, true);
+  }
+
+  /** {@link #scores}; {@code withScore}: each line's whole stored score as {@code score} (the ranking needs none). */
+  public Future<JsonArray> scores(SqlClient c, String kind, YearMonth month, Long dealerId, boolean withScore) {
     LocalDate m = month.atDay(1);
-    return c.preparedQuery("select s.*, d.code, d.name, d.region, d.dealer_group,"
+    return c.preparedQuery("select s.kind, s.month, s.dealer_id, s.raw, s.assessment, s.success_rate, s.samples,"
+            + " s.successful, s.error_samples, s.voided, s.falsified, s.appealed_away, s.rank, s.region_rank,"
+            + " s.ranking, " + (withScore ? "s.score" : "null::jsonb as score") + ", d.code, d.name, d.region,"
+            + " d.dealer_group,"
             + " coalesce((select jsonb_agg(jsonb_build_object('rule', x.rule, 'inputs', x.inputs, 'points', x.points)"
             + " order by x.id) from report_deduction x where x.kind = s.kind and x.month = s.month"
             + " and x.dealer_id = s.dealer_id), '[]'::jsonb) as deductions"
@@ -324,7 +332,10 @@ public final class ReportStore {
                 .put("regionAverage", ranking.getValue("regionAverage"))
                 .put("groupAverage", ranking.getValue("groupAverage"))
                 .put("monthOnMonth", ranking.getValue("monthOnMonth")).put("trend3", ranking.getValue("trend3"))
-                .put("trend12", ranking.getValue("trend12")).put("score", r.getValue("score")));
+                .put("trend12", ranking.getValue("trend12")));
+            if (withScore) {
+              out.getJsonObject(out.size() - 1).put("score", r.getValue("score"));
+            }
           }
           return out;
         });

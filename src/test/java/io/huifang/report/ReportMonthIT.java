@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -60,15 +61,14 @@ class ReportMonthIT {
         new JsonObject().put("region", 7).encode()).json().getString("field"));
     assertEquals(403, agent.get("/api/reports/months").status(), "agents do not see dealer scores");
 
-    // Five calls: three successes (the second with two low items and a complaint), one to be found falsified, an
+    // Four calls: two successes (the second with two low items and a complaint), one to be found falsified, an
     // error sample (not the owner).
     assertEquals(200, agent.send("POST", "/api/agent/line", null).status());
     assertEquals(200, agent.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
         .put("campaignId", f.campaign).encode()).status());
     String a1 = takeCall(agent, null, "success", 0, a -> { });
     String a2 = takeCall(agent, a1, "success", 2, a -> a.put("complaint", "等待时间太长"));
-    String a3 = takeCall(agent, a2, "success", 1, a -> { });
-    String a4 = takeCall(agent, a3, "success", 0, a -> { });
+    String a4 = takeCall(agent, a2, "success", 1, a -> { });
     String a5 = takeCall(agent, a4, "not_owner", 0, a -> { });
     assertEquals(200, agent.send("PUT", "/api/agent/state", "{\"ready\":false,\"reason\":\"meal\"}").status());
 
@@ -113,6 +113,14 @@ class ReportMonthIT {
     // list counts as exhausted (the sample floor's deduction applies).
     f.rows("update call_task set status = 'unreached', closed_at = now() where campaign_id = $1"
         + " and status in ('open', 'callback') and attempts = 0", f.campaign);
+
+    // Last month as stored before (an approved month with this dealer at 100.00): the trends read it.
+    String last = YearMonth.parse(month).minusMonths(1).toString();
+    f.rows("insert into report_month (kind, month, state, questionnaire_key, questionnaire_version, drafted_at)"
+        + " values ('csi', $1, 'approved', 'csi-default', 1, now())", YearMonth.parse(last).atDay(1));
+    f.rows("insert into report_dealer_score (kind, month, dealer_id, assessment, samples, successful, error_samples,"
+        + " voided, falsified, appealed_away, rank, score, ranking) values ('csi', $1, $2, 100.00, 0, 0, 0, 0, 0,"
+        + " 0, 1, '{}', '{}')", YearMonth.parse(last).atDay(1), f.dealer);
 
     // Compute as sup1.
     assertEquals("kind", sup1.send("POST", "/api/reports/months", "{\"kind\":\"nps\",\"month\":\"" + month + "\"}")
@@ -160,17 +168,21 @@ class ReportMonthIT {
         scored++;
       }
     }
-    assertEquals(3, successful, "a1, a2, a3 (a4 falsified)");
+    assertEquals(2, successful, "a1, a2 (a4 falsified)");
     assertEquals(1, errors);
     double raw = meanSum / scored;
     double rate = (double) successful / (successful + errors);
-    // 75 % < 90 %: 5 × 15 = 75 points; the list exhausted with 3 successful: 7 × 100 points
-    BigDecimal expectedAssessment = BigDecimal.valueOf(raw).movePointRight(2)
-        .subtract(BigDecimal.valueOf(75 + 700)).setScale(2, RoundingMode.HALF_UP);
+    // below 90 %: 5 points per percentage point short, pro rata (2 of 3: 5 × 23.33… = 116.67); the list exhausted
+    // with 2 successful: 8 × 100 points
+    BigDecimal ratePoints = BigDecimal.valueOf(5 * (90L * (successful + errors) - 100L * successful))
+        .divide(BigDecimal.valueOf(successful + errors), 2, RoundingMode.HALF_UP);
+    BigDecimal deducted = ratePoints.add(BigDecimal.valueOf(100L * (10 - successful)));
+    BigDecimal expectedAssessment = BigDecimal.valueOf(raw).movePointRight(2).subtract(deducted)
+        .setScale(2, RoundingMode.HALF_UP);
     assertEquals(raw, line.getDouble("raw"), 1e-9);
     assertEquals(rate, line.getDouble("successRate"), 1e-9);
     assertEquals(expectedAssessment.doubleValue(), line.getDouble("assessment"), 1e-9, line.encode());
-    assertEquals(3, line.getInteger("successful"));
+    assertEquals(2, line.getInteger("successful"));
     assertEquals(1, line.getInteger("errorSamples"));
     assertEquals(1, line.getInteger("falsified"));
     assertEquals(1, line.getInteger("rank"));
@@ -178,10 +190,16 @@ class ReportMonthIT {
     assertEquals("华北", line.getString("region"));
     assertEquals(List.of("success_rate", "too_few_samples"), line.getJsonArray("deductions").stream()
         .map(o -> ((JsonObject) o).getString("rule")).toList());
-    assertEquals(75.0, line.getJsonArray("deductions").getJsonObject(0).getDouble("points"));
+    assertEquals(ratePoints.doubleValue(), line.getJsonArray("deductions").getJsonObject(0).getDouble("points"));
+    assertEquals(800.0, line.getJsonArray("deductions").getJsonObject(1).getDouble("points"));
     assertEquals(line.getDouble("assessment"), ranking.getJsonObject("averages").getJsonObject("regions")
         .getDouble("华北"));
     assertEquals(f.row("select count(*) from report_deduction where dealer_id = $1", f.dealer).getLong(0), 2L);
+    assertEquals(expectedAssessment.doubleValue() - 100, line.getDouble("monthOnMonth"), 1e-9);
+    JsonObject trend3 = line.getJsonObject("trend3");
+    assertEquals(new JsonArray().add(YearMonth.parse(month).minusMonths(2).toString()).add(last).add(month),
+        trend3.getJsonArray("months"));
+    assertEquals(Arrays.asList(null, 100.0, line.getDouble("assessment")), trend3.getJsonArray("scores").getList());
 
     // The ranking XLSX read back: the same numbers.
     HttpResponse<byte[]> xlsx = bytes(sup1, "/api/reports/months/csi/" + month + "/ranking.xlsx");
@@ -193,7 +211,7 @@ class ReportMonthIT {
         assertEquals(raw, Double.parseDouble(row.getCellText(6)), 1e-9);
         assertEquals(expectedAssessment.doubleValue(), Double.parseDouble(row.getCellText(7)), 1e-9);
         assertEquals(rate, Double.parseDouble(row.getCellText(8)), 1e-9);
-        assertEquals(775.0, Double.parseDouble(row.getCellText(15)));
+        assertEquals(deducted.doubleValue(), Double.parseDouble(row.getCellText(15)), 1e-9);
       }
     }
     HttpResponse<byte[]> samplesXlsx = bytes(sup1, "/api/reports/months/csi/" + month + "/samples.xlsx");
@@ -201,7 +219,7 @@ class ReportMonthIT {
     try (ReadableWorkbook wb = new ReadableWorkbook(new ByteArrayInputStream(samplesXlsx.body()))) {
       try (Stream<org.dhatim.fastexcel.reader.Row> rows = wb.getFirstSheet().openStream()) {
         List<org.dhatim.fastexcel.reader.Row> list = rows.toList();
-        assertEquals(6, list.size(), "a header and the five samples");
+        assertEquals(5, list.size(), "a header and the four samples");
         assertEquals("是", list.stream().filter(r -> a4.equals(r.getCellText(0))).findFirst().orElseThrow()
             .getCellText(10), "a4 falsified");
       }
@@ -210,8 +228,8 @@ class ReportMonthIT {
     // The checks.
     JsonObject checks = sup1.get("/api/reports/months/csi/" + month + "/checks").json();
     JsonObject volumeRow = checks.getJsonObject("validVolume").getJsonArray("rows").getJsonObject(0);
-    assertEquals(3, volumeRow.getInteger("valid"));
-    assertEquals(5, volumeRow.getInteger("samples"));
+    assertEquals(successful, volumeRow.getInteger("valid"));
+    assertEquals(4, volumeRow.getInteger("samples"));
     assertEquals(1, checks.getJsonObject("falsified").getInteger("count"));
     assertEquals(a4, checks.getJsonObject("falsified").getJsonArray("rows").getJsonObject(0).getString("attemptId"));
     assertEquals(0, checks.getJsonObject("wrongInformation").getInteger("count"));
@@ -232,7 +250,7 @@ class ReportMonthIT {
         + " where c.dealer_id = $1 and t.deadline >= $2 and t.deadline < $3", f.dealer,
         MonthService.start(YearMonth.parse(month)), MonthService.end(YearMonth.parse(month))).getLong(0);
     assertEquals(due, voc.getJsonObject("execution").getLong("due"));
-    assertEquals(5, voc.getJsonObject("execution").getInteger("called"));
+    assertEquals(4, voc.getJsonObject("execution").getInteger("called"));
     JsonArray weak = voc.getJsonArray("weakItems");
     assertEquals("s1", weak.getJsonObject(0).getString("itemId"), weak.encode());
     assertTrue(weak.size() >= 5);
@@ -251,6 +269,7 @@ class ReportMonthIT {
         "{\"volume\":\"maybe\"}").json().getString("field"));
     assertEquals(200, sup1.send("PUT", "/api/reports/months/csi/" + month + "/inputs/" + f.dealer,
         "{\"volume\":\"not_shown\"}").status());
+    assertEquals(404, sup1.send("PUT", "/api/reports/months/csi/" + month + "/inputs/999999", "{}").status());
     JsonObject again = sup1.send("POST", "/api/reports/months", new JsonObject().put("kind", "csi")
         .put("month", month).encode()).json();
     assertEquals(expectedAssessment.doubleValue() - 50, dealerLine(again, f.dealer).getDouble("assessment"), 1e-9);
