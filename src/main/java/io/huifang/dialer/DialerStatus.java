@@ -30,9 +30,13 @@ public final class DialerStatus {
    * scheduler or originated, not yet ringing), ringing, answered and waiting for an agent, talking to one; its
    * abandonment figures (the campaign's, every PBX); and its share on each PBX.
    */
-  public record CampaignLive(long campaignId, double linesPerAgent, String why, int placing, int ringing,
-                             int answeredWaiting, int talking, AbandonStats.Figures abandon, List<PbxShare> pbxes) {
+  public record CampaignLive(long campaignId, double linesPerAgent, String why, String whyCode, int placing,
+                             int ringing, int answeredWaiting, int talking, AbandonStats.Figures abandon,
+                             List<PbxShare> pbxes) {
   }
+
+  /** The code of the reason a run dials progressively for its first hour (its abandonment history was not read). */
+  public static final String HISTORY_NOT_READ = "history_not_read";
 
   /** A campaign's share of one PBX. */
   public record PbxShare(String pbx, boolean up, int ringing, long dialled, int agentsWorking) {
@@ -59,6 +63,7 @@ public final class DialerStatus {
       int working = 0;
       int mostWorking = -1;
       String why = null;
+      String whyCode = null;
       List<PbxShare> shares = new java.util.ArrayList<>();
       for (PbxRun p : r.pbxRuns()) {
         int pbxPlacing = p.requesting;
@@ -85,6 +90,7 @@ public final class DialerStatus {
         if (agents > mostWorking) {
           mostWorking = agents;
           why = p.pacer.reason();
+          whyCode = p.pacer.reasonCode().code();
         }
         shares.add(new PbxShare(p.pbx.name(), p.pbxConnected(), p.ringing.size(), p.dialled, agents));
         ringingByPbx.computeIfAbsent(p.pbx.name(), k -> new int[1])[0] += p.ringing.size();
@@ -92,10 +98,11 @@ public final class DialerStatus {
       }
       if (now < r.progressiveUntil) {
         why = "progressive for an hour: the abandonment history could not be read";
+        whyCode = HISTORY_NOT_READ;
       }
       int lines = placing + ringing + waiting + talking;
       campaigns.put(r.id(), new CampaignLive(r.id(), working == 0 ? 0 : Math.round(100.0 * lines / working) / 100.0,
-          why, placing, ringing, waiting, talking, r.abandons.figures(now), List.copyOf(shares)));
+          why, whyCode, placing, ringing, waiting, talking, r.abandons.figures(now), List.copyOf(shares)));
     }
     List<PbxLive> out = new java.util.ArrayList<>();
     for (AnsweredCalls.Pbx p : pbxes) {

@@ -57,6 +57,7 @@ final class BoardBuilder {
         .put("calls", new JsonObject().put("placing", calls[0]).put("ringing", calls[1])
             .put("answeredWaiting", calls[2]).put("talking", talking(in, null)))
         .put("agents", agents(agentCounts.get(null)))
+        .put("abandon", totalAbandon(in))
         .put("connection", totalsFigures.getValue("connection"))
         .put("machines", totalsFigures.getValue("machines"))
         .put("hangupCauses", totalsFigures.getValue("hangupCauses")));
@@ -89,6 +90,8 @@ final class BoardBuilder {
         .put("pausedAt", pause == null ? null : pause.at().toEpochMilli())
         .put("linesPerAgent", live == null ? 0.0 : live.linesPerAgent())
         .put("why", why(c, pause, live))
+        .put("whyCode", pause != null ? "paused" : c.dialMode() == Campaign.DialMode.PREVIEW ? "preview"
+            : live == null ? "starting" : live.whyCode())
         .put("calls", new JsonObject().put("placing", live == null ? 0 : live.placing())
             .put("ringing", live == null ? 0 : live.ringing())
             .put("answeredWaiting", live == null ? 0 : live.answeredWaiting()).put("talking", talking))
@@ -116,6 +119,37 @@ final class BoardBuilder {
       return "starting";
     }
     return live.why();
+  }
+
+  /**
+   * Abandonment over every campaign the dialer dials, per window (the sums of abandoned and live-answered), against
+   * the strictest limit of the active campaigns; windows null when none is dialled.
+   */
+  private static JsonObject totalAbandon(Inputs in) {
+    long[] sums = new long[6];
+    boolean any = false;
+    if (in.dialer() != null) {
+      for (DialerStatus.CampaignLive live : in.dialer().campaigns().values()) {
+        AbandonStats.Figures f = live.abandon();
+        any = true;
+        sums[0] += f.hour().liveAnswered();
+        sums[1] += f.hour().abandoned();
+        sums[2] += f.day().liveAnswered();
+        sums[3] += f.day().abandoned();
+        sums[4] += f.month().liveAnswered();
+        sums[5] += f.month().abandoned();
+      }
+    }
+    Double limit = null;
+    for (Campaign c : in.campaigns()) {
+      double l = c.abandonTarget().doubleValue() / 100.0;
+      limit = limit == null ? l : Math.min(limit, l);
+    }
+    return new JsonObject()
+        .put("hour", any ? figure(new AbandonStats.Figure(sums[0], sums[1])) : null)
+        .put("day24h", any ? figure(new AbandonStats.Figure(sums[2], sums[3])) : null)
+        .put("days30", any ? figure(new AbandonStats.Figure(sums[4], sums[5])) : null)
+        .put("limit", limit);
   }
 
   private static JsonObject figure(AbandonStats.Figure f) {

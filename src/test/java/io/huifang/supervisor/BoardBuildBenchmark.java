@@ -72,7 +72,7 @@ public final class BoardBuildBenchmark {
       }
       Map<Long, DialerStatus.CampaignLive> byCampaign = new LinkedHashMap<>();
       for (Campaign c : campaigns) {
-        byCampaign.put(c.id(), new DialerStatus.CampaignLive(c.id(), 1.8, "predictive: within the abandon budget",
+        byCampaign.put(c.id(), new DialerStatus.CampaignLive(c.id(), 1.8, "predictive: within the abandon budget", "predictive",
             r.nextInt(5), 100 + r.nextInt(10), r.nextInt(3), 40, new AbandonStats().figures(now), List.of()));
       }
       DialerStatus.Live dialer = new DialerStatus.Live(byCampaign, List.of(

@@ -267,6 +267,7 @@ class SupervisorBoardIT {
     JsonObject onBoard = campaignOf(supervisor.get("/api/supervisor/board").json(), f.campaign);
     assertEquals(true, onBoard.getBoolean("paused"), onBoard.encode());
     assertEquals("zhu.guan", onBoard.getString("pausedBy"));
+    assertEquals("paused", onBoard.getString("whyCode"));
 
     // A ready agent would be dialled for within a second; the paused campaign dials nobody.
     long before = count("select count(*) from call_attempt where campaign_id = $1", f.campaign);
@@ -331,6 +332,10 @@ class SupervisorBoardIT {
         f.campaign), hour.getLong("abandoned"));
     assertEquals(dialer.getString("mode"), c.getString("mode"));
     assertNotNull(c.getString("why"), c.encode());
+    assertEquals("progressive", c.getString("whyCode"), c.encode());
+    JsonObject totalHour = board.getJsonObject("totals").getJsonObject("abandon").getJsonObject("hour");
+    assertEquals(hour.getLong("liveAnswered"), totalHour.getLong("liveAnswered"), "one campaign dialled: its sums");
+    assertEquals(0.03, board.getJsonObject("totals").getJsonObject("abandon").getDouble("limit"), 1e-9);
 
     // Agents: the board's rows agree with the lines themselves, and the counts with the rows.
     JsonObject rows = board.getJsonObject("agents").getJsonObject("rows");

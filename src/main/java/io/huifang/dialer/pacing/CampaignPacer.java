@@ -73,8 +73,36 @@ public final class CampaignPacer implements Pacer {
   private static final int ALLOWED_AT_ANSWERS = 0;
   private static final int ABANDONS = 1;
   private double allowedNow;
-  /** Why the last decision dialled what it did, in a few words for supervisors ({@link #reason()}). */
-  private String reason = "no decision yet";
+  /** Why a decision dialled what it did: a code for pages to translate, and its English words. */
+  public enum Reason {
+    NO_DECISION("no decision yet"),
+    PREVIEW("preview: agents dial"),
+    PROGRESSIVE_NO_AGENT("progressive: no agent working"),
+    PROGRESSIVE("progressive: one line per free agent"),
+    PREDICTIVE_NO_AGENT("predictive: no agent working"),
+    PREDICTIVE_NO_AGENT_SOON("predictive: no agent free soon"),
+    PREDICTIVE_BUDGET_SPENT("predictive: abandon budget spent, dialling progressively"),
+    PREDICTIVE_RINGING_RISK("predictive: lines ringing already risk the budget, dialling progressively"),
+    PREDICTIVE("predictive: within the abandon budget");
+
+    private final String words;
+
+    Reason(String words) {
+      this.words = words;
+    }
+
+    public String words() {
+      return words;
+    }
+
+    /** For JSON: {@code predictive_budget_spent}. */
+    public String code() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Why the last decision dialled what it did ({@link #reason()}). */
+  private Reason reason = Reason.NO_DECISION;
   private boolean capped;
   private final FadingSums recentDials = new FadingSums(DIAL_PACE_MILLIS, 1);
   private final LearnedCalls learned = new LearnedCalls();
@@ -147,7 +175,17 @@ public final class CampaignPacer implements Pacer {
    * per free agent": what the supervisors' board shows beside the lines per agent.
    */
   public String reason() {
-    return capped ? reason + " (held back by the line cap or the originate throttle)" : reason;
+    return capped ? reason.words() + " (held back by the line cap or the originate throttle)" : reason.words();
+  }
+
+  /** The last decision's reason as a code. */
+  public Reason reasonCode() {
+    return reason;
+  }
+
+  /** The last decision placed fewer lines than it wanted: the line cap or the originate throttle held it back. */
+  public boolean heldBack() {
+    return capped;
   }
 
   @Override
@@ -155,11 +193,11 @@ public final class CampaignPacer implements Pacer {
     allowedNow = 0;
     int wanted = switch (settings.mode()) {
       case PREVIEW -> {
-        reason = "preview: agents dial";
+        reason = Reason.PREVIEW;
         yield 0;
       }
       case PROGRESSIVE -> {
-        reason = view.loggedInAgents() == 0 ? "progressive: no agent working" : "progressive: one line per free agent";
+        reason = view.loggedInAgents() == 0 ? Reason.PROGRESSIVE_NO_AGENT : Reason.PROGRESSIVE;
         yield progressiveLines(view);
       }
       case PREDICTIVE -> predictiveLines(view, now);
@@ -182,15 +220,14 @@ public final class CampaignPacer implements Pacer {
     double allowed = allowedRisk(now);
     allowedNow = allowed;
     if (view.freeAgents() == 0 && soonFree < NO_ONE_SOON_FREE) {
-      reason = view.loggedInAgents() == 0 ? "predictive: no agent working" : "predictive: no agent free soon";
+      reason = view.loggedInAgents() == 0 ? Reason.PREDICTIVE_NO_AGENT : Reason.PREDICTIVE_NO_AGENT_SOON;
       return 0;
     }
     if (allowed <= 0 || risk(0) > allowed) {
-      reason = allowed <= 0 ? "predictive: abandon budget spent, dialling progressively"
-          : "predictive: lines ringing already risk the budget, dialling progressively";
+      reason = allowed <= 0 ? Reason.PREDICTIVE_BUDGET_SPENT : Reason.PREDICTIVE_RINGING_RISK;
       return progressive;
     }
-    reason = "predictive: within the abandon budget";
+    reason = Reason.PREDICTIVE;
     int lo = 0;
     int hi = Math.max(0, lineCap(view));
     while (lo < hi) {
