@@ -106,7 +106,9 @@ final class FiguresStore {
       + "   as talk,"
       + " coalesce(sum(extract(epoch from greatest(a.ended_at, case when sr.status = 'submitted' then sr.submitted_at"
       + "   end) - coalesce(a.bridged_at, a.answered_at, a.ended_at))), 0)::float8 as handle"
-      + " from call_attempt a left join survey_response sr on sr.attempt_id = a.id"
+      // each call's survey by its key: joined as a set, the planner would hash every survey ever submitted
+      + " from call_attempt a left join lateral (select status, disposition_group, submitted_at from survey_response"
+      + "   where attempt_id = a.id offset 0) sr on true"
       + " where a.agent_id is not null and a.ended_at >= $1 and a.ended_at < $2"
       + " group by a.agent_id";
 
