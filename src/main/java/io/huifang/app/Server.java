@@ -426,6 +426,10 @@ public final class Server {
     if (dialer != null) {
       dialer.stop(); // no new calls from here on; calls already up finish or are picked up after a restart
     }
+    if (board != null && board.deploymentID() != null) {
+      // before the PBXes and the database go: a board still reading would see them go and raise alerts for it
+      vertx.undeploy(board.deploymentID());
+    }
     if (recordingRetryTimer != null) {
       vertx.cancelTimer(recordingRetryTimer);
     }

@@ -124,8 +124,8 @@ class SupervisorBoardIT {
     assertNotNull(board.getJsonObject("thresholds").getJsonObject("stateSeconds"), board.encode());
     assertEquals(1, board.getJsonArray("pbxes").size(), board.encode());
     assertEquals(true, board.getJsonArray("pbxes").getJsonObject(0).getBoolean("up"));
-    assertEquals(board.getLong("seq"), supervisor.get("/api/supervisor/board").json().getLong("seq") + 0,
-        "GET gives the same board while nothing changes");
+    assertTrue(supervisor.get("/api/supervisor/board").json().getLong("seq") >= board.getLong("seq"),
+        "GET gives the board as pushed (the same, or a later one if the figures moved meanwhile)");
 
     Http agent = f.agent("wang.fang");
     long agentId = id(agent);
