@@ -24,10 +24,15 @@ function initUsers(user) {
   loadUsers();
 }
 
+/** The dealers a dealer user can belong to (网点 users read their own dealer's reports). */
+let dealers = [];
+
 async function loadUsers() {
   try {
-    const data = await api('/api/users');
+    const [data, dealerList] = await Promise.all([api('/api/users'),
+      api('/api/dealers').catch(() => ({ dealers: [] }))]);
     users = (data && data.users) || [];
+    dealers = (dealerList && dealerList.dealers) || [];
     renderUsers();
   } catch (e) {
     tbody.replaceChildren(el('tr', {}, el('td', { colspan: 6 },
@@ -69,6 +74,20 @@ function rowFor(u) {
     roleSelect.disabled = false;
   });
 
+  // A dealer user belongs to one dealer: the only reports it may read are that dealer's.
+  const dealerSelect = u.role !== 'dealer' ? null : el('select', {
+    'aria-label': t('users.dealerFor', { name }), 'data-user-id': u.id, class: 'dealer-select'
+  }, el('option', { value: '', selected: u.dealerId == null, i18n: 'users.noDealer' }),
+  ...dealers.map((d) => el('option', { value: String(d.id), selected: d.id === u.dealerId }, `${d.code} ${d.name}`)));
+  if (dealerSelect) {
+    dealerSelect.addEventListener('change', async () => {
+      dealerSelect.disabled = true;
+      const v = dealerSelect.value;
+      if (!await patchUser(u, { dealerId: v === '' ? null : Number(v) })) renderUsers();
+      dealerSelect.disabled = false;
+    });
+  }
+
   const toggle = el('button', {
     type: 'button',
     class: `btn btn-small toggle-active${u.active ? ' btn-danger-text' : ''}`,
@@ -95,7 +114,7 @@ function rowFor(u) {
     el('td', { class: 'name-cell' }, el('span', { class: 'username' }, u.username),
       isSelf ? el('span', { class: 'you', i18n: 'users.you' }) : null),
     el('td', { class: 'name-cell' }, u.displayName || ''),
-    el('td', {}, roleSelect),
+    el('td', {}, dealerSelect ? el('div', { class: 'role-cell' }, roleSelect, dealerSelect) : roleSelect),
     el('td', {}, el('div', { class: 'status-cell' },
       el('span', { class: `pill ${u.active ? 'pill-UP' : 'pill-UNKNOWN'}`, i18n: u.active ? 'users.active' : 'users.inactive' }),
       u.mustChangePassword ? el('span', { class: 'status-note must-change', title: t('users.mustChangeTitle'),

@@ -1,7 +1,7 @@
 // Who is signed in: GET /api/me at the start of a page, and signing out.
 import { api, toLogin } from './api.js';
 
-export const ROLES = ['agent', 'qa', 'supervisor', 'admin'];
+export const ROLES = ['agent', 'qa', 'supervisor', 'admin', 'dealer'];
 
 /** The signed-in user (from GET /api/me at boot), null before. */
 let current = null;

@@ -127,6 +127,9 @@ public final class Server {
       db.onBack(() -> recordings.resumePending());
       retention = new RetentionJob(vertx, recordings, audit, Clock.systemUTC());
       qa = new io.huifang.qa.QaService(vertx, new io.huifang.qa.QaStore(db.pool()), Clock.systemUTC());
+      // Dealer scores by month (issue 19). Appeals: none until casework exists.
+      var monthService = new io.huifang.report.MonthService(vertx, db.pool(), questionnaires, audit,
+          io.huifang.report.Appeals.NONE, io.huifang.report.ScoringRules.DEFAULT);
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,
           () -> telephony == null ? new io.vertx.core.json.JsonArray() : telephony.healthByPbx(), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions, config.allowedOrigins()), config.webDir(), probes, List.of(
@@ -149,10 +152,9 @@ public final class Server {
           new io.huifang.supervisor.SupervisorRoutes(() -> board, campaigns, () -> dialer, () -> desk, users, sessions,
               supervisorStore, audit)::register,
           new io.huifang.supervisor.SupervisorListenRoutes(() -> listening)::register,
-          // Dealer scores by month (issue 19). Appeals: none until casework exists.
-          new io.huifang.report.ReportRoutes(vertx, new io.huifang.report.MonthService(vertx, db.pool(),
-              questionnaires, audit, io.huifang.report.Appeals.NONE,
-              io.huifang.report.ScoringRules.DEFAULT))::register,
+          new io.huifang.report.ReportRoutes(vertx, monthService)::register,
+          // The dealer's report as PDF, for the staff and the dealer's own users.
+          new io.huifang.report.ReportPdfRoutes(vertx, monthService::voc)::register,
           new RecordingRoutes(recordings, audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       // Deadlines pass by the minute; a task past its deadline must not wait long to show as expired.

@@ -32,9 +32,9 @@ public final class SessionRoutes {
 
   public void register(Api api) {
     api.publicRoute(HttpMethod.POST, "/session", this::login);
-    api.route(HttpMethod.DELETE, "/session", Role.ALL, this::logout);
-    api.route(HttpMethod.GET, "/me", Role.ALL, this::me);
-    api.route(HttpMethod.PUT, "/me/password", Role.ALL, this::changePassword);
+    api.route(HttpMethod.DELETE, "/session", Role.EVERYONE, this::logout);
+    api.route(HttpMethod.GET, "/me", Role.EVERYONE, this::me);
+    api.route(HttpMethod.PUT, "/me/password", Role.EVERYONE, this::changePassword);
   }
 
   private void login(RoutingContext ctx) {

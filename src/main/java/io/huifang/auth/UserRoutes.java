@@ -66,7 +66,8 @@ public final class UserRoutes {
       return;
     }
     if (role.isEmpty()) {
-      Api.invalid(ctx, "role", "role must be one of agent, qa, supervisor, admin", "角色必须是回访员、质检、主管或管理员之一");
+      Api.invalid(ctx, "role", "role must be one of agent, qa, supervisor, admin, dealer",
+            "角色必须是回访员、质检、主管、管理员或网点之一");
       return;
     }
     PasswordHasher.Weakness weak = PasswordHasher.weakness(password);
@@ -74,9 +75,18 @@ public final class UserRoutes {
       Api.invalid(ctx, "password", "password " + weak.english(), "密码" + weak.chinese());
       return;
     }
+    Long dealerId;
+    try {
+      dealerId = dealerId(b, role.get());
+    } catch (io.huifang.core.Invalid e) {
+      Api.invalid(ctx, e);
+      return;
+    }
     User admin = Api.user(ctx);
     hasher.hash(password)
         .compose(h -> users.create(username, displayName.trim(), role.get(), h, false))
+        .compose(u -> dealerId == null ? Future.succeededFuture(u)
+            : users.setDealer(u.id(), dealerId).map(found -> found.orElse(u)))
         .onSuccess(u -> {
           audit.record(admin, admin.username(), "user.create", u.username(), "ok", Api.clientIp(ctx),
               new JsonObject().put("role", u.role().id()));
@@ -87,9 +97,27 @@ public final class UserRoutes {
             Api.json(ctx, 409, new JsonObject().put("error", "conflict").put("field", "username")
                 .put("message", e.getMessage()));
           } else {
-            ctx.fail(e);
+            Api.fail(ctx, e);
           }
         });
+  }
+
+  /**
+   * The body's {@code dealerId} for a user of {@code role}: a dealer's id (a whole number) or null; only a dealer user
+   * has one.
+   */
+  private static Long dealerId(JsonObject b, Role role) {
+    Object v = b.getValue("dealerId");
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1) {
+      throw new io.huifang.core.Invalid("dealerId", "dealerId must be a dealer's id or null", "网点编号必须是网点的编号或为空");
+    }
+    if (role != null && role != Role.DEALER) {
+      throw new io.huifang.core.Invalid("dealerId", "only a dealer user belongs to a dealer", "只有网点用户可以关联网点");
+    }
+    return n.longValue();
   }
 
   private void update(RoutingContext ctx) {
@@ -116,7 +144,8 @@ public final class UserRoutes {
     if (b.containsKey("role")) {
       var r = Role.parse(roleText);
       if (r.isEmpty()) {
-        Api.invalid(ctx, "role", "role must be one of agent, qa, supervisor, admin", "角色必须是回访员、质检、主管或管理员之一");
+        Api.invalid(ctx, "role", "role must be one of agent, qa, supervisor, admin, dealer",
+            "角色必须是回访员、质检、主管、管理员或网点之一");
         return;
       }
       role = r.get();
@@ -138,6 +167,14 @@ public final class UserRoutes {
           "软电话分机格式应为 PJSIP/8001，其他交换机上为 pbx2:PJSIP/8001（或留空）");
       return;
     }
+    Long dealerId;
+    try {
+      dealerId = b.containsKey("dealerId") ? dealerId(b, role) : null;
+    } catch (io.huifang.core.Invalid e) {
+      Api.invalid(ctx, e);
+      return;
+    }
+    boolean setDealer = b.containsKey("dealerId");
     User admin = Api.user(ctx);
     if (admin.id() == id && (Boolean.FALSE.equals(active) || (role != null && role != Role.ADMIN))) {
       Api.invalid(ctx, b.containsKey("active") ? "active" : "role", "you cannot remove your own admin access",
@@ -150,6 +187,8 @@ public final class UserRoutes {
             h == null ? null : Boolean.TRUE))
         .compose(found -> softphone == null || found.isEmpty() ? Future.succeededFuture(found)
             : users.setSoftphone(id, softphone))
+        .compose(found -> !setDealer || found.isEmpty() ? Future.succeededFuture(found)
+            : users.setDealer(id, dealerId))
         .compose(found -> {
           if (found.isEmpty()) {
             Api.error(ctx, 404, "not_found", "no user " + id);
@@ -165,7 +204,7 @@ public final class UserRoutes {
                   Api.clientIp(ctx), new JsonObject().put("fields", new JsonArray(new java.util.ArrayList<>(b.fieldNames())))))
               .onSuccess(v -> Api.json(ctx, 200, new JsonObject().put("user", u.toJson())));
         })
-        .onFailure(ctx::fail);
+        .onFailure(e -> Api.fail(ctx, e));
   }
 
   private static String string(JsonObject o, String key) {

@@ -15,7 +15,7 @@ import java.util.Optional;
 /** Users in PostgreSQL. All SQL about users lives here. */
 public final class UserStore {
   private static final String COLUMNS =
-      "id, username, display_name, role, active, must_change_password, created_at, softphone";
+      "id, username, display_name, role, active, must_change_password, created_at, softphone, dealer_id";
 
   /** A user and the stored hash, for the login check only. */
   public record Credentials(User user, String passwordHash) {
@@ -68,6 +68,27 @@ public final class UserStore {
         .execute(Tuple.of(id, endpoint)).map(rs -> first(rs).map(UserStore::toUser));
   }
 
+  /**
+   * Ties a dealer user to its dealer (null: to none). Fails with {@link io.huifang.core.Invalid} naming
+   * {@code dealerId} when the user is not a dealer user or there is no such dealer.
+   */
+  public Future<Optional<User>> setDealer(long id, Long dealerId) {
+    return pool.preparedQuery("update app_user set dealer_id = $2, updated_at = now() where id = $1 returning " + COLUMNS)
+        .execute(Tuple.of(id, dealerId)).map(rs -> first(rs).map(UserStore::toUser))
+        .recover(e -> {
+          String m = String.valueOf(e.getMessage());
+          if (m.contains("app_user_dealer_only_for_dealers")) {
+            return Future.failedFuture(new io.huifang.core.Invalid("dealerId", "only a dealer user belongs to a dealer",
+                "只有网点用户可以关联网点"));
+          }
+          if (m.contains("app_user_dealer_id_fkey")) {
+            return Future.failedFuture(new io.huifang.core.Invalid("dealerId", "no dealer " + dealerId,
+                "网点 " + dealerId + " 不存在"));
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
   /** Applies the non-null changes; returns the user after the update, or empty if there is no such user. */
   public Future<Optional<User>> update(long id, String displayName, Role role, Boolean active, String passwordHash,
                                        Boolean mustChangePassword) {
@@ -77,6 +98,8 @@ public final class UserStore {
             + " active = coalesce($4, active),"
             + " password_hash = coalesce($5, password_hash),"
             + " must_change_password = coalesce($6, must_change_password),"
+            // A user who stops being a dealer user stops belonging to a dealer.
+            + " dealer_id = case when $3::text is null or $3::text = 'dealer' then dealer_id end,"
             + " updated_at = now()"
             + " where id = $1 returning " + COLUMNS)
         .execute(Tuple.of(id, displayName, role == null ? null : role.id(), active, passwordHash, mustChangePassword))
@@ -96,7 +119,7 @@ public final class UserStore {
   static User toUser(Row r) {
     return new User(r.getLong("id"), r.getString("username"), r.getString("display_name"),
         Role.parse(r.getString("role")).orElseThrow(), r.getBoolean("active"), r.getBoolean("must_change_password"),
-        r.getOffsetDateTime("created_at"), r.getString("softphone"));
+        r.getOffsetDateTime("created_at"), r.getString("softphone"), r.getLong("dealer_id"));
   }
 
   /** The username is already used. */

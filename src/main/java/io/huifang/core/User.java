@@ -5,7 +5,13 @@ import java.time.OffsetDateTime;
 
 /** A person who logs in. Never carries the password hash out of the user store. */
 public record User(long id, String username, String displayName, Role role, boolean active,
-                   boolean mustChangePassword, OffsetDateTime createdAt, String softphone) {
+                   boolean mustChangePassword, OffsetDateTime createdAt, String softphone, Long dealerId) {
+
+  /** A user who is not tied to a dealer (everyone but a dealer user). */
+  public User(long id, String username, String displayName, Role role, boolean active, boolean mustChangePassword,
+              OffsetDateTime createdAt, String softphone) {
+    this(id, username, displayName, role, active, mustChangePassword, createdAt, softphone, null);
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -16,6 +22,7 @@ public record User(long id, String username, String displayName, Role role, bool
         .put("active", active)
         .put("mustChangePassword", mustChangePassword)
         .put("createdAt", createdAt == null ? null : createdAt.toInstant().toString())
-        .put("softphone", softphone);
+        .put("softphone", softphone)
+        .put("dealerId", dealerId);
   }
 }

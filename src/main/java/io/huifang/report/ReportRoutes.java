@@ -49,7 +49,8 @@ public final class ReportRoutes {
     api.route(HttpMethod.POST, M + "/review", STAFF, ctx -> step(ctx, "review"));
     api.route(HttpMethod.POST, M + "/approve", STAFF, ctx -> step(ctx, "approve"));
     api.route(HttpMethod.POST, M + "/reopen", STAFF, ctx -> step(ctx, "reopen"));
-    api.route(HttpMethod.GET, M + "/dealers/:dealerId", STAFF, this::voc);
+    // A dealer user reads its own dealer's report of an approved month (ReportPdfRoutes.dealerMayRead).
+    api.route(HttpMethod.GET, M + "/dealers/:dealerId", ReportPdfRoutes.READERS, this::voc);
     api.route(HttpMethod.PUT, M + "/dealers/:dealerId/suggestions/:itemId", STAFF, this::suggestion);
     api.route(HttpMethod.GET, M + "/ranking.xlsx", STAFF, this::rankingXlsx);
     api.route(HttpMethod.GET, M + "/samples.xlsx", STAFF, this::samplesXlsx);
@@ -218,7 +219,7 @@ public final class ReportRoutes {
   private void voc(RoutingContext ctx) {
     try {
       KindMonth km = path(ctx);
-      answer(ctx, months.voc(km.kind(), km.month(), dealerId(ctx)), r -> r);
+      answer(ctx, ReportPdfRoutes.vocFor(months::voc, Api.user(ctx), km.kind(), km.month(), dealerId(ctx)), r -> r);
     } catch (Invalid e) {
       Api.invalid(ctx, e);
     }
