@@ -18,7 +18,9 @@ export const PAGES = [
   // Supervisors read it (admins maintain campaigns); they steer pacing on the monitoring page.
   { id: 'campaigns', href: '/campaigns.html', nav: 'nav.campaigns', icon: 'headset', roles: ['supervisor'] },
   { id: 'data-quality', href: '/data-quality.html', nav: 'nav.quality', icon: 'check', roles: ['supervisor'] },
-  { id: 'questionnaires', href: '/questionnaires.html', nav: 'nav.questionnaires', icon: 'check', roles: ['supervisor', 'qa'] }
+  { id: 'questionnaires', href: '/questionnaires.html', nav: 'nav.questionnaires', icon: 'check', roles: ['supervisor', 'qa'] },
+  // Dealer scores and the voice-of-the-customer reports; a dealer user's only page (its own approved reports).
+  { id: 'reports', href: '/reports.html', nav: 'nav.reports', icon: 'pulse', roles: ['supervisor', 'dealer'] }
 ];
 
 /** The page with this id (<body data-page>), or undefined. */

@@ -83,7 +83,8 @@ export default {
     "special.refused_callback": "拒绝回访",
     "special.not_owner": "非车主",
     "special.other": "其他特殊",
-    "nav.questionnaires": "问卷"
+    "nav.questionnaires": "问卷",
+    "nav.reports": "网点得分"
   },
   "en": {
     "app.name": "Huifang",
@@ -166,6 +167,7 @@ export default {
     "special.refused_callback": "Refused callbacks",
     "special.not_owner": "Not the owner",
     "special.other": "Other special",
-    "nav.questionnaires": "Questionnaires"
+    "nav.questionnaires": "Questionnaires",
+    "nav.reports": "Dealer scores"
   }
 };

@@ -58,7 +58,7 @@ public final class SessionStore implements io.huifang.web.SessionLookup {
             + " where token_hash = $1 and expires_at > now()"
             + "   and last_seen_at < now() - interval '1 minute' returning user_id"
             + ") select u.id, u.username, u.display_name, u.role, u.active, u.must_change_password, u.created_at,"
-            + " u.softphone"
+            + " u.softphone, u.dealer_id"
             + " from user_session us join app_user u on u.id = us.user_id"
             + " where us.token_hash = $1 and us.expires_at > now() and u.active")
         .execute(Tuple.of(h, (double) idle.toSeconds()))
