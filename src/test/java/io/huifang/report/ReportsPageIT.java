@@ -81,7 +81,7 @@ class ReportsPageIT {
           ((Number) b.evaluate("document.querySelectorAll('#voc-weak tbody tr').length")).intValue());
       assertTrue(b.evaluateString("document.getElementById('dl-pdf-en').getAttribute('href')")
           .endsWith("/dealers/" + f.dealer + "/report.pdf?lang=en"));
-      tall(b, 1440, 2300);
+      tall(b, 1440, 3000);
       b.screenshot(SHOTS.resolve("report-1440-zh.png"));
 
       b.click(".lang-switch button[lang=en]");
