@@ -130,8 +130,11 @@ class SupervisorBoardIT {
     Http agent = f.agent("wang.fang");
     long agentId = id(agent);
     assertEquals(200, agent.send("POST", "/api/agent/line", null).status());
-    JsonObject opened = page.await("the agent's line on the board", Duration.ofSeconds(3),
-        m -> "sup.update".equals(m.getString("type")) && rowIn(m, agentId) != null);
+    // While the softphone rings the line is still logged out (a loaded machine may show that in an update first);
+    // once answered it is open and paused until the agent says ready.
+    JsonObject opened = page.await("the agent's line on the board, open", Duration.ofSeconds(3),
+        m -> "sup.update".equals(m.getString("type")) && rowIn(m, agentId) != null
+            && !"logged_out".equals(rowIn(m, agentId).getString("state")));
     assertEquals("paused", rowIn(opened, agentId).getString("state"), opened.encode());
     // a user new to the board is looked up by id: the name follows within the next update
     page.await("the agent's name on the board", Duration.ofSeconds(3), m -> "sup.update".equals(m.getString("type"))
@@ -351,6 +354,38 @@ class SupervisorBoardIT {
     assertEquals(onCall, board.getJsonObject("totals").getJsonObject("agents").getInteger("onCall"));
     assertEquals(pausedRows, board.getJsonObject("totals").getJsonObject("agents").getInteger("paused"));
     assertEquals(rows.size(), board.getJsonObject("totals").getJsonObject("agents").getInteger("loggedIn"));
+
+    // The database's figures as the board shows them after this scripted run, against the database's own counts:
+    // connection today (ended attempts since Shanghai midnight), machines, and the dealers' samples of the month.
+    long ended = count("select count(*) from call_attempt where campaign_id = $1 and ended_at >= "
+        + "date_trunc('day', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai'", f.campaign);
+    long connected = count("select count(*) from call_attempt where campaign_id = $1 and ended_at >= "
+        + "date_trunc('day', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai'"
+        + " and answered_at is not null and outcome in ('answered_human', 'abandoned')", f.campaign);
+    assertTrue(ended > 0, "the earlier tests ended calls: the check below is not about zeros");
+    JsonObject today = Await.atMost(Duration.ofSeconds(20)).until("the board's figures caught up",
+        () -> campaignOf(supervisor.get("/api/supervisor/board").json(), f.campaign).getJsonObject("connection")
+            .getJsonObject("today"), t -> t.getLong("dialled", -1L) == ended);
+    assertEquals(connected, today.getLong("answered"), today.encode());
+    assertEquals(connected / (double) ended, today.getDouble("rate"), 1e-9);
+    long successes = count("select count(*) from survey_response sr join customer cu on cu.id = sr.customer_id"
+        + " where sr.campaign_id = $1 and sr.status = 'submitted' and sr.disposition_group = 'success'"
+        + " and not coalesce(sr.void, false)", f.campaign);
+    long errors = count("select count(*) from survey_response sr join customer cu on cu.id = sr.customer_id"
+        + " where sr.campaign_id = $1 and sr.status = 'submitted' and sr.disposition_group = 'error_sample'"
+        + " and not coalesce(sr.void, false)", f.campaign);
+    assertTrue(successes + errors > 0, "a survey was submitted in the force-pause test");
+    long month = 0;
+    long monthErrors = 0;
+    for (Object o : supervisor.get("/api/supervisor/board").json().getJsonArray("dealers")) {
+      JsonObject d = (JsonObject) o;
+      if (d.getLong("campaignId") == f.campaign) {
+        month += d.getJsonObject("month").getLong("success");
+        monthErrors += d.getJsonObject("month").getLong("error");
+      }
+    }
+    assertEquals(successes, month, "successful samples over the campaign's dealers");
+    assertEquals(errors, monthErrors, "error samples over the campaign's dealers");
   }
 
   @Test
