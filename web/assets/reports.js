@@ -489,7 +489,9 @@ function start(user) {
       legend: { bottom: 0, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 11 } },
       series: [{ type: 'pie', radius: ['0%', '62%'], center: ['50%', '50%'],
         label: { formatter: (p) => (p.value ? `${p.value} (${p.percent}%)` : '') }, labelLine: { show: true },
-        data: LOYALTY.map((k, i) => ({ name: t(`rep.loy.${k}`), value: answers[k] || 0, itemStyle: { color: LOYALTY_COLORS[i] } })) }]
+        // An answer nobody gave keeps its legend entry but draws no label (nor its line).
+        data: LOYALTY.map((k, i) => ({ name: t(`rep.loy.${k}`), value: answers[k] || 0, itemStyle: { color: LOYALTY_COLORS[i] },
+          labelLine: { show: !!answers[k] } })) }]
     }, true);
   }
 }

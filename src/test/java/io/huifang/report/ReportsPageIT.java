@@ -137,6 +137,27 @@ class ReportsPageIT {
       b.screenshot(SHOTS.resolve("dealer-390-zh.png"));
       assertTrue(b.pageLog().stream().noneMatch(l -> l.startsWith("exception")), "page errors: " + b.pageLog());
     }
+
+    // The admin page shows the dealer user's dealer, and changes it.
+    try (Browser b = Browser.launch(1440, 900)) {
+      b.cdp("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 1440).put("height", 900)
+          .put("deviceScaleFactor", 1).put("mobile", false));
+      b.driver.get(server.url("/"));
+      b.waitFor("document.getElementById('username') !== null", WAIT);
+      b.driver.findElement(By.id("username")).sendKeys("admin");
+      b.driver.findElement(By.id("password")).sendKeys(TestServer.ADMIN_PASSWORD);
+      b.driver.findElement(By.id("login-submit")).click();
+      String select = "tr[data-username='bj07.dealer'] select.dealer-select";
+      b.waitFor("location.pathname === '/admin.html' && !!document.querySelector(" + Browser.jsString(select) + ")",
+          WAIT);
+      assertEquals(String.valueOf(f.dealer), b.evaluateString("document.querySelector(" + Browser.jsString(select)
+          + ").value"));
+      b.screenshot(SHOTS.resolve("admin-dealer-user-1440-zh.png"));
+      b.js("const s = document.querySelector(arguments[0]); s.value = ''; s.dispatchEvent(new Event('change'))", select);
+      io.huifang.testsupport.Await.atMost(WAIT).until("the dealer cleared", () -> f.row(
+          "select dealer_id from app_user where username = 'bj07.dealer'").getValue(0), v -> v == null);
+      assertTrue(b.pageLog().stream().noneMatch(l -> l.startsWith("exception")), "page errors: " + b.pageLog());
+    }
   }
 
   private static void waitForReport(Browser b) {
