@@ -84,9 +84,7 @@ public final class UserRoutes {
     }
     User admin = Api.user(ctx);
     hasher.hash(password)
-        .compose(h -> users.create(username, displayName.trim(), role.get(), h, false))
-        .compose(u -> dealerId == null ? Future.succeededFuture(u)
-            : users.setDealer(u.id(), dealerId).map(found -> found.orElse(u)))
+        .compose(h -> users.create(username, displayName.trim(), role.get(), h, false, dealerId))
         .onSuccess(u -> {
           audit.record(admin, admin.username(), "user.create", u.username(), "ok", Api.clientIp(ctx),
               new JsonObject().put("role", u.role().id()));

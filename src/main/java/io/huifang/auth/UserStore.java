@@ -53,12 +53,21 @@ public final class UserStore {
   /** Fails with {@link UsernameTakenException} when the name exists (in any letter case). */
   public Future<User> create(String username, String displayName, Role role, String passwordHash,
                              boolean mustChangePassword) {
-    return pool.preparedQuery("insert into app_user (username, display_name, role, password_hash, must_change_password)"
-            + " values ($1, $2, $3, $4, $5) returning " + COLUMNS)
-        .execute(Tuple.of(username, displayName, role.id(), passwordHash, mustChangePassword))
+    return create(username, displayName, role, passwordHash, mustChangePassword, null);
+  }
+
+  /**
+   * A user, a dealer user with its dealer ({@code dealerId}, else null) in the same insert: no dealer user is left
+   * without its dealer because the dealer named did not exist ({@link io.huifang.core.Invalid} {@code dealerId}).
+   */
+  public Future<User> create(String username, String displayName, Role role, String passwordHash,
+                             boolean mustChangePassword, Long dealerId) {
+    return pool.preparedQuery("insert into app_user (username, display_name, role, password_hash, must_change_password,"
+            + " dealer_id) values ($1, $2, $3, $4, $5, $6) returning " + COLUMNS)
+        .execute(Tuple.of(username, displayName, role.id(), passwordHash, mustChangePassword, dealerId))
         .map(rs -> toUser(rs.iterator().next()))
         .recover(e -> e.getMessage() != null && e.getMessage().contains("app_user_username_key")
-            ? Future.failedFuture(new UsernameTakenException(username)) : Future.failedFuture(e));
+            ? Future.failedFuture(new UsernameTakenException(username)) : dealerRefused(e, dealerId));
   }
 
   /** Sets (or with an empty string clears) the softphone endpoint dialled to open the agent's line. */
@@ -75,18 +84,21 @@ public final class UserStore {
   public Future<Optional<User>> setDealer(long id, Long dealerId) {
     return pool.preparedQuery("update app_user set dealer_id = $2, updated_at = now() where id = $1 returning " + COLUMNS)
         .execute(Tuple.of(id, dealerId)).map(rs -> first(rs).map(UserStore::toUser))
-        .recover(e -> {
-          String m = String.valueOf(e.getMessage());
-          if (m.contains("app_user_dealer_only_for_dealers")) {
-            return Future.failedFuture(new io.huifang.core.Invalid("dealerId", "only a dealer user belongs to a dealer",
-                "只有网点用户可以关联网点"));
-          }
-          if (m.contains("app_user_dealer_id_fkey")) {
-            return Future.failedFuture(new io.huifang.core.Invalid("dealerId", "no dealer " + dealerId,
-                "网点 " + dealerId + " 不存在"));
-          }
-          return Future.failedFuture(e);
-        });
+        .recover(e -> dealerRefused(e, dealerId));
+  }
+
+  /** The database's refusal of a user's dealer as the 400 naming {@code dealerId}; any other failure as it is. */
+  private static <T> Future<T> dealerRefused(Throwable e, Long dealerId) {
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("app_user_dealer_only_for_dealers")) {
+      return Future.failedFuture(new io.huifang.core.Invalid("dealerId", "only a dealer user belongs to a dealer",
+          "只有网点用户可以关联网点"));
+    }
+    if (m.contains("app_user_dealer_id_fkey")) {
+      return Future.failedFuture(new io.huifang.core.Invalid("dealerId", "no dealer " + dealerId,
+          "网点 " + dealerId + " 不存在"));
+    }
+    return Future.failedFuture(e);
   }
 
   /** Applies the non-null changes; returns the user after the update, or empty if there is no such user. */

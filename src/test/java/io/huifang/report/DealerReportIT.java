@@ -52,6 +52,13 @@ class DealerReportIT {
         .encode());
     assertEquals(400, agentWithDealer.status());
     assertEquals("dealerId", agentWithDealer.json().getString("field"));
+    Http.Response createdWithoutDealer = f.admin.send("POST", "/api/users", new JsonObject().put("username", "dealer.x")
+        .put("displayName", "x").put("role", "dealer").put("password", "dealer-password-1").put("dealerId", 999_999)
+        .encode());
+    assertEquals(400, createdWithoutDealer.status(), createdWithoutDealer.body());
+    assertEquals("dealerId", createdWithoutDealer.json().getString("field"));
+    assertEquals(0, f.row("select count(*) from app_user where username = 'dealer.x'").getLong(0),
+        "no dealer user is left without its dealer");
     Http.Response noSuchDealer = f.admin.send("PATCH", "/api/users/" + dealerUserId,
         new JsonObject().put("dealerId", 999_999).encode());
     assertEquals(400, noSuchDealer.status(), noSuchDealer.body());
