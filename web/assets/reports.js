@@ -206,7 +206,7 @@ function start(user) {
         ? el('details', { class: 'rep-deds' }, el('summary', {}, `−${num(total)}`),
           el('ul', {}, ...(d.deductions || []).map((x) => el('li', {},
             el('span', { i18n: RULES[x.rule] || null }, RULES[x.rule] ? null : x.rule), ` −${num(x.points)} `,
-            el('span', { class: 'muted' }, inputsText(x.inputs))))))
+            el('span', { class: 'muted' }, dedText(x))))))
         : el('span', { class: 'muted', i18n: 'rep.noDeduction' });
       const open = el('a', { href: `?kind=${state.kind}&month=${state.month}&dealer=${d.dealerId}`,
         onclick: (ev) => { ev.preventDefault(); openDealer(d.dealerId, true); } }, `${d.code} ${d.name}`);
@@ -218,15 +218,37 @@ function start(user) {
         el('td', { class: 'num strong' }, num(d.assessment)),
         el('td', { class: `num${d.successRate != null && d.successRate < 0.9 ? ' warn' : ''}` }, pct(d.successRate)),
         el('td', { class: 'num' }, `${d.successful ?? 0} / ${d.errorSamples ?? 0}`),
-        el('td', { title: (d.deductions || []).map((x) => `${x.rule}: ${inputsText(x.inputs)} (−${x.points})`).join('\n') }, deds),
+        el('td', { title: (d.deductions || []).map((x) => `${RULES[x.rule] ? t(RULES[x.rule]) : x.rule}: ${dedText(x)} (−${num(x.points)})`).join('\n') }, deds),
         el('td', { class: 'num' }, d.regionRank == null ? '—' : String(d.regionRank)),
         el('td', { class: `num ${d.monthOnMonth > 0 ? 'up' : d.monthOnMonth < 0 ? 'down' : ''}` }, signed(d.monthOnMonth)));
     }));
   }
 
-  function inputsText(inputs) {
-    if (!inputs || typeof inputs !== 'object') return '';
-    return Object.entries(inputs).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`).join('; ');
+  // A deduction as a sentence from its inputs; the wording is rep.ded.* of i18n/reports.js, the same strings the
+  // PDF uses (report.DeductionText, DeductionTextTest keeps the two equal).
+  function dedText(x) {
+    const i = (x && x.inputs) || {};
+    const plain = (v) => (v === null || v === undefined ? '—' : String(Number(v)));
+    const join = (list) => list.join(t('rep.ded.join'));
+    switch (x.rule) {
+      case 'success_rate':
+        return t('rep.ded.success_rate', { rate: num(i.successRatePercent, 1), successful: i.successful,
+          errorSamples: i.errorSamples, target: plain(i.targetPercent), per: plain(i.pointsPerPercent) });
+      case 'too_few_samples':
+        return t('rep.ded.too_few_samples', { successful: i.successful, minimum: i.minimum, per: plain(i.pointsPerSample) });
+      case 'data_audit':
+        return t('rep.ded.data_audit', { findings: join((i.findings || []).map((f) => {
+          const name = t(`rep.audit.${f}`);
+          const pts = (i.points || {})[f];
+          return pts === undefined ? name : t('rep.ded.finding', { finding: name, points: plain(pts) });
+        })) });
+      case 'volume_check':
+        return t('rep.ded.volume_check', { result: t(`rep.volume.${i.result}`), points: plain(x.points) });
+      case 'plan_late':
+        return t('rep.ded.plan_late', { count: (i.plans || []).length, plans: join(i.plans || []), per: plain(i.pointsEach) });
+      default:
+        return Object.entries(i).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`).join('; ');
+    }
   }
 
   // ---------------------------------------------------------------- checks (staff)
@@ -359,7 +381,7 @@ function start(user) {
         el('thead', {}, el('tr', {}, el('th', { i18n: 'rep.col.rule' }), el('th', { i18n: 'rep.col.inputs' }), el('th', { class: 'num', i18n: 'rep.col.points' }))),
         el('tbody', {}, ...list.map((x) => el('tr', {},
           el('td', { i18n: RULES[x.rule] || null }, RULES[x.rule] ? null : x.rule),
-          el('td', { class: 'muted' }, inputsText(x.inputs)), el('td', { class: 'num' }, `−${num(x.points)}`)))))
+          el('td', { class: 'muted' }, dedText(x)), el('td', { class: 'num' }, `−${num(x.points)}`)))))
       : el('p', { class: 'muted', i18n: 'rep.noDeduction' }));
   }
 

@@ -25,7 +25,7 @@ import org.apache.pdfbox.pdmodel.font.PDType0Font;
 
 /**
  * The dealer's voice-of-the-customer report (docs/report-api.md, {@code <Voc>}) as a PDF, in Chinese or English:
- * the header with scores, rank and deductions (with their inputs), the level-3 indicator bars, the weak items with
+ * the header with scores, rank and deductions (each as a sentence of its inputs, {@link DeductionText}), the level-3 indicator bars, the weak items with
  * their suggested improvements, the execution rate, the loyalty pies and the leading index, the competitors (SSI),
  * the verbatims grouped by indicator and the trend.
  *
@@ -226,13 +226,13 @@ public final class VocPdf {
         return;
       }
       h.append("<table class=\"grid\"><tr><th>").append(l.w("规则", "Rule")).append("</th><th>")
-          .append(l.w("依据", "Inputs")).append("</th><th class=\"n\">").append(l.w("扣分", "Points")).append("</th></tr>");
+          .append(l.w("说明", "Details")).append("</th><th class=\"n\">").append(l.w("扣分", "Points")).append("</th></tr>");
       for (Object o : ds) {
         if (!(o instanceof JsonObject d)) {
           continue;
         }
         h.append("<tr><td>").append(esc(rule(d.getString("rule", "")))).append("</td><td>")
-            .append(esc(inputs(d.getValue("inputs")))).append("</td><td class=\"n\">").append(num(d.getValue("points"), 2))
+            .append(esc(DeductionText.sentence(d, l == Words.EN))).append("</td><td class=\"n\">").append(num(d.getValue("points"), 2))
             .append("</td></tr>");
       }
       h.append("</table>");
@@ -252,21 +252,6 @@ public final class VocPdf {
         case "plan_late" -> l.w("改进计划逾期", "Improvement plan late");
         default -> r;
       };
-    }
-
-    /** A deduction's inputs as {@code key: value} pairs, values of nested arrays joined. */
-    private static String inputs(Object in) {
-      if (!(in instanceof JsonObject o) || o.isEmpty()) {
-        return in == null ? "" : String.valueOf(in);
-      }
-      List<String> parts = new ArrayList<>();
-      for (String k : o.fieldNames()) {
-        Object v = o.getValue(k);
-        String text = v instanceof JsonArray a ? String.join(", ", a.stream().map(String::valueOf).toList())
-            : v instanceof Double x ? trim(x) : String.valueOf(v);
-        parts.add(k + ": " + text);
-      }
-      return String.join("; ", parts);
     }
 
     private void indicators() {
@@ -597,10 +582,6 @@ public final class VocPdf {
 
   private static String signedPct(Object v) {
     return v instanceof Number n ? String.format(Locale.ROOT, "%+.1f%%", 100 * n.doubleValue()) : "—";
-  }
-
-  private static String trim(double x) {
-    return x == Math.rint(x) ? String.valueOf((long) x) : String.valueOf(x);
   }
 
   private static String fmt(double v) {

@@ -42,8 +42,11 @@ class VocPdfTest {
     assertTrue(t.contains("89.4%"), "success rate");
     assertTrue(t.contains("3/120"), "rank of all");
     assertTrue(t.contains("样本成功率低于90%"), "the deduction's rule");
-    assertTrue(t.contains("5.00") && t.contains("20.00"), "the deductions' points");
-    assertTrue(t.contains("successful:37;errorSamples:3"), "a deduction's inputs");
+    assertTrue(t.contains("3.19") && t.contains("20.00"), "the deductions' points");
+    assertTrue(t.contains("样本成功率89.4%（成功42，错误样本5），低于90%每1%扣5分"), "the success rate deduction's sentence");
+    assertTrue(t.contains("DMS抽查发现：客户电话重复（10分）、工单未结算（20分）；按最严重的一项扣分"),
+        "the spot check's sentence names the kinds found");
+    assertFalse(t.contains("errorSamples") || t.contains("duplicate_phones"), "no raw input keys");
     assertTrue(t.contains("解释所做的工作") && t.contains("7.61"), "a level-3 indicator and its score");
     assertFalse(t.contains("服务顾问8.40"), "level-2 indicators are not charted");
     assertTrue(t.contains("交车前由技术经理终检，返修车辆单独登记。"), "a suggested improvement");
@@ -62,6 +65,10 @@ class VocPdfTest {
     assertTrue(t.contains("上海浦东宝顺汽车销售服务有限公司"), t);
     assertTrue(t.contains("Assessment(of1000)") && t.contains("847.00"), t);
     assertTrue(t.contains("Successratebelow90%"), t);
+    assertTrue(t.contains("Successrate89.4%(42successful,5errorsamples),5pointsper1%below90%"),
+        "the success rate deduction's sentence");
+    assertTrue(t.contains("DMSspotcheckfound:duplicatecustomerphones(10points),workordersleftopen(20points)"), t);
+    assertFalse(t.contains("errorSamples") || t.contains("duplicate_phones"), "no raw input keys");
     assertTrue(t.contains("维修后请给我打个电话说明情况。"), "a suggestion verbatim");
     assertFalse(t.contains("样本成功率低于"), "no Chinese labels in the English report");
   }
