@@ -10,6 +10,7 @@ import io.huifang.survey.Questionnaire;
 import io.huifang.testsupport.Await;
 import io.huifang.testsupport.DeskFixture;
 import io.huifang.testsupport.Http;
+import io.huifang.testsupport.PushSocket;
 import io.huifang.testsupport.TestServer;
 import io.huifang.testsupport.WithServer;
 import io.vertx.core.json.JsonObject;
@@ -17,11 +18,6 @@ import io.vertx.sqlclient.Row;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import io.huifang.testsupport.SurveyAnswers;
 
@@ -33,38 +29,6 @@ import io.huifang.testsupport.SurveyAnswers;
 class AgentSurveyIT {
   private static final Duration WAIT = Duration.ofSeconds(40);
 
-  /** A socket that keeps every text frame. */
-  static final class Socket {
-    final List<JsonObject> frames = new CopyOnWriteArrayList<>();
-    final WebSocket ws;
-
-    Socket(Http user, DeskFixture f) throws Exception {
-      ws = user.client().newWebSocketBuilder().buildAsync(f.wsUri(), new WebSocket.Listener() {
-        final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-          partial.append(data);
-          if (last) {
-            frames.add(new JsonObject(partial.toString()));
-            partial.setLength(0);
-          }
-          w.request(1);
-          return null;
-        }
-      }).get(10, TimeUnit.SECONDS);
-    }
-
-    JsonObject await(Predicate<JsonObject> p, String what) {
-      return Await.atMost(WAIT).every(Duration.ofMillis(20)).until(() -> "a " + what + " frame; got " + frames,
-          () -> frames.stream().filter(p).findFirst().orElse(null), frame -> frame != null);
-    }
-
-    void close() throws Exception {
-      ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
-    }
-  }
-
   @Test
   @WithServer(scenario = DeskFixture.SCENARIO)
   void screenAutosaveReconnectSubmitScoresAndDispositions(TestServer server) throws Exception {
@@ -72,7 +36,7 @@ class AgentSurveyIT {
     Http agent = f.agent("li.na");
     long agentId = agent.get("/api/me").json().getJsonObject("user").getLong("id");
     assertEquals(200, agent.send("POST", "/api/agent/line", null).status());
-    Socket socket = new Socket(agent, f);
+    PushSocket socket = new PushSocket(agent, f.wsUri());
     assertEquals(400, agent.send("PUT", "/api/agent/state", "{\"ready\":false,\"reason\":\"nap\"}").status(),
         "unknown pause reason");
     Http.Response ready = agent.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
@@ -80,7 +44,7 @@ class AgentSurveyIT {
     assertEquals(200, ready.status(), ready.body());
 
     // The screen arrives with the bridge: customer, masked phone, dealer, vehicle, history, questionnaire.
-    JsonObject screen = socket.await(m -> "call.screen".equals(m.getString("type")), "call.screen");
+    JsonObject screen = socket.await("call.screen", WAIT, m -> "call.screen".equals(m.getString("type")));
     String attempt = screen.getString("attemptId");
     JsonObject customer = screen.getJsonObject("customer");
     assertTrue(customer.getString("name").startsWith("张伟"), screen.encode());
@@ -116,8 +80,8 @@ class AgentSurveyIT {
 
     // A dropped socket: the next one gets the same call's screen with the answers so far.
     socket.ws.abort();
-    Socket again = new Socket(agent, f);
-    JsonObject resumed = again.await(m -> "call.screen".equals(m.getString("type")), "resumed call.screen");
+    PushSocket again = new PushSocket(agent, f.wsUri());
+    JsonObject resumed = again.await("resumed call.screen", WAIT, m -> "call.screen".equals(m.getString("type")));
     assertEquals(attempt, resumed.getString("attemptId"));
     assertEquals(9, resumed.getJsonObject("answers").getInteger("s1"));
     assertEquals(true, resumed.getJsonObject("answers").getBoolean("owner"));
@@ -134,7 +98,7 @@ class AgentSurveyIT {
 
     // The agent hangs up: wrap-up.
     assertEquals(200, agent.send("POST", "/api/agent/call/hangup", null).status());
-    again.await(m -> "call.ended".equals(m.getString("type")), "call.ended");
+    again.await("call.ended", WAIT, m -> "call.ended".equals(m.getString("type")));
     waitForState(agent, "wrap_up");
     assertEquals(409, agent.send("PUT", "/api/agent/state", "{\"ready\":true}").status(),
         "no ready before the survey is submitted");
@@ -161,8 +125,8 @@ class AgentSurveyIT {
         .getString("status"));
     assertEquals(409, agent.send("POST", submitPath, "{\"disposition\":\"success\"}").status(), "submitted once");
     // Submitted after the hang-up: the agent is ready at once, and the progressive dialer brings the next call.
-    JsonObject second = again.await(m -> "call.screen".equals(m.getString("type"))
-        && !attempt.equals(m.getString("attemptId")), "second call.screen");
+    JsonObject second = again.await("second call.screen", WAIT, m -> "call.screen".equals(m.getString("type"))
+        && !attempt.equals(m.getString("attemptId")));
     String attempt2 = second.getString("attemptId");
 
     // Submitted during the call (a callback for me), the wrap-up runs its 3 s after the hang-up, then auto-ready.

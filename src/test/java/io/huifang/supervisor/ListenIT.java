@@ -10,17 +10,14 @@ import io.huifang.pbx.ami.AmiMessage;
 import io.huifang.testsupport.Await;
 import io.huifang.testsupport.DeskFixture;
 import io.huifang.testsupport.Http;
+import io.huifang.testsupport.PushSocket;
 import io.huifang.testsupport.TestServer;
 import io.huifang.testsupport.WithServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,7 +81,8 @@ class ListenIT {
         .status());
     assertEquals(0L, count(f, "select count(*) from supervisor_listen"), "refusals write nothing");
 
-    Socket pushes = new Socket(sup, f);
+    PushSocket pushes = new PushSocket(sup, f.wsUri());
+    pushes.await("hello", WAIT, m -> "hello".equals(m.getString("type")));
     try {
       // Listen: ChanSpy(<agent's channel>,q) on the supervisor's softphone, joined to the agent's channel.
       long first = start(sup, agentId, "listen");
@@ -92,8 +90,8 @@ class ListenIT {
       assertEquals("ChanSpy", spy.get("Application"));
       assertEquals(agentChannel + ",q", spy.get("ApplicationData"));
       assertTrue(spy.get("Channel").startsWith("PJSIP/agent-" + supId + "-"), "the supervisor's softphone rang");
-      pushes.await(m -> state(m, first, "ringing"), "ringing");
-      pushes.await(m -> state(m, first, "listening"), "listening");
+      pushes.await("ringing", WAIT, m -> state(m, first, "ringing"));
+      pushes.await("listening", WAIT, m -> state(m, first, "listening"));
       // The answer is written as it happens; the push does not wait for it.
       Row row = Await.atMost(WAIT).until("the answer in the database", () -> f.row("select supervisor_id, agent_id,"
           + " attempt_id, mode, pbx, answered_at, ended_at from supervisor_listen where id = $1", first),
@@ -111,7 +109,7 @@ class ListenIT {
       assertEquals(agentChannel + ",qw", spyChannel(server, second).get("ApplicationData"));
       assertEquals("replaced by a new spy call", ended(f, first).getString("end_reason"));
       assertNull(channelOf(server, "listen-" + first), "one spy call per supervisor");
-      pushes.await(m -> state(m, first, "ended"), "the replaced call ended");
+      pushes.await("the replaced call ended", WAIT, m -> state(m, first, "ended"));
 
       // An admin listens at the same time (another person's spy call is not replaced), then hangs up from the page.
       long admins = start(f.admin, agentId, "listen");
@@ -124,7 +122,7 @@ class ListenIT {
 
       long third = start(sup, agentId, "barge");
       assertEquals(agentChannel + ",qB", spyChannel(server, third).get("ApplicationData"));
-      pushes.await(m -> state(m, third, "listening"), "barging");
+      pushes.await("barging", WAIT, m -> state(m, third, "listening"));
       Thread.sleep(1_600); // on the line long enough to count whole seconds
 
       // The agent's call ends: the spy call ends with it (ChanSpy alone would go on listening to the open line).
@@ -134,7 +132,7 @@ class ListenIT {
       assertTrue(last.getInteger("seconds") > 0, "seconds on the line: " + last.getInteger("seconds"));
       assertNull(channelOf(server, "listen-" + third), "the spy channel is gone from the PBX");
       assertNotNull(agent.get("/api/agent/line").json().getString("channel"), "the agent's line stays open");
-      JsonObject endPush = pushes.await(m -> state(m, third, "ended"), "ended");
+      JsonObject endPush = pushes.await("ended", WAIT, m -> state(m, third, "ended"));
       assertEquals(last.getInteger("seconds"), endPush.getInteger("seconds"));
     } finally {
       pushes.close();
@@ -209,37 +207,4 @@ class ListenIT {
         && state.equals(m.getString("state"));
   }
 
-  /** The supervisor's page socket, keeping every frame. */
-  private static final class Socket {
-    final List<JsonObject> frames = new CopyOnWriteArrayList<>();
-    final WebSocket ws;
-
-    Socket(Http user, DeskFixture f) throws Exception {
-      ws = user.client().newWebSocketBuilder().buildAsync(f.wsUri(), new WebSocket.Listener() {
-        final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-          partial.append(data);
-          if (last) {
-            frames.add(new JsonObject(partial.toString()));
-            partial.setLength(0);
-          }
-          w.request(1);
-          return null;
-        }
-      }).get(10, TimeUnit.SECONDS);
-      Await.atMost(WAIT).until("hello", () -> frames.stream().anyMatch(m -> "hello".equals(m.getString("type"))),
-          b -> b);
-    }
-
-    JsonObject await(java.util.function.Predicate<JsonObject> p, String what) {
-      return Await.atMost(WAIT).every(Duration.ofMillis(20)).until(() -> "a " + what + " push; got " + frames,
-          () -> frames.stream().filter(p).findFirst().orElse(null), m -> m != null);
-    }
-
-    void close() throws Exception {
-      ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
-    }
-  }
 }

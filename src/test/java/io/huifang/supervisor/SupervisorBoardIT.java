@@ -8,17 +8,14 @@ import io.huifang.testsupport.Await;
 import io.huifang.testsupport.DeskFixture;
 import io.huifang.testsupport.Http;
 import io.huifang.testsupport.Injected;
+import io.huifang.testsupport.PushSocket;
 import io.huifang.testsupport.TestServer;
 import io.huifang.testsupport.WithServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -50,45 +47,8 @@ class SupervisorBoardIT {
         a -> a.stream().anyMatch(o -> ((JsonObject) o).getLong("campaignId") == f.campaign));
   }
 
-  /** A page's socket: every text message, and how it closed. */
-  static final class Page {
-    final List<JsonObject> messages = new CopyOnWriteArrayList<>();
-    volatile Integer closedWith;
-    WebSocket socket;
-
-    List<JsonObject> ofType(String prefix) {
-      return messages.stream().filter(m -> m.getString("type", "").startsWith(prefix)).toList();
-    }
-
-    JsonObject await(String what, Duration within, Predicate<JsonObject> match) {
-      return Await.atMost(within).until(what, () -> messages.stream().filter(match).findFirst().orElse(null),
-          m -> m != null);
-    }
-  }
-
-  Page open(Http user) throws Exception {
-    Page p = new Page();
-    p.socket = user.client().newWebSocketBuilder().buildAsync(f.wsUri(), new WebSocket.Listener() {
-      final StringBuilder partial = new StringBuilder();
-
-      @Override
-      public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-          p.messages.add(new JsonObject(partial.toString()));
-          partial.setLength(0);
-        }
-        w.request(1);
-        return null;
-      }
-
-      @Override
-      public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-        p.closedWith = code;
-        return null;
-      }
-    }).get(10, TimeUnit.SECONDS);
-    return p;
+  PushSocket open(Http user) throws Exception {
+    return new PushSocket(user, f.wsUri());
   }
 
   static long id(Http user) {
@@ -113,7 +73,7 @@ class SupervisorBoardIT {
   @Test
   @Order(1)
   void aSupervisorsPageGetsTheBoardThenTheChangesAsAgentsMove() throws Exception {
-    Page page = open(supervisor);
+    PushSocket page = open(supervisor);
     JsonObject snapshot = page.await("the snapshot", Duration.ofSeconds(5), m -> "sup.snapshot".equals(m.getString("type")));
     JsonObject board = snapshot.getJsonObject("board");
     JsonObject c = campaignOf(board, f.campaign);
@@ -141,12 +101,12 @@ class SupervisorBoardIT {
         && rowIn(m, agentId) != null && "wang.fang".equals(rowIn(m, agentId).getString("username")));
     Thread.sleep(1100);
 
-    int before = page.messages.size();
+    int before = page.frames.size();
     long asked = System.currentTimeMillis();
     assertEquals(200, agent.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
         .put("campaignId", f.campaign).encode()).status());
     JsonObject ready = page.await("an update with the agent no longer paused", Duration.ofSeconds(2),
-        m -> page.messages.indexOf(m) >= before && "sup.update".equals(m.getString("type"))
+        m -> page.frames.indexOf(m) >= before && "sup.update".equals(m.getString("type"))
             && rowIn(m, agentId) != null && !"paused".equals(rowIn(m, agentId).getString("state")));
     long took = System.currentTimeMillis() - asked;
     assertTrue(took <= 2000, "pushed " + took + " ms after the agent went ready");
@@ -169,7 +129,7 @@ class SupervisorBoardIT {
           "two updates within a second: " + updates.get(i - 1).getLong("at") + ", " + updates.get(i).getLong("at"));
     }
     assertEquals(snapshot.getJsonObject("board").getLong("seq") + 1, updates.get(0).getLong("seq"));
-    page.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+    page.close();
   }
 
 
@@ -393,7 +353,7 @@ class SupervisorBoardIT {
   void anAgentSignedOutOnACallLosesTheirPagesNowAndTheLineWhenTheCallEnds() throws Exception {
     Http agent = f.agent("zhang.min"); // a second session of the agent on a call since the resume
     long agentId = id(agent);
-    Page desk = open(agent);
+    PushSocket desk = open(agent);
     Thread.sleep(300);
     assertEquals("on_call", agent.get("/api/agent/line").json().getString("state"));
     String attempt = agent.get("/api/agent/desk").json().getJsonObject("call").getString("attemptId");
@@ -428,9 +388,9 @@ class SupervisorBoardIT {
         {"POST", "/api/supervisor/agents/" + someone + "/sign-out", null},
         {"GET", "/api/supervisor/thresholds", null},
         {"PUT", "/api/supervisor/thresholds", Thresholds.defaults().encode()}};
-    Page agentPage = open(agent);
-    Page qaPage = open(qa);
-    Page supPage = open(supervisor);
+    PushSocket agentPage = open(agent);
+    PushSocket qaPage = open(qa);
+    PushSocket supPage = open(supervisor);
     for (Http who : List.of(agent, qa)) {
       for (String[] r : routes) {
         assertEquals(403, who.send(r[0], r[1], r[2]).status(), r[0] + " " + r[1]);
