@@ -82,6 +82,16 @@ public final class ReportRoutes {
     return new KindMonth(kind(ctx.pathParam("kind")), month(ctx.pathParam("month")));
   }
 
+  /** The path's kind and month, or null after answering 400 naming the bad one. */
+  private static KindMonth pathOrAnswered(RoutingContext ctx) {
+    try {
+      return path(ctx);
+    } catch (Invalid e) {
+      Api.invalid(ctx, e);
+      return null;
+    }
+  }
+
   static long dealerId(RoutingContext ctx) {
     try {
       return Long.parseLong(ctx.pathParam("dealerId"));
@@ -141,11 +151,8 @@ public final class ReportRoutes {
   }
 
   private void step(RoutingContext ctx, String action) {
-    KindMonth km;
-    try {
-      km = path(ctx);
-    } catch (Invalid e) {
-      Api.invalid(ctx, e);
+    KindMonth km = pathOrAnswered(ctx);
+    if (km == null) {
       return;
     }
     var user = Api.user(ctx);
@@ -248,11 +255,8 @@ public final class ReportRoutes {
   }
 
   private void rankingXlsx(RoutingContext ctx) {
-    KindMonth km;
-    try {
-      km = path(ctx);
-    } catch (Invalid e) {
-      Api.invalid(ctx, e);
+    KindMonth km = pathOrAnswered(ctx);
+    if (km == null) {
       return;
     }
     send(ctx, months.ranking(km.kind(), km.month()).compose(r -> vertx.executeBlocking(() -> {
@@ -263,11 +267,8 @@ public final class ReportRoutes {
   }
 
   private void samplesXlsx(RoutingContext ctx) {
-    KindMonth km;
-    try {
-      km = path(ctx);
-    } catch (Invalid e) {
-      Api.invalid(ctx, e);
+    KindMonth km = pathOrAnswered(ctx);
+    if (km == null) {
       return;
     }
     // the month must exist (404 otherwise); the samples are read as they are now, like the checks
