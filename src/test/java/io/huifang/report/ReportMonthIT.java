@@ -28,9 +28,13 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.dhatim.fastexcel.reader.ReadableWorkbook;
 import org.junit.jupiter.api.Test;
 
@@ -287,6 +291,21 @@ class ReportMonthIT {
     assertEquals(200, approved.status(), approved.body());
     assertEquals("approved", approved.json().getString("state"));
     assertEquals("rep.sup2", approved.json().getJsonObject("steps").getJsonObject("reviewed").getString("byName"));
+
+    // The approved dealer's PDF, read back: its name and both scores exactly as the ranking gives them, printed as
+    // the PDF prints them (two decimals).
+    JsonObject approvedLine = dealerLine(sup1.get(base).json(), f.dealer);
+    HttpResponse<byte[]> pdf = bytes(sup1, base + "/dealers/" + f.dealer + "/report.pdf?lang=zh");
+    assertEquals(200, pdf.statusCode());
+    String pdfText;
+    try (PDDocument doc = Loader.loadPDF(pdf.body())) {
+      pdfText = new PDFTextStripper().getText(doc).replaceAll("\\s+", "");
+    }
+    assertTrue(pdfText.contains(approvedLine.getString("name").replaceAll("\\s+", "")), pdfText);
+    assertTrue(pdfText.contains(String.format(Locale.ROOT, "%.2f", approvedLine.getDouble("assessment"))),
+        "assessment " + approvedLine.getDouble("assessment") + " in " + pdfText);
+    assertTrue(pdfText.contains(String.format(Locale.ROOT, "%.2f", approvedLine.getDouble("raw"))),
+        "raw " + approvedLine.getDouble("raw") + " in " + pdfText);
     Http.Response frozen = sup1.send("POST", "/api/reports/months", new JsonObject().put("kind", "csi")
         .put("month", month).encode());
     assertEquals(409, frozen.status(), frozen.body());
