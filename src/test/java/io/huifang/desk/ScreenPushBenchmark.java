@@ -310,6 +310,9 @@ public final class ScreenPushBenchmark {
         .put("callingHours", hours)
         .put("dayParts", new JsonArray().add("00:00-09:00").add("09:00-12:00").add("12:00-18:00").add("18:00-23:59"))
         .put("dialMode", "predictive")
+        // -Dabandon=<percent>: the pacer's abandonment target (default the campaign's, 3 %). On a loaded machine a
+        // bridge late by 2 s is an abandon, and at 3 % the pacer then stops dialling for a while: the load swings.
+        .put("abandonTarget", Double.parseDouble(System.getProperty("abandon", "3")))
         // Recording every call makes the emulator synthesise three WAVs per call on the server's worker pool and
         // Huifang run ffmpeg on them, on the same 2 cores; -Drecording=all measures with that load.
         .put("recordingPolicy", System.getProperty("recording", "none")), null);
