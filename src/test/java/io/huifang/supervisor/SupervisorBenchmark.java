@@ -112,8 +112,10 @@ public final class SupervisorBenchmark {
       List<JsonObject> on = new ArrayList<>();
       List<JsonObject> off = new ArrayList<>();
       List<JsonObject> memory = new ArrayList<>();
+      int n = 0;
       for (String line : Files.readAllLines(Path.of(args[1]))) {
         JsonObject r = new JsonObject(line);
+        r.put("window", r.getInteger("window", n++)); // the file is in the order the windows ran
         String mode = r.getString("mode");
         (mode.startsWith("memory") ? memory : mode.equals("on") ? on : off).add(r);
       }
@@ -375,6 +377,7 @@ public final class SupervisorBenchmark {
           windows.addAll(i % 2 == 0 ? List.of("on", "off") : List.of("off", "on"));
         }
       }
+      int resultsSoFar = 0;
       for (String mode : windows) {
         if (mode.equals("off") && board.on()) {
           board.off();
@@ -384,7 +387,8 @@ public final class SupervisorBenchmark {
           pageSink.boardRestarted();
           Thread.sleep(settle * 1000L);
         }
-        JsonObject result = new JsonObject().put("mode", mode).put("pages", pages).put("agents", agents)
+        JsonObject result = new JsonObject().put("mode", mode).put("window", resultsSoFar++)
+            .put("pages", pages).put("agents", agents)
             .put("target", calls).put("answer", answer).put("talk", talk).put("boardPresent", board.present())
             .put("load", loadAverage());
         lag.reset();
@@ -1086,6 +1090,7 @@ public final class SupervisorBenchmark {
             comparable.size(), n, comparable.isEmpty() ? " (the on − off difference above is the load's, not the"
                 + " board's)" : ", server total on − off " + fmt(comparable.stream().mapToDouble(Double::doubleValue)
                 .toArray()) + " % of one core"));
+        sb.append(quartets(on, off));
         double own = median(on, o -> o.getDouble("boardThreadCpu", 0.0) + o.getDouble("supElsewherePct", 0.0));
         sb.append(String.format(Locale.ROOT, "Goal ≤ 5 %% of one core: the board's own work %.2f %% (%s); the"
                 + " delivery of its pushes to the pages (PushHub, outside io.huifang.supervisor) is only in the on − off"
@@ -1103,6 +1108,43 @@ public final class SupervisorBenchmark {
       sb.append(memoryTable(m));
     }
     return sb.toString();
+  }
+
+  /**
+   * Four windows in a row in ABBA order (off, on, on, off or on, off, off, on) with calls up within 15 % of each
+   * other: mean(on) − mean(off) cancels a steady drift of the load (PostgreSQL's CPU grows with its tables).
+   */
+  static String quartets(List<JsonObject> on, List<JsonObject> off) {
+    List<JsonObject> all = new ArrayList<>(on);
+    all.addAll(off);
+    all.sort(Comparator.comparingInt(o -> o.getInteger("window", 0)));
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i + 3 < all.size(); i++) {
+      List<JsonObject> q = all.subList(i, i + 4);
+      String modes = q.stream().map(o -> o.getString("mode")).collect(Collectors.joining(","));
+      double lo = q.stream().mapToDouble(o -> o.getDouble("callsMean")).min().orElse(0);
+      double hi = q.stream().mapToDouble(o -> o.getDouble("callsMean")).max().orElse(0);
+      if (!(modes.equals("off,on,on,off") || modes.equals("on,off,off,on")) || hi - lo > 0.15 * hi) {
+        continue;
+      }
+      sb.append(String.format(Locale.ROOT, "ABBA windows %d–%d (%s; calls up %.0f–%.0f): on − off = server total %+.2f,"
+              + " JVM %+.2f, PostgreSQL %+.2f, without JIT %+.2f %% of one core.%n", i + 1, i + 4, modes, lo, hi,
+          abba(q, "totalCpu"), abba(q, "jvmCpu"), abba(q, "pgCpu"), abba(q, "totalNoJitCpu")));
+    }
+    return sb.length() == 0 ? "No four windows in ABBA order with calls up within 15 %.\n" : sb.toString();
+  }
+
+  private static double abba(List<JsonObject> q, String k) {
+    double on = 0;
+    double off = 0;
+    for (JsonObject o : q) {
+      if (o.getString("mode").equals("on")) {
+        on += o.getDouble(k) / 2;
+      } else {
+        off += o.getDouble(k) / 2;
+      }
+    }
+    return on - off;
   }
 
   private static String row(String run, JsonObject r) {
