@@ -119,21 +119,26 @@ public final class MonthService {
                           List<Tuple> deductions) {
   }
 
-  /** Scores every dealer and ranks them: pure, on a worker. */
+  /** Scores every dealer and ranks them, decoding each sample's answers as it goes: pure, on a worker. */
   private Computed score(String kind, YearMonth month, Questionnaire q, List<SampleRow> samples,
                          Map<Long, DealerRow> dealers, Map<Long, Checks> inputs,
                          Map<YearMonth, Map<Long, BigDecimal>> past, Set<String> appealed) {
     DealerScoring scoring = new DealerScoring(q, rules);
-    Map<Long, List<Sample>> byDealer = new HashMap<>();
-    int n = 0;
+    Map<Long, List<SampleRow>> byDealer = new HashMap<>();
     for (SampleRow s : samples) {
-      byDealer.computeIfAbsent(s.dealerId(), k -> new ArrayList<>()).add(sample(n++, s, appealed));
+      byDealer.computeIfAbsent(s.dealerId(), k -> new ArrayList<>()).add(s);
     }
     Map<Long, DealerScore> scores = new HashMap<>();
     List<Ranking.Entry> entries = new ArrayList<>();
+    long n = 0;
     for (DealerRow d : dealers.values()) {
-      DealerScore s = scoring.score(new DealerMonth(d.id(), month, byDealer.getOrDefault(d.id(), List.of()),
-          d.listExhausted(), inputs.getOrDefault(d.id(), Checks.NONE)));
+      // one dealer's answers decoded at a time: the month's decoded answers are never all held at once
+      List<Sample> own = new ArrayList<>();
+      for (SampleRow row : byDealer.getOrDefault(d.id(), List.of())) {
+        own.add(sample(n++, row, appealed));
+      }
+      DealerScore s = scoring.score(new DealerMonth(d.id(), month, own, d.listExhausted(),
+          inputs.getOrDefault(d.id(), Checks.NONE)));
       scores.put(d.id(), s);
       entries.add(new Ranking.Entry(d.id(), nameOf(d.region()), nameOf(d.group()), s.assessment()));
     }
@@ -343,11 +348,13 @@ public final class MonthService {
             .compose(questionnaire -> store.dealer(pool, kind, from, to, dealerId)
                 .compose(dealer -> store.suggestions(pool, kind, month, dealerId)
                     .compose(suggestions -> store.samples(pool, kind, from, to, dealerId)
-                        .map(samples -> VocReport.build(new VocReport.Input(dealer.toJson(), kind, month,
-                            m.getString("state"), ScoreJson.fromJson(line.getJsonObject("score")),
-                            line.getInteger("rank"), m.getJsonObject("averages").getInteger("ranked", 0),
-                            line.getInteger("regionRank"), questionnaire, suggestions, dealer.due(),
-                            dealer.called(), VocReport.answersOf(samples), line.getJsonObject("trend12")))))));
+                        // the samples' answers are decoded here, on a worker (SampleRow)
+                        .compose(samples -> vertx.executeBlocking(() -> VocReport.build(new VocReport.Input(
+                            dealer.toJson(), kind, month, m.getString("state"),
+                            ScoreJson.fromJson(line.getJsonObject("score")), line.getInteger("rank"),
+                            m.getJsonObject("averages").getInteger("ranked", 0), line.getInteger("regionRank"),
+                            questionnaire, suggestions, dealer.due(), dealer.called(), VocReport.answersOf(samples),
+                            line.getJsonObject("trend12"))), false)))));
       });
     });
   }

@@ -87,7 +87,7 @@ public final class MonthXlsx {
       ws.value(row, 10, s.falsified() ? "是" : "否");
       ws.value(row, 11, s.wrongInfo() ? "是" : "否");
       ws.value(row, 12, s.questionnaireKey() + " v" + s.questionnaireVersion());
-      ws.value(row, 13, s.answers().encode());
+      ws.value(row, 13, s.answersJson() == null ? "{}" : s.answersJson());
     }
     wb.finish();
   }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** How the database's rows become the scoring core's samples, the month's bounds and the valid-volume check. */
 class MonthSamplesTest {
   static SampleRow row(String attempt, long dealer, String outcome, boolean voided, boolean qaVoid, boolean falsified) {
-    return new SampleRow(attempt, dealer, 1, "c", 2, "agent", outcome, outcome, new JsonObject().put("s1", 9),
+    return new SampleRow(attempt, dealer, 1, "c", 2, "agent", outcome, outcome, "{\"s1\": 9}",
         voided, qaVoid, falsified, false, "csi-default", 1, OffsetDateTime.of(2026, 11, 3, 1, 0, 0, 0, ZoneOffset.UTC));
   }
 
@@ -40,6 +40,12 @@ class MonthSamplesTest {
     Sample error = MonthService.sample(2, row("c", 1, "error_sample", false, false, false), Set.of());
     assertEquals(Outcome.ERROR_SAMPLE, error.outcome());
     assertEquals(new JsonObject(), error.answers(), "an error sample's answers are not read");
+    SampleRow text = row("d", 1, "success", false, false, false);
+    assertEquals("{\"s1\": 9}", text.answersJson(), "the row keeps the database's text");
+    assertEquals(new JsonObject().put("s1", 9), text.answers(), "decoded when asked (on the scoring worker)");
+    SampleRow none = new SampleRow("e", 1, 1, "c", 2, "agent", "success", "success", null, false, false, false, false,
+        "csi-default", 1, text.submittedAt());
+    assertEquals(new JsonObject(), none.answers(), "no answers: an empty object");
   }
 
   @Test
