@@ -227,6 +227,11 @@ public final class ReportRoutes {
     try {
       KindMonth km = path(ctx);
       answer(ctx, ReportPdfRoutes.vocFor(months::voc, Api.user(ctx), km.kind(), km.month(), dealerId(ctx)), r -> r);
+      // the PDF is downloaded from this report: its renderer warms up meanwhile (once per process)
+      vertx.executeBlocking(() -> {
+        VocPdf.warmUp();
+        return null;
+      }, false);
     } catch (Invalid e) {
       Api.invalid(ctx, e);
     }

@@ -50,11 +50,27 @@ public final class VocPdf {
     XRLog.listRegisteredLoggers().forEach(name -> XRLog.setLevel(name, java.util.logging.Level.WARNING));
   }
 
+  /** Whether a render has run in this process (the first loads the PDF, SVG and font classes: seconds, not ms). */
+  private static final java.util.concurrent.atomic.AtomicBoolean WARM = new java.util.concurrent.atomic.AtomicBoolean();
+
   private VocPdf() {
+  }
+
+  /**
+   * Renders a small report once per process, on the caller's (worker) thread, so that the first PDF a user asks for
+   * takes the warm time, not the seconds of loading classes and parsing the fonts. Called when somebody opens a
+   * dealer's report, the page the PDF is downloaded from; not at start, which would cost every start (tests too).
+   */
+  public static void warmUp() {
+    if (WARM.compareAndSet(false, true)) {
+      render(new JsonObject().put("dealer", new JsonObject().put("name", "预热").put("code", "-"))
+          .put("kind", "csi").put("month", "2000-01"), false);
+    }
   }
 
   /** The PDF's bytes. {@code english} false: Chinese (the default). */
   public static byte[] render(JsonObject voc, boolean english) {
+    WARM.set(true);
     return pdf(html(voc, english));
   }
 
