@@ -541,12 +541,11 @@ public final class SupervisorBenchmark {
     final AtomicLong updates = new AtomicLong();
     final AtomicLong other = new AtomicLong();
     private volatile boolean recording;
-    private long[] event = new long[1 << 16];
-    private int nEvent;
-    private long[] at = new long[1 << 12];
-    private int nAt;
-    private long[] build = new long[1 << 16];
-    private int nBuild;
+    // Histograms by the millisecond, not every sample: a 10-minute run has ~700 k of each, which would grow the
+    // heap the memory run measures.
+    private final MsHistogram event = new MsHistogram();
+    private final MsHistogram at = new MsHistogram();
+    private final MsHistogram build = new MsHistogram();
     private long winUpdates;
     private long winBytes;
     private long winRows;
@@ -574,9 +573,9 @@ public final class SupervisorBenchmark {
 
     synchronized void start() {
       recording = true;
-      nEvent = 0;
-      nAt = 0;
-      nBuild = 0;
+      event.clear();
+      at.clear();
+      build.clear();
       winUpdates = 0;
       winBytes = 0;
       winRows = 0;
@@ -637,10 +636,7 @@ public final class SupervisorBenchmark {
         gaps++;
       }
       if (m.getValue("at") instanceof Number a) {
-        if (nAt == at.length) {
-          at = Arrays.copyOf(at, nAt * 2);
-        }
-        at[nAt++] = now - a.longValue();
+        at.add(now - a.longValue());
       }
       JsonObject changed = m.getJsonObject("changed", new JsonObject());
       JsonObject agents = changed.getJsonObject("agents");
@@ -662,16 +658,10 @@ public final class SupervisorBenchmark {
         Long before = page.since.put(agentId, s.longValue());
         // A new state: the row's since moved from what this page had (a row it never had is no event it saw).
         if (before != null && before != s.longValue()) {
-          if (nEvent == event.length) {
-            event = Arrays.copyOf(event, nEvent * 2);
-          }
           long lat = now - s.longValue();
-          event[nEvent++] = lat;
+          event.add(lat);
           if (m.getValue("at") instanceof Number a) {
-            if (nBuild == build.length) {
-              build = Arrays.copyOf(build, nBuild * 2);
-            }
-            build[nBuild++] = a.longValue() - s.longValue();
+            build.add(a.longValue() - s.longValue());
           }
           if (lat > 2000 && outliers++ < 10) {
             say("event→page %d ms: page %d, agent %d, since %d → %d (%s), update seq %d at %s, received %d", lat,
@@ -682,23 +672,66 @@ public final class SupervisorBenchmark {
     }
 
     synchronized void into(JsonObject r, int pages) {
-      long[] ev = Arrays.copyOf(event, nEvent);
-      long[] ats = Arrays.copyOf(at, nAt);
-      long[] builds = Arrays.copyOf(build, nBuild);
-      Arrays.sort(builds);
-      r.put("sinceAtP50", pct(builds, 50)).put("sinceAtP99", pct(builds, 99))
-          .put("sinceAtMax", builds.length == 0 ? 0 : builds[builds.length - 1]);
-      Arrays.sort(ev);
-      Arrays.sort(ats);
-      r.put("stateRows", nEvent).put("updates", winUpdates).put("updatesPerPage", pages == 0 ? 0 : winUpdates / pages)
+      r.put("sinceAtP50", build.pct(50)).put("sinceAtP99", build.pct(99)).put("sinceAtMax", build.max());
+      r.put("stateRows", event.count()).put("updates", winUpdates).put("updatesPerPage", pages == 0 ? 0 : winUpdates / pages)
           .put("rowsPerUpdate", winUpdates == 0 ? 0 : (double) winRows / winUpdates)
           .put("bytesPerUpdate", winUpdates == 0 ? 0 : winBytes / winUpdates).put("maxUpdateBytes", maxUpdateBytes)
           .put("snapshotsInWindow", winSnapshots).put("snapshotChars", snapshotBytes).put("seqGaps", gaps)
           .put("otherFrames", other.get()).put("pagesClosed", closed.get())
           .put("pagesWithoutSnapshot", all.stream().filter(p -> p.snapshots == 0).count())
-          .put("eventP50", pct(ev, 50)).put("eventP95", pct(ev, 95)).put("eventP99", pct(ev, 99))
-          .put("eventMax", ev.length == 0 ? 0 : ev[ev.length - 1]).put("eventMin", ev.length == 0 ? 0 : ev[0])
-          .put("atP50", pct(ats, 50)).put("atP99", pct(ats, 99)).put("atMax", ats.length == 0 ? 0 : ats[ats.length - 1]);
+          .put("eventP50", event.pct(50)).put("eventP95", event.pct(95)).put("eventP99", event.pct(99))
+          .put("eventMax", event.max()).put("eventMin", event.min())
+          .put("atP50", at.pct(50)).put("atP99", at.pct(99)).put("atMax", at.max());
+    }
+  }
+
+  /** Samples in whole milliseconds, 0 to 120 s (beyond: counted at 120 s; min and max kept exactly). */
+  static final class MsHistogram {
+    private final long[] counts = new long[120_001];
+    private long n;
+    private long min = Long.MAX_VALUE;
+    private long max = Long.MIN_VALUE;
+
+    void add(long ms) {
+      n++;
+      min = Math.min(min, ms);
+      max = Math.max(max, ms);
+      counts[(int) Math.max(0, Math.min(counts.length - 1, ms))]++;
+    }
+
+    void clear() {
+      Arrays.fill(counts, 0);
+      n = 0;
+      min = Long.MAX_VALUE;
+      max = Long.MIN_VALUE;
+    }
+
+    long count() {
+      return n;
+    }
+
+    long min() {
+      return n == 0 ? 0 : min;
+    }
+
+    long max() {
+      return n == 0 ? 0 : max;
+    }
+
+    /** The same rank as {@link ScreenPushBenchmark#pct}: the ⌈p·n⌉-th smallest. */
+    long pct(double p) {
+      if (n == 0) {
+        return 0;
+      }
+      long rank = Math.max(1, (long) Math.ceil(p / 100.0 * n));
+      long seen = 0;
+      for (int i = 0; i < counts.length; i++) {
+        seen += counts[i];
+        if (seen >= rank) {
+          return i;
+        }
+      }
+      return counts.length - 1;
     }
   }
 
