@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.huifang.survey.Questionnaire;
+import io.huifang.testsupport.AgentCalls;
 import io.huifang.testsupport.Await;
 import io.huifang.testsupport.DeskFixture;
 import io.huifang.testsupport.Http;
@@ -220,21 +220,7 @@ class QaSamplingIT {
   /** Waits for the next call (not {@code previous}), submits it as {@code disposition}, hangs up. */
   static String takeCall(Http agent, String previous, String disposition, int low, int notSurveyed, long talkMs)
       throws InterruptedException {
-    JsonObject call = Await.atMost(WAIT).until("a call", () -> agent.get("/api/agent/desk").json()
-        .getJsonObject("call"), c -> c != null && c.getJsonObject("questionnaire") != null
-        && !c.getString("attemptId").equals(previous));
-    String attempt = call.getString("attemptId");
-    JsonObject body = new JsonObject().put("disposition", disposition);
-    if ("success".equals(disposition)) {
-      Questionnaire q = Questionnaire.parse(call.getJsonObject("questionnaire").getJsonObject("definition"));
-      body.put("answers", SurveyAnswers.full(q, low, notSurveyed));
-    }
-    // The emulator's conversation runs in real time: the call has to last for the agent's turn to be recorded.
-    Thread.sleep(talkMs);
-    Http.Response done = agent.send("POST", "/api/agent/calls/" + attempt + "/submit", body.encode());
-    assertEquals(200, done.status(), done.body());
-    assertEquals(200, agent.send("POST", "/api/agent/call/hangup", null).status());
-    return attempt;
+    return AgentCalls.take(agent, previous, disposition, q -> SurveyAnswers.full(q, low, notSurveyed), talkMs);
   }
 
   static JsonObject byAttempt(JsonArray samples, String attempt) {

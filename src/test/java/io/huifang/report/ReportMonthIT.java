@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.qa.Scorecard;
 import io.huifang.survey.Questionnaire;
+import io.huifang.testsupport.AgentCalls;
 import io.huifang.testsupport.Await;
 import io.huifang.testsupport.DeskFixture;
 import io.huifang.testsupport.Http;
@@ -338,21 +339,12 @@ class ReportMonthIT {
   }
 
   /** Waits for the next call, submits it as {@code disposition} ({@code low} scale items 4), hangs up. */
-  static String takeCall(Http agent, String previous, String disposition, int low, Consumer<JsonObject> edit) {
-    JsonObject call = Await.atMost(WAIT).until("a call", () -> agent.get("/api/agent/desk").json()
-        .getJsonObject("call"), c -> c != null && c.getJsonObject("questionnaire") != null
-        && !c.getString("attemptId").equals(previous));
-    String attempt = call.getString("attemptId");
-    JsonObject body = new JsonObject().put("disposition", disposition);
-    if ("success".equals(disposition)) {
-      Questionnaire q = Questionnaire.parse(call.getJsonObject("questionnaire").getJsonObject("definition"));
+  static String takeCall(Http agent, String previous, String disposition, int low, Consumer<JsonObject> edit)
+      throws InterruptedException {
+    return AgentCalls.take(agent, previous, disposition, q -> {
       JsonObject answers = SurveyAnswers.full(q, low, 0);
       edit.accept(answers);
-      body.put("answers", answers);
-    }
-    Http.Response done = agent.send("POST", "/api/agent/calls/" + attempt + "/submit", body.encode());
-    assertEquals(200, done.status(), done.body());
-    assertEquals(200, agent.send("POST", "/api/agent/call/hangup", null).status());
-    return attempt;
+      return answers;
+    }, 0);
   }
 }
