@@ -1,15 +1,14 @@
-// Campaigns, dealers and customer-list imports (admins); supervisors see the campaigns and dealers read-only.
-import { addStrings, t, setText, getLang, onLangChange } from './i18n.js';
-import { boot, api, describeError, el, toLogin, notify, ApiError } from './shell.js';
+// Campaigns and dealers (admins); supervisors see them read-only. DMS list imports have their own page (imports.js).
+import { addStrings, t, setText, onLangChange } from './i18n.js';
+import { boot, api, describeError, el, notify, ApiError } from './shell.js';
 import strings from './i18n/campaigns.js';
 
 addStrings(strings);
 
 let campaigns = [];
-/** Supervisors may read campaigns but not define them, import lists or add dealers (the server refuses it too). */
+/** Supervisors may read campaigns but not define them or add dealers (the server refuses it too). */
 let readOnly = false;
 let dealers = [];
-let lastReport = null;
 /** The id of the campaign being edited, or null when the form creates one. */
 let editingId = null;
 
@@ -51,21 +50,11 @@ function render() {
         'aria-label': t(c.active ? 'camp.pauseLabel' : 'camp.resumeLabel', { name: c.name }),
         onclick: (ev) => toggleActive(c.id, ev.currentTarget) }, t(c.active ? 'camp.pause' : 'camp.resume'))))))
     : [el('tr', {}, el('td', { colspan: readOnly ? 7 : 8, class: 'muted', i18n: 'camp.empty' }))]));
-  const keepC = $('imp-campaign').value;
-  $('imp-campaign').replaceChildren(...campaigns.map((c) => el('option', { value: c.id, selected: String(c.id) === keepC }, c.name)));
-  fillDealersForCampaign();
   const checked = new Set([...document.querySelectorAll('#c-dealers input:checked')].map((i) => Number(i.value)));
   $('c-dealers').replaceChildren(...dealers.map((d) => el('label', { class: 'check' },
     Object.assign(el('input', { type: 'checkbox', value: d.id, name: 'dealer' }), { checked: checked.has(d.id) }),
     ` ${d.code} ${d.name}`)));
   $('dealer-list').replaceChildren(...dealers.map((d) => el('li', {}, el('span', { class: 'username' }, d.code), ` ${d.name}`)));
-  if (lastReport) renderReport(lastReport);
-}
-
-function fillDealersForCampaign() {
-  const c = campaigns.find((x) => String(x.id) === $('imp-campaign').value);
-  const list = dealers.filter((d) => c && c.dealerIds.includes(d.id));
-  $('imp-dealer').replaceChildren(...list.map((d) => el('option', { value: d.id }, `${d.code} ${d.name}`)));
 }
 
 function ranges(text) {
@@ -260,103 +249,10 @@ async function createDealer(ev) {
   }
 }
 
-// ------------------------------------------------------------------ import with progress
-
-function showProgress(fraction, key, params) {
-  $('imp-progress').hidden = false;
-  $('imp-bar').style.width = `${Math.round(Math.max(0, Math.min(1, fraction)) * 100)}%`;
-  setText($('imp-progress-text'), key, params);
-}
-
-function upload(form) {
-  // XMLHttpRequest, not fetch: only it reports upload progress.
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/imports');
-    xhr.setRequestHeader('Accept-Language', getLang());
-    xhr.upload.addEventListener('progress', (e) => {
-      if (e.lengthComputable) showProgress(e.loaded / e.total * 0.3, 'imp.uploading', { pct: Math.round(e.loaded / e.total * 100) });
-    });
-    xhr.addEventListener('load', () => {
-      let body = {};
-      try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
-      if (xhr.status === 401) toLogin('expired');
-      if (xhr.status === 202) resolve(body.import);
-      else reject(new Error(body.message || `HTTP ${xhr.status}`));
-    });
-    xhr.addEventListener('error', () => reject(new Error(t('error.network'))));
-    xhr.send(new FormData(form));
-  });
-}
-
-async function runImport(ev) {
-  ev.preventDefault();
-  const form = ev.target;
-  const box = $('imp-message');
-  if (!$('imp-file').files.length) {
-    message(box, 'error', t('imp.noFile'));
-    return;
-  }
-  $('imp-submit').disabled = true;
-  $('imp-dry').value = 'true';
-  message(box, 'info', '');
-  $('imp-report').replaceChildren();
-  lastReport = null;
-  try {
-    const started = await upload(form);
-    let imp;
-    for (;;) {
-      imp = (await api(`/api/imports/${started.id}`)).import;
-      if (imp.status !== 'running') break;
-      const p = imp.progress || { phase: 'reading', done: 0, total: 0 };
-      if (p.phase === 'writing' && p.total) showProgress(0.6 + 0.4 * p.done / p.total, 'imp.writing', { done: p.done, total: p.total });
-      else showProgress(0.45, 'imp.reading', { done: p.done });
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    showProgress(1, `imp.status.${imp.status}`);
-    lastReport = imp;
-    renderReport(imp);
-  } catch (e) {
-    message(box, 'error', describeError(e));
-  } finally {
-    $('imp-submit').disabled = false;
-  }
-}
-
-function renderReport(imp) {
-  const zh = getLang() !== 'en';
-  const out = [];
-  if (imp.status === 'failed' && imp.error) {
-    out.push(el('p', { class: 'form-message error', role: 'alert' }, zh ? imp.error.messageZh : imp.error.message));
-  }
-  const r = imp.report;
-  if (r) {
-    const flagged = Object.entries(r.flagged || {}).map(([k, n]) => `${t(`special.${k}`)} ${n}`).join('、') || '0';
-    out.push(el('dl', { class: 'kv report-kv' },
-      kv('imp.r.status', t(`imp.status.${imp.status}`)),
-      kv('imp.r.rowsRead', r.rowsRead), kv('imp.r.accepted', r.accepted), kv('imp.r.flagged', flagged),
-      kv('imp.r.rejected', r.rejectedRows), kv('imp.r.duplicates', (r.duplicatePhones || []).length),
-      r.alreadyPresent !== undefined ? kv('imp.r.alreadyPresent', r.alreadyPresent) : null,
-      r.encoding ? kv('imp.r.encoding', r.encoding) : null));
-    if ((r.rejected || []).length) {
-      out.push(el('div', { class: 'table-wrap' }, el('table', {},
-        el('thead', {}, el('tr', {}, ...['imp.r.row', 'imp.r.column', 'imp.r.value', 'imp.r.reason'].map((k) => el('th', { scope: 'col', i18n: k })))),
-        el('tbody', {}, ...r.rejected.map((x) => el('tr', {}, el('td', {}, String(x.row)),
-          el('td', {}, `${x.column}${x.columnLetter ? ` (${x.columnLetter})` : ''}`), el('td', {}, x.value || ''),
-          el('td', {}, zh ? x.messageZh : x.message)))))));
-    }
-  }
-  $('imp-report').replaceChildren(...out);
-}
-
-function kv(key, value) {
-  return el('div', {}, el('dt', { i18n: key }), el('dd', {}, String(value)));
-}
-
 const me = await boot();
 if (me && me.role !== 'admin') {
   readOnly = true;
-  for (const id of ['imp-form', 'camp-form', 'dealer-form']) $(id).closest(id === 'dealer-form' ? 'form' : 'section').hidden = true;
+  for (const id of ['camp-form', 'dealer-form']) $(id).closest(id === 'dealer-form' ? 'form' : 'section').hidden = true;
   $('camp-actions-h').hidden = true;
   $('camp-readonly').hidden = false;
 }
@@ -375,8 +271,6 @@ if (me) {
     }
   });
   $('dealer-form').addEventListener('submit', createDealer);
-  $('imp-form').addEventListener('submit', runImport);
-  $('imp-campaign').addEventListener('change', fillDealersForCampaign);
   onLangChange(render);
   try {
     await load();

@@ -17,6 +17,8 @@ export const PAGES = [
   { id: 'admin', href: '/admin.html', nav: 'nav.admin', icon: 'gear', roles: ['admin'] },
   // Supervisors read it (admins maintain campaigns); they steer pacing on the monitoring page.
   { id: 'campaigns', href: '/campaigns.html', nav: 'nav.campaigns', icon: 'headset', roles: ['supervisor'] },
+  // DMS list imports, the mapping of a dealer's columns and the history of imports (admins only).
+  { id: 'imports', href: '/imports.html', nav: 'nav.imports', icon: 'upload', roles: [] },
   { id: 'data-quality', href: '/data-quality.html', nav: 'nav.quality', icon: 'check', roles: ['supervisor'] },
   { id: 'questionnaires', href: '/questionnaires.html', nav: 'nav.questionnaires', icon: 'check', roles: ['supervisor', 'qa'] },
   // Dealer scores and the voice-of-the-customer reports; a dealer user's only page (its own approved reports).

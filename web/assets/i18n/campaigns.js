@@ -1,4 +1,4 @@
-// Strings of the campaigns page (campaigns.html, campaigns.js): campaigns, dealers, DMS list imports.
+// Strings of the campaigns page (campaigns.html, campaigns.js): campaigns, dealers.
 // Data only: the object after "export default" is JSON (I18nKeysTest reads it), the same keys in both languages.
 export default {
   "zh-CN": {
@@ -73,34 +73,7 @@ export default {
     "dealer.code": "编号",
     "dealer.name": "名称",
     "dealer.add": "添加经销商",
-    "dealer.created": "已添加经销商。",
-    "imp.heading": "导入 DMS 名单",
-    "imp.campaign": "活动",
-    "imp.dealer": "经销商",
-    "imp.file": "文件（CSV 或 XLSX）",
-    "imp.dryRun": "只校验，不写入",
-    "imp.submit": "上传并导入",
-    "imp.noFile": "请选择文件。",
-    "imp.uploading": "正在上传… {pct}%",
-    "imp.reading": "正在校验… 已读 {done} 行",
-    "imp.writing": "正在写入… {done} / {total} 行",
-    "imp.status.loaded": "已导入",
-    "imp.status.validated": "校验完成（未写入）",
-    "imp.status.failed": "导入失败，未写入任何数据",
-    "imp.status.duplicate": "此文件已导入过，未做任何更改",
-    "imp.status.running": "进行中",
-    "imp.r.status": "结果",
-    "imp.r.rowsRead": "读取行数",
-    "imp.r.accepted": "可回访客户",
-    "imp.r.flagged": "特殊记录",
-    "imp.r.rejected": "拒收行数",
-    "imp.r.duplicates": "重复电话（不同客户）",
-    "imp.r.alreadyPresent": "此前已导入的行",
-    "imp.r.encoding": "编码",
-    "imp.r.row": "行号",
-    "imp.r.column": "列",
-    "imp.r.value": "内容",
-    "imp.r.reason": "原因"
+    "dealer.created": "已添加经销商。"
   },
   "en": {
     "camp.readOnly": "Read-only: administrators maintain campaigns. Set dial mode and abandonment target on the Monitoring page.",
@@ -174,33 +147,6 @@ export default {
     "dealer.code": "Code",
     "dealer.name": "Name",
     "dealer.add": "Add dealer",
-    "dealer.created": "Dealer added.",
-    "imp.heading": "Import a DMS list",
-    "imp.campaign": "Campaign",
-    "imp.dealer": "Dealer",
-    "imp.file": "File (CSV or XLSX)",
-    "imp.dryRun": "Check only, write nothing",
-    "imp.submit": "Upload and import",
-    "imp.noFile": "Choose a file.",
-    "imp.uploading": "Uploading… {pct}%",
-    "imp.reading": "Checking… {done} rows read",
-    "imp.writing": "Writing… {done} / {total} rows",
-    "imp.status.loaded": "Imported",
-    "imp.status.validated": "Checked (nothing written)",
-    "imp.status.failed": "Import failed; nothing was written",
-    "imp.status.duplicate": "This file was imported before; nothing changed",
-    "imp.status.running": "Running",
-    "imp.r.status": "Result",
-    "imp.r.rowsRead": "Rows read",
-    "imp.r.accepted": "Customers to call",
-    "imp.r.flagged": "Special records",
-    "imp.r.rejected": "Rows rejected",
-    "imp.r.duplicates": "Duplicate phones (different customers)",
-    "imp.r.alreadyPresent": "Rows imported before",
-    "imp.r.encoding": "Encoding",
-    "imp.r.row": "Row",
-    "imp.r.column": "Column",
-    "imp.r.value": "Value",
-    "imp.r.reason": "Reason"
+    "dealer.created": "Dealer added."
   }
 };

@@ -40,7 +40,6 @@ class CampaignPagesIT {
       b.waitFor("document.querySelectorAll('#camp-body tr').length === 1"
           + " && document.getElementById('camp-body').textContent.includes('2025年3月售后回访')", Duration.ofSeconds(15));
       assertTrue(b.text("#camp-body").contains("出厂后 72 小时内"), b.text("#camp-body"));
-      assertTrue(b.text("#imp-dealer").contains("BJ01"), "the import form offers the campaign's dealers");
       b.screenshot(SHOTS.resolve("campaigns-zh.png"));
       b.click(".lang-switch button[lang=en]");
       b.waitFor("document.getElementById('camp-body').textContent.includes('within 72 h of the workshop visit')",
