@@ -27,29 +27,56 @@ public final class CampaignPacer implements Pacer {
   /** Ends of the rolling hours the plan keeps under the target, in minutes from now. */
   static final int[] WINDOW_ENDS_MINUTES = {0, 5, 10, 15, 20, 30, 40, 50, 60};
   /**
-   * Standard deviations of the abandons still to come that the plan keeps back. Abandons are nearly a Poisson count,
-   * so the margin grows with the square root of what is planned: a larger share of a small team's hour.
+   * The plan's safety margins. Each keeps back part of the hour's abandon budget against one way the model can be
+   * wrong; {@link #DEFAULT} is what the server dials with. A record so that tests can show each margin changes a
+   * decision (the same state with it and with it zeroed) and the benchmark can tune them on its tuning seeds.
+   *
+   * @param budgetZ standard deviations of the abandons still to come that the plan keeps back. Abandons are nearly
+   *     a Poisson count, so the margin grows with the square root of what is planned: a larger share of a small
+   *     team's hour
+   * @param budgetShareKept the share of each hour's budget kept back for errors of the calibration, which a large
+   *     team's budget (dozens of abandons, a small relative margin) would otherwise overrun
+   * @param reserveAbandons abandons always kept back: the last one of an hour is what breaks the target
+   * @param answerPaceShare the plan counts the next hour's answers at this share of the last half hour's pace: a
+   *     cautious pacer answers fewer customers, and fewer answers make the same abandons a larger share
+   * @param surgeSeconds a jump in the answer rate is seen only after the lines dialled at the old rate answer: the
+   *     plan keeps back the abandons of this many seconds of dialling had the rate jumped to
+   *     {@code surgeAnswerRate}. It matters when few answer (many lines per agent) and costs little otherwise
+   * @param surgeAnswerRate the answer rate of that jump
    */
-  static final double BUDGET_Z = 1.5;
-  /**
-   * The share of each hour's budget kept back for errors of the calibration, which a large team's budget (dozens of
-   * abandons, a small relative margin) would otherwise overrun.
-   */
-  static final double BUDGET_SHARE_KEPT = 0.1;
-  /** Abandons always kept back: the last one of an hour is what breaks the target. */
-  static final double RESERVE_ABANDONS = 1.0;
-  /**
-   * The plan counts the next hour's answers at this share of the last half hour's pace: a cautious pacer answers
-   * fewer customers, and fewer answers make the same abandons a larger share.
-   */
-  static final double ANSWER_PACE_SHARE = 0.8;
-  /**
-   * A jump in the answer rate is seen only after the lines dialled at the old rate answer: the plan keeps back the
-   * abandons of this many seconds of dialling if the rate jumped to {@link #SURGE_ANSWER_RATE}. It matters when few
-   * answer (many lines per agent) and costs little otherwise.
-   */
-  static final double SURGE_SECONDS = 5;
-  static final double SURGE_ANSWER_RATE = 0.45;
+  public record Margins(double budgetZ, double budgetShareKept, double reserveAbandons, double answerPaceShare,
+                        double surgeSeconds, double surgeAnswerRate) {
+    public static final Margins DEFAULT = new Margins(1.5, 0.1, 1.0, 0.8, 5, 0.45);
+
+    public Margins {
+      if (!(budgetZ >= 0 && budgetShareKept >= 0 && budgetShareKept < 1 && reserveAbandons >= 0
+          && answerPaceShare > 0 && answerPaceShare <= 1 && surgeSeconds >= 0 && surgeAnswerRate >= 0
+          && surgeAnswerRate <= 1)) {
+        throw new IllegalArgumentException("pacing margins out of range: " + this);
+      }
+    }
+
+    public Margins withBudgetZ(double v) {
+      return new Margins(v, budgetShareKept, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate);
+    }
+
+    public Margins withBudgetShareKept(double v) {
+      return new Margins(budgetZ, v, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate);
+    }
+
+    public Margins withReserveAbandons(double v) {
+      return new Margins(budgetZ, budgetShareKept, v, answerPaceShare, surgeSeconds, surgeAnswerRate);
+    }
+
+    public Margins withAnswerPaceShare(double v) {
+      return new Margins(budgetZ, budgetShareKept, reserveAbandons, v, surgeSeconds, surgeAnswerRate);
+    }
+
+    public Margins withSurgeSeconds(double v) {
+      return new Margins(budgetZ, budgetShareKept, reserveAbandons, answerPaceShare, v, surgeAnswerRate);
+    }
+  }
+
   static final long DIAL_PACE_MILLIS = 20_000;
   /** Below this many answers in the last hour (or twice the last half hour) there is nothing to plan with. */
   static final double MIN_ANSWERS_PER_HOUR = 10;
@@ -68,6 +95,7 @@ public final class CampaignPacer implements Pacer {
 
   private volatile PacingSettings settings;
   private final OriginateThrottle throttle;
+  private final Margins margins;
   /** For the calibration: the allowed risk in force at each live answer, and the abandons. */
   private final FadingSums calibrationSums = new FadingSums(CALIBRATION_MEMORY_MILLIS, 2);
   private static final int ALLOWED_AT_ANSWERS = 0;
@@ -130,9 +158,20 @@ public final class CampaignPacer implements Pacer {
    * and abandons) and, planning abandons per answer, keeps its own share of the budget.
    */
   public CampaignPacer(PacingSettings settings, OriginateThrottle throttle, AbandonStats campaignAbandons) {
+    this(settings, throttle, campaignAbandons, Margins.DEFAULT);
+  }
+
+  /** A pacer with other safety margins: for the tests and the benchmark's tuning; the server uses the default. */
+  public CampaignPacer(PacingSettings settings, OriginateThrottle throttle, AbandonStats campaignAbandons,
+                       Margins margins) {
     this.settings = settings;
     this.throttle = throttle;
     this.stats = campaignAbandons;
+    this.margins = margins;
+  }
+
+  public Margins margins() {
+    return margins;
   }
 
   public PacingSettings settings() {
@@ -418,9 +457,9 @@ public final class CampaignPacer implements Pacer {
   /**
    * The highest abandons per live answer from now on that keeps every rolling hour ending within the next hour at or
    * under the target. For the hour ending h minutes from now, the budget is the target times the answers it will hold
-   * (those of the last 60 − h minutes, and h minutes more at {@link #ANSWER_PACE_SHARE} of the recent pace); against
-   * it count the abandons of the last 60 − h minutes, those on their way from lines ringing now, what a jump in the
-   * answer rate would bring, reserves, and {@link #BUDGET_Z} standard deviations of the abandons still to come.
+   * (those of the last 60 − h minutes, and h minutes more at {@link Margins#answerPaceShare} of the recent pace);
+   * against it count the abandons of the last 60 − h minutes, those on their way from lines ringing now, what a jump in the
+   * answer rate would bring, reserves, and {@link Margins#budgetZ} standard deviations of the abandons still to come.
    * 0 when some hour has no room left: the pacer then dials like progressive.
    */
   double plannedAbandonRate(long now, double target) {
@@ -429,15 +468,15 @@ public final class CampaignPacer implements Pacer {
     if (Math.max(60 * recentPerMinute, hour.liveAnswered()) < MIN_ANSWERS_PER_HOUR) {
       return 0;
     }
-    double perMinute = ANSWER_PACE_SHARE * recentPerMinute;
-    double kept = RESERVE_ABANDONS + surgeReserve(now);
+    double perMinute = margins.answerPaceShare() * recentPerMinute;
+    double kept = margins.reserveAbandons() + surgeReserve(now);
     double rate = Double.MAX_VALUE;
     for (int h : WINDOW_ENDS_MINUTES) {
       long stayingMillis = AbandonStats.HOUR - h * 60_000L;
       AbandonStats.Figure staying = stayingMillis > 0 ? stats.lastMillis(now, stayingMillis)
           : new AbandonStats.Figure(0, 0);
       double futureAnswers = perMinute * h;
-      double budget = (1 - BUDGET_SHARE_KEPT) * target * (staying.liveAnswered() + futureAnswers);
+      double budget = (1 - margins.budgetShareKept()) * target * (staying.liveAnswered() + futureAnswers);
       double room = budget - staying.abandoned() - kept;
       if (room <= committed) {
         return 0;
@@ -446,19 +485,21 @@ public final class CampaignPacer implements Pacer {
         continue;
       }
       // abandons still to come x (the committed ones included) with x + z·√x ≤ room
-      double root = (-BUDGET_Z + Math.sqrt(BUDGET_Z * BUDGET_Z + 4 * room)) / 2;
+      double z = margins.budgetZ();
+      double root = (-z + Math.sqrt(z * z + 4 * room)) / 2;
       rate = Math.min(rate, Math.max(0, root * root - committed) / futureAnswers);
     }
     return rate == Double.MAX_VALUE ? 0 : rate;
   }
 
   /**
-   * Abandons a jump of the answer rate to {@link #SURGE_ANSWER_RATE} would bring before the pacer notices it: the
-   * extra answers of {@link #SURGE_SECONDS} of dialling at the recent pace.
+   * Abandons a jump of the answer rate to {@link Margins#surgeAnswerRate} would bring before the pacer notices it: the
+   * extra answers of {@link Margins#surgeSeconds} of dialling at the recent pace.
    */
   double surgeReserve(long now) {
     double dialsPerSecond = recentDials.get(now, 0) / (DIAL_PACE_MILLIS / 1000.0);
-    return SURGE_SECONDS * dialsPerSecond * Math.max(0, SURGE_ANSWER_RATE - learned.liveAnswerRate());
+    return margins.surgeSeconds() * dialsPerSecond
+        * Math.max(0, margins.surgeAnswerRate() - learned.liveAnswerRate());
   }
 
   /**

@@ -16,13 +16,22 @@ class CampaignPacerTest {
     return new CampaignPacer(PacingSettings.defaults(mode), OriginateThrottle.unlimited());
   }
 
+  private static CampaignPacer pacer(PacingSettings settings, CampaignPacer.Margins margins) {
+    return new CampaignPacer(settings, OriginateThrottle.unlimited(), new AbandonStats(), margins);
+  }
+
   /** Two hours of a campaign where 30 % answer after 6–20 s, talk about 120 s, wrap up 10 s; no abandons. */
   private static long train(CampaignPacer p, int abandonsPerHundred) {
+    return train(p, abandonsPerHundred, 0.30, 3000, 2_400);
+  }
+
+  /** {@code dials} dials {@code gapMillis} apart, a share {@code answering} answered by a person. */
+  private static long train(CampaignPacer p, int abandonsPerHundred, double answering, int dials, long gapMillis) {
     SplittableRandom rnd = new SplittableRandom(7);
     long now = T0;
-    for (int i = 0; i < 3000; i++) {
-      now += 2_400;
-      boolean human = rnd.nextDouble() < 0.30;
+    for (int i = 0; i < dials; i++) {
+      now += gapMillis;
+      boolean human = rnd.nextDouble() < answering;
       long ring = human ? 6_000 + rnd.nextLong(14_000) : 25_000;
       p.onOriginateResult(human ? AttemptOutcome.ANSWERED_HUMAN : AttemptOutcome.NO_ANSWER, ring, now);
       if (human && rnd.nextInt(100) < abandonsPerHundred) {
@@ -161,20 +170,184 @@ class CampaignPacerTest {
     assertTrue(p.allowedRisk(now + 10) < allowedBefore, "so the model's risk is allowed less");
   }
 
+  /**
+   * Every agent is one minute into a call that lasts ten (every call so far did): none is free or about to be. At a
+   * lenient target (20 %) with 5 % answering, one more line is a 5 % risk, within what the plan allows, so without
+   * the rule "no one free and no one soon free: no dials" the risk search alone would dial.
+   */
   @Test
   void noFreeAndNoSoonFreeAgentsMeansNoDials() {
-    CampaignPacer p = pacer(DialMode.PREDICTIVE);
+    CampaignPacer p = pacer(PacingSettings.defaults(DialMode.PREDICTIVE).withTarget(0.20),
+        CampaignPacer.Margins.DEFAULT);
     long now = T0;
-    // every call so far lasted 10 minutes: agents one minute into a call will not be free soon
-    for (int i = 0; i < 200; i++) {
-      now += 1_000;
-      p.onOriginateResult(i % 2 == 0 ? AttemptOutcome.ANSWERED_HUMAN : AttemptOutcome.NO_ANSWER, 10_000, now);
-      p.onHangup(600_000, now);
-      p.onAgentFree(10_000, now);
+    SplittableRandom rnd = new SplittableRandom(3);
+    for (int i = 0; i < 16_000; i++) {
+      now += 400;
+      boolean human = rnd.nextDouble() < 0.05;
+      p.onOriginateResult(human ? AttemptOutcome.ANSWERED_HUMAN : AttemptOutcome.NO_ANSWER,
+          human ? 6_000 + rnd.nextLong(14_000) : 25_000, now);
+      if (human) {
+        p.onHangup(600_000, now);
+        p.onAgentFree(10_000, now);
+      }
     }
     FakeView view = new FakeView().agents(10, Activity.TALKING, now - 60_000);
     assertEquals(0, p.linesToDial(view, now));
+    assertEquals(CampaignPacer.Reason.PREDICTIVE_NO_AGENT_SOON, p.reasonCode());
     assertEquals(0, p.linesToDial(new FakeView(), now), "no agents at all");
+    FakeView oneFree = new FakeView().agents(9, Activity.TALKING, now - 60_000).agents(1, Activity.FREE, now);
+    assertTrue(p.linesToDial(oneFree, now) > 1, "the same pacer dials for one free agent");
+  }
+
+  @Test
+  void progressiveCountsCustomersAnsweredAndWaiting() {
+    FakeView view = new FakeView().agents(4, Activity.FREE, T0).agents(3, Activity.TALKING, T0).ringing(1, T0);
+    view.waiting = 2;
+    assertEquals(1, pacer(DialMode.PROGRESSIVE).linesToDial(view, T0), "4 free, 1 ringing, 2 answered waiting");
+    assertEquals(1, pacer(DialMode.PREDICTIVE).linesToDial(view, T0), "a new predictive campaign: the same");
+  }
+
+  /**
+   * The cautious start's confidence: 60 customers answered in the last 10 minutes, enough to plan with, but no call
+   * has finished, so nothing is known of talk time yet: one line per free agent. The plan alone would allow more.
+   */
+  @Test
+  void aCampaignWithAnswersButNoFinishedCallDialsLikeProgressive() {
+    CampaignPacer p = pacer(DialMode.PREDICTIVE);
+    long now = T0;
+    SplittableRandom rnd = new SplittableRandom(5);
+    for (int i = 0; i < 200; i++) {
+      now += 3_000;
+      boolean human = i % 10 < 3;
+      p.onOriginateResult(human ? AttemptOutcome.ANSWERED_HUMAN : AttemptOutcome.NO_ANSWER,
+          human ? 6_000 + rnd.nextLong(14_000) : 25_000, now);
+    }
+    assertTrue(p.plannedAbandonRate(now, p.settings().pacerTarget()) > 0, "the plan has room");
+    assertEquals(10, p.linesToDial(busyFloor(now), now), "no finished call: one line per free agent");
+  }
+
+  /**
+   * The cautious start's minimum answers: a campaign that learned well hours ago (its confidence is full), and then
+   * only 9 answers in the last hour. At a lenient target (20 %) the budget of 9 answers is more than the one abandon
+   * always kept back, so only the rule "fewer than 10 answers an hour: nothing to plan with" keeps it progressive.
+   */
+  @Test
+  void fewerThanTenAnswersInTheHourIsNothingToPlanWith() {
+    CampaignPacer p = pacer(PacingSettings.defaults(DialMode.PREDICTIVE).withTarget(0.20),
+        CampaignPacer.Margins.DEFAULT);
+    long trained = train(p, 0);
+    long now = trained + 3 * 3_600_000L;
+    for (int i = 0; i < 9; i++) {
+      long t = i < 5 ? now - (50 - i) * 60_000L : now - (9 - i) * 60_000L;
+      p.onOriginateResult(AttemptOutcome.ANSWERED_HUMAN, 10_000, t);
+    }
+    assertEquals(1.0, p.learned().confidence(), 1e-9);
+    assertEquals(9, p.abandonStats().hour(now).liveAnswered());
+    assertEquals(10, p.linesToDial(busyFloor(now), now), "9 answers in the hour: one line per free agent");
+    assertEquals(CampaignPacer.Reason.PREDICTIVE_BUDGET_SPENT, p.reasonCode());
+  }
+
+  /**
+   * Lines for the busy floor after two hours with 1 % abandoned, with these settings and margins. Each margin moves
+   * the decision by a line or two here (31 lines with every margin; 32 or 33 with one of them zeroed).
+   */
+  private static int cleanFloor(PacingSettings settings, CampaignPacer.Margins margins) {
+    CampaignPacer p = pacer(settings, margins);
+    long now = train(p, 1);
+    return p.linesToDial(busyFloor(now), now);
+  }
+
+  private static final PacingSettings PREDICTIVE = PacingSettings.defaults(DialMode.PREDICTIVE);
+
+  /** Each margin of the plan holds back lines: the same floor with the margin dials fewer than with it zeroed. */
+  @Test
+  void theBadLuckMarginDialsFewer() {
+    CampaignPacer.Margins m = CampaignPacer.Margins.DEFAULT;
+    int with = cleanFloor(PREDICTIVE, m);
+    int without = cleanFloor(PREDICTIVE, m.withBudgetZ(0));
+    assertTrue(with < without, m.budgetZ() + " σ of bad luck kept back: " + with + " vs " + without);
+  }
+
+  @Test
+  void theReservedAbandonDialsFewer() {
+    CampaignPacer.Margins m = CampaignPacer.Margins.DEFAULT;
+    int with = cleanFloor(PREDICTIVE, m);
+    int without = cleanFloor(PREDICTIVE, m.withReserveAbandons(0));
+    assertTrue(with < without, "one abandon kept back: " + with + " vs " + without);
+  }
+
+  @Test
+  void theSlowerPaceOfTheNextHourDialsFewer() {
+    CampaignPacer.Margins m = CampaignPacer.Margins.DEFAULT;
+    int with = cleanFloor(PREDICTIVE, m);
+    int without = cleanFloor(PREDICTIVE, m.withAnswerPaceShare(1.0));
+    assertTrue(with < without, "answers counted at " + m.answerPaceShare() + " of the pace: " + with + " vs "
+        + without);
+  }
+
+  @Test
+  void theShareKeptForCalibrationErrorsDialsFewer() {
+    CampaignPacer.Margins m = CampaignPacer.Margins.DEFAULT;
+    int with = cleanFloor(PREDICTIVE, m);
+    int without = cleanFloor(PREDICTIVE, m.withBudgetShareKept(0));
+    assertTrue(with < without, m.budgetShareKept() + " of the budget kept: " + with + " vs " + without);
+  }
+
+  @Test
+  void theAmdAllowanceDialsFewer() {
+    int with = cleanFloor(PREDICTIVE.withAmdAllowance(0.01), CampaignPacer.Margins.DEFAULT);
+    int without = cleanFloor(PREDICTIVE, CampaignPacer.Margins.DEFAULT);
+    assertTrue(with < without, "1 % of the target kept for AMD mistakes: " + with + " vs " + without);
+  }
+
+  /**
+   * The surge reserve: 10 % answer, and a burst of lines just went out. Had the answer rate jumped, the pacer would
+   * see it only once they answer, so it keeps back the abandons of 5 s of that pace: the same floor after the same
+   * burst, with the reserve, dials fewer.
+   */
+  @Test
+  void aBurstOfDialsAtALowAnswerRateKeepsBackASurgeReserve() {
+    CampaignPacer.Margins m = CampaignPacer.Margins.DEFAULT;
+    int[] lines = new int[2];
+    int[] burst = new int[2];
+    CampaignPacer.Margins[] both = {m, m.withSurgeSeconds(0)};
+    long now = 0;
+    for (int k = 0; k < 2; k++) {
+      CampaignPacer p = pacer(PREDICTIVE, both[k]);
+      long trained = train(p, 0, 0.10, 12_000, 600);
+      burst[k] = p.linesToDial(new FakeView().agents(30, Activity.FREE, trained), trained + 1_000);
+      now = trained + 6_000;
+      FakeView floor = busyFloor(now).ringing(burst[k], trained + 1_000);
+      lines[k] = p.linesToDial(floor, now);
+    }
+    assertEquals(burst[0], burst[1], "the burst is the same");
+    assertTrue(burst[0] > 30, "a burst of lines: " + burst[0]);
+    assertTrue(lines[0] < lines[1], "surge reserve: " + lines[0] + " vs " + lines[1]);
+  }
+
+  /**
+   * The fresh answer-rate estimate: 30 lines went out 15 s ago and 10 of them have already been answered, while the
+   * campaign's long-run rate is 10 %. Another campaign with the same history and the same lines ringing, whose 10
+   * answers are older than the fresh window, plans with the long-run rate. The fresh one dials fewer.
+   */
+  @Test
+  void customersSuddenlyAnsweringMoreAreSeenBeforeTheirLinesEnd() {
+    int[] lines = new int[2];
+    for (int k = 0; k < 2; k++) {
+      CampaignPacer p = pacer(DialMode.PREDICTIVE);
+      long trained = train(p, 0, 0.10, 12_000, 600);
+      long now = trained + 120_000;
+      long answersAt = k == 0 ? now : trained + 1_000;
+      for (int i = 0; i < 10; i++) {
+        long ring = 6_000 + i * 900L;
+        long end = k == 0 ? now - 15_000 + ring : answersAt;
+        p.onOriginateResult(AttemptOutcome.ANSWERED_HUMAN, ring, end);
+        p.onHangup(120_000, end);
+        p.onAgentFree(10_000, end);
+      }
+      lines[k] = p.linesToDial(busyFloor(now).ringing(20, now - 15_000), now);
+    }
+    assertTrue(lines[0] < lines[1], "fresh answers seen: " + lines[0] + " vs " + lines[1]);
   }
 
   @Test

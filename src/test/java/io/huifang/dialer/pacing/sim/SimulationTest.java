@@ -53,10 +53,18 @@ class SimulationTest {
     }
   }
 
+  /** The server's pacer on the same customers decides the same way: a day is repeatable from its seed. */
   @Test
   void sameSeedSameDay() {
-    SimResult a = new Simulation(day(10), new RatioDialer(1.2), 3).run();
-    SimResult b = new Simulation(day(10), new RatioDialer(1.2), 3).run();
+    SimResult a = new Simulation(day(10), predictive(), 3).run();
+    SimResult b = new Simulation(day(10), predictive(), 3).run();
+    SimResult other = new Simulation(day(10), predictive(), 4).run();
+    assertTrue(a.abandons() > 0 && a.liveAnswers() > 100, "a day with answers and abandons: " + a);
     assertEquals(a, b);
+    assertTrue(!a.equals(other), "another seed is another day");
+  }
+
+  private static CampaignPacer predictive() {
+    return new CampaignPacer(PacingSettings.defaults(DialMode.PREDICTIVE), OriginateThrottle.unlimited());
   }
 }
