@@ -78,6 +78,7 @@ public final class Server {
   private io.huifang.qa.QaService qa;
   private io.huifang.supervisor.LiveBoard board;
   private io.huifang.supervisor.Listening listening;
+  private io.huifang.casework.Plans plans;
 
   private Server(Config config, Vertx vertx) {
     this.config = config;
@@ -130,6 +131,9 @@ public final class Server {
       // Dealer scores by month (issue 19). Appeals: none until casework exists.
       var monthService = new io.huifang.report.MonthService(vertx, db.pool(), questionnaires, audit,
           io.huifang.report.Appeals.NONE, io.huifang.report.ScoringRules.DEFAULT);
+      // Improvement plans (issue 20): opened when report approves a month, their minutes kept under the data dir.
+      plans = new io.huifang.casework.Plans(vertx, db.pool(), audit, config.dataDir().resolve("plans"),
+          Clock.systemUTC(), io.huifang.casework.PlanNotices.LOG);
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,
           () -> telephony == null ? new io.vertx.core.json.JsonArray() : telephony.healthByPbx(), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions, config.allowedOrigins()), config.webDir(), probes, List.of(
@@ -155,6 +159,8 @@ public final class Server {
           new io.huifang.report.ReportRoutes(vertx, monthService)::register,
           // The dealer's report as PDF, for the staff and the dealer's own users.
           new io.huifang.report.ReportPdfRoutes(vertx, monthService::voc)::register,
+          new io.huifang.casework.PlanRoutes(() -> plans,
+              config.dataDir().resolve("uploads").resolve("plans").toString())::register,
           new RecordingRoutes(recordings, audit)::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       // Deadlines pass by the minute; a task past its deadline must not wait long to show as expired.
@@ -192,6 +198,7 @@ public final class Server {
           })
           .compose(v -> startRecordings())
           .compose(v -> qa.start())
+          .compose(v -> plans.start())
           .compose(v -> {
             // Supervisors listening in (ChanSpy on the PBX of the agent's call), once every PBX is connected.
             listening = new io.huifang.supervisor.Listening(vertx, () -> telephony,
@@ -303,6 +310,11 @@ public final class Server {
   /** The recordings pipeline. */
   public RecordingService recordings() {
     return recordings;
+  }
+
+  /** Improvement plans (casework). */
+  public io.huifang.casework.Plans plans() {
+    return plans;
   }
 
   /** QA: the live draw of samples, the queue. */
@@ -443,6 +455,9 @@ public final class Server {
     }
     if (qa != null) {
       qa.stop();
+    }
+    if (plans != null) {
+      plans.stop();
     }
     Future<Void> f = web == null ? Future.succeededFuture() : web.shutdown(config.shutdownGraceSeconds())
         .recover(e -> Future.succeededFuture());

@@ -96,12 +96,14 @@ public final class MonthService {
                                     OffsetDateTime to, Set<String> appealed, User user) {
     return store.samples(c, kind, from, to, null).compose(samples -> store.dealers(c, kind, from, to)
         .compose(dealers -> store.checkInputs(c, kind, month)
+            .compose(manual -> store.latePlans(c, kind, from, to).map(late -> LatePlans.merge(manual, late,
+                from.toInstant(), to.toInstant(), java.time.Instant.now()))
             .compose(inputs -> store.past(c, kind, month)
                 .compose(past -> questionnaireOf(kind, samples)
                     .compose(q -> vertx.executeBlocking(() -> score(kind, month, q, samples, dealers, inputs, past,
                         appealed), false))
                     .compose(m -> store.saveMonth(c, kind, month, m.questionnaire.key(), m.questionnaire.version(),
-                        m.averages, user.id(), m.scores, m.deductions).map(v -> m.scores.size()))))));
+                        m.averages, user.id(), m.scores, m.deductions).map(v -> m.scores.size())))))));
   }
 
   /** The latest version of the questionnaire most of the samples were answered on. */
@@ -230,8 +232,18 @@ public final class MonthService {
 
   /** 批准: a reviewed month is approved and frozen. */
   public Future<JsonObject> approve(String kind, YearMonth month, User user, String ip) {
-    return transition(kind, month, user, ip, "approve", Set.of("reviewed"), "approved", m -> { });
+    return transition(kind, month, user, ip, "approve", Set.of("reviewed"), "approved", m -> { })
+        .compose(m -> store.dealerIds(pool, kind, month).map(ids -> {
+          // casework opens the dealers' improvement plans (it is below report: it knows the address only)
+          vertx.eventBus().publish(MONTH_APPROVED, new JsonObject().put("kind", kind).put("month", month.toString())
+              .put("dealerIds", new JsonArray(ids)).put("at", m.getJsonObject("steps").getJsonObject("approved")
+                  .getString("at")));
+          return m;
+        }));
   }
+
+  /** Published when a month is approved: {@code {"kind","month","dealerIds":[…],"at"}}. */
+  public static final String MONTH_APPROVED = "huifang.report.month.approved";
 
   /** Back to a draft (the only way to recompute an approved month). */
   public Future<JsonObject> reopen(String kind, YearMonth month, User user, String ip) {

@@ -156,6 +156,33 @@ public final class ReportStore {
         });
   }
 
+  /** casework's improvement plans of the kind with a step due in [from, to), for {@link LatePlans}. */
+  Future<List<LatePlans.Plan>> latePlans(SqlClient c, String kind, OffsetDateTime from, OffsetDateTime to) {
+    return c.preparedQuery("select id, dealer_id, meeting_due, meeting_at, minutes_due, minutes_at, result_due,"
+            + " result_at from improvement_plan where kind = $1 and ((meeting_due >= $2 and meeting_due < $3)"
+            + " or (minutes_due >= $2 and minutes_due < $3) or (result_due >= $2 and result_due < $3))")
+        .execute(Tuple.of(kind, from, to)).map(rs -> {
+          List<LatePlans.Plan> out = new ArrayList<>();
+          for (Row r : rs) {
+            out.add(new LatePlans.Plan(r.getLong("id"), r.getLong("dealer_id"), io.huifang.casework.PlanDeadlines.Steps.of(
+                r.getOffsetDateTime("meeting_due"), r.getOffsetDateTime("meeting_at"),
+                r.getOffsetDateTime("minutes_due"), r.getOffsetDateTime("minutes_at"),
+                r.getOffsetDateTime("result_due"), r.getOffsetDateTime("result_at"))));
+          }
+          return out;
+        });
+  }
+
+  /** The dealers scored in the month (those a month's approval concerns). */
+  Future<List<Long>> dealerIds(SqlClient c, String kind, YearMonth month) {
+    return c.preparedQuery("select dealer_id from report_dealer_score where kind = $1 and month = $2 order by dealer_id")
+        .execute(Tuple.of(kind, month.atDay(1))).map(rs -> {
+          List<Long> out = new ArrayList<>();
+          rs.forEach(r -> out.add(r.getLong(0)));
+          return out;
+        });
+  }
+
   static Checks checks(Row r) {
     Set<AuditFinding> audit = EnumSet.noneOf(AuditFinding.class);
     for (Object o : (JsonArray) r.getValue("audit")) {

@@ -48,7 +48,9 @@ class ArchitectureTest {
       Map.entry("supervisor_listen", "supervisor"),
       Map.entry("report_month", "report"), Map.entry("report_dealer_score", "report"),
       Map.entry("report_deduction", "report"), Map.entry("report_check_input", "report"),
-      Map.entry("report_suggestion", "report"));
+      Map.entry("report_suggestion", "report"),
+      Map.entry("appeal", "casework"), Map.entry("appeal_event", "casework"),
+      Map.entry("improvement_plan", "casework"), Map.entry("plan_event", "casework"));
 
   @Test
   void everyModuleUsesOnlyModulesBelowIt() throws IOException {
