@@ -5,6 +5,7 @@
 import { addStrings, setText, t, getLang, formatTime, formatDateTime, onLangChange } from './i18n.js';
 import { boot, api, ApiError, describeError, connectWs, connectionIndicator, el, notify } from './shell.js';
 import { setUpMyQa } from './qa-mine.js';
+import { setUpDeskCase } from './desk-case.js';
 import strings from './i18n/agent.js';
 
 addStrings(strings);
@@ -106,6 +107,7 @@ function setUpDesk() {
   let busy = false;
   /** The call on screen: the pushed frame, plus what the page learned since. */
   let call = null;
+  setUpDeskCase(() => call);
   let answers = {};
   let pending = {};
   let saving = false;

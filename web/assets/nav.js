@@ -10,6 +10,8 @@ import { el, icon } from './dom.js';
  * strings in i18n/<page>.js, handed to addStrings() by its script before boot() (I18nKeysTest checks the keys).
  */
 export const PAGES = [
+  // The dealer user's landing page (经销商门户); its reports stay reachable below.
+  { id: 'dealer', href: '/dealer.html', nav: 'nav.dealer', icon: 'store', roles: ['dealer'], dealerOnly: true },
   { id: 'agent', href: '/agent.html', nav: 'nav.agent', icon: 'headset', roles: ['agent'] },
   { id: 'supervisor', href: '/supervisor.html', nav: 'nav.supervisor', icon: 'pulse', roles: ['supervisor'] },
   // After the supervisor's page, so that it stays the supervisor's landing page (QA's month view is second).
@@ -22,7 +24,9 @@ export const PAGES = [
   { id: 'data-quality', href: '/data-quality.html', nav: 'nav.quality', icon: 'check', roles: ['supervisor'] },
   { id: 'questionnaires', href: '/questionnaires.html', nav: 'nav.questionnaires', icon: 'check', roles: ['supervisor', 'qa'] },
   // Dealer scores and the voice-of-the-customer reports; a dealer user's only page (its own approved reports).
-  { id: 'reports', href: '/reports.html', nav: 'nav.reports', icon: 'pulse', roles: ['supervisor', 'dealer'] }
+  { id: 'reports', href: '/reports.html', nav: 'nav.reports', icon: 'pulse', roles: ['supervisor', 'dealer'] },
+  // Casework (工单, 申诉, 整改): staff act, QA reads.
+  { id: 'cases', href: '/cases.html', nav: 'nav.cases', icon: 'folder', roles: ['supervisor', 'qa'] }
 ];
 
 /** The page with this id (<body data-page>), or undefined. */
@@ -36,9 +40,9 @@ export function landingFor(role) {
   return p ? p.href : null;
 }
 
-/** Admin may open every page; everybody else only the pages listed for their role. */
+/** Admin may open every page (but a dealer's own portal); everybody else only the pages listed for their role. */
 export function mayOpen(user, page) {
-  return user.role === 'admin' || (!!page && page.roles.includes(user.role));
+  return (user.role === 'admin' && !(page && page.dealerOnly)) || (!!page && page.roles.includes(user.role));
 }
 
 /** Fills the side navigation with the pages the user may open, the current one marked. */

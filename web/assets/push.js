@@ -3,6 +3,21 @@ import { setText } from './i18n.js';
 import { el } from './dom.js';
 import { api } from './api.js';
 
+/** Who else hears every frame of this page's sockets (the header's bell), and how many sockets were opened. */
+const pushListeners = new Set();
+let opened = 0;
+
+/** fn(msg) for every JSON frame of any push socket of this page; returns a function that removes it. */
+export function onPush(fn) {
+  pushListeners.add(fn);
+  return () => pushListeners.delete(fn);
+}
+
+/** How many push sockets this page has asked for (connectWs calls). */
+export function socketsOpened() {
+  return opened;
+}
+
 /**
  * Keeps a WebSocket to /ws open, reconnecting with exponential backoff (1 s … 30 s, with jitter).
  * onStatus({state: 'connecting'|'connected'|'reconnecting', retryInSeconds?, since?})
@@ -20,6 +35,7 @@ export function connectWs({ onMessage = () => {}, onStatus = () => {} } = {}) {
   let pongTimer = null;
   let stopped = false;
   let hidden = false;
+  opened += 1;
 
   function open() {
     clearTimers();
@@ -47,6 +63,7 @@ export function connectWs({ onMessage = () => {}, onStatus = () => {} } = {}) {
         pongTimer = null;
       }
       onMessage(msg);
+      for (const fn of pushListeners) fn(msg);
     });
     sock.addEventListener('close', () => {
       // a socket closed on pagehide may report it after the page came back with a new one

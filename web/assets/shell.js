@@ -8,13 +8,14 @@ import { pageOf, mayOpen } from './nav.js';
 import { loadSignedInUser } from './session.js';
 import { renderSkeleton, renderSignedIn, renderDenied, renderBootError } from './skeleton.js';
 import { openChangePassword } from './password.js';
+import { mountBell } from './bell.js';
 
 export { el, notify } from './dom.js';
 export { ApiError, api, describeError, toLogin } from './api.js';
 export { ROLES } from './session.js';
 export { MIN_PASSWORD, openChangePassword } from './password.js';
 export { modalDialog, formField, formMessage } from './forms.js';
-export { connectWs, connectionIndicator } from './push.js';
+export { connectWs, connectionIndicator, onPush } from './push.js';
 
 /**
  * Starts the signed-in page named by <body data-page>: builds the skeleton, checks GET /api/me (401 -> login),
@@ -36,6 +37,7 @@ export async function boot() {
   }
   if (!user) return null;
   renderSignedIn(user, page);
+  mountBell(user);
   const allowed = mayOpen(user, page);
   if (!allowed) renderDenied(user);
   document.body.classList.remove('booting');

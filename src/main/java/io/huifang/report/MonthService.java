@@ -203,6 +203,11 @@ public final class MonthService {
     return store.months(pool, kind);
   }
 
+  /** The approved months with a score of {@code dealerId}, newest first (ReportStore#approvedOf). */
+  public Future<JsonArray> approvedOf(long dealerId) {
+    return store.approvedOf(pool, dealerId);
+  }
+
   /** The stored ranking; 404 when the month was never computed. */
   public Future<JsonObject> ranking(String kind, YearMonth month) {
     return store.month(pool, kind, month).compose(m -> {

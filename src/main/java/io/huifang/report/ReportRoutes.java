@@ -1,6 +1,7 @@
 package io.huifang.report;
 
 import io.huifang.core.Invalid;
+import io.huifang.core.Problem;
 import io.huifang.core.Role;
 import io.huifang.report.DealerMonth.Checks;
 import io.huifang.report.DealerMonth.VolumeCheck;
@@ -51,6 +52,8 @@ public final class ReportRoutes {
     api.route(HttpMethod.POST, M + "/reopen", STAFF, ctx -> step(ctx, "reopen"));
     // A dealer user reads its own dealer's report of an approved month (ReportPdfRoutes.dealerMayRead).
     api.route(HttpMethod.GET, M + "/dealers/:dealerId", ReportPdfRoutes.READERS, this::voc);
+    // The dealer portal's list of its reports: the approved months of one dealer (a dealer user: its own only).
+    api.route(HttpMethod.GET, "/reports/dealers/:dealerId/approved", ReportPdfRoutes.READERS, this::approvedOf);
     api.route(HttpMethod.PUT, M + "/dealers/:dealerId/suggestions/:itemId", STAFF, this::suggestion);
     api.route(HttpMethod.GET, M + "/ranking.xlsx", STAFF, this::rankingXlsx);
     api.route(HttpMethod.GET, M + "/samples.xlsx", STAFF, this::samplesXlsx);
@@ -235,6 +238,22 @@ public final class ReportRoutes {
     } catch (Invalid e) {
       Api.invalid(ctx, e);
     }
+  }
+
+  private void approvedOf(RoutingContext ctx) {
+    long dealer;
+    try {
+      dealer = dealerId(ctx);
+    } catch (Invalid e) {
+      Api.invalid(ctx, e);
+      return;
+    }
+    String refused = ReportPdfRoutes.dealerMayRead(Api.user(ctx), dealer, null);
+    if (refused != null) {
+      Api.fail(ctx, Problem.forbidden(refused));
+      return;
+    }
+    answer(ctx, months.approvedOf(dealer), arr -> new JsonObject().put("months", arr));
   }
 
   private void suggestion(RoutingContext ctx) {

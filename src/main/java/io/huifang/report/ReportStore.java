@@ -295,6 +295,28 @@ public final class ReportStore {
         });
   }
 
+  /**
+   * The approved months in which {@code dealerId} was scored, newest first: {@code [{"kind","month","approvedAt",
+   * "assessment","rank"}]} (the dealer portal's list of its reports).
+   */
+  public Future<JsonArray> approvedOf(SqlClient c, long dealerId) {
+    return c.preparedQuery("select m.kind, to_char(m.month, 'YYYY-MM') as month, m.approved_at, s.assessment, s.rank"
+            + " from report_month m join report_dealer_score s on s.kind = m.kind and s.month = m.month"
+            + " where m.state = 'approved' and s.dealer_id = $1 order by m.month desc, m.kind")
+        .execute(Tuple.of(dealerId)).map(rs -> {
+          JsonArray out = new JsonArray();
+          for (Row r : rs) {
+            BigDecimal assessment = r.getBigDecimal("assessment");
+            OffsetDateTime at = r.getOffsetDateTime("approved_at");
+            out.add(new JsonObject().put("kind", r.getString("kind")).put("month", r.getString("month"))
+                .put("approvedAt", at == null ? null : at.toInstant().toString())
+                .put("assessment", assessment == null ? null : assessment.doubleValue())
+                .put("rank", r.getValue("rank")));
+          }
+          return out;
+        });
+  }
+
   public Future<JsonObject> month(SqlClient c, String kind, YearMonth month) {
     return c.preparedQuery(MONTH_SELECT + " where m.kind = $1 and m.month = $2")
         .execute(Tuple.of(kind, month.atDay(1)))

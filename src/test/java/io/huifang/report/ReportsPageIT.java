@@ -126,14 +126,14 @@ class ReportsPageIT {
         b.click("#tab-report");
       }
 
-      signIn(b, server, "bj07.dealer", "/reports.html");
+      signIn(b, server, "bj07.dealer", "/dealer.html");
       b.navigate(server.url("/reports.html?kind=csi&month=" + month));
       waitForReport(b);
       assertTrue(b.text("#voc-name").contains("北京东方4S店"));
       assertEquals(true, b.evaluate("document.getElementById('rep-months-panel').hidden"));
       assertEquals(true, b.evaluate("document.getElementById('rep-tabs').hidden"));
-      assertEquals(List.of("/reports.html"), b.driver.findElements(By.cssSelector(".sidenav a")).stream()
-          .map(a -> a.getAttribute("pathname")).toList(), "a dealer's only page");
+      assertEquals(List.of("/dealer.html", "/reports.html"), b.driver.findElements(By.cssSelector(".sidenav a")).stream()
+          .map(a -> a.getAttribute("pathname")).toList(), "a dealer's pages: its portal, then its reports");
       b.screenshot(SHOTS.resolve("dealer-390-zh.png"));
       assertTrue(b.pageLog().stream().noneMatch(l -> l.startsWith("exception")), "page errors: " + b.pageLog());
     }

@@ -84,7 +84,7 @@ class I18nKeysTest {
   @Test
   void theRealPagesLoadTheCommonStringsAndTheirOwn() {
     Pages.Page agent = new Pages.Page(WEB, WEB.resolve("agent.html"));
-    assertEquals(Set.of("common.js", "agent.js"), agent.stringsFiles());
+    assertEquals(Set.of("common.js", "bell.js", "casework.js", "agent.js"), agent.stringsFiles());
     assertTrue(agent.scripts().contains("assets/shell.js"), agent.scripts().toString());
     assertFalse(agent.stringsFiles().contains("admin.js"));
   }
