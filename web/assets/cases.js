@@ -24,12 +24,16 @@ function start(user) {
   const state = { tab: 'cases', cases: [], casesDone: false, appeals: [], plans: [], dealers: [], settings: null,
     open: null };
   $('cases-readonly').hidden = staff;
+  // Appeals and improvement plans are the staff's (and each dealer's own); QA reads cases and the settings.
+  if (!staff) for (const tab of ['appeals', 'plans']) $(`tab-${tab}`).hidden = true;
+  const tabs = staff ? TABS : ['cases', 'settings'];
 
   const q = new URLSearchParams(location.search);
-  if (TABS.includes(q.get('tab'))) state.tab = q.get('tab');
+  if (tabs.includes(q.get('tab'))) state.tab = q.get('tab');
   for (const [param, kind] of [['case', 'case'], ['appeal', 'appeal'], ['plan', 'plan']]) {
     if (/^\d+$/.test(q.get(param) || '')) state.open = { kind, id: Number(q.get(param)) };
   }
+  if (state.open && !staff && state.open.kind !== 'case') state.open = null;
   if (state.open) state.tab = { case: 'cases', appeal: 'appeals', plan: 'plans' }[state.open.kind];
   if (q.get('overdue') === 'true') $('f-overdue').checked = true;
   if (q.get('status')) $('f-status').value = q.get('status');
@@ -52,8 +56,7 @@ function start(user) {
   loadDealers();
   showTab(state.tab, false);
   loadCases();
-  loadAppeals();
-  loadPlans();
+  if (staff) { loadAppeals(); loadPlans(); }
   if (state.open) openDetail(state.open, false);
 
   // New notifications mean something changed in casework: the lists follow.
@@ -64,8 +67,7 @@ function start(user) {
       clearTimeout(refresh);
       refresh = setTimeout(() => {
         loadCases();
-        loadAppeals();
-        loadPlans();
+        if (staff) { loadAppeals(); loadPlans(); }
         if (state.open) openDetail(state.open, false);
       }, 300);
     }
@@ -87,10 +89,10 @@ function start(user) {
   }
 
   function tabKeys(ev) {
-    const i = TABS.indexOf(state.tab);
+    const i = tabs.indexOf(state.tab);
     let next = null;
-    if (ev.key === 'ArrowRight') next = TABS[(i + 1) % TABS.length];
-    if (ev.key === 'ArrowLeft') next = TABS[(i + TABS.length - 1) % TABS.length];
+    if (ev.key === 'ArrowRight') next = tabs[(i + 1) % tabs.length];
+    if (ev.key === 'ArrowLeft') next = tabs[(i + tabs.length - 1) % tabs.length];
     if (!next) return;
     ev.preventDefault();
     showTab(next, true);
@@ -346,7 +348,7 @@ function start(user) {
 
   function callText(a) {
     const call = a.call || {};
-    return el('span', {}, el('strong', {}, call.customerName || a.customerName || ''),
+    return el('span', {}, el('strong', {}, call.customerName || a.customerName || (a.customer && a.customer.name) || ''),
       el('div', { class: 'muted cw-small' }, [call.kind || a.kind ? String(call.kind || a.kind).toUpperCase() : '',
         formatDateTime(call.submittedAt || a.publishedAt), a.judged ? t(`cases.judged.${a.judged}`) : ''].filter(Boolean).join(' · ')));
   }
@@ -446,7 +448,7 @@ function start(user) {
 
   function planDetail(p) {
     const steps = (list) => (list || []).map((s) => t(`cw.step.${s}`)).join('、');
-    const meeting = p.meeting || {};
+    const items = p.items || [];
     const wrap = el('div', { class: 'cw-detail-body' },
       el('div', { class: 'cw-detail-pills' }, statusPill(p.status, 'plan'),
         (p.late || []).length ? el('span', { class: 'pill cw-flag' }, t('cw.late', { steps: steps(p.late) })) : null,
@@ -457,13 +459,16 @@ function start(user) {
         ...[['meeting', 'meetingDue', 'meetingAt'], ['minutes', 'minutesDue', 'minutesAt'], ['result', 'resultDue', 'resultAt']]
           .map(([s, due, at]) => el('div', {}, el('dt', { i18n: `cw.step.${s}` }),
             el('dd', {}, p[at] ? formatDateTime(p[at]) : t('cw.due', { at: formatDateTime(p[due]) || t('cw.none') })))),
-        p.periodEnd ? el('div', {}, el('dt', { i18n: 'cases.periodEnd' }), el('dd', {}, formatDateTime(p.periodEnd))) : null),
-      meeting.items && meeting.items.length ? el('h3', { class: 'sub-h', i18n: 'cases.planItems' }) : null,
-      meeting.items && meeting.items.length ? el('ul', { class: 'plain-list' }, ...meeting.items.map((i) =>
+        p.heldOn ? el('div', {}, el('dt', { i18n: 'cases.heldOn' }), el('dd', {}, p.heldOn)) : null,
+        p.attendees ? el('div', {}, el('dt', { i18n: 'cases.attendees' }), el('dd', {}, p.attendees)) : null,
+        p.periodEnd ? el('div', {}, el('dt', { i18n: 'cases.periodEnd' }), el('dd', {}, p.periodEnd)) : null),
+      items.length ? el('h3', { class: 'sub-h', i18n: 'cases.planItems' }) : null,
+      items.length ? el('ul', { class: 'plain-list' }, ...items.map((i) =>
         el('li', {}, el('strong', {}, i.indicator || ''), ' — ', i.action || '', i.owner ? el('span', { class: 'muted' }, ` (${i.owner})`) : null))) : null,
-      p.minutesAt || p.minutes ? el('p', {}, el('a', { href: `/api/plans/${p.id}/minutes`, class: 'btn btn-small', target: '_blank', rel: 'noopener', i18n: 'cases.minutesFile' })) : null,
-      p.resultText || p.result ? el('h3', { class: 'sub-h', i18n: 'cw.step.result' }) : null,
-      p.resultText || p.result ? el('p', { class: 'cw-reason' }, localText(p.resultText || (p.result && p.result.text) || p.result)) : null,
+      p.minutes ? el('p', {}, el('a', { href: `/api/plans/${p.id}/minutes`, class: 'btn btn-small', i18n: 'cases.minutesFile' }),
+        el('span', { class: 'muted' }, ` ${p.minutes.signedBy ? p.minutes.signedBy : ''}`)) : null,
+      p.resultText ? el('h3', { class: 'sub-h', i18n: 'cw.step.result' }) : null,
+      p.resultText ? el('p', { class: 'cw-reason' }, p.resultText) : null,
       el('h3', { class: 'sub-h', i18n: 'cw.history' }),
       timeline(p.history || p.events));
     if (staff && p.status === 'result_returned') {
