@@ -268,6 +268,17 @@ function setUpDesk() {
     renderState();
   }
 
+  /** What a second callback (二次回访) is about: {title: {zh, en}, lines: [...]} from the server; hidden otherwise. */
+  function renderContext(context) {
+    const box = $('c-context');
+    box.replaceChildren();
+    box.hidden = !context;
+    if (!context) return;
+    const title = context.title || {};
+    box.append(el('strong', {}, (getLang() === 'en' && title.en) || title.zh || ''),
+      el('ul', {}, ...(context.lines || []).map((line) => el('li', {}, String(line)))));
+  }
+
   function renderCustomer() {
     const c = call.customer || {};
     $('c-name').textContent = c.name || '—';
@@ -279,6 +290,7 @@ function setUpDesk() {
     setText($('c-date-label'), `agent.c.date.${(call.campaign && call.campaign.eventKind) || 'service_date'}`);
     $('c-date').textContent = c.eventDate || '—';
     $('c-wo').textContent = c.workOrderNo || '—';
+    renderContext(call.context);
     const task = call.task || {};
     $('t-campaign').textContent = (call.campaign && call.campaign.name) || '—';
     $('t-attempt').textContent = task.attempt ? t('agent.task.attemptOf', { n: task.attempt, max: (call.campaign && call.campaign.maxAttempts) || '?' }) : '—';

@@ -59,6 +59,7 @@ public final class Server {
   private final Config config;
   private final Vertx vertx;
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile io.huifang.casework.Casework casework;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private Database db;
   private WebServer web;
@@ -134,6 +135,8 @@ public final class Server {
       // Improvement plans (issue 20): opened when report approves a month, their minutes kept under the data dir.
       plans = new io.huifang.casework.Plans(vertx, db.pool(), audit, config.dataDir().resolve("plans"),
           Clock.systemUTC(), io.huifang.casework.PlanNotices.LOG);
+      // Casework (issue 20): cases, second callbacks (二次回访), notifications.
+      casework = new io.huifang.casework.Casework(vertx, db.pool(), audit);
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,
           () -> telephony == null ? new io.vertx.core.json.JsonArray() : telephony.healthByPbx(), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions, config.allowedOrigins()), config.webDir(), probes, List.of(
@@ -161,7 +164,8 @@ public final class Server {
           new io.huifang.report.ReportPdfRoutes(vertx, monthService::voc)::register,
           new io.huifang.casework.PlanRoutes(() -> plans,
               config.dataDir().resolve("uploads").resolve("plans").toString())::register,
-          new RecordingRoutes(recordings, audit)::register));
+          new RecordingRoutes(recordings, audit)::register,
+          casework::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       // Deadlines pass by the minute; a task past its deadline must not wait long to show as expired.
       expiryTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> scheduler.expireOverdue(java.time.Instant.now())
@@ -199,6 +203,7 @@ public final class Server {
           .compose(v -> startRecordings())
           .compose(v -> qa.start())
           .compose(v -> plans.start())
+          .compose(v -> casework.start())
           .compose(v -> {
             // Supervisors listening in (ChanSpy on the PBX of the agent's call), once every PBX is connected.
             listening = new io.huifang.supervisor.Listening(vertx, () -> telephony,
@@ -315,6 +320,11 @@ public final class Server {
   /** Improvement plans (casework). */
   public io.huifang.casework.Plans plans() {
     return plans;
+  }
+
+  /** Casework: cases, second callbacks, notifications. */
+  public io.huifang.casework.Casework casework() {
+    return casework;
   }
 
   /** QA: the live draw of samples, the queue. */
@@ -458,6 +468,9 @@ public final class Server {
     }
     if (plans != null) {
       plans.stop();
+    }
+    if (casework != null) {
+      casework.stop();
     }
     Future<Void> f = web == null ? Future.succeededFuture() : web.shutdown(config.shutdownGraceSeconds())
         .recover(e -> Future.succeededFuture());

@@ -39,9 +39,11 @@ public final class CampaignRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    campaigns.list().onFailure(ctx::fail).onSuccess(list -> {
+    campaigns.list().compose(list -> campaigns.secondCallbackIds().map(ids -> {
       JsonArray arr = new JsonArray();
-      list.forEach(c -> arr.add(c.toJson()));
+      list.forEach(c -> arr.add(withPurpose(c.toJson(), ids)));
+      return arr;
+    })).onFailure(ctx::fail).onSuccess(arr -> {
       Api.json(ctx, 200, new JsonObject().put("campaigns", arr));
     });
   }
@@ -49,8 +51,20 @@ public final class CampaignRoutes {
   private void get(RoutingContext ctx) {
     Long id = pathId(ctx);
     if (id != null) {
-      campaigns.get(id).onFailure(ctx::fail).onSuccess(c -> answer(ctx, 200, c, id));
+      campaigns.get(id).compose(c -> campaigns.secondCallbackIds().map(ids -> c.map(x -> withPurpose(x.toJson(), ids))))
+          .onFailure(ctx::fail).onSuccess(c -> {
+            if (c.isPresent()) {
+              Api.json(ctx, 200, new JsonObject().put("campaign", c.get()));
+            } else {
+              Api.error(ctx, 404, "not_found", "no campaign " + id);
+            }
+          });
     }
+  }
+
+  /** {@code purpose}: "second_callback" for the campaigns of 二次回访 (made by FollowUps), else "survey". */
+  private static JsonObject withPurpose(JsonObject campaign, java.util.Set<Long> secondCallbacks) {
+    return campaign.put("purpose", secondCallbacks.contains(campaign.getLong("id")) ? "second_callback" : "survey");
   }
 
   private void create(RoutingContext ctx) {

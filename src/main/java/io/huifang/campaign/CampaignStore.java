@@ -64,6 +64,18 @@ public final class CampaignStore {
         .execute(Tuple.of(id)).map(rs -> rs.rowCount() > 0);
   }
 
+  /**
+   * The ids of the second-callback campaigns (二次回访, {@link FollowUps}); every other campaign is a survey campaign.
+   * The purpose stays out of {@link Campaign}: only FollowUps sets it, and only the API shows it.
+   */
+  public Future<Set<Long>> secondCallbackIds() {
+    return pool.query("select id from campaign where purpose = 'second_callback'").execute().map(rs -> {
+      Set<Long> out = new TreeSet<>();
+      rs.forEach(r -> out.add(r.getLong(0)));
+      return out;
+    });
+  }
+
   public Future<Optional<Campaign>> get(long id) {
     return pool.preparedQuery(SELECT + " where c.id = $1").execute(Tuple.of(id))
         .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(fromRow(rs.iterator().next())));

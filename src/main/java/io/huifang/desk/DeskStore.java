@@ -36,7 +36,7 @@ public final class DeskStore {
    */
   public Future<Optional<JsonObject>> screenData(long customerId, Long taskId) {
     Future<Optional<JsonObject>> customer = pool.preparedQuery("select c.id, c.name, c.phone, c.vehicle_model,"
-            + " c.plate, c.vin, c.event_date, c.work_order_no, c.special_kind, d.code as dealer_code,"
+            + " c.plate, c.vin, c.event_date, c.work_order_no, c.special_kind, c.context, d.code as dealer_code,"
             + " d.name as dealer_name from customer c join dealer d on d.id = c.dealer_id where c.id = $1")
         .execute(Tuple.of(customerId))
         .map(rs -> {
@@ -52,7 +52,9 @@ public final class DeskStore {
               .put("vehicleModel", r.getString("vehicle_model")).put("plate", r.getString("plate"))
               .put("vinMasked", maskTail(r.getString("vin"), 6))
               .put("eventDate", eventDate == null ? null : eventDate.toString())
-              .put("workOrderNo", r.getString("work_order_no")).put("specialKind", r.getString("special_kind")));
+              .put("workOrderNo", r.getString("work_order_no")).put("specialKind", r.getString("special_kind"))
+              // what a second callback (二次回访) is about: {"title": {"zh","en"}, "lines": [...]}; null otherwise
+              .put("context", r.getValue("context")));
         });
     if (taskId == null) {
       return customer;

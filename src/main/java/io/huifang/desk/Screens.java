@@ -114,10 +114,12 @@ final class Screens {
             .put("version", c.questionnaire.version()).put("definition", c.questionnaire.toJson()))
         .put("dispositions", Disposition.catalog());
     if (customer != null) {
-      // task and history are their own parts of the screen
-      s.put("task", customer.getValue("task")).put("history", customer.getValue("history"));
+      // task, history and a follow-up's context are their own parts of the screen
+      s.put("task", customer.getValue("task")).put("history", customer.getValue("history"))
+          .put("context", customer.getValue("context"));
       s.getJsonObject("customer").remove("task");
       s.getJsonObject("customer").remove("history");
+      s.getJsonObject("customer").remove("context");
     }
     return s;
   }

@@ -120,6 +120,14 @@ public final class QaStore {
     }
   }
 
+  /**
+   * The survey {@code s} is of a survey campaign: second callbacks (二次回访, purpose second_callback) verify cases and
+   * appeals and are never drawn, counted towards an agent's quota or scored.
+   */
+  static final String SURVEY_CAMPAIGN = "not exists (select 1 from campaign sc where sc.id = s.campaign_id"
+      + " and sc.purpose = 'second_callback')";
+
+  /** The call's facts for the draw; empty for no survey, or one of a second-callback campaign. */
   public Future<Optional<CallFacts>> callFacts(String attemptId) {
     return pool.preparedQuery("select s.attempt_id, s.campaign_id, s.agent_id, s.status, s.disposition_group,"
             + " s.needs_review, s.void, s.answers, q.definition, r.id as recording_id, r.status as recording_status,"
@@ -128,7 +136,7 @@ public final class QaStore {
             + " from survey_response s left join recording r on r.attempt_id = s.attempt_id"
             + " left join call_attempt a on a.id = s.attempt_id"
             + " left join questionnaire q on q.key = s.questionnaire_key and q.version = s.questionnaire_version"
-            + " where s.attempt_id = $1 order by (r.status = 'ready') desc nulls last limit 1")
+            + " where s.attempt_id = $1 and " + SURVEY_CAMPAIGN + " order by (r.status = 'ready') desc nulls last limit 1")
         .execute(Tuple.of(attemptId)).map(rs -> {
           if (rs.size() == 0) {
             return Optional.empty();
@@ -269,7 +277,7 @@ public final class QaStore {
   public Future<List<String>> undecided(java.time.Instant since) {
     return pool.preparedQuery("select s.attempt_id from survey_response s join recording r on r.attempt_id ="
             + " s.attempt_id and r.status = 'ready' left join qa_call_check k on k.attempt_id = s.attempt_id"
-            + " where s.status = 'submitted' and k.attempt_id is null and s.submitted_at >= $1"
+            + " where s.status = 'submitted' and k.attempt_id is null and s.submitted_at >= $1 and " + SURVEY_CAMPAIGN
             + " order by greatest(s.submitted_at, r.processed_at), s.attempt_id limit 100000")
         .execute(Tuple.of(odt(since))).map(rs -> {
           List<String> out = new ArrayList<>();
@@ -310,7 +318,7 @@ public final class QaStore {
             + " s.attempt_id and r.status = 'ready')) as recorded"
             + " from survey_response s left join call_attempt a on a.id = s.attempt_id"
             + " where coalesce(a.originated_at, s.started_at) >= $1 and coalesce(a.originated_at, s.started_at) < $2"
-            + " group by s.agent_id)"
+            + " and " + SURVEY_CAMPAIGN + " group by s.agent_id)"
             + " select u.id, u.display_name, coalesce(c.connected, 0) as connected, coalesce(v.submitted, 0) as submitted,"
             + " coalesce(v.success, 0) as success, coalesce(v.voids, 0) as voids, coalesce(v.recorded, 0) as recorded"
             + " from app_user u left join calls c on c.agent_id = u.id left join surveys v on v.agent_id = u.id"

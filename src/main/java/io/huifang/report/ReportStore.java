@@ -28,8 +28,12 @@ import java.util.Set;
  * one transaction.
  */
 public final class ReportStore {
-  /** The campaign kinds scored as each report kind: CSI after-sales and "other" score as CSI, SSI sales as SSI. */
-  static final String KIND_FILTER = "(case when $1 = 'ssi' then k.kind = 'ssi' else k.kind in ('csi', 'other') end)";
+  /**
+   * The campaign kinds scored as each report kind: CSI after-sales and "other" score as CSI, SSI sales as SSI.
+   * Second callbacks (二次回访, campaign purpose second_callback) verify cases and appeals: never samples or tasks.
+   */
+  static final String KIND_FILTER = "(k.purpose = 'survey'"
+      + " and case when $1 = 'ssi' then k.kind = 'ssi' else k.kind in ('csi', 'other') end)";
 
   /**
    * One submitted survey of the month: a sample of its customer's dealer. Its answers stay the database's JSON text

@@ -77,7 +77,8 @@ final class FiguresStore {
    * in the campaign's time zone as of $1, counting those submitted in [$2, $3). Dealers of the campaign with no
    * sample yet come as one row with zero counts.
    */
-  static final String DEALERS = "with " + ACTIVE + ","
+  static final String DEALERS = "with " + ACTIVE.replace("where active)", "where active and purpose = 'survey')")
+      + "," // dealers' samples: second callbacks (二次回访) verify cases and appeals, they are no samples
       // per campaign, its range through the (campaign_id, submitted_at) index, never the whole table ("offset 0"
       // keeps the planner from flattening the lateral into one scan of every survey, which it otherwise prefers)
       + " s as (select c.id as campaign_id, cu.dealer_id, sr.disposition_group, sr.disposition,"

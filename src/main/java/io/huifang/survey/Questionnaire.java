@@ -26,7 +26,9 @@ public final class Questionnaire {
   public static final String NOT_SURVEYED = "not_surveyed";
   public static final String CSI_DEFAULT = "csi-default";
   public static final String SSI_DEFAULT = "ssi-default";
-  public static final List<String> BUILT_IN = List.of(CSI_DEFAULT, SSI_DEFAULT);
+  /** The second callbacks' (二次回访) verification: resolved, satisfied, verdict, remark (docs/casework-api.md). */
+  public static final String VERIFY_DEFAULT = "verify-default";
+  public static final List<String> BUILT_IN = List.of(CSI_DEFAULT, SSI_DEFAULT, VERIFY_DEFAULT);
 
   static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 

@@ -92,7 +92,8 @@ final class QuestionnaireParser {
     Text title = text(json, "title", "", true);
 
     Object inds = json.getValue("indicators");
-    if (inds != null) {
+    // toJson writes "indicators": [] for a questionnaire without any (verify-default): it must read back
+    if (inds != null && !(inds instanceof JsonArray none && none.isEmpty())) {
       indicators(array(inds, "indicators"), "indicators", 1, null);
     }
 

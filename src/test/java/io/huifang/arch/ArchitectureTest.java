@@ -50,7 +50,10 @@ class ArchitectureTest {
       Map.entry("report_deduction", "report"), Map.entry("report_check_input", "report"),
       Map.entry("report_suggestion", "report"),
       Map.entry("appeal", "casework"), Map.entry("appeal_event", "casework"),
-      Map.entry("improvement_plan", "casework"), Map.entry("plan_event", "casework"));
+      Map.entry("improvement_plan", "casework"), Map.entry("plan_event", "casework"),
+      Map.entry("case_file", "casework"), Map.entry("case_event", "casework"),
+      Map.entry("case_callback", "casework"), Map.entry("notification", "casework"),
+      Map.entry("casework_settings", "casework"));
 
   @Test
   void everyModuleUsesOnlyModulesBelowIt() throws IOException {
