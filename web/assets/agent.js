@@ -282,7 +282,9 @@ function setUpDesk() {
   function renderCustomer() {
     const c = call.customer || {};
     $('c-name').textContent = c.name || '—';
-    $('c-phone').textContent = c.phoneMasked || '—';
+    // The dialer dials the number; an extension from the DMS list is for the agent to ask the switchboard for.
+    $('c-phone').textContent = c.phoneMasked ? (c.phoneExt ? t('agent.c.phoneExt', { phone: c.phoneMasked, ext: c.phoneExt })
+      : c.phoneMasked) : '—';
     $('c-dealer').textContent = c.dealer ? `${c.dealer.name || ''} (${c.dealer.code || ''})` : '—';
     $('c-model').textContent = c.vehicleModel || '—';
     $('c-plate').textContent = c.plate || '—';

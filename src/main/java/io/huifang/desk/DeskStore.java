@@ -35,8 +35,9 @@ public final class DeskStore {
    * agents' notes. Empty when the customer is gone.
    */
   public Future<Optional<JsonObject>> screenData(long customerId, Long taskId) {
-    Future<Optional<JsonObject>> customer = pool.preparedQuery("select c.id, c.name, c.phone, c.vehicle_model,"
-            + " c.plate, c.vin, c.event_date, c.work_order_no, c.special_kind, c.context, d.code as dealer_code,"
+    Future<Optional<JsonObject>> customer = pool.preparedQuery("select c.id, c.name, c.phone, c.phone_ext,"
+            + " c.vehicle_model, c.plate, c.vin, c.event_date, c.work_order_no, c.special_kind, c.context,"
+            + " d.code as dealer_code,"
             + " d.name as dealer_name from customer c join dealer d on d.id = c.dealer_id where c.id = $1")
         .execute(Tuple.of(customerId))
         .map(rs -> {
@@ -46,7 +47,7 @@ public final class DeskStore {
           Row r = rs.iterator().next();
           LocalDate eventDate = r.getLocalDate("event_date");
           return Optional.of(new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))
-              .put("phoneMasked", maskPhone(r.getString("phone")))
+              .put("phoneMasked", maskPhone(r.getString("phone"))).put("phoneExt", r.getString("phone_ext"))
               .put("dealer", new JsonObject().put("code", r.getString("dealer_code"))
                   .put("name", r.getString("dealer_name")))
               .put("vehicleModel", r.getString("vehicle_model")).put("plate", r.getString("plate"))

@@ -10,7 +10,10 @@ import java.util.regex.Pattern;
  * Accepts {@code +86}/{@code 0086}, spaces, dashes, brackets, full-width digits, and numbers a spreadsheet stored
  * as numbers ({@code 13812345678.0}, {@code 1.3812345678E10}). Refuses what cannot be a customer's number, saying
  * why: the old placeholder {@code 00000000000}, digits lost to scientific notation ({@code 1.38E+10}), wrong
- * lengths, mobiles with an impossible second digit, landlines without an area code.
+ * lengths, mobiles with an impossible second digit, landlines without an area code. An extension written after the
+ * number ({@code 010-12345678转8001}, {@code 分机 8001}, {@code ext. 8001}, {@code x8001}, or a last dash group the
+ * number does not need, {@code 010-12345678-8001}) is kept apart: the dialer dials the number, the agent asks for the
+ * extension.
  */
 public final class ChinaPhone {
   private static final Pattern SCIENTIFIC = Pattern.compile("[+]?(\\d+)(?:\\.(\\d+))?[eE][+]?(\\d+)");
@@ -18,22 +21,34 @@ public final class ChinaPhone {
   private static final Pattern SEPARATORS = Pattern.compile("[\\s\\-()\\[\\]–—]");
   private static final Pattern MOBILE = Pattern.compile("1[3-9]\\d{9}");
   private static final Pattern SEVERAL = Pattern.compile("[/,;、|]");
+  /** The number (ending in a digit or a bracket), a word for "extension", then its 1–6 digits. */
+  private static final Pattern EXTENSION = Pattern.compile(
+      "(.*[\\d)])\\s*(?:转|轉|分机|分機|ext|extn|extension|x)\\s*[.:：#]?\\s*(\\d{1,6})", Pattern.CASE_INSENSITIVE);
+  /** A last dash group after a complete number: 010-12345678-8001. */
+  private static final Pattern DASH_EXTENSION = Pattern.compile("(.*\\d)\\s*-\\s*(\\d{1,6})");
 
   private ChinaPhone() {
   }
 
-  /** Either a normalised number, or a problem with a reason code and messages in both languages. */
-  public record Result(String phone, String problem, String english, String chinese) {
+  /**
+   * Either a normalised number (with its extension, or null), or a problem with a reason code and messages in both
+   * languages.
+   */
+  public record Result(String phone, String extension, String problem, String english, String chinese) {
     public boolean ok() {
       return phone != null;
     }
 
     static Result ok(String phone) {
-      return new Result(phone, null, null, null);
+      return new Result(phone, null, null, null, null);
     }
 
     static Result bad(String problem, String english, String chinese) {
-      return new Result(null, problem, english, chinese);
+      return new Result(null, null, problem, english, chinese);
+    }
+
+    Result withExtension(String ext) {
+      return new Result(phone, ext, null, null, null);
     }
   }
 
@@ -42,6 +57,25 @@ public final class ChinaPhone {
       return Result.bad("empty", "no phone number", "没有电话号码");
     }
     String s = Normalizer.normalize(raw, Normalizer.Form.NFKC).replace('\u00a0', ' ').strip();
+    var ext = EXTENSION.matcher(s);
+    if (ext.matches()) {
+      Result main = number(ext.group(1), raw);
+      return main.ok() ? main.withExtension(ext.group(2)) : main;
+    }
+    Result whole = number(s, raw);
+    var dash = DASH_EXTENSION.matcher(s);
+    if (!whole.ok() && dash.matches() && !SEVERAL.matcher(s).find()) {
+      // Only when the number is complete without the last group: 138-1234-5678 stays a mobile.
+      Result main = number(dash.group(1), raw);
+      if (main.ok()) {
+        return main.withExtension(dash.group(2));
+      }
+    }
+    return whole;
+  }
+
+  private static Result number(String text, String raw) {
+    String s = text.strip();
     if (s.isEmpty()) {
       return Result.bad("empty", "no phone number", "没有电话号码");
     }

@@ -10,13 +10,19 @@ import java.util.regex.Pattern;
 
 /**
  * Dates as DMS exports write them: 2025-03-18, 2025/3/18, 2025.3.18, 20250318, 2025年3月18日, each optionally with a
- * time (14:30 or 14:30:00); or a spreadsheet serial number (days since 1899-12-30, fraction = time of day).
+ * time (14:30 or 14:30:00); or a spreadsheet serial number (days since 1899-12-30, fraction = time of day; in a
+ * workbook saved with Excel's 1904 date system, days since 1904-01-01).
  */
 public final class DmsDates {
   private static final Pattern DATE = Pattern.compile(
       "(\\d{4})\\s*[-/.年]\\s*(\\d{1,2})\\s*[-/.月]\\s*(\\d{1,2})\\s*日?(?:[T\\s]+(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.\\d+)?)?)?");
   private static final Pattern COMPACT = Pattern.compile("(\\d{4})(\\d{2})(\\d{2})");
   private static final LocalDate EXCEL_EPOCH = LocalDate.of(1899, 12, 30);
+  /** Serial 0 of a workbook whose workbookPr says date1904 (old Mac Excel, some DMS report engines). */
+  private static final LocalDate EXCEL_1904_EPOCH = LocalDate.of(1904, 1, 1);
+  /** Serials read as dates: 1954-10-03 … 2119-01-09 in the 1900 system, anything else is not a visit date. */
+  private static final int FIRST_SERIAL = 20000;
+  private static final int LAST_SERIAL = 80000;
 
   private DmsDates() {
   }
@@ -25,8 +31,13 @@ public final class DmsDates {
   public record When(LocalDate date, LocalTime time) {
   }
 
-  /** Null when the text is not a date. */
+  /** Null when the text is not a date. Serial numbers in the 1900 date system. */
   public static When parse(String raw, boolean spreadsheetNumber) {
+    return parse(raw, spreadsheetNumber, false);
+  }
+
+  /** Null when the text is not a date; {@code date1904}: the workbook counts serials from 1904-01-01. */
+  public static When parse(String raw, boolean spreadsheetNumber, boolean date1904) {
     if (raw == null) {
       return null;
     }
@@ -37,12 +48,13 @@ public final class DmsDates {
     try {
       if (spreadsheetNumber || s.matches("\\d{5}(\\.\\d+)?")) {
         BigDecimal serial = new BigDecimal(s);
-        if (serial.compareTo(BigDecimal.valueOf(20000)) < 0 || serial.compareTo(BigDecimal.valueOf(80000)) > 0) {
+        long days = serial.longValue();
+        LocalDate d = (date1904 ? EXCEL_1904_EPOCH : EXCEL_EPOCH).plusDays(days);
+        long asIn1900 = java.time.temporal.ChronoUnit.DAYS.between(EXCEL_EPOCH, d);
+        if (serial.signum() < 0 || asIn1900 < FIRST_SERIAL || asIn1900 > LAST_SERIAL) {
           return null;
         }
-        long days = serial.longValue();
         BigDecimal fraction = serial.subtract(BigDecimal.valueOf(days));
-        LocalDate d = EXCEL_EPOCH.plusDays(days);
         if (fraction.signum() == 0) {
           return new When(d, null);
         }

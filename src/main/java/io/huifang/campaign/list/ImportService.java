@@ -67,7 +67,8 @@ public final class ImportService {
       running.put(batchId, p);
       Future<JsonObject> mappingToUse = mapping != null ? Future.succeededFuture(mapping)
           : dealers.mapping(dealerId).map(m -> m.orElse(null));
-      mappingToUse.compose(m -> run(batchId, campaign, dealerId, file, m, dryRun, p))
+      mappingToUse.compose(m -> store.dealer(dealerId).compose(d -> run(batchId, campaign, dealerId, d.orElse(null),
+              file, m, dryRun, p)))
           .onComplete(ar -> {
             running.remove(batchId);
             vertx.fileSystem().delete(file.toString()).onFailure(e -> { /* already gone */ });
@@ -86,10 +87,10 @@ public final class ImportService {
   public record Checked(String sha256, JsonObject report, LoadRows rows, JsonObject mappingUsed, Invalid error) {
   }
 
-  private Future<Void> run(long batchId, Campaign campaign, long dealerId, Path file, JsonObject mapping,
-                           boolean dryRun, Progress p) {
+  private Future<Void> run(long batchId, Campaign campaign, long dealerId, ImportValidator.Dealer dealer, Path file,
+                           JsonObject mapping, boolean dryRun, Progress p) {
     long t0 = System.nanoTime();
-    return vertx.executeBlocking(() -> check(campaign, file, mapping, p), false).compose(c -> {
+    return vertx.executeBlocking(() -> check(campaign, dealer, file, mapping, p), false).compose(c -> {
       log.atInfo().setMessage("import checked").addKeyValue("import", batchId)
           .addKeyValue("ms", (System.nanoTime() - t0) / 1_000_000)
           .addKeyValue("rows", c.report() == null ? 0 : c.report().getInteger("rowsRead")).log();
@@ -118,11 +119,28 @@ public final class ImportService {
     });
   }
 
+  /**
+   * The file's header and first rows, for the page to show and map before importing: the mapping that would be
+   * used (the one given, else the dealer's remembered one, plus the usual headers) and the fields still missing.
+   * Reads on a worker; {@code file} stays the caller's.
+   */
+  public Future<JsonObject> preview(Campaign campaign, long dealerId, Path file, JsonObject mapping) {
+    Future<JsonObject> remembered = dealers.mapping(dealerId).map(m -> m.orElse(null));
+    return remembered.compose(saved -> vertx.executeBlocking(() -> HeaderPreview.of(campaign, file,
+        mapping != null ? mapping : saved).put("savedMapping", saved).put("mappingGiven", mapping != null), false));
+  }
+
   /** Blocking: hashes, reads and validates the whole file. File-level problems come back as {@code error}. */
   public static Checked check(Campaign campaign, Path file, JsonObject mapping, Progress p) throws IOException {
+    return check(campaign, null, file, mapping, p);
+  }
+
+  /** As above, with the dealer chosen for the import: a dealer column in the file is checked against it. */
+  public static Checked check(Campaign campaign, ImportValidator.Dealer dealer, Path file, JsonObject mapping,
+                              Progress p) throws IOException {
     String sha = sha256(file);
     try {
-      ImportValidator v = new ImportValidator(campaign, mapping, n -> p.done = n);
+      ImportValidator v = new ImportValidator(campaign, mapping, dealer, n -> p.done = n);
       ListReader.FileInfo info = ListReader.read(file, v::accept);
       JsonObject report = v.finish(info);
       return new Checked(sha, report, v.rows(), v.mappingUsed(), null);

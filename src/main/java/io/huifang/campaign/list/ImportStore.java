@@ -102,17 +102,19 @@ public final class ImportStore {
         .addArrayOfInteger(r.rowNo.subList(from, to).toArray(new Integer[0]))
         .addArrayOfString(strings(r.rowKey, from, to)).addArrayOfString(strings(r.name, from, to))
         .addArrayOfString(strings(r.specialKind, from, to)).addArrayOfString(strings(r.phoneRaw, from, to))
-        .addArrayOfString(strings(r.phone, from, to)).addArrayOfString(strings(r.model, from, to))
+        .addArrayOfString(strings(r.phone, from, to)).addArrayOfString(strings(r.phoneExt, from, to))
+        .addArrayOfString(strings(r.model, from, to))
         .addArrayOfString(strings(r.plate, from, to)).addArrayOfString(strings(r.vin, from, to))
         .addArrayOfLocalDate(r.eventDate.subList(from, to).toArray(new LocalDate[0]))
         .addArrayOfOffsetDateTime(r.eventAt.subList(from, to).toArray(new OffsetDateTime[0]))
         .addArrayOfString(strings(r.workOrder, from, to))
         .addArrayOfBoolean(r.workOrderClosed.subList(from, to).toArray(new Boolean[0]));
     return conn.preparedQuery("insert into customer (campaign_id, dealer_id, import_batch_id, row_no, row_key, name,"
-            + " special_kind, phone_raw, phone, vehicle_model, plate, vin, event_date, event_at, work_order_no,"
-            + " work_order_closed) select $1, $2, $3, u.* from unnest($4::int[], $5::text[], $6::text[], $7::text[],"
-            + " $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::date[], $14::timestamptz[],"
-            + " $15::text[], $16::bool[]) as u on conflict (campaign_id, dealer_id, row_key) do nothing")
+            + " special_kind, phone_raw, phone, phone_ext, vehicle_model, plate, vin, event_date, event_at,"
+            + " work_order_no, work_order_closed) select $1, $2, $3, u.* from unnest($4::int[], $5::text[],"
+            + " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],"
+            + " $14::date[], $15::timestamptz[], $16::text[], $17::bool[]) as u"
+            + " on conflict (campaign_id, dealer_id, row_key) do nothing")
         .execute(t)
         .compose(rs -> {
           written.accept(to);
@@ -124,22 +126,33 @@ public final class ImportStore {
     return l.subList(from, to).toArray(new String[0]);
   }
 
-  private static final String BATCH_COLUMNS = "b.id, b.campaign_id, b.dealer_id, d.code as dealer_code,"
-      + " d.name as dealer_name, b.file_name, b.status, b.dry_run, b.rows_read, b.accepted, b.flagged, b.rejected,"
-      + " b.same_as_batch_id, b.error, b.created_at, b.finished_at";
+  private static final String BATCH_COLUMNS = "b.id, b.campaign_id, c.name as campaign_name, b.dealer_id,"
+      + " d.code as dealer_code, d.name as dealer_name, b.file_name, b.status, b.dry_run, b.rows_read, b.accepted,"
+      + " b.flagged, b.rejected, b.unusable_phones, b.same_as_batch_id, b.error, b.created_at, b.finished_at,"
+      + " b.created_by, u.username as created_by_username, u.display_name as created_by_name,"
+      + " jsonb_array_length(coalesce(b.report -> 'duplicatePhones', '[]')) as duplicate_phones";
+  private static final String BATCH_FROM = " from import_batch b join dealer d on d.id = b.dealer_id"
+      + " join campaign c on c.id = b.campaign_id left join app_user u on u.id = b.created_by";
+
+  /** The dealer's code and name, to check a dealer column in its files against; empty when there is none. */
+  public Future<Optional<ImportValidator.Dealer>> dealer(long dealerId) {
+    return pool.preparedQuery("select code, name from dealer where id = $1").execute(Tuple.of(dealerId))
+        .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(new ImportValidator.Dealer(
+            rs.iterator().next().getString("code"), rs.iterator().next().getString("name"))));
+  }
 
   public Future<Optional<JsonObject>> get(long id) {
-    return pool.preparedQuery("select " + BATCH_COLUMNS + ", b.report from import_batch b"
-            + " join dealer d on d.id = b.dealer_id where b.id = $1")
+    return pool.preparedQuery("select " + BATCH_COLUMNS + ", b.report" + BATCH_FROM + " where b.id = $1")
         .execute(Tuple.of(id))
         .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(toJson(rs.iterator().next(), true)));
   }
 
-  public Future<JsonArray> list(Long campaignId, Long dealerId, int limit) {
-    return pool.preparedQuery("select " + BATCH_COLUMNS + " from import_batch b join dealer d on d.id = b.dealer_id"
+  /** The newest imports first, {@code before} an id for the next page (null: from the newest). */
+  public Future<JsonArray> list(Long campaignId, Long dealerId, Long before, int limit) {
+    return pool.preparedQuery("select " + BATCH_COLUMNS + BATCH_FROM
             + " where ($1::bigint is null or b.campaign_id = $1) and ($2::bigint is null or b.dealer_id = $2)"
-            + " order by b.id desc limit $3")
-        .execute(Tuple.of(campaignId, dealerId, limit))
+            + " and ($4::bigint is null or b.id < $4) order by b.id desc limit $3")
+        .execute(Tuple.of(campaignId, dealerId, limit, before))
         .map(rs -> {
           JsonArray out = new JsonArray();
           rs.forEach(r -> out.add(toJson(r, false)));
@@ -149,6 +162,11 @@ public final class ImportStore {
 
   private static JsonObject toJson(Row r, boolean withReport) {
     JsonObject o = new JsonObject().put("id", r.getLong("id")).put("campaignId", r.getLong("campaign_id"))
+        .put("campaignName", r.getString("campaign_name"))
+        .put("createdBy", r.getLong("created_by") == null ? null : new JsonObject().put("id", r.getLong("created_by"))
+            .put("username", r.getString("created_by_username")).put("displayName", r.getString("created_by_name")))
+        .put("unusablePhones", r.getInteger("unusable_phones"))
+        .put("duplicatePhones", r.getInteger("duplicate_phones"))
         .put("dealerId", r.getLong("dealer_id")).put("dealerCode", r.getString("dealer_code"))
         .put("dealerName", r.getString("dealer_name")).put("fileName", r.getString("file_name"))
         .put("status", r.getString("status")).put("dryRun", r.getBoolean("dry_run"))

@@ -35,6 +35,11 @@ public final class ImportValidator {
 
   private final Field dateField;
   private final ZoneId zone;
+  /** The dealer chosen for the import, to check a dealer column against; null: not checked. */
+  private final Dealer dealer;
+  /** Rows naming another dealer, by the value they give (in file order). */
+  private final Map<String, List<Integer>> otherDealerRows = new java.util.LinkedHashMap<>();
+  private int dealerRowsChecked;
   private final Map<String, Field> explicit = new HashMap<>();
   private final IntConsumer progress;
 
@@ -57,16 +62,39 @@ public final class ImportValidator {
   private record PhoneUse(String firstName, List<Integer> rows, Set<String> names) {
   }
 
+  /** The dealer an import is for: a dealer column in the file must name it by its code or its name. */
+  public record Dealer(String code, String name) {
+    /** Whether a cell of the dealer column names this dealer (code or name, ignoring case, width and spaces). */
+    boolean named(String value) {
+      String v = squeeze(value);
+      String c = squeeze(code);
+      String n = squeeze(name);
+      return v.isEmpty() || v.equals(c) || v.equals(n) || (!c.isEmpty() && v.startsWith(c))
+          || (!n.isEmpty() && (v.contains(n) || (v.length() >= 2 && n.contains(v))));
+    }
+
+    private static String squeeze(String s) {
+      return s == null ? "" : java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC)
+          .toLowerCase(Locale.ROOT).replaceAll("\\s+", "");
+    }
+
+    String shown() {
+      return code + " " + name;
+    }
+  }
+
   /**
    * {@code mapping} is {@code field id -> header} (explicit or remembered for the dealer), may be empty;
    * {@code progress} hears the number of rows read so far.
    */
   public ImportValidator(Campaign campaign, JsonObject mapping, IntConsumer progress) {
-    this.dateField = switch (campaign.deadlineBasis()) {
-      case SERVICE_DATE -> Field.SERVICE_DATE;
-      case SALE_DATE -> Field.SALE_DATE;
-      case ORDER_DATE -> Field.ORDER_DATE;
-    };
+    this(campaign, mapping, null, progress);
+  }
+
+  /** {@code dealer}: the dealer chosen for the import; rows whose dealer column names another are refused. */
+  public ImportValidator(Campaign campaign, JsonObject mapping, Dealer dealer, IntConsumer progress) {
+    this.dealer = dealer;
+    this.dateField = dateField(campaign);
     this.zone = campaign.rules().zone();
     this.progress = progress;
     if (mapping != null) {
@@ -79,6 +107,50 @@ public final class ImportValidator {
         explicit.put(Field.normaliseHeader(header), f);
       }
     }
+  }
+
+  /** The date a campaign's deadline counts from, which every row must have. */
+  static Field dateField(Campaign campaign) {
+    return switch (campaign.deadlineBasis()) {
+      case SERVICE_DATE -> Field.SERVICE_DATE;
+      case SALE_DATE -> Field.SALE_DATE;
+      case ORDER_DATE -> Field.ORDER_DATE;
+    };
+  }
+
+  /** The fields a file must have for this campaign, in the order the page lists them. */
+  static List<Field> required(Campaign campaign) {
+    return List.of(Field.CUSTOMER_NAME, Field.PHONE, dateField(campaign));
+  }
+
+  /** The explicit mapping ({@code field id -> header}) keyed by normalised header; invalid entries refused. */
+  Map<String, Field> explicit() {
+    return explicit;
+  }
+
+  /**
+   * The columns a row names, if it is a header: the mapping's headers first (the dealer's own names win for the
+   * fields it names), then the usual headers for every field still missing: a remembered mapping from older
+   * exports must not hide a column this file names plainly (the DMS renamed a column, or the mapping named it in
+   * another file).
+   */
+  static Map<Field, Integer> match(SourceRow row, Map<String, Field> explicit) {
+    Map<Field, Integer> found = new EnumMap<>(Field.class);
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    for (int i = 0; i < row.cells().size(); i++) {
+      Field f = explicit.get(Field.normaliseHeader(row.cell(i).text()));
+      if (f != null && !found.containsKey(f)) {
+        found.put(f, i);
+        used.add(i);
+      }
+    }
+    for (int i = 0; i < row.cells().size(); i++) {
+      Field f = Field.forHeader(Field.normaliseHeader(row.cell(i).text()));
+      if (f != null && !found.containsKey(f) && !used.contains(i)) {
+        found.put(f, i);
+      }
+    }
+    return found;
   }
 
   public void accept(SourceRow row) {
@@ -105,34 +177,19 @@ public final class ImportValidator {
     if (row.blank()) {
       return;
     }
-    Map<Field, Integer> found = new EnumMap<>(Field.class);
-    java.util.Set<Integer> used = new java.util.HashSet<>();
-    // The mapping's headers first (the dealer's own names win for the fields it names)...
-    for (int i = 0; i < row.cells().size(); i++) {
-      Field f = explicit.get(Field.normaliseHeader(row.cell(i).text()));
-      if (f != null && !found.containsKey(f)) {
-        found.put(f, i);
-        used.add(i);
-      }
-    }
-    // ... then the usual headers for every field still missing: a remembered mapping from older exports must not
-    // hide a column this file names plainly (the DMS renamed a column, or the mapping named it in another file).
-    for (int i = 0; i < row.cells().size(); i++) {
-      Field f = Field.forHeader(Field.normaliseHeader(row.cell(i).text()));
-      if (f != null && !found.containsKey(f) && !used.contains(i)) {
-        found.put(f, i);
-      }
-    }
+    Map<Field, Integer> found = match(row, explicit);
     if (found.size() >= 2) {
       headerRow = row.rowNo();
       headerTexts = row.cells().stream().map(c -> c.text().replace('\0', NUL_SHOWN).strip()).toList();
-      for (Field required : List.of(Field.CUSTOMER_NAME, Field.PHONE, dateField)) {
-        if (!found.containsKey(required)) {
-          throw new Invalid("file", "required column \"" + required.chinese() + "\" (" + required.id()
-              + ") is missing; the header row " + headerRow + " has: " + String.join(", ", nonBlank(headerTexts)),
-              "缺少必需的列“" + required.chinese() + "”（" + required.id() + "）；第 " + headerRow + " 行表头为："
-                  + String.join("、", nonBlank(headerTexts)));
-        }
+      List<Field> missing = List.of(Field.CUSTOMER_NAME, Field.PHONE, dateField).stream()
+          .filter(f -> !found.containsKey(f)).toList();
+      if (!missing.isEmpty()) {
+        // Named as the page names the fields (出厂日期), never by the API's ids (service_date).
+        throw new Invalid("file", "required column " + String.join(", ", missing.stream()
+            .map(f -> f.chinese() + " (" + f.english() + ")").toList()) + " is missing; the header row " + headerRow
+            + " has: " + String.join(", ", nonBlank(headerTexts)) + ". Map the file's columns to the fields.",
+            "缺少必需的列" + String.join("", missing.stream().map(f -> "“" + f.chinese() + "”").toList()) + "；第 "
+                + headerRow + " 行表头为：" + String.join("、", nonBlank(headerTexts)) + "。请为文件的列指定对应字段。");
       }
       columns = found;
     } else if (rowsSeen >= HEADER_SEARCH_ROWS) {
@@ -158,6 +215,20 @@ public final class ImportValidator {
           "找不到表头：应有“客户姓名”“联系电话”“" + dateField.chinese() + "”等列");
     }
     progress.accept(rowsRead);
+    int otherRows = otherDealerRows.values().stream().mapToInt(List::size).sum();
+    if (otherRows > 0 && otherRows == dealerRowsChecked) {
+      // Not one row of the chosen dealer: the wrong dealer was picked (or the wrong file); nothing is written.
+      String which = String.join("、", otherDealerRows.entrySet().stream()
+          .map(e -> "“" + e.getKey() + "”（" + RowRanges.of(e.getValue()) + "）").toList());
+      String whichEn = String.join(", ", otherDealerRows.entrySet().stream()
+          .map(e -> "\"" + e.getKey() + "\" (rows " + RowRanges.of(e.getValue()) + ")").toList());
+      throw new Invalid("dealerId", "the file's dealer column names " + whichEn + ", not the dealer chosen, "
+          + dealer.shown() + ": choose the dealer this file belongs to", "文件的经销商列为" + which + "，不是所选的经销商 "
+          + dealer.shown() + "：请选择此文件所属的经销商");
+    }
+    JsonArray others = new JsonArray();
+    otherDealerRows.forEach((value, rows) -> others.add(new JsonObject().put("value", value).put("count", rows.size())
+        .put("rows", RowRanges.of(rows))));
     JsonObject mappingUsed = new JsonObject();
     columns.forEach((f, i) -> mappingUsed.put(f.id(), headerTexts.get(i)));
     JsonObject flaggedJson = new JsonObject();
@@ -180,7 +251,8 @@ public final class ImportValidator {
         .put("flagged", flaggedJson).put("flaggedTotal", flagged.values().stream().mapToInt(Integer::intValue).sum())
         .put("rejectedRows", rejectedRows).put("rejectedByReason", byReason)
         .put("rejected", rejected).put("rejectedListed", rejected.size())
-        .put("duplicatePhones", new JsonArray(sorted)).put("unusablePhones", unusablePhones);
+        .put("duplicatePhones", new JsonArray(sorted)).put("unusablePhones", unusablePhones)
+        .put("otherDealers", others).put("date1904", info.date1904());
   }
 
   public LoadRows rows() {
@@ -215,6 +287,20 @@ public final class ImportValidator {
       reject();
       return;
     }
+    if (dealer != null && columns.containsKey(Field.DEALER)) {
+      String named = text(row, Field.DEALER);
+      if (!named.isEmpty()) {
+        dealerRowsChecked++;
+        if (!dealer.named(named)) {
+          otherDealerRows.computeIfAbsent(named, k -> new ArrayList<>()).add(row.rowNo());
+          problem(row, Field.DEALER, named, "other_dealer", "this row is dealer \"" + named + "\"'s, not "
+              + dealer.shown() + "'s chosen for this import", "此行属于经销商“" + named + "”，不是本次所选的 "
+              + dealer.shown());
+          reject();
+          return;
+        }
+      }
+    }
     String nameText = text(row, Field.CUSTOMER_NAME);
     SpecialKind.Parsed parsed = SpecialKind.parse(nameText);
     if (parsed.kind() == null && parsed.name().isEmpty()) {
@@ -222,12 +308,14 @@ public final class ImportValidator {
     }
     SourceRow.Cell phoneCell = cell(row, Field.PHONE);
     String phone = null;
+    String extension = null;
     if (!cellUsable(row, Field.PHONE)) {
       unusablePhones++;
     } else {
       ChinaPhone.Result r = ChinaPhone.normalise(phoneCell.text());
       if (r.ok()) {
         phone = r.phone();
+        extension = r.extension();
       } else {
         unusablePhones++;
         if (parsed.kind() == null) {
@@ -238,7 +326,7 @@ public final class ImportValidator {
     DmsDates.When when = null;
     if (cellUsable(row, dateField)) {
       SourceRow.Cell dc = cell(row, dateField);
-      when = DmsDates.parse(dc.text(), dc.number());
+      when = DmsDates.parse(dc.text(), dc.number(), row.date1904());
       if (when == null && parsed.kind() == null) {
         String shown = dc.text().strip();
         problem(row, dateField, dc.text(), shown.isEmpty() ? "empty" : "not_a_date",
@@ -285,7 +373,7 @@ public final class ImportValidator {
     Boolean closed = status.isEmpty() ? null : CLOSED.contains(status) ? Boolean.TRUE
         : OPEN.contains(status) ? Boolean.FALSE : null;
     load.add(row.rowNo(), key, parsed.name(), parsed.kind() == null ? null : parsed.kind().id(),
-        blankToNull(phoneCell.text().strip()), phone, blankToNull(text(row, Field.VEHICLE_MODEL)),
+        blankToNull(phoneCell.text().strip()), phone, extension, blankToNull(text(row, Field.VEHICLE_MODEL)),
         blankToNull(text(row, Field.PLATE)), blankToNull(vin), when == null ? null : when.date(), eventAt,
         blankToNull(wo), closed);
   }

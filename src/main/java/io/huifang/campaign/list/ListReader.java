@@ -35,8 +35,17 @@ public final class ListReader {
   private ListReader() {
   }
 
-  /** What kind of file it turned out to be. */
-  public record FileInfo(String format, String encoding, String sheet) {
+  /** Thrown by a row consumer that has read enough: reading stops there, quietly. */
+  public static final class Enough extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public Enough() {
+      super("enough rows read", null, false, false);
+    }
+  }
+
+  /** What kind of file it turned out to be; {@code date1904}: an XLSX counting dates from 1904. */
+  public record FileInfo(String format, String encoding, String sheet, boolean date1904) {
   }
 
   public static FileInfo read(Path file, Consumer<SourceRow> rows) {
@@ -66,10 +75,14 @@ public final class ListReader {
     XlsxLimits.DEFAULT.check(file);
     try (ReadableWorkbook wb = new ReadableWorkbook(file.toFile())) {
       Sheet sheet = wb.getFirstSheet();
+      // FastExcel reads workbookPr's date1904; its serials are 1,462 days off the usual ones.
+      boolean date1904 = wb.isDate1904();
       try (var stream = sheet.openStream()) {
-        stream.forEach(r -> rows.accept(toSourceRow(r)));
+        stream.forEach(r -> rows.accept(toSourceRow(r, date1904)));
+      } catch (Enough e) {
+        // The consumer has read what it needed (a preview of the first rows).
       }
-      return new FileInfo("xlsx", null, sheet.getName());
+      return new FileInfo("xlsx", null, sheet.getName(), date1904);
     } catch (IOException | RuntimeException e) {
       if (e instanceof Invalid inv) {
         throw inv;
@@ -79,7 +92,7 @@ public final class ListReader {
     }
   }
 
-  private static SourceRow toSourceRow(Row r) {
+  private static SourceRow toSourceRow(Row r, boolean date1904) {
     List<SourceRow.Cell> cells = new ArrayList<>(r.getCellCount());
     for (int i = 0; i < r.getCellCount(); i++) {
       Cell c = r.getCell(i);
@@ -96,7 +109,7 @@ public final class ListReader {
         default -> SourceRow.Cell.text(raw == null ? c.getText() : raw);
       });
     }
-    return new SourceRow(r.getRowNum(), cells);
+    return new SourceRow(r.getRowNum(), cells, date1904);
   }
 
   private static boolean looksNumeric(String s) {
@@ -124,11 +137,13 @@ public final class ListReader {
         }
         parseCsv(new LineIterator(in, encodings), rows);
       }
+    } catch (Enough e) {
+      // The consumer has read what it needed.
     } catch (IOException e) {
       throw new Invalid("file", "cannot read the file: " + e.getMessage(), "无法读取文件：" + e.getMessage());
     }
     String enc = encodings.isEmpty() ? "UTF-8" : String.join(" + ", encodings);
-    return new FileInfo("csv", enc, null);
+    return new FileInfo("csv", enc, null, false);
   }
 
   /** Lines of a byte stream, each decoded as UTF-8 if it is valid UTF-8, else as GB18030 (a superset of GBK). */

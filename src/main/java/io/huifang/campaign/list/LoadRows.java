@@ -16,6 +16,7 @@ public final class LoadRows {
   final List<String> specialKind = new ArrayList<>();
   final List<String> phoneRaw = new ArrayList<>();
   final List<String> phone = new ArrayList<>();
+  final List<String> phoneExt = new ArrayList<>();
   final List<String> model = new ArrayList<>();
   final List<String> plate = new ArrayList<>();
   final List<String> vin = new ArrayList<>();
@@ -24,7 +25,7 @@ public final class LoadRows {
   final List<String> workOrder = new ArrayList<>();
   final List<Boolean> workOrderClosed = new ArrayList<>();
 
-  void add(int row, String key, String n, String kind, String raw, String ph, String mdl, String pl, String v,
+  void add(int row, String key, String n, String kind, String raw, String ph, String ext, String mdl, String pl, String v,
            LocalDate date, OffsetDateTime at, String wo, Boolean closed) {
     rowNo.add(row);
     rowKey.add(key);
@@ -32,6 +33,7 @@ public final class LoadRows {
     specialKind.add(kind);
     phoneRaw.add(raw);
     phone.add(ph);
+    phoneExt.add(ext);
     model.add(mdl);
     plate.add(pl);
     vin.add(v);

@@ -35,8 +35,30 @@ class ChinaPhoneTest {
     assertEquals(expected, r.phone(), raw + ": " + r.english());
   }
 
+  @ParameterizedTest(name = "{0} -> {1} ext {2}")
+  @CsvSource(delimiter = '|', value = {
+      "010-12345678转8001|01012345678|8001",
+      "010-12345678 转 8001|01012345678|8001",
+      "（０２１）８７６５４３２１转６０２|02187654321|602",
+      "0755-8123456 分机 12|07558123456|12",
+      "010 1234 5678 ext. 301|01012345678|301",
+      "01012345678 EXT 301|01012345678|301",
+      "010-12345678x8001|01012345678|8001",
+      "010-12345678-8001|01012345678|8001",
+      "0571-88123456-1|057188123456|1",
+      "13812345678转1|13812345678|1",
+      "138-1234-5678|13812345678|''",
+      "0755-1234-5678|075512345678|''"})
+  void keepsAnExtensionApart(String raw, String phone, String ext) {
+    ChinaPhone.Result r = ChinaPhone.normalise(raw);
+    assertEquals(phone, r.phone(), raw + ": " + r.english());
+    assertEquals(ext.isEmpty() ? null : ext, r.extension(), raw);
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', value = {
+      "87654321转8001|no_area_code",
+      "转8001|not_a_number",
       "00000000000|placeholder",
       "000-0000-0000|placeholder",
       "1.38E+10|rounded",

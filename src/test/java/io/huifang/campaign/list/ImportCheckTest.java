@@ -240,8 +240,12 @@ class ImportCheckTest {
     ImportService.Checked c = check(f, null);
     assertNotNull(c.error());
     assertEquals("file", c.error().field());
-    assertTrue(c.error().english().contains("出厂日期") && c.error().english().contains("service_date"),
+    // Named as the page names the field, never by the API's id.
+    assertTrue(c.error().english().contains("出厂日期") && c.error().english().contains("service date"),
         c.error().english());
+    assertTrue(!c.error().english().contains("service_date") && !c.error().chinese().contains("service_date"),
+        c.error().english() + " / " + c.error().chinese());
+    assertTrue(c.error().chinese().contains("“出厂日期”"), c.error().chinese());
     assertTrue(c.error().english().contains("header row 1"), c.error().english());
     assertTrue(c.error().chinese().contains("缺少必需的列"), c.error().chinese());
     assertNull(c.rows());
@@ -282,5 +286,131 @@ class ImportCheckTest {
     assertEquals(bad, rejectedRows(c.report()));
     assertEquals("not_a_date", rejection(c.report(), 9999).getString("reason"));
     assertEquals(9_997, c.rows().size());
+  }
+
+  @Test
+  void aWorkbookInThe1904DateSystemReadsItsDatesRight() throws Exception {
+    // 2025-03-18 is serial 45734 in the usual 1900 system and 44272 in the 1904 system (1,462 days apart).
+    long serial1904 = ChronoUnit.DAYS.between(LocalDate.of(1904, 1, 1), LocalDate.of(2025, 3, 18));
+    assertEquals(44272, serial1904);
+    Path mac = new RawXlsx().date1904().row("客户姓名", "联系电话", "出厂日期")
+        .row("张三", "13812345678", "n:" + serial1904)
+        .row("李四", "13912345678", "n:" + serial1904 + ".5")
+        .write(dir.resolve("mac.xlsx"));
+    ImportService.Checked c = check(mac, null);
+    assertNull(c.error(), () -> c.error().english());
+    assertEquals(List.of(LocalDate.of(2025, 3, 18), LocalDate.of(2025, 3, 18)), c.rows().eventDate);
+    assertEquals(java.time.LocalTime.NOON, c.rows().eventAt.get(1).atZoneSameInstant(CSI.rules().zone())
+        .toLocalTime(), "the fraction is the time of day in the 1904 system too");
+    assertEquals(true, c.report().getBoolean("date1904"));
+    // The same serial without the flag is a date four years earlier: the flag is what decides.
+    Path pc = new RawXlsx().row("客户姓名", "联系电话", "出厂日期").row("张三", "13812345678", "n:" + serial1904)
+        .write(dir.resolve("pc.xlsx"));
+    assertEquals(List.of(LocalDate.of(2021, 3, 17)), check(pc, null).rows().eventDate);
+    assertEquals(LocalDate.of(2025, 3, 18), DmsDates.parse("44272", true, true).date());
+    assertNull(DmsDates.parse("100", true, true), "serial 100 is 1904-04-10: no visit date");
+  }
+
+  @Test
+  void anExtensionIsKeptApartAndTheRowIsAccepted() throws Exception {
+    Path f = Files.writeString(dir.resolve("ext.csv"), "客户姓名,联系电话,出厂日期\n张三,010-12345678转8001,2025-03-18\n"
+        + "李四,0755-8123456-12,2025-03-18\n王五,13812345678,2025-03-18\n", StandardCharsets.UTF_8);
+    ImportService.Checked c = check(f, null);
+    assertNull(c.error(), () -> c.error().english());
+    assertEquals(3, c.report().getInteger("accepted"));
+    assertEquals(0, c.report().getInteger("rejectedRows"));
+    assertEquals(List.of("01012345678", "07558123456", "13812345678"), c.rows().phone);
+    assertEquals(java.util.Arrays.asList("8001", "12", null), c.rows().phoneExt);
+  }
+
+  static final ImportValidator.Dealer BJ01 = new ImportValidator.Dealer("BJ01", "北京东方4S店");
+
+  @Test
+  void aDealerColumnIsCheckedAgainstTheChosenDealer() throws Exception {
+    Path f = Files.writeString(dir.resolve("group.csv"), "经销商代码,客户姓名,联系电话,出厂日期\n"
+        + "BJ01,张三,13812345678,2025-03-18\n"
+        + "bj01,李四,13912345678,2025-03-18\n"
+        + "SH02,王五,13712345678,2025-03-18\n"
+        + ",赵六,13612345678,2025-03-18\n"
+        + "SH02,钱七,13512345678,2025-03-18\n"
+        + "北京东方4S店,孙八,13412345678,2025-03-18\n", StandardCharsets.UTF_8);
+    ImportService.Checked c = ImportService.check(CSI, BJ01, f, null, new ImportService.Progress());
+    assertNull(c.error(), () -> c.error().english());
+    JsonObject r = c.report();
+    assertEquals(Set.of(4, 6), rejectedRows(r), "the other dealer's rows, and only they, are refused");
+    assertEquals("other_dealer", rejection(r, 4).getString("reason"));
+    assertTrue(rejection(r, 4).getString("messageZh").contains("SH02")
+        && rejection(r, 4).getString("messageZh").contains("BJ01"), rejection(r, 4).encode());
+    assertEquals("经销商代码", rejection(r, 4).getString("column"));
+    assertEquals(new JsonArray().add(new JsonObject().put("value", "SH02").put("count", 2).put("rows", "4, 6")),
+        r.getJsonArray("otherDealers"));
+    assertEquals(List.of("张三", "李四", "赵六", "孙八"), c.rows().name, "the dealer's own rows are kept");
+
+    // A file wholly of another dealer: the wrong dealer was chosen; a clear error naming the rows, nothing loaded.
+    Path other = Files.writeString(dir.resolve("other.csv"), "经销商,客户姓名,联系电话,出厂日期\n"
+        + "SH02,王五,13712345678,2025-03-18\nSH02,钱七,13512345678,2025-03-18\nSH02,周九,13312345678,2025-03-18\n",
+        StandardCharsets.UTF_8);
+    ImportService.Checked o = ImportService.check(CSI, BJ01, other, null, new ImportService.Progress());
+    assertNotNull(o.error());
+    assertEquals("dealerId", o.error().field());
+    assertTrue(o.error().chinese().contains("“SH02”（2–4）") && o.error().chinese().contains("BJ01 北京东方4S店"),
+        o.error().chinese());
+    assertNull(o.rows());
+    // Without a chosen dealer (the old callers) nothing is checked.
+    assertEquals(3, check(other, null).report().getInteger("accepted"));
+  }
+
+  @Test
+  void anUnknownHeaderIsPreviewedThenMappedAndTheMappingReadsTheNextFile() throws Exception {
+    // 进厂日期 is the usual name of the order date; this CSI campaign needs 出厂日期.
+    Path first = Files.writeString(dir.resolve("dms1.csv"), "4S店进厂明细\n姓名,手机号码,进厂日期,车型\n"
+        + "张三,13812345678,2025-03-18,速腾\n李四,13912345678,2025/3/19,迈腾\n", StandardCharsets.UTF_8);
+    assertTrue(check(first, null).error().chinese().contains("“出厂日期”"));
+    JsonObject p = HeaderPreview.of(CSI, first, null);
+    assertEquals(2, p.getInteger("headerRow"));
+    assertEquals(new JsonArray().add("service_date"), p.getJsonArray("missing"));
+    assertEquals("进厂日期", p.getJsonObject("mapping").getString("order_date"));
+    assertEquals(List.of("姓名", "手机号码", "进厂日期", "车型"), p.getJsonArray("columns").stream()
+        .map(o -> ((JsonObject) o).getString("header")).toList());
+    assertEquals(2, p.getJsonArray("rows").size());
+    assertEquals("李四", p.getJsonArray("rows").getJsonObject(1).getJsonArray("cells").getJsonObject(0)
+        .getString("text"));
+    JsonObject field = p.getJsonArray("fields").stream().map(o -> (JsonObject) o)
+        .filter(o -> o.getString("id").equals("service_date")).findFirst().orElseThrow();
+    assertEquals("出厂日期", field.getString("name"));
+    assertEquals(true, field.getBoolean("required"));
+
+    // The admin maps 进厂日期 to 出厂日期; the import uses it, and the mapping it used is what is remembered.
+    JsonObject mapping = new JsonObject().put("service_date", "进厂日期");
+    JsonObject after = HeaderPreview.of(CSI, first, mapping);
+    assertEquals(new JsonArray(), after.getJsonArray("missing"));
+    ImportService.Checked c = check(first, mapping);
+    assertNull(c.error(), () -> c.error().english());
+    assertEquals(List.of(LocalDate.of(2025, 3, 18), LocalDate.of(2025, 3, 19)), c.rows().eventDate);
+    JsonObject remembered = c.mappingUsed();
+    assertEquals("进厂日期", remembered.getString("service_date"));
+    assertNull(remembered.getString("order_date"), "the column is the service date now, not also the order date");
+
+    // The dealer's next export, same names: read with the remembered mapping, nothing missing.
+    Path next = Files.writeString(dir.resolve("dms2.csv"), "姓名,手机号码,进厂日期,车型\n王五,13712345678,2025-04-01,宝来\n",
+        StandardCharsets.UTF_8);
+    assertEquals(new JsonArray(), HeaderPreview.of(CSI, next, remembered).getJsonArray("missing"));
+    ImportService.Checked n = check(next, remembered);
+    assertNull(n.error(), () -> n.error().english());
+    assertEquals(List.of(LocalDate.of(2025, 4, 1)), n.rows().eventDate);
+  }
+
+  @Test
+  void aHeaderWithNoKnownNameIsStillPreviewedWithItsRows() throws Exception {
+    Path f = Files.writeString(dir.resolve("odd.csv"), "导出报表\n甲,乙,丙\n张三,13812345678,2025-03-18\n", StandardCharsets.UTF_8);
+    JsonObject p = HeaderPreview.of(CSI, f, null);
+    assertEquals(2, p.getInteger("headerRow"));
+    assertEquals(new JsonArray().add("customer_name").add("phone").add("service_date"), p.getJsonArray("missing"));
+    assertEquals(1, p.getJsonArray("rows").size());
+    // A date serial in the preview shows as the date it is.
+    Path x = new RawXlsx().date1904().row("客户姓名", "联系电话", "进厂日期").row("张三", "13812345678", "n:44272")
+        .write(dir.resolve("x.xlsx"));
+    assertEquals("2025-03-18", HeaderPreview.of(CSI, x, null).getJsonArray("rows").getJsonObject(0)
+        .getJsonArray("cells").getJsonObject(2).getString("date"));
   }
 }

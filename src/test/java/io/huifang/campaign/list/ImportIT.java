@@ -145,4 +145,66 @@ class ImportIT {
     assertEquals(403, upload(sup, campaignId, dealerId, f, Map.of()).status());
     assertEquals(401, upload(new Http(server), campaignId, dealerId, f, Map.of()).status());
   }
+
+  @Test
+  void previewsNothingWrittenAndTheHistorySaysWhoAndTheDealerColumnIsChecked() throws Exception {
+    long before = count("select count(*) from import_batch where campaign_id = $1");
+    Path f = Files.writeString(dir.resolve("preview.csv"), "姓名,手机号码,进厂日期\n张三,13812345678,2025-03-18\n",
+        StandardCharsets.UTF_8);
+    Http.Response p = preview(f, Map.of());
+    assertEquals(200, p.status(), p.body());
+    JsonObject pv = p.json().getJsonObject("preview");
+    assertEquals(new JsonArray().add("service_date"), pv.getJsonArray("missing"));
+    assertEquals("preview.csv", pv.getString("fileName"));
+    assertEquals(before, count("select count(*) from import_batch where campaign_id = $1"), "a preview writes nothing");
+    JsonObject mapped = preview(f, Map.of("mapping", "{\"service_date\":\"进厂日期\"}")).json().getJsonObject("preview");
+    assertEquals(new JsonArray(), mapped.getJsonArray("missing"));
+    Http.Response badMapping = preview(f, Map.of("mapping", "{\"nonsense\":\"x\"}"));
+    assertEquals(400, badMapping.status());
+    assertEquals("mapping", badMapping.json().getString("field"));
+    Http sup = Http.userWithRole(server, admin, "sup-preview", "supervisor");
+    assertEquals(403, sup.send(java.net.http.HttpRequest.newBuilder(URI.create(server.url("/api/imports/preview")))
+        .header("Content-Type", "multipart/form-data; boundary=x").POST(HttpRequest.BodyPublishers.ofString("--x--")))
+        .status());
+
+    // A file of another dealer: refused whole, naming the rows; nothing written.
+    Path other = Files.writeString(dir.resolve("other-dealer.csv"), "经销商代码,客户姓名,联系电话,出厂日期\n"
+        + "SH09,钱七,13512345670,2025-03-18\nSH09,孙八,13512345671,2025-03-18\n", StandardCharsets.UTF_8);
+    long customers = count("select count(*) from customer where campaign_id = $1");
+    JsonObject refused = importFile(other, Map.of());
+    assertEquals("failed", refused.getString("status"), refused.encodePrettily());
+    assertEquals("dealerId", refused.getJsonObject("error").getString("field"));
+    assertTrue(refused.getJsonObject("error").getString("messageZh").contains("“SH09”（2–3）"), refused.encodePrettily());
+    assertEquals(customers, count("select count(*) from customer where campaign_id = $1"));
+
+    // The history: who imported, the counts, newest first; paged with before=.
+    JsonArray list = admin.get("/api/imports?campaignId=" + campaignId + "&limit=1").json().getJsonArray("imports");
+    assertEquals(1, list.size());
+    JsonObject newest = list.getJsonObject(0);
+    assertEquals(refused.getLong("id"), newest.getLong("id"));
+    assertEquals("admin", newest.getJsonObject("createdBy").getString("username"));
+    assertEquals("导入测试", newest.getString("campaignName"));
+    JsonArray older = admin.get("/api/imports?campaignId=" + campaignId + "&before=" + newest.getLong("id"))
+        .json().getJsonArray("imports");
+    assertTrue(older.stream().allMatch(o -> ((JsonObject) o).getLong("id") < newest.getLong("id")));
+  }
+
+  Http.Response preview(Path file, Map<String, String> extra) throws Exception {
+    String boundary = "----hf" + System.nanoTime();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    java.util.Map<String, String> fields = new java.util.LinkedHashMap<>(Map.of("campaignId",
+        String.valueOf(campaignId), "dealerId", String.valueOf(dealerId)));
+    fields.putAll(extra);
+    for (var e : fields.entrySet()) {
+      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n"
+          + e.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
+        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(Files.readAllBytes(file));
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return admin.send(HttpRequest.newBuilder(URI.create(server.url("/api/imports/preview")))
+        .timeout(Duration.ofSeconds(60)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+  }
 }

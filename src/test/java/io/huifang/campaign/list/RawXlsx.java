@@ -19,9 +19,16 @@ import java.util.zip.ZipOutputStream;
 final class RawXlsx {
   private final List<List<String>> rows = new ArrayList<>();
   private final List<String> merges = new ArrayList<>();
+  private boolean date1904;
 
   RawXlsx row(String... cells) {
     rows.add(List.of(cells));
+    return this;
+  }
+
+  /** The workbook counts date serials from 1904-01-01 (workbookPr date1904="1", as old Mac Excel saved). */
+  RawXlsx date1904() {
+    date1904 = true;
     return this;
   }
 
@@ -46,7 +53,7 @@ final class RawXlsx {
       put(zip, "xl/workbook.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
           + "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
           + " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-          + "<sheets><sheet name=\"进厂明细\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+          + (date1904 ? "<workbookPr date1904=\"1\"/>" : "") + "<sheets><sheet name=\"进厂明细\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
       put(zip, "xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
           + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
           + "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
