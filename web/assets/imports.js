@@ -343,6 +343,7 @@ async function showLinkedReport() {
   if (!id) return;
   try {
     showReport((await api(`/api/imports/${encodeURIComponent(id)}`)).import);
+    $('report-panel').scrollIntoView({ block: 'start' });
   } catch (e) {
     message($('imp-message'), 'error', describeError(e));
   }
