@@ -113,6 +113,12 @@ class ImportsPageIT {
           + " where c.name = '李四'", Tuple.tuple());
       assertEquals(List.of("01012345678", "8001", "01012345678"), List.of(ext.getString(0), ext.getString(1),
           ext.getString(2)), "the extension is kept apart; the task dials the number");
+      // What the agent's screen gets for that customer: the number masked, the extension to ask for.
+      long liSi = db(server, "select id from customer where name = '李四'", Tuple.tuple()).getLong(0);
+      JsonObject screen = new io.huifang.desk.DeskStore(server.server().database().pool()).screenData(liSi, null)
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow();
+      assertEquals("8001", screen.getString("phoneExt"), screen.encode());
+      assertEquals("*******5678", screen.getString("phoneMasked"), screen.encode());
 
       // 3. The duplicate phone with its rows and names.
       b.waitFor("!!document.querySelector('#report-dups tr[data-phone=\"13812345678\"]')", WAIT);
