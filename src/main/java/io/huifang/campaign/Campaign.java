@@ -26,7 +26,7 @@ import java.util.TreeSet;
 public record Campaign(long id, String name, Kind kind, String questionnaire, List<Long> dealerIds,
                        CallingRules rules, DeadlineBasis deadlineBasis, int deadlineHours, int maxAttempts,
                        DialMode dialMode, BigDecimal abandonTarget, String callerId, RecordingPolicy recordingPolicy,
-                       boolean active, int wrapUpSeconds) {
+                       boolean active, int wrapUpSeconds, boolean amd) {
 
   /** CSI after-sales, SSI sales, or anything else. */
   public enum Kind {
@@ -88,7 +88,8 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
         .put("deadline", new JsonObject().put("basis", id(deadlineBasis)).put("hours", deadlineHours))
         .put("maxAttempts", maxAttempts).put("dialMode", id(dialMode))
         .put("abandonTarget", abandonTarget.doubleValue()).put("callerId", callerId)
-        .put("recordingPolicy", id(recordingPolicy)).put("active", active).put("wrapUpSeconds", wrapUpSeconds);
+        .put("recordingPolicy", id(recordingPolicy)).put("active", active).put("wrapUpSeconds", wrapUpSeconds)
+        .put("amd", amd);
   }
 
   /** The calling-hours document as stored (same shape as the API's). */
@@ -199,9 +200,14 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
     if (b.containsKey("active") && !(b.getValue("active") instanceof Boolean)) {
       throw new Invalid("active", "active must be true or false", "启用状态必须是 true 或 false");
     }
+    // answering-machine detection: machines hung up on, part of the abandon target kept for its mistakes
+    boolean amd = b.getValue("amd") instanceof Boolean x ? x : base != null && base.amd();
+    if (b.containsKey("amd") && !(b.getValue("amd") instanceof Boolean)) {
+      throw new Invalid("amd", "amd must be true or false", "答录机检测必须是 true 或 false");
+    }
     return new Campaign(base == null ? 0 : base.id(), name.trim(), kind, blankToNull(questionnaire), dealers,
         new CallingRules(zone, hours, holidays, parts), basis, deadlineHours, maxAttempts, mode, abandon,
-        blankToNull(callerId), rec, active, wrapUp);
+        blankToNull(callerId), rec, active, wrapUp, amd);
   }
 
   /** Monday–Sunday 09:00–20:00: the hours most centres use. */

@@ -102,8 +102,9 @@ public final class CampaignRoutes {
       return;
     }
     for (String key : b.fieldNames()) {
-      if (!key.equals("dialMode") && !key.equals("abandonTarget")) {
-        Api.invalid(ctx, key, "only dialMode and abandonTarget may be changed here", "此处只能修改外呼模式和放弃率目标");
+      if (!key.equals("dialMode") && !key.equals("abandonTarget") && !key.equals("amd")) {
+        Api.invalid(ctx, key, "only dialMode, abandonTarget and amd may be changed here",
+            "此处只能修改外呼模式、放弃率目标和答录机检测");
         return;
       }
     }

@@ -74,6 +74,6 @@ final class CampaignRun {
   static PacingSettings settings(Campaign c) {
     DialMode mode = c.dialMode() == Campaign.DialMode.PREDICTIVE ? DialMode.PREDICTIVE
         : c.dialMode() == Campaign.DialMode.PROGRESSIVE ? DialMode.PROGRESSIVE : DialMode.PREVIEW;
-    return PacingSettings.defaults(mode).withTarget(c.abandonTarget().doubleValue() / 100.0);
+    return PacingSettings.forCampaign(mode, c.abandonTarget().doubleValue() / 100.0, c.amd());
   }
 }

@@ -44,11 +44,6 @@ public final class DialerService {
   static final long CAMPAIGN_RELOAD_MS = 10_000;
   static final Duration RING_TIMEOUT = Duration.ofSeconds(25);
   /**
-   * Answering-machine detection off: it costs the person who answers about 2 s of silence, and its false positives
-   * count as abandons; Chinese mobile numbers rarely reach voicemail. (A per-campaign switch can come later.)
-   */
-  static final boolean AMD = false;
-  /**
    * A customer reached before a restart is not dialled again while their agent finishes the draft the restart left
    * (as the desk holds a task while the agent writes a call up).
    */
@@ -334,7 +329,8 @@ public final class DialerService {
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     String dialString = dialTemplate.replace("{number}", t.phone());
     CallTracker.OriginateRequest req = new CallTracker.OriginateRequest(attemptId, t.campaignId(), t.taskId(),
-        t.customerId(), dialString, "huifang-answered", "s", r.campaignRun.campaign.callerId(), RING_TIMEOUT, AMD,
+        t.customerId(), dialString, "huifang-answered", "s", r.campaignRun.campaign.callerId(), RING_TIMEOUT,
+        r.campaignRun.campaign.amd(),
         Map.of());
     r.ringing.put(attemptId, clock.millis());
     byAttempt.put(attemptId, r);

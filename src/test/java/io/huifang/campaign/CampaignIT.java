@@ -112,6 +112,15 @@ class CampaignIT {
     Http.Response sneaky = sup.send("PATCH", "/api/campaigns/" + id + "/pacing", "{\"maxAttempts\":50}");
     assertEquals(400, sneaky.status());
     assertEquals("maxAttempts", sneaky.json().getString("field"));
+    // answering-machine detection: off by default, switched per campaign, stored
+    assertEquals(false, p.json().getJsonObject("campaign").getBoolean("amd"));
+    Http.Response amd = sup.send("PATCH", "/api/campaigns/" + id + "/pacing", "{\"amd\":true}");
+    assertEquals(200, amd.status(), amd.body());
+    assertEquals(true, sup.get("/api/campaigns/" + id).json().getJsonObject("campaign").getBoolean("amd"));
+    assertEquals(2.5, amd.json().getJsonObject("campaign").getDouble("abandonTarget"), "the rest kept");
+    Http.Response notBool = sup.send("PATCH", "/api/campaigns/" + id + "/pacing", "{\"amd\":\"yes\"}");
+    assertEquals(400, notBool.status());
+    assertEquals("amd", notBool.json().getString("field"));
   }
 
   void assertField(String field, JsonObject body) {

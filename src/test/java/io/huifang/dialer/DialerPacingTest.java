@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.huifang.campaign.Campaign;
 import io.huifang.dialer.pacing.AbandonStats;
 import io.huifang.dialer.pacing.DialMode;
+import io.huifang.dialer.pacing.PacingSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,23 @@ class DialerPacingTest {
     assertEquals(DialMode.PREDICTIVE, CampaignRun.pacing(campaign("predictive"), Long.MIN_VALUE, NOW).mode());
     assertEquals(DialMode.PROGRESSIVE,
         CampaignRun.pacing(campaign("progressive"), NOW + AbandonStats.HOUR, NOW).mode());
+  }
+
+  /**
+   * The campaign's answering-machine detection sets the pacer's allowance for AMD mistakes, through the same
+   * {@code PacingSettings.forCampaign} the benchmark runs.
+   */
+  @Test
+  void aCampaignWithAnsweringMachineDetectionKeepsAnAllowanceForItsMistakes() {
+    Campaign off = campaign("predictive");
+    Campaign on = Campaign.fromJson(new JsonObject().put("amd", true), off);
+    assertEquals(false, off.amd(), "off by default");
+    assertEquals(0, CampaignRun.settings(off).amdFalsePositiveAllowance(), 1e-12);
+    assertEquals(PacingSettings.AMD_ALLOWANCE, CampaignRun.settings(on).amdFalsePositiveAllowance(), 1e-12);
+    assertEquals(PacingSettings.forCampaign(DialMode.PREDICTIVE, 0.03, true), CampaignRun.settings(on));
+    Campaign lowTarget = Campaign.fromJson(new JsonObject().put("abandonTarget", 0.2), on);
+    assertEquals(0.002, CampaignRun.settings(lowTarget).amdFalsePositiveAllowance(), 1e-12,
+        "never more than the target");
   }
 
   private static Campaign campaign(String mode) {

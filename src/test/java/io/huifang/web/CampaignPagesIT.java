@@ -90,6 +90,8 @@ class CampaignPagesIT {
           + "\"]').checked)"), "the campaign's dealer is ticked");
       b.type("#c-name", "2025年4月售后回访（复访）");
       b.type("#c-h-tue", "10:00-12:00, 14:00-18:00");
+      assertEquals("false", b.evaluateString("String(document.getElementById('c-amd').checked)"), "AMD off");
+      b.click("#c-amd");
       b.screenshot(SHOTS.resolve("campaign-edit-form.png"));
       b.click("#c-submit");
       b.waitFor("document.getElementById('camp-message').textContent.includes('已保存')"
@@ -102,6 +104,7 @@ class CampaignPagesIT {
       assertEquals(new JsonArray().add("09:00-20:00"), saved.getJsonObject("callingHours").getJsonArray("mon"));
       assertEquals(new JsonArray().add(dealer), saved.getJsonArray("dealerIds"));
       assertTrue(saved.getBoolean("active"));
+      assertTrue(saved.getBoolean("amd"), "answering-machine detection switched on through the page");
 
       // a bad Tuesday: the server's message under the calling hours, nothing saved
       b.click(edit);

@@ -35,6 +35,25 @@ public record PacingSettings(DialMode mode, double targetAbandonRate, double max
     }
   }
 
+  /**
+   * The allowance a campaign with answering-machine detection keeps for its mistakes: twice the 0.2 % of persons
+   * app_amd is measured to hang up on as machines, since the server cannot count them.
+   */
+  public static final double AMD_ALLOWANCE = 0.004;
+
+  /**
+   * What a campaign's settings dial with: the server's {@code CampaignRun} and the benchmark both build the pacer's
+   * settings here, so that the benchmark measures what the server does.
+   *
+   * @param targetAbandonRate the campaign's target (0.03 for 3 %)
+   * @param amd whether the campaign runs answering-machine detection: then {@link #AMD_ALLOWANCE} of the target is
+   *     kept for its mistakes; without it machines reach agents and count as live answers, and nothing is kept
+   */
+  public static PacingSettings forCampaign(DialMode mode, double targetAbandonRate, boolean amd) {
+    return defaults(mode).withTarget(targetAbandonRate)
+        .withAmdAllowance(amd ? Math.min(AMD_ALLOWANCE, targetAbandonRate) : 0);
+  }
+
   public static PacingSettings defaults(DialMode mode) {
     return new PacingSettings(mode, DEFAULT_TARGET, DEFAULT_LINES_PER_AGENT, UNLIMITED_TRUNK, 0);
   }

@@ -100,7 +100,7 @@ public final class CampaignStartBenchmark {
 
   /** The pacer as the 8-hour benchmark runs it. */
   private static CampaignPacer pacer() {
-    return new CampaignPacer(PacingSettings.defaults(DialMode.PREDICTIVE).withAmdAllowance(0.004),
+    return new CampaignPacer(PacingSettings.forCampaign(DialMode.PREDICTIVE, PacingSettings.DEFAULT_TARGET, true),
         OriginateThrottle.unlimited());
   }
 

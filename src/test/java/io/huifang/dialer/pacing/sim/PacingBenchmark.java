@@ -94,8 +94,10 @@ public final class PacingBenchmark {
     return rows;
   }
 
+  /** The server's settings for a campaign with answering-machine detection on, as the scenarios assume. */
   static Pacer pacer(DialMode mode) {
-    return new CampaignPacer(PacingSettings.defaults(mode).withAmdAllowance(0.004), OriginateThrottle.unlimited());
+    return new CampaignPacer(PacingSettings.forCampaign(mode, PacingSettings.DEFAULT_TARGET, true),
+        OriginateThrottle.unlimited());
   }
 
   static List<SimResult> runAll(Scenario s, Supplier<Pacer> pacer, long[] seeds) {
@@ -142,7 +144,8 @@ public final class PacingBenchmark {
     SimResult m = new SimResult(median(r, SimResult::busyShare), median(r, SimResult::talkMinutesPerAgentHour),
         median(r, SimResult::abandonRate), median(r, SimResult::worstHourRate),
         median(r, SimResult::dialsPerAgentHour), median(r, SimResult::meanWaitSeconds),
-        (long) median(r, x -> x.liveAnswers()), (long) median(r, x -> x.abandons()));
+        (long) median(r, x -> x.liveAnswers()), (long) median(r, x -> x.abandons()),
+        r.stream().mapToLong(SimResult::hoursOver).sum(), r.stream().mapToLong(SimResult::hourWindows).sum());
     return new Row(s.name(), policy, m, worst(r));
   }
 

@@ -7,10 +7,19 @@ import java.util.SplittableRandom;
  *
  * @param liveAnswerRates the share of dials a person answers; several values split the measured hours into equal
  *     parts (the warm-up uses the first), for a day whose answer rate shifts
+ * @param amd whether the campaign runs answering-machine detection. On: a machine is hung up on at once and
+ *     {@code amdFalsePositiveRate} of persons are wrongly hung up on (counted abandoned). Off (the server's default):
+ *     a machine reaches an agent, who hears its greeting for {@link #MACHINE_TALK_MIN_MILLIS}–{@link
+ *     #MACHINE_TALK_MAX_MILLIS} and hangs up, and the server counts it as a live answer (and as an abandon when no
+ *     agent was free): it cannot tell it from a person
  */
 public record Scenario(String name, int agents, double[] liveAnswerRates, TalkShape talkShape, double talkMeanSeconds,
                        long wrapUpMillis, long ringMinMillis, long ringMaxMillis, long noAnswerMillis,
-                       double machineRate, double amdFalsePositiveRate, long warmUpMillis, long measuredMillis) {
+                       double machineRate, double amdFalsePositiveRate, long warmUpMillis, long measuredMillis,
+                       boolean amd) {
+  public static final long MACHINE_TALK_MIN_MILLIS = 5_000;
+  public static final long MACHINE_TALK_MAX_MILLIS = 15_000;
+
   /** Talk-time distributions of the benchmark. */
   public enum TalkShape { EXPONENTIAL, LOGNORMAL }
 
@@ -24,7 +33,7 @@ public record Scenario(String name, int agents, double[] liveAnswerRates, TalkSh
     String name = "N=" + agents + " p=" + p + " talk " + (int) talkMean + "s "
         + (shape == TalkShape.EXPONENTIAL ? "exp" : "logn");
     return new Scenario(name, agents, rates, shape, talkMean, 10_000, 6_000, 20_000, 25_000, 0.04, 0.002,
-        30 * 60_000L, 8 * 3_600_000L);
+        30 * 60_000L, 8 * 3_600_000L, true);
   }
 
   private static String pct(double r) {
@@ -33,13 +42,19 @@ public record Scenario(String name, int agents, double[] liveAnswerRates, TalkSh
 
   public Scenario withMeasured(long warmUp, long measured) {
     return new Scenario(name, agents, liveAnswerRates, talkShape, talkMeanSeconds, wrapUpMillis, ringMinMillis,
-        ringMaxMillis, noAnswerMillis, machineRate, amdFalsePositiveRate, warmUp, measured);
+        ringMaxMillis, noAnswerMillis, machineRate, amdFalsePositiveRate, warmUp, measured, amd);
   }
 
   /** The same customers with no person wrongly hung up on as a machine: what the pacing alone does. */
   public Scenario withoutAmdMistakes() {
     return new Scenario(name, agents, liveAnswerRates, talkShape, talkMeanSeconds, wrapUpMillis, ringMinMillis,
-        ringMaxMillis, noAnswerMillis, machineRate, 0, warmUpMillis, measuredMillis);
+        ringMaxMillis, noAnswerMillis, machineRate, 0, warmUpMillis, measuredMillis, amd);
+  }
+
+  /** The same customers for a campaign with answering-machine detection on or off. */
+  public Scenario withAmd(boolean on) {
+    return new Scenario(name, agents, liveAnswerRates, talkShape, talkMeanSeconds, wrapUpMillis, ringMinMillis,
+        ringMaxMillis, noAnswerMillis, machineRate, amdFalsePositiveRate, warmUpMillis, measuredMillis, on);
   }
 
   double liveAnswerRate(long t) {

@@ -1,6 +1,12 @@
 package io.huifang.dialer.pacing.sim;
 
-/** What one simulated day measured, over the hours after the warm-up. */
+/**
+ * What one simulated day measured, over the hours after the warm-up.
+ *
+ * @param hoursOver rolling 1-hour windows (ending every 10 s) above 3 %
+ * @param hourWindows rolling 1-hour windows measured
+ */
 public record SimResult(double busyShare, double talkMinutesPerAgentHour, double abandonRate, double worstHourRate,
-                        double dialsPerAgentHour, double meanWaitSeconds, long liveAnswers, long abandons) {
+                        double dialsPerAgentHour, double meanWaitSeconds, long liveAnswers, long abandons,
+                        long hoursOver, long hourWindows) {
 }

@@ -129,11 +129,14 @@ public final class Simulation implements PacerView {
     double p = sc.liveAnswerRate(now);
     line.human = u < p;
     line.machine = !line.human && u < p + sc.machineRate();
-    line.amdWrong = line.human && amdU < sc.amdFalsePositiveRate();
+    line.amdWrong = sc.amd() && line.human && amdU < sc.amdFalsePositiveRate();
     line.ringMillis = line.human || line.machine
         ? sc.ringMinMillis() + Math.round(ringU * (sc.ringMaxMillis() - sc.ringMinMillis()))
         : sc.noAnswerMillis();
-    line.talkMillis = talk;
+    line.talkMillis = line.machine
+        ? Scenario.MACHINE_TALK_MIN_MILLIS + Math.round(amdU * (Scenario.MACHINE_TALK_MAX_MILLIS
+            - Scenario.MACHINE_TALK_MIN_MILLIS))
+        : talk;
     line.ringIndex = ringing.size();
     ringing.add(line);
     if (inWindow(now)) {
@@ -144,7 +147,7 @@ public final class Simulation implements PacerView {
 
   private void ringEnded(Line line) {
     removeRinging(line);
-    if (!line.human) {
+    if (!line.human && !(line.machine && !sc.amd())) {
       pacer.onOriginateResult(line.machine ? AttemptOutcome.ANSWERED_MACHINE : AttemptOutcome.NO_ANSWER,
           line.ringMillis, now);
       return;
@@ -260,29 +263,44 @@ public final class Simulation implements PacerView {
   }
 
   private SimResult result() {
+    double[] hours = rollingHours();
     double agentHours = sc.agents() * (to - from) / 3_600_000.0;
     double agentMillis = (double) sc.agents() * (to - from);
     return new SimResult(busyAgentMillis / agentMillis, talkAgentMillis / 60_000.0 / agentHours,
-        liveAnswers == 0 ? 0 : (double) abandons / liveAnswers, worstHourRate(), dials / agentHours,
-        waitCount == 0 ? 0 : waitMillisSum / waitCount / 1000.0, liveAnswers, abandons);
+        liveAnswers == 0 ? 0 : (double) abandons / liveAnswers, hours[0], dials / agentHours,
+        waitCount == 0 ? 0 : waitMillisSum / waitCount / 1000.0, liveAnswers, abandons, (long) hours[1],
+        (long) hours[2]);
   }
 
-  /** The highest abandon rate over every 1-hour window inside the measured hours (ends every 10 s). */
-  private double worstHourRate() {
+  /** The abandon limit a rolling hour is held to (regulators: 3 %). */
+  static final double LIMIT = 0.03;
+
+  /**
+   * Over every 1-hour window inside the measured hours (ends every 10 s): the highest abandon rate, the windows
+   * above {@link #LIMIT} and the windows.
+   */
+  private double[] rollingHours() {
     long hour = 3_600_000L;
     long[] answers = Arrays.copyOf(answerTimes, answerCount);
     long[] drops = Arrays.copyOf(abandonTimes, abandonCount);
     Arrays.sort(drops);
     double worst = 0;
+    long over = 0;
+    long windows = 0;
     for (long end = from + Math.min(hour, to - from); end <= to; end += 10_000) {
       long start = end - Math.min(hour, to - from);
       long a = countIn(answers, start, end);
       long d = countIn(drops, start, end);
+      windows++;
       if (a > 0) {
-        worst = Math.max(worst, (double) d / a);
+        double rate = (double) d / a;
+        worst = Math.max(worst, rate);
+        if (rate > LIMIT) {
+          over++;
+        }
       }
     }
-    return worst;
+    return new double[] {worst, over, windows};
   }
 
   private static long countIn(long[] sorted, long start, long end) {
