@@ -24,8 +24,15 @@ const STATE_KEYS = {
 };
 const LOYALTY = ['surely', 'probably', 'unsure', 'probably_not', 'surely_not'];
 const SAVE_DELAY_MS = 300;
+/** The note is saved once the agent stops typing for this long (and at submit). */
+const NOTE_SAVE_DELAY_MS = 800;
 const RETRY_MS = 2000;
+/** A recording paused for sensitive information resumes by itself after this long (the server's timer). */
+const REC_PAUSE_SECONDS = 60;
+/** Choice and loyalty options are keyed A, B, C…: digits are scores only, so no key means two things. */
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const draftKey = (attemptId) => `hf.desk.${attemptId}`;
+const noteKey = (attemptId) => `hf.desk.${attemptId}.note`;
 
 function errorKey(e) {
   if (!(e instanceof ApiError)) return null;
@@ -51,6 +58,8 @@ if (user) {
     message.className = 'form-message info';
     setText(message, 'agent.line.agentsOnly');
     document.getElementById('waiting-line-hint').hidden = true;
+    // Raw push traffic is for admins looking into a problem; agents see the connection in the header only.
+    document.getElementById('conn-panel').hidden = false;
     setUpConnection(() => {});
   }
 }
@@ -102,6 +111,7 @@ function setUpDesk() {
   const saveStatus = $('save-status');
   const submitBtn = $('survey-submit');
   const submitMsg = $('submit-message');
+  const noteEl = $('call-note');
 
   let agent = { state: 'logged_out' };
   let busy = false;
@@ -114,6 +124,10 @@ function setUpDesk() {
   let saveTimer = null;
   let disposition = null;
   let tick = null;
+  /** The note was typed here and the server has not confirmed it yet (it is kept in localStorage meanwhile). */
+  let noteDirty = false;
+  /** The recording of the call on screen: paused for sensitive information until (ms), or recording. */
+  const rec = { paused: false, until: 0, busy: false };
 
   // ------------------------------------------------------------ agent state
 
@@ -159,6 +173,7 @@ function setUpDesk() {
       const end = call.endedAt ? Date.parse(call.endedAt) : Date.now();
       $('t-talk').textContent = clock(end - call.connectedAt);
     }
+    if (rec.paused && rec.until) renderRec();
   }
 
   function clock(ms) {
@@ -240,7 +255,19 @@ function setUpDesk() {
     pending = same ? { ...stored, ...pending } : stored;
     Object.assign(answers, pending);
     for (const [k, v] of Object.entries(answers)) if (v === null) delete answers[k];
-    if (!same) disposition = null;
+    // The note: what this page typed and the server has not confirmed yet, else the server's.
+    const localNote = readNote(frame.attemptId);
+    if (!same) {
+      disposition = null;
+      Object.assign(rec, { paused: false, until: 0 });
+      noteDirty = localNote !== null;
+      noteEl.value = localNote !== null ? localNote : (frame.note || '');
+      $('callback-at').value = '';
+      clearMessage(submitMsg);
+    } else if (!noteDirty) {
+      noteEl.value = frame.note || '';
+    }
+    if (same && prev.submittedAs && !call.submittedAs) call.submittedAs = prev.submittedAs;
     $('waiting').hidden = true;
     $('call-screen').hidden = false;
     renderCustomer();
@@ -251,8 +278,10 @@ function setUpDesk() {
       const first = surveyEl.querySelector('.item:not([hidden])');
       if (first) first.focus({ preventScroll: true });
     }
-    if (Object.keys(pending).length) scheduleSave(0);
-    else setSaveStatus(frame.saves > 0 ? 'saved' : 'idle');
+    if (Object.keys(pending).length || noteDirty) scheduleSave(0);
+    else if (frame.saves > 0) setSaveStatus('saved', frame.savedAt);
+    else setSaveStatus('idle');
+    renderRec();
     renderState();
   }
 
@@ -261,6 +290,10 @@ function setUpDesk() {
     answers = {};
     pending = {};
     disposition = null;
+    noteDirty = false;
+    noteEl.value = '';
+    Object.assign(rec, { paused: false, until: 0 });
+    lockForm(false);
     $('call-screen').hidden = true;
     $('waiting').hidden = false;
     surveyEl.replaceChildren();
@@ -322,7 +355,87 @@ function setUpDesk() {
     const readOnly = !!call.submitted;
     surveyEl.classList.toggle('read-only', readOnly);
     submitBtn.disabled = readOnly;
+    lockForm(readOnly);
+    renderRec();
   }
+
+  /**
+   * After a submit the disposition, the callback's time and the note are locked, showing what was submitted: an
+   * edit there would reach nobody (the survey is stored), so the page does not let one be made.
+   */
+  function lockForm(locked) {
+    const panel = document.querySelector('.disposition-panel');
+    panel.classList.toggle('locked', locked);
+    for (const input of panel.querySelectorAll('input, textarea')) input.disabled = locked;
+    for (const area of surveyEl.querySelectorAll('textarea')) area.readOnly = locked;
+    if (!locked || !call) return;
+    const s = call.submittedAs;
+    if (!s) {
+      setText(submitMsg, 'agent.locked');
+      submitMsg.className = 'form-message info';
+      return;
+    }
+    disposition = s.disposition;
+    for (const input of panel.querySelectorAll('input[name="disposition"]')) input.checked = input.value === s.disposition;
+    $('callback-fields').hidden = s.disposition !== 'callback';
+    if (typeof s.note === 'string' || s.note === null) noteEl.value = s.note || '';
+    if (s.disposition === 'callback' && s.callbackAt) {
+      $('callback-at').value = localInputValue(new Date(s.callbackAt));
+      for (const r of panel.querySelectorAll('input[name="callback-who"]')) r.checked = (r.value === 'mine') === !!s.callbackMine;
+      setText(submitMsg, 'agent.lockedCallback', {
+        at: formatDateTime(s.callbackAt), who: t(s.callbackMine ? 'agent.callback.mine' : 'agent.callback.anyone')
+      });
+    } else {
+      setText(submitMsg, 'agent.lockedAs', { disposition: t(`agent.disp.${s.disposition}`) });
+    }
+    submitMsg.className = 'form-message info';
+  }
+
+  function localInputValue(d) {
+    const p = (x) => String(x).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  }
+
+  // ------------------------------------------------------------ recording pause (sensitive information)
+
+  function renderRec() {
+    const box = $('rec-control');
+    box.hidden = !call || !call.callUp;
+    if (box.hidden) return;
+    if (rec.paused && rec.until && Date.now() >= rec.until) Object.assign(rec, { paused: false, until: 0 });
+    box.dataset.state = rec.paused ? 'paused' : 'recording';
+    if (rec.paused && rec.until) {
+      setText($('rec-state'), 'agent.rec.pausedFor', { left: clock(rec.until - Date.now() + 999) });
+    } else {
+      setText($('rec-state'), rec.paused ? 'agent.rec.paused' : 'agent.rec.recording');
+    }
+    setText($('rec-toggle'), rec.paused ? 'agent.rec.resume' : 'agent.rec.pause');
+    $('rec-toggle').disabled = rec.busy;
+  }
+
+  $('rec-toggle').addEventListener('click', async () => {
+    if (!call || !call.callUp || rec.busy) return;
+    rec.busy = true;
+    renderRec();
+    const path = `/api/recordings/${encodeURIComponent(call.attemptId)}`;
+    try {
+      if (rec.paused) {
+        await api(`${path}/resume`, { method: 'POST' });
+        Object.assign(rec, { paused: false, until: 0 });
+      } else {
+        const r = await api(`${path}/pause`, { method: 'POST', body: { seconds: REC_PAUSE_SECONDS } });
+        Object.assign(rec, { paused: true, until: Date.now() + (r.resumesInSeconds || REC_PAUSE_SECONDS) * 1000 });
+      }
+    } catch (e) {
+      // The page may not know (a reload during a pause): the server's answer says how things stand.
+      if (e instanceof ApiError && e.code === 'already_paused') Object.assign(rec, { paused: true, until: 0 });
+      else if (e instanceof ApiError && e.code === 'not_paused') Object.assign(rec, { paused: false, until: 0 });
+      else showError(message, e);
+    } finally {
+      rec.busy = false;
+      renderRec();
+    }
+  });
 
   // ------------------------------------------------------------ questionnaire
 
@@ -397,11 +510,12 @@ function setUpDesk() {
       node.append(area);
     } else {
       const opts = el('div', { class: 'opts' });
-      for (const o of optionsOf(item)) {
+      for (const [i, o] of optionsOf(item).entries()) {
         const b = el('button', {
           type: 'button', class: `opt${o.id === 'not_surveyed' ? ' opt-ns' : ''}`, 'data-value': JSON.stringify(o.id),
           'aria-pressed': 'false', tabindex: '-1'
-        }, o.key ? t(o.key) : (o.text || text(o.label)));
+        }, el('span', { class: 'opt-text' }, o.key ? t(o.key) : (o.text || text(o.label))),
+        keyOf(item, o, i) ? el('kbd', { class: 'opt-key', 'aria-hidden': 'true' }, keyOf(item, o, i)) : null);
         b.addEventListener('click', () => {
           if (call && call.submitted) return;
           setAnswer(item.id, o.id, true);
@@ -410,12 +524,41 @@ function setUpDesk() {
       }
       node.append(opts);
     }
-    node.append(el('p', { class: 'item-error', id: `q-${item.id}-error` }));
+    node.append(el('p', { class: 'item-error', id: `q-${item.id}-error`, 'aria-live': 'polite' }));
     node.addEventListener('keydown', (ev) => onItemKey(ev, item));
     return node;
   }
 
-  /** Keyboard entry: digits score, 0 is 10, N is "not surveyed" (scale) or "no" (yes/no), Y is yes; ↑↓ move. */
+  /** The key that answers option o (the i-th) of item: digits on scores only, Y/N on yes/no, letters for choices. */
+  function keyOf(item, o, i) {
+    if (item.type === 'scale10') return o.id === 'not_surveyed' ? '-' : String(o.id % 10);
+    if (item.type === 'yesno') return o.id ? 'Y' : 'N';
+    return LETTERS[i] || null;
+  }
+
+  /** The answer a key gives on this item, or undefined when the key does not fit it. */
+  function valueForKey(item, k) {
+    const u = k.toUpperCase();
+    if (item.type === 'scale10') {
+      if (/^[0-9]$/.test(k)) return k === '0' ? 10 : Number(k);
+      if (k === '-') return 'not_surveyed';
+      return undefined;
+    }
+    if (item.type === 'yesno') {
+      if (u === 'Y') return true;
+      if (u === 'N') return false;
+      return undefined;
+    }
+    const opts = optionsOf(item);
+    const i = LETTERS.indexOf(u);
+    return i >= 0 && i < opts.length ? opts[i].id : undefined;
+  }
+
+  /**
+   * Keyboard entry, one meaning per key: on a score item 1–9, 0 for 10 and - for "not surveyed"; Y / N on a yes/no
+   * item; A, B, C… on a choice. A key that does not fit the item records nothing and says which keys do.
+   * Tab, Enter and ↓ go to the next item, ↑ to the previous one; in a text box Ctrl+Enter goes on.
+   */
   function onItemKey(ev, item) {
     if (ev.target.tagName === 'TEXTAREA') {
       if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); move(item.id, 1); }
@@ -425,23 +568,28 @@ function setUpDesk() {
     const k = ev.key;
     if (k === 'ArrowDown' || k === 'Enter') { ev.preventDefault(); move(item.id, 1); return; }
     if (k === 'ArrowUp') { ev.preventDefault(); move(item.id, -1); return; }
+    if (k.length !== 1 || k === ' ' || item.type === 'text') return;
     if (call && call.submitted) return;
-    let value;
-    if (item.type === 'scale10') {
-      if (/^[1-9]$/.test(k)) value = Number(k);
-      else if (k === '0') value = 10;
-      else if (k === 'n' || k === 'N' || k === '-') value = 'not_surveyed';
-    } else if (item.type === 'yesno') {
-      if (k === 'y' || k === 'Y' || k === '1') value = true;
-      else if (k === 'n' || k === 'N' || k === '2' || k === '0') value = false;
-    } else if (item.type === 'loyalty' || item.type === 'choice') {
-      const opts = optionsOf(item);
-      if (/^[1-9]$/.test(k) && Number(k) <= opts.length) value = opts[Number(k) - 1].id;
-    }
-    if (value !== undefined) {
-      ev.preventDefault();
-      setAnswer(item.id, value, true);
-    }
+    ev.preventDefault();
+    const value = valueForKey(item, k);
+    if (value === undefined) refuseKey(item, k);
+    else setAnswer(item.id, value, true);
+  }
+
+  function refuseKey(item, k) {
+    const node = $(`q-${item.id}`);
+    const err = $(`q-${item.id}-error`);
+    if (!node || !err) return;
+    let key = 'agent.key.choice';
+    if (item.type === 'scale10') key = 'agent.key.scale';
+    else if (item.type === 'yesno') key = 'agent.key.yesno';
+    const n = optionsOf(item).length;
+    setText(err, key, { key: k, last: LETTERS[Math.min(n, LETTERS.length) - 1] || 'A' });
+    err.classList.add('key-hint');
+    node.dataset.refusedKey = k;
+    node.classList.remove('key-refused');
+    void node.offsetWidth; // restart the flash
+    node.classList.add('key-refused');
   }
 
   function move(fromId, dir) {
@@ -463,9 +611,9 @@ function setUpDesk() {
     pending[id] = value;
     writeDraft();
     const err = $(`q-${id}-error`);
-    if (err) err.textContent = '';
+    if (err) { err.textContent = ''; delete err.dataset.i18n; err.classList.remove('key-hint'); }
     const node = $(`q-${id}`);
-    if (node) node.classList.remove('invalid');
+    if (node) { node.classList.remove('invalid', 'key-refused'); delete node.dataset.refusedKey; }
     refreshItems();
     scheduleSave(SAVE_DELAY_MS);
     if (advance) move(id, 1);
@@ -513,10 +661,39 @@ function setUpDesk() {
     } catch { /* storage full or private mode: the server copy is what counts */ }
   }
 
-  function setSaveStatus(state, params) {
+  function readNote(attemptId) {
+    try {
+      return localStorage.getItem(noteKey(attemptId));
+    } catch {
+      return null;
+    }
+  }
+
+  function writeNote(attemptId, value) {
+    try {
+      if (value === null) localStorage.removeItem(noteKey(attemptId));
+      else localStorage.setItem(noteKey(attemptId), value);
+    } catch { /* storage full or private mode: the server copy is what counts */ }
+  }
+
+  noteEl.addEventListener('input', () => {
+    if (!call || call.submitted) return;
+    noteDirty = true;
+    writeNote(call.attemptId, noteEl.value);
+    scheduleSave(NOTE_SAVE_DELAY_MS);
+  });
+
+  /** saved: with the time of the save (an ISO string or a Date); the other states take no parameters. */
+  function setSaveStatus(state, at) {
     saveStatus.dataset.state = state;
     if (state === 'idle') { saveStatus.textContent = ''; delete saveStatus.dataset.i18n; return; }
-    setText(saveStatus, `agent.save.${state}`, params);
+    if (state === 'saved') {
+      const when = at ? new Date(at) : null;
+      if (when && !Number.isNaN(when.getTime())) setText(saveStatus, 'agent.save.saved', { time: formatTime(when) });
+      else setText(saveStatus, 'agent.save.savedBefore');
+      return;
+    }
+    setText(saveStatus, `agent.save.${state}`);
   }
 
   function scheduleSave(delay) {
@@ -529,16 +706,25 @@ function setUpDesk() {
     if (saving || !call || call.submitted) return;
     const attemptId = call.attemptId;
     const batch = { ...pending };
-    if (!Object.keys(batch).length) return;
+    const sendNote = noteDirty;
+    const noteSent = noteEl.value;
+    if (!Object.keys(batch).length && !sendNote) return;
     saving = true;
     setSaveStatus('saving');
+    const body = { answers: batch };
+    if (sendNote) body.note = noteSent;
     try {
-      const r = await api(`/api/agent/calls/${encodeURIComponent(attemptId)}/answers`, { method: 'PUT', body: { answers: batch } });
+      const r = await api(`/api/agent/calls/${encodeURIComponent(attemptId)}/answers`, { method: 'PUT', body });
       if (call && call.attemptId === attemptId) {
         for (const [k, v] of Object.entries(batch)) if (pending[k] === v) delete pending[k];
         writeDraft();
+        if (sendNote && noteEl.value === noteSent) {
+          noteDirty = false;
+          writeNote(attemptId, null);
+        }
         call.saves = r.saves;
-        setSaveStatus('saved', { time: formatTime(new Date()) });
+        call.savedAt = r.savedAt;
+        setSaveStatus('saved', r.savedAt || new Date());
       }
     } catch (e) {
       if (e instanceof ApiError && e.status === 400 && e.field && e.field.startsWith('answers.')) {
@@ -547,9 +733,15 @@ function setUpDesk() {
         writeDraft();
         markInvalid(id, e.body.message);
         setSaveStatus('error');
+      } else if (e instanceof ApiError && e.status === 400 && e.field === 'note') {
+        noteDirty = false;
+        showError(submitMsg, e);
+        setSaveStatus('error');
       } else if (e instanceof ApiError && (e.status === 409 || e.status === 404)) {
         pending = {};
+        noteDirty = false;
         writeDraft();
+        writeNote(attemptId, null);
         setSaveStatus('idle');
       } else {
         setSaveStatus('offline');
@@ -560,6 +752,7 @@ function setUpDesk() {
     }
     saving = false;
     if (call && Object.keys(pending).length) scheduleSave(0);
+    else if (call && noteDirty) scheduleSave(NOTE_SAVE_DELAY_MS);
   }
 
   function markInvalid(id, text) {
@@ -598,8 +791,7 @@ function setUpDesk() {
     if (!$('callback-at').value) {
       const later = new Date(Date.now() + 2 * 3600 * 1000);
       later.setMinutes(0, 0, 0);
-      const p = (x) => String(x).padStart(2, '0');
-      $('callback-at').value = `${later.getFullYear()}-${p(later.getMonth() + 1)}-${p(later.getDate())}T${p(later.getHours())}:00`;
+      $('callback-at').value = localInputValue(later);
     }
   }
 
@@ -629,9 +821,8 @@ function setUpDesk() {
         return;
       }
     }
-    const body = { disposition, answers: { ...pending } };
-    const note = $('call-note').value.trim();
-    if (note) body.note = note;
+    // The note always goes with the submit (empty clears one saved before), so what is on screen is what is stored.
+    const body = { disposition, answers: { ...pending }, note: noteEl.value.trim() };
     if (disposition === 'callback') {
       const v = $('callback-at').value;
       const at = v ? new Date(v) : null;
@@ -650,11 +841,16 @@ function setUpDesk() {
     try {
       const r = await api(`/api/agent/calls/${encodeURIComponent(attemptId)}/submit`, { method: 'POST', body });
       pending = {};
+      noteDirty = false;
       try { localStorage.removeItem(draftKey(attemptId)); } catch { /* nothing kept */ }
+      writeNote(attemptId, null);
       notify(r.score && r.score.raw != null ? t('agent.submittedScore', { score: r.score.raw.toFixed(2) }) : t('agent.submittedOk'), 'success');
       if (call && call.attemptId === attemptId) {
         call.submitted = true;
-        $('call-note').value = '';
+        call.submittedAs = {
+          disposition: body.disposition, callbackAt: body.callbackAt || null, callbackMine: !!body.callbackMine,
+          note: body.note || null
+        };
         if (!call.callUp) clearCall();
         else renderCallStatus();
       }
@@ -726,6 +922,7 @@ function setUpDesk() {
           call.endedAt = msg.endedAt;
           call.wrapUpEndsAt = msg.wrapUpEndsAt;
           call.cut = msg.cut || null;
+          Object.assign(rec, { paused: false, until: 0 });
           renderCallStatus();
           renderState();
         }

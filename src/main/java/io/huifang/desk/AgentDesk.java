@@ -176,7 +176,12 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
    * questionnaire (type, range, known item); required items are checked only on submit.
    */
   public Future<JsonObject> saveAnswers(long agentId, String attemptId, JsonObject changes) {
-    return autosave.save(agentId, attemptId, changes);
+    return autosave.save(agentId, attemptId, changes, false, null);
+  }
+
+  /** Autosave with the agent's note ({@code null} or blank clears it), saved with the answers. */
+  public Future<JsonObject> saveDraft(long agentId, String attemptId, JsonObject changes, String note) {
+    return autosave.save(agentId, attemptId, changes, true, note);
   }
 
   /**

@@ -80,7 +80,10 @@ public final class AgentDeskRoutes {
     answer(ctx, d.ready(Api.user(ctx).id(), ready, campaignId, reason));
   }
 
-  /** {"answers": {"itemId": value, "other": null}}: the answers changed since the last save. */
+  /**
+   * {"answers": {"itemId": value, "other": null}, "note": "…"}: the answers changed since the last save and, when
+   * given, the agent's note as it stands (null or "" clears it).
+   */
   private void save(RoutingContext ctx) {
     JsonObject b = Api.body(ctx);
     String attemptId = attemptId(ctx);
@@ -92,7 +95,21 @@ public final class AgentDeskRoutes {
       Api.invalid(ctx, "answers", "answers must be an object of item id to answer", "answers 必须是题目到答案的对象");
       return;
     }
-    answer(ctx, d.saveAnswers(Api.user(ctx).id(), attemptId, changes));
+    if (!b.containsKey("note")) {
+      answer(ctx, d.saveAnswers(Api.user(ctx).id(), attemptId, changes));
+      return;
+    }
+    Object note = b.getValue("note");
+    if (note != null && !(note instanceof String)) {
+      Api.invalid(ctx, "note", "note must be a string", "备注必须是文本");
+      return;
+    }
+    if (note != null && ((String) note).length() > Answers.MAX_TEXT) {
+      Api.invalid(ctx, "note", "the note may have at most " + Answers.MAX_TEXT + " characters",
+          "备注最多 " + Answers.MAX_TEXT + " 个字符");
+      return;
+    }
+    answer(ctx, d.saveDraft(Api.user(ctx).id(), attemptId, changes, note == null ? null : ((String) note).strip()));
   }
 
   /** {"disposition": "success", "answers": {...last changes}, "note": "...", "callbackAt": "...", "callbackMine": true}. */

@@ -23,8 +23,11 @@ final class Autosave {
     this.context = context;
   }
 
-  /** Merges changed answers ({@code null} clears one) into the draft; answers the draft as saved. */
-  Future<JsonObject> save(long agentId, String attemptId, JsonObject changes) {
+  /**
+   * Merges changed answers ({@code null} clears one) into the draft, and the note when {@code noteChanged};
+   * answers the draft as saved.
+   */
+  Future<JsonObject> save(long agentId, String attemptId, JsonObject changes, boolean noteChanged, String note) {
     if (changes.size() > MAX_CHANGES) {
       return Future.failedFuture(new Invalid("answers", "at most " + MAX_CHANGES + " answers per save",
           "每次最多保存 " + MAX_CHANGES + " 个答案"));
@@ -38,14 +41,17 @@ final class Autosave {
       if (bad != null) {
         return Future.failedFuture(bad);
       }
-      return c.draftCreated.transform(created -> responses.saveAnswers(attemptId, agentId, changes)).compose(saved -> context.call(() -> {
+      return c.draftCreated.transform(created -> responses.saveDraft(attemptId, agentId, changes,
+          noteChanged, note)).compose(saved -> context.call(() -> {
         if (saved.isEmpty()) {
           return Future.failedFuture(new IllegalStateException("this survey is already submitted"));
         }
         c.answers = saved.get().getJsonObject("answers");
         c.saves = saved.get().getInteger("saves");
+        c.note = saved.get().getString("note");
+        c.savedAt = java.time.Instant.parse(saved.get().getString("savedAt"));
         return Future.succeededFuture(new JsonObject().put("attemptId", attemptId).put("saves", c.saves)
-            .put("answers", c.answers.copy()));
+            .put("answers", c.answers.copy()).put("note", c.note).put("savedAt", c.savedAt.toString()));
       }));
     });
   }

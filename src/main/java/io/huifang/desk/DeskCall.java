@@ -20,6 +20,15 @@ final class DeskCall {
   Questionnaire questionnaire;
   JsonObject answers = new JsonObject();
   int saves;
+  /** The agent's note, autosaved with the answers; null when none. */
+  String note;
+  /** When the draft was last saved (answers or note); null before the first save. */
+  Instant savedAt;
+  /**
+   * What the agent submitted (disposition, callback time and whose, note), shown on the locked form after a submit
+   * while the call is still on screen; null before.
+   */
+  JsonObject submittedAs;
   boolean callUp = true;
   boolean submitted;
   /** A draft row exists: the call is finished by submitting it (without one there is nothing to submit). */

@@ -120,6 +120,8 @@ final class DraftRestore {
       c.questionnaire = q.succeeded() ? q.result() : null;
       c.answers = r.answers().copy();
       c.saves = r.saves();
+      c.note = r.note();
+      c.savedAt = r.savedAt();
       c.hasDraft = true;
       Attempt a = null;
       for (AnsweredCalls.Pbx p : telephony.all()) {

@@ -128,6 +128,8 @@ final class Screens {
   static JsonObject frame(DeskCall c) {
     JsonObject f = (c.screen == null ? new JsonObject().put("attemptId", c.attemptId) : c.screen.copy())
         .put("type", "call.screen").put("answers", c.answers.copy()).put("saves", c.saves)
+        .put("note", c.note).put("savedAt", c.savedAt == null ? null : c.savedAt.toString())
+        .put("submittedAs", c.submittedAs == null ? null : c.submittedAs.copy())
         .put("connectedAtMillis", c.bridgedAtMicros > 0 ? c.bridgedAtMicros / 1000 : null)
         .put("callUp", c.callUp).put("submitted", c.submitted).put("cut", c.cut)
         .put("endedAt", c.endedAt == null ? null : c.endedAt.toString())

@@ -73,8 +73,10 @@ final class Submission {
       }
       callbackAgent = Boolean.TRUE.equals(body.getValue("callbackMine")) ? agentId : null;
     }
-    String note = body.getValue("note") instanceof String s ? s.strip() : null;
-    if (note != null && note.length() > Answers.MAX_TEXT) {
+    // No "note" in the body: the note autosaved with the answers stands.
+    boolean noteGiven = body.containsKey("note");
+    String given = body.getValue("note") instanceof String s && !s.isBlank() ? s.strip() : null;
+    if (given != null && given.length() > Answers.MAX_TEXT) {
       return Future.failedFuture(new Invalid("note", "the note may have at most " + Answers.MAX_TEXT
           + " characters", "备注最多 " + Answers.MAX_TEXT + " 个字符"));
     }
@@ -85,6 +87,7 @@ final class Submission {
       if (c.submitted) {
         return Future.failedFuture(new IllegalStateException("this survey is already submitted"));
       }
+      String note = noteGiven ? given : c.note;
       JsonObject answers = Answers.merged(c.answers, finalChanges);
       Invalid bad = Answers.firstProblem(c.questionnaire, answers, d.get() == Disposition.SUCCESS ? null
           : finalChanges.fieldNames(), d.get() == Disposition.SUCCESS);
@@ -102,6 +105,10 @@ final class Submission {
             }
             c.submitted = true;
             c.answers = answers;
+            c.note = note;
+            c.submittedAs = new JsonObject().put("disposition", d.get().id())
+                .put("callbackAt", cbAt == null ? null : cbAt.toString()).put("callbackMine", cbAgent != null)
+                .put("note", note);
             JsonObject result = new JsonObject().put("attemptId", attemptId).put("disposition", d.get().id())
                 .put("group", d.get().group().id()).put("score", score);
             return recordOutcome(c, d.get(), cbAt, cbAgent, now).compose(v -> context.call(() -> submitted(c,

@@ -38,7 +38,8 @@ public final class SurveyResponses {
   /** A response as stored, for the agent who owns it. */
   public record Response(String attemptId, long campaignId, Long taskId, Long customerId, long agentId,
                          String questionnaireKey, int questionnaireVersion, String status, JsonObject answers,
-                         int saves, String disposition, Instant callEndedAt, Instant startedAt) {
+                         int saves, String disposition, Instant callEndedAt, Instant startedAt, String note,
+                         Instant savedAt) {
   }
 
   public Future<Optional<Response>> response(String attemptId) {
@@ -70,11 +71,13 @@ public final class SurveyResponses {
   private static Response response(Row r) {
     Object answers = r.getValue("answers");
     OffsetDateTime ended = r.getOffsetDateTime("call_ended_at");
+    OffsetDateTime saved = r.getOffsetDateTime("saved_at");
     return new Response(r.getString("attempt_id"), r.getLong("campaign_id"), r.getLong("task_id"),
         r.getLong("customer_id"), r.getLong("agent_id"), r.getString("questionnaire_key"),
         r.getInteger("questionnaire_version"), r.getString("status"),
         answers instanceof JsonObject o ? o : new JsonObject(), r.getInteger("saves"), r.getString("disposition"),
-        ended == null ? null : ended.toInstant(), r.getOffsetDateTime("started_at").toInstant());
+        ended == null ? null : ended.toInstant(), r.getOffsetDateTime("started_at").toInstant(), r.getString("note"),
+        saved == null ? null : saved.toInstant());
   }
 
   /**
@@ -82,13 +85,30 @@ public final class SurveyResponses {
    * the draft is not this agent's or is already submitted.
    */
   public Future<Optional<JsonObject>> saveAnswers(String attemptId, long agentId, JsonObject changes) {
+    return saveDraft(attemptId, agentId, changes, false, null);
+  }
+
+  /**
+   * Merges changed answers into the draft and, when {@code noteChanged}, sets the agent's note ({@code null} or
+   * blank clears it): the note is saved with the answers, so a reload or a crash does not lose it. Answers the
+   * merged answers, the note, the save count and time, or empty when the draft is not this agent's or is submitted.
+   */
+  public Future<Optional<JsonObject>> saveDraft(String attemptId, long agentId, JsonObject changes,
+                                                boolean noteChanged, String note) {
     return pool.preparedQuery("update survey_response set answers = jsonb_strip_nulls(answers || $3::jsonb),"
+            + " note = case when $4 then nullif($5, '') else note end,"
             + " saves = saves + 1, saved_at = now() where attempt_id = $1 and agent_id = $2 and status = 'draft'"
-            + " returning answers, saves")
-        .execute(Tuple.of(attemptId, agentId, changes))
-        .map(rs -> rs.size() == 0 ? Optional.empty()
-            : Optional.of(new JsonObject().put("answers", rs.iterator().next().getValue("answers"))
-                .put("saves", rs.iterator().next().getInteger("saves"))));
+            + " returning answers, note, saves, saved_at")
+        .execute(Tuple.tuple(Arrays.asList(attemptId, agentId, changes, noteChanged, note)))
+        .map(rs -> {
+          if (rs.size() == 0) {
+            return Optional.empty();
+          }
+          Row r = rs.iterator().next();
+          return Optional.of(new JsonObject().put("answers", r.getValue("answers")).put("note", r.getString("note"))
+              .put("saves", r.getInteger("saves"))
+              .put("savedAt", r.getOffsetDateTime("saved_at").toInstant().toString()));
+        });
   }
 
   public Future<Void> callEnded(String attemptId, Instant at) {

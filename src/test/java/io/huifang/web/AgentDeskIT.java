@@ -57,7 +57,7 @@ class AgentDeskIT {
       assertTrue(text(b, "#survey-h").contains("CSI"), text(b, "#survey-h"));
       b.screenshot(SHOTS.resolve("agent-desk-call-zh.png"));
 
-      // Keyboard entry: Y for yes, digits for choices and scores (the first five scores 4, then 9), loyalty 1.
+      // Keyboard entry: Y for yes, letters for choices and loyalty (A), digits for scores (the first five 4, then 9).
       List<String> typed = new ArrayList<>();
       b.waitFor("document.activeElement && document.activeElement.classList.contains('item')", WAIT);
       int scores = answerWithKeyboard(b, typed, 8, 0);
@@ -158,7 +158,7 @@ class AgentDeskIT {
         active.findElement(By.tagName("textarea")).click();
         continue;
       } else {
-        key = "1";
+        key = "a"; // choices and loyalty answer by letter: digits are scores only
       }
       String id = active.getAttribute("data-item");
       new Actions(b.driver).sendKeys(key).perform();
