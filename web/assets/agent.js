@@ -33,6 +33,8 @@ const REC_PAUSE_SECONDS = 60;
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const draftKey = (attemptId) => `hf.desk.${attemptId}`;
 const noteKey = (attemptId) => `hf.desk.${attemptId}.note`;
+/** Until when (ms) the recording of this call is paused, so that a reload still shows it (sessionStorage). */
+const recKey = (attemptId) => `hf.desk.${attemptId}.recPausedUntil`;
 
 function errorKey(e) {
   if (!(e instanceof ApiError)) return null;
@@ -259,7 +261,8 @@ function setUpDesk() {
     const localNote = readNote(frame.attemptId);
     if (!same) {
       disposition = null;
-      Object.assign(rec, { paused: false, until: 0 });
+      const until = Number(sessionValue(recKey(frame.attemptId)) || 0);
+      Object.assign(rec, until > Date.now() ? { paused: true, until } : { paused: false, until: 0 });
       noteDirty = localNote !== null;
       noteEl.value = localNote !== null ? localNote : (frame.note || '');
       $('callback-at').value = '';
@@ -398,6 +401,15 @@ function setUpDesk() {
 
   // ------------------------------------------------------------ recording pause (sensitive information)
 
+  function sessionValue(key, value) {
+    try {
+      if (value === undefined) return sessionStorage.getItem(key);
+      if (value === null) sessionStorage.removeItem(key);
+      else sessionStorage.setItem(key, String(value));
+    } catch { /* private mode: the state lasts as long as the page */ }
+    return null;
+  }
+
   function renderRec() {
     const box = $('rec-control');
     box.hidden = !call || !call.callUp;
@@ -426,6 +438,7 @@ function setUpDesk() {
         const r = await api(`${path}/pause`, { method: 'POST', body: { seconds: REC_PAUSE_SECONDS } });
         Object.assign(rec, { paused: true, until: Date.now() + (r.resumesInSeconds || REC_PAUSE_SECONDS) * 1000 });
       }
+      sessionValue(recKey(call.attemptId), rec.paused ? rec.until : null);
     } catch (e) {
       // The page may not know (a reload during a pause): the server's answer says how things stand.
       if (e instanceof ApiError && e.code === 'already_paused') Object.assign(rec, { paused: true, until: 0 });
@@ -515,7 +528,9 @@ function setUpDesk() {
           type: 'button', class: `opt${o.id === 'not_surveyed' ? ' opt-ns' : ''}`, 'data-value': JSON.stringify(o.id),
           'aria-pressed': 'false', tabindex: '-1'
         }, el('span', { class: 'opt-text' }, o.key ? t(o.key) : (o.text || text(o.label))),
-        keyOf(item, o, i) ? el('kbd', { class: 'opt-key', 'aria-hidden': 'true' }, keyOf(item, o, i)) : null);
+        // The key on the option, unless it is the option's own label (scores 1–9).
+        keyOf(item, o, i) && keyOf(item, o, i) !== o.text
+          ? el('kbd', { class: 'opt-key', 'aria-hidden': 'true' }, keyOf(item, o, i)) : null);
         b.addEventListener('click', () => {
           if (call && call.submitted) return;
           setAnswer(item.id, o.id, true);

@@ -6,6 +6,7 @@ import { el, icon } from './dom.js';
  * Every signed-in page in navigation order. id: the page's <body data-page>; roles: who may open it besides admins
  * (an admin may open every page). A role's landing page is the first page listed for it. The server checks the
  * roles of every API call anyway: this only keeps people from being shown pages they cannot use.
+ * Every entry has its own icon (dom.js ICONS; WebShellIT checks they differ).
  * A new page: an entry here; in its HTML <body class="booting" data-page="…"> and only its <main id="main">; its
  * strings in i18n/<page>.js, handed to addStrings() by its script before boot() (I18nKeysTest checks the keys).
  */
@@ -13,18 +14,18 @@ export const PAGES = [
   // The dealer user's landing page (经销商门户); its reports stay reachable below.
   { id: 'dealer', href: '/dealer.html', nav: 'nav.dealer', icon: 'store', roles: ['dealer'], dealerOnly: true },
   { id: 'agent', href: '/agent.html', nav: 'nav.agent', icon: 'headset', roles: ['agent'] },
-  { id: 'supervisor', href: '/supervisor.html', nav: 'nav.supervisor', icon: 'pulse', roles: ['supervisor'] },
+  { id: 'supervisor', href: '/supervisor.html', nav: 'nav.supervisor', icon: 'monitor', roles: ['supervisor'] },
   // After the supervisor's page, so that it stays the supervisor's landing page (QA's month view is second).
-  { id: 'qa', href: '/qa.html', nav: 'nav.qa', icon: 'check', roles: ['qa', 'supervisor'] },
+  { id: 'qa', href: '/qa.html', nav: 'nav.qa', icon: 'qa', roles: ['qa', 'supervisor'] },
   { id: 'admin', href: '/admin.html', nav: 'nav.admin', icon: 'gear', roles: ['admin'] },
   // Supervisors read it (admins maintain campaigns); they steer pacing on the monitoring page.
-  { id: 'campaigns', href: '/campaigns.html', nav: 'nav.campaigns', icon: 'headset', roles: ['supervisor'] },
+  { id: 'campaigns', href: '/campaigns.html', nav: 'nav.campaigns', icon: 'megaphone', roles: ['supervisor'] },
   // DMS list imports, the mapping of a dealer's columns and the history of imports (admins only).
   { id: 'imports', href: '/imports.html', nav: 'nav.imports', icon: 'upload', roles: [] },
-  { id: 'data-quality', href: '/data-quality.html', nav: 'nav.quality', icon: 'check', roles: ['supervisor'] },
-  { id: 'questionnaires', href: '/questionnaires.html', nav: 'nav.questionnaires', icon: 'check', roles: ['supervisor', 'qa'] },
+  { id: 'data-quality', href: '/data-quality.html', nav: 'nav.quality', icon: 'shield', roles: ['supervisor'] },
+  { id: 'questionnaires', href: '/questionnaires.html', nav: 'nav.questionnaires', icon: 'form', roles: ['supervisor', 'qa'] },
   // Dealer scores and the voice-of-the-customer reports; a dealer user's only page (its own approved reports).
-  { id: 'reports', href: '/reports.html', nav: 'nav.reports', icon: 'pulse', roles: ['supervisor', 'dealer'] },
+  { id: 'reports', href: '/reports.html', nav: 'nav.reports', icon: 'chart', roles: ['supervisor', 'dealer'] },
   // Casework (工单, 申诉, 整改): staff act, QA reads.
   { id: 'cases', href: '/cases.html', nav: 'nav.cases', icon: 'folder', roles: ['supervisor', 'qa'] }
 ];

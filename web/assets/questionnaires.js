@@ -70,6 +70,7 @@ async function open(key, version) {
   try {
     const r = await api(`/api/questionnaires/${encodeURIComponent(key)}${version ? `?version=${version}` : ''}`);
     shown = { key, definition: r.questionnaire, versions: r.versions || [], draft: false };
+    showCheck(null);
     $('qn-detail').hidden = false;
     renderVersions();
     renderPreview();
@@ -190,10 +191,8 @@ function clearError() {
 function showError(path, message) {
   const box = $('qn-error');
   box.className = 'form-message error';
-  box.replaceChildren(
-    path ? el('span', { class: 'q-error-path' }, path) : null,
-    path ? ' ' : null,
-    message);
+  // Only the parts there are: replaceChildren(null, …) would show the text "null".
+  box.replaceChildren(...(path ? [el('span', { class: 'q-error-path' }, path), ' '] : []), message);
   box.dataset.path = path || '';
   $('qn-json').setAttribute('aria-invalid', 'true');
 }
@@ -276,8 +275,9 @@ function markProblem(def, path) {
   $('qn-preview').scrollTop = Math.max(0, target.offsetTop - 40);
 }
 
-function tryPreview() {
+async function tryPreview() {
   clearError();
+  showCheck(null);
   const def = editorJson();
   if (!def) return;
   shown = { key: $('qn-key').value.trim(), definition: def, versions: [], draft: true };
@@ -287,7 +287,44 @@ function tryPreview() {
     renderPreview();
   } catch (e) {
     showError('', String(e.message || e));
+    return;
   }
+  await checkDraft(def);
+}
+
+/** Asks the server what saving would refuse (PUT ?dryRun=true stores nothing) and flags it in the preview. */
+async function checkDraft(def) {
+  const key = $('qn-key').value.trim();
+  if (!key) {
+    showCheck('error', t('qn.check.refused'), 'key', t('qn.error.key'));
+    return;
+  }
+  try {
+    await api(`/api/questionnaires/${encodeURIComponent(key)}?dryRun=true`, { method: 'PUT', body: def });
+    showCheck('success', t('qn.check.ok'));
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 400) {
+      const path = e.field && e.field !== 'body' ? e.field : '';
+      let msg = describeError(e);
+      if (path && msg.startsWith(`${path}: `)) msg = msg.slice(path.length + 2);
+      showCheck('error', t('qn.check.refused'), path, msg);
+      showError(path, msg);
+      markProblem(def, path);
+    } else {
+      showCheck('error', t('qn.check.failed', { reason: describeError(e) }));
+    }
+  }
+}
+
+/** The preview's verdict: null hides it; kind success or error, a headline, and the place and problem if any. */
+function showCheck(kind, headline, path, message) {
+  const box = $('qn-check');
+  box.hidden = !kind;
+  if (!kind) { box.replaceChildren(); return; }
+  box.className = `form-message qn-check ${kind}`;
+  box.dataset.state = kind === 'success' ? 'ok' : 'refused';
+  box.replaceChildren(headline, ...(path ? [' ', el('span', { class: 'q-error-path' }, path)] : []),
+    ...(message ? [' ', message] : []));
 }
 
 function startNew() {

@@ -20,6 +20,10 @@ export function renderSkeleton() {
       el('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '回'),
       el('span', { class: 'brand-name' }, '回访'),
       el('span', { class: 'brand-latin' }, 'Huifang')),
+    // Narrow screens: the navigation folds away behind this button, which names the page one is on.
+    el('button', { type: 'button', class: 'btn btn-ghost nav-toggle', id: 'nav-toggle', 'aria-expanded': 'false',
+      'aria-controls': 'app-nav', onclick: toggleNav },
+    icon('menu'), el('span', { class: 'nav-toggle-label', id: 'nav-toggle-label', i18n: 'nav.menu' })),
     el('div', { class: 'header-slot', id: 'header-slot' }),
     el('div', { class: 'header-right', id: 'header-right' }, languageSwitch()));
   const nav = el('nav', { id: 'app-nav', class: 'sidenav' });
@@ -41,7 +45,21 @@ export function renderSignedIn(user, page) {
     icon('key'), el('span', { i18n: 'account.changePassword' })),
     el('button', { type: 'button', class: 'btn btn-ghost header-btn logout', id: 'logout', onclick: logout },
       icon('logout'), el('span', { i18n: 'common.logout' })));
-  renderNav(document.getElementById('app-nav'), user, page);
+  const nav = document.getElementById('app-nav');
+  renderNav(nav, user, page);
+  if (page && page.nav) setText(document.getElementById('nav-toggle-label'), page.nav);
+  // On a phone the header has room for none of this: who is signed in and the password change sit atop the menu.
+  nav.prepend(el('div', { class: 'nav-user' },
+    el('span', { class: 'user-name' }, user.displayName || user.username),
+    el('span', { class: 'role-badge', i18n: `role.${user.role}` }),
+    el('button', { type: 'button', class: 'btn btn-small', 'aria-haspopup': 'dialog', onclick: () => openChangePassword() },
+      icon('key'), el('span', { i18n: 'account.changePassword' }))));
+}
+
+function toggleNav() {
+  const open = !document.body.classList.contains('nav-open');
+  document.body.classList.toggle('nav-open', open);
+  document.getElementById('nav-toggle').setAttribute('aria-expanded', String(open));
 }
 
 /** In place of the page: this role may not open it; a link to the user's own page. */

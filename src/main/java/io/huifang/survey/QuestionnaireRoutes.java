@@ -72,6 +72,16 @@ public final class QuestionnaireRoutes {
     }
     String key = ctx.pathParam("key");
     User u = Api.user(ctx);
+    if ("true".equals(ctx.request().getParam("dryRun"))) {
+      // The editor's preview: what saving would refuse, nothing stored.
+      try {
+        Questionnaire q = QuestionnaireStore.check(key, b);
+        Api.json(ctx, 200, new JsonObject().put("questionnaire", q.toJson()).put("dryRun", true));
+      } catch (QuestionnaireException qe) {
+        Api.invalid(ctx, qe.path().isEmpty() ? "body" : qe.path(), qe.getMessage(), qe.chinese());
+      }
+      return;
+    }
     store.save(key, b, u.id())
         .onSuccess(q -> {
           audit.record(u, u.username(), "questionnaire.save", "questionnaire " + q.key(), "ok",

@@ -183,21 +183,7 @@ public final class QuestionnaireStore {
   public Future<Questionnaire> save(String key, JsonObject definition, long userId) {
     Questionnaire parsed;
     try {
-      if (!Questionnaire.KEY.matcher(key).matches()) {
-        throw new QuestionnaireException("key", "must be 1-64 letters, digits, '.', '_' or '-', starting with a"
-            + " letter or digit", "须为 1-64 个字母、数字、'.'、'_' 或 '-'，以字母或数字开头");
-      }
-      if (definition == null) {
-        throw new QuestionnaireException("", "a JSON object is required", "必须是 JSON 对象");
-      }
-      Object given = definition.getValue("key");
-      if (given != null && !key.equals(given)) {
-        throw new QuestionnaireException("key", "the definition's key \"" + given + "\" is not \"" + key + "\"",
-            "定义中的 key \"" + given + "\" 与 \"" + key + "\" 不一致");
-      }
-      JsonObject copy = definition.copy().put("key", key);
-      copy.remove("version");
-      parsed = Questionnaire.parse(copy);
+      parsed = check(key, definition);
     } catch (QuestionnaireException e) {
       return Future.failedFuture(e);
     }
@@ -215,6 +201,28 @@ public final class QuestionnaireStore {
           versions.put(key + "@" + q.version(), q);
         })
         .onFailure(e -> current.remove(key));
+  }
+
+  /**
+   * What {@link #save} checks before it writes, without writing (the editor's preview): the key, the definition's
+   * own key matching it, and the definition itself. Throws the first problem, naming its place.
+   */
+  public static Questionnaire check(String key, JsonObject definition) {
+    if (!Questionnaire.KEY.matcher(key).matches()) {
+      throw new QuestionnaireException("key", "must be 1-64 letters, digits, '.', '_' or '-', starting with a"
+          + " letter or digit", "须为 1-64 个字母、数字、'.'、'_' 或 '-'，以字母或数字开头");
+    }
+    if (definition == null) {
+      throw new QuestionnaireException("", "a JSON object is required", "必须是 JSON 对象");
+    }
+    Object given = definition.getValue("key");
+    if (given != null && !key.equals(given)) {
+      throw new QuestionnaireException("key", "the definition's key \"" + given + "\" is not \"" + key + "\"",
+          "定义中的 key \"" + given + "\" 与 \"" + key + "\" 不一致");
+    }
+    JsonObject copy = definition.copy().put("key", key);
+    copy.remove("version");
+    return Questionnaire.parse(copy);
   }
 
   /** Forgets what is cached (for tests, or after changes made outside this store). */

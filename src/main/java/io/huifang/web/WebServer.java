@@ -51,11 +51,58 @@ public final class WebServer {
       ctx.response().putHeader("Cache-Control", "no-cache");
       ctx.next();
     });
+    router.get(QUESTIONNAIRE_FORMAT).handler(WebServer::questionnaireFormat);
     router.route().handler(StaticHandler.create(FileSystemAccess.ROOT, webDir.toAbsolutePath().toString())
         .setIndexPage("index.html")
         .setCachingEnabled(false)
         .setDefaultContentEncoding("UTF-8"));
+    Path notFoundPage = webDir.resolve(NOT_FOUND_PAGE).toAbsolutePath();
+    router.route().handler(ctx -> notFound(ctx, notFoundPage));
     router.route().failureHandler(WebServer::failure);
+  }
+
+  /** The page a browser gets, with status 404, for a path that is neither a page, an asset nor an API route. */
+  static final String NOT_FOUND_PAGE = "404.html";
+  /** The questionnaire format (docs/questionnaire.md, packaged in the jar), which the questionnaires page links to. */
+  static final String QUESTIONNAIRE_FORMAT = "/docs/questionnaire.md";
+
+  /**
+   * Unknown paths outside /api (which answers JSON itself): a page in the product's style with a way back, for a
+   * browser; other methods get a bare 404.
+   */
+  private void notFound(RoutingContext ctx, Path page) {
+    HttpMethod m = ctx.request().method();
+    if ((m != HttpMethod.GET && m != HttpMethod.HEAD) || ctx.response().ended()) {
+      ctx.response().setStatusCode(404).end();
+      return;
+    }
+    vertx.fileSystem().exists(page.toString()).onComplete(ar -> {
+      if (ctx.response().ended()) {
+        return;
+      }
+      ctx.response().setStatusCode(404);
+      if (ar.succeeded() && ar.result()) {
+        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile(page.toString());
+      } else {
+        ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("404 not found");
+      }
+    });
+  }
+
+  /** The questionnaire format as Markdown text (readable as is; questionnaire-format.html renders it). */
+  private static void questionnaireFormat(RoutingContext ctx) {
+    ctx.vertx().executeBlocking(() -> {
+      try (var in = WebServer.class.getResourceAsStream(QUESTIONNAIRE_FORMAT)) {
+        return in == null ? null : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }).onComplete(ar -> {
+      if (ar.failed() || ar.result() == null) {
+        ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
+            .end("the questionnaire format is not packaged");
+        return;
+      }
+      ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(ar.result());
+    });
   }
 
   public Router router() {
