@@ -17,7 +17,6 @@ let loadedText = '';
 const TEMPLATE = {
   kind: 'csi',
   title: { zh: '新问卷', en: 'New questionnaire' },
-  indicators: [],
   sections: [{
     id: 'verify', title: { zh: '身份确认', en: 'Verification' },
     items: [{ id: 'owner', type: 'yesno', required: true, label: { zh: '是否车主本人', en: 'Is this the owner' },
