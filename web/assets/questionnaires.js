@@ -150,7 +150,8 @@ function renderPreview() {
   const paths = indicatorPaths(q.indicators);
   const scale = items.filter((i) => i.type === 'scale10').length;
   const kind = String(q.kind || '').toLowerCase();
-  box.replaceChildren(
+  // Without indicators the two parts below are null: left out, as replaceChildren would show them as "null".
+  box.replaceChildren(...[
     el('h3', {}, txt(q.title)),
     el('p', { class: 'q-meta' },
       shown.draft ? t('qn.draft') : `${q.key} · v${q.version}`, ' · ', has(`qn.kind.${kind}`) ? t(`qn.kind.${kind}`) : kind, ' · ',
@@ -176,7 +177,7 @@ function renderPreview() {
         })) : null,
         i.type === 'scale10' ? el('p', { class: 'q-opts', i18n: 'qn.scaleAnswers' }) : null,
         i.showIf ? el('p', { class: 'q-rule' }, ruleText(items, i.showIf)) : null,
-        i.script ? el('p', { class: 'q-script' }, txt(i.script)) : null))))));
+        i.script ? el('p', { class: 'q-script' }, txt(i.script)) : null)))))].filter((n) => n !== null));
 }
 
 function clearError() {

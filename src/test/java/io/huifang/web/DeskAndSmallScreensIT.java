@@ -218,6 +218,7 @@ class DeskAndSmallScreensIT {
       assertTrue(b.text("#qn-error").startsWith("sections[0].items[0].type"), "no 'null' before: "
           + b.text("#qn-error"));
       assertEquals(Boolean.TRUE, b.evaluate("document.querySelector('#qn-preview .q-item.q-bad') !== null"));
+      assertFalse(b.text("#qn-preview").contains("null"), "a questionnaire without indicators: " + b.text("#qn-preview"));
       b.screenshot(SHOTS.resolve("questionnaires-refused-1440.png"));
       b.type("#qn-json", bad.replace("\"yes-no\"", "\"yesno\""));
       b.click("#qn-try");
