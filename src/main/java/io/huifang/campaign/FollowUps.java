@@ -122,8 +122,9 @@ public final class FollowUps {
                                    JsonObject context) {
     String prefix = "followup:" + purpose + ":" + src.getLong("id") + ":";
     return tx.preparedQuery("insert into customer (campaign_id, dealer_id, import_batch_id, row_no, row_key, name,"
-            + " phone_raw, phone, vehicle_model, plate, vin, event_date, event_at, work_order_no, work_order_closed,"
-            + " context) select $1, s.dealer_id, $2, n.n, $3 || n.n, s.name, s.phone_raw, s.phone, s.vehicle_model,"
+            + " phone_raw, phone, phone_ext, vehicle_model, plate, vin, event_date, event_at, work_order_no,"
+            + " work_order_closed, context) select $1, s.dealer_id, $2, n.n, $3 || n.n, s.name, s.phone_raw, s.phone,"
+            + " s.phone_ext, s.vehicle_model,"
             + " s.plate, s.vin, s.event_date, s.event_at, s.work_order_no, s.work_order_closed, $5"
             + " from customer s, (select count(*)::int + 1 as n from customer where campaign_id = $1"
             + " and dealer_id = $6 and row_key like $3 || '%') n where s.id = $4 returning id")
