@@ -22,7 +22,7 @@ export const VERDICTS = ['qualified', 'unqualified', 'untrue'];
 export const TEMPLATES = {
   consultation: [['region', true], ['brand', true], ['date', true], ['mileage', true], ['part', true], ['policy', true]],
   rescue: [['region', true], ['brand', true], ['place', true], ['symptom', true], ['plate', true], ['contact', true]],
-  complaint: [['region', true], ['brand', true], ['dealer', false], ['date', true], ['repair', true], ['issue', true],
+  complaint: [['region', true], ['brand', true], ['dealer', true], ['date', true], ['repair', true], ['issue', true],
     ['request', true], ['vin', false], ['plate', false]]
 };
 
@@ -96,21 +96,25 @@ export function timeline(events) {
   return list;
 }
 
-/** A history row's detail: a sentence, {zh,en}, or an object of changes shown as "key: value". */
+/** Keys of a history row's detail that only the machine needs. */
+const DETAIL_SKIP = new Set(['attemptId', 'callbackId', 'taskId', 'dealerId', 'source', 'by', 'reasons', 'resolved', 'satisfied']);
+
+/** A history row's detail: a sentence, {zh,en}, or an object of what changed, in words. */
 function detailText(d) {
   if (d === undefined || d === null || d === '') return '';
   if (typeof d === 'string') return d;
   if (d.zh || d.en) return localText(d);
   if (d.text) return localText(d.text);
+  const sev = (v) => (SEVERITIES.includes(v) ? known('sev', v) : String(v));
   const parts = [];
+  if (d.from && d.to) parts.push(`${sev(d.from)} → ${sev(d.to)}`);
   for (const [k, v] of Object.entries(d)) {
-    if (v === null || v === undefined || typeof v === 'object') continue;
-    let shown = String(v);
-    if (k === 'severity' || k === 'from' || k === 'to') shown = SEVERITIES.includes(v) ? known('sev', v) : shown;
-    if (k === 'department') shown = deptText(v);
-    if (k === 'verdict' || k === 'result') shown = known('verdict', v);
-    if (k === 'reason' || k === 'action' || k === 'note') { parts.push(shown); continue; }
-    parts.push(`${k}: ${shown}`);
+    if (v === null || v === undefined || v === '' || typeof v === 'object' || DETAIL_SKIP.has(k) || k === 'from' || k === 'to') continue;
+    if (k === 'severity') parts.push(`${t('cw.severity')}: ${sev(v)}`);
+    else if (k === 'department') parts.push(`${t('cw.department')}: ${deptText(v)}`);
+    else if (k === 'dueAt' || k === 'deadline') parts.push(`${t('cw.dueAt')}: ${formatDateTime(v)}`);
+    else if (k === 'verdict' || k === 'result') parts.push(known('verdict', v));
+    else parts.push(String(v));
   }
   return parts.join(' · ');
 }
