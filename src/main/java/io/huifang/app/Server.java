@@ -136,7 +136,7 @@ public final class Server {
       plans = new io.huifang.casework.Plans(vertx, db.pool(), audit, config.dataDir().resolve("plans"),
           Clock.systemUTC(), io.huifang.casework.PlanNotices.LOG);
       // Casework (issue 20): cases, second callbacks (二次回访), notifications.
-      casework = new io.huifang.casework.Casework(vertx, db.pool(), audit);
+      casework = new io.huifang.casework.Casework(vertx, db.pool(), audit, questionnaires);
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,
           () -> telephony == null ? new io.vertx.core.json.JsonArray() : telephony.healthByPbx(), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions, config.allowedOrigins()), config.webDir(), probes, List.of(

@@ -58,6 +58,7 @@ public final class SecondCallbacks {
   private final Pool pool;
   private final FollowUps followUps;
   private final Map<String, ResultHandler> handlers = new ConcurrentHashMap<>();
+  private final Map<String, java.util.function.Consumer<Overdue>> overdueHandlers = new ConcurrentHashMap<>();
   private MessageConsumer<JsonObject> consumer;
 
   public SecondCallbacks(Vertx vertx, Pool pool, FollowUps followUps) {
@@ -69,6 +70,24 @@ public final class SecondCallbacks {
   /** The owner of a purpose ("case", "appeal") hears its callbacks' verdicts here; one handler per purpose. */
   public void onResult(String purpose, ResultHandler h) {
     handlers.put(purpose, h);
+  }
+
+  /** The owner of a purpose hears here of its callbacks that passed their deadline unanswered (once each). */
+  public void onOverdue(String purpose, java.util.function.Consumer<Overdue> h) {
+    overdueHandlers.put(purpose, h);
+  }
+
+  /** {@link #markOverdue} and hands each to the owner of its purpose; how many. */
+  public Future<Integer> flagOverdue(Instant now) {
+    return markOverdue(now).map(list -> {
+      for (Overdue o : list) {
+        java.util.function.Consumer<Overdue> h = overdueHandlers.get(o.purpose());
+        if (h != null) {
+          h.accept(o);
+        }
+      }
+      return list.size();
+    });
   }
 
   /** Starts listening to submitted surveys. */
