@@ -102,6 +102,9 @@ public final class FollowUps {
         });
   }
 
+  /** The file hash of the standing batch follow-ups hang on: no upload, so the import history leaves it out. */
+  public static final String STANDING_BATCH_HASH = "followups";
+
   /**
    * The campaign covers the dealer, and the dealer's follow-ups hang on one standing "import" of the campaign
    * (customer rows need a batch): made once, found again by its fixed file hash.
@@ -111,10 +114,10 @@ public final class FollowUps {
     return tx.preparedQuery("insert into campaign_dealer (campaign_id, dealer_id) values ($1, $2)"
             + " on conflict do nothing").execute(t)
         .compose(x -> tx.preparedQuery("insert into import_batch (campaign_id, dealer_id, file_name, file_sha256,"
-                + " status, finished_at) values ($1, $2, '二次回访', 'followups', 'loaded', now())"
+                + " status, finished_at) values ($1, $2, '二次回访', '" + STANDING_BATCH_HASH + "', 'loaded', now())"
                 + " on conflict (campaign_id, dealer_id, file_sha256) where status = 'loaded' do nothing").execute(t))
         .compose(x -> tx.preparedQuery("select id from import_batch where campaign_id = $1 and dealer_id = $2"
-            + " and file_sha256 = 'followups' and status = 'loaded'").execute(t))
+            + " and file_sha256 = '" + STANDING_BATCH_HASH + "' and status = 'loaded'").execute(t))
         .map(rs -> rs.iterator().next().getLong(0));
   }
 

@@ -1,5 +1,6 @@
 package io.huifang.campaign.list;
 
+import io.huifang.campaign.FollowUps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -147,12 +148,15 @@ public final class ImportStore {
         .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(toJson(rs.iterator().next(), true)));
   }
 
-  /** The newest imports first, {@code before} an id for the next page (null: from the newest). */
+  /**
+   * The newest imports first, {@code before} an id for the next page (null: from the newest); the standing batches
+   * second callbacks hang on are no uploads and are left out.
+   */
   public Future<JsonArray> list(Long campaignId, Long dealerId, Long before, int limit) {
     return pool.preparedQuery("select " + BATCH_COLUMNS + BATCH_FROM
             + " where ($1::bigint is null or b.campaign_id = $1) and ($2::bigint is null or b.dealer_id = $2)"
-            + " and ($4::bigint is null or b.id < $4) order by b.id desc limit $3")
-        .execute(Tuple.of(campaignId, dealerId, limit, before))
+            + " and ($4::bigint is null or b.id < $4) and b.file_sha256 <> $5 order by b.id desc limit $3")
+        .execute(Tuple.of(campaignId, dealerId, limit, before, FollowUps.STANDING_BATCH_HASH))
         .map(rs -> {
           JsonArray out = new JsonArray();
           rs.forEach(r -> out.add(toJson(r, false)));

@@ -177,6 +177,13 @@ class ImportIT {
     assertTrue(refused.getJsonObject("error").getString("messageZh").contains("“SH09”（2–3）"), refused.encodePrettily());
     assertEquals(customers, count("select count(*) from customer where campaign_id = $1"));
 
+    // The standing batch second callbacks hang on is no upload: not in the history.
+    long standing = server.server().database().pool().preparedQuery("insert into import_batch (campaign_id, dealer_id,"
+            + " file_name, file_sha256, status) values ($1, $2, '二次回访', $3, 'loaded') returning id")
+        .execute(Tuple.of(campaignId, dealerId, io.huifang.campaign.FollowUps.STANDING_BATCH_HASH))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next().getLong(0);
+    assertTrue(admin.get("/api/imports?limit=200").json().getJsonArray("imports").stream()
+        .noneMatch(o -> ((JsonObject) o).getLong("id") == standing));
     // The history: who imported, the counts, newest first; paged with before=.
     JsonArray list = admin.get("/api/imports?campaignId=" + campaignId + "&limit=1").json().getJsonArray("imports");
     assertEquals(1, list.size());
