@@ -134,7 +134,7 @@ public final class Server {
           io.huifang.report.Appeals.NONE, io.huifang.report.ScoringRules.DEFAULT);
       // Improvement plans (issue 20): opened when report approves a month, their minutes kept under the data dir.
       plans = new io.huifang.casework.Plans(vertx, db.pool(), audit, config.dataDir().resolve("plans"),
-          Clock.systemUTC(), io.huifang.casework.PlanNotices.LOG);
+          Clock.systemUTC(), io.huifang.casework.Notices.LOG);
       // Casework (issue 20): cases, second callbacks (二次回访), notifications.
       casework = new io.huifang.casework.Casework(vertx, db.pool(), audit, questionnaires);
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,

@@ -46,13 +46,13 @@ public final class Plans {
   private final Portal portal;
   private final Path filesDir;
   private final Clock clock;
-  private final PlanNotices notices;
+  private final Notices notices;
   private final PlanStore store = new PlanStore();
   private MessageConsumer<JsonObject> consumer;
   private Long timer;
 
   /** {@code filesDir}: where the signed minutes are kept (under the data directory). */
-  public Plans(Vertx vertx, Pool pool, AuditLog audit, Path filesDir, Clock clock, PlanNotices notices) {
+  public Plans(Vertx vertx, Pool pool, AuditLog audit, Path filesDir, Clock clock, Notices notices) {
     this.vertx = vertx;
     this.pool = pool;
     this.audit = audit;
