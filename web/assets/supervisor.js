@@ -112,6 +112,7 @@ function start(me) {
     if (touched('agents') || touched('campaigns') || touched('thresholds')) renderAgents(all || touched('campaigns'));
     if (touched('dealers') || touched('campaigns')) renderDealers(b);
     if (touched('pbxes')) renderPbxes(b);
+    if (touched('casework')) renderCasework(b);
     renderUpdated();
     for (const v of Object.values(views)) if (v && v.boardChanged) v.boardChanged(changed);
   }
@@ -539,6 +540,23 @@ function start(me) {
         el('td', { class: `num rate-cell${m.belowRate ? ' fig-bad' : ''}` }, pct(m.successRate), m.belowRate ? el('span', { class: 'visually-hidden', i18n: 'sup.belowRate' }) : null),
         el('td', {}, errors.length ? errors.map(([k, n]) => el('span', { class: 'chip' }, `${label('sup.errorKind.', k)} ${num(n)}`)) : el('span', { class: 'muted' }, '—')));
     }) : [el('tr', {}, el('td', { colspan: 5, class: 'muted', i18n: 'sup.none' }))]));
+  }
+
+  // ---- casework (issue 20): each count links to the cases page's list it counts
+  const CASEWORK = [
+    ['overdueCases', '/cases.html?tab=cases&overdue=true', true],
+    ['openCases', '/cases.html?tab=cases', false],
+    ['secondCallbacksDue', '/cases.html?tab=cases&status=handled', false],
+    ['secondCallbacksOverdue', '/cases.html?tab=cases&status=handled', true],
+    ['appealsOpen', '/cases.html?tab=appeals', false],
+    ['plansLate', '/cases.html?tab=plans&late=true', true],
+  ];
+  function renderCasework(b) {
+    const c = b.casework;
+    $('casework-body').replaceChildren(...CASEWORK.map(([key, href, bad]) => el('div', { class: 'sup-cw-item', 'data-key': key },
+      el('dt', { i18n: `sup.cw.${key}` }),
+      el('dd', { class: `num${bad && c && c[key] > 0 ? ' fig-bad' : ''}` },
+        el('a', { href }, c ? num(c[key]) : '—')))));
   }
 
   function renderPbxes(b) {

@@ -70,6 +70,8 @@ final class BoardBuilder {
     }
     sections.put("pbxes", pbxes);
     sections.put("dealers", figures.getJsonArray("dealers", new JsonArray()));
+    // casework's counts (issue 20): null until the figures have answered
+    sections.put("casework", figures.getValue("casework"));
     return new BoardState(in.now(), sections, rows(in, figures.getJsonObject("agents", new JsonObject())));
   }
 

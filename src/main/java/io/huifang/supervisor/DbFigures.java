@@ -191,7 +191,20 @@ public final class DbFigures implements FigureSource {
     totals.put(totalsOut);
     return new JsonObject().put("campaigns", campaignsOut).put("totals", totalsOut)
         .put("dealers", dealers(concat(settled.dealers(), rows.dealers())))
-        .put("agents", agents(concat(settled.agents(), rows.agents()), rows.qa()));
+        .put("agents", agents(concat(settled.agents(), rows.agents()), rows.qa()))
+        .put("casework", casework(rows.casework()));
+  }
+
+  /** The casework panel's counts (docs/supervisor-api.md, "casework"); null when not read. */
+  static JsonObject casework(Iterable<Row> rows) {
+    if (rows == null || !rows.iterator().hasNext()) {
+      return null;
+    }
+    Row r = rows.iterator().next();
+    return new JsonObject().put("overdueCases", r.getLong("overdue_cases")).put("openCases", r.getLong("open_cases"))
+        .put("secondCallbacksDue", r.getLong("callbacks_due"))
+        .put("secondCallbacksOverdue", r.getLong("callbacks_overdue"))
+        .put("appealsOpen", r.getLong("appeals_open")).put("plansLate", r.getLong("plans_late"));
   }
 
   /** Outside calling hours (or on a holiday) the campaign cannot dial: why, and when it next can. */

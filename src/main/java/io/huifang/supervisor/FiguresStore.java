@@ -122,6 +122,22 @@ final class FiguresStore {
       + " where s.month = $1 and e.kind in ('standard', 'rescore') and e.status = 'submitted' and e.score is not null"
       + " group by e.agent_id";
 
+  /**
+   * Casework at $1, one row (live only, pipelined with the rest; each count walks a partial or status index of a
+   * small table): cases not closed and those past their due time still open; second callbacks still calling and
+   * those past their deadline unanswered; appeals not decided; plans not accepted with a step late or missing.
+   */
+  static final String CASEWORK = "select"
+      + " (select count(*) from case_file where status <> 'closed') as open_cases,"
+      + " (select count(*) from case_file where status = 'open' and due_at < $1) as overdue_cases,"
+      + " (select count(*) from case_callback where status = 'calling' and deadline >= $1) as callbacks_due,"
+      + " (select count(*) from case_callback where status = 'overdue' or (status = 'calling' and deadline < $1))"
+      + " as callbacks_overdue,"
+      + " (select count(*) from appeal where status <> 'decided') as appeals_open,"
+      + " (select count(*) from improvement_plan p where p.status <> 'accepted' and (coalesce(p.meeting_at, $1)"
+      + " > p.meeting_due or coalesce(p.minutes_at, $1) > p.minutes_due or coalesce(p.result_at, $1) > p.result_due))"
+      + " as plans_late";
+
   // --- charts and reports
 
   /**
@@ -186,9 +202,9 @@ final class FiguresStore {
         .map(a -> a instanceof Instant i ? odt(i) : a).toList()));
   }
 
-  /** Rows that count into the board's figures; list and qa are read live only (null in a settled part). */
+  /** Rows that count into the board's figures; list, qa and casework are read live only (null in a settled part). */
   record FigureRows(RowSet<Row> windows, RowSet<Row> dealers, RowSet<Row> agents, RowSet<Row> list,
-                    RowSet<Row> qa) {
+                    RowSet<Row> qa, RowSet<Row> casework) {
   }
 
   /**
@@ -205,8 +221,9 @@ final class FiguresStore {
       Future<RowSet<Row>> a = q(conn, AGENTS_TODAY, Tuple.of(odt(agentsFrom), odt(to)));
       Future<RowSet<Row>> l = live ? q(conn, LIST, Tuple.of(at)) : Future.succeededFuture(null);
       Future<RowSet<Row>> qa = live ? q(conn, QA_MONTH, Tuple.of(centreMonth)) : Future.succeededFuture(null);
-      return Future.all(List.of(w, d, a, l, qa))
-          .map(v -> new FigureRows(w.result(), d.result(), a.result(), l.result(), qa.result()));
+      Future<RowSet<Row>> cw = live ? q(conn, CASEWORK, Tuple.of(at)) : Future.succeededFuture(null);
+      return Future.all(List.of(w, d, a, l, qa, cw))
+          .map(v -> new FigureRows(w.result(), d.result(), a.result(), l.result(), qa.result(), cw.result()));
     });
   }
 
