@@ -80,6 +80,7 @@ public final class Server {
   private io.huifang.supervisor.LiveBoard board;
   private io.huifang.supervisor.Listening listening;
   private io.huifang.casework.Plans plans;
+  private io.huifang.casework.Appeals appeals;
 
   private Server(Config config, Vertx vertx) {
     this.config = config;
@@ -129,14 +130,23 @@ public final class Server {
       db.onBack(() -> recordings.resumePending());
       retention = new RetentionJob(vertx, recordings, audit, Clock.systemUTC());
       qa = new io.huifang.qa.QaService(vertx, new io.huifang.qa.QaStore(db.pool()), Clock.systemUTC());
-      // Dealer scores by month (issue 19). Appeals: none until casework exists.
-      var monthService = new io.huifang.report.MonthService(vertx, db.pool(), questionnaires, audit,
-          io.huifang.report.Appeals.NONE, io.huifang.report.ScoringRules.DEFAULT);
-      // Improvement plans (issue 20): opened when report approves a month, their minutes kept under the data dir.
-      plans = new io.huifang.casework.Plans(vertx, db.pool(), audit, config.dataDir().resolve("plans"),
-          Clock.systemUTC(), io.huifang.casework.Notices.LOG);
       // Casework (issue 20): cases, second callbacks (二次回访), notifications.
       casework = new io.huifang.casework.Casework(vertx, db.pool(), audit, questionnaires);
+      // Improvement plans and appeals (issue 20): plans opened when report approves a month (their minutes kept under
+      // the data dir); an appeal's second callback through casework's SecondCallbacks, its verdict handed back here.
+      io.huifang.casework.Notices notices = io.huifang.casework.Notices.of(casework.notifications());
+      plans = new io.huifang.casework.Plans(vertx, db.pool(), audit, config.dataDir().resolve("plans"),
+          Clock.systemUTC(), notices);
+      io.huifang.casework.SecondCallbacks callbacks = casework.secondCallbacks();
+      appeals = new io.huifang.casework.Appeals(db.pool(), audit, Clock.systemUTC(),
+          () -> new io.huifang.casework.AppealStore().rules(db.pool()),
+          (id, customer, context, deadline) -> callbacks.create(io.huifang.casework.Appeals.PURPOSE, id, customer,
+              context, deadline).map(io.huifang.casework.SecondCallbacks.Callback::taskId),
+          notices);
+      callbacks.onResult(io.huifang.casework.Appeals.PURPOSE, appeals::verdict);
+      // Dealer scores by month (issue 19): the calls appealed away (qualified or untrue) leave the dealer's samples.
+      var monthService = new io.huifang.report.MonthService(vertx, db.pool(), questionnaires, audit,
+          appeals::upheld, io.huifang.report.ScoringRules.DEFAULT);
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,
           () -> telephony == null ? new io.vertx.core.json.JsonArray() : telephony.healthByPbx(), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions, config.allowedOrigins()), config.webDir(), probes, List.of(
@@ -162,6 +172,7 @@ public final class Server {
           new io.huifang.report.ReportRoutes(vertx, monthService)::register,
           // The dealer's report as PDF, for the staff and the dealer's own users.
           new io.huifang.report.ReportPdfRoutes(vertx, monthService::voc)::register,
+          new io.huifang.casework.AppealRoutes(() -> appeals)::register,
           new io.huifang.casework.PlanRoutes(() -> plans,
               config.dataDir().resolve("uploads").resolve("plans").toString())::register,
           new RecordingRoutes(recordings, audit)::register,

@@ -198,6 +198,20 @@ public final class AppealStore {
         });
   }
 
+  /** appealDays and lowSurveyBelow from the casework settings; the defaults where they say nothing. */
+  public Future<AppealRules> rules(SqlClient c) {
+    return c.preparedQuery("select settings from casework_settings where id = 1").execute().map(rs -> {
+      JsonObject s = rs.size() == 0 ? new JsonObject() : (JsonObject) rs.iterator().next().getValue(0);
+      Number days = s.getValue("appealDays") instanceof Number n ? n : AppealRules.DEFAULT.appealDays();
+      Number below = s.getValue("lowSurveyBelow") instanceof Number n ? n : AppealRules.DEFAULT.lowSurveyBelow();
+      try {
+        return new AppealRules(days.intValue(), below.doubleValue());
+      } catch (IllegalArgumentException e) {
+        return AppealRules.DEFAULT;
+      }
+    });
+  }
+
   private static String str(OffsetDateTime t) {
     return t == null ? null : t.toInstant().toString();
   }

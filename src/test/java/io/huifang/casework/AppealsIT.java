@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.huifang.testsupport.AgentCalls;
 import io.huifang.testsupport.Await;
 import io.huifang.testsupport.DeskFixture;
 import io.huifang.testsupport.Http;
+import io.huifang.testsupport.SurveyAnswers;
 import io.huifang.testsupport.TestServer;
 import io.huifang.testsupport.WithServer;
 import io.vertx.core.json.JsonArray;
@@ -27,11 +29,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Casework's appeals and improvement plans end to end on a real server and the PBX emulator: a month approved opens
  * the dealer's plan with its deadlines; the dealer records its meeting and uploads the signed minutes (PDF/JPEG/PNG
- * by their bytes), a step past its due time is flagged late once, and the next compute counts the late plan into
- * the plan-late deduction; another dealer's user is refused (403, audited).
+ * by their bytes), a step past its due time is flagged late once. The dealer appeals a judged call within its window
+ * (one after it, a good survey and another dealer's user are refused with the reason); the appeal's second callback
+ * is dialled and answered qualified on the emulator; the approved month does not change until it is reopened and
+ * recomputed, which leaves the appealed call out of the dealer's samples and deducts the late plan once.
  */
 class AppealsIT {
-  static final Duration WAIT = Duration.ofSeconds(30);
+  static final Duration WAIT = Duration.ofSeconds(40);
 
   @Test
   @WithServer(scenario = DeskFixture.SCENARIO)
@@ -45,8 +49,22 @@ class AppealsIT {
     Http dealer = dealerUser(server, f, "cw.dealer", f.dealer);
     Http otherDealer = dealerUser(server, f, "cw.other", other);
 
+    // Three calls: two error samples (not the owner), one good survey.
+    Http agent = f.agent("cw.agent");
+    assertEquals(200, agent.send("POST", "/api/agent/line", null).status());
+    assertEquals(200, agent.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
+        .put("campaignId", f.campaign).encode()).status());
+    String a1 = AgentCalls.take(agent, null, "not_owner", q -> null, 0);
+    String a2 = AgentCalls.take(agent, a1, "not_owner", q -> null, 0);
+    String a3 = AgentCalls.take(agent, a2, "success", q -> SurveyAnswers.full(q, 0, 0, 10), 0);
+    assertEquals(200, agent.send("PUT", "/api/agent/state", "{\"ready\":false,\"reason\":\"meal\"}").status());
+
     // ---- improvement plans ----------------------------------------------------------------------------------------
     approve(sup1, sup2, month);
+    JsonObject approvedLine = dealerLine(sup1.get("/api/reports/months/csi/" + month).json(), f.dealer);
+    assertEquals(2, approvedLine.getInteger("errorSamples"), approvedLine.encode());
+    assertEquals(1, approvedLine.getInteger("successful"));
+    assertEquals(0, approvedLine.getInteger("appealedAway"));
     Row plan = Await.atMost(WAIT).until("the plan opened on approval", () -> {
       List<Row> r = f.rows("select p.id, p.meeting_due, p.minutes_due, m.approved_at from improvement_plan p"
           + " join report_month m on m.kind = p.kind and m.month = p.month where p.dealer_id = $1", f.dealer);
@@ -134,16 +152,128 @@ class AppealsIT {
     assertEquals(new JsonArray().add("result"), late.getJsonArray("missing"));
     assertEquals(0, sup1.get("/api/plans?late=false").json().getJsonArray("plans").size());
 
-    // the next compute of the month its steps fell due in counts the late plan (once) into the deduction
+    // ---- appeals --------------------------------------------------------------------------------------------------
+    JsonObject calls = dealer.get("/api/appeals/calls?kind=csi&month=" + month).json();
+    assertEquals(3, calls.getInteger("appealDays"));
+    List<String> judged = calls.getJsonArray("calls").stream().map(o -> ((JsonObject) o).getString("attemptId"))
+        .sorted().toList();
+    assertEquals(java.util.stream.Stream.of(a1, a2).sorted().toList(), judged, calls.encode());
+    JsonObject c1 = calls.getJsonArray("calls").stream().map(JsonObject.class::cast)
+        .filter(c -> a1.equals(c.getString("attemptId"))).findFirst().orElseThrow();
+    Instant published1 = f.row("select submitted_at from survey_response where attempt_id = $1", a1)
+        .getOffsetDateTime(0).toInstant();
+    assertEquals(true, c1.getBoolean("appealable"));
+    assertEquals("error_sample", c1.getString("judged"));
+    assertEquals(published1.plus(Duration.ofDays(3)), Instant.parse(c1.getString("appealUntil")));
+    assertTrue(c1.getString("phone").matches("\\d{3}\\*{4}\\d{4}"), "masked for the dealer: " + c1.getString("phone"));
+    assertTrue(f.row("select count(*) from audit_log where action = 'casework.view' and actor = 'cw.dealer'"
+        + " and subject like 'appeals.calls:%'").getLong(0) >= 1);
+    Http.Response others = otherDealer.get("/api/appeals/calls?dealerId=" + f.dealer);
+    assertEquals(403, others.status());
+    assertEquals("other_dealer", others.json().getString("error"));
+
+    // not judged, another dealer's, after the window: refused with the reason
+    Http.Response good = dealer.send("POST", "/api/appeals", appeal(a3));
+    assertEquals(409, good.status(), good.body());
+    assertEquals("not_judged", good.json().getString("error"));
+    Http.Response notOwn = otherDealer.send("POST", "/api/appeals", appeal(a1));
+    assertEquals(403, notOwn.status(), notOwn.body());
+    assertEquals("other_dealer", notOwn.json().getString("error"));
+    assertEquals(1, f.row("select count(*) from audit_log where action = 'casework.denied' and actor = 'cw.other'"
+        + " and subject = $1", "call:" + a1).getLong(0));
+    Row old2 = f.row("select submitted_at from survey_response where attempt_id = $1", a2);
+    f.rows("update survey_response set submitted_at = now() - interval '3 days 1 minute' where attempt_id = $1", a2);
+    Instant published2 = f.row("select submitted_at from survey_response where attempt_id = $1", a2)
+        .getOffsetDateTime(0).toInstant();
+    Http.Response late2 = dealer.send("POST", "/api/appeals", appeal(a2));
+    assertEquals(409, late2.status(), late2.body());
+    assertEquals("window_closed", late2.json().getString("error"));
+    assertEquals(published2, Instant.parse(late2.json().getString("publishedAt")));
+    assertEquals(published2.plus(Duration.ofDays(3)), Instant.parse(late2.json().getString("closedAt")));
+    assertTrue(late2.json().getString("message").contains(published2.toString())
+        && late2.json().getString("message").contains(published2.plus(Duration.ofDays(3)).toString()),
+        late2.json().getString("message"));
+    assertEquals(0, f.row("select count(*) from appeal where attempt_id = $1", a2).getLong(0));
+    f.rows("update survey_response set submitted_at = $2 where attempt_id = $1", a2,
+        old2.getOffsetDateTime(0));
+
+    // within the window: filed, the second callback made; once only
+    Http.Response filed = dealer.send("POST", "/api/appeals", appeal(a1));
+    assertEquals(201, filed.status(), filed.body());
+    long appealId = filed.json().getLong("id");
+    assertEquals("calling", filed.json().getString("status"));
+    Http.Response again = dealer.send("POST", "/api/appeals", appeal(a1));
+    assertEquals(409, again.status());
+    assertEquals("already_appealed", again.json().getString("error"));
+    assertEquals(1, f.row("select count(*) from appeal where attempt_id = $1", a1).getLong(0));
+    Row cb = f.row("select campaign_id, task_id, status from case_callback where purpose = 'appeal' and ref_id = $1",
+        appealId);
+    assertEquals("calling", cb.getString("status"));
+    assertEquals(cb.getLong("task_id"), f.row("select task_id from appeal where id = $1", appealId).getLong(0));
+    assertEquals(1, f.row("select count(*) from notification n join app_user u on u.id = n.user_id"
+        + " where n.kind = 'appeal.filed' and u.username = 'cw.sup1'").getLong(0));
+
+    // the second callback dialled and answered on the emulator: qualified decides the appeal
+    assertEquals(200, agent.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
+        .put("campaignId", cb.getLong("campaign_id")).encode()).status());
+    JsonObject call = Await.atMost(WAIT).until("the appeal's callback on the desk", () -> agent.get("/api/agent/desk")
+        .json().getJsonObject("call"), c -> c != null && c.getJsonObject("questionnaire") != null
+        && !a3.equals(c.getString("attemptId")));
+    assertEquals("申诉核实", call.getJsonObject("context").getJsonObject("title").getString("zh"), call.encode());
+    Http.Response verified = agent.send("POST", "/api/agent/calls/" + call.getString("attemptId") + "/submit",
+        new JsonObject().put("disposition", "success").put("answers", new JsonObject().put("resolved", true)
+            .put("satisfied", true).put("verdict", "qualified").put("remark", "客户确认车辆已卖出，非本人")).encode());
+    assertEquals(200, verified.status(), verified.body());
+    assertEquals(200, agent.send("POST", "/api/agent/call/hangup", null).status());
+    assertEquals(200, agent.send("PUT", "/api/agent/state", "{\"ready\":false,\"reason\":\"meal\"}").status());
+    Row decided = Await.atMost(WAIT).until("the appeal decided", () -> f.row("select status, result, decision_note"
+        + " from appeal where id = $1", appealId), r -> "decided".equals(r.getString("status")));
+    assertEquals("qualified", decided.getString("result"));
+    assertEquals("客户确认车辆已卖出，非本人", decided.getString("decision_note"));
+    JsonObject trail = dealer.get("/api/appeals/" + appealId).json();
+    assertEquals(List.of("filed", "callback_created", "callback_result"), trail.getJsonArray("events").stream()
+        .map(o -> ((JsonObject) o).getString("action")).toList(), trail.encode());
+    assertEquals(403, otherDealer.get("/api/appeals/" + appealId).status());
+    Http.Response twice = sup1.send("POST", "/api/appeals/" + appealId + "/decide",
+        new JsonObject().put("result", "unqualified").put("note", "改判").encode());
+    assertEquals(409, twice.status());
+    assertEquals("already_decided", twice.json().getString("error"));
+    assertEquals(1, f.row("select count(*) from notification n join app_user u on u.id = n.user_id"
+        + " where n.kind = 'appeal.decided' and u.username = 'cw.dealer'").getLong(0));
+
+    // the approved month stays as it was: frozen, the stored line unchanged
+    Row stored = f.row("select error_samples, appealed_away, assessment from report_dealer_score where kind = 'csi'"
+        + " and month = $1 and dealer_id = $2", YearMonth.parse(month).atDay(1), f.dealer);
+    assertEquals(2, stored.getInteger("error_samples"));
+    assertEquals(0, stored.getInteger("appealed_away"));
+    assertEquals(approvedLine.getDouble("assessment"), stored.getBigDecimal("assessment").doubleValue());
+    assertEquals(409, sup1.send("POST", "/api/reports/months", new JsonObject().put("kind", "csi")
+        .put("month", month).encode()).status(), "frozen");
+
+    // reopen + recompute: the appealed call is out of the dealer's samples, and the late plan (once) is deducted
     assertEquals(200, sup1.send("POST", "/api/reports/months/csi/" + month + "/reopen", "{}").status());
     JsonObject line = dealerLine(sup1.send("POST", "/api/reports/months", new JsonObject().put("kind", "csi")
         .put("month", month).encode()).json(), f.dealer);
+    assertEquals(1, line.getInteger("errorSamples"), line.encode());
+    assertEquals(1, line.getInteger("appealedAway"));
+    assertEquals(1, line.getInteger("successful"));
+    Row recomputed = f.row("select error_samples, appealed_away from report_dealer_score where kind = 'csi'"
+        + " and month = $1 and dealer_id = $2", YearMonth.parse(month).atDay(1), f.dealer);
+    assertEquals(1, recomputed.getInteger("error_samples"));
+    assertEquals(1, recomputed.getInteger("appealed_away"));
+    assertEquals(f.row("select count(*) from appeal a join survey_response r on r.attempt_id = a.attempt_id"
+        + " join customer c on c.id = r.customer_id where c.dealer_id = $1 and a.result in ('qualified', 'untrue')",
+        f.dealer).getLong(0).intValue(), recomputed.getInteger("appealed_away"));
     JsonObject deduction = line.getJsonArray("deductions").stream().map(JsonObject.class::cast)
         .filter(d -> "plan_late".equals(d.getString("rule"))).findFirst().orElseThrow(() -> new AssertionError(line));
     assertEquals(new JsonArray().add("plan-" + planId), deduction.getJsonObject("inputs").getJsonArray("plans"));
     assertEquals(20.0, deduction.getDouble("points"));
     assertEquals(1, f.row("select count(*) from report_deduction where dealer_id = $1 and rule = 'plan_late'"
         + " and points = 20", f.dealer).getLong(0));
+  }
+
+  static String appeal(String attemptId) {
+    return new JsonObject().put("attemptId", attemptId).put("reason", "客户已将车辆转卖，非车主，判为错误样本不属实").encode();
   }
 
   static Http dealerUser(TestServer server, DeskFixture f, String username, long dealerId) {
