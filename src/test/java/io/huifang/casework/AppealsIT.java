@@ -24,6 +24,7 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -270,6 +271,26 @@ class AppealsIT {
     assertEquals(20.0, deduction.getDouble("points"));
     assertEquals(1, f.row("select count(*) from report_deduction where dealer_id = $1 and rule = 'plan_late'"
         + " and points = 20", f.dealer).getLong(0));
+
+    // the supervisor board's casework counts, as the database has them
+    var pool = server.server().database().pool();
+    JsonObject cw = new io.huifang.supervisor.DbFigures(pool, new io.huifang.campaign.CampaignStore(pool),
+        ZoneId.of("Asia/Shanghai")).read(Instant.now()).toCompletionStage().toCompletableFuture().get()
+        .getJsonObject("casework");
+    assertEquals(f.row("select count(*) from appeal where status <> 'decided'").getLong(0), cw.getLong("appealsOpen"));
+    assertEquals(0L, cw.getLong("appealsOpen"));
+    assertEquals(1L, cw.getLong("plansLate"), cw.encode());
+    assertEquals(f.row("select count(*) from case_callback where status = 'calling' and deadline >= now()")
+        .getLong(0), cw.getLong("secondCallbacksDue"));
+    assertEquals(f.row("select count(*) from case_file where status <> 'closed'").getLong(0), cw.getLong("openCases"));
+    f.rows("update improvement_plan set status = 'accepted' where id = $1", planId);
+    assertEquals(0L, new io.huifang.supervisor.DbFigures(pool, new io.huifang.campaign.CampaignStore(pool),
+        ZoneId.of("Asia/Shanghai")).read(Instant.now()).toCompletionStage().toCompletableFuture().get()
+        .getJsonObject("casework").getLong("plansLate"), "an accepted plan is done with");
+    JsonObject board = Await.atMost(WAIT).until("the board's casework", () -> sup1.get("/api/supervisor/board").json()
+        .getJsonObject("casework"), c -> c != null);
+    assertEquals(Set.of("overdueCases", "openCases", "secondCallbacksDue", "secondCallbacksOverdue", "appealsOpen",
+        "plansLate"), board.fieldNames());
   }
 
   static String appeal(String attemptId) {
