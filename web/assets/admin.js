@@ -2,7 +2,7 @@
 import { addStrings, t, setText, formatDateTime, onLangChange } from './i18n.js';
 import {
   boot, api, ApiError, describeError, el, ROLES, notify, MIN_PASSWORD, modalDialog, formField, formMessage,
-  openChangePassword
+  openChangePassword, confirmDialog
 } from './shell.js';
 import { healthPanel } from './health.js';
 import strings from './i18n/admin.js';
@@ -13,6 +13,11 @@ addStrings(strings);
 // ------------------------------------------------------------------ users table
 
 let users = [];
+/**
+ * The order rows are shown in: by username at the first load, then fixed until the page is reloaded (a new user goes
+ * last), so that no row moves under the pointer after an action.
+ */
+let order = [];
 let self = null;
 const tbody = document.getElementById('users-body');
 const count = document.getElementById('users-count');
@@ -33,9 +38,10 @@ async function loadUsers() {
       api('/api/dealers').catch(() => ({ dealers: [] }))]);
     users = (data && data.users) || [];
     dealers = (dealerList && dealerList.dealers) || [];
+    keepOrder();
     renderUsers();
   } catch (e) {
-    tbody.replaceChildren(el('tr', {}, el('td', { colspan: 6 },
+    tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7 },
       el('span', { class: 'field-error', role: 'alert' }, `${t('users.loadFailed')} ${describeError(e)}`))));
   }
 }
@@ -45,14 +51,23 @@ function showTableMessage(kind, key, params) {
   setText(tableMessage, key, params);
 }
 
+/** Adds users not yet placed to the end of the order (all of them, by username, at the first load). */
+function keepOrder() {
+  const placed = new Set(order);
+  const fresh = users.filter((u) => !placed.has(u.id));
+  if (!order.length) fresh.sort((a, b) => String(a.username).localeCompare(String(b.username)));
+  order = [...order.filter((id) => users.some((u) => u.id === id)), ...fresh.map((u) => u.id)];
+}
+
 function renderUsers() {
   setText(count, 'users.count', { n: users.length });
   if (!users.length) {
-    tbody.replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'muted', i18n: 'users.empty' })));
+    tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'muted', i18n: 'users.empty' })));
     return;
   }
-  const sorted = [...users].sort((a, b) => String(a.username).localeCompare(String(b.username)));
-  tbody.replaceChildren(...sorted.map(rowFor));
+  keepOrder();
+  const byId = new Map(users.map((u) => [u.id, u]));
+  tbody.replaceChildren(...order.map((id) => rowFor(byId.get(id))));
 }
 
 function rowFor(u) {
@@ -68,10 +83,21 @@ function rowFor(u) {
   }, ROLES.map((r) => el('option', { value: r, selected: r === u.role, i18n: `role.${r}` })));
   roleSelect.addEventListener('change', async () => {
     const previous = u.role;
+    const next = roleSelect.value;
+    // A role opens or closes whole pages (an admin's, a dealer's reports): asked first, naming user and roles.
+    const sure = await confirmDialog({ id: 'role-confirm', titleKey: 'users.roleConfirmTitle', titleArgs: { name },
+      messageKey: 'users.roleConfirm',
+      messageArgs: { name, from: t(`role.${previous}`), to: t(`role.${next}`) },
+      confirmKey: 'users.roleConfirmOk', confirmArgs: { role: t(`role.${next}`) }, danger: next === 'admin' });
+    if (!sure) {
+      roleSelect.value = previous;
+      return;
+    }
     roleSelect.disabled = true;
-    const ok = await patchUser(u, { role: roleSelect.value });
+    const ok = await patchUser(u, { role: next });
     if (!ok) roleSelect.value = previous;
     roleSelect.disabled = false;
+    tbody.querySelector(`.role-select[data-user-id="${CSS.escape(String(u.id))}"]`)?.focus();
   });
 
   // A dealer user belongs to one dealer: the only reports it may read are that dealer's.
@@ -97,7 +123,9 @@ function rowFor(u) {
     i18n: u.active ? 'users.deactivate' : 'users.activate'
   });
   toggle.addEventListener('click', async () => {
-    if (u.active && !confirm(t('users.confirmDeactivate', { name }))) return;
+    if (u.active && !await confirmDialog({ id: 'deactivate-confirm', titleKey: 'users.deactivateTitle',
+      titleArgs: { name }, messageKey: 'users.confirmDeactivate', messageArgs: { name },
+      confirmKey: 'users.deactivateOk', confirmArgs: { name }, danger: true })) return;
     toggle.disabled = true;
     await patchUser(u, { active: !u.active });
     toggle.disabled = false;
@@ -119,8 +147,88 @@ function rowFor(u) {
       el('span', { class: `pill ${u.active ? 'pill-UP' : 'pill-UNKNOWN'}`, i18n: u.active ? 'users.active' : 'users.inactive' }),
       u.mustChangePassword ? el('span', { class: 'status-note must-change', title: t('users.mustChangeTitle'),
         'data-i18n-title': 'users.mustChangeTitle', i18n: 'users.mustChange' }) : null)),
+    el('td', {}, softphoneCell(u, name)),
     el('td', { class: 'nowrap muted' }, el('time', { datetime: u.createdAt }, formatDateTime(u.createdAt))),
     el('td', {}, el('div', { class: 'row-actions' }, toggle, password)));
+}
+
+// ------------------------------------------------------------------ softphones
+
+/** The PBXes by name (GET /health's pbxes, in configured order: the first takes softphones without a PBX named). */
+let pbxes = [];
+
+async function loadPbxes() {
+  try {
+    const res = await fetch('/health', { credentials: 'same-origin', cache: 'no-store' });
+    const h = await res.json();
+    pbxes = (h.pbxes || []).map((p) => p.name).filter(Boolean);
+  } catch {
+    pbxes = [];
+  }
+}
+
+/** "pbx2:PJSIP/8001" → {pbx: 'pbx2', endpoint: 'PJSIP/8001'}; no prefix: the first PBX (telephony.Softphone). */
+function parseSoftphone(s) {
+  if (!s) return null;
+  const m = /^([A-Za-z0-9_-]{1,32}):(.+)$/.exec(s);
+  return m ? { pbx: m[1], endpoint: m[2] } : { pbx: null, endpoint: s };
+}
+
+function softphoneCell(u, name) {
+  if (u.role === 'dealer') return el('span', { class: 'muted' }, '—');
+  const sp = parseSoftphone(u.softphone);
+  const edit = el('button', { type: 'button', class: 'btn btn-small btn-ghost softphone-edit', 'data-user-id': u.id,
+    'aria-haspopup': 'dialog', 'aria-label': t('phone.editFor', { name }), onclick: () => openSoftphone(u) },
+  t(sp ? 'phone.edit' : 'phone.set'));
+  return el('div', { class: 'softphone-cell' },
+    sp ? el('span', { class: 'mono softphone-endpoint' }, sp.endpoint) : el('span', { class: 'muted', i18n: 'phone.none' }),
+    sp ? el('span', { class: 'muted softphone-pbx' }, sp.pbx || pbxes[0] || t('phone.defaultPbx')) : null,
+    edit);
+}
+
+/** Which extension (endpoint) and which PBX: PATCH /api/users/:id {softphone}; empty clears it. */
+function openSoftphone(u) {
+  const name = u.displayName || u.username;
+  const sp = parseSoftphone(u.softphone) || { pbx: null, endpoint: '' };
+  const m = modalDialog({ id: 'softphone-dialog', titleKey: 'phone.title', titleArgs: { name },
+    refocus: () => tbody.querySelector(`.softphone-edit[data-user-id="${CSS.escape(String(u.id))}"]`) });
+  const message = el('div', { class: 'form-message', role: 'status', 'aria-live': 'polite' });
+  // The first PBX is the one a softphone without a PBX named is on: its option stores no prefix.
+  const current = sp.pbx && sp.pbx !== pbxes[0] ? sp.pbx : '';
+  const names = pbxes.length ? pbxes : [null];
+  const pbxSelect = el('select', { id: 'softphone-pbx', name: 'pbx' },
+    ...names.map((p, i) => el('option', { value: i === 0 ? '' : p, selected: (i === 0 ? '' : p) === current },
+      i > 0 ? p : (p ? t('phone.firstPbx', { name: p }) : t('phone.defaultPbx')))));
+  if (current && !pbxes.includes(current)) pbxSelect.append(el('option', { value: current, selected: true }, current));
+  const endpoint = formField({ id: 'softphone-endpoint', labelKey: 'phone.endpoint', type: 'text',
+    hintKey: 'phone.endpointHint', extraClass: 'mono' });
+  endpoint.input.required = false;
+  endpoint.input.value = sp.endpoint;
+  const cancel = el('button', { type: 'button', class: 'btn', i18n: 'common.cancel', onclick: () => m.close() });
+  const submit = el('button', { type: 'submit', class: 'btn btn-primary', id: 'softphone-submit', i18n: 'common.save' });
+  m.body.append(message, el('div', { class: 'field' }, el('label', { for: 'softphone-pbx', i18n: 'phone.pbx' }), pbxSelect),
+    endpoint.wrap);
+  m.foot.append(cancel, submit);
+  m.form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    formMessage(message);
+    const ep = endpoint.input.value.trim();
+    const value = ep ? `${pbxSelect.value ? `${pbxSelect.value}:` : ''}${ep}` : '';
+    submit.disabled = true;
+    try {
+      const data = await api(`/api/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body: { softphone: value } });
+      users = users.map((x) => (x.id === u.id ? { ...x, ...((data && data.user) || { softphone: value }) } : x));
+      renderUsers();
+      m.close();
+      showTableMessage('success', 'users.saved', { name });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 400 && e.field === 'softphone') endpoint.setRawError(describeError(e));
+      else formMessage(message, 'error', 'users.saveFailed', { name, reason: describeError(e) });
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  m.open(endpoint.input);
 }
 
 // ------------------------------------------------------------------ password reset
@@ -299,6 +407,7 @@ function initCreateForm() {
 const me = await boot();
 if (me) {
   healthPanel(document.getElementById('health'));
+  await loadPbxes();
   initUsers(me);
   initCreateForm();
 }

@@ -117,3 +117,33 @@ export function formMessage(box, kind, key, params) {
   box.className = `form-message ${kind}`;
   setText(box, key, params);
 }
+
+/**
+ * Asks before an action that is not undone by itself (pausing a campaign, changing someone's role): the product's
+ * own dialog, never the browser's confirm(). The title and the message name the thing (keys with their args); the
+ * confirm button says what happens (confirmKey). Cancel has the focus, so Enter alone changes nothing. Resolves to
+ * true only when the confirm button was pressed; Escape, the close button and Cancel resolve to false.
+ */
+export function confirmDialog({ id = 'confirm-dialog', titleKey, titleArgs, messageKey, messageArgs, confirmKey,
+  confirmArgs, danger = false }) {
+  return new Promise((resolve) => {
+    let confirmed = false;
+    const m = modalDialog({ id, titleKey, titleArgs, onClosed: () => resolve(confirmed) });
+    const text = el('p', { class: 'modal-intro confirm-text', id: `${id}-text`, i18n: messageKey, i18nArgs: messageArgs });
+    const cancel = el('button', { type: 'button', class: 'btn confirm-cancel', i18n: 'common.cancel',
+      onclick: () => m.close() });
+    const ok = el('button', { type: 'submit', class: `btn ${danger ? 'btn-danger' : 'btn-primary'} confirm-ok`,
+      i18n: confirmKey, i18nArgs: confirmArgs });
+    m.dialog.classList.add('modal-confirm');
+    m.dialog.setAttribute('role', 'alertdialog');
+    m.dialog.setAttribute('aria-describedby', text.id);
+    m.body.append(text);
+    m.foot.append(cancel, ok);
+    m.form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      confirmed = true;
+      m.close();
+    });
+    m.open(cancel);
+  });
+}

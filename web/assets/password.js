@@ -12,14 +12,19 @@ export const MIN_PASSWORD = 10;
  * The "change password" dialog. forced: the user signed in with a one-time password (GET /api/me said
  * mustChangePassword) and may not do anything else until it is changed: the dialog cannot be dismissed,
  * only the password changed or the user logged out.
+ * Resolves to true once the password is changed, false when the dialog is closed without changing it.
  */
 export function openChangePassword({ forced = false } = {}) {
   const existing = document.getElementById('password-dialog');
   if (existing) {
     if (forced) existing.dispatchEvent(new Event('hf-lock'));
-    return;
+    return existing.hfChanged || Promise.resolve(false);
   }
-  const m = modalDialog({ id: 'password-dialog', titleKey: 'password.title' });
+  let changed = false;
+  let settle;
+  const done = new Promise((resolve) => { settle = resolve; });
+  const m = modalDialog({ id: 'password-dialog', titleKey: 'password.title', onClosed: () => settle(changed) });
+  m.dialog.hfChanged = done;
   const message = el('div', { class: 'form-message', id: 'password-message', role: 'status', 'aria-live': 'polite' });
   const intro = el('p', { class: 'form-message info modal-intro', id: 'password-forced', i18n: 'password.forced' });
   const current = formField({ id: 'pw-current', labelKey: 'password.current', autocomplete: 'current-password' });
@@ -82,6 +87,7 @@ export function openChangePassword({ forced = false } = {}) {
     try {
       await api('/api/me/password', { method: 'PUT', body: { currentPassword: cur, newPassword: pw } });
       if (currentUser()) currentUser().mustChangePassword = false;
+      changed = true;
       m.close();
       notify(t('password.changed'), 'success');
     } catch (e) {
@@ -103,4 +109,5 @@ export function openChangePassword({ forced = false } = {}) {
   });
 
   m.open(current.input);
+  return done;
 }

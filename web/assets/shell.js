@@ -14,7 +14,7 @@ export { el, notify } from './dom.js';
 export { ApiError, api, describeError, toLogin } from './api.js';
 export { ROLES } from './session.js';
 export { MIN_PASSWORD, openChangePassword } from './password.js';
-export { modalDialog, formField, formMessage } from './forms.js';
+export { modalDialog, formField, formMessage, confirmDialog } from './forms.js';
 export { connectWs, connectionIndicator, onPush } from './push.js';
 
 /**
@@ -41,7 +41,10 @@ export async function boot() {
   const allowed = mayOpen(user, page);
   if (!allowed) renderDenied(user);
   document.body.classList.remove('booting');
-  // One-time password (first admin, or reset by an admin): nothing else until it is changed.
-  if (user.mustChangePassword) openChangePassword({ forced: true });
+  // A password an admin set (a new user, a reset, the first admin's): the server answers nothing but its change
+  // (403 password_change_required), so the page starts its work only once it is changed; starting before is what
+  // left the user list saying "no permission" until a reload.
+  if (user.mustChangePassword && allowed) await openChangePassword({ forced: true });
+  else if (user.mustChangePassword) openChangePassword({ forced: true });
   return allowed ? user : null;
 }

@@ -19,19 +19,46 @@ public final class AuditLog {
     this.pool = pool;
   }
 
-  /** Newest first; {@code action} filters when not null, {@code beforeId} pages back. */
-  public Future<io.vertx.core.json.JsonArray> recent(int limit, String action, Long beforeId) {
-    return pool.preparedQuery("select id, at, actor, action, subject, result, client_ip from audit_log"
-            + " where ($1::text is null or action = $1) and ($2::bigint is null or id < $2)"
-            + " order by id desc limit $3")
-        .execute(Tuple.of(action, beforeId, limit))
+  /**
+   * What the audit page asks for; every part may be null. {@code action} ending in '.' matches every action it
+   * starts (e.g. "dnc."), else the action itself; {@code actor} the username, any case; {@code from} inclusive,
+   * {@code to} exclusive; {@code beforeId} pages back.
+   */
+  public record Filter(String actor, String action, java.time.Instant from, java.time.Instant to, Long beforeId,
+                       int limit) {
+  }
+
+  /** Newest first, at most {@code f.limit()} entries. */
+  public Future<io.vertx.core.json.JsonArray> search(Filter f) {
+    String prefix = f.action() != null && f.action().endsWith(".") ? f.action() : null;
+    String exact = prefix == null ? f.action() : null;
+    return pool.preparedQuery("select id, at, actor, action, subject, result, client_ip, detail from audit_log"
+            + " where ($1::text is null or action = $1) and ($2::text is null or starts_with(action, $2))"
+            + " and ($3::text is null or lower(actor) = lower($3))"
+            + " and ($4::timestamptz is null or at >= $4) and ($5::timestamptz is null or at < $5)"
+            + " and ($6::bigint is null or id < $6) order by id desc limit $7")
+        .execute(Tuple.tuple(java.util.Arrays.asList(exact, prefix, f.actor(),
+            f.from() == null ? null : f.from().atOffset(java.time.ZoneOffset.UTC),
+            f.to() == null ? null : f.to().atOffset(java.time.ZoneOffset.UTC), f.beforeId(), f.limit())))
         .map(rs -> {
           var arr = new io.vertx.core.json.JsonArray();
           rs.forEach(r -> arr.add(new JsonObject().put("id", r.getLong("id"))
               .put("at", r.getOffsetDateTime("at").toInstant().toString())
               .put("actor", r.getString("actor")).put("action", r.getString("action"))
               .put("subject", r.getString("subject")).put("result", r.getString("result"))
-              .put("clientIp", r.getString("client_ip"))));
+              .put("clientIp", r.getString("client_ip")).put("detail", r.getValue("detail"))));
+          return arr;
+        });
+  }
+
+  /** Every action that was ever recorded, sorted (a skip scan over the action index: one probe per action). */
+  public Future<io.vertx.core.json.JsonArray> actions() {
+    return pool.query("with recursive a as (select min(action) as action from audit_log union all"
+            + " select (select min(l.action) from audit_log l where l.action > a.action) from a"
+            + " where a.action is not null) select action from a where action is not null")
+        .execute().map(rs -> {
+          var arr = new io.vertx.core.json.JsonArray();
+          rs.forEach(r -> arr.add(r.getString(0)));
           return arr;
         });
   }

@@ -83,8 +83,10 @@ public final class UserRoutes {
       return;
     }
     User admin = Api.user(ctx);
+    // The admin knows this password (and may have sent it by chat): it opens nothing but the change to the user's
+    // own until then (Api's guard refuses everything else with password_change_required).
     hasher.hash(password)
-        .compose(h -> users.create(username, displayName.trim(), role.get(), h, false, dealerId))
+        .compose(h -> users.create(username, displayName.trim(), role.get(), h, true, dealerId))
         .onSuccess(u -> {
           audit.record(admin, admin.username(), "user.create", u.username(), "ok", Api.clientIp(ctx),
               new JsonObject().put("role", u.role().id()));

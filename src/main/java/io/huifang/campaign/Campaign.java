@@ -92,6 +92,20 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
         .put("amd", amd);
   }
 
+  /**
+   * Whether the calling hours hold at {@code now}, and if not when they open next (within 30 days; none for a
+   * campaign without hours): what the campaigns page shows as "outside calling hours, next dial at …".
+   */
+  public JsonObject callingJson(java.time.Instant now) {
+    boolean open = rules.isCallable(now);
+    JsonObject o = new JsonObject().put("now", open).put("timeZone", rules.zone().getId());
+    if (!open) {
+      rules.nextCallable(now, i -> true, now.plus(java.time.Duration.ofDays(30)))
+          .ifPresent(at -> o.put("nextAt", at.toString()));
+    }
+    return o;
+  }
+
   /** The calling-hours document as stored (same shape as the API's). */
   public JsonObject hoursJson() {
     return toJson().getJsonObject("callingHours");

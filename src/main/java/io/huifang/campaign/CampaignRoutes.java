@@ -39,9 +39,10 @@ public final class CampaignRoutes {
   }
 
   private void list(RoutingContext ctx) {
+    java.time.Instant now = java.time.Instant.now();
     campaigns.list().compose(list -> campaigns.secondCallbackIds().map(ids -> {
       JsonArray arr = new JsonArray();
-      list.forEach(c -> arr.add(withPurpose(c.toJson(), ids)));
+      list.forEach(c -> arr.add(withPurpose(c.toJson(), ids).put("calling", c.callingJson(now))));
       return arr;
     })).onFailure(ctx::fail).onSuccess(arr -> {
       Api.json(ctx, 200, new JsonObject().put("campaigns", arr));

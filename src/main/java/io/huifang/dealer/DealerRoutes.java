@@ -17,14 +17,17 @@ public final class DealerRoutes {
   private static final Pattern CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
 
   private final DealerStore dealers;
+  private final io.huifang.auth.AuditLog audit;
 
-  public DealerRoutes(DealerStore dealers) {
+  public DealerRoutes(DealerStore dealers, io.huifang.auth.AuditLog audit) {
     this.dealers = dealers;
+    this.audit = audit;
   }
 
   public void register(Api api) {
     api.route(HttpMethod.GET, "/dealers", EnumSet.of(Role.SUPERVISOR, Role.ADMIN), this::list);
     api.route(HttpMethod.POST, "/dealers", EnumSet.of(Role.ADMIN), this::create);
+    api.route(HttpMethod.GET, "/dealers/volumes", EnumSet.of(Role.SUPERVISOR, Role.ADMIN), this::volumes);
     api.route(HttpMethod.PUT, "/dealers/:id/volume", EnumSet.of(Role.ADMIN), this::setVolume);
     api.route(HttpMethod.PUT, "/dealers/:id/placement", EnumSet.of(Role.ADMIN), this::setPlacement);
   }
@@ -70,14 +73,35 @@ public final class DealerRoutes {
       Api.invalid(ctx, "volume", "volume must be a whole number ≥ 0", "台次必须是大于等于 0 的整数");
       return;
     }
+    if (n.longValue() > 1_000_000) {
+      Api.invalid(ctx, "volume", "volume must be at most 1,000,000 a month", "台次每月不能超过 1,000,000");
+      return;
+    }
+    var who = Api.user(ctx);
     dealers.setVolume(id, month, n.intValue()).onFailure(ctx::fail).onSuccess(found -> {
       if (found) {
+        // The data-quality check compares it with the upload, and a mismatch costs the dealer 50 points: audited.
+        audit.record(who, who.username(), "dealer.volume", "dealer " + id, "ok", Api.clientIp(ctx),
+            new JsonObject().put("month", month.toString().substring(0, 7)).put("volume", n.intValue()));
         Api.json(ctx, 200, new JsonObject().put("dealerId", id).put("month", month.toString().substring(0, 7))
             .put("volume", n.intValue()));
       } else {
         Api.error(ctx, 404, "not_found", "no dealer " + id);
       }
     });
+  }
+
+  /** {@code ?month=YYYY-MM}: every dealer's declared workshop volume that month, for the entry form. */
+  private void volumes(RoutingContext ctx) {
+    LocalDate month;
+    try {
+      month = YearMonth.parse(String.valueOf(ctx.request().getParam("month")).trim()).atDay(1);
+    } catch (DateTimeParseException e) {
+      Api.invalid(ctx, "month", "month must be YYYY-MM", "月份格式应为 YYYY-MM");
+      return;
+    }
+    dealers.volumes(month).onFailure(ctx::fail).onSuccess(arr -> Api.json(ctx, 200, new JsonObject()
+        .put("month", month.toString().substring(0, 7)).put("dealers", arr)));
   }
 
   /** {"region", "group"}: where the dealer is ranked in the month's dealer scores; null or "" clears. */

@@ -59,6 +59,18 @@ public final class DealerStore {
         .execute(Tuple.of(dealerId, month.withDayOfMonth(1), volume)).map(rs -> rs.rowCount() > 0);
   }
 
+  /** Every dealer with its declared workshop volume for {@code month} (null: not declared), by code. */
+  public Future<io.vertx.core.json.JsonArray> volumes(LocalDate month) {
+    return pool.preparedQuery("select d.id, d.code, d.name, v.volume from dealer d left join dealer_volume v"
+            + " on v.dealer_id = d.id and v.month = $1 order by d.code")
+        .execute(Tuple.of(month.withDayOfMonth(1))).map(rs -> {
+          io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+          rs.forEach(r -> out.add(new JsonObject().put("dealerId", r.getLong("id")).put("code", r.getString("code"))
+              .put("name", r.getString("name")).put("volume", r.getInteger("volume"))));
+          return out;
+        });
+  }
+
   /** Sets where the dealer is ranked: its region and group (null clears); false when there is no such dealer. */
   public Future<Boolean> setPlacement(long dealerId, String region, String group) {
     return pool.preparedQuery("update dealer set region = $2, dealer_group = $3 where id = $1")

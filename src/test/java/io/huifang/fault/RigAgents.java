@@ -73,7 +73,7 @@ final class RigAgents implements AutoCloseable {
         throw new IllegalStateException("softphone not set: " + phone);
       }
       Http h = rig.http();
-      if (h.login(name, password).status() != 200) {
+      if (h.firstLogin(name, password).status() != 200) {
         throw new IllegalStateException("agent cannot sign in: " + name);
       }
       agents.add(new Agent(name, id, h));

@@ -66,7 +66,7 @@ class DealerReportIT {
     assertEquals(f.dealer, f.row("select dealer_id from app_user where id = $1", dealerUserId).getLong(0));
 
     Http dealer = new Http(server);
-    assertEquals(200, dealer.login("dealer.bj07", "dealer-password-1").status());
+    assertEquals(200, dealer.firstLogin("dealer.bj07", "dealer-password-1").status());
     JsonObject me = dealer.get("/api/me").json();
     assertEquals("dealer", me.getJsonObject("user", me).getString("role"), me.encode());
 

@@ -105,6 +105,7 @@ class ReportsPageIT {
         .put("displayName", "北京东方4S店").put("role", "dealer").put("password", "bj07.dealer-password-1")
         .put("dealerId", f.dealer).encode());
     assertEquals(201, created.status(), created.body());
+    assertEquals(200, new Http(server).firstLogin("bj07.dealer", "bj07.dealer-password-1").status());
 
     try (Browser b = Browser.launch(500, 844)) {
       // Headless chromium keeps windows at least 500 px wide: the page is shown as a 390 × 844 phone.

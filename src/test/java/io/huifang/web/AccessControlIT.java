@@ -275,8 +275,17 @@ class AccessControlIT {
     assertEquals(409, dup.status(), "usernames are unique regardless of case");
     long id = ok.json().getJsonObject("user").getLong("id");
 
+    assertTrue(ok.json().getJsonObject("user").getBoolean("mustChangePassword"), "the admin chose this password");
     Http wang = new Http(server);
-    assertEquals(200, wang.login("wang.wu", "long-enough-pw").status());
+    Http.Response first = wang.login("wang.wu", "long-enough-pw");
+    assertEquals(200, first.status());
+    assertTrue(first.json().getJsonObject("user").getBoolean("mustChangePassword"));
+    Http.Response blocked = wang.get("/api/audit");
+    assertEquals(403, blocked.status(), "a supervisor's page, but not before the user's own password is set");
+    assertEquals("password_change_required", blocked.json().getString("error"));
+    assertEquals(Boolean.TRUE, server.server().database().pool()
+        .query("select must_change_password from app_user where lower(username) = 'wang.wu'").execute().await()
+        .iterator().next().getValue(0));
     Http.Response off = admin.send("PATCH", "/api/users/" + id, new JsonObject().put("active", false).encode());
     assertEquals(200, off.status(), off.body());
     assertFalse(off.json().getJsonObject("user").getBoolean("active"));

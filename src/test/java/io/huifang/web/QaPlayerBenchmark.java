@@ -267,7 +267,10 @@ public final class QaPlayerBenchmark {
     }
 
     void login(String user, String password) throws Exception {
-      json("POST", "/api/session", new JsonObject().put("username", user).put("password", password));
+      JsonObject me = json("POST", "/api/session", new JsonObject().put("username", user).put("password", password));
+      if (me.getJsonObject("user").getBoolean("mustChangePassword", false)) {
+        json("PUT", "/api/me/password", new JsonObject().put("currentPassword", password).put("newPassword", password));
+      }
     }
 
     long user(String username, String role) throws Exception {

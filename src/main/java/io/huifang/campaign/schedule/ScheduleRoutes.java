@@ -20,6 +20,7 @@ public final class ScheduleRoutes {
   public void register(Api api) {
     var staff = EnumSet.of(Role.SUPERVISOR, Role.ADMIN);
     api.route(HttpMethod.GET, "/campaigns/:id/tasks/summary", staff, this::summary);
+    api.route(HttpMethod.GET, "/campaigns/:id/progress", staff, this::progress);
     api.route(HttpMethod.POST, "/tasks/:id/filing", staff, this::file);
   }
 
@@ -28,6 +29,19 @@ public final class ScheduleRoutes {
     if (id != null) {
       scheduler.summary(id).onFailure(ctx::fail)
           .onSuccess(s -> Api.json(ctx, 200, new JsonObject().put("campaignId", id).put("tasks", s)));
+    }
+  }
+
+  private void progress(RoutingContext ctx) {
+    Long id = pathId(ctx);
+    if (id != null) {
+      scheduler.progress(id, java.time.Instant.now()).onFailure(ctx::fail).onSuccess(p -> {
+        if (p.isPresent()) {
+          Api.json(ctx, 200, p.get());
+        } else {
+          Api.error(ctx, 404, "not_found", "no campaign " + id);
+        }
+      });
     }
   }
 

@@ -349,8 +349,11 @@ public final class Scheduler {
     OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
     return pool.preparedQuery("with overdue as (select id from call_task where status in ('open', 'callback')"
             + " and deadline <= $1 for update skip locked),"
+            // A filing with a period covers the task when the deadline's day (campaign's time zone) is in it.
             + " closed as (update call_task t set status = case when exists (select 1 from special_filing f"
-            + " where f.task_id = t.id) then 'filed' else 'expired' end, closed_at = $1, leased_until = null"
+            + " where f.task_id = t.id and (f.period_from is null or (t.deadline at time zone (select k.time_zone"
+            + " from campaign k where k.id = t.campaign_id))::date between f.period_from and f.period_to))"
+            + " then 'filed' else 'expired' end, closed_at = $1, leased_until = null"
             + " from overdue o where t.id = o.id returning t.id, t.status, t.attempts),"
             + " ev as (insert into task_event (task_id, at, kind, detail) select id, $1, status,"
             + " jsonb_build_object('attempts', attempts) from closed)"
@@ -364,6 +367,54 @@ public final class Scheduler {
     return pool.preparedQuery("insert into special_filing (task_id, reason, filed_by) select id, $2, $3"
             + " from call_task where id = $1 on conflict (task_id) do update set reason = excluded.reason")
         .execute(Tuple.of(taskId, reason, userId)).map(rs -> rs.rowCount() > 0);
+  }
+
+  /**
+   * A campaign's progress per dealer it covers: due (every task), done (surveyed), callbacks (agreed call-backs still
+   * to make), expired (到期未回访), remaining (open, still to call), filed and other closed (not reached in the
+   * attempts, wrong or invalid number, refused); the columns add up to due. Empty when there is no such campaign.
+   */
+  public Future<Optional<JsonObject>> progress(long campaignId, Instant now) {
+    return campaigns.get(campaignId).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Optional.<JsonObject>empty());
+      }
+      Campaign c = found.get();
+      return pool.preparedQuery("select d.id, d.code, d.name, count(t.id) as due,"
+              + " count(t.id) filter (where t.status = 'done') as done,"
+              + " count(t.id) filter (where t.status = 'callback') as callbacks,"
+              + " count(t.id) filter (where t.status = 'expired') as expired,"
+              + " count(t.id) filter (where t.status = 'open') as remaining,"
+              + " count(t.id) filter (where t.status = 'filed') as filed,"
+              + " count(t.id) filter (where t.status in ('unreached', 'wrong_number', 'invalid_number', 'refused'))"
+              + " as closed_other"
+              + " from campaign_dealer cd join dealer d on d.id = cd.dealer_id"
+              + " left join customer cu on cu.campaign_id = cd.campaign_id and cu.dealer_id = d.id"
+              + " left join call_task t on t.customer_id = cu.id"
+              + " where cd.campaign_id = $1 group by d.id, d.code, d.name order by d.code")
+          .execute(Tuple.of(campaignId)).map(rs -> {
+            io.vertx.core.json.JsonArray dealers = new io.vertx.core.json.JsonArray();
+            String[] cols = {"due", "done", "callbacks", "expired", "remaining", "filed", "closed_other"};
+            String[] keys = {"due", "done", "callbacks", "expired", "remaining", "filed", "closedOther"};
+            long[] totals = new long[cols.length];
+            for (Row r : rs) {
+              JsonObject d = new JsonObject().put("dealerId", r.getLong("id")).put("code", r.getString("code"))
+                  .put("name", r.getString("name"));
+              for (int i = 0; i < cols.length; i++) {
+                long n = r.getLong(cols[i]);
+                totals[i] += n;
+                d.put(keys[i], n);
+              }
+              dealers.add(d);
+            }
+            JsonObject total = new JsonObject();
+            for (int i = 0; i < keys.length; i++) {
+              total.put(keys[i], totals[i]);
+            }
+            return Optional.of(new JsonObject().put("campaignId", campaignId).put("name", c.name())
+                .put("calling", c.callingJson(now)).put("dealers", dealers).put("total", total));
+          });
+    });
   }
 
   /** Task counts by status for one campaign. */
