@@ -177,7 +177,7 @@ function parseSoftphone(s) {
 function softphoneCell(u, name) {
   if (u.role === 'dealer') return el('span', { class: 'muted' }, '—');
   const sp = parseSoftphone(u.softphone);
-  const edit = el('button', { type: 'button', class: 'btn btn-small btn-ghost softphone-edit', 'data-user-id': u.id,
+  const edit = el('button', { type: 'button', class: 'btn btn-small softphone-edit', 'data-user-id': u.id,
     'aria-haspopup': 'dialog', 'aria-label': t('phone.editFor', { name }), onclick: () => openSoftphone(u) },
   t(sp ? 'phone.edit' : 'phone.set'));
   return el('div', { class: 'softphone-cell' },

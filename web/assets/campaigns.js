@@ -1,12 +1,16 @@
 // Campaigns and dealers (admins); supervisors see them read-only. DMS list imports have their own page (imports.js).
-import { addStrings, t, setText, onLangChange } from './i18n.js';
-import { boot, api, describeError, el, notify, ApiError } from './shell.js';
+import { addStrings, t, setText, getLang, onLangChange, formatDateTime } from './i18n.js';
+import { boot, api, describeError, el, notify, ApiError, confirmDialog } from './shell.js';
 import strings from './i18n/campaigns.js';
 
 addStrings(strings);
 
 let campaigns = [];
 /** Supervisors may read campaigns but not define them or add dealers (the server refuses it too). */
+/** Row order: as the server first listed them, then fixed until a reload (a paused campaign stays in its place). */
+let order = [];
+/** Existing questionnaires (GET /api/questionnaires), for the campaign form's picker. */
+let questionnaires = [];
 let readOnly = false;
 let dealers = [];
 /** The id of the campaign being edited, or null when the form creates one. */
@@ -24,9 +28,14 @@ function message(box, kind, text) {
 
 async function load() {
   const [c, d] = await Promise.all([api('/api/campaigns'), api('/api/dealers')]);
-  campaigns = c.campaigns || [];
+  const known = new Set(order);
+  const fresh = (c.campaigns || []).filter((x) => !known.has(x.id)).map((x) => x.id);
+  order = [...order, ...fresh];
+  const byId = new Map((c.campaigns || []).map((x) => [x.id, x]));
+  campaigns = order.filter((id) => byId.has(id)).map((id) => byId.get(id));
   dealers = d.dealers || [];
   render();
+  renderProgressChoice();
 }
 
 function render() {
@@ -41,11 +50,15 @@ function render() {
     el('td', {}, t('camp.deadlineRule', { basis: t(`basis.${c.deadline.basis}`), hours: c.deadline.hours })),
     el('td', {}, String(c.maxAttempts)),
     el('td', {}, t(`mode.${c.dialMode}`)),
-    el('td', {}, el('span', { class: `pill ${c.active ? 'pill-UP' : 'pill-UNKNOWN'}` }, t(c.active ? 'camp.active' : 'camp.inactive'))),
+    el('td', {}, el('span', { class: `pill ${c.active ? 'pill-UP' : 'pill-UNKNOWN'}` }, t(c.active ? 'camp.active' : 'camp.inactive')),
+      callingNote(c)),
     readOnly ? null : el('td', {}, el('div', { class: 'row-actions' },
       el('button', { type: 'button', class: 'btn btn-small camp-edit', 'data-id': c.id,
         'aria-label': t('camp.editLabel', { name: c.name }), 'aria-controls': 'camp-form',
         onclick: () => startEdit(c.id) }, t('camp.editBtn')),
+      el('button', { type: 'button', class: 'btn btn-small camp-progress', 'data-id': c.id,
+        'aria-label': t('prog.showFor', { name: c.name }), 'aria-controls': 'prog-panel',
+        onclick: () => campaignProgress(c.id, true) }, t('prog.show')),
       el('button', { type: 'button', class: 'btn btn-small camp-toggle', 'data-id': c.id,
         'aria-label': t(c.active ? 'camp.pauseLabel' : 'camp.resumeLabel', { name: c.name }),
         onclick: (ev) => toggleActive(c.id, ev.currentTarget) }, t(c.active ? 'camp.pause' : 'camp.resume'))))))
@@ -142,6 +155,7 @@ function startEdit(id) {
   $('c-id').value = String(id);
   f.name.value = c.name;
   f.kind.value = c.kind;
+  fillQuestionnaires(c.questionnaire || '');
   f.questionnaire.value = c.questionnaire || '';
   for (const i of f.querySelectorAll('input[name=dealer]')) i.checked = c.dealerIds.includes(Number(i.value));
   for (const d of DAYS) $(`c-h-${d}`).value = ((c.callingHours || {})[d] || []).join(', ');
@@ -227,6 +241,12 @@ async function saveCampaign(ev) {
 async function toggleActive(id, button) {
   const c = campaigns.find((x) => x.id === id);
   if (!c) return;
+  // Pausing stops the dialling of a whole campaign: asked first, in our own dialog, naming it.
+  if (c.active && !await confirmDialog({ id: 'pause-confirm', titleKey: 'camp.pauseTitle', titleArgs: { name: c.name },
+    messageKey: 'camp.pauseText', messageArgs: { name: c.name }, confirmKey: 'camp.pauseOk', confirmArgs: { name: c.name },
+    danger: true })) {
+    return;
+  }
   button.disabled = true;
   try {
     const saved = (await api(`/api/campaigns/${id}`, { method: 'PUT', body: { active: !c.active } })).campaign;
@@ -252,6 +272,68 @@ async function createDealer(ev) {
   }
 }
 
+// ------------------------------------------------------------------ calling hours, progress, questionnaires
+
+/** "Outside calling hours, next dial at …" under the state of an active campaign that cannot dial now. */
+function callingNote(c) {
+  if (!c.active || !c.calling || c.calling.now) return null;
+  return el('span', { class: 'muted calling-note' }, c.calling.nextAt
+    ? t('camp.outsideHoursNext', { at: formatDateTime(c.calling.nextAt) }) : t('camp.outsideHours'));
+}
+
+function renderProgressChoice() {
+  const keep = $('prog-campaign').value;
+  $('prog-campaign').replaceChildren(...campaigns.map((c) => el('option', { value: c.id, selected: String(c.id) === keep }, c.name)));
+  if (!keep && campaigns.length) campaignProgress(campaigns[0].id);
+}
+
+let progress = null;
+/** The latest progress request: an earlier answer arriving late must not replace the campaign chosen since. */
+let progressAsked = 0;
+
+async function campaignProgress(id, reveal = false) {
+  $('prog-campaign').value = String(id);
+  if (reveal) $('prog-panel').scrollIntoView({ block: 'start' });
+  const asked = ++progressAsked;
+  try {
+    const answer = await api(`/api/campaigns/${encodeURIComponent(id)}/progress`);
+    if (asked !== progressAsked) return;
+    progress = answer;
+    renderProgress();
+  } catch (e) {
+    if (asked !== progressAsked) return;
+    progress = null;
+    message($('prog-calling'), 'error', describeError(e));
+    $('prog-body').replaceChildren();
+  }
+}
+
+const PROGRESS = ['due', 'done', 'callbacks', 'expired', 'remaining', 'filed', 'closedOther'];
+
+function renderProgress() {
+  if (!progress) return;
+  const c = progress.calling || {};
+  const box = $('prog-calling');
+  box.className = `form-message table-message ${c.now ? 'success' : 'info'}`;
+  box.textContent = c.now ? t('prog.callingNow') : (c.nextAt ? t('camp.outsideHoursNext', { at: formatDateTime(c.nextAt) })
+    : t('camp.outsideHours'));
+  const row = (label, n, cls) => el('tr', { class: cls },
+    el('td', { class: 'name-cell' }, label), ...PROGRESS.map((k) => el('td', { class: 'num', 'data-col': k }, String(n[k] ?? 0))));
+  $('prog-body').replaceChildren(...(progress.dealers || []).map((d) => row(`${d.code} ${d.name}`, d)),
+    row(t('prog.total'), progress.total || {}, 'total-row'));
+}
+
+/** The questionnaire picker: the campaign's own first if the list does not hold it (renamed, removed). */
+function fillQuestionnaires(current) {
+  const sel = $('c-q');
+  const keys = new Set(questionnaires.map((q) => q.key));
+  sel.replaceChildren(el('option', { value: '', i18n: 'camp.f.qDefault' }),
+    ...questionnaires.map((q) => el('option', { value: q.key },
+      `${(getLang() === 'en' && q.title.en) || q.title.zh} · ${q.key} v${q.version}`)),
+    ...(current && !keys.has(current) ? [el('option', { value: current }, t('camp.f.qMissing', { key: current }))] : []));
+  sel.value = current;
+}
+
 const me = await boot();
 if (me && me.role !== 'admin') {
   readOnly = true;
@@ -274,7 +356,16 @@ if (me) {
     }
   });
   $('dealer-form').addEventListener('submit', createDealer);
-  onLangChange(render);
+  onLangChange(() => { render(); renderProgress(); fillQuestionnaires($('c-q').value); });
+  $('prog-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if ($('prog-campaign').value) campaignProgress($('prog-campaign').value);
+  });
+  $('prog-campaign').addEventListener('change', () => campaignProgress($('prog-campaign').value));
+  try {
+    questionnaires = (await api('/api/questionnaires')).questionnaires || [];
+  } catch { /* the picker then offers the default only */ }
+  fillQuestionnaires('');
   try {
     await load();
   } catch (e) {

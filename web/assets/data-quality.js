@@ -37,14 +37,29 @@ function render() {
     el('td', {}, String(d.unusablePhones)),
     el('td', {}, String(d.workOrdersOpen)),
     el('td', {}, Object.entries(d.special || {}).map(([k, n]) => `${t(`special.${k}`)} ${n}`).join('、') || '—'),
-    el('td', { class: 'nowrap' }, `${d.declaredVolume ?? '—'} / ${d.uploadedVolume}`),
+    el('td', { class: 'nowrap' }, volumeCell(d)),
     el('td', {}, d.problems.length
       ? el('span', { class: 'pill pill-DEGRADED' }, d.problems.map((p) => t(`dq.problem.${p}`)).join('、'))
       : el('span', { class: 'pill pill-UP', i18n: 'dq.ok' })))));
 }
 
+/**
+ * Declared / uploaded: the declaration is per month, so without a month there is nothing to compare; a month with no
+ * declaration links to where it is entered (lists.html, 台次申报).
+ */
+function volumeCell(d) {
+  const month = $('dq-month').value;
+  if (!month) return el('span', { title: t('dq.volumeNeedsMonth') }, `— / ${d.uploadedVolume}`);
+  if (d.declaredVolume == null) {
+    return el('span', {}, `— / ${d.uploadedVolume} `, el('a', {
+      href: `/lists.html?month=${encodeURIComponent(month)}#volumes`, i18n: 'dq.declare' }));
+  }
+  return `${d.declaredVolume} / ${d.uploadedVolume}`;
+}
+
 const me = await boot();
 if (me) {
+  $('dq-month').value = new URLSearchParams(location.search).get('month') || '';
   const campaigns = (await api('/api/campaigns')).campaigns || [];
   $('dq-campaign').replaceChildren(el('option', { value: '', i18n: 'dq.allCampaigns' }),
     ...campaigns.map((c) => el('option', { value: c.id }, c.name)));

@@ -27,7 +27,10 @@ export const PAGES = [
   // Dealer scores and the voice-of-the-customer reports; a dealer user's only page (its own approved reports).
   { id: 'reports', href: '/reports.html', nav: 'nav.reports', icon: 'chart', roles: ['supervisor', 'dealer'] },
   // Casework (工单, 申诉, 整改): staff act, QA reads.
-  { id: 'cases', href: '/cases.html', nav: 'nav.cases', icon: 'folder', roles: ['supervisor', 'qa'] }
+  { id: 'cases', href: '/cases.html', nav: 'nav.cases', icon: 'folder', roles: ['supervisor', 'qa'] },
+  // Do-not-call list, special-case filings, declared volumes: admins keep them, supervisors read (and file).
+  { id: 'lists', href: '/lists.html', nav: 'nav.lists', icon: 'check', roles: ['supervisor'] },
+  { id: 'audit', href: '/audit.html', nav: 'nav.audit', icon: 'key', roles: ['supervisor'] }
 ];
 
 /** The page with this id (<body data-page>), or undefined. */

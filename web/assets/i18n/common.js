@@ -98,7 +98,9 @@ export default {
     "special.not_owner": "非车主",
     "special.other": "其他特殊",
     "nav.questionnaires": "问卷",
-    "nav.reports": "网点得分"
+    "nav.reports": "网点得分",
+    "nav.lists": "名单与备案",
+    "nav.audit": "审计日志"
   },
   "en": {
     "app.name": "Huifang",
@@ -196,6 +198,8 @@ export default {
     "special.not_owner": "Not the owner",
     "special.other": "Other special",
     "nav.questionnaires": "Questionnaires",
-    "nav.reports": "Dealer scores"
+    "nav.reports": "Dealer scores",
+    "nav.lists": "Lists & filings",
+    "nav.audit": "Audit log"
   }
 };

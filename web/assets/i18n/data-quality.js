@@ -24,7 +24,9 @@ export default {
     "dq.problem.unusable_phones": "无效号码",
     "dq.problem.work_orders_open": "工单未结算",
     "dq.problem.volume_mismatch": "台次不符",
-    "dq.problem.volume_not_declared": "未申报台次"
+    "dq.problem.volume_not_declared": "未申报台次",
+    "dq.volumeNeedsMonth": "申报台次按月填写：选择月份后比对",
+    "dq.declare": "填写申报"
   },
   "en": {
     "title.quality": "Data-quality audit · Huifang 回访",
@@ -49,6 +51,8 @@ export default {
     "dq.problem.unusable_phones": "unusable numbers",
     "dq.problem.work_orders_open": "open work orders",
     "dq.problem.volume_mismatch": "volume mismatch",
-    "dq.problem.volume_not_declared": "volume not declared"
+    "dq.problem.volume_not_declared": "volume not declared",
+    "dq.volumeNeedsMonth": "Volumes are declared per month: choose a month to compare",
+    "dq.declare": "declare"
   }
 };

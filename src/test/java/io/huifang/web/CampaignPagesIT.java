@@ -132,6 +132,11 @@ class CampaignPagesIT {
       // pause from the list, then resume
       String toggle = ".camp-toggle[data-id=\"" + id + "\"]";
       b.click(toggle);
+      // Pausing asks first, naming the campaign (ListsPagesIT checks that Cancel leaves it running).
+      b.waitFor("document.getElementById('pause-confirm') !== null && document.getElementById('pause-confirm').open",
+          wait);
+      assertTrue(b.text("#pause-confirm .confirm-ok").contains("2025年4月售后回访（复访）"), b.text("#pause-confirm"));
+      b.click("#pause-confirm .confirm-ok");
       b.waitFor("document.getElementById('camp-body').textContent.includes('已暂停')"
           + " && document.querySelector('" + toggle.replace("\"", "\\\"") + "').textContent === '恢复'", wait);
       assertEquals(false, admin.get(path).json().getJsonObject("campaign").getBoolean("active"));
