@@ -156,7 +156,9 @@ public final class Server {
           new AgentLineRoutes(() -> telephony, config.pbxMode() == Config.PbxMode.EMULATOR)::register,
           new io.huifang.desk.AgentDeskRoutes(() -> desk)::register,
           new DealerRoutes(dealers, audit)::register,
-          new CampaignRoutes(campaigns, audit)::register,
+          new CampaignRoutes(campaigns, audit, key -> questionnaires.current(key).map(q -> true)
+              .recover(e -> e instanceof java.util.NoSuchElementException ? Future.succeededFuture(false)
+                  : Future.failedFuture(e)))::register,
           new ImportRoutes(vertx, imports, importStore, campaigns, config.dataDir().resolve("uploads"))::register,
           new ScheduleRoutes(scheduler)::register,
           // The do-not-call list and special-case filings with their pages (issue 21).

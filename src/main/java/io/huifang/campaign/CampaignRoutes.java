@@ -22,10 +22,25 @@ import java.util.Optional;
 public final class CampaignRoutes {
   private final CampaignStore campaigns;
   private final AuditLog audit;
+  private final QuestionnaireKeys questionnaires;
+
+  /**
+   * Whether a questionnaire key names an existing questionnaire (survey, a peer, knows; the wiring asks it). Fails
+   * only when it cannot tell.
+   */
+  @FunctionalInterface
+  public interface QuestionnaireKeys {
+    io.vertx.core.Future<Boolean> exists(String key);
+  }
 
   public CampaignRoutes(CampaignStore campaigns, AuditLog audit) {
+    this(campaigns, audit, key -> io.vertx.core.Future.succeededFuture(true));
+  }
+
+  public CampaignRoutes(CampaignStore campaigns, AuditLog audit, QuestionnaireKeys questionnaires) {
     this.campaigns = campaigns;
     this.audit = audit;
+    this.questionnaires = questionnaires;
   }
 
   public void register(Api api) {
@@ -80,7 +95,7 @@ public final class CampaignRoutes {
       Api.invalid(ctx, e);
       return;
     }
-    campaigns.create(c).onFailure(e -> fail(ctx, e)).onSuccess(saved -> {
+    knownQuestionnaire(c.questionnaire()).compose(v -> campaigns.create(c)).onFailure(e -> fail(ctx, e)).onSuccess(saved -> {
       record(ctx, "campaign.create", saved);
       Api.json(ctx, 201, new JsonObject().put("campaign", saved.toJson()));
     });
@@ -114,12 +129,25 @@ public final class CampaignRoutes {
 
   /** Applies {@code b} over the stored campaign (fields left out keep their values). */
   private void update(RoutingContext ctx, long id, JsonObject b, String action) {
-    campaigns.get(id).compose(found -> found.isEmpty() ? io.vertx.core.Future.succeededFuture(Optional.<Campaign>empty())
+    // Only a key the request names is checked: a stored one stays valid (the page offers the list of them).
+    String asked = b.getValue("questionnaire") instanceof String q && !q.isBlank() ? q.trim() : null;
+    knownQuestionnaire(asked).compose(v -> campaigns.get(id))
+        .compose(found -> found.isEmpty() ? io.vertx.core.Future.succeededFuture(Optional.<Campaign>empty())
             : campaigns.update(Campaign.fromJson(b, found.get())))
         .onFailure(e -> fail(ctx, e)).onSuccess(c -> {
           c.ifPresent(saved -> record(ctx, action, saved));
           answer(ctx, 200, c, id);
         });
+  }
+
+  /** Succeeds for none or an existing questionnaire; fails with {@link Invalid} naming the field otherwise. */
+  private io.vertx.core.Future<Void> knownQuestionnaire(String key) {
+    if (key == null) {
+      return io.vertx.core.Future.succeededFuture();
+    }
+    return questionnaires.exists(key).compose(found -> found ? io.vertx.core.Future.<Void>succeededFuture()
+        : io.vertx.core.Future.failedFuture(new Invalid("questionnaire", "no questionnaire " + key
+            + " (choose one of GET /api/questionnaires, or none for the default)", "没有问卷 " + key + "（请从问卷列表中选择，或留空使用默认问卷）")));
   }
 
   private static void answer(RoutingContext ctx, int status, Optional<Campaign> c, long id) {

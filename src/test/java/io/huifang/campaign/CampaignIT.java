@@ -39,7 +39,7 @@ class CampaignIT {
     long d1 = dealer("BJ001", "北京东方4S店");
     long d2 = dealer("SH002", "上海浦东4S店");
     JsonObject body = new JsonObject().put("name", "2025年3月售后回访").put("kind", "csi")
-        .put("questionnaire", "CSI-2025").put("dealerIds", new JsonArray().add(d1).add(d2))
+        .put("questionnaire", "csi-default").put("dealerIds", new JsonArray().add(d1).add(d2))
         .put("callingHours", new JsonObject().put("mon", new JsonArray().add("09:00-12:00").add("13:00-20:00"))
             .put("sat", new JsonArray().add("10:00-18:00")))
         .put("holidays", new JsonArray().add("2025-04-04")).put("maxAttempts", 5).put("dialMode", "progressive")
@@ -71,7 +71,7 @@ class CampaignIT {
     assertEquals(8, after.getInteger("maxAttempts"));
     assertEquals(new JsonArray().add(d2), after.getJsonArray("dealerIds"));
     assertFalse(after.getBoolean("active"));
-    assertEquals("CSI-2025", after.getString("questionnaire"), "fields left out keep their values");
+    assertEquals("csi-default", after.getString("questionnaire"), "fields left out keep their values");
     assertTrue(admin.get("/api/campaigns").json().getJsonArray("campaigns").size() >= 2);
     assertEquals(404, admin.get("/api/campaigns/999999").status());
   }

@@ -314,9 +314,9 @@ class WebShellIT {
       b.waitFor("document.querySelectorAll('#users-body tr[data-username]').length === 3", Duration.ofSeconds(15));
       b.waitFor("document.getElementById('health-overall').dataset.status === 'DEGRADED'", Duration.ofSeconds(20));
       assertEquals("降级", b.text("#health-overall"));
-      // Ten pages: agent, QA, supervisor, administration, campaigns & lists, data quality, questionnaires, dealer
-      // scores, imports, cases (not the dealer portal: a dealer user's own).
-      assertEquals(10L, ((Number) b.evaluate("document.querySelectorAll('#app-nav a').length")).longValue());
+      // Twelve pages: agent, QA, supervisor, administration, campaigns & lists, data quality, questionnaires, dealer
+      // scores, imports, cases (not the dealer portal: a dealer user's own), lists & filings, audit log.
+      assertEquals(12L, ((Number) b.evaluate("document.querySelectorAll('#app-nav a').length")).longValue());
 
       // Client-side check of the password length.
       b.type("#new-username", "li.na");

@@ -2,6 +2,7 @@ package io.huifang.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.testsupport.Browser;
@@ -287,6 +288,11 @@ class ListsPagesIT {
       b.waitFor("[...document.querySelectorAll('#c-q option')].some((o) => o.value === 'csi-default')", WAIT);
       b.screenshot(SHOTS.resolve("campaigns-1440.png"));
       assertEquals(404, f.admin.get("/api/campaigns/999999/progress").status());
+      Http.Response unknown = f.admin.send("PUT", "/api/campaigns/" + second,
+          new JsonObject().put("questionnaire", "csi-2019-typo").encode());
+      assertEquals(400, unknown.status(), unknown.body());
+      assertEquals("questionnaire", unknown.json().getString("field"));
+      assertNull(f.row("select questionnaire from campaign where id = $1", second).getString(0), "nothing saved");
       assertNoPageErrors(b);
     }
   }
