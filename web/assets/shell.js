@@ -37,14 +37,13 @@ export async function boot() {
   }
   if (!user) return null;
   renderSignedIn(user, page);
-  mountBell(user);
   const allowed = mayOpen(user, page);
   if (!allowed) renderDenied(user);
   document.body.classList.remove('booting');
   // A password an admin set (a new user, a reset, the first admin's): the server answers nothing but its change
-  // (403 password_change_required), so the page starts its work only once it is changed; starting before is what
-  // left the user list saying "no permission" until a reload.
-  if (user.mustChangePassword && allowed) await openChangePassword({ forced: true });
-  else if (user.mustChangePassword) openChangePassword({ forced: true });
+  // (403 password_change_required), so the page and the bell start their work only once it is changed; starting
+  // before is what left the user list saying "no permission" until a reload.
+  if (user.mustChangePassword) await openChangePassword({ forced: true });
+  mountBell(user);
   return allowed ? user : null;
 }
