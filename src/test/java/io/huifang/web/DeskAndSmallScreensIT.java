@@ -59,7 +59,7 @@ class DeskAndSmallScreensIT {
   @Test
   void theDeskKeepsTheNoteLocksAfterSubmitAndTakesOnlyKeysThatFit() throws Exception {
     Assumptions.assumeTrue(Browser.available(), "no chromium/chromedriver (.ci/run installs Debian's)");
-    f.agent("desk.keys");
+    Http api = f.agent("desk.keys");
     long agentId = f.row("select id from app_user where username = 'desk.keys'").getLong("id");
     try (Browser b = Browser.launch(1440, 900)) {
       signIn(b, "desk.keys");
@@ -124,6 +124,16 @@ class DeskAndSmallScreensIT {
       assertEquals(NOTE, b.evaluate("document.getElementById('call-note').value"), "the note after a reload");
       String afterReload = b.text("#save-status");
       assertTrue(afterReload.startsWith("已自动保存") && !afterReload.contains("{"), afterReload);
+
+      // The note through the API: text only, bounded; refused notes change nothing.
+      String answersPath = "/api/agent/calls/" + attempt + "/answers";
+      Http.Response notText = api.send("PUT", answersPath, "{\"answers\":{},\"note\":12}");
+      assertEquals(400, notText.status(), notText.body());
+      assertEquals("note", notText.json().getString("field"));
+      Http.Response tooLong = api.send("PUT", answersPath, new JsonObject().put("answers", new JsonObject())
+          .put("note", "长".repeat(4001)).encode());
+      assertEquals(400, tooLong.status(), tooLong.body());
+      assertEquals(NOTE, f.row("select note from survey_response where attempt_id = $1", attempt).getString("note"));
 
       // Recording paused for sensitive information, visibly, and resumed.
       b.click("#rec-toggle");
