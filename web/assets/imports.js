@@ -26,7 +26,8 @@ function message(box, kind, text) {
 
 async function load() {
   const [c, d] = await Promise.all([api('/api/campaigns'), api('/api/dealers')]);
-  campaigns = c.campaigns || [];
+  // Second-callback campaigns get their customers from casework, never from a DMS file.
+  campaigns = (c.campaigns || []).filter((x) => x.purpose !== 'second_callback');
   dealers = d.dealers || [];
   render();
 }
