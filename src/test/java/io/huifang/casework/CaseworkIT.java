@@ -254,7 +254,7 @@ class CaseworkIT {
         .put("dealerId", dealerId).encode());
     assertEquals(201, created.status(), created.body());
     Http h = new Http(server);
-    assertEquals(200, h.login(username, username + "-password-1").status());
+    assertEquals(200, h.firstLogin(username, username + "-password-1").status());
     return h;
   }
 }
