@@ -252,6 +252,7 @@ async function toggleActive(id, button) {
     const saved = (await api(`/api/campaigns/${id}`, { method: 'PUT', body: { active: !c.active } })).campaign;
     await load();
     notify(t(saved.active ? 'camp.resumed' : 'camp.paused', { name: saved.name }), 'success');
+    if ($('prog-campaign').value === String(id)) campaignProgress(id);
     document.querySelector(`.camp-toggle[data-id="${id}"]`)?.focus();
   } catch (e) {
     button.disabled = false;
@@ -314,9 +315,9 @@ function renderProgress() {
   if (!progress) return;
   const c = progress.calling || {};
   const box = $('prog-calling');
-  box.className = `form-message table-message ${c.now ? 'success' : 'info'}`;
-  box.textContent = c.now ? t('prog.callingNow') : (c.nextAt ? t('camp.outsideHoursNext', { at: formatDateTime(c.nextAt) })
-    : t('camp.outsideHours'));
+  box.className = `form-message table-message ${c.now && progress.active ? 'success' : 'info'}`;
+  box.textContent = !progress.active ? t('prog.paused') : c.now ? t('prog.callingNow')
+    : (c.nextAt ? t('camp.outsideHoursNext', { at: formatDateTime(c.nextAt) }) : t('camp.outsideHours'));
   const row = (label, n, cls) => el('tr', { class: cls },
     el('td', { class: 'name-cell' }, label), ...PROGRESS.map((k) => el('td', { class: 'num', 'data-col': k }, String(n[k] ?? 0))));
   $('prog-body').replaceChildren(...(progress.dealers || []).map((d) => row(`${d.code} ${d.name}`, d)),

@@ -412,7 +412,7 @@ public final class Scheduler {
               total.put(keys[i], totals[i]);
             }
             return Optional.of(new JsonObject().put("campaignId", campaignId).put("name", c.name())
-                .put("calling", c.callingJson(now)).put("dealers", dealers).put("total", total));
+                .put("active", c.active()).put("calling", c.callingJson(now)).put("dealers", dealers).put("total", total));
           });
     });
   }
