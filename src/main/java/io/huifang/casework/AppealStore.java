@@ -186,6 +186,16 @@ public final class AppealStore {
             });
   }
 
+  /** The appeal's second callbacks (case_callback, purpose appeal), oldest first. */
+  public Future<JsonArray> callbacks(SqlClient c, long appealId) {
+    return c.preparedQuery("select * from case_callback where purpose = 'appeal' and ref_id = $1 order by id")
+        .execute(Tuple.of(appealId)).map(rs -> {
+          JsonArray out = new JsonArray();
+          rs.forEach(r -> out.add(SecondCallbacks.callback(r).toJson()));
+          return out;
+        });
+  }
+
   /** The calls of {@code kind} submitted in [from, to) whose appeal was upheld: qualified or untrue. */
   public Future<Set<String>> upheld(SqlClient c, String kind, OffsetDateTime from, OffsetDateTime to) {
     return c.preparedQuery("select a.attempt_id from appeal a join survey_response r on r.attempt_id = a.attempt_id"

@@ -93,7 +93,8 @@ public final class Appeals {
         return Future.failedFuture(Problem.notFound("appeal " + id));
       }
       return portal.own(u, a.getJsonObject("dealer").getLong("id"), "appeal:" + id, ip)
-          .compose(v -> store.events(c, id)).map(ev -> a.put("events", ev));
+          .compose(v -> store.events(c, id)).map(ev -> a.put("events", ev))
+          .compose(v -> store.callbacks(c, id)).map(cbs -> a.put("callbacks", cbs));
     }));
   }
 

@@ -234,6 +234,10 @@ class AppealsIT {
     JsonObject trail = dealer.get("/api/appeals/" + appealId).json();
     assertEquals(List.of("filed", "callback_created", "callback_result"), trail.getJsonArray("events").stream()
         .map(o -> ((JsonObject) o).getString("action")).toList(), trail.encode());
+    assertEquals(1, trail.getJsonArray("callbacks").size());
+    assertEquals("qualified", trail.getJsonArray("callbacks").getJsonObject(0).getString("verdict"));
+    assertEquals("qualified", trail.getString("result"));
+    assertTrue(trail.getJsonObject("customer").getString("phone").contains("****"), trail.encode());
     assertEquals(403, otherDealer.get("/api/appeals/" + appealId).status());
     Http.Response twice = sup1.send("POST", "/api/appeals/" + appealId + "/decide",
         new JsonObject().put("result", "unqualified").put("note", "改判").encode());
