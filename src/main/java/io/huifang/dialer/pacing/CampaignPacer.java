@@ -280,6 +280,78 @@ public final class CampaignPacer implements Pacer {
     return Math.max(progressive, lo);
   }
 
+  /** A line may be ended unanswered once it has rung this long (ring cut, {@link PacingSettings#ringCut}). */
+  public static final long RING_CUT_AFTER_MILLIS = 15_000;
+  /** It is ended when its answer would find no agent with at least this chance. */
+  static final double RING_CUT_NO_AGENT = 0.5;
+
+  /**
+   * Ring cut: the ringing lines to end now, unanswered, as indexes into the view's ringing lines (oldest first),
+   * when the campaign's {@link PacingSettings#ringCut} is on. A line that has rung 15 s or more answers, if at all,
+   * within the next few seconds; if at that moment the other answers expected would already take every agent free
+   * by then, its answer would be abandoned. It is ended when that chance is at least one half: the customer is
+   * called again later, which costs a dial, where an abandon costs the hour's budget. Call after
+   * {@link #linesToDial} with the same view and time. An ended line is not reported back as an outcome: it says
+   * nothing of whether the customer would have answered, so the learned answer rate leaves it out.
+   */
+  public int[] ringingToEnd(PacerView view, long now) {
+    if (!settings.ringCut() || settings.mode() != DialMode.PREDICTIVE || learned.confidence() < 1) {
+      return new int[0];
+    }
+    int n = view.ringingLines();
+    int old = 0;
+    for (int j = 0; j < n; j++) {
+      if (now - view.ringingSince(j) >= RING_CUT_AFTER_MILLIS) {
+        old++;
+      }
+    }
+    if (old == 0) {
+      return new int[0];
+    }
+    lookAhead(view, now);
+    double p = plannedLiveAnswerRate(view, now);
+    double answerRate = Math.min(1.0, p + learned.machineRate());
+    int[] ended = new int[old];
+    int count = 0;
+    double[] a = new double[horizons];
+    for (int j = 0; j < n; j++) {
+      long rang = Math.max(0, now - view.ringingSince(j));
+      if (rang < RING_CUT_AFTER_MILLIS) {
+        continue;
+      }
+      double answeredBefore = learned.ringCdf(rang);
+      double stillRinging = 1 - answerRate * answeredBefore;
+      if (stillRinging <= 1e-9) {
+        continue;
+      }
+      for (int k = 0; k < horizons; k++) {
+        a[k] = Math.min(1, Math.max(0, p * (learned.ringCdf(rang + LOOK_AHEAD_MILLIS[k]) - answeredBefore)
+            / stillRinging));
+      }
+      double total = a[horizons - 1];
+      if (total <= 1e-9) {
+        continue;
+      }
+      // when it answers (the share of its chance in each step ahead), the chance the others leave no agent
+      double noAgent = 0;
+      double prev = 0;
+      for (int k = 0; k < horizons; k++) {
+        double others = knownMean[k] - a[k];
+        double sd = Math.sqrt(Math.max(1e-9, knownVar[k] - a[k] * (1 - a[k])));
+        noAgent += (a[k] - prev) / total * normalCdf((others + 0.5) / sd);
+        prev = a[k];
+      }
+      if (noAgent >= RING_CUT_NO_AGENT) {
+        ended[count++] = j;
+        for (int k = 0; k < horizons; k++) {
+          knownMean[k] -= a[k];
+          knownVar[k] -= a[k] * (1 - a[k]);
+        }
+      }
+    }
+    return java.util.Arrays.copyOf(ended, count);
+  }
+
   /**
    * The share of answers expected to find no agent if n more lines are dialled now: the worst moment's expected
    * overflow over the answers expected within the look-ahead.
@@ -371,11 +443,14 @@ public final class CampaignPacer implements Pacer {
         continue;
       }
       long elapsed = Math.max(0, now - view.activitySince(i));
+      boolean talking = activity == PacerView.Activity.TALKING;
+      // the share of talks (or wrap-ups) over by now, the same at every moment ahead: looked up once per agent
+      double before = talking ? learned.talkCdf(elapsed) : learned.wrapCdf(elapsed);
       for (int k = 0; k < horizons; k++) {
         long until = LOOK_AHEAD_MILLIS[k] + SAFE_HARBOR_MILLIS;
-        double q = activity == PacerView.Activity.TALKING
-            ? freeAfterTalkBy(elapsed, until, wrapMean)
-            : freeAfterWrapUpBy(elapsed, until);
+        double q = talking
+            ? freeAfterTalkBy(elapsed, before, until, wrapMean)
+            : freeAfterWrapUpBy(elapsed, before, until);
         knownMean[k] -= q;
         knownVar[k] += q * (1 - q);
         if (k == horizons - 1) {
@@ -400,12 +475,11 @@ public final class CampaignPacer implements Pacer {
   }
 
   /** P(an agent who has talked {@code talked} ms is free within {@code within} ms: rest of the talk + wrap-up). */
-  private double freeAfterTalkBy(long talked, long within, double wrapMean) {
+  private double freeAfterTalkBy(long talked, double before, long within, double wrapMean) {
     double talkLeftAllowed = within - wrapMean;
     if (talkLeftAllowed <= 0) {
       return 0;
     }
-    double before = learned.talkCdf(talked);
     double surviving = 1 - before;
     if (surviving <= 1e-9) {
       return 0;
@@ -413,8 +487,7 @@ public final class CampaignPacer implements Pacer {
     return Math.max(0, (learned.talkCdf(talked + talkLeftAllowed) - before) / surviving);
   }
 
-  private double freeAfterWrapUpBy(long wrapped, long within) {
-    double before = learned.wrapCdf(wrapped);
+  private double freeAfterWrapUpBy(long wrapped, double before, long within) {
     double surviving = 1 - before;
     if (surviving <= 1e-9) {
       return 0;

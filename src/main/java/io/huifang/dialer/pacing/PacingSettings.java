@@ -10,9 +10,11 @@ package io.huifang.dialer.pacing;
  * @param amdFalsePositiveAllowance share of live answers the answering-machine detection is expected to hang up on
  *     wrongly; regulators count those as abandoned but the server cannot see them, so the pacer keeps this much of
  *     the target free for them
+ * @param ringCut end a line that has rung {@link CampaignPacer#RING_CUT_AFTER_MILLIS} or more, unanswered, when its
+ *     answer would likely find no agent (off by default; predictive mode only). The customer is called again later
  */
 public record PacingSettings(DialMode mode, double targetAbandonRate, double maxLinesPerAgent, int maxTrunkLines,
-                             double amdFalsePositiveAllowance) {
+                             double amdFalsePositiveAllowance, boolean ringCut) {
   public static final double DEFAULT_TARGET = 0.03;
   public static final double DEFAULT_LINES_PER_AGENT = 3.0;
   public static final int UNLIMITED_TRUNK = Integer.MAX_VALUE;
@@ -55,27 +57,33 @@ public record PacingSettings(DialMode mode, double targetAbandonRate, double max
   }
 
   public static PacingSettings defaults(DialMode mode) {
-    return new PacingSettings(mode, DEFAULT_TARGET, DEFAULT_LINES_PER_AGENT, UNLIMITED_TRUNK, 0);
+    return new PacingSettings(mode, DEFAULT_TARGET, DEFAULT_LINES_PER_AGENT, UNLIMITED_TRUNK, 0, false);
   }
 
   public PacingSettings withMode(DialMode m) {
-    return new PacingSettings(m, targetAbandonRate, maxLinesPerAgent, maxTrunkLines, amdFalsePositiveAllowance);
+    return new PacingSettings(m, targetAbandonRate, maxLinesPerAgent, maxTrunkLines, amdFalsePositiveAllowance,
+        ringCut);
   }
 
   public PacingSettings withTarget(double t) {
-    return new PacingSettings(mode, t, maxLinesPerAgent, maxTrunkLines, amdFalsePositiveAllowance);
+    return new PacingSettings(mode, t, maxLinesPerAgent, maxTrunkLines, amdFalsePositiveAllowance, ringCut);
   }
 
   public PacingSettings withLinesPerAgent(double l) {
-    return new PacingSettings(mode, targetAbandonRate, l, maxTrunkLines, amdFalsePositiveAllowance);
+    return new PacingSettings(mode, targetAbandonRate, l, maxTrunkLines, amdFalsePositiveAllowance, ringCut);
   }
 
   public PacingSettings withTrunkLines(int lines) {
-    return new PacingSettings(mode, targetAbandonRate, maxLinesPerAgent, lines, amdFalsePositiveAllowance);
+    return new PacingSettings(mode, targetAbandonRate, maxLinesPerAgent, lines, amdFalsePositiveAllowance, ringCut);
   }
 
   public PacingSettings withAmdAllowance(double a) {
-    return new PacingSettings(mode, targetAbandonRate, maxLinesPerAgent, maxTrunkLines, a);
+    return new PacingSettings(mode, targetAbandonRate, maxLinesPerAgent, maxTrunkLines, a, ringCut);
+  }
+
+  public PacingSettings withRingCut(boolean on) {
+    return new PacingSettings(mode, targetAbandonRate, maxLinesPerAgent, maxTrunkLines, amdFalsePositiveAllowance,
+        on);
   }
 
   /** The share of live answers the pacer itself may abandon. */

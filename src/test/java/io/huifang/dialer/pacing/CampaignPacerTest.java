@@ -350,6 +350,31 @@ class CampaignPacerTest {
     assertTrue(lines[0] < lines[1], "fresh answers seen: " + lines[0] + " vs " + lines[1]);
   }
 
+  /**
+   * Ring cut: 10 agents all 5 s into calls of about two minutes, 12 lines rung 17 s. Lines answering in the next 3 s
+   * would find no agent, so with the option on the pacer ends them; off (the default), or with agents free, it
+   * ends none.
+   */
+  @Test
+  void ringCutEndsOldLinesWhoseAnswerWouldFindNoAgent() {
+    CampaignPacer p = pacer(PREDICTIVE.withRingCut(true), CampaignPacer.Margins.DEFAULT);
+    long now = train(p, 0);
+    FakeView full = new FakeView().agents(10, Activity.TALKING, now - 5_000).ringing(12, now - 17_000);
+    p.linesToDial(full, now);
+    int[] ended = p.ringingToEnd(full, now);
+    assertTrue(ended.length >= 6, "most old lines ended: " + ended.length);
+    FakeView free = new FakeView().agents(10, Activity.FREE, now - 5_000).ringing(12, now - 17_000);
+    p.linesToDial(free, now);
+    assertEquals(0, p.ringingToEnd(free, now).length, "10 free agents for 12 lines that rarely answer now");
+    CampaignPacer off = pacer(PREDICTIVE, CampaignPacer.Margins.DEFAULT);
+    train(off, 0);
+    off.linesToDial(full, now);
+    assertEquals(0, off.ringingToEnd(full, now).length, "off by default");
+    FakeView young = new FakeView().agents(10, Activity.TALKING, now - 5_000).ringing(12, now - 10_000);
+    p.linesToDial(young, now);
+    assertEquals(0, p.ringingToEnd(young, now).length, "lines rung 10 s are left to ring");
+  }
+
   @Test
   void capsAreRespected() {
     CampaignPacer trained = pacer(DialMode.PREDICTIVE);

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  *
  * <pre>java -cp target/huifang-bench.jar io.huifang.dialer.pacing.sim.HeldOutBenchmark [--amd on|off]
  *     [--seeds 3001-3030] [--tune-seeds 7777,8888,9999,1001-1007] [--only TEXT] [--threads 2]
- *     [--margins z,share,reserve,pace,surgeSeconds] [--pacer-only] [--no-write]</pre>
+ *     [--margins z,share,reserve,pace,surgeSeconds] [--ring-cut on] [--pacer-only] [--no-write]</pre>
  */
 public final class HeldOutBenchmark {
   static final double LIMIT = Simulation.LIMIT;
@@ -57,6 +57,13 @@ public final class HeldOutBenchmark {
       long over = days.stream().mapToLong(SimResult::hoursOver).sum();
       long all = days.stream().mapToLong(SimResult::hourWindows).sum();
       return all == 0 ? 0 : (double) over / all;
+    }
+
+    /** Would-be answers the ring cut ended, per would-be answer. */
+    double cutShare() {
+      long cut = days.stream().mapToLong(SimResult::ringCutAnswers).sum();
+      long answered = days.stream().mapToLong(SimResult::liveAnswers).sum();
+      return cut + answered == 0 ? 0 : (double) cut / (cut + answered);
     }
 
     double worst() {
@@ -90,11 +97,13 @@ public final class HeldOutBenchmark {
     boolean pacerOnly = Arrays.asList(args).contains("--pacer-only");
     String only = option(args, "--only", "");
     int threads = Integer.parseInt(option(args, "--threads", "2"));
-    List<Scenario> scenarios = scenarios().stream().filter(s -> s.name().contains(only))
+    List<Scenario> scenarios = scenarios().stream()
+        .filter(s -> only.isEmpty() || Arrays.stream(only.split("\\|")).anyMatch(s.name()::contains))
         .map(s -> s.withAmd(amd)).toList();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     long started = System.nanoTime();
-    PacingSettings settings = PacingSettings.forCampaign(DialMode.PREDICTIVE, PacingSettings.DEFAULT_TARGET, amd);
+    PacingSettings settings = PacingSettings.forCampaign(DialMode.PREDICTIVE, PacingSettings.DEFAULT_TARGET, amd)
+        .withRingCut(option(args, "--ring-cut", "off").equals("on"));
     // tasks of one day each, so that two threads stay busy whatever the scenarios' sizes
     List<Future<List<Scored>>> baselines = new ArrayList<>();
     List<List<Future<SimResult>>> pacerDays = new ArrayList<>();
@@ -102,13 +111,19 @@ public final class HeldOutBenchmark {
       baselines.add(pool.submit(() -> pacerOnly ? List.<Scored>of() : baselines(s, settings, seeds, tuneSeeds)));
       List<Future<SimResult>> days = new ArrayList<>();
       for (long seed : seeds) {
-        days.add(pool.submit(() -> new Simulation(s, new CampaignPacer(settings, OriginateThrottle.unlimited(),
-            new AbandonStats(), margins), seed).run()));
+        days.add(pool.submit(() -> {
+          SimResult r = new Simulation(s, new CampaignPacer(settings, OriginateThrottle.unlimited(),
+              new AbandonStats(), margins), seed).run();
+          // a line per day as it ends, so that a long run shows where it is
+          System.out.printf(Locale.ROOT, "day %s seed %d: busy %.1f %%, worst hour %.2f %%%n", s.name(), seed,
+              100 * r.busyShare(), 100 * r.worstHourRate());
+          return r;
+        }));
       }
       pacerDays.add(days);
     }
-    String name = margins.equals(CampaignPacer.Margins.DEFAULT) ? "**huifang predictive**"
-        : "huifang predictive " + margins;
+    String name = (margins.equals(CampaignPacer.Margins.DEFAULT) ? "**huifang predictive**"
+        : "huifang predictive " + margins) + (settings.ringCut() ? ", ring cut" : "");
     List<Scored> rows = new ArrayList<>();
     for (int i = 0; i < scenarios.size(); i++) {
       rows.addAll(baselines.get(i).get());
@@ -132,12 +147,12 @@ public final class HeldOutBenchmark {
   /** The audit's scenarios: 10, 25 and 100 agents at 30 % answering, and the shifting days of 25 and 100 agents. */
   static List<Scenario> scenarios() {
     List<Scenario> list = new ArrayList<>();
-    for (int n : new int[] {10, 25, 100}) {
-      list.add(Scenario.of(n, new double[] {0.30}, Scenario.TalkShape.EXPONENTIAL, 120));
-    }
-    for (int n : new int[] {25, 100}) {
-      list.add(Scenario.of(n, new double[] {0.30, 0.10, 0.45}, Scenario.TalkShape.EXPONENTIAL, 120));
-    }
+    // the cheapest first: a run cut short has its small teams whole
+    list.add(Scenario.of(10, new double[] {0.30}, Scenario.TalkShape.EXPONENTIAL, 120));
+    list.add(Scenario.of(25, new double[] {0.30}, Scenario.TalkShape.EXPONENTIAL, 120));
+    list.add(Scenario.of(25, new double[] {0.30, 0.10, 0.45}, Scenario.TalkShape.EXPONENTIAL, 120));
+    list.add(Scenario.of(100, new double[] {0.30, 0.10, 0.45}, Scenario.TalkShape.EXPONENTIAL, 120));
+    list.add(Scenario.of(100, new double[] {0.30}, Scenario.TalkShape.EXPONENTIAL, 120));
     return list;
   }
 
@@ -150,6 +165,7 @@ public final class HeldOutBenchmark {
     rows.add(run(s, new RatioDialer(ratio).name(), () -> new RatioDialer(ratio), seeds));
     double limit = tune(s, AdaptiveDialer::new, 0.0005, LIMIT, tuneSeeds);
     rows.add(run(s, new AdaptiveDialer(limit).name(), () -> new AdaptiveDialer(limit), seeds));
+    System.out.print("baselines\n" + table(rows));
     return rows;
   }
 
@@ -180,12 +196,14 @@ public final class HeldOutBenchmark {
   static String table(List<Scored> rows) {
     StringBuilder sb = new StringBuilder();
     sb.append("| scenario | policy | busy share | abandoned | worst 1-h (any day) | days over 3 % "
-        + "| rolling hours over 3 % | days over: seed, minutes of hour-ends over (worst) |\n");
-    sb.append("|---|---|---:|---:|---:|---:|---:|---|\n");
+        + "| rolling hours over 3 % | would-be answers cut | days over: seed, minutes of hour-ends over (worst) |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (Scored r : rows) {
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f %% | %.2f %% | %.2f %% | %d / %d | %.3f %% | %s |%n",
+      sb.append(String.format(Locale.ROOT,
+          "| %s | %s | %.1f %% | %.2f %% | %.2f %% | %d / %d | %.3f %% | %.2f %% | %s |%n",
           r.scenario(), r.policy(), 100 * r.median(SimResult::busyShare), 100 * r.median(SimResult::abandonRate),
-          100 * r.worst(), r.daysOver(), r.days().size(), 100 * r.hoursOverShare(), r.violations()));
+          100 * r.worst(), r.daysOver(), r.days().size(), 100 * r.hoursOverShare(), 100 * r.cutShare(),
+          r.violations()));
     }
     return sb.toString();
   }

@@ -145,7 +145,8 @@ public final class PacingBenchmark {
         median(r, SimResult::abandonRate), median(r, SimResult::worstHourRate),
         median(r, SimResult::dialsPerAgentHour), median(r, SimResult::meanWaitSeconds),
         (long) median(r, x -> x.liveAnswers()), (long) median(r, x -> x.abandons()),
-        r.stream().mapToLong(SimResult::hoursOver).sum(), r.stream().mapToLong(SimResult::hourWindows).sum());
+        r.stream().mapToLong(SimResult::hoursOver).sum(), r.stream().mapToLong(SimResult::hourWindows).sum(),
+        r.stream().mapToLong(SimResult::ringCuts).sum(), r.stream().mapToLong(SimResult::ringCutAnswers).sum());
     return new Row(s.name(), policy, m, worst(r));
   }
 

@@ -1,6 +1,7 @@
 package io.huifang.dialer.pacing.sim;
 
 import io.huifang.telephony.AttemptOutcome;
+import io.huifang.dialer.pacing.CampaignPacer;
 import io.huifang.dialer.pacing.Pacer;
 import io.huifang.dialer.pacing.PacerView;
 import java.util.ArrayDeque;
@@ -36,6 +37,8 @@ public final class Simulation implements PacerView {
     long answeredAt;
     boolean waiting;
     int ringIndex;
+    /** Ended unanswered by the pacer (ring cut): its ring result never comes. */
+    boolean cut;
   }
 
   private record Event(long time, long seq, int type, Line line, int agent) {
@@ -69,6 +72,8 @@ public final class Simulation implements PacerView {
   private long[] answerTimes = new long[1024];
   private int answerCount;
   private long[] abandonTimes = new long[64];
+  private long ringCuts;
+  private long ringCutAnswers;
   private int abandonCount;
 
   public Simulation(Scenario scenario, Pacer pacer, long seed) {
@@ -116,6 +121,27 @@ public final class Simulation implements PacerView {
     for (int i = 0; i < n; i++) {
       originate();
     }
+    if (pacer instanceof CampaignPacer cp && cp.settings().ringCut()) {
+      endRinging(cp.ringingToEnd(this, now));
+    }
+  }
+
+  /** The pacer ends these ringing lines unanswered; the customer would be called again another time. */
+  private void endRinging(int[] indexes) {
+    Line[] lines = new Line[indexes.length];
+    for (int i = 0; i < indexes.length; i++) {
+      lines[i] = ringing.get(indexes[i]);
+    }
+    for (Line line : lines) {
+      line.cut = true;
+      removeRinging(line);
+      if (inWindow(now)) {
+        ringCuts++;
+        if (line.human || line.machine) {
+          ringCutAnswers++;
+        }
+      }
+    }
   }
 
   private void originate() {
@@ -146,6 +172,9 @@ public final class Simulation implements PacerView {
   }
 
   private void ringEnded(Line line) {
+    if (line.cut) {
+      return;
+    }
     removeRinging(line);
     if (!line.human && !(line.machine && !sc.amd())) {
       pacer.onOriginateResult(line.machine ? AttemptOutcome.ANSWERED_MACHINE : AttemptOutcome.NO_ANSWER,
@@ -269,7 +298,7 @@ public final class Simulation implements PacerView {
     return new SimResult(busyAgentMillis / agentMillis, talkAgentMillis / 60_000.0 / agentHours,
         liveAnswers == 0 ? 0 : (double) abandons / liveAnswers, hours[0], dials / agentHours,
         waitCount == 0 ? 0 : waitMillisSum / waitCount / 1000.0, liveAnswers, abandons, (long) hours[1],
-        (long) hours[2]);
+        (long) hours[2], ringCuts, ringCutAnswers);
   }
 
   /** The abandon limit a rolling hour is held to (regulators: 3 %). */
