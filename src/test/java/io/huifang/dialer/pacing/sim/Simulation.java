@@ -332,7 +332,7 @@ public final class Simulation implements PacerView {
     return new double[] {worst, over, windows};
   }
 
-  private static long countIn(long[] sorted, long start, long end) {
+  static long countIn(long[] sorted, long start, long end) {
     return lowerBound(sorted, end) - lowerBound(sorted, start);
   }
 

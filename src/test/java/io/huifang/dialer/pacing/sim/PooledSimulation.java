@@ -1,0 +1,397 @@
+package io.huifang.dialer.pacing.sim;
+
+import io.huifang.dialer.pacing.Pacer;
+import io.huifang.dialer.pacing.PacerView;
+import io.huifang.telephony.AttemptOutcome;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * One pool of agents serving several campaigns (blended CSI and SSI work, or several dealers' campaigns), each
+ * campaign with its own customers, its own pacer and its own abandon target. An agent takes only the campaigns of
+ * their skills. An answered customer goes to the longest-idle free agent skilled for the campaign, or waits up to
+ * 2 s; an agent who comes free takes the waiting customer of the highest-priority campaign they are skilled for
+ * (the oldest among equals). Each campaign's pacer sees the agents skilled for it, and every line ringing and every
+ * customer waiting for those agents, whichever campaign dialled them; the campaigns decide in priority order after
+ * every event, each seeing the lines the ones before it just placed. The k-th dial of a campaign has the same
+ * customer as in a day the campaign dials alone ({@link Simulation} with the same seed), so pooled and split days are
+ * compared on the same customers.
+ */
+public final class PooledSimulation {
+  private static final long SAFE_HARBOR_MILLIS = 2000;
+  private static final int RESULT = 0;
+  private static final int SAFE_HARBOR = 1;
+  private static final int TALK_END = 2;
+  private static final int WRAP_END = 3;
+  private static final int TICK = 4;
+
+  /** A campaign of the pool: its customers (the scenario's agents are ignored), its pacer, its priority (0 first). */
+  public record Campaign(Scenario customers, Pacer pacer, int priority) {
+  }
+
+  /** One campaign's day in the pool, and the pool's busy share. */
+  public record Result(double poolBusyShare, List<SimResult> campaigns) {
+  }
+
+  private static final class Line {
+    int campaign;
+    long start;
+    long ringMillis;
+    long talkMillis;
+    boolean human;
+    boolean machine;
+    boolean amdWrong;
+    long answeredAt;
+    boolean waiting;
+    int ringIndex;
+  }
+
+  private record Event(long time, long seq, int type, Line line, int agent) {
+  }
+
+  private final List<Campaign> campaigns;
+  private final Integer[] order;
+  private final boolean[][] skilled;
+  private final SplittableRandom[] customers;
+  private final PriorityQueue<Event> events = new PriorityQueue<>(
+      (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
+  private long seq;
+  private long now;
+  private final PacerView.Activity[] activity;
+  private final long[] since;
+  private final ArrayDeque<Integer> free = new ArrayDeque<>();
+  private final ArrayList<Line> ringing = new ArrayList<>();
+  private final ArrayList<Line> waiting = new ArrayList<>();
+  private final View[] views;
+  private final long from;
+  private final long to;
+  private double busyAgentMillis;
+  private final Counts[] counts;
+
+  private static final class Counts {
+    long dials;
+    long liveAnswers;
+    long abandons;
+    long[] answerTimes = new long[1024];
+    int answerCount;
+    long[] abandonTimes = new long[64];
+    int abandonCount;
+    double talkMillis;
+  }
+
+  /**
+   * @param skills skills[a][c]: agent a takes campaign c
+   */
+  public PooledSimulation(List<Campaign> campaigns, boolean[][] skills, long seed) {
+    this.campaigns = campaigns;
+    this.skilled = skills;
+    this.order = new Integer[campaigns.size()];
+    for (int c = 0; c < order.length; c++) {
+      order[c] = c;
+    }
+    Arrays.sort(order, (x, y) -> Integer.compare(campaigns.get(x).priority(), campaigns.get(y).priority()));
+    this.talkingCampaign = new int[skills.length];
+    this.customers = new SplittableRandom[campaigns.size()];
+    this.views = new View[campaigns.size()];
+    this.counts = new Counts[campaigns.size()];
+    for (int c = 0; c < customers.length; c++) {
+      // the same stream as Simulation's for this seed: the campaign's k-th dial, the same customer
+      customers[c] = new SplittableRandom((seed + 1000L * c) * 0x9E3779B97F4A7C15L + 17);
+      views[c] = new View(c);
+      counts[c] = new Counts();
+    }
+    this.activity = new PacerView.Activity[skills.length];
+    this.since = new long[skills.length];
+    for (int a = 0; a < skills.length; a++) {
+      activity[a] = PacerView.Activity.FREE;
+      free.add(a);
+    }
+    Scenario first = campaigns.get(0).customers();
+    this.from = first.warmUpMillis();
+    this.to = first.warmUpMillis() + first.measuredMillis();
+  }
+
+  /** The seed a campaign of a pool draws its customers with, for the same campaign dialled alone. */
+  public static long campaignSeed(long seed, int campaign) {
+    return seed + 1000L * campaign;
+  }
+
+  public Result run() {
+    schedule(0, TICK, null, -1);
+    while (!events.isEmpty()) {
+      Event e = events.poll();
+      if (e.time > to) {
+        break;
+      }
+      advanceTo(e.time);
+      switch (e.type) {
+        case RESULT -> ringEnded(e.line);
+        case SAFE_HARBOR -> safeHarbor(e.line);
+        case TALK_END -> talkEnded(e.agent, e.line);
+        case WRAP_END -> wrapUpEnded(e.agent);
+        default -> schedule(now + Pacer.TICK_MILLIS, TICK, null, -1);
+      }
+      for (int c : order) {
+        int n = campaigns.get(c).pacer().linesToDial(views[c], now);
+        for (int i = 0; i < n; i++) {
+          originate(c);
+        }
+      }
+    }
+    advanceTo(to);
+    List<SimResult> results = new ArrayList<>();
+    for (int c = 0; c < counts.length; c++) {
+      results.add(result(c));
+    }
+    return new Result(busyAgentMillis / ((double) activity.length * (to - from)), results);
+  }
+
+  private void originate(int c) {
+    Scenario sc = campaigns.get(c).customers();
+    SplittableRandom rnd = customers[c];
+    Line line = new Line();
+    line.campaign = c;
+    line.start = now;
+    double u = rnd.nextDouble();
+    double ringU = rnd.nextDouble();
+    long talk = sc.drawTalkMillis(rnd);
+    double amdU = rnd.nextDouble();
+    double p = sc.liveAnswerRate(now);
+    line.human = u < p;
+    line.machine = !line.human && u < p + sc.machineRate();
+    line.amdWrong = sc.amd() && line.human && amdU < sc.amdFalsePositiveRate();
+    line.ringMillis = line.human || line.machine
+        ? sc.ringMinMillis() + Math.round(ringU * (sc.ringMaxMillis() - sc.ringMinMillis()))
+        : sc.noAnswerMillis();
+    line.talkMillis = line.machine
+        ? Scenario.MACHINE_TALK_MIN_MILLIS + Math.round(amdU * (Scenario.MACHINE_TALK_MAX_MILLIS
+            - Scenario.MACHINE_TALK_MIN_MILLIS))
+        : talk;
+    line.ringIndex = ringing.size();
+    ringing.add(line);
+    if (inWindow(now)) {
+      counts[line.campaign].dials++;
+    }
+    schedule(now + line.ringMillis, RESULT, line, -1);
+  }
+
+  private void ringEnded(Line line) {
+    Line last = ringing.remove(ringing.size() - 1);
+    if (last != line) {
+      ringing.set(line.ringIndex, last);
+      last.ringIndex = line.ringIndex;
+    }
+    Campaign c = campaigns.get(line.campaign);
+    boolean amd = c.customers().amd();
+    if (!line.human && !(line.machine && !amd)) {
+      c.pacer().onOriginateResult(line.machine ? AttemptOutcome.ANSWERED_MACHINE : AttemptOutcome.NO_ANSWER,
+          line.ringMillis, now);
+      return;
+    }
+    line.answeredAt = now;
+    Counts k = counts[line.campaign];
+    if (inWindow(now)) {
+      k.liveAnswers++;
+      k.answerTimes = push(k.answerTimes, k.answerCount++, now);
+    }
+    if (line.amdWrong) {
+      c.pacer().onOriginateResult(AttemptOutcome.ANSWERED_MACHINE, line.ringMillis, now);
+      countAbandon(line);
+      return;
+    }
+    c.pacer().onOriginateResult(AttemptOutcome.ANSWERED_HUMAN, line.ringMillis, now);
+    Integer agent = null;
+    for (Integer a : free) {
+      if (skilled[a][line.campaign]) {
+        agent = a;
+        break;
+      }
+    }
+    if (agent != null) {
+      free.remove(agent);
+      connect(line, agent);
+    } else {
+      line.waiting = true;
+      waiting.add(line);
+      schedule(now + SAFE_HARBOR_MILLIS, SAFE_HARBOR, line, -1);
+    }
+  }
+
+  private void safeHarbor(Line line) {
+    if (!line.waiting) {
+      return;
+    }
+    line.waiting = false;
+    waiting.remove(line);
+    countAbandon(line);
+    campaigns.get(line.campaign).pacer().onAbandoned(now);
+  }
+
+  private void countAbandon(Line line) {
+    Counts k = counts[line.campaign];
+    if (inWindow(line.answeredAt)) {
+      k.abandons++;
+      k.abandonTimes = push(k.abandonTimes, k.abandonCount++, line.answeredAt);
+    }
+  }
+
+  private void connect(Line line, int agent) {
+    campaigns.get(line.campaign).pacer().onConnected(now - line.answeredAt, now);
+    activity[agent] = PacerView.Activity.TALKING;
+    since[agent] = now;
+    talkingCampaign[agent] = line.campaign;
+    schedule(now + line.talkMillis, TALK_END, line, agent);
+  }
+
+  /** The campaign of each agent's current (or last) call, for its pacer's wrap-up. */
+  private final int[] talkingCampaign;
+
+  private void talkEnded(int agent, Line line) {
+    activity[agent] = PacerView.Activity.WRAP_UP;
+    since[agent] = now;
+    campaigns.get(line.campaign).pacer().onHangup(line.talkMillis, now);
+    schedule(now + campaigns.get(line.campaign).customers().wrapUpMillis(), WRAP_END, line, agent);
+  }
+
+  private void wrapUpEnded(int agent) {
+    campaigns.get(talkingCampaign[agent]).pacer().onAgentFree(now - since[agent], now);
+    activity[agent] = PacerView.Activity.FREE;
+    since[agent] = now;
+    Line next = null;
+    for (Line w : waiting) {
+      if (skilled[agent][w.campaign] && (next == null
+          || campaigns.get(w.campaign).priority() < campaigns.get(next.campaign).priority())) {
+        next = w;
+      }
+    }
+    if (next != null) {
+      waiting.remove(next);
+      next.waiting = false;
+      connect(next, agent);
+    } else {
+      free.add(agent);
+    }
+  }
+
+  private void schedule(long time, int type, Line line, int agent) {
+    events.add(new Event(time, seq++, type, line, agent));
+  }
+
+  private void advanceTo(long t) {
+    long a = Math.max(now, from);
+    long b = Math.min(t, to);
+    if (b > a) {
+      busyAgentMillis += (double) (activity.length - free.size()) * (b - a);
+    }
+    now = t;
+  }
+
+  private boolean inWindow(long t) {
+    return t >= from && t < to;
+  }
+
+  private static long[] push(long[] a, int i, long v) {
+    long[] r = i < a.length ? a : Arrays.copyOf(a, a.length * 2);
+    r[i] = v;
+    return r;
+  }
+
+  private SimResult result(int c) {
+    Counts k = counts[c];
+    long[] answers = Arrays.copyOf(k.answerTimes, k.answerCount);
+    long[] drops = Arrays.copyOf(k.abandonTimes, k.abandonCount);
+    Arrays.sort(drops);
+    long hour = 3_600_000L;
+    double worst = 0;
+    long over = 0;
+    long windows = 0;
+    for (long end = from + Math.min(hour, to - from); end <= to; end += 10_000) {
+      long start = end - Math.min(hour, to - from);
+      long a = Simulation.countIn(answers, start, end);
+      long d = Simulation.countIn(drops, start, end);
+      windows++;
+      if (a > 0) {
+        worst = Math.max(worst, (double) d / a);
+        if ((double) d / a > Simulation.LIMIT) {
+          over++;
+        }
+      }
+    }
+    double agentHours = activity.length * (to - from) / 3_600_000.0;
+    return new SimResult(0, 0, k.liveAnswers == 0 ? 0 : (double) k.abandons / k.liveAnswers, worst,
+        k.dials / agentHours, 0, k.liveAnswers, k.abandons, over, windows, 0, 0);
+  }
+
+  /** What campaign c's pacer sees: the agents skilled for it, and every line ringing and customer waiting. */
+  private final class View implements PacerView {
+    private final int campaign;
+    private final int[] agents;
+
+    View(int campaign) {
+      this.campaign = campaign;
+      int n = 0;
+      for (boolean[] s : skilled) {
+        if (s[campaign]) {
+          n++;
+        }
+      }
+      agents = new int[n];
+      int i = 0;
+      for (int a = 0; a < skilled.length; a++) {
+        if (skilled[a][campaign]) {
+          agents[i++] = a;
+        }
+      }
+    }
+
+    @Override
+    public int loggedInAgents() {
+      return agents.length;
+    }
+
+    @Override
+    public Activity activity(int agent) {
+      return activity[agents[agent]];
+    }
+
+    @Override
+    public long activitySince(int agent) {
+      return since[agents[agent]];
+    }
+
+    @Override
+    public int freeAgents() {
+      int n = 0;
+      for (int a : free) {
+        if (skilled[a][campaign]) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public int ringingLines() {
+      return ringing.size();
+    }
+
+    @Override
+    public long ringingSince(int line) {
+      return ringing.get(line).start;
+    }
+
+    @Override
+    public int answeredWaiting() {
+      return waiting.size();
+    }
+
+    @Override
+    public int trunkLinesInUse() {
+      return 0;
+    }
+  }
+}
