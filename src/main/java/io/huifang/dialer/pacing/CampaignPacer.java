@@ -46,7 +46,7 @@ public final class CampaignPacer implements Pacer {
    */
   public record Margins(double budgetZ, double budgetShareKept, double reserveAbandons, double answerPaceShare,
                         double surgeSeconds, double surgeAnswerRate) {
-    public static final Margins DEFAULT = new Margins(1.5, 0.1, 1.0, 0.8, 5, 0.45);
+    public static final Margins DEFAULT = new Margins(1.5, 0.1, 1.0, 0.8, 10, 0.45);
 
     public Margins {
       if (!(budgetZ >= 0 && budgetShareKept >= 0 && budgetShareKept < 1 && reserveAbandons >= 0
