@@ -131,6 +131,17 @@ class ListsPagesIT {
       assertFalse((Boolean) b.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"),
           "nothing wider than the phone: " + b.evaluate("document.documentElement.scrollWidth"));
       assertNoPageErrors(b);
+
+      // A supervisor reads the list, without the admin's controls.
+      signIn(b, "lists.sup", "lists.sup-password-1", "/supervisor.html");
+      b.navigate(server.url("/lists.html#dnc"));
+      b.waitFor("document.querySelector('#dnc-body tr[data-phone=\"13900000002\"]') !== null", WAIT);
+      assertEquals(Boolean.TRUE, b.evaluate("document.getElementById('dnc-form').closest('section').hidden"
+          + " && document.querySelectorAll('.dnc-remove').length === 0"));
+      b.click("#tab-volumes");
+      b.waitFor("document.querySelectorAll('#vol-body tr').length === 1", WAIT);
+      assertEquals(0L, ((Number) b.evaluate("document.querySelectorAll('#vol-body input').length")).longValue(),
+          "supervisors read the declared volumes");
     }
   }
 
