@@ -5,7 +5,7 @@
 // our own server (no CDN), loaded when a report is first shown; tooltips drawn on the canvas (the page's CSP
 // refuses inline styles).
 import { addStrings, t, setText, getLang, onLangChange, formatDateTime } from './i18n.js';
-import { boot, api, ApiError, describeError, el, notify } from './shell.js';
+import { boot, api, ApiError, describeError, el, notify, confirmDialog } from './shell.js';
 import strings from './i18n/reports.js';
 
 addStrings(strings);
@@ -47,7 +47,10 @@ function start(user) {
   $('rep-review').addEventListener('click', () => step('review'));
   $('rep-approve').addEventListener('click', () => step('approve'));
   $('rep-reopen').addEventListener('click', () => {
-    if (confirm(t('rep.confirmReopen', { month: state.month }))) step('reopen');
+    // The product's own dialog, not the browser's confirm(): it names the month and what reopening undoes.
+    confirmDialog({ id: 'reopen-confirm', titleKey: 'rep.reopenTitle', titleArgs: { month: state.month },
+      messageKey: 'rep.confirmReopen', messageArgs: { month: state.month }, confirmKey: 'rep.reopenOk',
+      confirmArgs: { month: state.month }, danger: true }).then((ok) => { if (ok) step('reopen'); });
   });
   document.querySelectorAll('.rep-tab').forEach((b) => b.addEventListener('click', () => showTab(b.dataset.tab)));
   onLangChange(() => { renderAll(); });
