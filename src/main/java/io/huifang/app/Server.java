@@ -81,6 +81,14 @@ public final class Server {
   private io.huifang.supervisor.Listening listening;
   private io.huifang.casework.Plans plans;
   private io.huifang.casework.Appeals appeals;
+  /** Who owns each PBX and each singleton job (issue 22); on one node, this node owns them all. */
+  private io.huifang.db.lease.Leases leases;
+  static final String TASK_EXPIRY = io.huifang.db.lease.Leases.JOB + "task-expiry";
+  static final String RECORDING_RETRY = io.huifang.db.lease.Leases.JOB + "recording-retry";
+  static final String RETENTION = io.huifang.db.lease.Leases.JOB + "recording-retention";
+  static final String CASE_DEADLINES = io.huifang.db.lease.Leases.JOB + "case-deadlines";
+  static final String PLAN_DEADLINES = io.huifang.db.lease.Leases.JOB + "plan-deadlines";
+  static final String QA_HOUSEKEEPING = io.huifang.db.lease.Leases.JOB + "qa-housekeeping";
 
   private Server(Config config, Vertx vertx) {
     this.config = config;
@@ -107,6 +115,11 @@ public final class Server {
         .addKeyValue("pbx", config.pbxMode().name().toLowerCase()).log();
     return Database.start(vertx, config.database()).compose(database -> {
       db = database;
+      leases = new io.huifang.db.lease.Leases(vertx, new io.huifang.db.lease.LeaseStore(db.pool()), leaseHolder());
+      for (String job : List.of(TASK_EXPIRY, RECORDING_RETRY, RETENTION, CASE_DEADLINES, PLAN_DEADLINES,
+          QA_HOUSEKEEPING)) {
+        leases.want(job);
+      }
       UserStore users = new UserStore(db.pool());
       SessionStore sessions = new SessionStore(db.pool(), Duration.ofMinutes(config.sessionIdleMinutes()));
       PasswordHasher hasher = new PasswordHasher(vertx);
@@ -129,14 +142,18 @@ public final class Server {
       // Recordings whose processing found the database away are taken up again when it is back.
       db.onBack(() -> recordings.resumePending());
       retention = new RetentionJob(vertx, recordings, audit, Clock.systemUTC());
+      retention.onlyWhile(() -> leases.held(RETENTION));
       qa = new io.huifang.qa.QaService(vertx, new io.huifang.qa.QaStore(db.pool()), Clock.systemUTC());
+      qa.onlyWhile(() -> leases.held(QA_HOUSEKEEPING));
       // Casework (issue 20): cases, second callbacks (二次回访), notifications.
       casework = new io.huifang.casework.Casework(vertx, db.pool(), audit, questionnaires);
+      casework.onlyWhile(() -> leases.held(CASE_DEADLINES));
       // Improvement plans and appeals (issue 20): plans opened when report approves a month (their minutes kept under
       // the data dir); an appeal's second callback through casework's SecondCallbacks, its verdict handed back here.
       io.huifang.casework.Notices notices = io.huifang.casework.Notices.of(casework.notifications());
       plans = new io.huifang.casework.Plans(vertx, db.pool(), audit, config.dataDir().resolve("plans"),
           Clock.systemUTC(), notices);
+      plans.onlyWhile(() -> leases.held(PLAN_DEADLINES));
       io.huifang.casework.SecondCallbacks callbacks = casework.secondCallbacks();
       appeals = new io.huifang.casework.Appeals(db.pool(), audit, Clock.systemUTC(),
           () -> new io.huifang.casework.AppealStore().rules(db.pool()),
@@ -186,7 +203,8 @@ public final class Server {
           casework::register));
       purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sessions.purgeExpired());
       // Deadlines pass by the minute; a task past its deadline must not wait long to show as expired.
-      expiryTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> scheduler.expireOverdue(java.time.Instant.now())
+      expiryTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> (leases.held(TASK_EXPIRY)
+          ? scheduler.expireOverdue(java.time.Instant.now()) : Future.succeededFuture(0))
           .onSuccess(n -> {
             if (n > 0) {
               log.atInfo().setMessage("tasks expired, not called").addKeyValue("count", n).log();
@@ -196,6 +214,7 @@ public final class Server {
               .log()));
       return AdminBootstrap.ensureAdmin(users, hasher, config.adminPassword())
           .compose(created -> startPbx())
+          .compose(v -> takeLeases())
           .map(v -> {
             dialer = new DialerService(vertx, telephony, campaigns, scheduler, attempts, config.dialTemplate(),
                 config.originatesPerSecond(), Clock.systemUTC());
@@ -243,6 +262,41 @@ public final class Server {
               .addKeyValue("url", "http://" + displayHost() + ":" + web.port() + "/")
               .addKeyValue("db", db.description()).log());
     });
+  }
+
+  /**
+   * Wants every PBX's lease besides the jobs', fences every PBX's originates with it, and takes them all: on one node
+   * (or the first of several) every lease is granted at once, before anything dials or runs a job.
+   */
+  private Future<Void> takeLeases() {
+    for (io.huifang.telephony.AnsweredCalls.Pbx p : telephony.all()) {
+      String name = io.huifang.db.lease.Leases.PBX + p.name();
+      leases.want(name);
+      p.tracker().fenceWith(() -> leases.fence(name));
+    }
+    return leases.start();
+  }
+
+  /**
+   * This node's name as a lease holder: the same after a restart (host and data directory), so that a node restarted
+   * after a crash takes its PBXes back at once (with a new epoch) instead of waiting for its old grants to run out.
+   */
+  private String leaseHolder() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "");
+    if (host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "node";
+      }
+    }
+    String holder = host + ":" + config.dataDir().toAbsolutePath().normalize();
+    return holder.length() <= 200 ? holder : holder.substring(holder.length() - 200);
+  }
+
+  /** The leases this node wants and holds (issue 22). */
+  public io.huifang.db.lease.Leases leases() {
+    return leases;
   }
 
   /**
@@ -326,7 +380,11 @@ public final class Server {
             .orElse(RecordingPolicies.DEFAULT_RULES)));
     telephony.all().forEach(p -> recordings.attach(p.tracker()));
     retention.start(Duration.ofHours(6).toMillis());
-    recordingRetryTimer = vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> recordings.retryFailed());
+    recordingRetryTimer = vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> {
+      if (leases.held(RECORDING_RETRY)) {
+        recordings.retryFailed();
+      }
+    });
     return recordings.resumePending().<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
 
@@ -498,6 +556,8 @@ public final class Server {
         .recover(e -> Future.succeededFuture())
         .compose(v -> Future.join(emulators.values().stream().map(PbxEmulator::close).toList()).<Void>mapEmpty())
         .recover(e -> Future.succeededFuture())
+        // the leases given back before the database goes: another node takes them at once, not after they run out
+        .compose(v -> leases == null ? Future.<Void>succeededFuture() : leases.stop())
         .compose(v -> db == null ? Future.<Void>succeededFuture() : db.close())
         .recover(e -> {
           log.atWarn().setMessage("database close failed").addKeyValue("error", e.getMessage()).log();

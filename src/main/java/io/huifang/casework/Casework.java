@@ -64,11 +64,19 @@ public final class Casework {
     caseRoutes.register(api);
   }
 
+  /** Runs its periodic job only while {@code held} says so (the wiring: this node holds the job's lease). */
+  public void onlyWhile(java.util.function.BooleanSupplier held) {
+    this.held = held;
+  }
+
+  private volatile java.util.function.BooleanSupplier held = () -> true;
+
   public Future<Void> start() {
     secondCallbacks.start();
     cases.start();
     // due times pass by the minute: an overdue case is flagged and notified within a minute of it
-    overdueTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> flagOverdue(Instant.now())
+    overdueTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> (held.getAsBoolean()
+        ? flagOverdue(Instant.now()) : Future.succeededFuture())
         .onFailure(e -> log.atWarn().setMessage("casework overdue flagging failed")
             .addKeyValue("error", String.valueOf(e)).log()));
     return Future.succeededFuture();

@@ -62,11 +62,19 @@ public final class Plans {
     this.notices = notices;
   }
 
+  /** Runs its periodic job only while {@code held} says so (the wiring: this node holds the job's lease). */
+  public void onlyWhile(java.util.function.BooleanSupplier held) {
+    this.held = held;
+  }
+
+  private volatile java.util.function.BooleanSupplier held = () -> true;
+
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(MONTH_APPROVED, m -> approved(m.body())
         .onFailure(e -> log.atError().setMessage("improvement plans not opened").addKeyValue("month", m.body())
             .addKeyValue("error", String.valueOf(e)).log()));
-    timer = vertx.setPeriodic(FLAG_EVERY.toMillis(), id -> flagLate()
+    timer = vertx.setPeriodic(FLAG_EVERY.toMillis(), id -> (held.getAsBoolean() ? flagLate()
+        : Future.succeededFuture())
         .onFailure(e -> log.atWarn().setMessage("flagging late plans failed").addKeyValue("error", e.getMessage())
             .log()));
     return consumer.completion();

@@ -351,6 +351,7 @@ public final class DialerService {
     bookedBy.remove(attemptId);
     r.dialled--;
     log.atInfo().setMessage("task not dialled").addKeyValue("attempt", attemptId).addKeyValue("pbx", r.pbx.name())
+        .addKeyValue("fenced", e instanceof CallTracker.NotDialled nd && nd.fenced())
         .addKeyValue("reason", e.getMessage()).log();
   }
 

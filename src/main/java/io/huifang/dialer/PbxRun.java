@@ -34,8 +34,11 @@ final class PbxRun {
     return campaignRun.id();
   }
 
-  /** The PBX can take calls: while its AMI connection is away nothing is dialled on it. */
+  /**
+   * The PBX can take calls from this node: while its AMI connection is away nothing is dialled on it, nor while this
+   * node does not hold the PBX's lease (issue 22: another node owns it, or the lease ran out with the database away).
+   */
   boolean pbxConnected() {
-    return pbx.tracker().ami().state() == AmiClient.State.CONNECTED;
+    return pbx.tracker().ami().state() == AmiClient.State.CONNECTED && pbx.tracker().owned();
   }
 }

@@ -116,12 +116,28 @@ public final class QaService {
         QaService.this.context = context;
         vertx.eventBus().<JsonObject>consumer(SURVEY_SUBMITTED, m -> onEvent(m.body()));
         vertx.eventBus().<JsonObject>consumer("huifang.recording.ready", m -> onEvent(m.body()));
-        vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> housekeeping());
+        vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> housekeepingIfHeld());
       }
     }).onSuccess(id -> {
       deploymentId = id;
-      housekeeping();
+      housekeepingIfHeld();
     }).mapEmpty();
+  }
+
+  private volatile java.util.function.BooleanSupplier held = () -> true;
+
+  /**
+   * Runs the housekeeping (catch-up, closing finished months, expired claims) only while {@code held} says so (the
+   * wiring: this node holds the job's lease); events are handled regardless.
+   */
+  public void onlyWhile(java.util.function.BooleanSupplier held) {
+    this.held = held;
+  }
+
+  private void housekeepingIfHeld() {
+    if (held.getAsBoolean()) {
+      housekeeping();
+    }
   }
 
   public void stop() {

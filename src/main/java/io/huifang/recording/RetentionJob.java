@@ -36,8 +36,16 @@ public final class RetentionJob {
     this.clock = clock;
   }
 
+  /** Runs its periodic job only while {@code held} says so (the wiring: this node holds the job's lease). */
+  public void onlyWhile(java.util.function.BooleanSupplier held) {
+    this.held = held;
+  }
+
+  private volatile java.util.function.BooleanSupplier held = () -> true;
+
   public void start(long periodMs) {
-    timer = vertx.setPeriodic(60_000, periodMs, id -> purgeOnce().onFailure(e -> log.atWarn()
+    timer = vertx.setPeriodic(60_000, periodMs, id -> (held.getAsBoolean() ? purgeOnce()
+        : Future.succeededFuture()).onFailure(e -> log.atWarn()
         .setMessage("retention purge failed").addKeyValue("error", e.getMessage()).log()));
   }
 

@@ -1,6 +1,8 @@
 package io.huifang.telephony;
 
 import io.huifang.db.WriteJournal;
+import io.huifang.db.lease.LeaseStore;
+import io.huifang.db.lease.Leases;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -47,6 +49,43 @@ public final class AttemptStore {
    * customer is never called twice at once), and an attempt id already used is not used again.
    */
   public Future<Void> inserted(Attempt a) {
+    return inserted(a, null);
+  }
+
+  /**
+   * As {@link #inserted(Attempt)}, in the name of the PBX lease's grant {@code fence} (null: none): the row is written
+   * only while that grant is the current one, by the database's clock, and the call goes out only if it is written.
+   * Fails with {@link Fenced} otherwise.
+   */
+  public Future<Void> inserted(Attempt a, Leases.Fence fence) {
+    if (fence == null) {
+      return insertedUnfenced(a);
+    }
+    CallTracker.OriginateRequest r = a.request;
+    return pool.preparedQuery("insert into call_attempt (id, pbx, campaign_id, task_id, customer_id, dial_string,"
+            + " action_id, originated_at) select $1::text, $2::text, $3::bigint, $4::bigint, $5::bigint, $6::text,"
+            + " $7::text, $8::timestamptz where " + LeaseStore.currentGrant(9, 10) + " on conflict (id) do nothing")
+        .execute(Tuple.from(new Object[] {a.id, a.pbx, r.campaignId(), r.taskId(), r.customerId(), r.dialString(),
+            a.actionId, odt(a.originatedAt), fence.name(), fence.epoch()}))
+        .compose(rs -> rs.rowCount() == 1 ? Future.<Void>succeededFuture()
+            : grantIsCurrent(fence).compose(current -> Future.failedFuture(current
+                ? new IllegalStateException("attempt " + a.id + " is already stored")
+                : new Fenced(a.pbx, fence.epoch()))));
+  }
+
+  private Future<Boolean> grantIsCurrent(Leases.Fence fence) {
+    return pool.preparedQuery("select " + LeaseStore.currentGrant(1, 2) + " as current")
+        .execute(Tuple.of(fence.name(), fence.epoch())).map(rs -> rs.iterator().next().getBoolean("current"));
+  }
+
+  /** The database refused an attempt (no call went out): its PBX lease's grant was not the current one. */
+  public static final class Fenced extends RuntimeException {
+    public Fenced(String pbx, long epoch) {
+      super("PBX " + pbx + ": lease epoch " + epoch + " is not the current grant; the call was not placed");
+    }
+  }
+
+  private Future<Void> insertedUnfenced(Attempt a) {
     CallTracker.OriginateRequest r = a.request;
     return pool.preparedQuery("insert into call_attempt (id, pbx, campaign_id, task_id, customer_id, dial_string,"
             + " action_id, originated_at) values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (id) do nothing")

@@ -1,5 +1,6 @@
 package io.huifang.telephony;
 
+import io.huifang.db.lease.Leases;
 import io.huifang.pbx.ami.AmiClient;
 import io.huifang.pbx.ami.AmiMessage;
 import io.vertx.core.Future;
@@ -81,6 +82,31 @@ public final class CallTracker {
 
   public String pbx() {
     return pbx;
+  }
+
+  /** No fence: every originate goes out (tools and tests that run no leases). */
+  private volatile java.util.function.Supplier<Leases.Fence> fence = null;
+  private final java.util.concurrent.atomic.AtomicLong fenced = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Originates only in the name of this PBX's lease (issue 22): {@code fence} gives the lease's current grant, or null
+   * when this node does not hold it. An originate without a grant is not sent; one with a grant carries its epoch
+   * (the variable HF_EPOCH) and its attempt's row is written only if that grant is still the current one in the
+   * database, so that a node that lost the PBX (frozen, cut off) cannot get a call placed, whatever it believes.
+   */
+  public void fenceWith(java.util.function.Supplier<Leases.Fence> fence) {
+    this.fence = fence;
+  }
+
+  /** May this node dial on this PBX now: no fence, or it holds the PBX's lease. */
+  public boolean owned() {
+    java.util.function.Supplier<Leases.Fence> f = fence;
+    return f == null || f.get() != null;
+  }
+
+  /** Originates refused by the fence since start: no grant here, or a grant the database no longer knows as current. */
+  public long fencedOriginates() {
+    return fenced.get();
   }
 
   static final long NOT_SENT = -1;
@@ -188,6 +214,15 @@ public final class CallTracker {
         result.fail(new IllegalStateException("attempt " + req.attemptId() + " is already live"));
         return;
       }
+      java.util.function.Supplier<Leases.Fence> fencing = fence;
+      Leases.Fence grant = fencing == null ? null : fencing.get();
+      if (fencing != null && grant == null) {
+        fenced.incrementAndGet();
+        log.atWarn().setMessage("not dialled: this node does not hold the PBX's lease").addKeyValue("attempt",
+            req.attemptId()).addKeyValue("pbx", pbx).log();
+        result.fail(new NotDialled(req.attemptId(), false, new AttemptStore.Fenced(pbx, 0)));
+        return;
+      }
       Attempt a = new Attempt(req.attemptId(), pbx, req, clock.instant());
       a.actionId = "orig-" + req.attemptId();
       byId.put(a.id, a);
@@ -209,10 +244,13 @@ public final class CallTracker {
       }
       o.add("Variable", "HF_ATTEMPT=" + a.id);
       o.add("Variable", "HF_AMD=" + (req.amd() ? "yes" : "no"));
+      if (grant != null) {
+        o.add("Variable", "HF_EPOCH=" + grant.epoch());
+      }
       req.variables().forEach((k, v) -> o.add("Variable", k + "=" + v));
       // The row first, the call after: the database refuses a second open attempt of one task, and a refused row
       // must mean that no call goes out (a customer already on the line is not called again).
-      store.inserted(a).onComplete(stored -> onContext(() -> {
+      store.inserted(a, grant).onComplete(stored -> onContext(() -> {
         if (stored.failed()) {
           notDialled(a, stored.cause(), result);
           return;
@@ -235,7 +273,11 @@ public final class CallTracker {
     byUniqueId.remove(a.id + "-2");
     byActionId.remove(a.actionId);
     boolean secondCall = AttemptStore.isSecondOpenAttempt(cause);
+    if (cause instanceof AttemptStore.Fenced) {
+      fenced.incrementAndGet();
+    }
     log.atWarn().setMessage(secondCall ? "not dialled: the task already has a call under way"
+            : cause instanceof AttemptStore.Fenced ? "not dialled: refused by the database, stale lease epoch"
             : "not dialled: attempt not stored").addKeyValue("attempt", a.id).addKeyValue("pbx", pbx)
         .addKeyValue("task", a.request.taskId()).addKeyValue("error", cause.getMessage()).log();
     result.fail(new NotDialled(a.id, secondCall, cause));
@@ -253,6 +295,11 @@ public final class CallTracker {
 
     public boolean taskBusy() {
       return taskBusy;
+    }
+
+    /** Refused because this node's grant of the PBX's lease is not (or no longer) the current one. */
+    public boolean fenced() {
+      return getCause() instanceof AttemptStore.Fenced;
     }
   }
 

@@ -32,7 +32,7 @@ class ArchitectureTest {
   static final Map<String, String> TABLE_OWNERS = Map.ofEntries(
       Map.entry("app_user", "auth"), Map.entry("user_session", "auth"), Map.entry("audit_log", "auth"),
       Map.entry("dealer", "dealer"), Map.entry("dealer_column_mapping", "dealer"),
-      Map.entry("dealer_volume", "dealer"),
+      Map.entry("dealer_volume", "dealer"), Map.entry("node_lease", "db"),
       Map.entry("campaign", "campaign"), Map.entry("campaign_dealer", "campaign"), Map.entry("customer", "campaign"),
       Map.entry("dnc", "campaign"), Map.entry("import_batch", "campaign"), Map.entry("special_filing", "campaign"),
       Map.entry("call_task", "campaign"), Map.entry("task_event", "campaign"),

@@ -1,0 +1,164 @@
+package io.huifang.telephony;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.huifang.db.lease.LeaseStore;
+import io.huifang.db.lease.Leases;
+import io.huifang.testsupport.Await;
+import io.huifang.testsupport.Injected;
+import io.huifang.testsupport.TestServer;
+import io.huifang.testsupport.WithServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Issue 22's foundation on one server and its emulated PBX: the node takes its PBX's lease at start; two holders
+ * racing for a lease get exactly one grant; an originate in the name of a grant the database no longer knows as
+ * current (a stale owner: frozen, then resumed, still believing it holds the PBX) is refused by the database, no call
+ * reaches the PBX, and the refusal is counted; with the current grant the same originate goes out.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@WithServer(flags = "--emulator.speed=4")
+class LeaseFencingIT {
+  static final String PBX = Leases.PBX + "emulator";
+  @Injected
+  TestServer server;
+  Pool pool;
+  Vertx vertx;
+  CallTracker tracker;
+  final Map<String, JsonObject> events = new ConcurrentHashMap<>();
+  static final AtomicInteger SEQ = new AtomicInteger();
+
+  @BeforeAll
+  void start() {
+    pool = server.server().database().pool();
+    vertx = server.server().vertx();
+    tracker = server.server().telephony().pbx("emulator").tracker();
+    tracker.subscribe(e -> {
+      if (e instanceof CallEvent.Ended end) {
+        events.put(end.attempt().id(), end.attempt().snapshot());
+      } else if (e instanceof CallEvent.Originating o) {
+        events.putIfAbsent(o.attempt().id(), new JsonObject().put("originating", true));
+      }
+    });
+  }
+
+  <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+  }
+
+  static CallTracker.OriginateRequest busyCall(String id) {
+    return new CallTracker.OriginateRequest(id, 1L, null, null, "PJSIP/3001@huifang-trunk", "huifang-answered", "s",
+        null, Duration.ofSeconds(20), false, Map.of());
+  }
+
+  long rows(String attemptId) throws Exception {
+    return await(pool.preparedQuery("select count(*) as n from call_attempt where id = $1")
+        .execute(Tuple.of(attemptId))).iterator().next().getLong("n");
+  }
+
+  @Test
+  void theNodeHoldsItsPbxAndEveryJobFromStartAndDialsWithItsEpoch() throws Exception {
+    Leases leases = server.server().leases();
+    JsonObject row = await(new LeaseStore(pool).current(PBX));
+    assertEquals(leases.holder(), row.getString("holder"));
+    assertTrue(row.getBoolean("live"));
+    assertNotNull(leases.fence(PBX));
+    assertEquals(row.getLong("epoch"), leases.fence(PBX).epoch());
+    for (Object o : leases.status()) {
+      assertTrue(((JsonObject) o).getBoolean("held"), "held on one node: " + o);
+    }
+    assertTrue(leases.status().size() >= 7, leases.status().encode());
+    assertTrue(tracker.owned());
+
+    String id = "fence-ok-" + SEQ.incrementAndGet();
+    tracker.originate(busyCall(id)).await();
+    JsonObject end = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(50))
+        .until("the call to end", () -> events.get(id), e -> e != null && e.getString("outcome") != null);
+    assertEquals("busy", end.getString("outcome"), end.encode());
+    assertEquals(1, rows(id));
+  }
+
+  @Test
+  void twoHoldersRaceForOnePbxOneWinsAndTheLosersOriginateIsRefusedByTheDatabase() throws Exception {
+    LeaseStore store = new LeaseStore(pool);
+    Leases mine = server.server().leases();
+    long before = mine.fence(PBX).epoch();
+    // The node is frozen (SIGSTOP) past its grant: the grant runs out by the database's clock and two other nodes
+    // race for the PBX.
+    await(pool.preparedQuery("update node_lease set expires_at = now() - interval '1 millisecond' where name = $1")
+        .execute(Tuple.of(PBX)));
+    Leases b = new Leases(vertx, store, "node-b").want(PBX);
+    Leases c = new Leases(vertx, store, "node-c").want(PBX);
+    try {
+      await(Future.join(b.tick(), c.tick()));
+      assertTrue(b.held(PBX) ^ c.held(PBX), "exactly one of the racing nodes holds the PBX");
+      Leases winner = b.held(PBX) ? b : c;
+      long current = winner.fence(PBX).epoch();
+      assertEquals(before + 1, current, "a new holder, the next epoch");
+      assertEquals(winner.holder(), await(store.current(PBX)).getString("holder"));
+
+      // The frozen node resumes believing it still holds its grant (its check passed before it froze) and dials.
+      tracker.fenceWith(() -> new Leases.Fence(PBX, before));
+      long fencedBefore = tracker.fencedOriginates();
+      String stale = "fence-stale-" + SEQ.incrementAndGet();
+      Throwable refused = assertInstanceOfFailure(tracker.originate(busyCall(stale)));
+      CallTracker.NotDialled nd = assertInstanceOf(CallTracker.NotDialled.class, refused);
+      assertTrue(nd.fenced(), refused.toString());
+      assertEquals(fencedBefore + 1, tracker.fencedOriginates(), "counted");
+      assertEquals(0, rows(stale), "no attempt row: the database refused it");
+      Thread.sleep(500);
+      assertNull(events.get(stale), "nothing reached the PBX");
+
+      // Its own leases learn at the next renewal that the grant is gone: it stops dialling on that PBX.
+      tracker.fenceWith(() -> mine.fence(PBX));
+      Await.atMost(Duration.ofSeconds(8)).every(Duration.ofMillis(100)).until("the node to see it lost the PBX",
+          () -> mine.held(PBX), held -> !held);
+      assertFalse(tracker.owned());
+      String notOwner = "fence-not-owner-" + SEQ.incrementAndGet();
+      assertInstanceOf(CallTracker.NotDialled.class, assertInstanceOfFailure(tracker.originate(busyCall(notOwner))));
+      assertEquals(fencedBefore + 2, tracker.fencedOriginates());
+      assertEquals(0, rows(notOwner));
+
+      // The winner stops cleanly: the node takes its PBX back, with a newer epoch, and dials again.
+      await(winner.stop());
+      Await.atMost(Duration.ofSeconds(8)).every(Duration.ofMillis(100)).until("the node to take its PBX back",
+          () -> mine.fence(PBX), f -> f != null);
+      assertEquals(current + 1, mine.fence(PBX).epoch());
+      String again = "fence-again-" + SEQ.incrementAndGet();
+      tracker.originate(busyCall(again)).await();
+      assertEquals(1, rows(again));
+    } finally {
+      tracker.fenceWith(() -> mine.fence(PBX));
+      await(Future.join(b.stop(), c.stop()));
+    }
+  }
+
+  static Throwable assertInstanceOfFailure(Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("the originate went through");
+  }
+}
