@@ -380,11 +380,17 @@ function start(user) {
       el('p', { class: 'muted', i18n: 'cases.decideHint' }),
       el('div', { class: 'cw-action-grid' },
         el('label', {}, el('span', { i18n: 'cases.result' }), result),
-        el('label', { class: 'cw-wide' }, el('span', { i18n: 'cw.note' }), note)),
+        el('label', { class: 'cw-wide' }, el('span', { i18n: 'cases.decideNote' }), note)),
       msg,
       el('div', { class: 'cw-action-buttons' }, el('button', { type: 'submit', class: 'btn btn-primary btn-small', i18n: 'cases.decide' })));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
+      if (note.value.trim().length < 2) {
+        msg.className = 'form-message error';
+        setText(msg, 'cases.noteNeeded');
+        note.focus();
+        return;
+      }
       const ok = await confirmDialog({ id: 'confirm-decide', titleKey: 'cases.decide', bodyKey: 'cases.decideConfirm',
         bodyArgs: { id: a.id, result: t(`cw.verdict.${result.value}`) }, okKey: 'cases.decide' });
       if (!ok) return;
