@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerIT {
 
   @Test
-  @WithServer
+  @WithServer(firstStart = true) // initdb and every migration, as on a new machine
   void bootsMigratesReportsHealthAndKeepsDataAcrossRestart(TestServer server) throws Exception {
     Path data = server.dataDir();
     Http.Response session;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.testsupport.Await;
+import io.huifang.testsupport.MigratedCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ class ShutdownIT {
 
   @Test
   void sigtermStopsGracefullyAndStopsEmbeddedPostgres(@TempDir Path dir) throws Exception {
+    MigratedCluster.linkBinaries(dir.resolve("data")); // a first start all the same, from binaries unpacked once
     ProcessBuilder pb = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.testsupport.Await;
+import io.huifang.testsupport.MigratedCluster;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseReconnectIT {
   @Test
   void thePoolReconnectsToAConfiguredServerThatCameBack(@TempDir Path dir) throws Exception {
+    MigratedCluster.linkBinaries(dir.resolve("other")); // the binaries unpacked once, not again here
     EmbeddedPostgres external = EmbeddedPostgres.start(dir.resolve("other").resolve("pg"), 0);
     Vertx vertx = Vertx.vertx();
     Database db = null;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.testsupport.Await;
 import io.huifang.testsupport.Http;
+import io.huifang.testsupport.MigratedCluster;
 import io.huifang.testsupport.TestServer;
 import io.huifang.testsupport.WithServer;
 import io.vertx.sqlclient.Pool;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerCrashIT {
   @Test
   void aServerKilledMidCampaignLosesNothingAndDialsNobodyTwice(@TempDir Path dir) throws Exception {
+    MigratedCluster.linkBinaries(dir); // the rig's own PostgreSQL on dir/pg, from the binaries unpacked once
     try (FaultRig rig = FaultRig.start(dir, "/fault/crash-scenario.json", 1, 11,
         List.of("--dialer.task-lease-seconds=10"))) {
       Pool pool = rig.pool();

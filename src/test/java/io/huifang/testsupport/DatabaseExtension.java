@@ -27,6 +27,7 @@ final class DatabaseExtension extends ScopedExtension<WithDatabase, DatabaseExte
 
   @Override
   Migrated open(WithDatabase settings, Path dir) throws Exception {
+    MigratedCluster.copyInto(dir, false);
     Vertx vertx = Vertx.vertx();
     try {
       Database db = Database.start(vertx, new Database.Settings(Optional.empty(), Optional.empty(), Optional.empty(),

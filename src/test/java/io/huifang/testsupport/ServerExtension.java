@@ -29,7 +29,11 @@ final class ServerExtension extends ScopedExtension<WithServer, TestServer> {
       }
       flags.add("--emulator.scenario=" + scenario);
     }
-    return TestServer.start(dir.resolve("data"), flags);
+    Path data = dir.resolve("data");
+    if (!settings.firstStart() && flags.stream().noneMatch(f -> f.startsWith("--db.url=") || f.startsWith("--data.dir="))) {
+      MigratedCluster.copyInto(data, true);
+    }
+    return TestServer.start(data, flags);
   }
 
   @Override

@@ -46,5 +46,9 @@ class WithDatabaseIT {
     assertTrue(count(own, "select count(*) from flyway_schema_history where success") >= 1);
     assertEquals(1L, count(own, "select count(*) from pg_stat_activity where datname = current_database()"
         + " and backend_type = 'client backend'"), "its own pool, of one connection");
+    // Each database is a copy of the one migrated template: what one writes, no other sees.
+    own.query("create table isolation_probe (id int)").execute().await();
+    assertEquals(0, count(seenBeforeAll, "select count(*) from pg_tables where tablename = 'isolation_probe'"),
+        "the class's database does not see the method's");
   }
 }

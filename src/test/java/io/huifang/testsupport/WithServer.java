@@ -32,6 +32,13 @@ public @interface WithServer {
   /** Extra flags, {@code --key=value}, over the test defaults (the demo is off unless a flag says otherwise). */
   String[] flags() default {};
 
+  /**
+   * Whether the server starts on an empty data dir, as a first start does: initdb, the database, every migration.
+   * Otherwise (the default) it starts on a copy of a cluster migrated once per test JVM ({@link MigratedCluster}),
+   * with a PostgreSQL of its own all the same.
+   */
+  boolean firstStart() default false;
+
   /** A classpath resource to run the emulator with ({@code --emulator.scenario}); none = the built-in scenario. */
   String scenario() default "";
 }
