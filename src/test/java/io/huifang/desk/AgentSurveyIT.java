@@ -149,10 +149,12 @@ class AgentSurveyIT {
     long wrap = System.currentTimeMillis() - hungUp;
     assertTrue(wrap >= 2500, "the wrap-up ran its 3 s: " + wrap + " ms");
     assertEquals("meal", paused.getString("pauseReason"));
-    assertTrue(f.rows("select 1 from agent_state_log where agent_id = $1 and state = 'wrap_up'", agentId).size()
-        >= 2);
-    assertTrue(f.rows("select 1 from agent_state_log where agent_id = $1 and state = 'paused' and reason = 'meal'",
-        agentId).size() >= 1);
+    // The state log is written after the state changes (its insert does not hold the agent up): wait for its rows.
+    Await.atMost(Duration.ofSeconds(10)).until("two wrap-ups in the agent's state log", () -> f.rows(
+        "select 1 from agent_state_log where agent_id = $1 and state = 'wrap_up'", agentId).size(), n -> n >= 2);
+    Await.atMost(Duration.ofSeconds(10)).until("the meal pause in the agent's state log", () -> f.rows(
+        "select 1 from agent_state_log where agent_id = $1 and state = 'paused' and reason = 'meal'", agentId).size(),
+        n -> n >= 1);
     assertNotEquals(0, f.rows("select 1 from task_event where kind = 'callback'").size());
     again.close();
   }
