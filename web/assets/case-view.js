@@ -114,6 +114,7 @@ function detailText(d) {
     else if (k === 'department') parts.push(`${t('cw.department')}: ${deptText(v)}`);
     else if (k === 'dueAt' || k === 'deadline') parts.push(`${t('cw.dueAt')}: ${formatDateTime(v)}`);
     else if (k === 'verdict' || k === 'result') parts.push(known('verdict', v));
+    else if (k === 'judged') parts.push(known('judged', v));
     else parts.push(String(v));
   }
   return parts.join(' · ');

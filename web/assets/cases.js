@@ -192,7 +192,7 @@ function start(user) {
         'aria-current': current ? 'true' : null },
       el('td', { class: 'nowrap' }, link, el('div', { class: 'muted cw-small' }, kindText(c.kind), ' · ', deptText(c.department))),
       el('td', {}, severityPill(c.severity)),
-      el('td', {}, dealerName(c.dealer)),
+      el('td', { class: 'cw-dealer-cell' }, dealerName(c.dealer)),
       el('td', { class: 'cw-summary-cell' }, el('strong', {}, c.customerName || ''),
         el('div', { class: 'cw-clamp muted' }, c.summary || '')),
       el('td', {}, statusPill(c.status), c.callback && c.callback.status

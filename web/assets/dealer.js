@@ -317,7 +317,7 @@ function start(user) {
         (p.late || []).length ? el('p', { class: 'cw-refusal' }, t('cw.late', { steps: steps(p.late) })) : null,
         (p.missing || []).length ? el('p', { class: 'cw-refusal' }, t('cw.missing', { steps: steps(p.missing) })) : null,
         el('dl', { class: 'kv cw-kv' }, step('meeting', 'meetingDue', 'meetingAt'), step('minutes', 'minutesDue', 'minutesAt'),
-          p.periodEnd ? el('div', {}, el('dt', { i18n: 'portal.plan.periodEnd' }), el('dd', {}, p.periodEnd)) : null,
+          p.periodEnd ? el('div', {}, el('dt', { i18n: 'portal.plan.periodEndShort' }), el('dd', {}, p.periodEnd)) : null,
           step('result', 'resultDue', 'resultAt')),
         el('div', { class: 'cw-card-foot' },
           next === 'meeting' ? el('button', { type: 'button', class: 'btn btn-small btn-primary', 'data-action': 'meeting', i18n: 'portal.plan.meeting', onclick: () => meetingForm(p) }) : null,
