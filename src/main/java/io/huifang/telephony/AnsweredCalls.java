@@ -147,6 +147,32 @@ public final class AnsweredCalls {
       return;
     }
     pbx.tracker().markAnswered(attempt, session.channel());
+    String epoch = session.args().size() > 1 ? session.args().get(1) : "";
+    if (epoch.isBlank()) {
+      proceed(session, pbx, attempt);
+      return;
+    }
+    // Dialled in the name of a PBX lease's grant (HF_EPOCH): the call goes on only if the database still knows that
+    // grant as the PBX's current one. A node frozen between writing the attempt and sending the Originate, then
+    // resumed after another node took the PBX, gets no customer joined to an agent: the call ends with the
+    // safe-harbor message, as the regulators want of an answered call no agent takes.
+    Pbx p = pbx;
+    Attempt a = attempt;
+    p.tracker().grantStillCurrent(epoch).onComplete(ar -> p.tracker().onContext(() -> {
+      if (session.hungUp()) {
+        session.close();
+        return;
+      }
+      if (ar.result()) {
+        proceed(session, p, a);
+        return;
+      }
+      p.tracker().markFenced(a, epoch);
+      abandon(new Waiting(session, a, p));
+    }));
+  }
+
+  private void proceed(AgiSession session, Pbx pbx, Attempt attempt) {
     Waiting w = new Waiting(session, attempt, pbx);
     session.onHangup(v -> {
       if (waiting.remove(w) && w.timer >= 0) {

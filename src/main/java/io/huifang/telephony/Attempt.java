@@ -37,6 +37,8 @@ public final class Attempt {
   String amdStatus;
   String amdCause;
   boolean abandoned;
+  /** Answered in the name of a PBX lease grant that was no longer current (issue 22): no agent was given. */
+  boolean fenced;
   boolean hangupRequestedByAgent;
   Long agentId;
   String agentChannel;

@@ -73,7 +73,7 @@ public final class AttemptStore {
                 : new Fenced(a.pbx, fence.epoch()))));
   }
 
-  private Future<Boolean> grantIsCurrent(Leases.Fence fence) {
+  Future<Boolean> grantIsCurrent(Leases.Fence fence) {
     return pool.preparedQuery("select " + LeaseStore.currentGrant(1, 2) + " as current")
         .execute(Tuple.of(fence.name(), fence.epoch())).map(rs -> rs.iterator().next().getBoolean("current"));
   }
@@ -123,6 +123,7 @@ public final class AttemptStore {
    */
   public Future<Boolean> ended(Attempt a) {
     JsonObject raw = new JsonObject().put("dialBegan", a.dialBegan).put("originateRefused", a.originateRefused)
+        .put("fenced", a.fenced)
         .put("abandoned", a.abandoned);
     return update("update call_attempt set state = 'ended', outcome = $2, channel = $3,"
             + " originate_reason = $4, hangup_cause = $5, hangup_cause_txt = $6, hangup_by = $7, amd_status = $8,"

@@ -104,6 +104,37 @@ public final class CallTracker {
     return f == null || f.get() != null;
   }
 
+  /**
+   * Whether the grant with epoch {@code epoch} (the HF_EPOCH an answered call carries) is still this PBX's current
+   * lease grant in the database; true with no fence, an epoch that is no number, or when the database cannot answer
+   * (the dialer is paused then anyway, and a customer already on the line is not dropped for want of an answer).
+   */
+  public Future<Boolean> grantStillCurrent(String epoch) {
+    long e;
+    try {
+      e = Long.parseLong(epoch.trim());
+    } catch (NumberFormatException x) {
+      return Future.succeededFuture(true);
+    }
+    if (fence == null) {
+      return Future.succeededFuture(true);
+    }
+    return store.grantIsCurrent(new Leases.Fence(Leases.PBX + pbx, e)).otherwise(x -> {
+      log.atWarn().setMessage("lease epoch of an answered call not checked: database away").addKeyValue("pbx", pbx)
+          .addKeyValue("epoch", e).addKeyValue("error", x.getMessage()).log();
+      return true;
+    });
+  }
+
+  /** An answered call of a stale grant: counted, and its attempt says why it got no agent. */
+  public void markFenced(Attempt a, String epoch) {
+    fenced.incrementAndGet();
+    a.fenced = true;
+    a.detail = "fenced: lease epoch " + epoch + " of PBX " + pbx + " is no longer the current grant";
+    log.atWarn().setMessage("answered call of a stale lease epoch: no agent, safe-harbor").addKeyValue("attempt", a.id)
+        .addKeyValue("pbx", pbx).addKeyValue("epoch", epoch).log();
+  }
+
   /** Originates refused by the fence since start: no grant here, or a grant the database no longer knows as current. */
   public long fencedOriginates() {
     return fenced.get();

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  * reaches the PBX, and the refusal is counted; with the current grant the same originate goes out.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@WithServer(flags = "--emulator.speed=4")
+@WithServer(flags = "--emulator.speed=2")
 class LeaseFencingIT {
   static final String PBX = Leases.PBX + "emulator";
   @Injected
@@ -148,6 +148,51 @@ class LeaseFencingIT {
     } finally {
       tracker.fenceWith(() -> mine.fence(PBX));
       await(Future.join(b.stop(), c.stop()));
+    }
+  }
+
+  /**
+   * The window after the check: the attempt was written under the current grant, then the node froze before (or
+   * while) the Originate went out, and another node took the PBX. The customer answers; the answered-call script
+   * (any node's FastAGI) asks the database about the call's HF_EPOCH and gives no agent, though one is ready.
+   */
+  @Test
+  void aCallDialledUnderAGrantThatEndedBeforeTheAnswerGetsNoAgent() throws Exception {
+    LeaseStore store = new LeaseStore(pool);
+    Leases mine = server.server().leases();
+    AgentLines lines = server.server().telephony().pbx("emulator").lines();
+    long agentId = 9101;
+    lines.open(agentId, "PJSIP/agent-" + agentId, Duration.ofSeconds(30)).await();
+    lines.ready(agentId, true);
+    Leases b = new Leases(vertx, store, "node-b").want(PBX);
+    try {
+      long before = mine.fence(PBX).epoch();
+      long fencedBefore = tracker.fencedOriginates();
+      String id = "fence-answered-" + SEQ.incrementAndGet();
+      // 1XXX rings 2 s simulated, 1 s here (speed 2), then answers: the PBX's lease changes hands while it rings.
+      tracker.originate(new CallTracker.OriginateRequest(id, 1L, null, null, "PJSIP/1005@huifang-trunk",
+          "huifang-answered", "s", null, Duration.ofSeconds(20), false, Map.of())).await();
+      assertEquals(1, rows(id), "written under the grant current then");
+      await(pool.preparedQuery("update node_lease set expires_at = now() - interval '1 millisecond' where name = $1")
+          .execute(Tuple.of(PBX)));
+      await(b.tick());
+      assertEquals(before + 1, b.fence(PBX).epoch());
+      JsonObject end = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(50))
+          .until("the call to end", () -> events.get(id), e -> e != null && e.getString("outcome") != null);
+      assertEquals("abandoned", end.getString("outcome"), end.encode());
+      assertTrue(String.valueOf(end.getString("detail")).startsWith("fenced"), end.encode());
+      assertNull(end.getValue("agentId"), "no agent for a stale owner's call: " + end.encode());
+      assertEquals(fencedBefore + 1, tracker.fencedOriginates(), "counted");
+      JsonObject row = await(pool.preparedQuery("select outcome, agent_id, (raw->>'fenced')::boolean as fenced"
+          + " from call_attempt where id = $1").execute(Tuple.of(id))).iterator().next().toJson();
+      assertEquals("abandoned", row.getString("outcome"));
+      assertTrue(row.getBoolean("fenced"), row.encode());
+      assertNull(row.getValue("agent_id"));
+    } finally {
+      await(b.stop());
+      Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("the node to take its PBX back",
+          () -> mine.fence(PBX), f -> f != null);
+      lines.close(agentId).await();
     }
   }
 
