@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
  * in the mixed pool, a fifth of them for each campaign only. Held-out seeds; the pacer with the server's settings.
  *
  * <pre>java -cp target/huifang-bench.jar io.huifang.dialer.pacing.sim.PooledBenchmark [--seeds 3001-3010]
- *     [--threads 2]</pre>
+ *     [--halves 10,25] [--threads 2]</pre>
  */
 public final class PooledBenchmark {
   private PooledBenchmark() {
@@ -37,7 +37,8 @@ public final class PooledBenchmark {
     out.append("| campaigns × agents each | split: busy | pooled (blended): busy | pooled (mixed skills): busy "
         + "| worst 1-h split / pooled / mixed (any campaign, any day) | days over 3 % split / pooled / mixed "
         + "| live answers per day, split / pooled |\n|---|---:|---:|---:|---|---|---|\n");
-    for (int half : new int[] {10, 25}) {
+    int[] halves = Arrays.stream(option(args, "--halves", "10,25").split(",")).mapToInt(Integer::parseInt).toArray();
+    for (int half : halves) {
       List<Future<Day>> days = new ArrayList<>();
       for (long seed : seeds) {
         days.add(pool.submit(() -> day(half, seed)));

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
 /**
  * One pool of agents serving several campaigns (blended CSI and SSI work, or several dealers' campaigns), each
  * campaign with its own customers, its own pacer and its own abandon target. An agent takes only the campaigns of
- * their skills. An answered customer goes to the longest-idle free agent skilled for the campaign, or waits up to
+ * their skills. An answered customer goes to the longest-idle free agent skilled for the campaign (of those, one with
+ * the fewest skills), or waits up to
  * 2 s; an agent who comes free takes the waiting customer of the highest-priority campaign they are skilled for
  * (the oldest among equals). Each campaign's pacer sees the agents skilled for it, and every line ringing and every
  * customer waiting for those agents, whichever campaign dialled them; the campaigns decide in priority order after
@@ -204,11 +205,12 @@ public final class PooledSimulation {
       return;
     }
     c.pacer().onOriginateResult(AttemptOutcome.ANSWERED_HUMAN, line.ringMillis, now);
+    // the longest-idle of the free agents with the fewest skills: a specialist first, so that the agents who can
+    // take the other campaigns stay free for them
     Integer agent = null;
     for (Integer a : free) {
-      if (skilled[a][line.campaign]) {
+      if (skilled[a][line.campaign] && (agent == null || skills(a) < skills(agent))) {
         agent = a;
-        break;
       }
     }
     if (agent != null) {
@@ -219,6 +221,16 @@ public final class PooledSimulation {
       waiting.add(line);
       schedule(now + SAFE_HARBOR_MILLIS, SAFE_HARBOR, line, -1);
     }
+  }
+
+  private int skills(int agent) {
+    int n = 0;
+    for (boolean s : skilled[agent]) {
+      if (s) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private void safeHarbor(Line line) {
