@@ -14,9 +14,8 @@ import java.util.SplittableRandom;
  * One pool of agents serving several campaigns (blended CSI and SSI work, or several dealers' campaigns), each
  * campaign with its own customers, its own pacer and its own abandon target. An agent takes only the campaigns of
  * their skills. An answered customer goes to the longest-idle free agent skilled for the campaign (of those, one with
- * the fewest skills), or waits up to
- * 2 s; an agent who comes free takes the waiting customer of the highest-priority campaign they are skilled for
- * (the oldest among equals). Each campaign's pacer sees the agents skilled for it, and every line ringing and every
+ * the fewest skills), or waits up to 2 s; an agent who comes free takes the waiting customer of the highest-priority
+ * campaign they are skilled for (the oldest among equals). Each campaign's pacer sees the agents skilled for it, and every line ringing and every
  * customer waiting for those agents, whichever campaign dialled them; the campaigns decide in priority order after
  * every event, each seeing the lines the ones before it just placed. The k-th dial of a campaign has the same
  * customer as in a day the campaign dials alone ({@link Simulation} with the same seed), so pooled and split days are
