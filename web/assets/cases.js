@@ -23,6 +23,10 @@ function start(user) {
   const staff = user.role === 'supervisor' || user.role === 'admin';
   const state = { tab: 'cases', cases: [], casesDone: false, appeals: [], plans: [], dealers: [], settings: null,
     open: null };
+  // Which list request is the latest: an earlier filter's answer arriving later is not shown.
+  let casesAsked = 0;
+  let askedAppeals = 0;
+  let askedPlans = 0;
   $('cases-readonly').hidden = staff;
   // Appeals and improvement plans are the staff's (and each dealer's own); QA reads cases and the settings.
   if (!staff) for (const tab of ['appeals', 'plans']) $(`tab-${tab}`).hidden = true;
@@ -155,8 +159,10 @@ function start(user) {
   }
 
   async function loadCases(more = false) {
+    const asked = ++casesAsked;
     try {
       const data = await api(`/api/cases?${caseQuery(more)}`);
+      if (asked !== casesAsked) return; // a later filter's answer is the one shown
       const rows = (data && data.cases) || [];
       state.cases = more ? [...state.cases, ...rows] : rows;
       state.casesDone = rows.length < PAGE;
@@ -315,8 +321,10 @@ function start(user) {
     const p = new URLSearchParams();
     if ($('fa-status').value) p.set('status', $('fa-status').value);
     if ($('fa-dealer').value) p.set('dealerId', $('fa-dealer').value);
+    const asked = ++askedAppeals;
     try {
       const data = await api(`/api/appeals?${p}`);
+      if (asked !== askedAppeals) return;
       state.appeals = (data && data.appeals) || [];
       message('appeals-message');
     } catch (e) {
@@ -414,8 +422,10 @@ function start(user) {
     if ($('fp-month').value) p.set('month', $('fp-month').value);
     if ($('fp-dealer').value) p.set('dealerId', $('fp-dealer').value);
     if ($('fp-late').checked) p.set('late', 'true');
+    const asked = ++askedPlans;
     try {
       const data = await api(`/api/plans?${p}`);
+      if (asked !== askedPlans) return;
       state.plans = (data && data.plans) || [];
       message('plans-message');
     } catch (e) {

@@ -17,6 +17,9 @@ if (me) start(me);
 
 function start(user) {
   const state = { tab: 'cases', cases: [], calls: [], reports: [], plans: [], appealDays: 3 };
+  // Which list request is the latest: an earlier filter's answer arriving later is not shown.
+  let casesAsked = 0;
+  let callsAsked = 0;
   const q = new URLSearchParams(location.search);
   if (TABS.includes(q.get('tab'))) state.tab = q.get('tab');
   $('dealer-name').textContent = user.dealerName || user.displayName || '';
@@ -82,8 +85,10 @@ function start(user) {
   async function loadCases() {
     const p = new URLSearchParams({ limit: 100 });
     if ($('f-status').value) p.set('status', $('f-status').value);
+    const asked = ++casesAsked;
     try {
       const data = await api(`/api/cases?${p}`);
+      if (asked !== casesAsked) return; // a later filter's answer is the one shown
       state.cases = (data && data.cases) || [];
       state.counts = (data && data.counts) || {};
       failed('cases-message');
@@ -156,8 +161,10 @@ function start(user) {
     const p = new URLSearchParams();
     if ($('fc-kind').value) p.set('kind', $('fc-kind').value);
     if ($('fc-month').value) p.set('month', $('fc-month').value);
+    const asked = ++callsAsked;
     try {
       const data = await api(`/api/appeals/calls?${p}`);
+      if (asked !== callsAsked) return;
       state.calls = (data && data.calls) || [];
       if (data && data.appealDays) { state.appealDays = data.appealDays; hint(); }
       failed('calls-message');
