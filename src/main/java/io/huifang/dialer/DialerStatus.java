@@ -136,7 +136,9 @@ public final class DialerStatus {
     for (AnsweredCalls.Pbx p : pbxes) {
       byPbx.put(p.name(), new JsonObject().put("pbx", p.name()).put("connected", p.tracker().ami().state()
           == io.huifang.pbx.ami.AmiClient.State.CONNECTED).put("ringing", 0).put("dialled", 0L)
-          .put("agentsWorking", workingAgents(p, null)));
+          .put("agentsWorking", workingAgents(p, null))
+          // issue 22: does this node hold the PBX's lease, and how many originates the fence refused since start
+          .put("owned", p.tracker().owned()).put("fencedOriginates", p.tracker().fencedOriginates()));
     }
     for (CampaignRun r : runs) {
       campaigns.add(campaign(r, now));

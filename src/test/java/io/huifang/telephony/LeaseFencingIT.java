@@ -103,6 +103,9 @@ class LeaseFencingIT {
     }
     assertTrue(leases.status().size() >= 7, leases.status().encode());
     assertTrue(tracker.owned());
+    JsonObject status = server.server().dialer().status().await().getJsonArray("pbxes").getJsonObject(0);
+    assertTrue(status.getBoolean("owned"), status.encode());
+    assertEquals(tracker.fencedOriginates(), status.getLong("fencedOriginates"), status.encode());
 
     String id = "fence-ok-" + SEQ.incrementAndGet();
     tracker.originate(busyCall(id)).await();

@@ -116,7 +116,8 @@ public final class Leases {
       return store.renew(l.name(), holder, epoch, ttl).onComplete(ar -> {
         if (ar.failed()) {
           l.unanswered(sentAt);
-          log.atWarn().setMessage("lease not renewed: no answer").addKeyValue("lease", l.name())
+          // every 3 s per lease while the database is away: the loss itself is logged once, when the grant ends
+          log.atDebug().setMessage("lease not renewed: no answer").addKeyValue("lease", l.name())
               .addKeyValue("error", ar.cause().getMessage()).log();
         } else if (ar.result()) {
           l.renewed(sentAt);
