@@ -39,7 +39,23 @@ public record Config(
     Optional<String> recordingsPbxDirSetting,
     java.util.List<String> emulatorPbxes,
     java.util.List<String> allowedOrigins,
-    PbxLimits pbxLimits) {
+    PbxLimits pbxLimits,
+    Optional<Cluster> cluster) {
+
+  /**
+   * Several nodes on one clustered event bus (cluster.* keys; docs/cluster.md): Hazelcast joins the members over
+   * TCP-IP (no multicast). Absent (no cluster.members nor cluster.members-file): one node, no Hazelcast at all.
+   *
+   * @param members the members' Hazelcast addresses (host:port), this node's own among them or not
+   * @param host the address this node binds and the others reach it at (Hazelcast and the event bus)
+   * @param port this node's Hazelcast port
+   * @param busPort this node's event bus port (0 = any free port; the members learn it through Hazelcast)
+   * @param name the cluster's name: nodes with another name do not join
+   * @param failureSeconds a member silent this long is taken for dead (its consumers leave the bus)
+   */
+  public record Cluster(java.util.List<String> members, String host, int port, int busPort, String name,
+                        int failureSeconds) {
+  }
 
   /**
    * What a hostile or broken PBX may cost (pbx.ami-*, pbx.agi-* keys): the AMI greeting's deadline, the size and

@@ -80,7 +80,17 @@ public final class ConfigLoader {
           + " directory Huifang reads as data.dir/recordings); unset = data.dir/recordings with the emulator,"
           + " /var/spool/asterisk/monitor/huifang with Asterisk"),
       new Key("pbx.servers", null, "several Asterisk servers: name@host:port,name2@host2:port (same AMI user and"
-          + " secret); unset = one server at pbx.ami-host:pbx.ami-port"));
+          + " secret); unset = one server at pbx.ami-host:pbx.ami-port"),
+      new Key("cluster.members", null, "several Huifang nodes on one event bus: the members' Hazelcast addresses,"
+          + " host:port,host2:port (TCP-IP join, no multicast); unset (and no cluster.members-file) = one node"),
+      new Key("cluster.members-file", null, "a file listing the members, one host:port a line ('#' comments),"
+          + " instead of cluster.members"),
+      new Key("cluster.host", "127.0.0.1", "the address this node listens on for the cluster and the others"
+          + " reach it at (Hazelcast and the event bus); keep it on a private network"),
+      new Key("cluster.port", "5701", "this node's Hazelcast port"),
+      new Key("cluster.bus-port", "0", "this node's event bus port; 0 = any free port"),
+      new Key("cluster.name", "huifang", "the cluster's name: nodes configured with another name stay apart"),
+      new Key("cluster.failure-seconds", "10", "a member not heard from this long is taken for dead"));
 
   /** More emulators than this would only load the machine: two or three show every multi-PBX behaviour. */
   static final int MAX_EMULATED_PBXES = 8;
@@ -260,7 +270,75 @@ public final class ConfigLoader {
             get("pbx.ami-list-timeout-seconds", v -> intIn(v, 1, 3600)),
             get("pbx.agi-idle-timeout-seconds", v -> intIn(v, 1, 3600)),
             get("pbx.agi-max-sessions", v -> intIn(v, 1, 1_000_000)),
-            get("pbx.agi-max-sessions-per-peer", v -> intIn(v, 1, 1_000_000))));
+            get("pbx.agi-max-sessions-per-peer", v -> intIn(v, 1, 1_000_000))),
+        cluster(workDir));
+  }
+
+  /** cluster.*: present only when members are listed (in the key or a file). */
+  private Optional<Config.Cluster> cluster(Path workDir) {
+    Optional<String> listed = optional("cluster.members");
+    Optional<String> file = optional("cluster.members-file");
+    if (listed.isPresent() && file.isPresent()) {
+      throw new ConfigException("cluster.members and cluster.members-file: give one of them, not both");
+    }
+    List<String> members;
+    if (listed.isPresent()) {
+      members = check("cluster.members", listed.get(), v -> members(List.of(v.split(","))));
+    } else if (file.isPresent()) {
+      members = check("cluster.members-file", file.get(), f -> {
+        Path p = workDir.resolve(f).normalize();
+        List<String> lines;
+        try {
+          if (Files.size(p) > 64 * 1024) {
+            throw new IllegalArgumentException(p + " is larger than 64 KiB");
+          }
+          lines = Files.readAllLines(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage());
+        }
+        return members(lines.stream().map(l -> l.replaceFirst("#.*", "")).toList());
+      });
+    } else {
+      return Optional.empty();
+    }
+    return Optional.of(new Config.Cluster(members,
+        get("cluster.host", ConfigLoader::nonBlank),
+        get("cluster.port", v -> intIn(v, 1, 65535)),
+        get("cluster.bus-port", v -> intIn(v, 0, 65535)),
+        get("cluster.name", v -> {
+          if (!PBX_NAME.matcher(v).matches()) {
+            throw new IllegalArgumentException("letters, digits, '-' or '_', at most 32");
+          }
+          return v;
+        }),
+        get("cluster.failure-seconds", v -> intIn(v, 2, 600))));
+  }
+
+  /** host:port each (an IPv6 host in brackets), at least one, at most 64. */
+  private static List<String> members(List<String> items) {
+    List<String> out = new ArrayList<>();
+    for (String item : items) {
+      String m = item.trim();
+      if (m.isEmpty()) {
+        continue;
+      }
+      java.util.regex.Matcher hm = java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):(\\d{1,5})")
+          .matcher(m);
+      if (!hm.matches()) {
+        throw new IllegalArgumentException("'" + m + "' is not host:port");
+      }
+      intIn(hm.group(2), 1, 65535);
+      if (!out.contains(m)) {
+        out.add(m);
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("lists no member (host:port)");
+    }
+    if (out.size() > 64) {
+      throw new IllegalArgumentException("more than 64 members");
+    }
+    return List.copyOf(out);
   }
 
   /** {@code scheme://host[:port]} each, as a browser's Origin header spells it (no path, no trailing slash). */

@@ -96,8 +96,15 @@ public final class Server {
   }
 
   public static Future<Server> start(Config config) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(8)
-        .setMaxWorkerExecuteTime(5).setMaxWorkerExecuteTimeUnit(java.util.concurrent.TimeUnit.MINUTES));
+    VertxOptions options = new VertxOptions().setWorkerPoolSize(8)
+        .setMaxWorkerExecuteTime(5).setMaxWorkerExecuteTimeUnit(java.util.concurrent.TimeUnit.MINUTES);
+    // Several nodes (cluster.members): the clustered event bus over Hazelcast (docs/cluster.md); else plain Vert.x,
+    // and no Hazelcast class is loaded at all.
+    return config.cluster().isEmpty() ? start(config, Vertx.vertx(options))
+        : ClusterNode.start(options, config.cluster().get()).compose(vertx -> start(config, vertx));
+  }
+
+  private static Future<Server> start(Config config, Vertx vertx) {
     Server s = new Server(config, vertx);
     io.vertx.core.Promise<Server> started = io.vertx.core.Promise.promise();
     s.boot().onSuccess(v -> started.complete(s)).onFailure(e -> {

@@ -51,7 +51,8 @@ public final class Cases {
   }
 
   void start() {
-    consumer = vertx.eventBus().consumer(DeskEvents.SURVEY_SUBMITTED, m -> {
+    // Once per cluster: on the node where the survey was submitted (docs/cluster.md).
+    consumer = vertx.eventBus().localConsumer(DeskEvents.SURVEY_SUBMITTED, m -> {
       JsonObject e = m.body();
       if ("success".equals(e.getString("group")) && e.getString("attemptId") != null) {
         openFromSurvey(e.getString("attemptId")).onFailure(x -> log.atError()

@@ -70,7 +70,8 @@ public final class Plans {
   private volatile java.util.function.BooleanSupplier held = () -> true;
 
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(MONTH_APPROVED, m -> approved(m.body())
+    // Once per cluster: on the node where the month was approved (docs/cluster.md).
+    consumer = vertx.eventBus().localConsumer(MONTH_APPROVED, m -> approved(m.body())
         .onFailure(e -> log.atError().setMessage("improvement plans not opened").addKeyValue("month", m.body())
             .addKeyValue("error", String.valueOf(e)).log()));
     timer = vertx.setPeriodic(FLAG_EVERY.toMillis(), id -> (held.getAsBoolean() ? flagLate()

@@ -92,7 +92,8 @@ public final class SecondCallbacks {
 
   /** Starts listening to submitted surveys. */
   public void start() {
-    consumer = vertx.eventBus().consumer(DeskEvents.SURVEY_SUBMITTED, m -> submitted(m.body()));
+    // Once per cluster: on the node where the survey was submitted (docs/cluster.md).
+    consumer = vertx.eventBus().localConsumer(DeskEvents.SURVEY_SUBMITTED, m -> submitted(m.body()));
   }
 
   public Future<Void> stop() {

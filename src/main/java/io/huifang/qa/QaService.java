@@ -114,8 +114,9 @@ public final class QaService {
       @Override
       public void start() {
         QaService.this.context = context;
-        vertx.eventBus().<JsonObject>consumer(SURVEY_SUBMITTED, m -> onEvent(m.body()));
-        vertx.eventBus().<JsonObject>consumer("huifang.recording.ready", m -> onEvent(m.body()));
+        // Once per cluster: on the node that produced the event (docs/cluster.md), not on every node.
+        vertx.eventBus().<JsonObject>localConsumer(SURVEY_SUBMITTED, m -> onEvent(m.body()));
+        vertx.eventBus().<JsonObject>localConsumer("huifang.recording.ready", m -> onEvent(m.body()));
         vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> housekeepingIfHeld());
       }
     }).onSuccess(id -> {

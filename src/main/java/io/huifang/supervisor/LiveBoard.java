@@ -112,7 +112,9 @@ public final class LiveBoard extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    bus.<JsonObject>consumer(Push.SOCKET_OPENED, m -> socketOpened(m.body()));
+    // This node's board goes to the pages connected to this node only (docs/cluster.md): it is read from this
+    // node's PBXes and numbered by this node's seq, which a page on another node must not mix with its own board's.
+    bus.<JsonObject>localConsumer(Push.SOCKET_OPENED, m -> socketOpened(m.body()));
     bus.<JsonObject>consumer(TelephonyEvents.AGENT_STATE, m -> {
       changeSuggested();
       figuresSuggested();
@@ -176,7 +178,8 @@ public final class LiveBoard extends VerticleBase {
     if (userId == null || !(Role.SUPERVISOR.name().equals(role) || Role.ADMIN.name().equals(role))) {
       return;
     }
-    Push.toUser(vertx.eventBus(), userId, new JsonObject().put("type", "sup.snapshot").put("board", snapshotJson()));
+    Push.toUserHere(vertx.eventBus(), userId, new JsonObject().put("type", "sup.snapshot")
+        .put("board", snapshotJson()));
   }
 
   private JsonObject snapshotJson() {
@@ -276,8 +279,8 @@ public final class LiveBoard extends VerticleBase {
     seq++;
     JsonObject update = new JsonObject().put("type", "sup.update").put("seq", seq).put("at", board.at())
         .put("changed", changed);
-    Push.toRole(vertx.eventBus(), Role.SUPERVISOR, update);
-    Push.toRole(vertx.eventBus(), Role.ADMIN, update);
+    Push.toRoleHere(vertx.eventBus(), Role.SUPERVISOR, update);
+    Push.toRoleHere(vertx.eventBus(), Role.ADMIN, update);
   }
 
   /** The first board, pushed to nobody: the pages that open get it as their snapshot. */

@@ -1,12 +1,14 @@
 package io.huifang.web;
 
 import io.huifang.core.Role;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
 /**
- * How any module pushes to browsers: publish on the event bus, and every {@link PushHub} (one per node, later
- * several) delivers to the sockets it holds. Modules never hold sockets or the hub itself.
+ * How any module pushes to browsers: publish on the event bus, and every {@link PushHub} (one per node; with
+ * several nodes, on every node of the clustered bus) delivers to the sockets it holds. Modules never hold sockets or
+ * the hub itself. Every message is a {@link JsonObject}, which crosses nodes with Vert.x's own codec.
  */
 public final class Push {
   /** {"userId": n, "message": {...}} pushes to one user's open pages. */
@@ -51,5 +53,18 @@ public final class Push {
 
   public static void toRole(EventBus bus, Role role, JsonObject message) {
     bus.publish(TO_ROLE, new JsonObject().put("role", role.id()).put("message", message));
+  }
+
+  /** Delivery to this node's hub only, for what a node builds from its own state (docs/cluster.md). */
+  private static final DeliveryOptions HERE = new DeliveryOptions().setLocalOnly(true);
+
+  /** As {@link #toUser}, to the user's pages connected to this node only. */
+  public static void toUserHere(EventBus bus, long userId, JsonObject message) {
+    bus.publish(TO_USER, new JsonObject().put("userId", userId).put("message", message), HERE);
+  }
+
+  /** As {@link #toRole}, to the role's pages connected to this node only. */
+  public static void toRoleHere(EventBus bus, Role role, JsonObject message) {
+    bus.publish(TO_ROLE, new JsonObject().put("role", role.id()).put("message", message), HERE);
   }
 }

@@ -29,8 +29,11 @@ public final class TestServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** Starts on {@code dataDir}. Extra flags look like {@code --key=value} and win over the defaults here. */
-  static TestServer start(Path dataDir, List<String> extraFlags) throws Exception {
+  /**
+   * Starts on {@code dataDir}. Extra flags look like {@code --key=value} and win over the defaults here. Public for
+   * tests that start several servers themselves (the cluster's nodes); others use {@link WithServer}.
+   */
+  public static TestServer start(Path dataDir, List<String> extraFlags) throws Exception {
     List<String> flags = new ArrayList<>(List.of(
         "--data.dir=" + dataDir, "--http.port=0", "--http.host=127.0.0.1",
         "--web.dir=" + Path.of("web").toAbsolutePath(), "--admin.password=" + ADMIN_PASSWORD,

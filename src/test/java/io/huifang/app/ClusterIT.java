@@ -1,0 +1,190 @@
+package io.huifang.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.huifang.casework.Notifications;
+import io.huifang.db.EmbeddedPostgres;
+import io.huifang.testsupport.Await;
+import io.huifang.testsupport.Http;
+import io.huifang.testsupport.PushSocket;
+import io.huifang.testsupport.TestServer;
+import io.huifang.web.Push;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two Huifang nodes in this JVM on one PostgreSQL (the first's data dir holds it; the second is pointed at its URL
+ * and starts none), joined over Hazelcast TCP-IP on loopback (docs/cluster.md): a page on node B gets what node A
+ * pushes, once; an event the producing node handles is handled once per cluster, not once per node; the board of
+ * each node goes to its own pages only.
+ */
+class ClusterIT {
+  private static Path dir;
+  private static EmbeddedPostgres pg;
+  private static TestServer a;
+  private static TestServer b;
+  private static long startA;
+  private static long startB;
+
+  @BeforeAll
+  static void twoNodes() throws Exception {
+    dir = Files.createTempDirectory("huifang-cluster-it");
+    pg = EmbeddedPostgres.start(dir.resolve("pg"), 0);
+    int hzA = freePort();
+    int hzB = freePort();
+    String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
+    long t0 = System.nanoTime();
+    a = TestServer.start(dir.resolve("a"), node(members, hzA));
+    startA = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    t0 = System.nanoTime();
+    b = TestServer.start(dir.resolve("b"), node(members, hzB));
+    startB = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    System.out.println("cluster start-up: node A " + startA + " ms, node B (joining) " + startB + " ms");
+  }
+
+  private static List<String> node(String members, int hzPort) {
+    return List.of("--db.url=postgresql://127.0.0.1:" + pg.port() + "/" + pg.database(), "--db.user=" + pg.user(),
+        "--db.password=" + pg.password(), "--db.pool-size=4", "--cluster.members=" + members,
+        "--cluster.host=127.0.0.1", "--cluster.port=" + hzPort, "--cluster.failure-seconds=3");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (TestServer s : new TestServer[] {b, a}) {
+      if (s != null) {
+        s.close();
+      }
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  @Test
+  void bothNodesAreOnOneBusAndOneDatabase() {
+    // Hazelcast's view: two members; the event bus of each reaches the other (a request answered across).
+    assertEquals(2, ((io.vertx.core.internal.VertxInternal) a.server().vertx()).clusterManager().getNodes().size());
+    b.server().vertx().eventBus().<String>consumer("huifang.test.echo", m -> m.reply("from B"));
+    String reply = Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until(
+        () -> "an answer from node B", () -> {
+          try {
+            return a.server().vertx().eventBus().<String>request("huifang.test.echo", "ping").toCompletionStage()
+                .toCompletableFuture().get(2, TimeUnit.SECONDS).body();
+          } catch (Exception e) {
+            return null;
+          }
+        }, r -> r != null);
+    assertEquals("from B", reply);
+    // Node B started no PostgreSQL of its own: its data dir has none, and both see the same admin.
+    assertTrue(!Files.exists(dir.resolve("b").resolve("pg")), "node B must not start an embedded PostgreSQL");
+  }
+
+  @Test
+  void aPageOnNodeBGetsWhatNodeAPushesOnce() throws Exception {
+    Http onB = new Http(b);
+    assertEquals(200, onB.firstLogin("admin", TestServer.ADMIN_PASSWORD).status());
+    long adminId = onB.get("/api/me").json().getJsonObject("user").getLong("id");
+    PushSocket page = new PushSocket(onB, URI.create(b.url("/ws").replace("http", "ws")));
+    page.await("hello", Duration.ofSeconds(5), m -> "hello".equals(m.getString("type")));
+
+    // A product path on node A: a notification is written there, and its push reaches the page on node B, once.
+    int written = a.server().casework().notifications().toUsers(List.of(adminId),
+        new Notifications.Note("cluster.test", "集群", "cluster", null)).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    assertEquals(1, written);
+    page.await("notification", Duration.ofSeconds(5), m -> "notification".equals(m.getString("type"))
+        && "cluster.test".equals(m.getJsonObject("item").getString("kind")));
+    Thread.sleep(300);
+    assertEquals(1, page.ofType("notification").size(), "one push per event, not one per node: " + page.frames);
+    // …and the database holds it once.
+    assertEquals(1L, a.server().database().pool().query("select count(*) from notification where kind = 'cluster.test'")
+        .execute().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).iterator().next().getLong(0));
+
+    // Push latency from node A's publish to node B's page, the median of several.
+    List<Long> micros = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      int n = i;
+      long t0 = System.nanoTime();
+      Push.toUser(a.server().vertx().eventBus(), adminId, new JsonObject().put("type", "cluster.ping").put("n", n));
+      // Polled every 0.1 ms (PushSocket.await polls every 20 ms, too coarse to time a push).
+      long deadline = t0 + TimeUnit.SECONDS.toNanos(5);
+      while (page.ofType("cluster.ping").size() <= n && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+      }
+      micros.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0));
+      assertEquals(n, page.ofType("cluster.ping").get(n).getInteger("n"), "pushes arrive in order");
+    }
+    Collections.sort(micros);
+    System.out.println("push node A -> page on node B: median " + micros.get(micros.size() / 2) + " us, max "
+        + micros.get(micros.size() - 1) + " us over " + micros.size());
+    assertEquals(30, page.ofType("cluster.ping").size(), "each push arrives once: " + page.ofType("cluster.ping"));
+
+    // What a node pushes "here" (its own board) stays on that node.
+    Push.toUserHere(a.server().vertx().eventBus(), adminId, new JsonObject().put("type", "cluster.here"));
+    Push.toUser(a.server().vertx().eventBus(), adminId, new JsonObject().put("type", "cluster.after"));
+    page.await("cluster.after", Duration.ofSeconds(5), m -> "cluster.after".equals(m.getString("type")));
+    assertEquals(0, page.ofType("cluster.here").size(), "node A's local push must not reach node B's page");
+
+    // Signing out on node A closes the page on node B (huifang.push.sessionsEnded crosses nodes).
+    Http onA = new Http(a);
+    assertEquals(200, onA.login("admin", TestServer.ADMIN_PASSWORD).status());
+    assertEquals(204, onA.send("PUT", "/api/me/password", new JsonObject()
+        .put("currentPassword", TestServer.ADMIN_PASSWORD).put("newPassword", TestServer.ADMIN_PASSWORD).encode())
+        .status());
+    Await.atMost(Duration.ofSeconds(5)).every(Duration.ofMillis(20)).until(() -> "page on B closed with 4002",
+        () -> page.closedWith, c -> c != null && c == 4002);
+  }
+
+  @Test
+  void anEventTheProducingNodeHandlesIsHandledOncePerCluster() throws Exception {
+    // The rule (docs/cluster.md, EventBusAcrossNodesTest): a handler that writes registers with localConsumer and
+    // runs on the producing node only; a handler that re-reads or delivers to its own sockets runs on every node.
+    String address = "huifang.survey.submitted";
+    AtomicInteger once = new AtomicInteger();
+    AtomicInteger everywhere = new AtomicInteger();
+    Set<String> onceOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<io.vertx.core.eventbus.MessageConsumer<?>> registered = new ArrayList<>();
+    for (TestServer s : List.of(a, b)) {
+      EventBus bus = s.server().vertx().eventBus();
+      String name = s == a ? "A" : "B";
+      registered.add(bus.localConsumer(address, m -> {
+        once.incrementAndGet();
+        onceOn.add(name);
+      }));
+      var c = bus.consumer(address, m -> everywhere.incrementAndGet());
+      c.completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      registered.add(c);
+    }
+    for (int i = 0; i < 5; i++) {
+      b.server().vertx().eventBus().publish(address, new JsonObject().put("attemptId", "cluster-it-" + i));
+    }
+    Await.atMost(Duration.ofSeconds(5)).every(Duration.ofMillis(20)).until(() -> "10 deliveries to consumers",
+        everywhere::get, n -> n >= 10);
+    Thread.sleep(300);
+    assertEquals(10, everywhere.get(), "a consumer runs on both nodes");
+    assertEquals(5, once.get(), "a local consumer runs once per event in the cluster");
+    assertEquals(Set.of("B"), onceOn, "…on the node that produced it");
+    registered.forEach(io.vertx.core.eventbus.MessageConsumer::unregister);
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
