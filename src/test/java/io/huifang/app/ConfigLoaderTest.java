@@ -140,4 +140,50 @@ class ConfigLoaderTest {
         () -> ConfigLoader.load(List.of("--config=missing.properties"), Map.of(), dir));
     assertTrue(e.getMessage().contains("not found"), e.getMessage());
   }
+
+  @Test
+  void noClusterKeyIsOneNode() {
+    assertTrue(ConfigLoader.load(List.of(), Map.of(), dir).cluster().isEmpty());
+    // an empty value (docker-compose's ${HUIFANG_CLUSTER_MEMBERS:-}) is no cluster either
+    assertTrue(ConfigLoader.load(List.of(), Map.of("HUIFANG_CLUSTER_MEMBERS", ""), dir).cluster().isEmpty());
+  }
+
+  @Test
+  void clusterMembersFromTheKeyOrAFile() throws Exception {
+    Config.Cluster c = ConfigLoader.load(List.of("--cluster.members= 10.0.0.1:5701, node-b.lan:5702 ,10.0.0.1:5701",
+        "--cluster.host=10.0.0.1", "--cluster.failure-seconds=4"), Map.of(), dir).cluster().orElseThrow();
+    assertEquals(List.of("10.0.0.1:5701", "node-b.lan:5702"), c.members());
+    assertEquals("10.0.0.1", c.host());
+    assertEquals(5701, c.port());
+    assertEquals(0, c.busPort());
+    assertEquals("huifang", c.name());
+    assertEquals(4, c.failureSeconds());
+    Files.writeString(dir.resolve("members"), "# the nodes\n10.0.0.1:5701\n\n[fd00::2]:5701  # node b\n");
+    assertEquals(List.of("10.0.0.1:5701", "[fd00::2]:5701"), ConfigLoader.load(List.of("--cluster.members-file=members"),
+        Map.of(), dir).cluster().orElseThrow().members());
+  }
+
+  @Test
+  void badClusterValuesNameTheKey() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--cluster.members=10.0.0.1"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("cluster.members='10.0.0.1'") && e.getMessage().contains("host:port"),
+        e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--cluster.members=a:1", "--cluster.members-file=f"), Map.of(), dir));
+    assertTrue(e.getMessage().contains("not both"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--cluster.members-file=missing"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("cluster.members-file='missing'"), e.getMessage());
+    Files.writeString(dir.resolve("empty"), "# nobody\n");
+    e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--cluster.members-file=empty"), Map.of(), dir));
+    assertTrue(e.getMessage().contains("lists no member"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--cluster.members=a:1", "--cluster.port=70000"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("cluster.port="), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of("--cluster.members=a:1", "--cluster.name=two words"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("cluster.name="), e.getMessage());
+  }
 }
