@@ -96,7 +96,17 @@ final class DemoAgents {
       case LOYALTY -> random.nextInt(10) < 7 ? "surely" : "probably";
       case YESNO -> true;
       case CHOICE -> item.options().isEmpty() ? null : item.options().get(random.nextInt(item.options().size())).id();
-      case TEXT -> item.required() ? "无" : null;
+      case TEXT -> item.category() == Questionnaire.Category.COMPLAINT && random.nextInt(100) < COMPLAINT_PERCENT
+          ? COMPLAINTS[random.nextInt(COMPLAINTS.length)] : item.required() ? "无" : null;
     };
   }
+
+  /**
+   * Now and then a customer complains, so that a fresh demo opens cases for the demo dealer (the cases page and the
+   * dealer portal have something to show); the rest say "无", which opens nothing.
+   */
+  static final int COMPLAINT_PERCENT = 8;
+  private static final String[] COMPLAINTS = {
+      "保养等了三个多小时，没人告诉进度", "洗车没洗干净，车内还有脚印", "结算时多收了一项费用，解释不清楚",
+      "预约好的时间到店还要排队", "维修后异响还在，需要再跑一趟"};
 }

@@ -42,6 +42,12 @@ class DemoDataIT {
     assertEquals(DemoData.SIMULATED_AGENTS, count(server, "select count(*) from qa_agent_skill"),
         "the simulated agents have QA skill levels");
     assertTrue(admin.get("/api/qa/samples").json().getLong("total") >= 1);
+    // Now and then a simulated customer complains: the complaint opens a case for the demo dealer by itself.
+    Await.atMost(Duration.ofSeconds(120)).every(Duration.ofMillis(500)).until("a demo complaint opened a case",
+        () -> count(server, "select count(*) from case_file c join dealer d on d.id = c.dealer_id"
+            + " where c.source = 'survey' and c.kind = 'complaint' and d.code = 'DEMO01'"), n -> n > 0);
+    assertTrue(count(server, "select count(*) from survey_response") >= count(server,
+        "select count(*) from case_file where source = 'survey'"), "no more survey cases than surveys");
     // Restart on the same data: nothing is seeded twice, the simulated agents sit down again.
     TestServer again = server.restart();
     Thread.sleep(2000);
