@@ -113,7 +113,7 @@ export default {
     "lists.required": "This field is required.",
     "lists.failed": "Not done: {reason}",
     "dnc.heading": "Do-not-call list",
-    "dnc.count": "{n} numbers",
+    "dnc.count": "numbers on the list: {n}",
     "dnc.search": "Find a number",
     "dnc.col.phone": "Number",
     "dnc.col.reason": "Reason",
