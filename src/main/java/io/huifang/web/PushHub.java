@@ -37,7 +37,8 @@ public final class PushHub {
 
   public void register(Api api, io.vertx.core.eventbus.EventBus bus) {
     this.bus = bus;
-    api.webSocket(PATH, Role.ALL, this::upgrade);
+    // Dealer users too: their bell is fed from here, and a socket carries only what is addressed to its user or role.
+    api.webSocket(PATH, Role.EVERYONE, this::upgrade);
     bus.<JsonObject>consumer(Push.TO_USER, m -> toUser(m.body().getLong("userId"), m.body().getJsonObject("message")));
     bus.<JsonObject>consumer(Push.SESSIONS_ENDED, m -> sessionsEnded(m.body().getLong("userId"),
         m.body().getString("except")));

@@ -81,6 +81,9 @@ class CaseworkIT {
         .encode()).json().getJsonObject("dealer").getLong("id");
     Http dealer = dealerUser(server, f, "cw.bj07", f.dealer);
     Http stranger = dealerUser(server, f, "cw.sh09", otherDealer);
+    // The dealer user's pages get live pushes too (the bell): the socket opens for a dealer, and carries only what is
+    // addressed to that user.
+    io.huifang.testsupport.PushSocket dealerPage = new io.huifang.testsupport.PushSocket(dealer, f.wsUri());
     assertEquals(200, agent.send("POST", "/api/agent/line", null).status());
     assertEquals(200, agent.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
         .put("campaignId", f.campaign).encode()).status());
@@ -107,6 +110,11 @@ class CaseworkIT {
     Await.atMost(WAIT).until("the dealer's user told", () -> f.row("select count(*) as n from notification n"
         + " join app_user u on u.id = n.user_id where u.username = 'cw.bj07' and n.kind = 'case.opened'")
         .getLong("n"), n -> n == 1);
+    JsonObject pushed = dealerPage.await("the dealer's bell pushed", WAIT, m -> "notification".equals(m.getString("type")));
+    assertEquals("case.opened", pushed.getJsonObject("item").getString("kind"), pushed.encode());
+    assertEquals(java.util.List.of(), dealerPage.frames.stream().map(m -> m.getString("type"))
+        .filter(t -> !java.util.Set.of("hello", "notification").contains(t)).toList(), "nothing else reaches a dealer");
+    dealerPage.close();
 
     // The agent opens a case from the desk for that call: the template of its kind, a missing part named.
     JsonObject template = new JsonObject().put("region", "北京").put("brand", "途观L").put("dealer", "北京东方4S店")
