@@ -45,7 +45,7 @@ public final class AppealRoutes {
       f = new AppealStore.CallFilter(PlanRoutes.longParam(ctx, "dealerId"), kind,
           m == null ? null : m.atDay(1).atStartOfDay(PlanDeadlines.ZONE).toInstant(),
           m == null ? null : m.plusMonths(1).atDay(1).atStartOfDay(PlanDeadlines.ZONE).toInstant(),
-          PlanRoutes.intParam(ctx, "limit", 200, 1, 1000));
+          Api.intParam(ctx, "limit", 200, 1, 1000));
     } catch (Invalid e) {
       Api.invalid(ctx, e);
       return;
@@ -94,7 +94,7 @@ public final class AppealRoutes {
         throw new Invalid("status", "status: filed, calling or decided", "状态应为 filed、calling 或 decided");
       }
       f = new AppealStore.Filter(status, PlanRoutes.longParam(ctx, "dealerId"),
-          PlanRoutes.intParam(ctx, "limit", 200, 1, 1000));
+          Api.intParam(ctx, "limit", 200, 1, 1000));
     } catch (Invalid e) {
       Api.invalid(ctx, e);
       return;

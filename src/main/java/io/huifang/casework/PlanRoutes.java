@@ -62,7 +62,7 @@ public final class PlanRoutes {
         throw new Invalid("late", "late must be true or false", "late 应为 true 或 false");
       }
       f = new PlanStore.Filter(kind, month == null ? null : YearMonth.parse(month), longParam(ctx, "dealerId"),
-          late == null ? null : Boolean.valueOf(late), intParam(ctx, "limit", 200, 1, 1000));
+          late == null ? null : Boolean.valueOf(late), Api.intParam(ctx, "limit", 200, 1, 1000));
     } catch (Invalid e) {
       Api.invalid(ctx, e);
       return;
@@ -206,8 +206,7 @@ public final class PlanRoutes {
   }
 
   static String param(RoutingContext ctx, String name) {
-    String v = ctx.queryParams().get(name);
-    return v == null || v.isBlank() ? null : v.trim();
+    return Api.queryParam(ctx, name);
   }
 
   static Long longParam(RoutingContext ctx, String name) {
@@ -222,20 +221,4 @@ public final class PlanRoutes {
     }
   }
 
-  static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
-    String v = param(ctx, name);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw new Invalid(name, name + " must be a whole number " + min + "–" + max, name + " 应为 " + min + "–" + max
-        + " 的整数");
-  }
 }

@@ -65,8 +65,8 @@ public final class QaRoutes {
       }
       boolean mine = "true".equals(param(ctx, "mine"));
       f = new QaStore.Filter(month, idParam(ctx, "campaignId"), idParam(ctx, "agentId"), idParam(ctx, "dealerId"),
-          reason, status, mine ? Api.user(ctx).id() : null, date, intParam(ctx, "limit", 50, 1, 200),
-          intParam(ctx, "offset", 0, 0, 1_000_000));
+          reason, status, mine ? Api.user(ctx).id() : null, date, Api.intParam(ctx, "limit", 50, 1, 200),
+          Api.intParam(ctx, "offset", 0, 0, 1_000_000));
     } catch (Invalid e) {
       Api.invalid(ctx, e);
       return;
@@ -210,8 +210,7 @@ public final class QaRoutes {
   }
 
   private static String param(RoutingContext ctx, String name) {
-    String v = ctx.request().getParam(name);
-    return v == null || v.isBlank() ? null : v.trim();
+    return Api.queryParam(ctx, name);
   }
 
   private static Long idParam(RoutingContext ctx, String name) {
@@ -230,22 +229,6 @@ public final class QaRoutes {
     throw new Invalid(name, name + " must be a number", name + " 必须是数字");
   }
 
-  private static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
-    String v = param(ctx, name);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // below
-    }
-    throw new Invalid(name, name + " must be a whole number from " + min + " to " + max,
-        name + " 须为 " + min + " 到 " + max + " 之间的整数");
-  }
 
   private void rules(RoutingContext ctx) {
     qa.get().store().rules().onFailure(ctx::fail).onSuccess(r -> Api.json(ctx, 200, r.toJson()));

@@ -410,6 +410,33 @@ public final class Api {
     }
   }
 
+  /** A query parameter, trimmed; null when absent or blank. */
+  public static String queryParam(RoutingContext ctx, String name) {
+    String v = ctx.request().getParam(name);
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+
+  /**
+   * A whole-number query parameter within [min, max], {@code dflt} when absent; anything else throws
+   * {@link io.huifang.core.Invalid} naming it (answered 400 by {@link #fail}).
+   */
+  public static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+    String v = queryParam(ctx, name);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new io.huifang.core.Invalid(name, name + " must be a whole number from " + min + " to " + max,
+        name + " 须为 " + min + " 到 " + max + " 之间的整数");
+  }
+
   /** Bad input becomes a 400 naming the field, a {@link io.huifang.core.Problem} its status; anything else a 500. */
   public static void fail(RoutingContext ctx, Throwable e) {
     if (e instanceof io.huifang.core.Invalid inv) {

@@ -47,8 +47,8 @@ class AppealsIT {
     Http sup2 = Http.userWithRole(server, f.admin, "cw.sup2", "supervisor");
     long other = f.admin.send("POST", "/api/dealers", new JsonObject().put("code", "SH09").put("name", "上海另一家")
         .encode()).json().getJsonObject("dealer").getLong("id");
-    Http dealer = dealerUser(server, f, "cw.dealer", f.dealer);
-    Http otherDealer = dealerUser(server, f, "cw.other", other);
+    Http dealer = Http.dealerUser(server, f.admin, "cw.dealer", f.dealer);
+    Http otherDealer = Http.dealerUser(server, f.admin, "cw.other", other);
 
     // Three calls: two error samples (not the owner), one good survey.
     Http agent = f.agent("cw.agent");
@@ -301,15 +301,6 @@ class AppealsIT {
     return new JsonObject().put("attemptId", attemptId).put("reason", "客户已将车辆转卖，非车主，判为错误样本不属实").encode();
   }
 
-  static Http dealerUser(TestServer server, DeskFixture f, String username, long dealerId) {
-    Http.Response created = f.admin.send("POST", "/api/users", new JsonObject().put("username", username)
-        .put("displayName", username).put("role", "dealer").put("password", username + "-password-1")
-        .put("dealerId", dealerId).encode());
-    assertEquals(201, created.status(), created.body());
-    Http h = new Http(server);
-    assertEquals(200, h.firstLogin(username, username + "-password-1").status());
-    return h;
-  }
 
   /** Computes the month (sup1), reviews (sup2), approves (sup1). */
   static void approve(Http sup1, Http sup2, String month) {

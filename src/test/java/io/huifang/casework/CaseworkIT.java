@@ -79,8 +79,8 @@ class CaseworkIT {
     Http qa = Http.userWithRole(server, f.admin, "qa.cw", "qa");
     long otherDealer = f.admin.send("POST", "/api/dealers", new JsonObject().put("code", "SH09").put("name", "上海另一家")
         .encode()).json().getJsonObject("dealer").getLong("id");
-    Http dealer = dealerUser(server, f, "cw.bj07", f.dealer);
-    Http stranger = dealerUser(server, f, "cw.sh09", otherDealer);
+    Http dealer = Http.dealerUser(server, f.admin, "cw.bj07", f.dealer);
+    Http stranger = Http.dealerUser(server, f.admin, "cw.sh09", otherDealer);
     // The dealer user's pages get live pushes too (the bell): the socket opens for a dealer, and carries only what is
     // addressed to that user.
     io.huifang.testsupport.PushSocket dealerPage = new io.huifang.testsupport.PushSocket(dealer, f.wsUri());
@@ -274,15 +274,5 @@ class CaseworkIT {
     assertEquals(200, agent.send("POST", "/api/agent/call/hangup", null).status());
     assertEquals(200, agent.send("PUT", "/api/agent/state", "{\"ready\":false,\"reason\":\"meal\"}").status());
     return attempt;
-  }
-
-  static Http dealerUser(TestServer server, DeskFixture f, String username, long dealerId) {
-    Http.Response created = f.admin.send("POST", "/api/users", new JsonObject().put("username", username)
-        .put("displayName", username).put("role", "dealer").put("password", username + "-password-1")
-        .put("dealerId", dealerId).encode());
-    assertEquals(201, created.status(), created.body());
-    Http h = new Http(server);
-    assertEquals(200, h.firstLogin(username, username + "-password-1").status());
-    return h;
   }
 }

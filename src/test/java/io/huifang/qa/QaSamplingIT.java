@@ -93,8 +93,11 @@ class QaSamplingIT {
     JsonObject d = qa1.get("/api/qa/samples/" + id1).json();
     assertTrue(d.getJsonObject("call").getLong("talkMs") > 0, d.encode());
     JsonObject activity = d.getJsonObject("recording").getJsonObject("activity");
-    assertTrue(activity.getJsonObject("agent").getDouble("speechShare") > 0.15, activity.encode());
-    assertTrue(activity.getJsonObject("customer").getDouble("speechShare") > 0.15, activity.encode());
+    // Both sides spoke, in time measured from the sound: a share of the call would depend on how long the loaded
+    // machine kept the call up (under two ITs at once the customer's 0.7 s greeting was 13.9 % of the call).
+    assertTrue(activity.getJsonObject("agent").getLong("speechMs") >= 500, activity.encode());
+    assertTrue(activity.getJsonObject("customer").getLong("speechMs") >= 500, activity.encode());
+    assertTrue(activity.getJsonObject("customer").getJsonArray("spans").size() >= 1, activity.encode());
     assertEquals("success", d.getJsonObject("survey").getString("disposition"));
     assertEquals(9, d.getJsonObject("survey").getJsonObject("answers").getInteger("s1"));
     assertNotNull(d.getJsonObject("questionnaire").getJsonArray("sections"));

@@ -145,6 +145,24 @@ public final class Http {
     }
     return h;
   }
+
+  /** A dealer user (网点) of {@code dealerId}, created by the admin and signed in, its first password changed. */
+  public static Http dealerUser(TestServer server, Http admin, String username, long dealerId) {
+    String password = username + "-password-1";
+    Response created = admin.send("POST", "/api/users", new JsonObject().put("username", username)
+        .put("displayName", username).put("role", "dealer").put("password", password).put("dealerId", dealerId)
+        .encode());
+    if (created.status() != 201) {
+      throw new AssertionError("cannot create dealer user " + username + ": " + created);
+    }
+    Http h = new Http(server);
+    Response r = h.firstLogin(username, password);
+    if (r.status() != 200) {
+      throw new AssertionError("cannot sign in as " + username + ": " + r);
+    }
+    return h;
+  }
+
   /** POST /api/imports as the page does: multipart with campaignId, dealerId, extra fields and the file. */
   public Response uploadDmsFile(long campaignId, long dealerId, java.nio.file.Path file,
       java.util.Map<String, String> extra) throws Exception {
