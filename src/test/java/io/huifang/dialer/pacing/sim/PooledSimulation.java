@@ -48,6 +48,14 @@ public final class PooledSimulation {
     long answeredAt;
     boolean waiting;
     int ringIndex;
+
+    void take(Scenario.Dial d) {
+      human = d.human();
+      machine = d.machine();
+      amdWrong = d.amdWrong();
+      ringMillis = d.ringMillis();
+      talkMillis = d.talkMillis();
+    }
   }
 
   private record Event(long time, long seq, int type, Line line, int agent) {
@@ -156,21 +164,7 @@ public final class PooledSimulation {
     Line line = new Line();
     line.campaign = c;
     line.start = now;
-    double u = rnd.nextDouble();
-    double ringU = rnd.nextDouble();
-    long talk = sc.drawTalkMillis(rnd);
-    double amdU = rnd.nextDouble();
-    double p = sc.liveAnswerRate(now);
-    line.human = u < p;
-    line.machine = !line.human && u < p + sc.machineRate();
-    line.amdWrong = sc.amd() && line.human && amdU < sc.amdFalsePositiveRate();
-    line.ringMillis = line.human || line.machine
-        ? sc.ringMinMillis() + Math.round(ringU * (sc.ringMaxMillis() - sc.ringMinMillis()))
-        : sc.noAnswerMillis();
-    line.talkMillis = line.machine
-        ? Scenario.MACHINE_TALK_MIN_MILLIS + Math.round(amdU * (Scenario.MACHINE_TALK_MAX_MILLIS
-            - Scenario.MACHINE_TALK_MIN_MILLIS))
-        : talk;
+    line.take(sc.drawDial(rnd, now));
     line.ringIndex = ringing.size();
     ringing.add(line);
     if (inWindow(now)) {

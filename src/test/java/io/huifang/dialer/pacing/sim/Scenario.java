@@ -65,6 +65,31 @@ public record Scenario(String name, int agents, double[] liveAnswerRates, TalkSh
     return liveAnswerRates[Math.min(part, liveAnswerRates.length - 1)];
   }
 
+  /** What one dial comes to: a person, a machine or no answer, how long it rings and how long it would talk. */
+  record Dial(boolean human, boolean machine, boolean amdWrong, long ringMillis, long talkMillis) {
+  }
+
+  /**
+   * Draws one dial placed at {@code t}. Every dial draws the same numbers in the same order, whatever the outcome, so
+   * that policies compared on one seed meet the same customers.
+   */
+  Dial drawDial(SplittableRandom rnd, long t) {
+    double u = rnd.nextDouble();
+    double ringU = rnd.nextDouble();
+    long talk = drawTalkMillis(rnd);
+    double amdU = rnd.nextDouble();
+    double p = liveAnswerRate(t);
+    boolean human = u < p;
+    boolean machine = !human && u < p + machineRate();
+    boolean amdWrong = amd() && human && amdU < amdFalsePositiveRate();
+    long ring = human || machine ? ringMinMillis() + Math.round(ringU * (ringMaxMillis() - ringMinMillis()))
+        : noAnswerMillis();
+    long talkMillis = machine
+        ? MACHINE_TALK_MIN_MILLIS + Math.round(amdU * (MACHINE_TALK_MAX_MILLIS - MACHINE_TALK_MIN_MILLIS))
+        : talk;
+    return new Dial(human, machine, amdWrong, ring, talkMillis);
+  }
+
   long drawTalkMillis(SplittableRandom rnd) {
     double u = rnd.nextDouble();
     double seconds;

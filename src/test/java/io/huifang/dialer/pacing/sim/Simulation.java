@@ -39,6 +39,14 @@ public final class Simulation implements PacerView {
     int ringIndex;
     /** Ended unanswered by the pacer (ring cut): its ring result never comes. */
     boolean cut;
+
+    void take(Scenario.Dial d) {
+      human = d.human();
+      machine = d.machine();
+      amdWrong = d.amdWrong();
+      ringMillis = d.ringMillis();
+      talkMillis = d.talkMillis();
+    }
   }
 
   private record Event(long time, long seq, int type, Line line, int agent) {
@@ -147,22 +155,7 @@ public final class Simulation implements PacerView {
   private void originate() {
     Line line = new Line();
     line.start = now;
-    // every dial draws the same numbers in the same order, whatever the outcome, to keep policies comparable
-    double u = customers.nextDouble();
-    double ringU = customers.nextDouble();
-    long talk = sc.drawTalkMillis(customers);
-    double amdU = customers.nextDouble();
-    double p = sc.liveAnswerRate(now);
-    line.human = u < p;
-    line.machine = !line.human && u < p + sc.machineRate();
-    line.amdWrong = sc.amd() && line.human && amdU < sc.amdFalsePositiveRate();
-    line.ringMillis = line.human || line.machine
-        ? sc.ringMinMillis() + Math.round(ringU * (sc.ringMaxMillis() - sc.ringMinMillis()))
-        : sc.noAnswerMillis();
-    line.talkMillis = line.machine
-        ? Scenario.MACHINE_TALK_MIN_MILLIS + Math.round(amdU * (Scenario.MACHINE_TALK_MAX_MILLIS
-            - Scenario.MACHINE_TALK_MIN_MILLIS))
-        : talk;
+    line.take(sc.drawDial(customers, now));
     line.ringIndex = ringing.size();
     ringing.add(line);
     if (inWindow(now)) {
