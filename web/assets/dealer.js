@@ -119,14 +119,19 @@ function start(user) {
           : null))));
   }
 
-  async function showCase(id) {
-    let c;
+  /** The object at url, or null after telling the user why it could not be read. */
+  async function fetched(url) {
     try {
-      c = await api(`/api/cases/${id}`);
+      return await api(url);
     } catch (e) {
       notify(describeError(e), 'error');
-      return;
+      return null;
     }
+  }
+
+  async function showCase(id) {
+    const c = await fetched(`/api/cases/${id}`);
+    if (!c) return;
     const m = modalDialog({ id: 'case-view', titleKey: 'cw.caseNo', titleArgs: { id: c.id } });
     m.dialog.classList.add('cw-wide-dialog', 'cw-detail');
     m.body.append(caseDetail(c));
@@ -137,13 +142,8 @@ function start(user) {
   }
 
   async function handle(id) {
-    let c;
-    try {
-      c = await api(`/api/cases/${id}`);
-    } catch (e) {
-      notify(describeError(e), 'error');
-      return;
-    }
+    const c = await fetched(`/api/cases/${id}`);
+    if (!c) return;
     askText({
       id: 'case-handle', titleKey: 'portal.handle.title', titleArgs: { id: c.id }, introKey: 'portal.handle.intro',
       introArgs: { summary: c.summary || '' }, labelKey: 'portal.handle.label', submitKey: 'portal.handle.submit', min: 5, max: 4000,
@@ -244,13 +244,8 @@ function start(user) {
   }
 
   async function showAppeal(id) {
-    let a;
-    try {
-      a = await api(`/api/appeals/${id}`);
-    } catch (e) {
-      notify(describeError(e), 'error');
-      return;
-    }
+    const a = await fetched(`/api/appeals/${id}`);
+    if (!a) return;
     const m = modalDialog({ id: 'appeal-view', titleKey: 'portal.appealNo', titleArgs: { id: a.id } });
     m.dialog.classList.add('cw-wide-dialog', 'cw-detail');
     m.body.append(el('div', { class: 'cw-detail-body' },
