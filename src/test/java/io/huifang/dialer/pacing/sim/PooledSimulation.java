@@ -2,6 +2,8 @@ package io.huifang.dialer.pacing.sim;
 
 import io.huifang.dialer.pacing.Pacer;
 import io.huifang.dialer.pacing.PacerView;
+import io.huifang.dialer.pacing.PoolPlanner;
+import io.huifang.dialer.pacing.PoolView;
 import io.huifang.telephony.AttemptOutcome;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,9 +17,8 @@ import java.util.SplittableRandom;
  * campaign with its own customers, its own pacer and its own abandon target. An agent takes only the campaigns of
  * their skills. An answered customer goes to the longest-idle free agent skilled for the campaign (of those, one with
  * the fewest skills), or waits up to 2 s; an agent who comes free takes the waiting customer of the highest-priority
- * campaign they are skilled for (the oldest among equals). Each campaign's pacer sees the agents skilled for it, and every line ringing and every
- * customer waiting for those agents, whichever campaign dialled them; the campaigns decide in priority order after
- * every event, each seeing the lines the ones before it just placed. The k-th dial of a campaign has the same
+ * campaign they are skilled for (the oldest among equals). After every event the server's {@link PoolPlanner} decides
+ * each campaign's dials from the pool's state (this class is its {@link PoolView}). The k-th dial of a campaign has the same
  * customer as in a day the campaign dials alone ({@link Simulation} with the same seed), so pooled and split days are
  * compared on the same customers.
  */
@@ -72,9 +73,14 @@ public final class PooledSimulation {
   private final PacerView.Activity[] activity;
   private final long[] since;
   private final ArrayDeque<Integer> free = new ArrayDeque<>();
-  private final ArrayList<Line> ringing = new ArrayList<>();
+  /** Ringing lines per campaign (index = the campaign's place in the list given), in no particular order. */
+  private final ArrayList<Line>[] ringing;
   private final ArrayList<Line> waiting = new ArrayList<>();
-  private final View[] views;
+  private final int[] waitingCount;
+  private final PoolPlanner planner = new PoolPlanner();
+  private final PoolView view = new Pool();
+  /** The campaigns' pacers in priority order, as the planner takes them. */
+  private final List<Pacer> pacers = new ArrayList<>();
   private final long from;
   private final long to;
   private double busyAgentMillis;
@@ -94,6 +100,7 @@ public final class PooledSimulation {
   /**
    * @param skills skills[a][c]: agent a takes campaign c
    */
+  @SuppressWarnings("unchecked")
   public PooledSimulation(List<Campaign> campaigns, boolean[][] skills, long seed) {
     this.campaigns = campaigns;
     this.skilled = skills;
@@ -104,13 +111,17 @@ public final class PooledSimulation {
     Arrays.sort(order, (x, y) -> Integer.compare(campaigns.get(x).priority(), campaigns.get(y).priority()));
     this.talkingCampaign = new int[skills.length];
     this.customers = new SplittableRandom[campaigns.size()];
-    this.views = new View[campaigns.size()];
+    this.ringing = new ArrayList[campaigns.size()];
+    this.waitingCount = new int[campaigns.size()];
     this.counts = new Counts[campaigns.size()];
     for (int c = 0; c < customers.length; c++) {
       // the same stream as Simulation's for this seed: the campaign's k-th dial, the same customer
       customers[c] = new SplittableRandom((seed + 1000L * c) * 0x9E3779B97F4A7C15L + 17);
-      views[c] = new View(c);
+      ringing[c] = new ArrayList<>();
       counts[c] = new Counts();
+    }
+    for (int c : order) {
+      pacers.add(campaigns.get(c).pacer());
     }
     this.activity = new PacerView.Activity[skills.length];
     this.since = new long[skills.length];
@@ -143,10 +154,10 @@ public final class PooledSimulation {
         case WRAP_END -> wrapUpEnded(e.agent);
         default -> schedule(now + Pacer.TICK_MILLIS, TICK, null, -1);
       }
-      for (int c : order) {
-        int n = campaigns.get(c).pacer().linesToDial(views[c], now);
-        for (int i = 0; i < n; i++) {
-          originate(c);
+      int[] lines = planner.linesToDial(view, pacers, now);
+      for (int p = 0; p < lines.length; p++) {
+        for (int i = 0; i < lines[p]; i++) {
+          originate(order[p]);
         }
       }
     }
@@ -165,8 +176,8 @@ public final class PooledSimulation {
     line.campaign = c;
     line.start = now;
     line.take(sc.drawDial(rnd, now));
-    line.ringIndex = ringing.size();
-    ringing.add(line);
+    line.ringIndex = ringing[c].size();
+    ringing[c].add(line);
     if (inWindow(now)) {
       counts[line.campaign].dials++;
     }
@@ -174,9 +185,10 @@ public final class PooledSimulation {
   }
 
   private void ringEnded(Line line) {
-    Line last = ringing.remove(ringing.size() - 1);
+    ArrayList<Line> lines = ringing[line.campaign];
+    Line last = lines.remove(lines.size() - 1);
     if (last != line) {
-      ringing.set(line.ringIndex, last);
+      lines.set(line.ringIndex, last);
       last.ringIndex = line.ringIndex;
     }
     Campaign c = campaigns.get(line.campaign);
@@ -212,6 +224,7 @@ public final class PooledSimulation {
     } else {
       line.waiting = true;
       waiting.add(line);
+      waitingCount[line.campaign]++;
       schedule(now + SAFE_HARBOR_MILLIS, SAFE_HARBOR, line, -1);
     }
   }
@@ -232,6 +245,7 @@ public final class PooledSimulation {
     }
     line.waiting = false;
     waiting.remove(line);
+    waitingCount[line.campaign]--;
     countAbandon(line);
     campaigns.get(line.campaign).pacer().onAbandoned(now);
   }
@@ -275,6 +289,7 @@ public final class PooledSimulation {
     }
     if (next != null) {
       waiting.remove(next);
+      waitingCount[next.campaign]--;
       next.waiting = false;
       connect(next, agent);
     } else {
@@ -331,72 +346,46 @@ public final class PooledSimulation {
         k.dials / agentHours, 0, k.liveAnswers, k.abandons, over, windows, 0, 0);
   }
 
-  /** What campaign c's pacer sees: the agents skilled for it, and every line ringing and customer waiting. */
-  private final class View implements PacerView {
-    private final int campaign;
-    private final int[] agents;
-
-    View(int campaign) {
-      this.campaign = campaign;
-      int n = 0;
-      for (boolean[] s : skilled) {
-        if (s[campaign]) {
-          n++;
-        }
-      }
-      agents = new int[n];
-      int i = 0;
-      for (int a = 0; a < skilled.length; a++) {
-        if (skilled[a][campaign]) {
-          agents[i++] = a;
-        }
-      }
+  /** The pool as the planner sees it: campaigns in priority order. */
+  private final class Pool implements PoolView {
+    @Override
+    public int campaigns() {
+      return order.length;
     }
 
     @Override
-    public int loggedInAgents() {
-      return agents.length;
+    public int agents() {
+      return activity.length;
     }
 
     @Override
-    public Activity activity(int agent) {
-      return activity[agents[agent]];
+    public boolean skilled(int agent, int campaign) {
+      return skilled[agent][order[campaign]];
+    }
+
+    @Override
+    public PacerView.Activity activity(int agent) {
+      return activity[agent];
     }
 
     @Override
     public long activitySince(int agent) {
-      return since[agents[agent]];
+      return since[agent];
     }
 
     @Override
-    public int freeAgents() {
-      int n = 0;
-      for (int a : free) {
-        if (skilled[a][campaign]) {
-          n++;
-        }
-      }
-      return n;
+    public int ringingLines(int campaign) {
+      return ringing[order[campaign]].size();
     }
 
     @Override
-    public int ringingLines() {
-      return ringing.size();
+    public long ringingSince(int campaign, int line) {
+      return ringing[order[campaign]].get(line).start;
     }
 
     @Override
-    public long ringingSince(int line) {
-      return ringing.get(line).start;
-    }
-
-    @Override
-    public int answeredWaiting() {
-      return waiting.size();
-    }
-
-    @Override
-    public int trunkLinesInUse() {
-      return 0;
+    public int answeredWaiting(int campaign) {
+      return waitingCount[order[campaign]];
     }
   }
 }
