@@ -40,7 +40,20 @@ public record Config(
     java.util.List<String> emulatorPbxes,
     java.util.List<String> allowedOrigins,
     PbxLimits pbxLimits,
-    Optional<Cluster> cluster) {
+    Optional<Cluster> cluster,
+    RecordingArchive recordingArchive) {
+
+  /**
+   * Where recordings are archived and read from (recordings.archive-dir, recordings.archive-shared,
+   * recordings.raw-dirs; docs/cluster.md, "Recordings in a cluster").
+   *
+   * @param dir the archive's directory; empty = data.dir/recordings
+   * @param shared every node of the cluster mounts this same directory (checked at start by a marker file)
+   * @param rawDirs where Huifang reads each PBX's files (its spool), by PBX name; a PBX not listed: the archive's
+   *     directory, as before the PBXes could have their own
+   */
+  public record RecordingArchive(Optional<Path> dir, boolean shared, java.util.Map<String, Path> rawDirs) {
+  }
 
   /**
    * Several nodes on one clustered event bus (cluster.* keys; docs/cluster.md): Hazelcast joins the members over
@@ -65,10 +78,15 @@ public record Config(
                           int agiIdleTimeoutSeconds, int agiMaxSessions, int agiMaxSessionsPerPeer) {
   }
 
-  /** Where the PBX writes recordings, as the PBX sees it. */
-  public String recordingsPbxDir() {
+  /** Where {@code pbx} writes recordings, as it sees it: an emulator writes straight into its raw directory. */
+  public String recordingsPbxDir(String pbx) {
     return recordingsPbxDirSetting.orElseGet(() -> pbxMode == PbxMode.EMULATOR
-        ? recordingsDir().toAbsolutePath().toString() : "/var/spool/asterisk/monitor/huifang");
+        ? recordingsRawDir(pbx).toAbsolutePath().toString() : "/var/spool/asterisk/monitor/huifang");
+  }
+
+  /** Where Huifang reads {@code pbx}'s files: its recordings.raw-dirs entry, else the archive's directory. */
+  public Path recordingsRawDir(String pbx) {
+    return recordingArchive.rawDirs().getOrDefault(pbx, recordingsDir());
   }
 
   /** One Asterisk server Huifang connects to (pbx.mode=asterisk). */
@@ -101,7 +119,8 @@ public record Config(
     return dataDir.resolve("pg");
   }
 
+  /** The recordings archive's directory: recordings.archive-dir, else data.dir/recordings. */
   public Path recordingsDir() {
-    return dataDir.resolve("recordings");
+    return recordingArchive.dir().orElseGet(() -> dataDir.resolve("recordings"));
   }
 }

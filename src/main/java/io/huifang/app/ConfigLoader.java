@@ -79,6 +79,13 @@ public final class ConfigLoader {
       new Key("recordings.pbx-dir", null, "where the PBX writes recordings, as the PBX sees the path (the same"
           + " directory Huifang reads as data.dir/recordings); unset = data.dir/recordings with the emulator,"
           + " /var/spool/asterisk/monitor/huifang with Asterisk"),
+      new Key("recordings.archive-dir", null, "the recordings archive's directory; unset = data.dir/recordings. In a"
+          + " cluster: one directory every node mounts (NFS, a shared volume), with recordings.archive-shared=true"),
+      new Key("recordings.archive-shared", "false", "true when every node mounts recordings.archive-dir as one"
+          + " shared directory: checked at start (a marker file the first node wrote must be there)"),
+      new Key("recordings.raw-dirs", null, "where Huifang reads each PBX's recordings (its spool, e.g. mounted from"
+          + " the PBX's box): pbx1=/mnt/pbx1-spool,pbx2=/mnt/pbx2-spool; a PBX not listed = the archive's"
+          + " directory"),
       new Key("pbx.servers", null, "several Asterisk servers: name@host:port,name2@host2:port (same AMI user and"
           + " secret); unset = one server at pbx.ami-host:pbx.ami-port"),
       new Key("cluster.members", null, "several Huifang nodes on one event bus: the members' Hazelcast addresses,"
@@ -271,7 +278,34 @@ public final class ConfigLoader {
             get("pbx.agi-idle-timeout-seconds", v -> intIn(v, 1, 3600)),
             get("pbx.agi-max-sessions", v -> intIn(v, 1, 1_000_000)),
             get("pbx.agi-max-sessions-per-peer", v -> intIn(v, 1, 1_000_000))),
-        cluster(workDir));
+        cluster(workDir),
+        recordingArchive(workDir, pbxMode));
+  }
+
+  /** recordings.archive-*, recordings.raw-dirs: the raw directories only for PBXes this node is configured with. */
+  private Config.RecordingArchive recordingArchive(Path workDir, Config.PbxMode pbxMode) {
+    Optional<Path> dir = optional("recordings.archive-dir").map(v -> workDir.resolve(v).normalize());
+    boolean shared = get("recordings.archive-shared", ConfigLoader::bool);
+    java.util.Set<String> pbxes = new java.util.LinkedHashSet<>(pbxMode == Config.PbxMode.EMULATOR
+        ? emulatorPbxes(pbxMode) : pbxServers().stream().map(Config.PbxServer::name).toList());
+    Map<String, Path> raw = optional("recordings.raw-dirs").map(v -> check("recordings.raw-dirs", v, list -> {
+      Map<String, Path> out = new LinkedHashMap<>();
+      for (String item : list.split(",")) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(" + PBX_NAME.pattern() + ")=(.+?)\\s*")
+            .matcher(item);
+        if (!m.matches()) {
+          throw new IllegalArgumentException("'" + item.trim() + "' is not pbx=directory");
+        }
+        if (!pbxes.contains(m.group(1))) {
+          throw new IllegalArgumentException("no PBX is named " + m.group(1) + " (the PBXes: " + pbxes + ")");
+        }
+        if (out.put(m.group(1), workDir.resolve(m.group(2)).normalize()) != null) {
+          throw new IllegalArgumentException("the PBX " + m.group(1) + " is listed twice");
+        }
+      }
+      return Map.copyOf(out);
+    })).orElse(Map.of());
+    return new Config.RecordingArchive(dir, shared, raw);
   }
 
   /** cluster.*: present only when members are listed (in the key or a file). */

@@ -143,13 +143,20 @@ public final class Server {
       scheduler.keepWritesIn(db.journal());
       // ffmpeg runs are CPU-bound: at most half the cores, so calls and the web stay responsive.
       recordings = new RecordingService(vertx, new RecordingStore(db.pool()), config.recordingsDir(),
-          config.recordingsDir(), config.dataDir().resolve("cache"),
-          Math.max(1, Runtime.getRuntime().availableProcessors() / 2), Clock.systemUTC());
+          new io.huifang.recording.LocalArchive(config.recordingsDir(), config.recordingArchive().shared()),
+          config.dataDir().resolve("cache"), Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+          Clock.systemUTC());
+      // Recordings in a cluster (docs/cluster.md): each names the node that archived it; each PBX's own spool.
+      recordings.setNode(leaseHolder());
+      recordings.setRawDirs(config.recordingArchive().rawDirs());
       recordings.keepWritesIn(db.journal());
       // Recordings whose processing found the database away are taken up again when it is back.
       db.onBack(() -> recordings.resumePending());
       retention = new RetentionJob(vertx, recordings, audit, Clock.systemUTC());
       retention.onlyWhile(() -> leases.held(RETENTION));
+      if (config.cluster().isPresent() && !config.recordingArchive().shared()) {
+        retention.perNode(leaseHolder()); // each node's archive is out of the others' reach
+      }
       qa = new io.huifang.qa.QaService(vertx, new io.huifang.qa.QaStore(db.pool()), Clock.systemUTC());
       qa.onlyWhile(() -> leases.held(QA_HOUSEKEEPING));
       // Casework (issue 20): cases, second callbacks (二次回访), notifications.
@@ -352,7 +359,7 @@ public final class Server {
     EmulatorOptions options = new EmulatorOptions("127.0.0.1", port, config.amiUser(), secret,
         "agi://127.0.0.1:" + telephony.agiPort(), config.emulatorScenario().orElse(null),
         // a seed of its own, so two emulated PBXes do not answer in lockstep; the first keeps emulator.seed
-        config.emulatorSpeed(), config.emulatorSeed() + index, config.recordingsDir());
+        config.emulatorSpeed(), config.emulatorSeed() + index, config.recordingsRawDir(name));
     String which = config.emulatorPbxes().size() > 1 ? " " + name : "";
     String portKey = index == 0 ? "pbx.ami-port" : "pbx.ami-port + " + index;
     return PbxEmulator.start(vertx, options)
@@ -376,7 +383,7 @@ public final class Server {
 
   /** Recordings follow every PBX's attempts; leftovers of a stop are picked up; failed ones retried. */
   private Future<Void> startRecordings() {
-    recordings.setPbxDir(config.recordingsPbxDir());
+    recordings.setPbxDirs(config::recordingsPbxDir);
     // The campaign decides: record all connected calls, none, or on demand.
     recordings.setPolicies(id -> id == null ? Future.succeededFuture(RecordingPolicies.DEFAULT_RULES)
         : campaignStore.get(id).map(c -> c.map(cc -> new RecordingPolicies.Rules(switch (cc.recordingPolicy()) {
@@ -392,7 +399,8 @@ public final class Server {
         recordings.retryFailed();
       }
     });
-    return recordings.resumePending().<Void>mapEmpty().recover(e -> Future.succeededFuture());
+    return recordings.checkArchive(config.cluster().isPresent())
+        .compose(v -> recordings.resumePending()).<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
 
   /** The recordings pipeline. */

@@ -47,7 +47,7 @@ final class RecordingCapture {
   private final Map<String, Instant> mixMonitorStarted = new ConcurrentHashMap<>();
   /** Attempts whose MixMonitor was started (so an on-demand request after the bridge does not start it twice). */
   private final Set<String> capturing = ConcurrentHashMap.newKeySet();
-  private volatile String pbxDir;
+  private volatile java.util.function.Function<String, String> pbxDir;
 
   /** Pauses and the on-demand flag of a call still up. Guarded by its own lock. */
   static final class Live {
@@ -64,7 +64,7 @@ final class RecordingCapture {
     this.vertx = vertx;
     this.pipeline = pipeline;
     this.clock = clock;
-    this.pbxDir = pipeline.rawDir().toString();
+    this.pbxDir = pbx -> pipeline.rawDir(pbx).toString();
   }
 
   RecordingPolicies policies() {
@@ -76,8 +76,8 @@ final class RecordingCapture {
   }
 
   /** Where the PBX writes recordings, as the PBX sees the path (default: the directory we read them from). */
-  void setPbxDir(String dir) {
-    this.pbxDir = dir;
+  void setPbxDir(java.util.function.Function<String, String> dirOfPbx) {
+    this.pbxDir = dirOfPbx;
   }
 
   /** Listens to a PBX's attempts. */
@@ -125,7 +125,8 @@ final class RecordingCapture {
       if (!record || channel == null || !capturing.add(id)) {
         return;
       }
-      String dir = pbxDir.endsWith("/") ? pbxDir : pbxDir + "/";
+      String pbxSide = pbxDir.apply(tracker.pbx());
+      String dir = pbxSide.endsWith("/") ? pbxSide : pbxSide + "/";
       tracker.ami().send(AmiMessage.action("MixMonitor").add("Channel", channel).add("File", dir + id + ".wav")
               .add("Options", "r(" + dir + id + "-customer.wav)t(" + dir + id + "-agent.wav)"))
           .onComplete(ar -> {
@@ -170,7 +171,8 @@ final class RecordingCapture {
     }
     if (snap.getString("bridgedAt") == null) {
       // Never reached an agent: nothing to keep (the dialplan's MixMonitor ran from answer to safe-harbor).
-      return snap.getString("answeredAt") == null ? Future.succeededFuture() : pipeline.discard(id, "not connected to an agent");
+      return snap.getString("answeredAt") == null ? Future.succeededFuture() : pipeline.discard(id,
+          snap.getString("pbx"), "not connected to an agent");
     }
     // Everything the call left in memory goes into the decision's input now: it can be kept in the write journal
     // and taken again once the database answers (the campaign's rules and the catalog need it).
@@ -181,7 +183,7 @@ final class RecordingCapture {
         .put("bridgedAt", Instant.parse(snap.getString("bridgedAt")).truncatedTo(ChronoUnit.MILLIS).toString())
         .put("endedAt", snap.getString("endedAt") == null ? null
             : Instant.parse(snap.getString("endedAt")).truncatedTo(ChronoUnit.MILLIS).toString())
-        .put("mutedSpans", spans).put("requested", requested);
+        .put("mutedSpans", spans).put("requested", requested).put("pbx", snap.getString("pbx"));
     return journal == null ? keepOrDiscard(ended) : journal.write(ENDED, ended);
   }
 
@@ -206,12 +208,14 @@ final class RecordingCapture {
     return policies.rules(campaignId).compose(rules -> {
       if (rules.capture() == RecordingPolicies.Capture.NONE
           || (rules.capture() == RecordingPolicies.Capture.ON_DEMAND && !e.getBoolean("requested", false))) {
-        return pipeline.discard(id, "campaign policy " + rules.capture().name().toLowerCase()).map(false);
+        return pipeline.discard(id, e.getString("pbx"), "campaign policy " + rules.capture().name().toLowerCase())
+            .map(false);
       }
       return pipeline.register(id, campaignId, e.getLong("agentId"), e.getLong("customerId"),
           Instant.parse(e.getString("startedAt")), Instant.parse(e.getString("bridgedAt")),
           e.getString("endedAt") == null ? null : Instant.parse(e.getString("endedAt")),
-          e.getJsonArray("mutedSpans", new JsonArray()), pipeline.rawDir(), rules.retentionDays()).map(isNew -> true);
+          e.getJsonArray("mutedSpans", new JsonArray()), pipeline.rawDir(e.getString("pbx")), rules.retentionDays())
+          .map(isNew -> true);
     }).compose(kept -> {
       if (Boolean.TRUE.equals(kept)) {
         pipeline.process(id); // a recording already archived is found so, and left as it is

@@ -37,7 +37,9 @@ final class RecordingPipeline {
   private final Vertx vertx;
   private final RecordingStore store;
   private final Path rawDir;
-  private final Path archiveDir;
+  private volatile Map<String, Path> rawDirs = Map.of();
+  private final Archive archive;
+  private volatile String node = "";
   private final Path toolsCache;
   private final Clock clock;
   private final WorkerExecutor workers;
@@ -48,12 +50,12 @@ final class RecordingPipeline {
   private final Object transcoderLock = new Object();
   private final Map<String, Future<JsonObject>> inProgress = new ConcurrentHashMap<>();
 
-  RecordingPipeline(Vertx vertx, RecordingStore store, Path rawDir, Path archiveDir, Path toolsCache,
+  RecordingPipeline(Vertx vertx, RecordingStore store, Path rawDir, Archive archive, Path toolsCache,
                     int concurrency, Clock clock) {
     this.vertx = vertx;
     this.store = store;
     this.rawDir = rawDir.toAbsolutePath().normalize();
-    this.archiveDir = archiveDir.toAbsolutePath().normalize();
+    this.archive = archive;
     this.toolsCache = toolsCache;
     this.clock = clock;
     this.concurrency = Math.max(1, concurrency);
@@ -65,12 +67,40 @@ final class RecordingPipeline {
     return store;
   }
 
-  Path archiveDir() {
-    return archiveDir;
+  Archive archive() {
+    return archive;
   }
 
+  Path archiveDir() {
+    return archive.root();
+  }
+
+  /** Where Huifang reads the PBXes' files when no PBX has a directory of its own. */
   Path rawDir() {
     return rawDir;
+  }
+
+  /**
+   * Where Huifang reads the files of {@code pbx}'s recordings (recordings.raw-dirs): each Asterisk writes its own
+   * spool; a PBX without an entry (or an unknown one) is read from {@link #rawDir()}.
+   */
+  Path rawDir(String pbx) {
+    return pbx == null ? rawDir : rawDirs.getOrDefault(pbx, rawDir);
+  }
+
+  void setRawDirs(Map<String, Path> dirs) {
+    Map<String, Path> m = new java.util.HashMap<>();
+    dirs.forEach((k, v) -> m.put(k, v.toAbsolutePath().normalize()));
+    this.rawDirs = Map.copyOf(m);
+  }
+
+  /** This node's name, written on each recording it archives (who to name when another node cannot see it). */
+  void setNode(String node) {
+    this.node = node;
+  }
+
+  String node() {
+    return node;
   }
 
   int concurrency() {
@@ -109,9 +139,10 @@ final class RecordingPipeline {
    * hangup), and there may be none at all (an answering machine never reaches MixMonitor): so no worker waits for
    * them; a timer deletes whatever is there after the settle time.
    */
-  Future<Void> discard(String id, String why) {
+  Future<Void> discard(String id, String pbx, String why) {
+    Path raw = rawDir(pbx);
     vertx.setTimer(Math.max(1, settleMillis), t -> {
-      for (Path p : Transcoder.Sources.of(rawDir, id).all()) {
+      for (Path p : Transcoder.Sources.of(raw, id).all()) {
         vertx.fileSystem().delete(p.toString()).onSuccess(v -> log.atInfo().setMessage("recording discarded")
             .addKeyValue("attempt", id).addKeyValue("file", p.getFileName()).addKeyValue("why", why).log());
       }
@@ -191,7 +222,7 @@ final class RecordingPipeline {
   }
 
   private Future<JsonObject> markReadyAndAnnounce(JsonObject done) {
-    return store.markReady(done, done.getString("archiveDir"))
+    return store.markReady(done, done.getString("archiveDir"), done.getString("archivedBy", node))
         .compose(v -> store.get(done.getString("recordingId")).map(Optional::orElseThrow))
         .onSuccess(this::announceReady);
   }
@@ -205,27 +236,27 @@ final class RecordingPipeline {
       return Optional.empty();
     }
     String rel = Sidecar.relativeDir(Instant.parse(row.getString("startedAt")), row.getLong("campaignId"));
-    Path dir = archiveDir.resolve(rel);
-    Path file = dir.resolve(row.getString("recordingId") + Sidecar.SUFFIX);
     try {
-      if (!Files.isRegularFile(file)) {
+      Optional<JsonObject> found = archive.sidecar(rel, row.getString("recordingId"));
+      if (found.isEmpty()) {
         return Optional.empty();
       }
-      JsonObject s = Sidecar.read(file);
+      JsonObject s = found.get();
       JsonArray files = s.getJsonArray("files", new JsonArray());
       if (!"ready".equals(s.getString("status")) || files.isEmpty()) {
         return Optional.empty();
       }
+      Path dir = archive.file(rel, "."); // the recording's directory: its files stay inside it
       for (int i = 0; i < files.size(); i++) {
         JsonObject f = files.getJsonObject(i);
-        Path p = dir.resolve(f.getString("path")).normalize();
+        Path p = archive.file(rel, f.getString("path"));
         if (!p.startsWith(dir) || !Files.isRegularFile(p) || Files.size(p) != f.getLong("bytes", -1L)) {
           return Optional.empty();
         }
       }
       log.atInfo().setMessage("recording already archived; the catalog follows the archive")
           .addKeyValue("recording", row.getString("recordingId")).addKeyValue("dir", rel).log();
-      return Optional.of(s.put("archiveDir", rel));
+      return Optional.of(s.put("archiveDir", rel).put("archivedBy", node));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -240,17 +271,15 @@ final class RecordingPipeline {
    */
   private Future<Void> writeFailedSidecar(JsonObject row, String reason) {
     return workers.executeBlocking(() -> {
-      Path dir = archiveDir.resolve(Sidecar.relativeDir(Instant.parse(row.getString("startedAt")),
-          row.getLong("campaignId")));
-      Path file = dir.resolve(row.getString("recordingId") + Sidecar.SUFFIX);
+      String rel = Sidecar.relativeDir(Instant.parse(row.getString("startedAt")), row.getLong("campaignId"));
       if (completeArchive(row).isPresent()) {
         // Never over a complete archive: its files and ready sidecar win (a rebuild must bring it back ready).
         log.atWarn().setMessage("failed recording's sidecar not written over a complete archive")
             .addKeyValue("recording", row.getString("recordingId")).log();
         return (Void) null;
       }
-      Files.createDirectories(dir);
-      Sidecar.write(file, failedSidecar(row, reason, sourcesDir(row), clock.instant()));
+      archive.writeSidecar(rel, row.getString("recordingId"), failedSidecar(row, reason, sourcesDir(row),
+          clock.instant()));
       return (Void) null;
     }, false).recover(e -> {
       log.atError().setMessage("failed recording's sidecar not written").addKeyValue("recording",
@@ -263,7 +292,7 @@ final class RecordingPipeline {
   String sourcesDir(JsonObject row) {
     Path raw = Path.of(row.getString("rawDir") == null ? rawDir.toString() : row.getString("rawDir"))
         .toAbsolutePath().normalize();
-    Path root = archiveDir.toAbsolutePath().normalize();
+    Path root = archive.root();
     if (raw.startsWith(root)) {
       String rel = root.relativize(raw).toString();
       return rel.isEmpty() ? "." : rel;
@@ -318,7 +347,7 @@ final class RecordingPipeline {
     Transcoder t = transcoder();
     Instant started = Instant.parse(row.getString("startedAt"));
     String rel = Sidecar.relativeDir(started, row.getLong("campaignId"));
-    Path dir = archiveDir.resolve(rel);
+    Path dir = archive.directory(rel);
     List<long[]> spans = new ArrayList<>();
     JsonArray muted = row.getJsonArray("mutedSpans", new JsonArray());
     for (int i = 0; i < muted.size(); i++) {
@@ -363,7 +392,7 @@ final class RecordingPipeline {
     if (activity != null) {
       sidecar.put("activity", activity);
     }
-    Sidecar.write(dir.resolve(id + Sidecar.SUFFIX), sidecar);
+    archive.writeSidecar(rel, id, sidecar);
     // Archived and checked: the PBX's files are no longer needed.
     for (Path p : src.all()) {
       if (keepSources && Files.exists(p)) {
@@ -377,7 +406,7 @@ final class RecordingPipeline {
     log.atInfo().setMessage("recording archived").addKeyValue("recording", id).addKeyValue("dir", rel)
         .addKeyValue("durationMs", out.originalProbe().durationMs()).addKeyValue("layout", out.layout())
         .addKeyValue("playbackBytes", out.playbackProbe().bytes()).log();
-    return sidecar.copy().put("archiveDir", rel);
+    return sidecar.copy().put("archiveDir", rel).put("archivedBy", node);
   }
 
   /** Waits until the PBX has written the files: present and no longer growing, up to the settle time. */
@@ -430,21 +459,37 @@ final class RecordingPipeline {
       return Future.succeededFuture();
     }
     return workers.executeBlocking(() -> {
-      Path file = archiveDir.resolve(row.getString("archiveDir")).resolve(row.getString("recordingId")
-          + Sidecar.SUFFIX);
-      JsonObject s = Sidecar.read(file);
-      s.put("retention", row.getJsonObject("retention"));
-      Sidecar.write(file, s);
+      String rel = row.getString("archiveDir");
+      String id = row.getString("recordingId");
+      Optional<JsonObject> s = archive.sidecar(rel, id);
+      if (s.isEmpty() && elsewhere(row)) {
+        throw new IllegalStateException(notHere(row));
+      }
+      archive.writeSidecar(rel, id, s.orElseThrow(() -> new java.nio.file.NoSuchFileException(
+          archive.relative(archive.file(rel, id + Sidecar.SUFFIX)))).put("retention", row.getJsonObject("retention")));
       return null;
     }, false);
   }
 
   /** A file of an archived recording, checked to be inside the archive. */
   Path archived(JsonObject row, String fileName) {
-    Path p = archiveDir.resolve(row.getString("archiveDir")).resolve(fileName).normalize();
-    if (!p.startsWith(archiveDir)) {
-      throw new IllegalArgumentException("outside the archive: " + fileName);
-    }
-    return p;
+    return archive.file(row.getString("archiveDir"), fileName);
+  }
+
+  /**
+   * True when another node archived the recording (the catalog names it) and this node's archive is not known to
+   * be that node's: a file of it this node cannot find is then in the other node's archive, not lost.
+   */
+  boolean elsewhere(JsonObject row) {
+    String by = row.getString("archivedBy");
+    return by != null && !by.equals(node);
+  }
+
+  /** What a node says of a recording whose files are in another node's archive (docs/cluster.md). */
+  String notHere(JsonObject row) {
+    return "recording " + row.getString("recordingId") + " was archived by node " + row.getString("archivedBy")
+        + "; this node (" + node + ") does not find its files in its archive (" + archive.describe() + "): the"
+        + " nodes do not share one archive. Give every node the same shared directory as recordings.archive-dir"
+        + " with recordings.archive-shared=true (docs/cluster.md, \"Recordings in a cluster\")";
   }
 }

@@ -171,7 +171,7 @@ public final class RecordingRoutes {
     Path file = service.archived(row, playback.getString("path"));
     ctx.vertx().fileSystem().props(file.toString()).onComplete(ar -> {
       if (ar.failed()) {
-        logged.log("missing_file", null, () -> Api.error(ctx, 410, "gone", "the audio file is missing"));
+        missing(ctx, row, logged, "the audio file is missing");
         return;
       }
       long size = ar.result().size();
@@ -215,6 +215,10 @@ public final class RecordingRoutes {
       return;
     }
     Path file = service.archived(row, row.getString("peaks"));
+    if (service.archivedElsewhere(row) && !Files.isRegularFile(file)) {
+      missing(ctx, row, logged, "the peaks file is missing");
+      return;
+    }
     logged.log("ok", null, () -> {
       if (!Files.isRegularFile(file)) {
         Api.error(ctx, 410, "gone", "the peaks file is missing");
@@ -223,6 +227,21 @@ public final class RecordingRoutes {
       ctx.response().putHeader("Content-Type", "application/json; charset=utf-8")
           .putHeader("Cache-Control", "private, no-store").sendFile(file.toString());
     });
+  }
+
+  /**
+   * A file of a ready recording this node cannot find. Archived by another node whose archive this node does not
+   * see (the nodes' archives not shared): 503 naming that node and this node's archive, since the recording is not
+   * lost and the fix is the configuration (docs/cluster.md, "Recordings in a cluster"). Else 410: it is gone.
+   */
+  private void missing(RoutingContext ctx, JsonObject row, Audited logged, String gone) {
+    if (service.archivedElsewhere(row)) {
+      logged.log("not_on_this_node", new JsonObject().put("archivedBy", row.getString("archivedBy"))
+              .put("node", service.node()),
+          () -> Api.error(ctx, 503, "archive_not_shared", service.notOnThisNode(row)));
+    } else {
+      logged.log("missing_file", null, () -> Api.error(ctx, 410, "gone", gone));
+    }
   }
 
   private void pause(RoutingContext ctx) {

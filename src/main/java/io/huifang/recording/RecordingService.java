@@ -32,9 +32,17 @@ public final class RecordingService {
 
   public RecordingService(Vertx vertx, RecordingStore store, Path rawDir, Path archiveDir, Path toolsCache,
                           int concurrency, Clock clock) {
-    this.pipeline = new RecordingPipeline(vertx, store, rawDir, archiveDir, toolsCache, concurrency, clock);
-    this.capture = new RecordingCapture(vertx, pipeline, clock);
+    this(vertx, store, rawDir, new LocalArchive(archiveDir, false), toolsCache, concurrency, clock);
   }
+
+  public RecordingService(Vertx vertx, RecordingStore store, Path rawDir, Archive archive, Path toolsCache,
+                          int concurrency, Clock clock) {
+    this.pipeline = new RecordingPipeline(vertx, store, rawDir, archive, toolsCache, concurrency, clock);
+    this.capture = new RecordingCapture(vertx, pipeline, clock);
+    this.archiveCheck = new ArchiveCheck(vertx, store, archive);
+  }
+
+  private final ArchiveCheck archiveCheck;
 
   /** The catalog, for this module's own jobs and tests; other modules (and the routes) use the methods below. */
   RecordingStore store() {
@@ -45,6 +53,56 @@ public final class RecordingService {
     return pipeline.archiveDir();
   }
 
+  /** Where archived recordings are kept. */
+  public Archive archive() {
+    return pipeline.archive();
+  }
+
+  /**
+   * This node's name (the wiring gives its lease holder's): written on each recording it archives, and named when
+   * another node cannot see that recording's files.
+   */
+  public void setNode(String node) {
+    pipeline.setNode(node);
+  }
+
+  public String node() {
+    return pipeline.node();
+  }
+
+  /** Where Huifang reads each PBX's files (recordings.raw-dirs); a PBX not listed is read from {@link #rawDir()}. */
+  public void setRawDirs(java.util.Map<String, Path> dirs) {
+    pipeline.setRawDirs(dirs);
+  }
+
+  /** Where Huifang reads {@code pbx}'s files. */
+  public Path rawDir(String pbx) {
+    return pipeline.rawDir(pbx);
+  }
+
+  /**
+   * Checks, when the archive is shared, that this node sees the cluster's one archive (docs/cluster.md): completes
+   * with null when it does (or the archive is not shared: in a cluster that is logged as a warning), else with what
+   * is wrong, logged as an error.
+   */
+  public Future<String> checkArchive(boolean inCluster) {
+    return archiveCheck.run(pipeline.node(), inCluster);
+  }
+
+  /** What {@link #checkArchive} found last: null when nothing is wrong. */
+  public String archiveProblem() {
+    return archiveCheck.problem();
+  }
+
+  /** True when another node archived the recording and its files may be in that node's archive only. */
+  public boolean archivedElsewhere(JsonObject row) {
+    return pipeline.elsewhere(row);
+  }
+
+  /** What this node answers for a recording whose files are in another node's archive. */
+  public String notOnThisNode(JsonObject row) {
+    return pipeline.notHere(row);
+  }
   public Path rawDir() {
     return pipeline.rawDir();
   }
@@ -77,7 +135,12 @@ public final class RecordingService {
 
   /** Where the PBX writes recordings, as the PBX sees the path (default: the directory we read them from). */
   public void setPbxDir(String dir) {
-    capture.setPbxDir(dir);
+    capture.setPbxDir(pbx -> dir);
+  }
+
+  /** The same, per PBX (the PBX's name in, its directory as it sees it out). */
+  public void setPbxDirs(java.util.function.Function<String, String> dirOfPbx) {
+    capture.setPbxDir(dirOfPbx);
   }
 
   /**

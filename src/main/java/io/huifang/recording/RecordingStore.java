@@ -23,7 +23,7 @@ import java.util.Optional;
 public final class RecordingStore {
   static final String COLUMNS = "id, attempt_id, campaign_id, agent_id, customer_id, status, failure, started_at,"
       + " bridged_at, ended_at, duration_ms, legs, files, peaks, muted_spans, archive_dir, delete_after, legal_hold,"
-      + " processed_at, raw_dir, tries, purged_at, activity";
+      + " processed_at, raw_dir, tries, purged_at, activity, archived_by";
 
   private final Pool pool;
 
@@ -52,18 +52,19 @@ public final class RecordingStore {
         .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(toJson(rs.iterator().next())));
   }
 
-  /** The processed recording, from its sidecar. */
-  public Future<Void> markReady(JsonObject sidecar, String archiveDir) {
+  /** The processed recording, from its sidecar, archived by node {@code archivedBy}. */
+  public Future<Void> markReady(JsonObject sidecar, String archiveDir, String archivedBy) {
     return pool.preparedQuery("update recording set status = 'ready', failure = null, duration_ms = $2,"
             + " legs = $3::jsonb, files = $4::jsonb, peaks = $5, muted_spans = $6::jsonb, archive_dir = $7,"
             + " delete_after = $8, legal_hold = $9, processed_at = $10, started_at = $11, bridged_at = $12,"
-            + " ended_at = $13, activity = $14::jsonb, tries = tries + 1, updated_at = now() where id = $1")
+            + " ended_at = $13, activity = $14::jsonb, archived_by = $15, tries = tries + 1, updated_at = now()"
+            + " where id = $1")
         .execute(Tuple.from(new Object[] {sidecar.getString("recordingId"), sidecar.getLong("durationMs"),
             sidecar.getJsonObject("legs"), sidecar.getJsonArray("files"), sidecar.getString("peaks"),
             sidecar.getJsonArray("mutedSpans", new JsonArray()), archiveDir, deleteAfter(sidecar),
             legalHold(sidecar), odt(sidecar.getString("processedAt")), odt(sidecar.getString("startedAt")),
             odt(sidecar.getString("bridgedAt")), odt(sidecar.getString("endedAt")),
-            sidecar.getJsonObject("activity")}))
+            sidecar.getJsonObject("activity"), archivedBy == null || archivedBy.isEmpty() ? null : archivedBy}))
         .mapEmpty();
   }
 
@@ -87,9 +88,19 @@ public final class RecordingStore {
   }
 
   public Future<List<JsonObject>> dueForPurge(LocalDate today, int limit) {
+    return dueForPurge(today, limit, null, true);
+  }
+
+  /**
+   * Due for purge, only those archived by {@code node} when it is not null (an archive each node keeps for itself),
+   * and those of no known node (archived before the catalog named nodes) when {@code unknownToo}.
+   */
+  public Future<List<JsonObject>> dueForPurge(LocalDate today, int limit, String node, boolean unknownToo) {
     return pool.preparedQuery("select " + COLUMNS + " from recording where status in ('ready', 'failed')"
-            + " and not legal_hold and delete_after < $1 order by delete_after limit $2")
-        .execute(Tuple.of(today, limit)).map(RecordingStore::rows);
+            + " and not legal_hold and delete_after < $1"
+            + " and ($3::text is null or archived_by = $3 or ($4 and archived_by is null))"
+            + " order by delete_after limit $2")
+        .execute(Tuple.of(today, limit, node, unknownToo)).map(RecordingStore::rows);
   }
 
   public Future<Void> markPurged(String id) {
@@ -158,6 +169,26 @@ public final class RecordingStore {
             + " order by created_at desc limit $2").execute(Tuple.of(agentId, limit)).map(RecordingStore::rows);
   }
 
+  /** The archive the cluster's recordings are in, as the database knows it (table recording_archive, V72). */
+  public record ArchiveRow(String archiveId, String createdBy, Instant createdAt) {
+  }
+
+  /**
+   * The cluster's archive: the one the database names, or {@code candidate} (by {@code node}) when it names none
+   * yet. Whichever node's candidate is taken first is the archive's id; every other node must find it in its
+   * archive's marker.
+   */
+  public Future<ArchiveRow> archiveOrClaim(String candidate, String node) {
+    return pool.preparedQuery("insert into recording_archive (archive_id, created_by) values ($1, $2)"
+            + " on conflict do nothing").execute(Tuple.of(candidate, node))
+        .compose(v -> pool.query("select archive_id, created_by, created_at from recording_archive").execute())
+        .map(rs -> {
+          Row r = rs.iterator().next();
+          return new ArchiveRow(r.getString("archive_id"), r.getString("created_by"),
+              r.getOffsetDateTime("created_at").toInstant());
+        });
+  }
+
   /** A row in sidecar shape, without schemaVersion; extra operational keys are added by {@link #toJson}. */
   public static JsonObject toSidecar(JsonObject row) {
     JsonObject s = new JsonObject().put("schemaVersion", Sidecar.SCHEMA_VERSION);
@@ -187,7 +218,8 @@ public final class RecordingStore {
         .put("activity", json(r.getValue("activity")))
         .put("retention", retention).put("processedAt", str(r.getOffsetDateTime("processed_at")))
         .put("archiveDir", r.getString("archive_dir")).put("rawDir", r.getString("raw_dir"))
-        .put("tries", r.getInteger("tries")).put("purgedAt", str(r.getOffsetDateTime("purged_at")));
+        .put("tries", r.getInteger("tries")).put("purgedAt", str(r.getOffsetDateTime("purged_at")))
+        .put("archivedBy", r.getString("archived_by"));
   }
 
   private static Object json(Object v) {

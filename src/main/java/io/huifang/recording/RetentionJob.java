@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -42,9 +41,19 @@ public final class RetentionJob {
   }
 
   private volatile java.util.function.BooleanSupplier held = () -> true;
+  private volatile String ownNode;
+
+  /**
+   * A cluster whose nodes each keep their own archive: every node purges the recordings it archived (the others'
+   * files are out of its reach), whether it holds the job's lease or not; those archived before the catalog named
+   * nodes are left to the lease's holder.
+   */
+  public void perNode(String node) {
+    this.ownNode = node;
+  }
 
   public void start(long periodMs) {
-    timer = vertx.setPeriodic(60_000, periodMs, id -> (held.getAsBoolean() ? purgeOnce()
+    timer = vertx.setPeriodic(60_000, periodMs, id -> (ownNode != null || held.getAsBoolean() ? purgeOnce()
         : Future.succeededFuture()).onFailure(e -> log.atWarn()
         .setMessage("retention purge failed").addKeyValue("error", e.getMessage()).log()));
   }
@@ -58,7 +67,9 @@ public final class RetentionJob {
   /** One pass: every recording due on {@code clock}'s date. Completes with how many were purged. */
   public Future<Integer> purgeOnce() {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-    return service.store().dueForPurge(today, 500).compose(rows -> {
+    String node = ownNode;
+    return (node == null ? service.store().dueForPurge(today, 500)
+        : service.store().dueForPurge(today, 500, node, held.getAsBoolean())).compose(rows -> {
       Future<Integer> chain = Future.succeededFuture(0);
       for (JsonObject row : rows) {
         chain = chain.compose(n -> purge(row).map(n + 1));
@@ -82,19 +93,13 @@ public final class RetentionJob {
         files.add(service.archived(row, id + Sidecar.SUFFIX));
       } else if (row.getString("startedAt") != null) {
         // A failed recording's sidecar waits where the archived one would go.
-        files.add(service.archiveDir().resolve(Sidecar.relativeDir(java.time.Instant.parse(
-            row.getString("startedAt")), row.getLong("campaignId"))).resolve(id + Sidecar.SUFFIX));
+        files.add(service.archive().file(Sidecar.relativeDir(java.time.Instant.parse(row.getString("startedAt")),
+            row.getLong("campaignId")), id + Sidecar.SUFFIX));
       }
       if (row.getString("rawDir") != null) {
         files.addAll(Transcoder.Sources.of(Path.of(row.getString("rawDir")), id).all());
       }
-      JsonArray deleted = new JsonArray();
-      for (Path p : files) {
-        if (Files.deleteIfExists(p)) {
-          deleted.add(service.archiveDir().relativize(p.toAbsolutePath()).toString());
-        }
-      }
-      return deleted;
+      return new JsonArray(service.archive().delete(files));
     }, false).compose(deleted -> service.store().markPurged(id)
         .compose(v -> audit.record(null, "retention", "recording.purge", "recording:" + id, "deleted", null,
             new JsonObject().put("deleteAfter", row.getJsonObject("retention").getString("deleteAfter"))

@@ -39,7 +39,7 @@ class ArchitectureTest {
       Map.entry("call_attempt", "telephony"),
       Map.entry("questionnaire", "survey"), Map.entry("survey_response", "survey"),
       Map.entry("agent_state_log", "desk"),
-      Map.entry("recording", "recording"),
+      Map.entry("recording", "recording"), Map.entry("recording_archive", "recording"),
       Map.entry("qa_skill_level", "qa"), Map.entry("qa_agent_skill", "qa"), Map.entry("qa_rules", "qa"),
       Map.entry("qa_month", "qa"), Map.entry("qa_call_check", "qa"), Map.entry("qa_sample", "qa"),
       Map.entry("qa_scorecard", "qa"), Map.entry("qa_evaluation", "qa"), Map.entry("qa_comment", "qa"),
