@@ -1,6 +1,7 @@
 package io.huifang.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,36 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().startsWith("pbx.servers") && e.getMessage().contains("used twice"), e.getMessage());
     e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--pbx.servers=h:1"), Map.of(), dir));
     assertTrue(e.getMessage().contains("is not name@host:port"), e.getMessage());
+  }
+
+  @Test
+  void theRecordingsArchiveAndEachPbxsSpool() {
+    Config one = ConfigLoader.load(List.of(), Map.of(), dir);
+    assertEquals(dir.resolve("data").resolve("recordings"), one.recordingsDir(), "as before: data.dir/recordings");
+    assertFalse(one.recordingArchive().shared());
+    assertEquals(one.recordingsDir(), one.recordingsRawDir("emulator"), "the PBX's files read from the archive's dir");
+    assertEquals(one.recordingsDir().toAbsolutePath().toString(), one.recordingsPbxDir("emulator"));
+
+    Config c = ConfigLoader.load(List.of("--pbx.mode=asterisk", "--pbx.ami-secret=s3cret-secret",
+        "--pbx.servers=north@10.1.0.5:5038,south@10.1.0.6:5038", "--recordings.archive-dir=/mnt/archive",
+        "--recordings.archive-shared=true", "--recordings.raw-dirs=north=/mnt/north-spool, south=spool/south"),
+        Map.of(), dir);
+    assertEquals(Path.of("/mnt/archive"), c.recordingsDir());
+    assertTrue(c.recordingArchive().shared());
+    assertEquals(Path.of("/mnt/north-spool"), c.recordingsRawDir("north"));
+    assertEquals(dir.resolve("spool/south"), c.recordingsRawDir("south"), "relative to the working directory");
+    assertEquals("/var/spool/asterisk/monitor/huifang", c.recordingsPbxDir("south"), "as Asterisk sees it");
+
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(
+        "--recordings.raw-dirs=west=/mnt/west"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("recordings.raw-dirs") && e.getMessage().contains("no PBX is named west"),
+        e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(
+        "--recordings.raw-dirs=/mnt/spool"), Map.of(), dir));
+    assertTrue(e.getMessage().contains("is not pbx=directory"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(
+        "--recordings.archive-shared=maybe"), Map.of(), dir));
+    assertTrue(e.getMessage().startsWith("recordings.archive-shared"), e.getMessage());
   }
 
   @Test

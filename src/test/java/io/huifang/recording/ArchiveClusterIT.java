@@ -1,0 +1,211 @@
+package io.huifang.recording;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.huifang.db.EmbeddedPostgres;
+import io.huifang.testsupport.Http;
+import io.huifang.testsupport.TestServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Recordings in a cluster (docs/cluster.md): two nodes in this JVM on one PostgreSQL, joined on loopback, both given
+ * one shared archive directory. A recording node A archives is streamed by node B with a Range request, byte for
+ * byte, and the access is in the audit log; a node whose archive is not the shared one says so at start; a recording
+ * archived into an archive node B does not share is answered with a 503 naming the node that has it.
+ */
+class ArchiveClusterIT {
+  private static Path dir;
+  private static Path shared;
+  private static EmbeddedPostgres pg;
+  private static TestServer a;
+  private static TestServer b;
+  private static Http onB;
+
+  @BeforeAll
+  static void twoNodesOneArchive() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeFalse("unit".equals(System.getProperty("huifang.test.phase")),
+        "an integration test: runs in the integration-test phase");
+    dir = Files.createTempDirectory("huifang-archive-it");
+    shared = dir.resolve("shared-archive");
+    io.huifang.testsupport.MigratedCluster.linkBinaries(dir); // PostgreSQL's binaries, unpacked once per JVM
+    pg = EmbeddedPostgres.start(dir.resolve("pg"), 0);
+    int hzA = freePort();
+    int hzB = freePort();
+    String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
+    a = TestServer.start(dir.resolve("a"), node(members, hzA));
+    b = TestServer.start(dir.resolve("b"), node(members, hzB));
+    onB = new Http(b);
+    assertEquals(200, onB.firstLogin("admin", TestServer.ADMIN_PASSWORD).status());
+  }
+
+  private static List<String> node(String members, int hzPort) {
+    return List.of("--db.url=postgresql://127.0.0.1:" + pg.port() + "/" + pg.database(), "--db.user=" + pg.user(),
+        "--db.password=" + pg.password(), "--db.pool-size=4", "--cluster.members=" + members,
+        "--cluster.host=127.0.0.1", "--cluster.port=" + hzPort, "--cluster.failure-seconds=3",
+        "--recordings.archive-dir=" + shared, "--recordings.archive-shared=true");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (TestServer s : new TestServer[] {b, a}) {
+      if (s != null) {
+        s.close();
+      }
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  @Test
+  void bothNodesFindTheMarkerTheFirstWroteAndAnotherDirectoryIsToldApart() throws Exception {
+    RecordingService serviceA = a.server().recordings();
+    RecordingService serviceB = b.server().recordings();
+    assertNotEquals(serviceA.node(), serviceB.node(), "each node has a name of its own");
+    Row row = one("select archive_id, created_by from recording_archive", Tuple.tuple());
+    assertEquals(row.getString("archive_id"), Files.readString(shared.resolve(Archive.MARKER)).strip(),
+        "the marker holds the archive's id the database names");
+    assertEquals(serviceA.node(), row.getString("created_by"), "node A started first and marked the archive");
+    assertNull(serviceA.archiveProblem());
+    assertNull(serviceB.archiveProblem(), "node B sees node A's marker: the same archive");
+
+    // A node given another directory as the shared archive (the volume not mounted): a clear error, naming both.
+    Path elsewhere = dir.resolve("not-mounted");
+    RecordingService lost = new RecordingService(b.server().vertx(), new RecordingStore(b.server().database()
+        .pool()), dir.resolve("raw-c"), new LocalArchive(elsewhere, true), dir.resolve("cache"), 1, Clock.systemUTC());
+    lost.setNode("node-c");
+    try {
+      String problem = lost.checkArchive(true).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertTrue(problem != null && problem.startsWith("recordings archive not shared: shared directory "
+          + elsewhere.toAbsolutePath().normalize() + " has no marker file " + Archive.MARKER), String.valueOf(problem));
+      assertTrue(problem.contains("marked by node " + serviceA.node()), problem);
+      assertEquals(problem, lost.archiveProblem());
+    } finally {
+      lost.close();
+    }
+  }
+
+  @Test
+  void aRecordingArchivedByNodeAIsStreamedByNodeBWithARangeAndAudited() throws Exception {
+    RecordingService serviceA = a.server().recordings();
+    Path raw = Files.createDirectories(dir.resolve("raw-a"));
+    writeWav(raw.resolve("cl-1.wav"));
+    Instant now = Instant.now();
+    assertTrue(serviceA.register("cl-1", 7L, null, 701L, now, now, now.plusSeconds(3), raw, 30).toCompletionStage()
+        .toCompletableFuture().get(10, TimeUnit.SECONDS));
+    JsonObject ready = serviceA.process("cl-1").toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    assertEquals("ready", ready.getString("status"), ready.encodePrettily());
+    assertEquals(serviceA.node(), ready.getString("archivedBy"), "the catalog names the node that archived it");
+    String playback = Sidecar.fileByRole(ready, "playback").getString("path");
+    byte[] file = Files.readAllBytes(shared.resolve(ready.getString("archiveDir")).resolve(playback));
+    assertTrue(file.length > 1000, "a real Opus file: " + file.length);
+
+    int from = file.length / 3;
+    HttpResponse<byte[]> part = get("/api/recordings/cl-1/audio", "bytes=" + from + "-" + (from + 999));
+    assertEquals(206, part.statusCode());
+    assertArrayEquals(Arrays.copyOfRange(file, from, from + 1000), part.body(), "node B streams node A's bytes");
+    assertEquals("bytes " + from + "-" + (from + 999) + "/" + file.length,
+        part.headers().firstValue("content-range").orElse(null));
+    HttpResponse<byte[]> peaks = get("/api/recordings/cl-1/peaks", null);
+    assertEquals(200, peaks.statusCode());
+
+    Row audited = one("select count(*) filter (where result = 'ok' and detail->>'range' = $2) as ranged,"
+        + " count(*) as plays from audit_log where action = 'recording.play' and subject = $1",
+        Tuple.of("recording:cl-1", from + "-" + (from + 999)));
+    assertEquals(1L, audited.getLong("ranged"), "node B's access is audited, with its range");
+    assertEquals(1L, audited.getLong("plays"));
+  }
+
+  @Test
+  void aRecordingInAnArchiveNodeBDoesNotShareIsA503NamingTheNodeThatHasIt() throws Exception {
+    // A node whose archive is its own (recordings.archive-shared=false): it archives into a directory node B
+    // cannot see; the catalog, being the cluster's one database, still lists the recording on node B.
+    Path own = dir.resolve("c-archive");
+    Path raw = Files.createDirectories(dir.resolve("raw-c2"));
+    writeWav(raw.resolve("cl-2.wav"));
+    RecordingService nodeC = new RecordingService(a.server().vertx(), new RecordingStore(a.server().database()
+        .pool()), raw, new LocalArchive(own, false), a.dataDir().resolve("cache"), 1, Clock.systemUTC());
+    nodeC.setNode("node-c:/srv/huifang/data");
+    try {
+      Instant now = Instant.now();
+      nodeC.register("cl-2", 7L, null, 702L, now, now, now.plusSeconds(3), raw, 30).toCompletionStage()
+          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      JsonObject ready = nodeC.process("cl-2").toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+      assertEquals("ready", ready.getString("status"), ready.encodePrettily());
+      assertTrue(Files.isDirectory(own.resolve(ready.getString("archiveDir"))), "in node C's own archive");
+    } finally {
+      nodeC.close();
+    }
+
+    HttpResponse<byte[]> audio = get("/api/recordings/cl-2/audio", "bytes=0-99");
+    assertEquals(503, audio.statusCode());
+    JsonObject problem = new JsonObject(new String(audio.body(), java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("archive_not_shared", problem.getString("error"), problem.encode());
+    String message = problem.getString("message");
+    assertTrue(message.contains("archived by node node-c:/srv/huifang/data"), message);
+    assertTrue(message.contains("this node (" + b.server().recordings().node() + ")"), message);
+    assertTrue(message.contains("shared directory " + shared.toAbsolutePath().normalize()), message);
+    assertEquals(503, get("/api/recordings/cl-2/peaks", null).statusCode(), "the peaks too");
+
+    Row audited = one("select count(*) filter (where result = 'not_on_this_node'"
+        + " and detail->>'archivedBy' = 'node-c:/srv/huifang/data') as refused, count(*) as plays from audit_log"
+        + " where action = 'recording.play' and subject = 'recording:cl-2'", Tuple.tuple());
+    assertEquals(1L, audited.getLong("refused"), "the refusal is audited, naming the node");
+    assertEquals(1L, audited.getLong("plays"));
+  }
+
+  private static HttpResponse<byte[]> get(String path, String range) throws Exception {
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(b.url(path))).GET();
+    if (range != null) {
+      req.header("Range", range);
+    }
+    return onB.client().send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static Row one(String sql, Tuple args) throws Exception {
+    return a.server().database().pool().preparedQuery(sql).execute(args).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS).iterator().next();
+  }
+
+  /** Three seconds of a 440 Hz tone, 8 kHz mono 16-bit PCM: what MixMonitor writes for a call. */
+  private static void writeWav(Path file) throws Exception {
+    int samples = 8000 * 3;
+    ByteBuffer w = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
+    w.put("RIFF".getBytes()).putInt(36 + samples * 2).put("WAVE".getBytes());
+    w.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(8000).putInt(16000)
+        .putShort((short) 2).putShort((short) 16);
+    w.put("data".getBytes()).putInt(samples * 2);
+    for (int i = 0; i < samples; i++) {
+      w.putShort((short) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000.0)));
+    }
+    Files.write(file, w.array());
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
