@@ -396,7 +396,7 @@ public final class Server {
     retention.start(Duration.ofHours(6).toMillis());
     recordingRetryTimer = vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> {
       if (leases.held(RECORDING_RETRY)) {
-        recordings.retryFailed();
+        recordings.retryFailed().compose(n -> recordings.takeOverStalePending());
       }
     });
     return recordings.checkArchive(config.cluster().isPresent())

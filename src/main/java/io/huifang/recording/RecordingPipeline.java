@@ -131,7 +131,7 @@ final class RecordingPipeline {
     return store.insertPending(id, id, campaignId, agentId, customerId, s, bridged == null ? null
             : bridged.truncatedTo(ChronoUnit.MILLIS), ended == null ? null : ended.truncatedTo(ChronoUnit.MILLIS),
         mutedSpans, raw.toAbsolutePath().toString(), s.atZone(ZoneOffset.UTC).toLocalDate()
-            .plusDays(retentionDays));
+            .plusDays(retentionDays), node);
   }
 
   /**
@@ -331,10 +331,28 @@ final class RecordingPipeline {
     });
   }
 
-  /** Recordings left pending by a stop. */
+  /** Recordings this node left pending by a stop (another node's are that node's, while it lives). */
   Future<Integer> resumePending() {
-    return store.pending(1000).map(ids -> {
+    return store.pending(1000, node.isEmpty() ? null : node).map(ids -> {
       ids.forEach(this::process);
+      return ids.size();
+    });
+  }
+
+  /** A node that took a recording and has not finished it within this long is taken for gone (docs/cluster.md). */
+  static final int STALE_PENDING_MINUTES = 30;
+
+  /** Recordings another node took and left pending: taken over and processed here. */
+  Future<Integer> takeOverStalePending() {
+    if (node.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return store.takeStalePending(node, STALE_PENDING_MINUTES, 100).map(ids -> {
+      ids.forEach(id -> {
+        log.atWarn().setMessage("recording left pending by another node taken over").addKeyValue("recording", id)
+            .log();
+        process(id);
+      });
       return ids.size();
     });
   }

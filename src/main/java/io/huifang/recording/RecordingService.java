@@ -221,6 +221,14 @@ public final class RecordingService {
     return pipeline.resumePending();
   }
 
+  /**
+   * Recordings another node took and left pending for half an hour (it died): processed here. Run by one node at
+   * a time (the retry job's lease).
+   */
+  public Future<Integer> takeOverStalePending() {
+    return pipeline.takeOverStalePending();
+  }
+
   /** The transcoder, built on first use (finding or extracting ffmpeg). Worker threads only. */
   public Transcoder transcoder() throws Transcoder.Failure {
     return pipeline.transcoder();

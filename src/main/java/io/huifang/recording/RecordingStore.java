@@ -35,15 +35,20 @@ public final class RecordingStore {
     return pool;
   }
 
-  /** A recording to process, unless the attempt already has one. True when it was new. */
+  /**
+   * A recording to process, unless the attempt already has one. True when it was new. {@code node} takes it: its
+   * name is the row's {@code archived_by} from now on (the node archiving it, then the one that archived it).
+   */
   public Future<Boolean> insertPending(String id, String attemptId, Long campaignId, Long agentId, Long customerId,
                                        Instant startedAt, Instant bridgedAt, Instant endedAt, JsonArray mutedSpans,
-                                       String rawDir, LocalDate deleteAfter) {
+                                       String rawDir, LocalDate deleteAfter, String node) {
     return pool.preparedQuery("insert into recording (id, attempt_id, campaign_id, agent_id, customer_id, status,"
-            + " started_at, bridged_at, ended_at, muted_spans, raw_dir, delete_after)"
-            + " values ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9::jsonb, $10, $11) on conflict (id) do nothing")
+            + " started_at, bridged_at, ended_at, muted_spans, raw_dir, delete_after, archived_by)"
+            + " values ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9::jsonb, $10, $11, $12)"
+            + " on conflict (id) do nothing")
         .execute(Tuple.from(new Object[] {id, attemptId, campaignId, agentId, customerId, odt(startedAt),
-            odt(bridgedAt), odt(endedAt), mutedSpans, rawDir, deleteAfter}))
+            odt(bridgedAt), odt(endedAt), mutedSpans, rawDir, deleteAfter, node == null || node.isEmpty() ? null
+            : node}))
         .map(rs -> rs.rowCount() == 1);
   }
 
@@ -83,8 +88,30 @@ public final class RecordingStore {
 
   /** Recordings still pending (a restart interrupted them). */
   public Future<List<String>> pending(int limit) {
-    return pool.preparedQuery("select id from recording where status = 'pending' order by created_at limit $1")
-        .execute(Tuple.of(limit)).map(RecordingStore::ids);
+    return pending(limit, null);
+  }
+
+  /**
+   * Recordings still pending that {@code node} took (or no node: taken before the catalog named nodes); every one
+   * when {@code node} is null. Another node's are its own to finish: two nodes processing one recording into one
+   * shared archive would write the same files at once.
+   */
+  public Future<List<String>> pending(int limit, String node) {
+    return pool.preparedQuery("select id from recording where status = 'pending'"
+            + " and ($2::text is null or archived_by = $2 or archived_by is null) order by created_at limit $1")
+        .execute(Tuple.of(limit, node)).map(RecordingStore::ids);
+  }
+
+  /**
+   * Takes, for {@code node}, the recordings another node took and left pending longer than {@code minutes} (that
+   * node died or lost its archive): they become {@code node}'s to process.
+   */
+  public Future<List<String>> takeStalePending(String node, int minutes, int limit) {
+    return pool.preparedQuery("update recording set archived_by = $1, updated_at = now() where id in (select id"
+            + " from recording where status = 'pending' and archived_by is distinct from $1"
+            + " and updated_at < now() - make_interval(mins => $2) order by created_at limit $3 for update"
+            + " skip locked) returning id")
+        .execute(Tuple.of(node, minutes, limit)).map(RecordingStore::ids);
   }
 
   public Future<List<JsonObject>> dueForPurge(LocalDate today, int limit) {

@@ -176,6 +176,48 @@ class ArchiveClusterIT {
     assertEquals(1L, audited.getLong("plays"));
   }
 
+  @Test
+  void aRecordingADeadNodeLeftPendingIsTakenOverByAnotherButNotOneStillFresh() throws Exception {
+    RecordingService serviceB = b.server().recordings();
+    RecordingStore store = new RecordingStore(a.server().database().pool());
+    Path raw = Files.createDirectories(dir.resolve("raw-d"));
+    writeWav(raw.resolve("cl-3.wav"));
+    writeWav(raw.resolve("cl-4.wav"));
+    Instant now = Instant.now();
+    for (String id : List.of("cl-3", "cl-4")) {
+      assertTrue(store.insertPending(id, id, 7L, null, 703L, now, now, now.plusSeconds(3), new io.vertx.core.json
+          .JsonArray(), raw.toString(), java.time.LocalDate.now().plusDays(30), "node-d:/gone").toCompletionStage()
+          .toCompletableFuture().get(10, TimeUnit.SECONDS));
+    }
+    // node D took both and died; cl-3 has waited longer than a node takes to process anything.
+    one("update recording set updated_at = now() - interval '31 minutes' where id = 'cl-3' returning id",
+        Tuple.tuple());
+    assertEquals(List.of(), store.pending(100, serviceB.node()).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS).stream().filter(id -> id.startsWith("cl-")).toList(),
+        "node B does not resume at start what node D took");
+
+    assertEquals(1, serviceB.takeOverStalePending().toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS));
+    JsonObject taken = io.huifang.testsupport.Await.atMost(java.time.Duration.ofSeconds(60))
+        .every(java.time.Duration.ofMillis(200)).until("cl-3 processed", () -> row(store, "cl-3"),
+            r -> !"pending".equals(r.getString("status")));
+    assertEquals("ready", taken.getString("status"), taken.encodePrettily());
+    assertEquals(serviceB.node(), taken.getString("archivedBy"));
+    assertTrue(Files.isRegularFile(shared.resolve(taken.getString("archiveDir")).resolve("cl-3.json")));
+    JsonObject fresh = store.get("cl-4").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .orElseThrow();
+    assertEquals("pending", fresh.getString("status"), "still node D's: it may be processing it now");
+    assertEquals("node-d:/gone", fresh.getString("archivedBy"));
+  }
+
+  private static JsonObject row(RecordingStore store, String id) {
+    try {
+      return store.get(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static HttpResponse<byte[]> get(String path, String range) throws Exception {
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(b.url(path))).GET();
     if (range != null) {
