@@ -55,7 +55,10 @@ class ArchiveClusterIT {
     int hzB = freePort();
     String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
     a = TestServer.start(dir.resolve("a"), node(members, hzA));
-    b = TestServer.start(dir.resolve("b"), node(members, hzB));
+    // Node B reads its PBX's files from that PBX's own spool, as with an Asterisk on another box.
+    List<String> flagsB = new java.util.ArrayList<>(node(members, hzB));
+    flagsB.add("--recordings.raw-dirs=emulator=" + dir.resolve("spool-b"));
+    b = TestServer.start(dir.resolve("b"), flagsB);
     onB = new Http(b);
     assertEquals(200, onB.firstLogin("admin", TestServer.ADMIN_PASSWORD).status());
   }
@@ -208,6 +211,33 @@ class ArchiveClusterIT {
         .orElseThrow();
     assertEquals("pending", fresh.getString("status"), "still node D's: it may be processing it now");
     assertEquals("node-d:/gone", fresh.getString("archivedBy"));
+  }
+
+  @Test
+  void aPbxsRecordingIsReadFromThatPbxsOwnSpool() throws Exception {
+    RecordingService serviceB = b.server().recordings();
+    Path spool = dir.resolve("spool-b");
+    assertEquals(spool, serviceB.rawDir("emulator"), "recordings.raw-dirs");
+    assertEquals(shared.toAbsolutePath().normalize(), a.server().recordings().rawDir("emulator"),
+        "a PBX not listed: the archive's directory, as before");
+    Files.createDirectories(spool);
+    writeWav(spool.resolve("cl-5.wav"));
+    Instant now = Instant.now();
+    // The tracker's snapshot of a call on PBX "emulator" that ended: its recording is kept (the default rules).
+    JsonObject ended = new JsonObject().put("id", "cl-5").put("pbx", "emulator").put("campaignId", 7L)
+        .put("answeredAt", now.minusSeconds(4).toString()).put("bridgedAt", now.minusSeconds(3).toString())
+        .put("endedAt", now.toString());
+    serviceB.onEnded(ended, 705L).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    RecordingStore store = new RecordingStore(b.server().database().pool());
+    JsonObject done = io.huifang.testsupport.Await.atMost(java.time.Duration.ofSeconds(60))
+        .every(java.time.Duration.ofMillis(200)).until("cl-5 processed", () -> row(store, "cl-5"),
+            r -> !"pending".equals(r.getString("status")));
+    assertEquals("ready", done.getString("status"), done.encodePrettily());
+    assertEquals(spool.toString(), done.getString("rawDir"), "read from the PBX's spool");
+    assertEquals(serviceB.node(), done.getString("archivedBy"));
+    assertTrue(Files.isRegularFile(shared.resolve(done.getString("archiveDir")).resolve("cl-5.ogg")),
+        "archived into the shared archive");
+    assertTrue(!Files.exists(spool.resolve("cl-5.wav")), "the PBX's file is gone from its spool once archived");
   }
 
   private static JsonObject row(RecordingStore store, String id) {
