@@ -240,6 +240,35 @@ class ArchiveClusterIT {
     assertTrue(!Files.exists(spool.resolve("cl-5.wav")), "the PBX's file is gone from its spool once archived");
   }
 
+  @Test
+  void withArchivesNotSharedEachNodePurgesWhatItArchivedAndNothingElse() throws Exception {
+    RecordingService serviceA = a.server().recordings();
+    RecordingService serviceB = b.server().recordings();
+    Path raw = Files.createDirectories(dir.resolve("raw-retention"));
+    Instant longAgo = Instant.now().minus(java.time.Duration.ofDays(40));
+    for (String id : List.of("old-a", "old-b")) {
+      writeWav(raw.resolve(id + ".wav"));
+      RecordingService by = id.endsWith("a") ? serviceA : serviceB;
+      assertTrue(by.register(id, 8L, null, 708L, longAgo, longAgo, longAgo.plusSeconds(3), raw, 30)
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+      assertEquals("ready", by.process(id).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS)
+          .getString("status"));
+    }
+    RecordingStore store = new RecordingStore(b.server().database().pool());
+    // Node B's purge, as every node runs it when each keeps its own archive; not the lease's holder here.
+    RetentionJob onB = new RetentionJob(b.server().vertx(), serviceB, new io.huifang.auth.AuditLog(
+        b.server().database().pool()), Clock.systemUTC());
+    onB.perNode(serviceB.node());
+    onB.onlyWhile(() -> false);
+    onB.purgeOnce().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals("purged", row(store, "old-b").getString("status"), "node B's own: purged by node B");
+    assertEquals("ready", row(store, "old-a").getString("status"), "node A's: out of node B's reach, left to A");
+    JsonObject oldA = row(store, "old-a");
+    assertTrue(Files.isRegularFile(shared.resolve(oldA.getString("archiveDir")).resolve("old-a.ogg")));
+    assertEquals(1L, one("select count(*) from audit_log where action = 'recording.purge'"
+        + " and subject in ('recording:old-a', 'recording:old-b')", Tuple.tuple()).getLong(0));
+  }
+
   private static JsonObject row(RecordingStore store, String id) {
     try {
       return store.get(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow();
