@@ -89,6 +89,7 @@ const FIELDS = {
   wrapUpSeconds: ['c-wrap', 'c-wrap-error'],
   abandonTarget: ['c-abandon', 'c-abandon-error'],
   amd: ['c-amd', 'c-amd-error'],
+  ringCut: ['c-ringcut', 'c-ringcut-error'],
   dialMode: ['c-mode', 'c-mode-error'],
   recordingPolicy: ['c-rec', 'c-rec-error'],
   callerId: ['c-caller', 'c-caller-error']
@@ -167,6 +168,7 @@ function startEdit(id) {
   f.wrapUpSeconds.value = String(c.wrapUpSeconds);
   f.abandonTarget.value = String(c.abandonTarget);
   f.amd.checked = c.amd === true;
+  f.ringCut.checked = c.ringCut === true;
   f.dialMode.value = c.dialMode;
   f.recordingPolicy.value = c.recordingPolicy;
   f.callerId.value = c.callerId || '';
@@ -198,7 +200,7 @@ function formBody(f) {
     dealerIds: [...f.querySelectorAll('input[name=dealer]:checked')].map((i) => Number(i.value)),
     callingHours, dayParts: ranges(f.parts.value), holidays: ranges(f.holidays.value),
     maxAttempts: Number(f.maxAttempts.value), wrapUpSeconds: Number(f.wrapUpSeconds.value), abandonTarget: Number(f.abandonTarget.value), dialMode: f.dialMode.value,
-    amd: f.amd.checked,
+    amd: f.amd.checked, ringCut: f.ringCut.checked,
     recordingPolicy: f.recordingPolicy.value, callerId: f.callerId.value.trim() || null
   };
 }

@@ -20,7 +20,8 @@ const $ = (id) => document.getElementById(id);
 const STATES = ['ready', 'reserved', 'on_call', 'wrap_up', 'paused', 'logged_out'];
 /** Grid order: who is working first, then who waits, then who is away. */
 const STATE_ORDER = { on_call: 0, wrap_up: 1, reserved: 2, ready: 3, paused: 4, logged_out: 5 };
-const CAUSES = ['answered', 'abandoned', 'machine', 'no_answer', 'busy', 'congestion', 'invalid_number', 'failed'];
+const CAUSES = ['answered', 'abandoned', 'machine', 'no_answer', 'busy', 'congestion', 'invalid_number', 'failed',
+  'ring_cut'];
 
 function showLiveError(e) {
   const box = $('live-message');

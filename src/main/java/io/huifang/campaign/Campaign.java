@@ -26,7 +26,16 @@ import java.util.TreeSet;
 public record Campaign(long id, String name, Kind kind, String questionnaire, List<Long> dealerIds,
                        CallingRules rules, DeadlineBasis deadlineBasis, int deadlineHours, int maxAttempts,
                        DialMode dialMode, BigDecimal abandonTarget, String callerId, RecordingPolicy recordingPolicy,
-                       boolean active, int wrapUpSeconds, boolean amd) {
+                       boolean active, int wrapUpSeconds, boolean amd, boolean ringCut) {
+
+  /** A campaign without ring cut (off by default). */
+  public Campaign(long id, String name, Kind kind, String questionnaire, List<Long> dealerIds, CallingRules rules,
+                  DeadlineBasis deadlineBasis, int deadlineHours, int maxAttempts, DialMode dialMode,
+                  BigDecimal abandonTarget, String callerId, RecordingPolicy recordingPolicy, boolean active,
+                  int wrapUpSeconds, boolean amd) {
+    this(id, name, kind, questionnaire, dealerIds, rules, deadlineBasis, deadlineHours, maxAttempts, dialMode,
+        abandonTarget, callerId, recordingPolicy, active, wrapUpSeconds, amd, false);
+  }
 
   /** CSI after-sales, SSI sales, or anything else. */
   public enum Kind {
@@ -89,7 +98,7 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
         .put("maxAttempts", maxAttempts).put("dialMode", id(dialMode))
         .put("abandonTarget", abandonTarget.doubleValue()).put("callerId", callerId)
         .put("recordingPolicy", id(recordingPolicy)).put("active", active).put("wrapUpSeconds", wrapUpSeconds)
-        .put("amd", amd);
+        .put("amd", amd).put("ringCut", ringCut);
   }
 
   /**
@@ -219,9 +228,14 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
     if (b.containsKey("amd") && !(b.getValue("amd") instanceof Boolean)) {
       throw new Invalid("amd", "amd must be true or false", "答录机检测必须是 true 或 false");
     }
+    // ring cut: a predictive campaign may end a long-ringing line whose answer would likely find no agent
+    boolean ringCut = b.getValue("ringCut") instanceof Boolean x ? x : base != null && base.ringCut();
+    if (b.containsKey("ringCut") && !(b.getValue("ringCut") instanceof Boolean)) {
+      throw new Invalid("ringCut", "ringCut must be true or false", "提前挂断振铃必须是 true 或 false");
+    }
     return new Campaign(base == null ? 0 : base.id(), name.trim(), kind, blankToNull(questionnaire), dealers,
         new CallingRules(zone, hours, holidays, parts), basis, deadlineHours, maxAttempts, mode, abandon,
-        blankToNull(callerId), rec, active, wrapUp, amd);
+        blankToNull(callerId), rec, active, wrapUp, amd, ringCut);
   }
 
   /** Monday–Sunday 09:00–20:00: the hours most centres use. */

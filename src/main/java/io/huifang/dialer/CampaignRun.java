@@ -27,6 +27,8 @@ final class CampaignRun {
   /** Until then the campaign dials progressively: its rolling hour lacks the abandons from before (history lost). */
   final long progressiveUntil;
   private final Map<String, PbxRun> byPbx = new LinkedHashMap<>();
+  /** When the campaign's lines ended by ring cut ended, the last hour's (for supervisors). */
+  private final java.util.ArrayDeque<Long> ringCuts = new java.util.ArrayDeque<>();
 
   CampaignRun(Campaign campaign, boolean historyRestored, long now) {
     this.campaign = campaign;
@@ -52,6 +54,20 @@ final class CampaignRun {
     return campaign.id();
   }
 
+  /** A line of the campaign ended by ring cut at {@code now}. */
+  void ringCutEnded(long now) {
+    ringCuts.addLast(now);
+    ringCutsHour(now);
+  }
+
+  /** Lines ended by ring cut in the last hour (since this run began: the count is not read back after a restart). */
+  int ringCutsHour(long now) {
+    while (!ringCuts.isEmpty() && ringCuts.peekFirst() <= now - AbandonStats.HOUR) {
+      ringCuts.removeFirst();
+    }
+    return ringCuts.size();
+  }
+
   /** Supervisors change mode and target while it runs: every PBX's pacer dials with the latest. */
   void update(Campaign latest, long now) {
     campaign = latest;
@@ -74,6 +90,6 @@ final class CampaignRun {
   static PacingSettings settings(Campaign c) {
     DialMode mode = c.dialMode() == Campaign.DialMode.PREDICTIVE ? DialMode.PREDICTIVE
         : c.dialMode() == Campaign.DialMode.PROGRESSIVE ? DialMode.PROGRESSIVE : DialMode.PREVIEW;
-    return PacingSettings.forCampaign(mode, c.abandonTarget().doubleValue() / 100.0, c.amd());
+    return PacingSettings.forCampaign(mode, c.abandonTarget().doubleValue() / 100.0, c.amd(), c.ringCut());
   }
 }

@@ -245,6 +245,11 @@ public final class DialerService {
     return p.future();
   }
 
+  /** The campaign's current run, or null; call on the telephony context (tests look at its pacers). */
+  CampaignRun runOf(long campaignId) {
+    return reload.current(campaignId);
+  }
+
   /** The customer's number in a dial string this dialer made (the template's {number}), or null. */
   public String customerNumber(String dialString) {
     int at = dialTemplate.indexOf("{number}");
@@ -285,12 +290,42 @@ public final class DialerService {
     }
     long now = clock.millis();
     int n = r.pacer.linesToDial(new LiveView(r, now), now);
-    if (n <= 0) {
+    if (n > 0) {
+      r.requesting += n;
+      scheduler.nextDue(r.campaignId(), Instant.ofEpochMilli(now), n)
+          .onComplete(ar -> telephony.telephonyContext().runOnContext(v -> dueTasks(r, n, ar)));
+    }
+    cutRinging(r, now);
+  }
+
+  /**
+   * Ring cut (a campaign option): after the decision, with the lines just asked for counted as ringing (as the
+   * simulator does), the pacer names lines that have rung 15 s or more whose answer would likely find no agent; those
+   * the dialer may end are hung up. A cut line leaves the ringing lines at once; its end is not reported to the pacer
+   * as an outcome (it says nothing of whether the customer would answer).
+   */
+  private void cutRinging(PbxRun r, long now) {
+    if (!r.campaignRun.campaign.ringCut() || r.ringing.isEmpty()) {
       return;
     }
-    r.requesting += n;
-    scheduler.nextDue(r.campaignId(), Instant.ofEpochMilli(now), n)
-        .onComplete(ar -> telephony.telephonyContext().runOnContext(v -> dueTasks(r, n, ar)));
+    LiveView view = new LiveView(r, now);
+    for (int line : r.pacer.ringingToEnd(view, now)) {
+      String id = view.ringingAttempt(line);
+      if (id != null && r.mayCut.contains(id) && r.ringing.containsKey(id)) {
+        cut(r, id);
+      }
+    }
+  }
+
+  /** Hangs the ringing line up; if the tracker will not (answered meanwhile, gone), it stays a ringing line. */
+  private void cut(PbxRun r, String attemptId) {
+    Long dialledAt = r.ringing.remove(attemptId);
+    r.cutting.put(attemptId, dialledAt);
+    r.pbx.tracker().cutRinging(attemptId).onComplete(sent -> telephony.telephonyContext().runOnContext(v -> {
+      if ((sent.failed() || !sent.result()) && r.cutting.remove(attemptId) != null && byAttempt.get(attemptId) == r) {
+        r.ringing.put(attemptId, dialledAt);
+      }
+    }));
   }
 
   private void dueTasks(PbxRun r, int asked, AsyncResult<List<DueTask>> ar) {
@@ -333,6 +368,9 @@ public final class DialerService {
         r.campaignRun.campaign.amd(),
         Map.of());
     r.ringing.put(attemptId, clock.millis());
+    if (t.mayRingCut()) {
+      r.mayCut.add(attemptId);
+    }
     byAttempt.put(attemptId, r);
     if (t.callback() && t.callbackAgentId() != null) {
       bookedBy.put(attemptId, t.callbackAgentId());
@@ -347,6 +385,7 @@ public final class DialerService {
    */
   private void notDialled(PbxRun r, String attemptId, Throwable e) {
     r.ringing.remove(attemptId);
+    r.mayCut.remove(attemptId);
     byAttempt.remove(attemptId);
     bookedBy.remove(attemptId);
     r.dialled--;
@@ -363,6 +402,10 @@ public final class DialerService {
       return;
     }
     Long started = r.ringing.remove(a.id());
+    if (started == null) {
+      started = r.cutting.remove(a.id()); // answered in the race with its ring cut: an answered call
+    }
+    r.mayCut.remove(a.id());
     r.answered.add(a.id());
     long now = clock.millis();
     r.pacer.onOriginateResult(AttemptOutcome.ANSWERED_HUMAN, started == null ? 0 : now - started, now);
@@ -379,7 +422,10 @@ public final class DialerService {
     long now = clock.millis();
     Long started = r.ringing.remove(a.id());
     r.answered.remove(a.id());
-    if (started != null) {
+    r.mayCut.remove(a.id());
+    if (r.cutting.remove(a.id()) != null || a.outcome() == AttemptOutcome.RING_CUT) {
+      ringCutEnded(r, a, now);
+    } else if (started != null) {
       // Never answered: the ring ended this attempt.
       r.pacer.onOriginateResult(a.outcome(), now - started, now);
     }
@@ -391,6 +437,17 @@ public final class DialerService {
       holdForDisposition(a, now);
     }
     decide(r);
+  }
+
+  /**
+   * A line hung up by ring cut ended. Unanswered, it is counted for supervisors and not reported to the pacer (the
+   * simulator does the same): the customer was not given the full ring, so it says nothing of the answer rate. One
+   * that answered first is an answered call and was reported at its answer.
+   */
+  private void ringCutEnded(PbxRun r, Attempt a, long now) {
+    if (a.outcome() == AttemptOutcome.RING_CUT) {
+      r.campaignRun.ringCutEnded(now);
+    }
   }
 
   /** An abandon counts for the whole campaign (the figures are shared); a connected call teaches talk times. */
@@ -484,6 +541,7 @@ public final class DialerService {
       case BUSY -> Outcome.Kind.BUSY;
       case CONGESTION, FAILED -> Outcome.Kind.CONGESTION;
       case INVALID_NUMBER -> Outcome.Kind.INVALID_NUMBER;
+      case RING_CUT -> Outcome.Kind.RING_CUT;
     });
   }
 }

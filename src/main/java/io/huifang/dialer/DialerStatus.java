@@ -177,6 +177,8 @@ public final class DialerStatus {
         // the counts behind the hour's rate: how close the next abandon brings it to the target
         .put("liveAnsweredHour", f.hour().liveAnswered())
         .put("abandonedHour", f.hour().abandoned())
+        // ring cut: whether the campaign may end long-ringing lines, and the lines it ended in the last hour
+        .put("ringCut", r.campaign.ringCut()).put("ringCutsHour", r.ringCutsHour(now))
         // the most cautious PBX's plan: the one the campaign's budget holds back most
         .put("plannedAbandonRate", cautious == null ? 0.0 : cautious.plannedAbandonRate())
         .put("calibration", cautious == null ? null : cautious.calibration())

@@ -6,6 +6,7 @@ import io.huifang.telephony.Attempt;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The pacer's view of one campaign on one live PBX: that PBX's agents serving it, its ringing lines. */
 final class LiveView implements PacerView {
@@ -13,6 +14,8 @@ final class LiveView implements PacerView {
   private final long now;
   private final List<AgentLines.Line> agents = new ArrayList<>();
   private final long[] ringingSince;
+  /** The attempt of each ringing line; null for a line asked of the scheduler and not yet dialled. */
+  private final String[] ringingIds;
 
   LiveView(PbxRun run, long now) {
     this.run = run;
@@ -23,9 +26,11 @@ final class LiveView implements PacerView {
       }
     }
     ringingSince = new long[run.ringing.size() + run.requesting];
+    ringingIds = new String[ringingSince.length];
     int i = 0;
-    for (long t : run.ringing.values()) {
-      ringingSince[i++] = t;
+    for (Map.Entry<String, Long> e : run.ringing.entrySet()) {
+      ringingIds[i] = e.getKey();
+      ringingSince[i++] = e.getValue();
     }
     while (i < ringingSince.length) {
       ringingSince[i++] = now; // asked of the scheduler, about to ring
@@ -76,6 +81,11 @@ final class LiveView implements PacerView {
   @Override
   public long ringingSince(int line) {
     return ringingSince[line];
+  }
+
+  /** The attempt ringing on line {@code line} of this view; null for a line not yet dialled. */
+  String ringingAttempt(int line) {
+    return ringingIds[line];
   }
 
   @Override

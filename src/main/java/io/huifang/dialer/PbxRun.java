@@ -20,6 +20,13 @@ final class PbxRun {
    * neither the ringing lines nor the AGI's waiting list, and must not be forgotten (or the pacer over-dials).
    */
   final Set<String> answered = new LinkedHashSet<>();
+  /**
+   * Lines hung up by ring cut and not yet ended, with when they were dialled: no longer ringing lines for the pacer;
+   * one that answered in the race with the Hangup is an answered call like any other.
+   */
+  final Map<String, Long> cutting = new LinkedHashMap<>();
+  /** Ringing attempts whose line the dialer may end (ring cut): not callbacks, not tasks cut to the cap already. */
+  final Set<String> mayCut = new java.util.HashSet<>();
   /** Due tasks asked for and not yet originated. */
   int requesting;
   long dialled;

@@ -46,7 +46,7 @@ public final class DbFigures implements FigureSource {
 
   /** The hang-up classes in the contract's order; an outcome maps to one. */
   static final List<String> CLASSES = List.of("answered", "abandoned", "machine", "no_answer", "busy", "congestion",
-      "invalid_number", "failed");
+      "invalid_number", "failed", "ring_cut");
 
   private final FiguresStore store;
   private final CampaignStore campaigns;

@@ -40,6 +40,8 @@ public final class Attempt {
   /** Answered in the name of a PBX lease grant that was no longer current (issue 22): no agent was given. */
   boolean fenced;
   boolean hangupRequestedByAgent;
+  /** The dialer hung the line up while it rang (ring cut): it ends as RING_CUT unless it was answered first. */
+  boolean ringCut;
   Long agentId;
   String agentChannel;
   String detail;
@@ -100,6 +102,11 @@ public final class Attempt {
   /** Completes when the attempt's writes begun so far are in the database (read on the tracker's context). */
   public io.vertx.core.Future<?> written() {
     return lastWrite;
+  }
+
+  /** The dialer asked for this line to be hung up while it rang (see {@link AttemptOutcome#RING_CUT}). */
+  public boolean ringCut() {
+    return ringCut;
   }
 
   /** See the field: the call was lost with the PBX, not ended by anyone on it. */

@@ -17,7 +17,13 @@ public enum AttemptOutcome {
   /** The number does not exist (unallocated, bad format, no route). */
   INVALID_NUMBER,
   /** Anything else, e.g. the PBX refused the Originate; the raw codes are kept with the attempt. */
-  FAILED;
+  FAILED,
+  /**
+   * The dialer ended the line unanswered after 15 s or more of ringing, because its answer would likely have found no
+   * agent (ring cut, a campaign option): a dial, not the customer's no-answer. A line that answered first is an
+   * answered call, never this.
+   */
+  RING_CUT;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -367,6 +367,38 @@ public final class CallTracker {
     return p.future();
   }
 
+  /**
+   * Ring cut: hangs up the attempt's outbound channel while it rings, unanswered (the dialer's pacer judged that its
+   * answer would likely find no agent). True when the Hangup went out; false when the attempt is no longer live, was
+   * answered, or its channel is not known yet. The attempt then ends as {@link AttemptOutcome#RING_CUT}, unless the
+   * customer answered in the race with the Hangup: that is an answered call (and, hung up before an agent took it,
+   * an abandon, as regulators count it), never a ring cut. The window is the Hangup's trip to the PBX, the same race
+   * an Originate's own Timeout has.
+   */
+  public Future<Boolean> cutRinging(String attemptId) {
+    Promise<Boolean> p = Promise.promise();
+    onContext(() -> {
+      Attempt a = byId.get(attemptId);
+      if (a == null || a.answeredAt != null || a.channel == null
+          || (a.state != Attempt.State.DIALING && a.state != Attempt.State.RINGING)) {
+        p.complete(false);
+        return;
+      }
+      a.ringCut = true;
+      ami.send(AmiMessage.action("Hangup").add("Channel", a.channel).add("Cause", "16"))
+          .onComplete(ar -> onContext(() -> {
+            boolean sent = ar.succeeded() && "Success".equalsIgnoreCase(ar.result().get("Response"));
+            if (!sent && a.state != Attempt.State.ENDED) {
+              a.ringCut = false; // the PBX did not take it (no such channel any more): the line ends by itself
+            }
+            log.atInfo().setMessage(sent ? "ringing line cut" : "ringing line not cut").addKeyValue("attempt", a.id)
+                .addKeyValue("pbx", pbx).addKeyValue("channel", a.channel).log();
+            p.complete(sent);
+          }));
+    });
+    return p.future();
+  }
+
   /** The answered-call script's view: marks the attempt answered (the AGI may arrive before the AMI event). */
   public void markAnswered(Attempt a, String channel) {
     if (a.channel == null) {
@@ -565,6 +597,13 @@ public final class CallTracker {
     }
     a.outcome = OutcomeClassifier.classify(new OutcomeClassifier.Evidence(a.originateReason, a.hangupCause,
         a.answeredAt != null, a.dialBegan, a.amdStatus, a.abandoned, a.originateRefused));
+    if (a.ringCut && a.answeredAt == null) {
+      // The PBX reports a line we hung up while it rang as a failed originate (Reason 0, cause 16): it was ours.
+      a.outcome = AttemptOutcome.RING_CUT;
+      a.hangupBy = "system";
+      a.detail = "ring cut: hung up unanswered after " + a.ringSeconds() + " s of ringing; an answer would likely"
+          + " have found no agent";
+    }
     byId.remove(a.id);
     byUniqueId.remove(a.id);
     byUniqueId.remove(a.id + "-2");

@@ -49,6 +49,39 @@ class DialerPacingTest {
         "never more than the target");
   }
 
+  /**
+   * Ring cut is the campaign's switch, off by default, passed to the pacer through {@code PacingSettings.forCampaign};
+   * a value that is not true or false is refused naming the field.
+   */
+  @Test
+  void ringCutIsTheCampaignsSwitchOffByDefault() {
+    Campaign off = campaign("predictive");
+    Campaign on = Campaign.fromJson(new JsonObject().put("ringCut", true), off);
+    assertEquals(false, off.ringCut(), "off by default");
+    assertEquals(false, CampaignRun.settings(off).ringCut());
+    assertEquals(true, CampaignRun.settings(on).ringCut());
+    assertEquals(PacingSettings.forCampaign(DialMode.PREDICTIVE, 0.03, false, true), CampaignRun.settings(on));
+    assertEquals(true, on.toJson().getBoolean("ringCut"));
+    assertEquals(true, Campaign.fromJson(new JsonObject().put("amd", true), on).ringCut(), "kept when left out");
+    io.huifang.core.Invalid bad = org.junit.jupiter.api.Assertions.assertThrows(io.huifang.core.Invalid.class,
+        () -> Campaign.fromJson(new JsonObject().put("ringCut", "yes"), off));
+    assertEquals("ringCut", bad.field());
+  }
+
+  /**
+   * A cut line's end goes to its task as a ring cut (its own retry), also when found after a crash; a line that
+   * reached an agent waits for the agent's disposition as ever.
+   */
+  @Test
+  void aRingCutReachesTheSchedulerAsItsOwnOutcome() {
+    assertEquals(io.huifang.campaign.schedule.Outcome.Kind.RING_CUT, DialerService.outcomeForScheduler(
+        io.huifang.telephony.AttemptOutcome.RING_CUT, false).kind());
+    for (io.huifang.telephony.AttemptOutcome o : io.huifang.telephony.AttemptOutcome.values()) {
+      assertEquals(o == io.huifang.telephony.AttemptOutcome.ANSWERED_HUMAN,
+          DialerService.outcomeForScheduler(o, true) == null, o.name());
+    }
+  }
+
   private static Campaign campaign(String mode) {
     return Campaign.fromJson(new JsonObject().put("name", "预测外呼").put("kind", "csi")
         .put("dealerIds", new JsonArray().add(1)).put("dialMode", mode).put("abandonTarget", 3), null);

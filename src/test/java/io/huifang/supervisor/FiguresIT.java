@@ -92,6 +92,7 @@ class FiguresIT {
     attempt("a9", a, "failed", null, SH_DAY.plusSeconds(1), null);                  // today only
     attempt("a10", a, "answered_human", SH_DAY.minusSeconds(200), SH_DAY.minusSeconds(1), agent1); // yesterday
     attempt("a11", a, "no_answer", null, NOW, null);                                // ends at now: not yet in
+    attempt("a13", a, "ring_cut", null, ago(4 * 60), null);                         // min15: a dial, not answered
     exec("insert into call_attempt (id, pbx, campaign_id, dial_string, state, originated_at)"
         + " values ('a12', 'pbx-1', $1, 'x', 'ringing', $2)", a, odt(ago(30)));     // still ringing: not ended
     // Campaign B (Tokyo): 00:30 Tokyo is today there and yesterday in Shanghai (agent2's call: not in their day)

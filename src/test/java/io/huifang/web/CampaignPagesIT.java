@@ -92,6 +92,9 @@ class CampaignPagesIT {
       b.type("#c-h-tue", "10:00-12:00, 14:00-18:00");
       assertEquals("false", b.evaluateString("String(document.getElementById('c-amd').checked)"), "AMD off");
       b.click("#c-amd");
+      assertEquals("false", b.evaluateString("String(document.getElementById('c-ringcut').checked)"),
+          "ring cut off");
+      b.click("#c-ringcut");
       b.screenshot(SHOTS.resolve("campaign-edit-form.png"));
       b.click("#c-submit");
       b.waitFor("document.getElementById('camp-message').textContent.includes('已保存')"
@@ -105,6 +108,7 @@ class CampaignPagesIT {
       assertEquals(new JsonArray().add(dealer), saved.getJsonArray("dealerIds"));
       assertTrue(saved.getBoolean("active"));
       assertTrue(saved.getBoolean("amd"), "answering-machine detection switched on through the page");
+      assertTrue(saved.getBoolean("ringCut"), "ring cut switched on through the page");
 
       // a bad Tuesday: the server's message under the calling hours, nothing saved
       b.click(edit);

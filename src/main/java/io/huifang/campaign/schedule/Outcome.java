@@ -22,7 +22,14 @@ public record Outcome(Kind kind, Instant callbackAt, Long agentId) {
     /** The customer refused: finished, and the number goes on the do-not-call list. */
     REFUSED,
     /** The customer asked to be called back at {@code callbackAt}, by {@code agentId} or by anyone (null). */
-    CALLBACK;
+    CALLBACK,
+    /**
+     * The dialer ended the line unanswered after 15 s or more of ringing (ring cut): the customer was never given the
+     * full ring, so it is no try of theirs. Retried soon ({@link RetryPlanner#afterRingCut}), not counted in the
+     * attempts nor marking the day part tried; after {@link RetryPlanner#RING_CUTS_MAX} cuts the dialer lets the
+     * task's line ring in full.
+     */
+    RING_CUT;
 
     boolean notReached() {
       return this == NO_ANSWER || this == BUSY || this == CONGESTION || this == MACHINE || this == ABANDONED;

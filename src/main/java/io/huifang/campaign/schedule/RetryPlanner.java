@@ -48,6 +48,21 @@ public final class RetryPlanner {
     return rules.nextCallable(from, i -> (rotate & (1 << i)) != 0, deadline).map(t -> new Plan(t, rotate));
   }
 
+  /** A task's line is ended unanswered by ring cut at most this often; then it rings in full. */
+  public static final int RING_CUTS_MAX = 2;
+  /** A line ended by ring cut is dialled again this long after, at the earliest. */
+  public static final java.time.Duration AFTER_RING_CUT = java.time.Duration.ofMinutes(3);
+
+  /**
+   * After a ring cut at {@code at}: the customer was never given the full ring, so this is no try of theirs. The
+   * task is due again {@link #AFTER_RING_CUT} later (the next calling time from then, in any day part the task may
+   * already be dialled in), so it is retried within the day part its try was meant for; at the deadline when no
+   * calling time is left before it.
+   */
+  public static Instant afterRingCut(CallingRules rules, Instant at, Instant deadline) {
+    return rules.nextCallable(at.plus(AFTER_RING_CUT), i -> true, deadline).orElse(deadline);
+  }
+
   /** After "not the owner": the first calling time on a later day, any part. */
   public static Optional<Plan> anotherDay(CallingRules rules, Instant at, Instant deadline) {
     return rules.firstCallableOnLaterDay(at, deadline).map(t -> new Plan(t, ANY_PART));

@@ -126,7 +126,7 @@ public final class Scheduler {
               + " pick as ((select id from cb) union all (select id from op) limit $3)"
               + " update call_task t set leased_until = $4 from pick where t.id = pick.id"
               + " returning t.id, t.customer_id, t.phone, t.deadline, t.attempts, t.status, t.callback_at,"
-              + " t.callback_agent_id")
+              + " t.callback_agent_id, t.ring_cuts")
           .execute(Tuple.tuple(Arrays.asList(campaignId, at, limit, at.plus(lease), partIndex)))
           .map(rs -> {
             List<Row> rows = new ArrayList<>();
@@ -138,7 +138,8 @@ public final class Scheduler {
             for (Row r : rows) {
               out.add(new DueTask(r.getLong("id"), r.getLong("customer_id"), campaignId, r.getString("phone"),
                   r.getOffsetDateTime("deadline").toInstant(), r.getInteger("attempts") + 1, partIndex,
-                  "callback".equals(r.getString("status")), r.getLong("callback_agent_id")));
+                  "callback".equals(r.getString("status")), r.getLong("callback_agent_id"),
+                  r.getInteger("ring_cuts")));
             }
             return out;
           });
@@ -209,7 +210,7 @@ public final class Scheduler {
 
   /** The task's state as recordOutcome needs it. */
   private record TaskState(long id, long campaignId, String phone, String status, Instant deadline, int attempts,
-                           int tried) {
+                           int tried, int ringCuts) {
   }
 
   /**
@@ -235,7 +236,7 @@ public final class Scheduler {
         .compose(rs -> rs.size() == 0 ? Future.failedFuture(new NoSuchElementException("no task " + taskId))
             : campaigns.get(rs.iterator().next().getLong("campaign_id")))
         .compose(campaign -> pool.withTransaction(conn -> conn.preparedQuery("select id, campaign_id, phone,"
-                + " status, deadline, attempts, tried_parts from call_task where id = $1 for update")
+                + " status, deadline, attempts, tried_parts, ring_cuts from call_task where id = $1 for update")
             .execute(Tuple.of(taskId))
             .compose(rs -> {
               if (rs.size() == 0) {
@@ -254,7 +255,7 @@ public final class Scheduler {
               }
               TaskState t = new TaskState(r.getLong("id"), r.getLong("campaign_id"), r.getString("phone"),
                   r.getString("status"), r.getOffsetDateTime("deadline").toInstant(), r.getInteger("attempts"),
-                  r.getInteger("tried_parts"));
+                  r.getInteger("tried_parts"), r.getInteger("ring_cuts"));
               if (!t.status().equals("open") && !t.status().equals("callback")) {
                 return Future.failedFuture(new IllegalStateException("task " + taskId + " is already "
                     + t.status()));
@@ -265,6 +266,10 @@ public final class Scheduler {
 
   private Future<Void> apply(SqlConnection conn, TaskState t, Campaign c, Outcome o, Instant at,
                              String attemptId) {
+    if (o.kind() == Outcome.Kind.RING_CUT && t.ringCuts() < RetryPlanner.RING_CUTS_MAX) {
+      return ringCut(conn, t, c, at, attemptId);
+    }
+    // (a cut beyond the cap, which the dialer does not make, counts as a try like a no-answer)
     OptionalInt p = c.rules().dayPartAt(at);
     Integer part = p.isPresent() ? p.getAsInt() : null;
     int tried = part == null ? t.tried() : t.tried() | (1 << part);
@@ -338,6 +343,26 @@ public final class Scheduler {
         .compose(v -> conn.preparedQuery("insert into task_event (task_id, at, kind, day_part, detail)"
                 + " values ($1, $2, $3, $4, $5)")
             .execute(Tuple.of(t.id(), atUtc, Outcome.id(o.kind()), part, detail)))
+        .mapEmpty();
+  }
+
+  /**
+   * A ring cut: no try of the customer (attempts and tried day parts unchanged), the task due again soon
+   * ({@link RetryPlanner#afterRingCut}), the cut counted; kept in the task's history like every outcome.
+   */
+  private Future<Void> ringCut(SqlConnection conn, TaskState t, Campaign c, Instant at, String attemptId) {
+    OptionalInt p = c.rules().dayPartAt(at);
+    Integer part = p.isPresent() ? p.getAsInt() : null;
+    Instant next = RetryPlanner.afterRingCut(c.rules(), at, t.deadline());
+    OffsetDateTime atUtc = at.atOffset(ZoneOffset.UTC);
+    JsonObject detail = new JsonObject().put("attempt", t.attempts()).put("status", t.status())
+        .put("ringCuts", t.ringCuts() + 1).put("nextTryAt", next.toString()).put("attemptId", attemptId);
+    return conn.preparedQuery("update call_task set ring_cuts = ring_cuts + 1, last_outcome = 'ring_cut',"
+            + " last_attempt_at = $2, next_try_at = $3, leased_until = null where id = $1")
+        .execute(Tuple.of(t.id(), atUtc, next.atOffset(ZoneOffset.UTC)))
+        .compose(v -> conn.preparedQuery("insert into task_event (task_id, at, kind, day_part, detail)"
+                + " values ($1, $2, $3, $4, $5)")
+            .execute(Tuple.of(t.id(), atUtc, Outcome.id(Outcome.Kind.RING_CUT), part, detail)))
         .mapEmpty();
   }
 

@@ -56,6 +56,14 @@ public record PacingSettings(DialMode mode, double targetAbandonRate, double max
         .withAmdAllowance(amd ? Math.min(AMD_ALLOWANCE, targetAbandonRate) : 0);
   }
 
+  /**
+   * As {@link #forCampaign(DialMode, double, boolean)}, with the campaign's ring cut switch
+   * ({@code campaign.ring_cut}): on, the pacer names long-ringing lines to end ({@link CampaignPacer#ringingToEnd}).
+   */
+  public static PacingSettings forCampaign(DialMode mode, double targetAbandonRate, boolean amd, boolean ringCut) {
+    return forCampaign(mode, targetAbandonRate, amd).withRingCut(ringCut);
+  }
+
   public static PacingSettings defaults(DialMode mode) {
     return new PacingSettings(mode, DEFAULT_TARGET, DEFAULT_LINES_PER_AGENT, UNLIMITED_TRUNK, 0, false);
   }

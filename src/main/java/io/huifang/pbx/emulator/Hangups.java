@@ -119,6 +119,43 @@ final class Hangups {
     }
   }
 
+  /**
+   * AMI Hangup of the dialer's leg of an Originate that is still ringing (the dialer's ring cut). No trace records it;
+   * derived from Asterisk 22's source (docs/pbx-emulator.md, "Hanging up a ringing originate"): action_hangup only sets
+   * the soft-hangup flag and the hangup cause (no event of its own); the dialing API's monitor_dial reads nothing from
+   * the channel, publishes DialEnd with ast_hangup_cause_to_dial_status(cause) (NOANSWER for 16) and hangs it up; the
+   * Local channel's hangup queues a hangup with that cause on the ;2 half; with no channel left the dial is
+   * UNANSWERED with no cause of its own, so pbx_dial_reason gives OriginateResponse Reason 0. Event order as 03b,
+   * where the dialing API also hangs up the ringing ;1 (there on its timeout).
+   */
+  private void ringingLegHungUp(Call call, int cause) {
+    Channel l1 = call.leg1;
+    Channel l2 = call.leg2;
+    w.interpreter.cancelTimers(l2);
+    w.events.dialEvent("DialEnd", call, "DialStatus", dialStatus(cause));
+    if (!l2.hungUp) {
+      w.events.hangupRequest(l2, cause);
+    }
+    w.originator.resolveFailure(call, 0);
+    if (!l2.hungUp) {
+      w.events.softHangupRequest(l2, 16);
+      w.events.hangupEvent(l2, cause);
+      w.release(l2);
+    }
+    w.events.hangupEvent(l1, cause);
+    w.release(l1);
+  }
+
+  /** Asterisk's ast_hangup_cause_to_dial_status (main/dial.c). */
+  static String dialStatus(int cause) {
+    return switch (cause) {
+      case 17 -> "BUSY";
+      case 34 -> "CONGESTION";
+      case 3, 20 -> "CHANUNAVAIL";
+      default -> "NOANSWER";
+    };
+  }
+
   /** AMI Hangup, or the simulated agent ending the call. */
   void requestHangup(Channel ch, int cause) {
     if (ch.hungUp) {
@@ -126,16 +163,12 @@ final class Hangups {
     }
     Call call = ch.call;
     if (call != null && !call.answered && !call.resolved) {
-      Channel l1 = call.leg1;
-      Channel l2 = call.leg2;
-      w.interpreter.cancelTimers(l2);
-      w.events.hangupRequest(l2, cause);
-      w.originator.resolveFailure(call, 1);
-      w.events.softHangupRequest(l2, 16);
-      w.events.hangupEvent(l2, cause);
-      w.release(l2);
-      w.events.hangupEvent(l1, cause);
-      w.release(l1);
+      if (ch.half == 2) {
+        // The far half hung up while ringing: as when its dialplan hangs up (03a), with this cause.
+        dialplanHangup(ch, cause);
+      } else {
+        ringingLegHungUp(call, cause);
+      }
       return;
     }
     if (ch.half == 2) {

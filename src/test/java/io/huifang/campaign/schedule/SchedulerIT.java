@@ -142,6 +142,49 @@ class SchedulerIT {
     assertTrue(late.getCause().getMessage().contains("expired"));
   }
 
+  /**
+   * A ring cut is no try of the customer: the task is due again 3 minutes later, its attempts and tried day parts
+   * unchanged, the cut counted; after two cuts the dialer is told not to cut the task's line again, and a cut past that
+   * cap (which the dialer does not make) counts as a try like a no-answer. Near the end of the calling hours the retry
+   * waits for the next opening; a callback is never to be cut.
+   */
+  @Test
+  void aRingCutIsRetriedSoonWithoutCountingATryAndAtMostTwice() throws Exception {
+    long c = campaign("提前挂断振铃", "Asia/Shanghai", 3);
+    long t = task(c, "13800000021", sh("2025-03-20T12:00"));
+    List<DueTask> first = await(scheduler.nextDue(c, sh("2025-03-17T10:00"), 10));
+    assertEquals(0, first.get(0).ringCuts());
+    assertTrue(first.get(0).mayRingCut());
+    await(scheduler.recordOutcome(t, "cut-1", Outcome.of(Outcome.Kind.RING_CUT), sh("2025-03-17T10:00")));
+    assertEquals(sh("2025-03-17T10:03"), nextTry(t), "due again 3 minutes later, in the same day part");
+    assertEquals(List.of(), due(c, sh("2025-03-17T10:02")));
+    List<DueTask> again = await(scheduler.nextDue(c, sh("2025-03-17T10:03"), 10));
+    assertEquals(1, again.get(0).attempt(), "no try counted: the next call is still the first attempt");
+    assertEquals(1, again.get(0).ringCuts());
+    assertTrue(again.get(0).mayRingCut());
+    JsonObject row = await(pool.preparedQuery("select attempts, tried_parts, ring_cuts, last_outcome, status from"
+        + " call_task where id = $1").execute(Tuple.of(t))).iterator().next().toJson();
+    assertEquals(new JsonObject().put("attempts", 0).put("tried_parts", 0).put("ring_cuts", 1)
+        .put("last_outcome", "ring_cut").put("status", "open"), row);
+
+    await(scheduler.recordOutcome(t, "cut-2", Outcome.of(Outcome.Kind.RING_CUT), sh("2025-03-17T19:58")));
+    assertEquals(sh("2025-03-19T09:00"), nextTry(t), "past 20:00: the next opening (the 18th is a holiday)");
+    List<DueTask> capped = await(scheduler.nextDue(c, sh("2025-03-19T09:00"), 10));
+    assertEquals(2, capped.get(0).ringCuts());
+    assertEquals(false, capped.get(0).mayRingCut(), "cut twice: its line rings in full from now on");
+    await(scheduler.recordOutcome(t, "cut-3", Outcome.of(Outcome.Kind.RING_CUT), sh("2025-03-19T09:00")));
+    JsonObject counted = await(pool.preparedQuery("select attempts, ring_cuts from call_task where id = $1")
+        .execute(Tuple.of(t))).iterator().next().toJson();
+    assertEquals(new JsonObject().put("attempts", 1).put("ring_cuts", 2), counted, "past the cap: a try");
+    long events = await(pool.preparedQuery("select count(*) from task_event where task_id = $1 and kind = 'ring_cut'")
+        .execute(Tuple.of(t))).iterator().next().getLong(0);
+    assertEquals(3, events, "every cut is in the task's history");
+
+    await(scheduler.recordOutcome(t, Outcome.callback(sh("2025-03-19T15:00"), null), sh("2025-03-19T12:00")));
+    List<DueTask> callback = await(scheduler.nextDue(c, sh("2025-03-19T15:00"), 10));
+    assertEquals(false, callback.get(0).mayRingCut(), "a callback the customer asked for is never cut");
+  }
+
   @Test
   void dncCallbacksNotOwnerMaxAttemptsAndFilings() throws Exception {
     long c = campaign("回拨优先", "Asia/Shanghai", 2);
