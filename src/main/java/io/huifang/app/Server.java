@@ -178,14 +178,19 @@ public final class Server {
       // Dealer scores by month (issue 19): the calls appealed away (qualified or untrue) leave the dealer's samples.
       var monthService = new io.huifang.report.MonthService(vertx, db.pool(), questionnaires, audit,
           appeals::upheld, io.huifang.report.ScoringRules.DEFAULT);
+      // Agents' requests served by the node holding their line, whichever node the page is on (docs/cluster.md).
+      io.huifang.telephony.LineHolders lineHolders = new io.huifang.telephony.LineHolders(vertx, () -> telephony,
+          config.pbxMode() == Config.PbxMode.EMULATOR);
       WebServer.Probes probes = new WebServer.Probes(new CachedCheck(this::dbHealth, 1000), this::pbxHealth,
           () -> telephony == null ? new io.vertx.core.json.JsonArray() : telephony.healthByPbx(), Version.get());
       web = new WebServer(vertx, router -> new Api(router, sessions, config.allowedOrigins()), config.webDir(), probes, List.of(
-          new SessionRoutes(users, sessions, hasher, audit, config.cookieSecure())::register,
+          // Failed sign-ins counted per cluster (the database's rows) when there are several nodes (docs/cluster.md).
+          new SessionRoutes(users, sessions, hasher, audit, config.cookieSecure(), vertx.isClustered()
+              ? new io.huifang.auth.SharedLoginThrottle(db.pool()) : new io.huifang.auth.LoginThrottle(100_000))::register,
           new UserRoutes(users, sessions, hasher, audit)::register,
           new AuditRoutes(audit)::register,
-          new AgentLineRoutes(() -> telephony, config.pbxMode() == Config.PbxMode.EMULATOR)::register,
-          new io.huifang.desk.AgentDeskRoutes(() -> desk)::register,
+          new AgentLineRoutes(() -> telephony, lineHolders)::register,
+          new io.huifang.desk.AgentDeskRoutes(() -> desk, lineHolders)::register,
           new DealerRoutes(dealers, audit)::register,
           new CampaignRoutes(campaigns, audit, key -> questionnaires.current(key).map(q -> true)
               .recover(e -> e instanceof java.util.NoSuchElementException ? Future.succeededFuture(false)
@@ -249,6 +254,9 @@ public final class Server {
                 java.time.ZoneId.of(io.huifang.campaign.Campaign.DEFAULT_ZONE));
             board = new io.huifang.supervisor.LiveBoard(telephony, dialer, campaigns, users, audit, supervisorStore,
                 figures, Clock.systemUTC());
+            if (vertx.isClustered()) {
+              board.acrossNodes(leases.holder()); // every node's PBXes on every board (docs/cluster.md)
+            }
             return vertx.deployVerticle(board).<Void>mapEmpty();
           })
           .compose(v -> startRecordings())

@@ -25,10 +25,10 @@ import java.util.Map;
  * correct password then takes its own attempt back ({@link #succeeded}), as does a check that could not run
  * ({@link #release}); a wrong one leaves it counted.
  *
- * <p>In memory, bounded (least recently used entries evicted): one node's view. A restart forgets the counters, and
- * several nodes would count separately (the clustering issue moves this to shared storage).
+ * <p>In memory, bounded (least recently used entries evicted): one node's view; a restart forgets the counters. Several
+ * nodes count together in the database instead ({@link SharedLoginThrottle}, the same arithmetic on rows).
  */
-public final class LoginThrottle {
+public final class LoginThrottle implements SignInThrottle {
   /** A counter's free attempts come back evenly over this time. */
   public static final Duration WINDOW = Duration.ofMinutes(15);
 
@@ -51,7 +51,8 @@ public final class LoginThrottle {
   /** The first wait once the free attempts are used up. */
   public static final long BASE_DELAY_SECONDS = 10;
 
-  private static final class Counter {
+  /** One counter's state: the in-memory map's value, or one row of {@code login_throttle}. */
+  static final class Counter {
     /** Attempts counted, less those leaked away since. */
     double level;
     long updatedAt;
@@ -91,9 +92,20 @@ public final class LoginThrottle {
    * of the counters says to wait, counts nothing and returns the seconds to wait (at least 1).
    */
   public synchronized long reserve(String username, String ip, long nowMillis) {
-    Counter p = live(pairKey(username, ip), pair, nowMillis);
-    Counter a = live(addressKey(ip), address, nowMillis);
-    Counter u = live(userKey(username), user, nowMillis);
+    return reserve(live(pairKey(username, ip), nowMillis), live(addressKey(ip), nowMillis),
+        live(userKey(username), nowMillis), nowMillis);
+  }
+
+  @Override
+  public io.vertx.core.Future<Long> reserveAsync(String username, String ip, long nowMillis) {
+    return io.vertx.core.Future.succeededFuture(reserve(username, ip, nowMillis));
+  }
+
+  /** The rule on three counters (pair, address, user) as they stand: leaks them to now, then counts or says wait. */
+  long reserve(Counter p, Counter a, Counter u, long nowMillis) {
+    leak(p, pair, nowMillis);
+    leak(a, address, nowMillis);
+    leak(u, user, nowMillis);
     long waitUntil = Math.max(p.nextAt, Math.max(a.nextAt, u.nextAt));
     if (waitUntil > nowMillis) {
       return Math.max(1, (waitUntil - nowMillis + 999) / 1000);
@@ -105,6 +117,7 @@ public final class LoginThrottle {
   }
 
   /** The right password: this user's counter at this address is cleared; the others take back this one attempt. */
+  @Override
   public synchronized void succeeded(String username, String ip) {
     counters.remove(pairKey(username, ip));
     refund(addressKey(ip), address);
@@ -112,24 +125,28 @@ public final class LoginThrottle {
   }
 
   /** The password could not be checked (the database was away): the attempt does not count. */
+  @Override
   public synchronized void release(String username, String ip) {
     refund(pairKey(username, ip), pair);
     refund(addressKey(ip), address);
     refund(userKey(username), user);
   }
 
-  private Counter live(String key, Limit limit, long now) {
+  private Counter live(String key, long now) {
     Counter c = counters.get(key);
     if (c == null) {
       c = new Counter();
       c.updatedAt = now;
       counters.put(key, c);
     }
+    return c;
+  }
+
+  private void leak(Counter c, Limit limit, long now) {
     if (now > c.updatedAt) {
       c.level = Math.max(0, c.level - (now - c.updatedAt) * (double) limit.free() / windowMillis);
       c.updatedAt = now;
     }
-    return c;
   }
 
   private static void count(Counter c, Limit limit, long now) {
@@ -140,23 +157,37 @@ public final class LoginThrottle {
 
   private void refund(String key, Limit limit) {
     Counter c = counters.get(key);
-    if (c == null) {
-      return;
+    if (c != null) {
+      refund(c, limit);
     }
+  }
+
+  /** Takes one attempt back from a counter (a right password, or a check that could not run). */
+  static void refund(Counter c, Limit limit) {
     c.level = Math.max(0, c.level - 1);
     // The wait the refunded attempt imposed goes with it; earlier attempts' waits have passed (it was let through).
     c.nextAt = c.lastAt + limit.delayAfter(c.attempts());
   }
 
-  private static String pairKey(String username, String ip) {
+  /** The limit a counter's key is counted under. */
+  Limit limitOf(String key) {
+    return key.startsWith("p|") ? pair : key.startsWith("a|") ? address : user;
+  }
+
+  /** When a counter at {@code level} (updated at {@code at}) will have leaked to nothing. */
+  long emptyAt(Counter c, String key) {
+    return c.updatedAt + (long) Math.ceil(c.level * windowMillis / limitOf(key).free());
+  }
+
+  static String pairKey(String username, String ip) {
     return "p|" + username.toLowerCase(Locale.ROOT) + "|" + ip;
   }
 
-  private static String addressKey(String ip) {
+  static String addressKey(String ip) {
     return "a|" + ip;
   }
 
-  private static String userKey(String username) {
+  static String userKey(String username) {
     return "u|" + username.toLowerCase(Locale.ROOT);
   }
 }

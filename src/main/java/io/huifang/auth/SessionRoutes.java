@@ -19,10 +19,17 @@ public final class SessionRoutes {
   private final PasswordHasher hasher;
   private final AuditLog audit;
   private final boolean cookieSecure;
-  private final LoginThrottle throttle = new LoginThrottle(100_000);
+  private final SignInThrottle throttle;
 
   public SessionRoutes(UserStore users, SessionStore sessions, PasswordHasher hasher, AuditLog audit,
                        boolean cookieSecure) {
+    this(users, sessions, hasher, audit, cookieSecure, new LoginThrottle(100_000));
+  }
+
+  /** With the failed sign-ins counted in {@code throttle} (the database's, on a cluster: docs/cluster.md). */
+  public SessionRoutes(UserStore users, SessionStore sessions, PasswordHasher hasher, AuditLog audit,
+                       boolean cookieSecure, SignInThrottle throttle) {
+    this.throttle = throttle;
     this.users = users;
     this.sessions = sessions;
     this.hasher = hasher;
@@ -54,13 +61,21 @@ public final class SessionRoutes {
     }
     String ip = Api.clientIp(ctx);
     // Counted before the password is checked, so that guesses sent in parallel cannot all slip through.
-    long wait = throttle.reserve(username, ip, System.currentTimeMillis());
-    if (wait > 0) {
-      ctx.response().putHeader("Retry-After", Long.toString(wait));
-      Api.json(ctx, 429, new JsonObject().put("error", "too_many_attempts")
-          .put("message", "too many failed sign-ins; try again in " + wait + " s").put("retryAfterSeconds", wait));
-      return;
-    }
+    throttle.reserveAsync(username, ip, System.currentTimeMillis())
+        .onFailure(ctx::fail)
+        .onSuccess(wait -> {
+          if (wait > 0) {
+            ctx.response().putHeader("Retry-After", Long.toString(wait));
+            Api.json(ctx, 429, new JsonObject().put("error", "too_many_attempts")
+                .put("message", "too many failed sign-ins; try again in " + wait + " s")
+                .put("retryAfterSeconds", wait));
+          } else {
+            checkPassword(ctx, username, password, ip);
+          }
+        });
+  }
+
+  private void checkPassword(RoutingContext ctx, String username, String password, String ip) {
     users.credentials(username)
         .compose(found -> hasher.verify(password, found.map(UserStore.Credentials::passwordHash).orElse(null))
             .map(ok -> ok && found.get().user().active() ? found.get().user() : null))

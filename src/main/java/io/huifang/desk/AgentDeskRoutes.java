@@ -1,14 +1,14 @@
 package io.huifang.desk;
 
 import io.huifang.core.Role;
-import io.huifang.core.Invalid;
+import io.huifang.core.Problem;
+import io.huifang.telephony.LineHolders;
 import io.huifang.web.Api;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.EnumSet;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -24,40 +24,51 @@ public final class AgentDeskRoutes {
   private static final Pattern ATTEMPT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final Supplier<AgentDesk> desk;
+  private final LineHolders holders;
 
-  public AgentDeskRoutes(Supplier<AgentDesk> desk) {
+  /**
+   * With the node's {@link LineHolders}: on a cluster each request runs on the node whose desk holds the agent's line
+   * and call (the owner of its PBX), whichever node the page is on; the input is checked here first.
+   */
+  public AgentDeskRoutes(Supplier<AgentDesk> desk, LineHolders holders) {
     this.desk = desk;
+    this.holders = holders;
   }
 
   public void register(Api api) {
     var agents = EnumSet.of(Role.AGENT);
-    api.route(HttpMethod.GET, "/agent/desk", agents, this::show);
+    holders.op("desk.show", (me, args) -> onDesk(d -> d.desk(me)));
+    holders.op("desk.state", (me, args) -> onDesk(d -> d.ready(me, args.getBoolean("ready"),
+        args.getLong("campaignId"), args.getString("reason"))));
+    holders.op("desk.answers", (me, args) -> onDesk(d -> args.containsKey("note")
+        ? d.saveDraft(me, args.getString("attemptId"), args.getJsonObject("answers"), args.getString("note"))
+        : d.saveAnswers(me, args.getString("attemptId"), args.getJsonObject("answers"))));
+    holders.op("desk.submit", (me, args) -> onDesk(d -> d.submit(me, args.getString("attemptId"),
+        args.getJsonObject("body"))));
+    holders.op("desk.hangup", (me, args) -> onDesk(d -> d.hangup(me).map(v -> new JsonObject().put("hungUp", true))));
+    api.route(HttpMethod.GET, "/agent/desk", agents, ctx -> holders.run(ctx, "desk.show", new JsonObject()));
     api.route(HttpMethod.PUT, "/agent/state", agents, this::state);
     api.route(HttpMethod.PUT, "/agent/calls/:attemptId/answers", agents, this::save);
     api.route(HttpMethod.POST, "/agent/calls/:attemptId/submit", agents, this::submit);
-    api.route(HttpMethod.POST, "/agent/call/hangup", agents, this::hangup);
+    api.route(HttpMethod.POST, "/agent/call/hangup", agents, ctx -> holders.run(ctx, "desk.hangup",
+        new JsonObject()));
   }
 
-  private AgentDesk desk(RoutingContext ctx) {
+  /** Runs on the desk, its failures as the routes answer them: a state that forbids it 409, nothing such 404. */
+  private Future<JsonObject> onDesk(java.util.function.Function<AgentDesk, Future<JsonObject>> work) {
     AgentDesk d = desk.get();
     if (d == null) {
-      Api.error(ctx, 503, "pbx_unavailable", "the telephony is not running");
+      return Future.failedFuture(new Problem(503, "pbx_unavailable", "the telephony is not running"));
     }
-    return d;
-  }
-
-  private void show(RoutingContext ctx) {
-    AgentDesk d = desk(ctx);
-    if (d != null) {
-      answer(ctx, d.desk(Api.user(ctx).id()));
-    }
+    return work.apply(d).recover(e -> Future.failedFuture(e instanceof IllegalStateException
+        ? Problem.conflict("conflict", e.getMessage())
+        : e instanceof java.util.NoSuchElementException ? new Problem(404, "not_found", e.getMessage()) : e));
   }
 
   /** {"ready": true, "campaignId": n} or {"ready": false, "reason": "break"}. */
   private void state(RoutingContext ctx) {
     JsonObject b = Api.body(ctx);
-    AgentDesk d = b == null ? null : desk(ctx);
-    if (d == null) {
+    if (b == null) {
       return;
     }
     if (!(b.getValue("ready") instanceof Boolean ready)) {
@@ -77,7 +88,8 @@ public final class AgentDeskRoutes {
       return;
     }
     Long campaignId = b.getValue("campaignId") instanceof Number n ? n.longValue() : null;
-    answer(ctx, d.ready(Api.user(ctx).id(), ready, campaignId, reason));
+    holders.run(ctx, "desk.state", new JsonObject().put("ready", ready).put("campaignId", campaignId)
+        .put("reason", reason));
   }
 
   /**
@@ -86,17 +98,17 @@ public final class AgentDeskRoutes {
    */
   private void save(RoutingContext ctx) {
     JsonObject b = Api.body(ctx);
-    String attemptId = attemptId(ctx);
-    AgentDesk d = b == null || attemptId == null ? null : desk(ctx);
-    if (d == null) {
+    String attemptId = b == null ? null : attemptId(ctx);
+    if (attemptId == null) {
       return;
     }
     if (!(b.getValue("answers") instanceof JsonObject changes)) {
       Api.invalid(ctx, "answers", "answers must be an object of item id to answer", "answers 必须是题目到答案的对象");
       return;
     }
+    JsonObject args = new JsonObject().put("attemptId", attemptId).put("answers", changes);
     if (!b.containsKey("note")) {
-      answer(ctx, d.saveAnswers(Api.user(ctx).id(), attemptId, changes));
+      holders.run(ctx, "desk.answers", args);
       return;
     }
     Object note = b.getValue("note");
@@ -109,23 +121,15 @@ public final class AgentDeskRoutes {
           "备注最多 " + Answers.MAX_TEXT + " 个字符");
       return;
     }
-    answer(ctx, d.saveDraft(Api.user(ctx).id(), attemptId, changes, note == null ? null : ((String) note).strip()));
+    holders.run(ctx, "desk.answers", args.put("note", note == null ? null : ((String) note).strip()));
   }
 
   /** {"disposition": "success", "answers": {...last changes}, "note": "...", "callbackAt": "...", "callbackMine": true}. */
   private void submit(RoutingContext ctx) {
     JsonObject b = Api.body(ctx);
-    String attemptId = attemptId(ctx);
-    AgentDesk d = b == null || attemptId == null ? null : desk(ctx);
-    if (d != null) {
-      answer(ctx, d.submit(Api.user(ctx).id(), attemptId, b));
-    }
-  }
-
-  private void hangup(RoutingContext ctx) {
-    AgentDesk d = desk(ctx);
-    if (d != null) {
-      answer(ctx, d.hangup(Api.user(ctx).id()).map(v -> new JsonObject().put("hungUp", true)));
+    String attemptId = b == null ? null : attemptId(ctx);
+    if (attemptId != null) {
+      holders.run(ctx, "desk.submit", new JsonObject().put("attemptId", attemptId).put("body", b));
     }
   }
 
@@ -136,19 +140,5 @@ public final class AgentDeskRoutes {
       return null;
     }
     return id;
-  }
-
-  private static void answer(RoutingContext ctx, Future<JsonObject> f) {
-    f.onSuccess(o -> Api.json(ctx, 200, o)).onFailure(e -> {
-      if (e instanceof Invalid inv) {
-        Api.invalid(ctx, inv);
-      } else if (e instanceof IllegalStateException) {
-        Api.error(ctx, 409, "conflict", e.getMessage());
-      } else if (e instanceof NoSuchElementException) {
-        Api.error(ctx, 404, "not_found", e.getMessage());
-      } else {
-        ctx.fail(e);
-      }
-    });
   }
 }

@@ -57,6 +57,13 @@ public final class LiveBoard extends VerticleBase {
   static final long FIGURES_EVERY_MS = 15_000;
   static final long CAMPAIGNS_EVERY_MS = 5_000;
   static final long USERS_EVERY_MS = 60_000;
+  /**
+   * Event-bus address of every node's part of the board on a cluster (docs/cluster.md): {node, seq, agents, live},
+   * what that node's own PBXes hold. Every node's board merges the latest part of every node it hears from.
+   */
+  public static final String BOARD_PART = "huifang.supervisor.board.part";
+  /** A node's part goes out at most this often (a change within waits for the gap's end, as the pushes do). */
+  static final long PART_GAP_MS = 250;
 
   private final Telephony telephony;
   private final DialerService dialer;
@@ -95,6 +102,14 @@ public final class LiveBoard extends VerticleBase {
   /** GETs of the board waiting for the read (and push) under way. */
   private final List<Promise<JsonObject>> waiting = new ArrayList<>();
 
+  /** On a cluster: this node's name and every node's part of the board; null on one node. */
+  private String node;
+  private BoardParts parts;
+  private long partSeq;
+  private JsonObject partSent;
+  private long partSentAt = Long.MIN_VALUE / 2;
+  private long partTimer = -1;
+
   public LiveBoard(Telephony telephony, DialerService dialer, CampaignStore campaigns, UserStore users, AuditLog audit,
                    SupervisorStore store, FigureSource figures, Clock clock) {
     this.telephony = telephony;
@@ -109,9 +124,31 @@ public final class LiveBoard extends VerticleBase {
     this.alerts = new Alerts(this::alertChanged);
   }
 
+  /**
+   * On a cluster (before deploying): the board shows every node's PBXes, each node publishing its own part under
+   * {@code nodeName} (docs/cluster.md, "The board across nodes").
+   */
+  public LiveBoard acrossNodes(String nodeName) {
+    this.node = nodeName;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
+    if (vertx.isClustered()) {
+      if (node == null) {
+        node = java.util.UUID.randomUUID().toString();
+      }
+      parts = new BoardParts(node);
+      // Numbered from the clock, so that a node restarted under its name is not taken for an old one.
+      partSeq = clock.millis();
+      bus.<JsonObject>consumer(BOARD_PART, m -> {
+        if (parts.received(m.body(), clock.millis())) {
+          changeSuggested();
+        }
+      });
+    }
     // This node's board goes to the pages connected to this node only (docs/cluster.md): it is read from this
     // node's PBXes and numbered by this node's seq, which a page on another node must not mix with its own board's.
     bus.<JsonObject>localConsumer(Push.SOCKET_OPENED, m -> socketOpened(m.body()));
@@ -220,21 +257,24 @@ public final class LiveBoard extends VerticleBase {
     telephony.telephonyContext().runOnContext(v -> {
       DialerStatus.Live live = null;
       List<LiveAgent> agents = List.of();
+      Set<String> owned = Set.of();
       try {
         live = dialer == null ? null : dialer.liveNow();
         agents = LiveAgent.read(telephony.all(), dialer);
+        owned = parts == null ? owned : ownedPbxes();
       } catch (RuntimeException e) {
         log.atWarn().setMessage("live state not read").addKeyValue("error", String.valueOf(e)).log();
       }
       DialerStatus.Live l = live;
       List<LiveAgent> a = agents;
-      context.runOnContext(x -> liveRead(l, a));
+      Set<String> o = owned;
+      context.runOnContext(x -> liveRead(l, a, o));
     });
   }
 
-  private void liveRead(DialerStatus.Live live, List<LiveAgent> agents) {
+  private void liveRead(DialerStatus.Live live, List<LiveAgent> agents, Set<String> owned) {
     reading = false;
-    BoardState board = build(live, agents);
+    BoardState board = parts == null ? build(live, agents) : acrossNodes(live, agents, owned);
     if (BoardDiff.changed(published, board) != null) {
       long wait = coalescer.changed();
       if (wait == Coalescer.NOW) {
@@ -268,6 +308,53 @@ public final class LiveBoard extends VerticleBase {
     return new BoardState(board.at(), sections, board.rows());
   }
 
+  /** The PBXes this node owns now (their lease); on the telephony context. */
+  private Set<String> ownedPbxes() {
+    Set<String> owned = new HashSet<>();
+    for (var p : telephony.all()) {
+      if (p.tracker().owned()) {
+        owned.add(p.name());
+      }
+    }
+    return owned;
+  }
+
+  /** On a cluster: this node's part taken and published, the parts of every node merged into the board. */
+  private BoardState acrossNodes(DialerStatus.Live live, List<LiveAgent> agents, Set<String> owned) {
+    long now = clock.millis();
+    List<LiveAgent> mine = BoardParts.owned(agents, owned);
+    DialerStatus.Live mineLive = BoardParts.owned(live, owned);
+    parts.own(mine, mineLive, now);
+    publishPart(BoardParts.toJson(node, 0, mine, mineLive), now);
+    parts.dropStale(now);
+    return build(parts.live(), parts.agents());
+  }
+
+  /**
+   * Publishes this node's part when it changed (at most every {@link #PART_GAP_MS}: a change within the gap goes out
+   * at its end) and every {@link BoardParts#REPEAT_MS} regardless, so that the other nodes know it is alive.
+   */
+  private void publishPart(JsonObject part, long now) {
+    boolean changed = partSent == null || !partSent.getValue("agents").equals(part.getValue("agents"))
+        || !java.util.Objects.equals(partSent.getValue("live"), part.getValue("live"));
+    if (!changed && now - partSentAt < BoardParts.REPEAT_MS) {
+      return;
+    }
+    long wait = partSentAt + PART_GAP_MS - now;
+    if (wait > 0) {
+      if (partTimer == -1) {
+        partTimer = vertx.setTimer(wait, t -> {
+          partTimer = -1;
+          changeSuggested();
+        });
+      }
+      return;
+    }
+    partSent = part;
+    partSentAt = now;
+    vertx.eventBus().publish(BOARD_PART, part.copy().put("seq", ++partSeq));
+  }
+
   private void push(BoardState board) {
     JsonObject changed = BoardDiff.changed(published, board);
     published = board;
@@ -289,8 +376,9 @@ public final class LiveBoard extends VerticleBase {
     telephony.telephonyContext().runOnContext(v -> {
       DialerStatus.Live live = dialer == null ? null : dialer.liveNow();
       List<LiveAgent> agents = LiveAgent.read(telephony.all(), dialer);
+      Set<String> owned = parts == null ? Set.of() : ownedPbxes();
       context.runOnContext(x -> {
-        published = build(live, agents);
+        published = parts == null ? build(live, agents) : acrossNodes(live, agents, owned);
         snapshot = null;
         p.complete();
       });
@@ -402,6 +490,9 @@ public final class LiveBoard extends VerticleBase {
   }
 
   private void alertChanged(String what, JsonObject alert) {
+    if (parts != null && !parts.recordsForAll()) {
+      return; // every node sees the same alerts on a cluster: the first node by name records them, once
+    }
     audit.record(null, "supervisor-board", "supervisor.alert", alert.getString("id"), what, null,
             new JsonObject().put("kind", alert.getString("kind")).put("severity", alert.getString("severity"))
                 .put("campaignId", alert.getValue("campaignId")).put("agentId", alert.getValue("agentId"))

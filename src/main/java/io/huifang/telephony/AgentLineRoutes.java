@@ -3,7 +3,9 @@ package io.huifang.telephony;
 import io.huifang.web.Api;
 
 import io.huifang.core.Role;
-import io.huifang.core.User;
+import io.huifang.core.Invalid;
+import io.huifang.core.Problem;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -19,19 +21,25 @@ import java.util.function.Supplier;
  */
 public final class AgentLineRoutes {
   private final Supplier<Telephony> telephony;
-  private final boolean emulator;
+  private final LineHolders holders;
 
-  public AgentLineRoutes(Supplier<Telephony> telephony, boolean emulator) {
+  /** With the node's {@link LineHolders}: on a cluster each request runs on the node holding the agent's line. */
+  public AgentLineRoutes(Supplier<Telephony> telephony, LineHolders holders) {
     this.telephony = telephony;
-    this.emulator = emulator;
+    this.holders = holders;
   }
 
   public void register(Api api) {
     var agents = EnumSet.of(Role.AGENT);
-    api.route(HttpMethod.GET, "/agent/line", agents, this::show);
-    api.route(HttpMethod.POST, "/agent/line", agents, this::open);
+    holders.op("line.show", (me, args) -> Future.succeededFuture(lineJson(lineOf(me))));
+    holders.op("line.open", this::open);
+    holders.op("line.ready", this::ready);
+    holders.op("line.close", this::close);
+    api.route(HttpMethod.GET, "/agent/line", agents, ctx -> holders.run(ctx, "line.show", new JsonObject()));
+    api.route(HttpMethod.POST, "/agent/line", agents, ctx -> holders.run(ctx, "line.open",
+        new JsonObject().put("softphone", Api.user(ctx).softphone())));
     api.route(HttpMethod.PUT, "/agent/ready", agents, this::ready);
-    api.route(HttpMethod.DELETE, "/agent/line", agents, this::close);
+    api.route(HttpMethod.DELETE, "/agent/line", agents, ctx -> holders.run(ctx, "line.close", new JsonObject()));
   }
 
   /** The PBX holding the agent's line, or null (no PBX, or no line). */
@@ -45,34 +53,27 @@ public final class AgentLineRoutes {
     return t == null ? null : t.lineOf(agentId);
   }
 
-  private void show(RoutingContext ctx) {
-    Api.json(ctx, 200, lineJson(lineOf(Api.user(ctx).id())));
-  }
-
-  private void open(RoutingContext ctx) {
-    User me = Api.user(ctx);
+  private Future<JsonObject> open(long me, JsonObject args) {
     Telephony t = telephony.get();
     if (t == null || t.all().isEmpty()) {
-      Api.error(ctx, 503, "pbx_unavailable", "no PBX is configured");
-      return;
+      return Future.failedFuture(new Problem(503, "pbx_unavailable", "no PBX is configured"));
     }
-    Softphone softphone = softphone(me);
+    Softphone softphone = holders.softphone(me, args.getString("softphone"));
     if (softphone == null) {
-      Api.invalid(ctx, "softphone", "no softphone is set for you; ask an admin", "尚未为您设置软电话分机，请联系管理员");
-      return;
+      return Future.failedFuture(new Invalid("softphone", "no softphone is set for you; ask an admin",
+          "尚未为您设置软电话分机，请联系管理员"));
     }
-    AnsweredCalls.Pbx pbx = lineStillOpen(t, me.id());
+    AnsweredCalls.Pbx pbx = lineStillOpen(t, me);
     if (pbx == null) {
       pbx = t.pbxOf(softphone);
     }
     if (pbx == null) {
-      Api.invalid(ctx, "softphone", "your softphone is on PBX " + softphone.pbx() + ", which is not configured;"
-          + " ask an admin", "您的软电话所在的交换机 " + softphone.pbx() + " 未配置，请联系管理员");
-      return;
+      return Future.failedFuture(new Invalid("softphone", "your softphone is on PBX " + softphone.pbx()
+          + ", which is not configured; ask an admin", "您的软电话所在的交换机 " + softphone.pbx() + " 未配置，请联系管理员"));
     }
-    pbx.lines().open(me.id(), softphone.endpoint(), Duration.ofSeconds(30))
-        .onSuccess(line -> Api.json(ctx, 200, lineJson(line)))
-        .onFailure(e -> Api.error(ctx, 502, "line_failed", e.getMessage()));
+    return pbx.lines().open(me, softphone.endpoint(), Duration.ofSeconds(30))
+        .map(AgentLineRoutes::lineJson)
+        .recover(e -> Future.failedFuture(new Problem(502, "line_failed", e.getMessage())));
   }
 
   /**
@@ -93,34 +94,27 @@ public final class AgentLineRoutes {
       Api.invalid(ctx, "ready", "ready must be true or false", "ready 必须是 true 或 false");
       return;
     }
-    long me = Api.user(ctx).id();
+    holders.run(ctx, "line.ready", new JsonObject().put("ready", ready)
+        .put("campaignId", b.getValue("campaignId") instanceof Number n ? n.longValue() : null));
+  }
+
+  private Future<JsonObject> ready(long me, JsonObject args) {
     AnsweredCalls.Pbx pbx = pbxOfLine(me);
     AgentLines.Line line = pbx == null ? null : pbx.lines().line(me);
     if (line == null || line.state() == AgentLines.LineState.DOWN) {
-      Api.error(ctx, 409, "no_line", "open your phone line first");
-      return;
+      return Future.failedFuture(Problem.conflict("no_line", "open your phone line first"));
     }
-    Long campaignId = b.getValue("campaignId") instanceof Number n ? n.longValue() : null;
-    pbx.lines().ready(me, ready, campaignId);
-    Api.json(ctx, 200, lineJson(line).put("ready", ready));
+    boolean ready = args.getBoolean("ready");
+    pbx.lines().ready(me, ready, args.getLong("campaignId"));
+    return Future.succeededFuture(lineJson(line).put("ready", ready));
   }
 
-  private void close(RoutingContext ctx) {
-    AnsweredCalls.Pbx pbx = pbxOfLine(Api.user(ctx).id());
+  private Future<JsonObject> close(long me, JsonObject args) {
+    AnsweredCalls.Pbx pbx = pbxOfLine(me);
     if (pbx == null) {
-      ctx.response().setStatusCode(204).end();
-      return;
+      return Future.succeededFuture(null);
     }
-    pbx.lines().close(Api.user(ctx).id()).onComplete(ar -> ctx.response().setStatusCode(204).end());
-  }
-
-  /** The agent's softphone; with the emulator every agent has one on the first PBX by default. */
-  private Softphone softphone(User me) {
-    Softphone set = Softphone.parse(me.softphone());
-    if (set == null && emulator) {
-      return new Softphone(null, "PJSIP/agent-" + me.id());
-    }
-    return set;
+    return pbx.lines().close(me).<JsonObject>map(v -> null).recover(e -> Future.succeededFuture(null));
   }
 
   private static JsonObject lineJson(AgentLines.Line line) {

@@ -11,6 +11,7 @@ import io.huifang.testsupport.PushSocket;
 import io.huifang.testsupport.TestServer;
 import io.huifang.web.Push;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -180,6 +181,79 @@ class ClusterIT {
     assertEquals(5, once.get(), "a local consumer runs once per event in the cluster");
     assertEquals(Set.of("B"), onceOn, "…on the node that produced it");
     registered.forEach(io.vertx.core.eventbus.MessageConsumer::unregister);
+  }
+
+  @Test
+  void failedSignInsSpreadOverBothNodesAreCountedOnce() {
+    // One node allows 5 wrong passwords for a username from an address, then makes the next wait (AccessControlIT,
+    // LoginThrottleTest). Spread A, B, A, B, A: the cluster counts 5, and the 6th, on B, waits as on one node.
+    Http admin = new Http(a);
+    assertEquals(200, admin.firstLogin("admin", TestServer.ADMIN_PASSWORD).status());
+    Http.userWithRole(a, admin, "guessed", "agent");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(401, new Http(i % 2 == 0 ? a : b).login("guessed", "wrong-" + i).status(), "guess " + (i + 1));
+    }
+    Http.Response sixth = new Http(b).login("guessed", "guessed-password-1");
+    assertEquals(429, sixth.status(), "the 6th sign-in waits, on whichever node: " + sixth);
+    assertTrue(sixth.json().getLong("retryAfterSeconds") > 0);
+    assertEquals(429, new Http(a).login("guessed", "guessed-password-1").status(), "…on node A too");
+  }
+
+  @Test
+  void anAgentOnNodeBIsServedByNodeAsDeskAndShownOnEveryBoard() throws Exception {
+    // Node A started first and owns the PBX (its lease); node B connects the same PBX but does not own it.
+    String pbx = a.server().telephony().all().get(0).name();
+    assertTrue(a.server().telephony().pbx(pbx).tracker().owned(), "node A owns " + pbx);
+    assertTrue(!b.server().telephony().pbx(pbx).tracker().owned(), "node B does not own " + pbx);
+    Http admin = new Http(a);
+    assertEquals(200, admin.firstLogin("admin", TestServer.ADMIN_PASSWORD).status());
+    Http agent = Http.userWithRole(b, admin, "remote.agent", "agent");
+    long agentId = agent.get("/api/me").json().getJsonObject("user").getLong("id");
+    Http supervisorOnB = new Http(b);
+    assertEquals(200, supervisorOnB.login("admin", TestServer.ADMIN_PASSWORD).status());
+    PushSocket board = new PushSocket(supervisorOnB, URI.create(b.url("/ws").replace("http", "ws")));
+    board.await("sup.snapshot", Duration.ofSeconds(5), m -> "sup.snapshot".equals(m.getString("type")));
+
+    // The agent's page is on node B: opening the line, going ready and pausing are served by node A, which holds
+    // the line; node B holds none.
+    Http.Response opened = agent.send("POST", "/api/agent/line", null);
+    assertEquals(200, opened.status(), opened.body());
+    assertTrue(a.server().telephony().lineOf(agentId) != null, "the line is on node A");
+    assertEquals(null, b.server().telephony().lineOf(agentId), "node B holds no line of the agent");
+    Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until(() -> "the line up on node A",
+        () -> agent.get("/api/agent/line").json().getString("state"), s -> !"opening".equals(s) && !"none".equals(s));
+    Http.Response paused = agent.send("PUT", "/api/agent/state", "{\"ready\":false,\"reason\":\"meal\"}");
+    assertEquals(200, paused.status(), paused.body());
+    assertEquals(io.huifang.telephony.AgentLines.LineState.PAUSED, a.server().telephony().lineOf(agentId).state());
+    assertEquals("meal", a.server().telephony().lineOf(agentId).pauseReason());
+    assertEquals(400, agent.send("PUT", "/api/agent/state", "{\"ready\":false,\"reason\":\"nap\"}").status(),
+        "input is checked on the page's node as on one");
+    assertEquals(409, agent.send("POST", "/api/agent/call/hangup", null).status(), "no call to hang up (node A says)");
+    JsonObject desk = agent.get("/api/agent/desk").json();
+    assertEquals("paused", desk.getJsonObject("agent").getString("state"), desk.encode());
+
+    // Node B's board shows the agent on node A's PBX, and each change of their state reaches it.
+    Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until(() -> "the agent paused on B's board",
+        () -> rowOnBoard(supervisorOnB, agentId), r -> r != null && "paused".equals(r.getString("state"))
+            && "meal".equals(r.getString("pauseReason")));
+    long t0 = System.nanoTime();
+    assertEquals(200, agent.send("PUT", "/api/agent/state", "{\"ready\":true}").status());
+    board.await("the agent ready on B's board, pushed", Duration.ofSeconds(10), m -> "sup.update".equals(
+        m.getString("type")) && m.getJsonObject("changed").getJsonObject("agents") != null
+        && m.getJsonObject("changed").getJsonObject("agents").getJsonObject("rows").getJsonObject(
+            Long.toString(agentId)) != null && "ready".equals(m.getJsonObject("changed").getJsonObject("agents")
+            .getJsonObject("rows").getJsonObject(Long.toString(agentId)).getString("state")));
+    System.out.println("agent ready on node A -> board pushed on node B: "
+        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+    assertEquals("ready", rowOnBoard(admin, agentId).getString("state"), "node A's board too");
+    JsonArray pbxes = supervisorOnB.get("/api/supervisor/board").json().getJsonArray("pbxes");
+    assertEquals(1, pbxes.size(), "the PBX once, as its owner sees it: " + pbxes);
+    assertEquals(204, agent.send("DELETE", "/api/agent/line", null).status());
+  }
+
+  private static JsonObject rowOnBoard(Http supervisor, long agentId) {
+    return supervisor.get("/api/supervisor/board").json().getJsonObject("agents").getJsonObject("rows")
+        .getJsonObject(Long.toString(agentId));
   }
 
   private static int freePort() throws Exception {

@@ -31,6 +31,7 @@ class ArchitectureTest {
   /** Every table and the one module that writes it; the others read it, or ask the owner's store. */
   static final Map<String, String> TABLE_OWNERS = Map.ofEntries(
       Map.entry("app_user", "auth"), Map.entry("user_session", "auth"), Map.entry("audit_log", "auth"),
+      Map.entry("login_throttle", "auth"),
       Map.entry("dealer", "dealer"), Map.entry("dealer_column_mapping", "dealer"),
       Map.entry("dealer_volume", "dealer"), Map.entry("node_lease", "db"),
       Map.entry("campaign", "campaign"), Map.entry("campaign_dealer", "campaign"), Map.entry("customer", "campaign"),

@@ -32,6 +32,8 @@ class EventBusAcrossNodesTest {
       Map.entry("LiveBoard AGENT_STATE", "consumer"),
       Map.entry("LiveBoard ATTEMPT_ENDED", "consumer"),
       Map.entry("LiveBoard SURVEY_SUBMITTED", "consumer"),
+      Map.entry("LiveBoard BOARD_PART", "consumer"),
+      Map.entry("HeldElsewhere address", "consumer"),
       Map.entry("Listening ATTEMPT_ENDED", "consumer"),
       Map.entry("QaService SURVEY_SUBMITTED", "localConsumer"),
       Map.entry("QaService huifang.recording.ready", "localConsumer"),
@@ -68,7 +70,8 @@ class EventBusAcrossNodesTest {
     for (String address : new String[] {"huifang.push.user", "huifang.push.role", "huifang.push.sessionsEnded",
         "huifang.push.opened", "huifang.push.lastClosed", "huifang.session.signed-out",
         "huifang.telephony.attempt.ended", "huifang.telephony.agent.state", "huifang.survey.submitted",
-        "huifang.recording.ready", "huifang.report.month.approved"}) {
+        "huifang.recording.ready", "huifang.report.month.approved", "huifang.supervisor.board.part",
+        "huifang.held.pbx:<name>"}) {
       assertTrue(doc.contains("`" + address + "`"), "docs/cluster.md names " + address);
     }
   }
