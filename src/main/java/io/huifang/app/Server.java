@@ -209,7 +209,7 @@ public final class Server {
           io.huifang.qa.EvaluationRoutes.create(vertx, db.pool(), questionnaires, audit)::register,
           new io.huifang.supervisor.SupervisorReportRoutes(vertx, db.pool(),
               java.time.ZoneId.of(io.huifang.campaign.Campaign.DEFAULT_ZONE), Clock.systemUTC())::register,
-          new io.huifang.supervisor.SupervisorRoutes(() -> board, campaigns, () -> dialer, () -> desk, users, sessions,
+          new io.huifang.supervisor.SupervisorRoutes(() -> board, campaigns, () -> dialer, lineHolders, users, sessions,
               supervisorStore, audit)::register,
           new io.huifang.supervisor.SupervisorListenRoutes(() -> listening)::register,
           new io.huifang.report.ReportRoutes(vertx, monthService)::register,

@@ -52,26 +52,34 @@ public final class SharedLoginThrottle implements SignInThrottle {
 
   @Override
   public void succeeded(String username, String ip) {
-    String addressKey = LoginThrottle.addressKey(ip);
-    String userKey = LoginThrottle.userKey(username);
-    pool.preparedQuery("delete from login_throttle where key = $1").execute(Tuple.of(
-            LoginThrottle.pairKey(username, ip)))
-        .compose(r -> change(List.of(addressKey, userKey), System.currentTimeMillis(), counters -> {
-          LoginThrottle.refund(counters.get(addressKey), rule.limitOf(addressKey));
-          LoginThrottle.refund(counters.get(userKey), rule.limitOf(userKey));
-        }))
-        .onFailure(e -> log.atWarn().setMessage("sign-in counters not refunded").addKeyValue("error", e.getMessage())
-            .log());
+    cleared(username, ip).onFailure(e -> log.atWarn().setMessage("sign-in counters not refunded")
+        .addKeyValue("error", e.getMessage()).log());
   }
 
   @Override
   public void release(String username, String ip) {
+    released(username, ip).onFailure(e -> log.atWarn().setMessage("sign-in counters not released")
+        .addKeyValue("error", e.getMessage()).log());
+  }
+
+  /** {@link #succeeded}, done when written. */
+  Future<Void> cleared(String username, String ip) {
+    String addressKey = LoginThrottle.addressKey(ip);
+    String userKey = LoginThrottle.userKey(username);
+    return pool.preparedQuery("delete from login_throttle where key = $1").execute(Tuple.of(
+            LoginThrottle.pairKey(username, ip)))
+        .compose(r -> change(List.of(addressKey, userKey), System.currentTimeMillis(), counters -> {
+          LoginThrottle.refund(counters.get(addressKey), rule.limitOf(addressKey));
+          LoginThrottle.refund(counters.get(userKey), rule.limitOf(userKey));
+        }));
+  }
+
+  /** {@link #release}, done when written. */
+  Future<Void> released(String username, String ip) {
     List<String> keys = List.of(LoginThrottle.pairKey(username, ip), LoginThrottle.addressKey(ip),
         LoginThrottle.userKey(username));
-    change(keys, System.currentTimeMillis(), counters -> keys.forEach(k -> LoginThrottle.refund(counters.get(k),
-        rule.limitOf(k))))
-        .onFailure(e -> log.atWarn().setMessage("sign-in counters not released").addKeyValue("error", e.getMessage())
-            .log());
+    return change(keys, System.currentTimeMillis(), counters -> keys.forEach(k -> LoginThrottle.refund(
+        counters.get(k), rule.limitOf(k))));
   }
 
   /**
@@ -95,6 +103,14 @@ public final class SharedLoginThrottle implements SignInThrottle {
             c.nextAt = row.getLong("next_at");
             counters.put(row.getString("key"), c);
           }
+          for (String key : sorted) {
+            // deleted since the insert above (a right password clears its pair, a purge empty rows): counts from 0
+            counters.computeIfAbsent(key, k -> {
+              LoginThrottle.Counter c = new LoginThrottle.Counter();
+              c.updatedAt = now;
+              return c;
+            });
+          }
           step.accept(counters);
           return write(tx, counters);
         }));
@@ -104,8 +120,10 @@ public final class SharedLoginThrottle implements SignInThrottle {
     List<Tuple> batch = new ArrayList<>();
     counters.forEach((key, c) -> batch.add(Tuple.of(key, c.level, c.updatedAt, c.lastAt, c.nextAt,
         rule.emptyAt(c, key))));
-    return tx.preparedQuery("update login_throttle set level = $2, updated_at = $3, last_at = $4, next_at = $5,"
-        + " empty_at = $6 where key = $1").executeBatch(batch).mapEmpty();
+    return tx.preparedQuery("insert into login_throttle (key, level, updated_at, last_at, next_at, empty_at)"
+        + " values ($1, $2, $3, $4, $5, $6) on conflict (key) do update set level = excluded.level,"
+        + " updated_at = excluded.updated_at, last_at = excluded.last_at, next_at = excluded.next_at,"
+        + " empty_at = excluded.empty_at").executeBatch(batch).mapEmpty();
   }
 
   /** Counters leaked empty and imposing no wait are the same as none: deleted now and then, from any node. */
@@ -114,8 +132,13 @@ public final class SharedLoginThrottle implements SignInThrottle {
       return;
     }
     purgedAt = now;
-    pool.preparedQuery("delete from login_throttle where empty_at < $1 and next_at < $1").execute(Tuple.of(now))
-        .onFailure(e -> log.atWarn().setMessage("sign-in counters not purged").addKeyValue("error", e.getMessage())
-            .log());
+    purge(now).onFailure(e -> log.atWarn().setMessage("sign-in counters not purged")
+        .addKeyValue("error", e.getMessage()).log());
+  }
+
+  /** Deletes the counters that have leaked empty and impose no wait at {@code now}; answers how many. */
+  Future<Integer> purge(long now) {
+    return pool.preparedQuery("delete from login_throttle where empty_at < $1 and next_at < $1")
+        .execute(Tuple.of(now)).map(r -> r.rowCount());
   }
 }

@@ -21,6 +21,9 @@ public final class AgentDeskRoutes {
   /** Why an agent pauses; the supervisor's view and the KPIs group by these. */
   public static final Set<String> PAUSE_REASONS = Set.of("break", "meal", "training", "meeting", "coaching",
       "technical", "other");
+  /** The held operations a supervisor runs on an agent's line: {"reason": …}; 404 when the agent has no line. */
+  public static final String PAUSE_AFTER_CALL = "desk.pauseAfterCall";
+  public static final String CLOSE_LINE_AFTER_CALL = "desk.closeLineAfterCall";
   private static final Pattern ATTEMPT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final Supplier<AgentDesk> desk;
@@ -46,6 +49,10 @@ public final class AgentDeskRoutes {
     holders.op("desk.submit", (me, args) -> onDesk(d -> d.submit(me, args.getString("attemptId"),
         args.getJsonObject("body"))));
     holders.op("desk.hangup", (me, args) -> onDesk(d -> d.hangup(me).map(v -> new JsonObject().put("hungUp", true))));
+    // A supervisor's actions on the agent (supervisor.SupervisorRoutes), run where the agent's line is held.
+    holders.op(PAUSE_AFTER_CALL, (agent, args) -> onDesk(d -> d.pauseAfterCall(agent, args.getString("reason"))));
+    holders.op(CLOSE_LINE_AFTER_CALL, (agent, args) -> onDesk(d -> d.closeLineAfterCall(agent,
+        args.getString("reason")).map(v -> (JsonObject) null)));
     api.route(HttpMethod.GET, "/agent/desk", agents, ctx -> holders.run(ctx, "desk.show", new JsonObject()));
     api.route(HttpMethod.PUT, "/agent/state", agents, this::state);
     api.route(HttpMethod.PUT, "/agent/calls/:attemptId/answers", agents, this::save);

@@ -8,8 +8,8 @@ import io.huifang.campaign.CampaignStore;
 import io.huifang.core.Invalid;
 import io.huifang.core.Role;
 import io.huifang.core.User;
-import io.huifang.desk.AgentDesk;
 import io.huifang.desk.AgentDeskRoutes;
+import io.huifang.telephony.LineHolders;
 import io.huifang.dialer.DialerService;
 import io.huifang.web.Api;
 import io.huifang.web.Push;
@@ -18,7 +18,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.EnumSet;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -36,19 +35,20 @@ public final class SupervisorRoutes {
   private final Supplier<LiveBoard> board;
   private final CampaignStore campaigns;
   private final Supplier<DialerService> dialer;
-  private final Supplier<AgentDesk> desk;
+  /** The agents' lines' holders: a supervisor's action on an agent runs on the node holding the agent's line. */
+  private final LineHolders lines;
   private final UserStore users;
   private final SessionStore sessions;
   private final SupervisorStore store;
   private final AuditLog audit;
 
   public SupervisorRoutes(Supplier<LiveBoard> board, CampaignStore campaigns, Supplier<DialerService> dialer,
-                          Supplier<AgentDesk> desk, UserStore users, SessionStore sessions, SupervisorStore store,
+                          LineHolders lines, UserStore users, SessionStore sessions, SupervisorStore store,
                           AuditLog audit) {
     this.board = board;
     this.campaigns = campaigns;
     this.dialer = dialer;
-    this.desk = desk;
+    this.lines = lines;
     this.users = users;
     this.sessions = sessions;
     this.store = store;
@@ -151,11 +151,11 @@ public final class SupervisorRoutes {
       if (agent.isEmpty()) {
         return Future.succeededFuture();
       }
-      return desk.get().pauseAfterCall(id, reason)
+      return lines.call(agent.get(), AgentDeskRoutes.PAUSE_AFTER_CALL, new JsonObject().put("reason", reason))
           .compose(state -> audit.record(me, me.username(), "supervisor.agent.pause", agent.get().username(), "ok",
               Api.clientIp(ctx), new JsonObject().put("reason", reason).put("stateThen", state.getString("state")))
               .onSuccess(v -> Api.json(ctx, 200, new JsonObject().put("agent", state.put("agentId", id)))))
-          .recover(e -> e instanceof NoSuchElementException
+          .recover(e -> e instanceof io.huifang.core.Problem p && p.status() == 404
               ? audit.record(me, me.username(), "supervisor.agent.pause", agent.get().username(), "not_logged_in",
                   Api.clientIp(ctx), null).onSuccess(v -> Api.error(ctx, 409, "agent_not_logged_in",
                   "the agent has no open phone line"))
@@ -179,7 +179,8 @@ public final class SupervisorRoutes {
       }
       return sessions.deleteAllOf(id)
           .onSuccess(v -> Push.sessionsEnded(ctx.vertx().eventBus(), id, null))
-          .compose(v -> desk.get().closeLineAfterCall(id, "signed_out"))
+          .compose(v -> lines.call(agent.get(), AgentDeskRoutes.CLOSE_LINE_AFTER_CALL,
+              new JsonObject().put("reason", "signed_out")))
           .compose(v -> audit.record(me, me.username(), "supervisor.agent.sign-out", agent.get().username(), "ok",
               Api.clientIp(ctx), null))
           .onSuccess(v -> Api.json(ctx, 200, new JsonObject().put("agentId", id).put("signedOut", true)));

@@ -4,6 +4,7 @@ import io.huifang.core.User;
 import io.huifang.db.lease.Leases;
 import io.huifang.web.Api;
 import io.huifang.web.HeldElsewhere;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -40,10 +41,19 @@ public final class LineHolders {
     held.op(name, op);
   }
 
-  /** Runs the agent's operation where their line is held: here, or on the owner of its PBX. */
+  /** Runs the agent's operation where their line is held (here, or on the owner of its PBX) and answers the page. */
   public void run(RoutingContext ctx, String op, JsonObject args) {
     String pbx = vertx.isClustered() ? elsewhere(Api.user(ctx)) : null;
     held.run(ctx, pbx == null ? null : Leases.PBX + pbx, "PBX " + pbx, op, args);
+  }
+
+  /**
+   * Runs an operation on {@code agent}'s line where it is held (a supervisor acting on the agent): its answer, or its
+   * failure as it failed there.
+   */
+  public Future<JsonObject> call(User agent, String op, JsonObject args) {
+    String pbx = vertx.isClustered() ? elsewhere(agent) : null;
+    return held.call(pbx == null ? null : Leases.PBX + pbx, "PBX " + pbx, op, agent.id(), args);
   }
 
   /** The agent's softphone; with the emulator every agent has one on the first PBX by default. */

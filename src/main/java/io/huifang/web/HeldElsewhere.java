@@ -78,38 +78,49 @@ public final class HeldElsewhere {
    * serving {@code lease}; {@code what} names the holder for the 503 ("PBX pbx1").
    */
   public void run(RoutingContext ctx, String lease, String what, String op, JsonObject args) {
-    long userId = Api.user(ctx).id();
-    if (lease == null) {
-      Future<JsonObject> f;
-      try {
-        f = ops.get(op).run(userId, args);
-      } catch (RuntimeException e) {
-        f = Future.failedFuture(e);
-      }
-      f.onComplete(ar -> {
-        if (ar.succeeded() || ar.cause() instanceof Invalid || ar.cause() instanceof Problem) {
-          answer(ctx, reply(ar.succeeded() ? ar.result() : null, ar.cause()));
+    call(lease, what, op, Api.user(ctx).id(), args).onComplete(ar -> {
+      if (ar.succeeded()) {
+        if (ar.result() == null) {
+          ctx.response().setStatusCode(204).end();
         } else {
-          ctx.fail(ar.cause());
+          Api.json(ctx, 200, ar.result());
         }
-      });
-      return;
+      } else if (ar.cause() instanceof Invalid || ar.cause() instanceof Problem) {
+        Api.fail(ctx, ar.cause());
+      } else {
+        ctx.fail(ar.cause());
+      }
+    });
+  }
+
+  /**
+   * Runs {@code op} for {@code userId} here ({@code lease} null) or on the node serving {@code lease}: its answer,
+   * or its failure as it failed there ({@link Invalid}, {@link Problem}; 503 {@code holder_unavailable} when no
+   * node answered).
+   */
+  public Future<JsonObject> call(String lease, String what, String op, long userId, JsonObject args) {
+    if (lease == null) {
+      try {
+        return ops.get(op).run(userId, args);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
     }
     JsonObject request = new JsonObject().put("op", op).put("userId", userId).put("args", args);
     if (request.encode().length() > MAX_BYTES) {
-      Api.error(ctx, 413, "too_large", "the request is larger than " + MAX_BYTES + " bytes");
-      return;
+      return Future.failedFuture(new Problem(413, "too_large", "the request is larger than " + MAX_BYTES + " bytes"));
     }
-    vertx.eventBus().<JsonObject>request(PREFIX + lease, request, new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
-        .onSuccess(m -> answer(ctx, m.body()))
-        .onFailure(e -> {
+    return vertx.eventBus().<JsonObject>request(PREFIX + lease, request,
+            new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+        .recover(e -> {
           boolean none = e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
           log.atWarn().setMessage("request held elsewhere not answered").addKeyValue("op", op)
               .addKeyValue("holder", what).addKeyValue("error", String.valueOf(e)).log();
-          Api.error(ctx, 503, "holder_unavailable", none
+          return Future.failedFuture(new Problem(503, "holder_unavailable", none
               ? "no node holds " + what + " at the moment (another is taking it over); try again in a few seconds"
-              : "the node holding " + what + " did not answer within " + TIMEOUT_MS / 1000 + " s; try again");
-        });
+              : "the node holding " + what + " did not answer within " + TIMEOUT_MS / 1000 + " s; try again"));
+        })
+        .compose(m -> outcome(m.body()));
   }
 
   /** On the holder: one request from another node's page. */
@@ -156,17 +167,20 @@ public final class HeldElsewhere {
     return new JsonObject().put("status", 500).put("error", "internal").put("message", "the request failed");
   }
 
-  /** Writes a reply to the page, as the route itself would have answered. */
-  static void answer(RoutingContext ctx, JsonObject reply) {
+  /** A reply back as the operation's outcome, the way it ended on the holder. */
+  static Future<JsonObject> outcome(JsonObject reply) {
     int status = reply.getInteger("status", 500);
     if (status == 204) {
-      ctx.response().setStatusCode(204).end();
-    } else if (status == 200) {
-      Api.json(ctx, 200, reply.getJsonObject("body", new JsonObject()));
-    } else if (status == 400 && reply.containsKey("field")) {
-      Api.invalid(ctx, reply.getString("field"), reply.getString("english"), reply.getString("chinese"));
-    } else {
-      Api.error(ctx, status, reply.getString("error", "internal"), reply.getString("message"));
+      return Future.succeededFuture(null);
     }
+    if (status == 200) {
+      return Future.succeededFuture(reply.getJsonObject("body", new JsonObject()));
+    }
+    if (status == 400 && reply.containsKey("field")) {
+      return Future.failedFuture(new Invalid(reply.getString("field"), reply.getString("english"),
+          reply.getString("chinese")));
+    }
+    return Future.failedFuture(new Problem(status, reply.getString("error", "internal"),
+        reply.getString("message")));
   }
 }

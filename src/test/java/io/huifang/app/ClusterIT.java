@@ -246,6 +246,18 @@ class ClusterIT {
     System.out.println("agent ready on node A -> board pushed on node B: "
         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
     assertEquals("ready", rowOnBoard(admin, agentId).getString("state"), "node A's board too");
+    // A supervisor on node B pauses the agent: node A's desk, which holds the line, does it.
+    Http.Response byB = supervisorOnB.send("POST", "/api/supervisor/agents/" + agentId + "/pause",
+        "{\"reason\":\"coaching\"}");
+    assertEquals(200, byB.status(), byB.body());
+    assertEquals("coaching", a.server().telephony().lineOf(agentId).pauseReason());
+    // A PBX no node serves (its owner gone, no other has its lease yet): a clear 503, at once.
+    var noHolder = new io.huifang.web.HeldElsewhere(b.server().vertx()).call("pbx:gone", "PBX gone", "desk.show",
+        agentId, new JsonObject()).toCompletionStage().toCompletableFuture();
+    var refused = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+        () -> noHolder.get(5, TimeUnit.SECONDS)).getCause();
+    assertTrue(refused instanceof io.huifang.core.Problem p && p.status() == 503
+        && "holder_unavailable".equals(p.code()) && p.getMessage().contains("no node holds PBX gone"), "" + refused);
     JsonArray pbxes = supervisorOnB.get("/api/supervisor/board").json().getJsonArray("pbxes");
     assertEquals(1, pbxes.size(), "the PBX once, as its owner sees it: " + pbxes);
     assertEquals(204, agent.send("DELETE", "/api/agent/line", null).status());
