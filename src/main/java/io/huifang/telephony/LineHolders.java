@@ -30,7 +30,7 @@ public final class LineHolders {
     this.vertx = vertx;
     this.telephony = telephony;
     this.emulator = emulator;
-    this.held = new HeldElsewhere(vertx);
+    this.held = new HeldElsewhere(vertx, this::owns);
     if (vertx.isClustered()) {
       vertx.setPeriodic(SYNC_MS, t -> serveOwned());
     }
@@ -78,6 +78,14 @@ public final class LineHolders {
     Softphone softphone = softphone(u.id(), u.softphone());
     AnsweredCalls.Pbx pbx = softphone == null ? open : t.pbxOf(softphone);
     return pbx == null || pbx.tracker().owned() ? null : pbx.name();
+  }
+
+  /** Whether this node owns the PBX of the lease {@code pbx:<name>} now. */
+  private boolean owns(String lease) {
+    Telephony t = telephony.get();
+    AnsweredCalls.Pbx p = t == null || !lease.startsWith(Leases.PBX) ? null
+        : t.pbx(lease.substring(Leases.PBX.length()));
+    return p != null && p.tracker().owned();
   }
 
   private void serveOwned() {

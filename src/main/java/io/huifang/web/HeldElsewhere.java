@@ -39,11 +39,14 @@ public final class HeldElsewhere {
   }
 
   private final Vertx vertx;
+  /** Whether this node holds the lease now: a request reaching a node that lost it since it served it is refused. */
+  private final java.util.function.Predicate<String> holds;
   private final Map<String, Op> ops = new ConcurrentHashMap<>();
   private final Map<String, MessageConsumer<JsonObject>> serving = new ConcurrentHashMap<>();
 
-  public HeldElsewhere(Vertx vertx) {
+  public HeldElsewhere(Vertx vertx, java.util.function.Predicate<String> holds) {
     this.vertx = vertx;
+    this.holds = holds;
   }
 
   /** Registers an operation by its name (unique over the node). */
@@ -51,11 +54,6 @@ public final class HeldElsewhere {
     if (ops.putIfAbsent(name, op) != null) {
       throw new IllegalArgumentException("operation registered twice: " + name);
     }
-  }
-
-  /** Whether this node serves the requests for {@code lease} now. */
-  public boolean serving(String lease) {
-    return serving.containsKey(lease);
   }
 
   /** This node holds {@code lease} (or no longer does): it serves the requests for it (or stops). */
@@ -130,6 +128,13 @@ public final class HeldElsewhere {
     Long userId = request == null ? null : request.getLong("userId");
     if (op == null || userId == null) {
       m.reply(new JsonObject().put("status", 400).put("error", "invalid").put("message", "no such operation"));
+      return;
+    }
+    String lease = m.address().substring(PREFIX.length());
+    if (!holds.test(lease)) {
+      // it lost the lease since it last checked (within a second): another node is taking the lines over
+      m.reply(new JsonObject().put("status", 503).put("error", "holder_unavailable")
+          .put("message", "this node no longer holds " + lease + "; try again in a few seconds"));
       return;
     }
     Future<JsonObject> f;

@@ -252,7 +252,7 @@ class ClusterIT {
     assertEquals(200, byB.status(), byB.body());
     assertEquals("coaching", a.server().telephony().lineOf(agentId).pauseReason());
     // A PBX no node serves (its owner gone, no other has its lease yet): a clear 503, at once.
-    var noHolder = new io.huifang.web.HeldElsewhere(b.server().vertx()).call("pbx:gone", "PBX gone", "desk.show",
+    var noHolder = new io.huifang.web.HeldElsewhere(b.server().vertx(), lease -> false).call("pbx:gone", "PBX gone", "desk.show",
         agentId, new JsonObject()).toCompletionStage().toCompletableFuture();
     var refused = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
         () -> noHolder.get(5, TimeUnit.SECONDS)).getCause();
