@@ -237,6 +237,7 @@ export function createPlayer({ recordingId, durationMs = 0, activity = null, pea
   audio.addEventListener('pause', () => { playBtn.dataset.i18n = 'qa.player.play'; playBtn.textContent = t('qa.player.play'); renderTime(); });
   audio.addEventListener('timeupdate', () => { renderTime(); onTime(nowMs()); });
   audio.addEventListener('error', () => {
+    if (status.dataset.i18n === 'qa.player.notOnThisNode') return; // the same cause, already told
     status.hidden = false;
     status.dataset.i18n = 'qa.player.audioError';
     status.textContent = t('qa.player.audioError');
@@ -321,7 +322,8 @@ export function createPlayer({ recordingId, durationMs = 0, activity = null, pea
   resize.observe(wave);
 
   const peaksPromise = peaks || fetch(`${base}/peaks`, { credentials: 'same-origin', cache: 'no-store' })
-    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))));
+    .then((r) => (r.ok ? r.json() : r.json().catch(() => ({})).then((problem) => Promise.reject(
+      Object.assign(new Error(`HTTP ${r.status}`), { code: problem.error, detail: problem.message })))));
   peaksPromise.then((json) => {
     if (destroyed) return;
     opened.peaksAt = performance.now();
@@ -338,11 +340,15 @@ export function createPlayer({ recordingId, durationMs = 0, activity = null, pea
       opened.drawnAt = performance.now();
       opened.ms = opened.drawnAt - opened.openAt;
     });
-  }).catch(() => {
+  }).catch((e) => {
     if (destroyed) return;
     status.hidden = false;
-    status.dataset.i18n = 'qa.player.peaksError';
-    status.textContent = t('qa.player.peaksError');
+    // A cluster whose nodes do not share the recordings archive (docs/cluster.md): say so, the server's words
+    // (which node has the recording) in the tooltip for whoever fixes it.
+    const key = e && e.code === 'archive_not_shared' ? 'qa.player.notOnThisNode' : 'qa.player.peaksError';
+    status.dataset.i18n = key;
+    status.textContent = t(key);
+    if (key === 'qa.player.notOnThisNode' && e.detail) status.title = e.detail;
     root.dataset.waveform = 'failed';
   });
   renderTime();

@@ -177,6 +177,56 @@ class ArchiveClusterIT {
         + " where action = 'recording.play' and subject = 'recording:cl-2'", Tuple.tuple());
     assertEquals(1L, audited.getLong("refused"), "the refusal is audited, naming the node");
     assertEquals(1L, audited.getLong("plays"));
+    playerSaysSo("cl-2", "node-c:/srv/huifang/data");
+  }
+
+  /**
+   * The QA page's player on node B, opened on a recording node B cannot see: it says the archive is not shared (the
+   * server's message, naming the node, as its tooltip) in place of "the waveform cannot be loaded". Screenshots at
+   * 1440 × 900 and as a 390 × 844 phone, Chinese and English.
+   */
+  private static void playerSaysSo(String recordingId, String node) throws Exception {
+    if (!io.huifang.testsupport.Browser.available()) {
+      return;
+    }
+    Path shots = Path.of("target", "screenshots");
+    for (int width : new int[] {1440, 390}) {
+      try (io.huifang.testsupport.Browser br = io.huifang.testsupport.Browser.launch(Math.max(width, 500),
+          width == 390 ? 844 : 900)) {
+        if (width == 390) {
+          // Headless chromium keeps windows at least 500 px wide: shown as a 390 × 844 phone.
+          br.cdp("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 390).put("height", 844)
+              .put("deviceScaleFactor", 1).put("mobile", true));
+        }
+        br.navigate(b.url("/"));
+        br.js("localStorage.clear()");
+        br.navigate(b.url("/"));
+        br.waitFor("document.getElementById('username') !== null", java.time.Duration.ofSeconds(15));
+        br.type("#username", "admin");
+        br.type("#password", TestServer.ADMIN_PASSWORD);
+        br.click("#login-submit");
+        br.waitFor("location.pathname !== '/' && !document.body.classList.contains('booting')",
+            java.time.Duration.ofSeconds(15));
+        for (String lang : List.of("zh-CN", "en")) {
+          br.js("localStorage.setItem('hf.lang', arguments[0])", lang);
+          br.navigate(b.url("/qa.html"));
+          br.waitFor("!document.body.classList.contains('booting')", java.time.Duration.ofSeconds(15));
+          br.js("import('/assets/qa-player.js').then((m) => { const p = m.createPlayer({ recordingId: arguments[0] });"
+              + " (document.querySelector('main') || document.body).prepend(p.root); })", recordingId);
+          br.waitFor("!!document.querySelector('.qa-player') && document.querySelector('.qa-player').dataset.waveform"
+              + " === 'failed'", java.time.Duration.ofSeconds(15));
+          assertEquals("qa.player.notOnThisNode", br.evaluateString(
+              "document.querySelector('.qa-wave-status').dataset.i18n"));
+          assertTrue(br.evaluateString("document.querySelector('.qa-wave-status').title").contains(
+              "archived by node " + node), "the server's words, for whoever fixes it");
+          String shown = br.evaluateString("document.querySelector('.qa-wave-status').textContent");
+          assertTrue(lang.equals("en") ? shown.startsWith("Archived by another node")
+              : shown.startsWith("录音由另一个节点归档"), shown);
+          Files.createDirectories(shots);
+          br.screenshot(shots.resolve("player-not-on-this-node-" + width + "-" + lang + ".png"));
+        }
+      }
+    }
   }
 
   @Test
