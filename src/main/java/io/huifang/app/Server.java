@@ -191,6 +191,9 @@ public final class Server {
           new AuditRoutes(audit)::register,
           new AgentLineRoutes(() -> telephony, lineHolders)::register,
           new io.huifang.desk.AgentDeskRoutes(() -> desk, lineHolders)::register,
+          // Agents shared across campaigns (issue 23): the campaigns each agent takes.
+          new io.huifang.telephony.AgentSkillRoutes(new io.huifang.telephony.AgentSkillStore(db.pool()),
+              () -> telephony, audit)::register,
           new DealerRoutes(dealers, audit)::register,
           new CampaignRoutes(campaigns, audit, key -> questionnaires.current(key).map(q -> true)
               .recover(e -> e instanceof java.util.NoSuchElementException ? Future.succeededFuture(false)
@@ -336,6 +339,7 @@ public final class Server {
             io.huifang.pbx.ami.AmiClient.Limits.DEFAULT.healthyAfter()),
         new io.huifang.pbx.agi.FastAgiServer.Limits(Duration.ofSeconds(limits.agiIdleTimeoutSeconds()),
             limits.agiMaxSessions(), limits.agiMaxSessionsPerPeer()));
+    telephony.useSkills(new io.huifang.telephony.AgentSkillStore(db.pool()));
     return vertx.deployVerticle(telephony).compose(id -> {
       if (config.pbxMode() == Config.PbxMode.ASTERISK) {
         List<Future<?>> connecting = new java.util.ArrayList<>();

@@ -26,15 +26,15 @@ import java.util.TreeSet;
 public record Campaign(long id, String name, Kind kind, String questionnaire, List<Long> dealerIds,
                        CallingRules rules, DeadlineBasis deadlineBasis, int deadlineHours, int maxAttempts,
                        DialMode dialMode, BigDecimal abandonTarget, String callerId, RecordingPolicy recordingPolicy,
-                       boolean active, int wrapUpSeconds, boolean amd, boolean ringCut) {
+                       boolean active, int wrapUpSeconds, boolean amd, boolean ringCut, int priority) {
 
-  /** A campaign without ring cut (off by default). */
+  /** A campaign without ring cut (off by default), of the middle priority. */
   public Campaign(long id, String name, Kind kind, String questionnaire, List<Long> dealerIds, CallingRules rules,
                   DeadlineBasis deadlineBasis, int deadlineHours, int maxAttempts, DialMode dialMode,
                   BigDecimal abandonTarget, String callerId, RecordingPolicy recordingPolicy, boolean active,
                   int wrapUpSeconds, boolean amd) {
     this(id, name, kind, questionnaire, dealerIds, rules, deadlineBasis, deadlineHours, maxAttempts, dialMode,
-        abandonTarget, callerId, recordingPolicy, active, wrapUpSeconds, amd, false);
+        abandonTarget, callerId, recordingPolicy, active, wrapUpSeconds, amd, false, DEFAULT_PRIORITY);
   }
 
   /** CSI after-sales, SSI sales, or anything else. */
@@ -69,6 +69,12 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
   }
 
   public static final int DEFAULT_WRAP_UP_SECONDS = 15;
+  /**
+   * A campaign's priority among the campaigns sharing agents: 1 is the highest, 9 the lowest. An agent who comes
+   * free takes the waiting customer of the highest-priority campaign they are skilled for, and the dialer plans the
+   * campaigns of a PBX in this order. Equal by default.
+   */
+  public static final int DEFAULT_PRIORITY = 5;
   public static final String DEFAULT_ZONE = "Asia/Shanghai";
   public static final List<String> DEFAULT_DAY_PARTS = List.of("09:00-12:00", "12:00-14:00", "14:00-18:00",
       "18:00-20:00");
@@ -98,7 +104,7 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
         .put("maxAttempts", maxAttempts).put("dialMode", id(dialMode))
         .put("abandonTarget", abandonTarget.doubleValue()).put("callerId", callerId)
         .put("recordingPolicy", id(recordingPolicy)).put("active", active).put("wrapUpSeconds", wrapUpSeconds)
-        .put("amd", amd).put("ringCut", ringCut);
+        .put("amd", amd).put("ringCut", ringCut).put("priority", priority);
   }
 
   /**
@@ -233,9 +239,12 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
     if (b.containsKey("ringCut") && !(b.getValue("ringCut") instanceof Boolean)) {
       throw new Invalid("ringCut", "ringCut must be true or false", "提前挂断振铃必须是 true 或 false");
     }
+    // which waiting customer an agent shared by several campaigns takes first: 1 highest … 9 lowest
+    int priority = integer(b, "priority", base == null ? DEFAULT_PRIORITY : base.priority(), 1, 9, "priority",
+        "priority must be a whole number from 1 (highest) to 9 (lowest)", "优先级必须是 1（最高）到 9（最低）的整数");
     return new Campaign(base == null ? 0 : base.id(), name.trim(), kind, blankToNull(questionnaire), dealers,
         new CallingRules(zone, hours, holidays, parts), basis, deadlineHours, maxAttempts, mode, abandon,
-        blankToNull(callerId), rec, active, wrapUp, amd, ringCut);
+        blankToNull(callerId), rec, active, wrapUp, amd, ringCut, priority);
   }
 
   /** Monday–Sunday 09:00–20:00: the hours most centres use. */

@@ -118,9 +118,10 @@ public final class CampaignRoutes {
       return;
     }
     for (String key : b.fieldNames()) {
-      if (!key.equals("dialMode") && !key.equals("abandonTarget") && !key.equals("amd") && !key.equals("ringCut")) {
-        Api.invalid(ctx, key, "only dialMode, abandonTarget, amd and ringCut may be changed here",
-            "此处只能修改外呼模式、放弃率目标、答录机检测和提前挂断振铃");
+      if (!key.equals("dialMode") && !key.equals("abandonTarget") && !key.equals("amd") && !key.equals("ringCut")
+          && !key.equals("priority")) {
+        Api.invalid(ctx, key, "only dialMode, abandonTarget, amd, ringCut and priority may be changed here",
+            "此处只能修改外呼模式、放弃率目标、答录机检测、提前挂断振铃和优先级");
         return;
       }
     }

@@ -84,8 +84,9 @@ public final class CampaignStore {
   public Future<Campaign> create(Campaign c) {
     return pool.withTransaction(tx -> tx.preparedQuery("insert into campaign (name, kind, questionnaire, time_zone,"
                 + " calling_hours, holidays, deadline_basis, deadline_hours, max_attempts, day_parts, dial_mode,"
-                + " abandon_target, caller_id, recording_policy, active, wrap_up_seconds, amd, ring_cut)"
-                + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) returning id")
+                + " abandon_target, caller_id, recording_policy, active, wrap_up_seconds, amd, ring_cut, priority)"
+                + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+                + " returning id")
             .execute(values(c))
             .compose(rs -> {
               long id = rs.iterator().next().getLong(0);
@@ -102,7 +103,8 @@ public final class CampaignStore {
                 + " time_zone = $4, calling_hours = $5, holidays = $6, deadline_basis = $7, deadline_hours = $8,"
                 + " max_attempts = $9, day_parts = $10, dial_mode = $11, abandon_target = $12, caller_id = $13,"
                 + " recording_policy = $14, active = $15, wrap_up_seconds = $16, amd = $17, ring_cut = $18,"
-                + " updated_at = now() where id = $19")
+                + " priority = $19,"
+                + " updated_at = now() where id = $20")
             .execute(t)
             .compose(rs -> rs.rowCount() == 0 ? Future.succeededFuture(false)
                 : tx.preparedQuery("delete from campaign_dealer where campaign_id = $1").execute(Tuple.of(c.id()))
@@ -137,7 +139,7 @@ public final class CampaignStore {
     return Tuple.tuple(Arrays.asList(c.name(), Campaign.id(c.kind()), c.questionnaire(), c.rules().zone().getId(),
         c.hoursJson(), holidays, Campaign.id(c.deadlineBasis()), c.deadlineHours(), c.maxAttempts(), parts,
         Campaign.id(c.dialMode()), c.abandonTarget(), c.callerId(), Campaign.id(c.recordingPolicy()), c.active(),
-        c.wrapUpSeconds(), c.amd(), c.ringCut()));
+        c.wrapUpSeconds(), c.amd(), c.ringCut(), c.priority()));
   }
 
   static Campaign fromRow(Row r) {
@@ -156,6 +158,6 @@ public final class CampaignStore {
         r.getInteger("max_attempts"), Campaign.DialMode.valueOf(r.getString("dial_mode").toUpperCase()),
         r.getBigDecimal("abandon_target"), r.getString("caller_id"),
         Campaign.RecordingPolicy.valueOf(r.getString("recording_policy").toUpperCase()), r.getBoolean("active"),
-        r.getInteger("wrap_up_seconds"), r.getBoolean("amd"), r.getBoolean("ring_cut"));
+        r.getInteger("wrap_up_seconds"), r.getBoolean("amd"), r.getBoolean("ring_cut"), r.getInteger("priority"));
   }
 }

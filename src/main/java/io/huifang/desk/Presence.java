@@ -91,6 +91,11 @@ final class Presence {
       if (line == null || line.state() == AgentLines.LineState.DOWN) {
         return Future.failedFuture(new NoSuchElementException("open your phone line first"));
       }
+      if (ready && !line.skilledFor(campaignId)) {
+        // the agent's choice narrows within their skills: a campaign outside them would bring no calls at all
+        return Future.failedFuture(new io.huifang.core.Invalid("campaignId",
+            "you are not skilled for campaign " + campaignId, "您未被分配到活动 " + campaignId));
+      }
       DeskCall c = calls.ofAgent(agentId);
       // A call with a survey is finished by its disposition; one without (no questionnaire could be loaded) is not.
       if (ready && line.state() == AgentLines.LineState.WRAP_UP && c != null && !c.submitted && c.hasDraft) {

@@ -6,7 +6,6 @@ import io.huifang.telephony.Attempt;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** The pacer's view of one campaign on one live PBX: that PBX's agents serving it, its ringing lines. */
 final class LiveView implements PacerView {
@@ -25,16 +24,44 @@ final class LiveView implements PacerView {
         agents.add(l);
       }
     }
-    ringingSince = new long[run.ringing.size() + run.requesting];
+    ringingSince = ringingSince(run, now);
     ringingIds = new String[ringingSince.length];
     int i = 0;
-    for (Map.Entry<String, Long> e : run.ringing.entrySet()) {
-      ringingIds[i] = e.getKey();
-      ringingSince[i++] = e.getValue();
+    for (String id : run.ringing.keySet()) {
+      ringingIds[i++] = id;
     }
-    while (i < ringingSince.length) {
-      ringingSince[i++] = now; // asked of the scheduler, about to ring
+  }
+
+  /** When each of the run's lines began to ring (in the run's order); due tasks asked of the scheduler ring from now. */
+  static long[] ringingSince(PbxRun run, long now) {
+    long[] since = new long[run.ringing.size() + run.requesting];
+    int i = 0;
+    for (long t : run.ringing.values()) {
+      since[i++] = t;
     }
+    while (i < since.length) {
+      since[i++] = now; // asked of the scheduler, about to ring
+    }
+    return since;
+  }
+
+  /** The run's customers who answered and have no agent yet. */
+  static int answeredWaiting(PbxRun run) {
+    int n = 0;
+    for (String id : run.answered) {
+      Attempt a = run.pbx.tracker().live(id);
+      if (a != null && a.agentId() == null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** What a working agent is doing, as the pacer counts it. */
+  static Activity activity(AgentLines.Line l) {
+    AgentLines.LineState s = l.state();
+    return s == AgentLines.LineState.READY ? Activity.FREE
+        : s == AgentLines.LineState.WRAP_UP ? Activity.WRAP_UP : Activity.TALKING;
   }
 
   /** Logged in and not paused: ready, about to take a call, on one, or writing one up. */
@@ -51,9 +78,7 @@ final class LiveView implements PacerView {
 
   @Override
   public Activity activity(int agent) {
-    AgentLines.LineState s = agents.get(agent).state();
-    return s == AgentLines.LineState.READY ? Activity.FREE
-        : s == AgentLines.LineState.WRAP_UP ? Activity.WRAP_UP : Activity.TALKING;
+    return activity(agents.get(agent));
   }
 
   @Override
@@ -90,14 +115,7 @@ final class LiveView implements PacerView {
 
   @Override
   public int answeredWaiting() {
-    int n = 0;
-    for (String id : run.answered) {
-      Attempt a = run.pbx.tracker().live(id);
-      if (a != null && a.agentId() == null) {
-        n++;
-      }
-    }
-    return n;
+    return answeredWaiting(run);
   }
 
   @Override

@@ -105,7 +105,12 @@ public final class AgentLineRoutes {
       return Future.failedFuture(Problem.conflict("no_line", "open your phone line first"));
     }
     boolean ready = args.getBoolean("ready");
-    pbx.lines().ready(me, ready, args.getLong("campaignId"));
+    Long campaignId = args.getLong("campaignId");
+    if (ready && !line.skilledFor(campaignId)) {
+      return Future.failedFuture(new Invalid("campaignId", "you are not skilled for campaign " + campaignId,
+          "您未被分配到活动 " + campaignId));
+    }
+    pbx.lines().ready(me, ready, campaignId);
     return Future.succeededFuture(lineJson(line).put("ready", ready));
   }
 

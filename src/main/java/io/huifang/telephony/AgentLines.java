@@ -46,8 +46,10 @@ public final class AgentLines {
     /** When the current state began (the pacer estimates who is soon free from it). */
     Instant since;
     String attemptId;
-    /** The campaign the agent works, or null for any. */
+    /** The campaign the agent chose to work, or null for any of their skills. */
     Long campaignId;
+    /** The campaigns the agent is skilled for; empty: every campaign (as before skills existed). */
+    java.util.Set<Long> skills = java.util.Set.of();
     /** Why the agent is paused (or will pause after the current call); null when not paused. */
     String pauseReason;
     /** The call the agent is wrapping up. */
@@ -95,9 +97,22 @@ public final class AgentLines {
       return wrapUpAttemptId;
     }
 
-    /** Serves this campaign (agents who chose none serve every campaign). */
+    /** The campaigns the agent is skilled for; empty: every campaign. */
+    public java.util.Set<Long> skills() {
+      return skills;
+    }
+
+    /** Skilled for this campaign (an agent with no skills listed takes every campaign). */
+    public boolean skilledFor(Long campaign) {
+      return campaign == null || skills.isEmpty() || skills.contains(campaign);
+    }
+
+    /**
+     * Takes this campaign's customers: skilled for it, and it is the campaign the agent chose if they chose one (the
+     * choice narrows within the skills; agents who chose none serve every campaign of their skills).
+     */
     public boolean serves(Long campaign) {
-      return campaignId == null || campaign == null || campaignId.equals(campaign);
+      return skilledFor(campaign) && (campaignId == null || campaign == null || campaignId.equals(campaign));
     }
   }
 
@@ -109,6 +124,8 @@ public final class AgentLines {
   private final Map<String, Line> byLineId = new HashMap<>();
   private final List<Consumer<Line>> readyListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Line>> stateListeners = new CopyOnWriteArrayList<>();
+  /** Each agent's skills (the wiring: telephony's cache of agent_campaign_skill). */
+  private java.util.function.Function<Long, java.util.Set<Long>> skillsOf = agent -> java.util.Set.of();
   /** Lines whose Originate is out, by ActionID. */
   private final Map<String, Opening> opening = new HashMap<>();
 
@@ -134,6 +151,31 @@ public final class AgentLines {
   public AgentLines onState(Consumer<Line> listener) {
     stateListeners.add(listener);
     return this;
+  }
+
+  /** Where the agents' skills come from: read when a line opens and whenever it becomes ready. */
+  public AgentLines skillsFrom(java.util.function.Function<Long, java.util.Set<Long>> skills) {
+    this.skillsOf = skills;
+    return this;
+  }
+
+  /**
+   * An admin changed the agent's skills: the open line takes them now. A ready agent is offered again (a waiting
+   * customer of a campaign now theirs takes them; the dialer plans with them).
+   */
+  public void skillsChanged(long agentId) {
+    ami.context().runOnContext(v -> {
+      Line line = byAgent.get(agentId);
+      if (line == null) {
+        return;
+      }
+      line.skills = skillsOf.apply(agentId);
+      if (line.state == LineState.READY) {
+        for (Consumer<Line> l : readyListeners) {
+          l.accept(line);
+        }
+      }
+    });
   }
 
   public Line line(long agentId) {
@@ -169,6 +211,7 @@ public final class AgentLines {
         return;
       }
       Line line = new Line(agentId, endpoint, "agent-" + agentId + "-" + (++seq));
+      line.skills = skillsOf.apply(agentId);
       if (lost != null) {
         line.wantsReady = lost.wantsReady;
         line.campaignId = lost.campaignId;
@@ -241,6 +284,7 @@ public final class AgentLines {
   private void setReady(Line line, boolean ready) {
     state(line, ready ? LineState.READY : LineState.PAUSED);
     if (ready) {
+      line.skills = skillsOf.apply(line.agentId);
       line.idleSince = clock.instant();
       for (Consumer<Line> l : readyListeners) {
         l.accept(line);
@@ -269,16 +313,25 @@ public final class AgentLines {
         return p;
       }
     }
+    Line best = longestIdle(byAgent.values(), campaignId);
+    if (best != null) {
+      state(best, LineState.RESERVED);
+      best.attemptId = attemptId;
+    }
+    return best;
+  }
+
+  /**
+   * The READY agent with an open line who serves the campaign (skilled for it, and it is their chosen campaign if
+   * any) and has been idle the longest; null when there is none.
+   */
+  static Line longestIdle(Collection<Line> lines, Long campaignId) {
     Line best = null;
-    for (Line l : byAgent.values()) {
+    for (Line l : lines) {
       if (l.state == LineState.READY && l.channel != null && l.serves(campaignId)
           && (best == null || l.idleSince.isBefore(best.idleSince))) {
         best = l;
       }
-    }
-    if (best != null) {
-      state(best, LineState.RESERVED);
-      best.attemptId = attemptId;
     }
     return best;
   }

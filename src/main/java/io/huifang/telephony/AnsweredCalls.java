@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -108,6 +107,18 @@ public final class AnsweredCalls {
   private final List<ScreenListener> screenListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private java.util.function.Function<Attempt, Long> preferredAgent = a -> null;
 
+  /** Priorities when nobody says otherwise: every campaign equal, so the customer waiting longest goes first. */
+  public static final int EQUAL_PRIORITY = 5;
+  private java.util.function.ToIntFunction<Long> campaignPriority = campaign -> EQUAL_PRIORITY;
+
+  /**
+   * Each campaign's priority, 1 highest (the dialer: the campaigns' own setting): an agent who comes free takes the
+   * waiting customer of the highest-priority campaign they serve.
+   */
+  public void campaignPriority(java.util.function.ToIntFunction<Long> rule) {
+    this.campaignPriority = rule;
+  }
+
   /** Which agent should take an answered call if free (the dialer: a callback booked "for me"). */
   public void preferredAgent(java.util.function.Function<Attempt, Long> rule) {
     this.preferredAgent = rule;
@@ -203,21 +214,53 @@ public final class AnsweredCalls {
     return n;
   }
 
-  /** An agent became ready: the call waiting longest on that PBX, of a campaign the agent serves, takes it. */
+  /**
+   * An agent became ready: of the calls waiting on that PBX for a campaign the agent serves, the one of the
+   * highest-priority campaign takes them, the one waiting longest among equals.
+   */
   private void offerWaiting(Pbx p, AgentLines.Line line) {
-    for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
-      Waiting w = it.next();
-      if (w.pbx == p && line.serves(w.attempt.request().campaignId())) {
-        it.remove();
-        if (w.timer >= 0) {
-          vertx.cancelTimer(w.timer);
-        }
-        if (!w.session.hungUp() && !assign(w)) {
-          waiting.addFirst(w);
-        }
-        return;
+    List<Waiting> here = new java.util.ArrayList<>();
+    List<Long> campaigns = new java.util.ArrayList<>();
+    for (Waiting w : waiting) {
+      if (w.pbx == p) {
+        here.add(w);
+        campaigns.add(w.attempt.request().campaignId());
       }
     }
+    int next = nextFor(line, campaigns, campaignPriority);
+    if (next < 0) {
+      return;
+    }
+    Waiting w = here.get(next);
+    waiting.remove(w);
+    if (w.timer >= 0) {
+      vertx.cancelTimer(w.timer);
+    }
+    if (!w.session.hungUp() && !assign(w)) {
+      waiting.addFirst(w);
+    }
+  }
+
+  /**
+   * Which waiting customer an agent who comes free takes: of those of a campaign the agent serves (given by campaign,
+   * in the order they began to wait), the first of the highest-priority campaign (1 highest); -1 when none.
+   */
+  static int nextFor(AgentLines.Line line, List<Long> waitingCampaigns,
+                     java.util.function.ToIntFunction<Long> priority) {
+    int best = -1;
+    int bestPriority = Integer.MAX_VALUE;
+    for (int i = 0; i < waitingCampaigns.size(); i++) {
+      Long c = waitingCampaigns.get(i);
+      if (!line.serves(c)) {
+        continue;
+      }
+      int pr = c == null ? EQUAL_PRIORITY : priority.applyAsInt(c);
+      if (pr < bestPriority) {
+        best = i;
+        bestPriority = pr;
+      }
+    }
+    return best;
   }
 
   private boolean assign(Waiting w) {

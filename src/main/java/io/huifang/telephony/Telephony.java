@@ -37,6 +37,12 @@ public final class Telephony extends VerticleBase {
   private FastAgiServer agi;
   private AnsweredCalls answered;
   private int boundAgiPort;
+  /** Where the agents' skills are kept; null: no skills, every agent takes every campaign. */
+  private AgentSkillStore skillStore;
+  /** The agents' skills as last read (agents not listed take every campaign); on the telephony context. */
+  private volatile Map<Long, java.util.Set<Long>> skills = Map.of();
+  /** Other nodes' admins change skills too: read again this often. */
+  static final long SKILLS_RELOAD_MS = 10_000;
 
   public Telephony(AttemptStore store, String agiHost, int agiPort, Clock clock) {
     this(store, agiHost, agiPort, clock, AmiClient.Limits.DEFAULT, FastAgiServer.Limits.DEFAULT);
@@ -53,11 +59,68 @@ public final class Telephony extends VerticleBase {
     this.agiLimits = agiLimits;
   }
 
+  /** Routes answered calls by the agents' skills kept there; call before the verticle is deployed. */
+  public Telephony useSkills(AgentSkillStore store) {
+    this.skillStore = store;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
+    if (skillStore != null) {
+      vertx.setPeriodic(SKILLS_RELOAD_MS, t -> reloadSkills());
+    }
     answered = new AnsweredCalls(vertx, clock);
     agi = new FastAgiServer(vertx, Map.of(AnsweredCalls.SCRIPT, answered::run), agiLimits);
-    return agi.listen(agiHost, agiPort).onSuccess(p -> boundAgiPort = p);
+    // The skills before the first line opens; if the database cannot tell, every agent takes every campaign until
+    // the next reload.
+    return reloadSkills().compose(v -> agi.listen(agiHost, agiPort)).onSuccess(p -> boundAgiPort = p);
+  }
+
+  /** Reads every agent's skills again; the open lines of the agents whose skills changed take them now. */
+  private Future<Void> reloadSkills() {
+    if (skillStore == null) {
+      return Future.succeededFuture();
+    }
+    return skillStore.all().onSuccess(all -> context.runOnContext(v -> {
+      java.util.Set<Long> changed = new java.util.HashSet<>(all.keySet());
+      changed.addAll(skills.keySet());
+      changed.removeIf(agent -> java.util.Objects.equals(all.get(agent), skills.get(agent)));
+      skills = all;
+      changed.forEach(this::skillsChanged);
+    })).otherwise(e -> {
+      org.slf4j.LoggerFactory.getLogger(Telephony.class).atWarn().setMessage("agents' skills not read")
+          .addKeyValue("error", e.getMessage()).log();
+      return null;
+    }).mapEmpty();
+  }
+
+  /** The campaigns the agent is skilled for; empty: every campaign. Read on the telephony context. */
+  public java.util.Set<Long> skillsOf(long agentId) {
+    return skills.getOrDefault(agentId, java.util.Set.of());
+  }
+
+  /**
+   * An admin set the agent's skills (stored already): this node routes by them at once, and the agent's open line
+   * takes them.
+   */
+  public void skillsSet(long agentId, java.util.Set<Long> campaigns) {
+    context.runOnContext(v -> {
+      Map<Long, java.util.Set<Long>> next = new java.util.HashMap<>(skills);
+      if (campaigns.isEmpty()) {
+        next.remove(agentId);
+      } else {
+        next.put(agentId, java.util.Set.copyOf(campaigns));
+      }
+      skills = next;
+      skillsChanged(agentId);
+    });
+  }
+
+  private void skillsChanged(long agentId) {
+    for (AnsweredCalls.Pbx p : pbxes.values()) {
+      p.lines().skillsChanged(agentId);
+    }
   }
 
   public int agiPort() {
@@ -75,7 +138,7 @@ public final class Telephony extends VerticleBase {
       AmiClient ami = new AmiClient(vertx, AmiClient.Options.of(endpoint.name(), endpoint.host(), endpoint.port(),
           endpoint.user(), endpoint.secret()).withLimits(amiLimits));
       CallTracker tracker = new CallTracker(vertx, endpoint.name(), ami, store, clock);
-      AgentLines lines = new AgentLines(vertx, endpoint.name(), ami, clock);
+      AgentLines lines = new AgentLines(vertx, endpoint.name(), ami, clock).skillsFrom(this::skillsOf);
       SpyCalls spyCalls = new SpyCalls(vertx, endpoint.name(), ami, clock);
       spies.put(endpoint.name(), spyCalls);
       tracker.subscribe(e -> {
