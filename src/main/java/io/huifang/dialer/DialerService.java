@@ -5,7 +5,9 @@ import io.huifang.campaign.CampaignStore;
 import io.huifang.campaign.schedule.DueTask;
 import io.huifang.campaign.schedule.Outcome;
 import io.huifang.campaign.schedule.Scheduler;
+import io.huifang.dialer.pacing.CampaignPacer;
 import io.huifang.dialer.pacing.OriginateThrottle;
+import io.huifang.dialer.pacing.PoolPlanner;
 import io.huifang.telephony.AgentLines;
 import io.huifang.telephony.AnsweredCalls;
 import io.huifang.telephony.Attempt;
@@ -67,6 +69,8 @@ public final class DialerService {
   /** Callbacks an agent booked for themself: that agent takes the customer if free. */
   private final Map<String, Long> bookedBy = new HashMap<>();
   private final Map<Long, WrapUp> wrappingUp = new HashMap<>();
+  /** Decides for the campaigns sharing a PBX's agents together. */
+  private final PoolPlanner planner = new PoolPlanner();
   private long tickTimer = -1;
   private long reloadTimer = -1;
   private long leaseTimer = -1;
@@ -103,6 +107,7 @@ public final class DialerService {
       }
       pbxes.forEach(this::follow);
       telephony.answered().preferredAgent(a -> bookedBy.get(a.id()));
+      telephony.answered().campaignPriority(this::priorityOf);
       // Before any dialling: the ends a crash cut off from their tasks reach them, so that none is dialled again
       // as if never tried.
       endsLostInACrash().onComplete(done -> telephony.telephonyContext().runOnContext(x -> {
@@ -222,8 +227,8 @@ public final class DialerService {
   /** What the dialer is doing, per campaign and per PBX (for supervisors); read on the telephony context. */
   public Future<JsonObject> status() {
     Promise<JsonObject> p = Promise.promise();
-    telephony.telephonyContext().runOnContext(v -> p.complete(DialerStatus.of(reload.runs(), telephony.all(),
-        clock.millis())));
+    telephony.telephonyContext().runOnContext(v -> p.complete(DialerStatus.of(inPriorityOrder(reload.runs()),
+        telephony.all(), clock.millis())));
     return p.future();
   }
 
@@ -268,34 +273,78 @@ public final class DialerService {
   // ---- deciding and dialling ---------------------------------------------------------------------------------
 
   private void decideAll() {
-    for (CampaignRun c : reload.runs()) {
-      c.pbxRuns().forEach(this::decide);
-    }
+    telephony.all().forEach(this::decideOn);
   }
 
-  /** An agent of this PBX became ready: its runs may dial. */
+  /**
+   * Something changed for the run (an answer, an end, an agent free): its PBX's campaigns decide again, together,
+   * since the campaigns sharing agents there plan over the same agents.
+   */
+  private void decide(PbxRun r) {
+    decideOn(r.pbx);
+  }
+
+  /**
+   * An agent of this PBX became ready, or the tick: the PBX's current campaigns decide. Those sharing agents decide
+   * together through the {@link PoolPlanner}, in priority order (each keeping its own pacer, abandon figures and
+   * target), so that two campaigns never both count the same free agent.
+   */
   private void decideOn(AnsweredCalls.Pbx pbx) {
-    for (CampaignRun c : reload.runs()) {
+    if (!mayDial.getAsBoolean()) {
+      return;
+    }
+    // a call of a campaign paused meanwhile still ends through the run it was dialled by: that run dials no more
+    List<PbxRun> runs = new java.util.ArrayList<>();
+    for (CampaignRun c : inPriorityOrder(reload.runs())) {
       PbxRun r = c.on(pbx.name());
-      if (r != null) {
-        decide(r);
+      if (r != null && r.pbxConnected()) {
+        runs.add(r);
+      }
+    }
+    long now = clock.millis();
+    for (List<PbxRun> shared : LivePoolView.sharingAgents(pbx.lines().lines(), runs)) {
+      int[] lines = planner.linesToDial(new LivePoolView(pbx.lines().lines(), shared, now), pacersOf(shared), now);
+      for (int i = 0; i < lines.length; i++) {
+        dueTasksFor(shared.get(i), lines[i], now);
+        cutRinging(shared.get(i), now);
       }
     }
   }
 
-  private void decide(PbxRun r) {
-    // a call of a campaign paused meanwhile still ends through the run it was dialled by: that run dials no more
-    if (!reload.isCurrent(r.campaignRun) || !r.pbxConnected() || !mayDial.getAsBoolean()) {
+  private static List<CampaignPacer> pacersOf(List<PbxRun> runs) {
+    List<CampaignPacer> out = new java.util.ArrayList<>();
+    for (PbxRun r : runs) {
+      out.add(r.pacer);
+    }
+    return out;
+  }
+
+  /** The campaigns by their priority (1 first), the older campaign first among equals. */
+  static List<CampaignRun> inPriorityOrder(List<CampaignRun> runs) {
+    List<CampaignRun> out = new java.util.ArrayList<>(runs);
+    out.sort(java.util.Comparator.<CampaignRun>comparingInt(r -> r.campaign.priority()).thenComparingLong(
+        CampaignRun::id));
+    return out;
+  }
+
+  /** A running campaign's priority, for the answered calls' routing; campaigns not dialled rank in the middle. */
+  private int priorityOf(Long campaignId) {
+    for (CampaignRun r : reload.runs()) {
+      if (campaignId != null && r.id() == campaignId) {
+        return r.campaign.priority();
+      }
+    }
+    return AnsweredCalls.EQUAL_PRIORITY;
+  }
+
+  /** Asks the scheduler for the {@code n} due tasks the run's pacer decided to dial now, and dials them. */
+  private void dueTasksFor(PbxRun r, int n, long now) {
+    if (n <= 0) {
       return;
     }
-    long now = clock.millis();
-    int n = r.pacer.linesToDial(new LiveView(r, now), now);
-    if (n > 0) {
-      r.requesting += n;
-      scheduler.nextDue(r.campaignId(), Instant.ofEpochMilli(now), n)
-          .onComplete(ar -> telephony.telephonyContext().runOnContext(v -> dueTasks(r, n, ar)));
-    }
-    cutRinging(r, now);
+    r.requesting += n;
+    scheduler.nextDue(r.campaignId(), Instant.ofEpochMilli(now), n)
+        .onComplete(ar -> telephony.telephonyContext().runOnContext(v -> dueTasks(r, n, ar)));
   }
 
   /**

@@ -141,7 +141,7 @@ public final class DialerStatus {
           .put("owned", p.tracker().owned()).put("fencedOriginates", p.tracker().fencedOriginates()));
     }
     for (CampaignRun r : runs) {
-      campaigns.add(campaign(r, now));
+      campaigns.add(campaign(r, now).put("priority", r.campaign.priority()).put("pool", pool(r, runs)));
       for (PbxRun p : r.pbxRuns()) {
         JsonObject total = byPbx.get(p.pbx.name());
         if (total != null) {
@@ -150,7 +150,65 @@ public final class DialerStatus {
         }
       }
     }
+    for (AnsweredCalls.Pbx p : pbxes) {
+      byPbx.get(p.name()).put("pool", pool(p, runs));
+    }
     return new JsonObject().put("campaigns", campaigns).put("pbxes", new JsonArray(List.copyOf(byPbx.values())));
+  }
+
+  /**
+   * The campaign's share of the agent pool, every PBX: the working agents skilled for it (their skills, narrowed by
+   * the campaign they chose) and of those the ones who serve another dialled campaign too.
+   */
+  private static JsonObject pool(CampaignRun r, List<CampaignRun> runs) {
+    int skilled = 0;
+    int shared = 0;
+    for (PbxRun p : r.pbxRuns()) {
+      for (AgentLines.Line l : p.pbx.lines().lines()) {
+        if (LiveView.working(l) && l.serves(r.id())) {
+          skilled++;
+          if (servesOther(l, r, runs)) {
+            shared++;
+          }
+        }
+      }
+    }
+    return new JsonObject().put("agentsSkilled", skilled).put("agentsShared", shared);
+  }
+
+  private static boolean servesOther(AgentLines.Line l, CampaignRun r, List<CampaignRun> runs) {
+    for (CampaignRun other : runs) {
+      if (other != r && l.serves(other.id())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * One PBX's pool: the dialled campaigns in the order they plan (priority), its working agents serving at least one
+   * of them, and of those the ones serving several (the campaigns sharing them decide together).
+   */
+  private static JsonObject pool(AnsweredCalls.Pbx pbx, List<CampaignRun> runs) {
+    JsonArray order = new JsonArray();
+    runs.forEach(r -> order.add(r.id()));
+    int serving = 0;
+    int shared = 0;
+    for (AgentLines.Line l : pbx.lines().lines()) {
+      int serves = 0;
+      for (CampaignRun r : runs) {
+        if (l.serves(r.id())) {
+          serves++;
+        }
+      }
+      if (LiveView.working(l) && serves > 0) {
+        serving++;
+        if (serves > 1) {
+          shared++;
+        }
+      }
+    }
+    return new JsonObject().put("campaigns", order).put("agents", serving).put("agentsShared", shared);
   }
 
   /** One campaign: the figures supervisors are held to, and the lines on each PBX. */

@@ -1,10 +1,11 @@
 package io.huifang.dialer;
 
 import io.huifang.dialer.pacing.PacerView;
+import io.huifang.dialer.pacing.PoolView;
 import io.huifang.telephony.AgentLines;
-import io.huifang.telephony.AnsweredCalls;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -14,18 +15,18 @@ import java.util.List;
  * asked of the scheduler and not yet originated counted as ringing since now; its answered customers waiting for an
  * agent are its own too. Built on the telephony context, read at once.
  */
-final class LivePoolView {
+final class LivePoolView implements PoolView {
   private final List<PbxRun> campaigns;
   private final List<AgentLines.Line> agents = new ArrayList<>();
   private final long now;
   private final long[][] ringingSince;
   private final int[] waiting;
 
-  /** {@code runs}: the campaigns' runs on {@code pbx}, in priority order (0 first). */
-  LivePoolView(AnsweredCalls.Pbx pbx, List<PbxRun> runs, long now) {
+  /** {@code lines}: the PBX's agents' lines; {@code runs}: the campaigns' runs on it, in priority order (0 first). */
+  LivePoolView(Collection<AgentLines.Line> lines, List<PbxRun> runs, long now) {
     this.campaigns = List.copyOf(runs);
     this.now = now;
-    for (AgentLines.Line l : pbx.lines().lines()) {
+    for (AgentLines.Line l : lines) {
       if (LiveView.working(l) && servesAny(l)) {
         agents.add(l);
       }
@@ -39,6 +40,54 @@ final class LivePoolView {
     }
   }
 
+  /**
+   * The runs (in priority order) grouped by the agents they share: two campaigns are in one group when a working agent
+   * of the PBX serves both, or through a chain of such agents. Each group decides together; a campaign with agents of
+   * its own only, or none working, is a group of its own, as when each campaign was paced alone. Groups keep the
+   * priority order, and so do the runs in each.
+   */
+  static List<List<PbxRun>> sharingAgents(Collection<AgentLines.Line> lines, List<PbxRun> runs) {
+    int[] group = new int[runs.size()];
+    for (int c = 0; c < group.length; c++) {
+      group[c] = c;
+    }
+    for (AgentLines.Line l : lines) {
+      if (!LiveView.working(l)) {
+        continue;
+      }
+      int first = -1;
+      for (int c = 0; c < runs.size(); c++) {
+        if (l.serves(runs.get(c).campaignId())) {
+          if (first < 0) {
+            first = c;
+          } else {
+            join(group, first, c);
+          }
+        }
+      }
+    }
+    java.util.Map<Integer, List<PbxRun>> byRoot = new java.util.LinkedHashMap<>();
+    for (int c = 0; c < runs.size(); c++) {
+      byRoot.computeIfAbsent(root(group, c), k -> new ArrayList<>()).add(runs.get(c));
+    }
+    return new ArrayList<>(byRoot.values());
+  }
+
+  private static int root(int[] group, int c) {
+    while (group[c] != c) {
+      c = group[c];
+    }
+    return c;
+  }
+
+  private static void join(int[] group, int a, int b) {
+    int ra = root(group, a);
+    int rb = root(group, b);
+    if (ra != rb) {
+      group[Math.max(ra, rb)] = Math.min(ra, rb);
+    }
+  }
+
   private boolean servesAny(AgentLines.Line l) {
     for (PbxRun r : campaigns) {
       if (l.serves(r.campaignId())) {
@@ -48,35 +97,43 @@ final class LivePoolView {
     return false;
   }
 
+  @Override
   public int campaigns() {
     return campaigns.size();
   }
 
+  @Override
   public int agents() {
     return agents.size();
   }
 
+  @Override
   public boolean skilled(int agent, int campaign) {
     return agents.get(agent).serves(campaigns.get(campaign).campaignId());
   }
 
+  @Override
   public PacerView.Activity activity(int agent) {
     return LiveView.activity(agents.get(agent));
   }
 
+  @Override
   public long activitySince(int agent) {
     Instant since = agents.get(agent).since();
     return since == null ? now : since.toEpochMilli();
   }
 
+  @Override
   public int ringingLines(int campaign) {
     return ringingSince[campaign].length;
   }
 
+  @Override
   public long ringingSince(int campaign, int line) {
     return ringingSince[campaign][line];
   }
 
+  @Override
   public int answeredWaiting(int campaign) {
     return waiting[campaign];
   }
