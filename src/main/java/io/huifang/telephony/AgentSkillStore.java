@@ -49,7 +49,7 @@ public final class AgentSkillStore {
           return tx.preparedQuery("delete from agent_campaign_skill where agent_id = $1").execute(Tuple.of(agentId));
         }).compose(v -> campaigns.isEmpty() ? Future.succeededFuture() : tx.preparedQuery(
             "insert into agent_campaign_skill (agent_id, campaign_id) select $1, unnest($2::bigint[])")
-            .execute(Tuple.of(agentId, campaigns.toArray(new Long[0])))))
+            .execute(Tuple.tuple().addLong(agentId).addArrayOfLong(campaigns.toArray(new Long[0])))))
         .<Set<Long>>map(v -> new TreeSet<>(campaigns))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
             ? new Invalid("campaignIds", "every campaign must exist", "所选活动不存在") : e));
