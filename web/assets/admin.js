@@ -41,7 +41,7 @@ async function loadUsers() {
     keepOrder();
     renderUsers();
   } catch (e) {
-    tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7 },
+    tbody.replaceChildren(el('tr', {}, el('td', { colspan: 8 },
       el('span', { class: 'field-error', role: 'alert' }, `${t('users.loadFailed')} ${describeError(e)}`))));
   }
 }
@@ -62,7 +62,7 @@ function keepOrder() {
 function renderUsers() {
   setText(count, 'users.count', { n: users.length });
   if (!users.length) {
-    tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'muted', i18n: 'users.empty' })));
+    tbody.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'muted', i18n: 'users.empty' })));
     return;
   }
   keepOrder();
@@ -148,6 +148,7 @@ function rowFor(u) {
       u.mustChangePassword ? el('span', { class: 'status-note must-change', title: t('users.mustChangeTitle'),
         'data-i18n-title': 'users.mustChangeTitle', i18n: 'users.mustChange' }) : null)),
     el('td', {}, softphoneCell(u, name)),
+    el('td', {}, skillsCell(u, name)),
     el('td', { class: 'nowrap muted' }, el('time', { datetime: u.createdAt }, formatDateTime(u.createdAt))),
     el('td', {}, el('div', { class: 'row-actions' }, toggle, password)));
 }
@@ -229,6 +230,79 @@ function openSoftphone(u) {
     }
   });
   m.open(endpoint.input);
+}
+
+// ------------------------------------------------------------------ agents' skills (campaigns they take)
+
+/** Agent id → the campaign ids they take (GET /api/agents/skills); an agent not listed takes every campaign. */
+let skills = new Map();
+/** The campaigns, for names and the dialog's boxes. */
+let campaigns = [];
+
+async function loadSkills() {
+  try {
+    const [s, c] = await Promise.all([api('/api/agents/skills'), api('/api/campaigns')]);
+    skills = new Map(((s && s.skills) || []).map((x) => [x.agentId, x.campaignIds]));
+    campaigns = (c && c.campaigns) || [];
+  } catch {
+    skills = new Map();
+    campaigns = [];
+  }
+}
+
+function campaignName(id) {
+  const c = campaigns.find((x) => x.id === id);
+  return c ? c.name : `#${id}`;
+}
+
+function skillsCell(u, name) {
+  if (u.role !== 'agent') return el('span', { class: 'muted' }, '—');
+  const mine = skills.get(u.id) || [];
+  const edit = el('button', { type: 'button', class: 'btn btn-small skills-edit', 'data-user-id': u.id,
+    'aria-haspopup': 'dialog', 'aria-label': t('skills.editFor', { name }), onclick: () => openSkills(u) },
+  t('skills.edit'));
+  return el('div', { class: 'softphone-cell skills-cell' },
+    mine.length ? el('span', { class: 'skills-list' }, mine.map(campaignName).join('、'))
+      : el('span', { class: 'muted', i18n: 'skills.all' }),
+    edit);
+}
+
+/** Ticks the campaigns the agent takes: PUT /api/agents/:id/skills {campaignIds}; none ticked: every campaign. */
+function openSkills(u) {
+  const name = u.displayName || u.username;
+  const mine = new Set(skills.get(u.id) || []);
+  const m = modalDialog({ id: 'skills-dialog', titleKey: 'skills.title', titleArgs: { name },
+    refocus: () => tbody.querySelector(`.skills-edit[data-user-id="${CSS.escape(String(u.id))}"]`) });
+  const message = el('div', { class: 'form-message', role: 'status', 'aria-live': 'polite' });
+  // Active campaigns, and any inactive one the agent still has.
+  const shown = campaigns.filter((c) => c.active || mine.has(c.id));
+  const boxes = el('fieldset', { class: 'checks skills-boxes', 'aria-describedby': 'skills-hint' },
+    el('legend', { i18n: 'skills.legend' }),
+    ...shown.map((c) => el('label', { class: 'check' },
+      el('input', { type: 'checkbox', name: 'campaign', value: String(c.id), checked: mine.has(c.id) }), ` ${c.name}`)));
+  const hint = el('p', { class: 'hint', id: 'skills-hint', i18n: 'skills.hint' });
+  const cancel = el('button', { type: 'button', class: 'btn', i18n: 'common.cancel', onclick: () => m.close() });
+  const submit = el('button', { type: 'submit', class: 'btn btn-primary', id: 'skills-submit', i18n: 'common.save' });
+  m.body.append(message, boxes, hint);
+  m.foot.append(cancel, submit);
+  m.form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    formMessage(message);
+    const ids = [...boxes.querySelectorAll('input[name=campaign]:checked')].map((i) => Number(i.value));
+    submit.disabled = true;
+    try {
+      const data = await api(`/api/agents/${encodeURIComponent(u.id)}/skills`, { method: 'PUT', body: { campaignIds: ids } });
+      skills.set(u.id, (data && data.campaignIds) || ids);
+      renderUsers();
+      m.close();
+      showTableMessage('success', 'users.saved', { name });
+    } catch (e) {
+      formMessage(message, 'error', 'users.saveFailed', { name, reason: describeError(e) });
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  m.open(boxes.querySelector('input') || cancel);
 }
 
 // ------------------------------------------------------------------ password reset
@@ -407,7 +481,7 @@ function initCreateForm() {
 const me = await boot();
 if (me) {
   healthPanel(document.getElementById('health'));
-  await loadPbxes();
+  await Promise.all([loadPbxes(), loadSkills()]);
   initUsers(me);
   initCreateForm();
 }

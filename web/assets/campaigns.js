@@ -49,7 +49,7 @@ function render() {
     el('td', {}, c.dealerIds.map(dealerName).join('、')),
     el('td', {}, t('camp.deadlineRule', { basis: t(`basis.${c.deadline.basis}`), hours: c.deadline.hours })),
     el('td', {}, String(c.maxAttempts)),
-    el('td', {}, t(`mode.${c.dialMode}`)),
+    el('td', {}, t(`mode.${c.dialMode}`), el('span', { class: 'hint camp-priority' }, ' · ' + t('camp.priority', { n: c.priority }))),
     el('td', {}, el('span', { class: `pill ${c.active ? 'pill-UP' : 'pill-UNKNOWN'}` }, t(c.active ? 'camp.active' : 'camp.inactive')),
       callingNote(c)),
     readOnly ? null : el('td', {}, el('div', { class: 'row-actions' },
@@ -88,6 +88,7 @@ const FIELDS = {
   maxAttempts: ['c-max', 'c-max-error'],
   wrapUpSeconds: ['c-wrap', 'c-wrap-error'],
   abandonTarget: ['c-abandon', 'c-abandon-error'],
+  priority: ['c-priority', 'c-priority-error'],
   amd: ['c-amd', 'c-amd-error'],
   ringCut: ['c-ringcut', 'c-ringcut-error'],
   dialMode: ['c-mode', 'c-mode-error'],
@@ -167,6 +168,7 @@ function startEdit(id) {
   f.maxAttempts.value = String(c.maxAttempts);
   f.wrapUpSeconds.value = String(c.wrapUpSeconds);
   f.abandonTarget.value = String(c.abandonTarget);
+  f.priority.value = String(c.priority);
   f.amd.checked = c.amd === true;
   f.ringCut.checked = c.ringCut === true;
   f.dialMode.value = c.dialMode;
@@ -200,7 +202,7 @@ function formBody(f) {
     dealerIds: [...f.querySelectorAll('input[name=dealer]:checked')].map((i) => Number(i.value)),
     callingHours, dayParts: ranges(f.parts.value), holidays: ranges(f.holidays.value),
     maxAttempts: Number(f.maxAttempts.value), wrapUpSeconds: Number(f.wrapUpSeconds.value), abandonTarget: Number(f.abandonTarget.value), dialMode: f.dialMode.value,
-    amd: f.amd.checked, ringCut: f.ringCut.checked,
+    amd: f.amd.checked, ringCut: f.ringCut.checked, priority: Number(f.priority.value),
     recordingPolicy: f.recordingPolicy.value, callerId: f.callerId.value.trim() || null
   };
 }

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code answered} FastAGI script: a customer picked up, give them an agent. The longest-idle READY agent of
- * the PBX is joined with the AMI Bridge action and gets the screen pushed at the same instant; if no agent is free
- * within 2 s of the answer, the dialplan plays the safe-harbor message and hangs up (outcome ABANDONED). The script
- * returns at once either way; it only sets {@code HF_DECISION} for the dialplan.
+ * the PBX serving the customer's campaign (skilled for it, {@link AgentLines.Line#serves}) is joined with the AMI
+ * Bridge action and gets the screen pushed at the same instant; if no agent is free within 2 s of the answer, the
+ * dialplan plays the safe-harbor message and hangs up (outcome ABANDONED). The script returns at once either way;
+ * it only sets {@code HF_DECISION} for the dialplan.
  *
  * <p>Runs on the telephony context, shared by the AGI server, the AMI clients and the trackers.
  */

@@ -22,6 +22,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.huifang.testsupport.Browser;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -142,6 +144,67 @@ class SharedAgentsIT {
         + " where id = $1").execute(Tuple.of(loCall)).await().iterator().next();
     assertNull(left.getLong("agent_id"));
     assertEquals("abandoned", left.getString("outcome"));
+
+    pagesSetSkillsAndPriority(server, a, b, lo);
+  }
+
+  /**
+   * The users page sets an agent's skills (a dialog of campaign boxes), the campaigns page a campaign's priority;
+   * both as stored. Screenshots at 1440×900 and 390×844 under /work/wt/shots-poollive when it exists, else
+   * target/screenshots.
+   */
+  private static void pagesSetSkillsAndPriority(TestServer server, long a, long b, long lo) throws Exception {
+    Assumptions.assumeTrue(Browser.available(), "no chromium/chromedriver");
+    Path shots = Files.isDirectory(Path.of("/work/wt")) ? Path.of("/work/wt/shots-poollive")
+        : Path.of("target", "screenshots");
+    Files.createDirectories(shots);
+    long agentId = count(server, "select id from app_user where username = 'ce.shi'");
+    try (Browser br = Browser.launch(1440, 900)) {
+      br.navigate(server.url("/"));
+      br.waitFor("document.getElementById('username') !== null", WAIT);
+      br.type("#username", "admin");
+      br.type("#password", TestServer.ADMIN_PASSWORD);
+      br.click("#login-submit");
+      br.waitFor("location.pathname === '/admin.html' && !document.body.classList.contains('booting')", WAIT);
+      String row = "#users-body tr[data-username=\"ce.shi\"]";
+      br.waitFor("document.querySelector('" + row.replace("\"", "\\\"") + " .skills-cell') !== null", WAIT);
+      assertTrue(br.text(row + " .skills-cell").contains("全部活动"), br.text(row + " .skills-cell"));
+      br.click(row + " .skills-edit");
+      br.waitFor("document.getElementById('skills-dialog') !== null && document.getElementById('skills-dialog').open",
+          WAIT);
+      br.click("#skills-dialog input[value=\"" + a + "\"]");
+      br.click("#skills-dialog input[value=\"" + b + "\"]");
+      br.screenshot(shots.resolve("skills-dialog-1440.png"));
+      br.click("#skills-submit");
+      br.waitFor("document.getElementById('skills-dialog') === null", WAIT);
+      assertEquals(2, count(server, "select count(*) from agent_campaign_skill where agent_id = $1"
+          + " and campaign_id in ($2, $3)", agentId, a, b));
+      assertTrue(br.text(row + " .skills-cell").contains("售后 A"), br.text(row + " .skills-cell"));
+      br.screenshot(shots.resolve("users-skills-1440.png"));
+      br.cdp("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 390).put("height", 844)
+          .put("deviceScaleFactor", 1).put("mobile", true));
+      br.screenshot(shots.resolve("users-skills-390.png"));
+
+      br.cdp("Emulation.clearDeviceMetricsOverride", new JsonObject());
+      br.navigate(server.url("/campaigns.html"));
+      String edit = ".camp-edit[data-id=\"" + lo + "\"]";
+      br.waitFor("document.querySelector('" + edit.replace("\"", "\\\"") + "') !== null", WAIT);
+      br.click(edit);
+      br.waitFor("document.getElementById('c-priority').value === '9'", WAIT);
+      br.type("#c-priority", "8");
+      br.screenshot(shots.resolve("campaign-priority-1440.png"));
+      br.click("#c-submit");
+      br.waitFor("document.getElementById('camp-message').textContent.includes('已保存')", WAIT);
+      assertEquals(8, count(server, "select priority from campaign where id = $1", lo));
+      br.click(edit);
+      br.type("#c-priority", "12");
+      br.click("#c-submit");
+      br.waitFor("document.getElementById('c-priority-error').textContent.length > 0", WAIT);
+      assertEquals(8, count(server, "select priority from campaign where id = $1", lo), "12 refused");
+      br.cdp("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 390).put("height", 844)
+          .put("deviceScaleFactor", 1).put("mobile", true));
+      br.screenshot(shots.resolve("campaign-priority-390.png"));
+    }
   }
 
   /** Routes and settings reject what they cannot take, naming the field. */
