@@ -128,6 +128,6 @@ class LivePoolViewTest {
         .put("dealerIds", new JsonArray().add(1)).put("dialMode", "progressive").put("priority", priority), null);
     return new Campaign(id, c.name(), c.kind(), c.questionnaire(), c.dealerIds(), c.rules(), c.deadlineBasis(),
         c.deadlineHours(), c.maxAttempts(), c.dialMode(), c.abandonTarget(), c.callerId(), c.recordingPolicy(),
-        c.active(), c.wrapUpSeconds(), c.amd(), c.priority());
+        c.active(), c.wrapUpSeconds(), c.amd(), c.ringCut(), c.priority());
   }
 }

@@ -44,7 +44,7 @@ public final class BoardBuildBenchmark {
     for (long c = 1; c <= 10; c++) {
       campaigns.add(new Campaign(c, "CSI " + c, Campaign.Kind.CSI, "csi-default", List.of(), rules,
           Campaign.DeadlineBasis.SERVICE_DATE, 72, 5, Campaign.DialMode.PREDICTIVE, new BigDecimal("3.00"), null,
-          Campaign.RecordingPolicy.ALL, true, 15, false, Campaign.DEFAULT_PRIORITY));
+          Campaign.RecordingPolicy.ALL, true, 15, false));
     }
     Map<Long, User> users = new HashMap<>();
     List<LiveAgent> live = new ArrayList<>();
