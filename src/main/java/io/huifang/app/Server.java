@@ -341,6 +341,7 @@ public final class Server {
             limits.agiMaxSessions(), limits.agiMaxSessionsPerPeer()));
     telephony.useSkills(new io.huifang.telephony.AgentSkillStore(db.pool()));
     return vertx.deployVerticle(telephony).compose(id -> {
+      config.cluster().ifPresent(c -> telephony.answeredCallsTo(agiUrl(c)));
       if (config.pbxMode() == Config.PbxMode.ASTERISK) {
         List<Future<?>> connecting = new java.util.ArrayList<>();
         for (Config.PbxServer p : config.pbxServers()) {
@@ -360,6 +361,19 @@ public final class Server {
       }
       return started;
     });
+  }
+
+  /**
+   * Several nodes: this node's FastAGI address as the PBX reaches it, set on every call it dials (docs/cluster.md):
+   * pbx.agi-host, or cluster.host when the FastAGI server listens on every address.
+   */
+  private String agiUrl(Config.Cluster c) {
+    String host = config.agiHost();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      host = c.host();
+    }
+    return "agi://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":"
+        + telephony.agiPort();
   }
 
   /**
@@ -515,6 +529,30 @@ public final class Server {
 
   public WebServer web() {
     return web;
+  }
+
+  /**
+   * For the failover tests: the node dies as a crash would. Nothing is given back or written on the way out (no lease
+   * released, no call ended, no journal flushed): Vert.x is closed, and with it every socket (AMI, FastAGI, HTTP, the
+   * database pool, the cluster). Other nodes see the leases run out and take over.
+   */
+  java.util.concurrent.CompletableFuture<Void> crash() {
+    stopping.set(true);
+    log.atWarn().setMessage("crashing Huifang (test)").log();
+    if (telephony != null) {
+      // the AMI clients would otherwise reconnect while Vert.x closes; a dead process does not
+      telephony.all().forEach(p -> p.tracker().ami().close());
+    }
+    new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.atWarn().setMessage("Vert.x did not close cleanly").addKeyValue("error", e.toString()).log();
+      } finally {
+        stopped.complete(null);
+      }
+    }, "huifang-crash").start();
+    return stopped;
   }
 
   /**

@@ -77,6 +77,15 @@ final class CampaignReload {
     starting.clear();
   }
 
+  /**
+   * Every run starts again, each once its campaign's history is read back (a PBX taken over from another node); the
+   * runs dropped end their calls under way and dial no more ({@link #isCurrent}).
+   */
+  void restart() {
+    clear();
+    reload();
+  }
+
   /** Reads the campaigns and applies them; completes once applied (on the context). */
   io.vertx.core.Future<Void> reload() {
     io.vertx.core.Promise<Void> applied = io.vertx.core.Promise.promise();

@@ -200,10 +200,25 @@ public final class DialerService {
         onAnswered(answered.attempt());
       } else if (e instanceof CallEvent.Ended ended) {
         onEnded(ended.attempt());
+      } else if (e instanceof CallEvent.TakenOver taken) {
+        tookOver(pbx, taken.epoch());
       }
     });
     pbx.lines().onReady(line -> decideOn(pbx));
     pbx.lines().onState(this::lineChanged);
+  }
+
+  /**
+   * This node took a PBX over from another (issue 22): that node's answers and abandons of the rolling hour are in
+   * the database, not in this node's figures, which hold only what was read at this node's start and what it dialled
+   * itself. Every campaign's run starts again, each once its history is read back (as at start), so the pacers
+   * plan with the whole campaign's hour and nothing is dialled before. Calls under way end through the runs that
+   * dialled them.
+   */
+  private void tookOver(AnsweredCalls.Pbx pbx, long epoch) {
+    log.atInfo().setMessage("PBX taken over: campaigns' abandonment history read back before dialling")
+        .addKeyValue("pbx", pbx.name()).addKeyValue("epoch", epoch).log();
+    reload.restart();
   }
 
   /** The campaign's run on every PBX, all of them counting into the campaign's one set of abandon figures. */

@@ -95,8 +95,34 @@ final class RecordingCapture {
         ended(ended.attempt());
       } else if (e instanceof CallEvent.Bridged bridged) {
         capture(tracker, bridged.attempt(), false);
+      } else if (e instanceof CallEvent.TakenOver taken) {
+        recordingsTakenOver(tracker, taken);
       }
     });
+  }
+
+  /**
+   * This node took the PBX over from a dead owner (issue 22): the calls it adopted that are joined to an agent go on
+   * being recorded by the PBX if the old owner's MixMonitor started (their end registers the file, here, like any
+   * call's); a call whose recording the old owner had not yet started (it died between the bridge and the MixMonitor)
+   * is recorded from now on. The channel's MIXMONITOR_FILENAME says which.
+   */
+  private void recordingsTakenOver(CallTracker tracker, CallEvent.TakenOver taken) {
+    for (Attempt a : taken.live()) {
+      String channel = a.channel();
+      if (channel == null || a.snapshot().getString("bridgedAt") == null) {
+        continue;
+      }
+      tracker.ami().send(AmiMessage.action("Getvar").add("Channel", channel).add("Variable", "MIXMONITOR_FILENAME"))
+          .onComplete(ar -> tracker.onContext(() -> {
+            if (ar.succeeded() && "Success".equalsIgnoreCase(ar.result().get("Response"))
+                && ar.result().get("Value", "").isBlank() && tracker.live(a.id()) != null) {
+              log.atInfo().setMessage("recording of a call taken over started now").addKeyValue("attempt", a.id())
+                  .log();
+              capture(tracker, a, false);
+            }
+          }));
+    }
   }
 
   /** Stops the automatic-resume timers of the calls still up. */

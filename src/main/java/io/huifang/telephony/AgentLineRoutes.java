@@ -73,7 +73,10 @@ public final class AgentLineRoutes {
     }
     return pbx.lines().open(me, softphone.endpoint(), Duration.ofSeconds(30))
         .map(AgentLineRoutes::lineJson)
-        .recover(e -> Future.failedFuture(new Problem(502, "line_failed", e.getMessage())));
+        .recover(e -> Future.failedFuture(e instanceof AgentLines.NotOwner
+            // Another node owns the PBX (several nodes, docs/cluster.md): the line is opened there.
+            ? new Problem(409, "pbx_not_owned", e.getMessage())
+            : new Problem(502, "line_failed", e.getMessage())));
   }
 
   /**

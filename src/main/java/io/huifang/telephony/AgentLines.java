@@ -200,10 +200,20 @@ public final class AgentLines {
    */
   private Future<Line> open(long agentId, String endpoint, Duration ringTimeout, Line lost, String unfinished) {
     Promise<Line> p = Promise.promise();
-    ami.context().runOnContext(v -> {
+    CallTracker fence = owner;
+    (fence == null ? Future.succeededFuture(true) : fence.stillOwned()).onComplete(owned -> ami.context()
+        .runOnContext(v -> {
       Line existing = byAgent.get(agentId);
       if (existing != null && existing.state != LineState.DOWN) {
         p.complete(existing);
+        return;
+      }
+      if (!owned.result()) {
+        // Only the PBX's lease holder opens lines on it: the answered calls come to the holder, and a line opened by
+        // another node would be an agent no call can reach (issue 22, docs/cluster.md).
+        log.atWarn().setMessage("agent line not opened: this node does not own the PBX").addKeyValue("agent", agentId)
+            .addKeyValue("pbx", pbx).log();
+        p.fail(new NotOwner(pbx));
         return;
       }
       if (lost != null && existing != lost) {
@@ -244,8 +254,80 @@ public final class AgentLines {
           lineFailed(line, p, why);
         }
       });
-    });
+    }));
     return p.future();
+  }
+
+  /** A line refused because this node does not hold the PBX's lease (another node owns the PBX). */
+  public static final class NotOwner extends RuntimeException {
+    NotOwner(String pbx) {
+      super("this node does not own PBX " + pbx + " now; its lines are opened by the node that does");
+    }
+  }
+
+  private volatile CallTracker owner;
+
+  /**
+   * Opens lines only while {@code tracker} says this node owns the PBX ({@link CallTracker#stillOwned()}: it holds
+   * the lease, has taken the PBX over, and the database knows its grant as the current one).
+   */
+  public void ownedBy(CallTracker tracker) {
+    this.owner = tracker;
+  }
+
+  /** The Uniqueid of a line's channel: {@code agent-<agent id>-<n>} (the ChannelId of its Originate). */
+  private static final java.util.regex.Pattern LINE_ID = java.util.regex.Pattern.compile("agent-(\\d{1,18})-(\\d{1,18})");
+
+  /**
+   * This node took the PBX over (issue 22): the lines the previous owner opened are still up at the PBX, their agents
+   * at their desks, some talking to a customer. Each becomes this node's line, on its channel: ON_CALL for the call
+   * its agent has (joined to it before the take-over), PAUSED otherwise with the reason {@code technical} (whether the
+   * agent wanted calls died with the old owner; the page shows the pause and the agent goes ready again). A line this
+   * node already has is left as it is. Answers the lines adopted.
+   */
+  public List<Line> adopt(Map<String, String> channels, List<Attempt> live) {
+    Map<Long, Attempt> callOf = new HashMap<>();
+    for (Attempt a : live) {
+      if (a.agentId != null && a.answeredAt != null) {
+        callOf.put(a.agentId, a);
+      }
+    }
+    List<Line> adopted = new ArrayList<>();
+    for (Map.Entry<String, String> ch : channels.entrySet()) {
+      java.util.regex.Matcher m = LINE_ID.matcher(ch.getKey());
+      if (!m.matches() || byLineId.containsKey(ch.getKey()) || ch.getValue() == null) {
+        continue;
+      }
+      long agentId = Long.parseLong(m.group(1));
+      Line mine = byAgent.get(agentId);
+      if (mine != null && mine.state != LineState.DOWN) {
+        continue;
+      }
+      seq = Math.max(seq, Long.parseLong(m.group(2)));
+      Line line = new Line(agentId, endpointOf(ch.getValue()), ch.getKey());
+      line.channel = ch.getValue();
+      line.pauseReason = "technical";
+      Attempt call = callOf.get(agentId);
+      byAgent.put(agentId, line);
+      byLineId.put(line.lineId, line);
+      if (call != null) {
+        line.attemptId = call.id;
+        state(line, LineState.ON_CALL);
+      } else {
+        state(line, LineState.PAUSED);
+      }
+      adopted.add(line);
+      log.atInfo().setMessage("agent line taken over").addKeyValue("agent", agentId).addKeyValue("pbx", pbx)
+          .addKeyValue("channel", line.channel).addKeyValue("call", line.attemptId).log();
+    }
+    return adopted;
+  }
+
+  /** The endpoint a channel was dialled at: its name without the PBX's {@code -<sequence>} suffix. */
+  static String endpointOf(String channel) {
+    int dash = channel.lastIndexOf('-');
+    int slash = channel.indexOf('/');
+    return dash > slash && slash > 0 ? channel.substring(0, dash) : channel;
   }
 
   /** Ready for calls (or not). A line still opening becomes ready as soon as it is up. */

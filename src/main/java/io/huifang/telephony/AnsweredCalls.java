@@ -76,6 +76,14 @@ public final class AnsweredCalls {
     });
   }
 
+  /**
+   * A call joined to an agent by the PBX's previous owner, adopted with the agent's line at a take-over (issue 22): its
+   * end puts the line in wrap-up and reaches the desk as any call's does. Call on the telephony context.
+   */
+  void adoptedOnCall(String attemptId, AgentLines.Line line) {
+    onCall.putIfAbsent(attemptId, line);
+  }
+
   private void callEnded(Pbx p, Attempt a) {
     AgentLines.Line line = onCall.remove(a.id());
     if (line != null) {
@@ -160,7 +168,9 @@ public final class AnsweredCalls {
     }
     pbx.tracker().markAnswered(attempt, session.channel());
     String epoch = session.args().size() > 1 ? session.args().get(1) : "";
-    if (epoch.isBlank()) {
+    // A call this node adopted when it took the PBX over (dialled under the previous owner's grant, its answer come
+    // here on the dialplan's second try): this node is the owner deciding, so the old epoch does not fence it.
+    if (epoch.isBlank() || (attempt.epoch == 0 && attempt.sentOnConnection == 0 && pbx.tracker().owned())) {
       proceed(session, pbx, attempt);
       return;
     }

@@ -39,6 +39,8 @@ public final class Attempt {
   boolean abandoned;
   /** Answered in the name of a PBX lease grant that was no longer current (issue 22): no agent was given. */
   boolean fenced;
+  /** The PBX lease epoch it was dialled under (issue 22); 0 when unfenced or adopted from the database. */
+  long epoch;
   boolean hangupRequestedByAgent;
   /** The dialer hung the line up while it rang (ring cut): it ends as RING_CUT unless it was answered first. */
   boolean ringCut;

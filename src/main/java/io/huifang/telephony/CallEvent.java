@@ -27,4 +27,15 @@ public sealed interface CallEvent {
   /** After a (re)connect: the Uniqueids of every channel up on the PBX (agents' lines reconcile). */
   record Resynced(Set<String> liveChannels) implements CallEvent {
   }
+
+  /**
+   * This node took the PBX over under lease epoch {@code epoch} (issue 22: the owner died or lost its lease) and has
+   * adopted its calls: {@code channels} are the PBX's channels up (Uniqueid to channel name), {@code live} every
+   * attempt the tracker now follows (the dead owner's bridged calls among them). Told once per epoch, before
+   * {@link CallTracker#owned()} lets anything dial under it: the agents' lines and the dialer's abandon figures are
+   * taken over first.
+   */
+  record TakenOver(long epoch, java.util.Map<String, String> channels, java.util.List<Attempt> live)
+      implements CallEvent {
+  }
 }

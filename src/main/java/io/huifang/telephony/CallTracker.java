@@ -96,12 +96,63 @@ public final class CallTracker {
    */
   public void fenceWith(java.util.function.Supplier<Leases.Fence> fence) {
     this.fence = fence;
+    // A grant this node has not yet taken the PBX over under (its first, or one taken from a dead owner) is noticed
+    // within a quarter second, and the calls in progress are adopted before anything is dialled under it.
+    vertx.setPeriodic(TAKE_OVER_CHECK_MS, t -> onContext(this::takeOverIfGranted));
   }
 
-  /** May this node dial on this PBX now: no fence, or it holds the PBX's lease. */
+  static final long TAKE_OVER_CHECK_MS = 250;
+  /** The epoch of the grant under which this node took the PBX over (adopted its calls); 0 before any. */
+  private volatile long takenOverEpoch;
+
+  /**
+   * May this node dial on this PBX now: no fence, or it holds the PBX's lease and has taken the PBX over under that
+   * grant (re-read the PBX's channels and adopted the calls the previous holder left up: {@link CallEvent.TakenOver}).
+   */
   public boolean owned() {
     java.util.function.Supplier<Leases.Fence> f = fence;
-    return f == null || f.get() != null;
+    if (f == null) {
+      return true;
+    }
+    Leases.Fence g = f.get();
+    return g != null && g.epoch() == takenOverEpoch;
+  }
+
+  /**
+   * Whether this node owns the PBX now, asked of the database: {@link #owned()} and its grant still the current one
+   * there (for agents' lines, which the answer's fence does not cover). True with no fence, and when the database
+   * cannot answer (the node's own view of its grant decides then, as for an answered call).
+   */
+  public Future<Boolean> stillOwned() {
+    java.util.function.Supplier<Leases.Fence> f = fence;
+    if (f == null) {
+      return Future.succeededFuture(true);
+    }
+    Leases.Fence g = f.get();
+    if (g == null || g.epoch() != takenOverEpoch) {
+      return Future.succeededFuture(false);
+    }
+    return store.grantIsCurrent(g).otherwise(x -> true);
+  }
+
+  /** The current grant's epoch; 0 without one, -1 with no fence at all (tools and tests that run no leases). */
+  private long currentEpoch() {
+    java.util.function.Supplier<Leases.Fence> f = fence;
+    if (f == null) {
+      return -1;
+    }
+    Leases.Fence g = f.get();
+    return g == null ? 0 : g.epoch();
+  }
+
+  private void takeOverIfGranted() {
+    long epoch = currentEpoch();
+    if (epoch <= 0 || epoch == takenOverEpoch || resyncing || ami.state() != AmiClient.State.CONNECTED) {
+      return;
+    }
+    log.atInfo().setMessage("taking the PBX over: re-reading its channels").addKeyValue("pbx", pbx)
+        .addKeyValue("epoch", epoch).log();
+    resync();
   }
 
   /**
@@ -141,6 +192,17 @@ public final class CallTracker {
   }
 
   static final long NOT_SENT = -1;
+
+  private volatile String agiUrl;
+
+  /**
+   * Every Originate carries HUIFANG_AGI={@code url}, this node's FastAGI address as the PBX reaches it, so that the
+   * answered calls of this node's dials come to it, whichever node the dialplan's global names (several nodes:
+   * docs/cluster.md). Null: the dialplan's global decides (one node).
+   */
+  public void answeredCallsTo(String url) {
+    this.agiUrl = url;
+  }
 
   public AmiClient ami() {
     return ami;
@@ -277,6 +339,12 @@ public final class CallTracker {
       o.add("Variable", "HF_AMD=" + (req.amd() ? "yes" : "no"));
       if (grant != null) {
         o.add("Variable", "HF_EPOCH=" + grant.epoch());
+        a.epoch = grant.epoch();
+      }
+      if (agiUrl != null) {
+        // The answered call's FastAGI comes to this node, the one that dialled it (a channel variable wins over the
+        // dialplan's global of the same name); see dialplans/extensions.conf for when this node is gone.
+        o.add("Variable", "HUIFANG_AGI=" + agiUrl);
       }
       req.variables().forEach((k, v) -> o.add("Variable", k + "=" + v));
       // The row first, the call after: the database refuses a second open attempt of one task, and a refused row
@@ -644,10 +712,13 @@ public final class CallTracker {
     long connection = ami.connects(); // counted before CONNECTED is announced
     resyncing = true;
     hungUpWhileResyncing.clear();
+    // The grant this resync works under, read before the channels: only the PBX's lease holder adopts the calls of
+    // the database (another node's calls are that node's), and a grant not yet taken over under is taken over here.
+    long epoch = currentEpoch();
     // First: is this the PBX we saw before, or did it restart (crash, power loss) while we were away?
     ami.send(AmiMessage.action("CoreStatus"), Duration.ofSeconds(3)).onComplete(status -> onContext(() -> {
       boolean restarted = noteStartup(status.succeeded() ? status.result() : null);
-      resync(connection, restarted);
+      resync(connection, restarted, epoch);
     }));
   }
 
@@ -681,7 +752,7 @@ public final class CallTracker {
     return restarted;
   }
 
-  private void resync(long connection, boolean pbxRestarted) {
+  private void resync(long connection, boolean pbxRestarted, long epoch) {
     ami.sendList(AmiMessage.action("CoreShowChannels")).onComplete(ar -> onContext(() -> {
       if (ar.failed()) {
         resyncing = false;
@@ -717,12 +788,21 @@ public final class CallTracker {
       emit(new CallEvent.Resynced(up.keySet()));
       int memoryKept = kept;
       int memoryClosed = closed;
-      store.open(pbx).onComplete(open -> onContext(() -> {
+      // Not the lease holder: the calls in the database are the holder's to follow and end, not this node's.
+      Future<List<JsonObject>> rows = epoch == 0 ? Future.succeededFuture(List.of()) : store.open(pbx);
+      rows.onComplete(open -> onContext(() -> {
         int adopted = 0;
         int closedFromDb = 0;
         up.keySet().removeAll(hungUpWhileResyncing);
         resyncing = false;
         hungUpWhileResyncing.clear();
+        if (open.failed() && epoch > 0 && epoch != takenOverEpoch) {
+          // Without the database's list of calls in progress the PBX cannot be taken over: not now; the take-over
+          // check tries again within a quarter second.
+          log.atWarn().setMessage("PBX not taken over: calls in progress not read").addKeyValue("pbx", pbx)
+              .addKeyValue("epoch", epoch).addKeyValue("error", open.cause().getMessage()).log();
+          return;
+        }
         if (open.succeeded()) {
           for (JsonObject row : open.result()) {
             String id = row.getString("id");
@@ -740,8 +820,39 @@ public final class CallTracker {
         log.atInfo().setMessage("resynchronised with PBX").addKeyValue("pbx", pbx)
             .addKeyValue("channelsUp", up.size()).addKeyValue("kept", memoryKept).addKeyValue("adopted", adopted)
             .addKeyValue("closed", memoryClosed + closedFromDb).log();
+        if (epoch > 0 && epoch != takenOverEpoch && epoch == currentEpoch()) {
+          takenOver(epoch, up);
+        }
       }));
     }));
+  }
+
+  /**
+   * The PBX is this node's under {@code epoch}, its calls adopted: calls still ringing that were dialled under another
+   * grant are hung up now (answered, they would get no agent: the answer's check of HF_EPOCH fences them, and an
+   * answered call without an agent is an abandon; hung up while ringing it is only a call not answered, retried by
+   * the rules), then the agents' lines and the dialer take over ({@link CallEvent.TakenOver}), and only then does
+   * {@link #owned()} let anything be dialled.
+   */
+  private void takenOver(long epoch, Map<String, AmiMessage> up) {
+    int hungUp = 0;
+    for (Attempt a : new ArrayList<>(byId.values())) {
+      if (a.answeredAt == null && a.epoch != epoch && !a.live.isEmpty()) {
+        a.detail = "hung up ringing at the take-over of PBX " + pbx + " (lease epoch " + epoch
+            + "): dialled under an older grant";
+        for (String channel : new ArrayList<>(a.live.values())) {
+          ami.send(AmiMessage.action("Hangup").add("Channel", channel).add("Cause", "16"));
+        }
+        hungUp++;
+      }
+    }
+    Map<String, String> channels = new HashMap<>();
+    up.forEach((uid, ch) -> channels.put(uid, ch.get("Channel")));
+    emit(new CallEvent.TakenOver(epoch, java.util.Collections.unmodifiableMap(channels),
+        List.copyOf(byId.values())));
+    takenOverEpoch = epoch;
+    log.atInfo().setMessage("PBX taken over").addKeyValue("pbx", pbx).addKeyValue("epoch", epoch)
+        .addKeyValue("callsFollowed", byId.size()).addKeyValue("ringingHungUp", hungUp).log();
   }
 
   /** True when the attempt still has channels up; otherwise it is ended with what is known. */

@@ -127,6 +127,16 @@ public final class Telephony extends VerticleBase {
     return boundAgiPort;
   }
 
+  private volatile String answeredCallsUrl;
+
+  /**
+   * Several nodes (issue 22): every call this node dials carries its own FastAGI address ({@code agi://host:port}),
+   * so that the call's answer comes back to the node that dialled it. Call before {@link #connect}.
+   */
+  public void answeredCallsTo(String agiUrl) {
+    this.answeredCallsUrl = agiUrl;
+  }
+
   public Context telephonyContext() {
     return context;
   }
@@ -141,10 +151,21 @@ public final class Telephony extends VerticleBase {
       AgentLines lines = new AgentLines(vertx, endpoint.name(), ami, clock).skillsFrom(this::skillsOf);
       SpyCalls spyCalls = new SpyCalls(vertx, endpoint.name(), ami, clock);
       spies.put(endpoint.name(), spyCalls);
+      lines.ownedBy(tracker);
+      if (answeredCallsUrl != null) {
+        tracker.answeredCallsTo(answeredCallsUrl);
+      }
       tracker.subscribe(e -> {
         if (e instanceof CallEvent.Resynced r) {
           lines.reconcile(r.liveChannels());
           spyCalls.reconcile(r.liveChannels());
+        } else if (e instanceof CallEvent.TakenOver t) {
+          // The previous owner's agents' lines become this node's, with the calls their agents are on.
+          for (AgentLines.Line line : lines.adopt(t.channels(), t.live())) {
+            if (line.attemptId() != null) {
+              answered.adoptedOnCall(line.attemptId(), line);
+            }
+          }
         } else if (e instanceof CallEvent.Ended ended) {
           TelephonyEvents.attemptEnded(vertx.eventBus(), endpoint.name(), ended.attempt());
         }

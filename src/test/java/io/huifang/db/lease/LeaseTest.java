@@ -26,6 +26,16 @@ class LeaseTest {
   }
 
   @Test
+  void aLeaseAnotherNodeHoldsIsAskedForEverySecondSoThatADeadHoldersIsTakenWithinASecondOfItsEnd() {
+    long sent = lease.asking(0);
+    lease.refused(sent);
+    assertEquals(Lease.Ask.NOTHING, lease.next(999));
+    assertEquals(Lease.Ask.TAKE, lease.next(1_000), "a third of the renewal period");
+    lease.refused(lease.asking(1_000));
+    assertEquals(Lease.Ask.TAKE, lease.next(2_000));
+  }
+
+  @Test
   void theGrantCountsFromWhenTheRequestWasSentNotFromTheAnswer() {
     long sent = lease.asking(0);
     lease.granted(4, sent); // the answer came late, at 2 s: the database's 10 s may have started at 0
