@@ -81,6 +81,10 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
             prefetch(o.attempt());
           } else if (e instanceof CallEvent.Ended ended) {
             prefetched.remove(ended.attempt().id());
+          } else if (e instanceof CallEvent.TakenOver) {
+            // A PBX taken over from a dead node: a call it joined to an agent just before dying may have no survey
+            // draft yet (as after a crash of this node); its agent gets one here, not at this node's next start.
+            drafts.recreateLostDrafts(clock.instant().minus(LOST_WORK_WINDOW));
           }
         });
         p.lines().onState(this::stateChanged);
