@@ -663,11 +663,10 @@ public final class CallTracker {
     if (a.answeredAt != null && a.agentId == null && !"MACHINE".equalsIgnoreCase(a.amdStatus)) {
       a.abandoned = true;
     }
-    a.outcome = OutcomeClassifier.classify(new OutcomeClassifier.Evidence(a.originateReason, a.hangupCause,
-        a.answeredAt != null, a.dialBegan, a.amdStatus, a.abandoned, a.originateRefused));
-    if (a.ringCut && a.answeredAt == null) {
-      // The PBX reports a line we hung up while it rang as a failed originate (Reason 0, cause 16): it was ours.
-      a.outcome = AttemptOutcome.RING_CUT;
+    OutcomeClassifier.Evidence seen = new OutcomeClassifier.Evidence(a.originateReason, a.hangupCause,
+        a.answeredAt != null, a.dialBegan, a.amdStatus, a.abandoned, a.originateRefused);
+    a.outcome = a.ringCut ? OutcomeClassifier.ringCut(seen) : OutcomeClassifier.classify(seen);
+    if (a.outcome == AttemptOutcome.RING_CUT) {
       a.hangupBy = "system";
       a.detail = "ring cut: hung up unanswered after " + a.ringSeconds() + " s of ringing; an answer would likely"
           + " have found no agent";

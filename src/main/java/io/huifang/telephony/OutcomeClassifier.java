@@ -15,6 +15,16 @@ public final class OutcomeClassifier {
                          String amdStatus, boolean abandoned, boolean originateRefused) {
   }
 
+  /**
+   * The outcome of an attempt the dialer hung up while it rang (ring cut): {@link AttemptOutcome#RING_CUT}, which the
+   * PBX reports as a failed originate (Reason 0, cause 16), unless the customer answered first; then what was seen
+   * (an answered call, an abandon when no agent took it): a customer who answered is never a ring cut.
+   */
+  public static AttemptOutcome ringCut(Evidence e) {
+    AttemptOutcome seen = classify(e);
+    return seen.answered() ? seen : AttemptOutcome.RING_CUT;
+  }
+
   public static AttemptOutcome classify(Evidence e) {
     if (e.originateRefused()) {
       return AttemptOutcome.FAILED;

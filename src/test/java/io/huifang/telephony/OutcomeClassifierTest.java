@@ -27,6 +27,25 @@ class OutcomeClassifierTest {
         OutcomeClassifier.classify(new Evidence(null, null, false, false, null, false, true)), "03f refused");
   }
 
+  /**
+   * A line the dialer hung up while it rang is a ring cut (the PBX says Reason 0, cause 16: derived, see
+   * docs/pbx-emulator.md), whatever else the ring came to meanwhile; one answered first is an answered call.
+   */
+  @Test
+  void ringCutUnlessTheCustomerAnsweredFirst() {
+    assertEquals(AttemptOutcome.RING_CUT, OutcomeClassifier.ringCut(new Evidence(0, 16, false, true, null, false,
+        false)), "cut while ringing");
+    assertEquals(AttemptOutcome.RING_CUT, OutcomeClassifier.ringCut(new Evidence(0, 19, false, true, null, false,
+        false)), "the far end gave up as the cut went out");
+    assertEquals(AttemptOutcome.ABANDONED, OutcomeClassifier.ringCut(new Evidence(4, 16, true, true, null, true,
+        false)), "answered in the race, hung up before an agent: an abandon, never a ring cut");
+    assertEquals(AttemptOutcome.ANSWERED_HUMAN, OutcomeClassifier.ringCut(new Evidence(4, 16, true, true, null, false,
+        false)), "answered in the race and joined to an agent");
+    assertEquals(AttemptOutcome.ANSWERED_MACHINE, OutcomeClassifier.ringCut(new Evidence(4, 16, true, true, "MACHINE",
+        false, false)));
+    assertEquals(AttemptOutcome.FAILED, c(0, 16, false, true, null, false), "not cut by the dialer: a failure");
+  }
+
   @Test
   void sipTrunkCauses() {
     assertEquals(AttemptOutcome.INVALID_NUMBER, c(0, 1, false, true, null, false), "unallocated number");
