@@ -151,7 +151,7 @@ public final class DialerStatus {
       }
     }
     for (AnsweredCalls.Pbx p : pbxes) {
-      byPbx.get(p.name()).put("pool", pool(p, runs));
+      byPbx.get(p.name()).put("pool", pool(p, runs, now));
     }
     return new JsonObject().put("campaigns", campaigns).put("pbxes", new JsonArray(List.copyOf(byPbx.values())));
   }
@@ -189,26 +189,19 @@ public final class DialerStatus {
    * One PBX's pool: the dialled campaigns in the order they plan (priority), its working agents serving at least one
    * of them, and of those the ones serving several (the campaigns sharing them decide together).
    */
-  private static JsonObject pool(AnsweredCalls.Pbx pbx, List<CampaignRun> runs) {
+  private static JsonObject pool(AnsweredCalls.Pbx pbx, List<CampaignRun> runs, long now) {
     JsonArray order = new JsonArray();
-    runs.forEach(r -> order.add(r.id()));
-    int serving = 0;
-    int shared = 0;
-    for (AgentLines.Line l : pbx.lines().lines()) {
-      int serves = 0;
-      for (CampaignRun r : runs) {
-        if (l.serves(r.id())) {
-          serves++;
-        }
-      }
-      if (LiveView.working(l) && serves > 0) {
-        serving++;
-        if (serves > 1) {
-          shared++;
-        }
+    List<PbxRun> here = new java.util.ArrayList<>();
+    for (CampaignRun r : runs) {
+      order.add(r.id());
+      PbxRun p = r.on(pbx.name());
+      if (p != null) {
+        here.add(p);
       }
     }
-    return new JsonObject().put("campaigns", order).put("agents", serving).put("agentsShared", shared);
+    LivePoolView pool = new LivePoolView(pbx.lines().lines(), here, now);
+    return new JsonObject().put("campaigns", order).put("agents", pool.agents())
+        .put("agentsShared", pool.sharedAgents());
   }
 
   /** One campaign: the figures supervisors are held to, and the lines on each PBX. */

@@ -84,6 +84,7 @@ public final class AgentSkillRoutes {
   }
 
   private static JsonObject skillsJson(long agent, Set<Long> campaigns) {
-    return new JsonObject().put("agentId", agent).put("campaignIds", new JsonArray(new java.util.ArrayList<>(campaigns)));
+    return new JsonObject().put("agentId", agent)
+        .put("campaignIds", new JsonArray(new java.util.ArrayList<>(campaigns)));
   }
 }

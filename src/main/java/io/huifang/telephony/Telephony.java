@@ -21,6 +21,7 @@ import java.util.Map;
  * its AGI session and the agent it is joined to are always looked at in one consistent order.
  */
 public final class Telephony extends VerticleBase {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Telephony.class);
   /** One PBX to connect to. */
   public record PbxEndpoint(String name, String host, int port, String user, String secret) {
   }
@@ -89,8 +90,7 @@ public final class Telephony extends VerticleBase {
       skills = all;
       changed.forEach(this::skillsChanged);
     })).otherwise(e -> {
-      org.slf4j.LoggerFactory.getLogger(Telephony.class).atWarn().setMessage("agents' skills not read")
-          .addKeyValue("error", e.getMessage()).log();
+      log.atWarn().setMessage("agents' skills not read").addKeyValue("error", e.getMessage()).log();
       return null;
     }).mapEmpty();
   }
