@@ -41,6 +41,7 @@ class ClusterIT {
   private static TestServer b;
   private static long startA;
   private static long startB;
+  private static Path scenario;
 
   @BeforeAll
   static void twoNodes() throws Exception {
@@ -49,6 +50,11 @@ class ClusterIT {
     int hzA = freePort();
     int hzB = freePort();
     String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
+    // Customers answer at once and stay on the line: the call a page on node B works is ended by the agent.
+    scenario = dir.resolve("scenario.json");
+    try (var in = ClusterIT.class.getResourceAsStream(io.huifang.testsupport.DeskFixture.SCENARIO)) {
+      Files.copy(in, scenario);
+    }
     long t0 = System.nanoTime();
     a = TestServer.start(dir.resolve("a"), node(members, hzA));
     startA = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -61,7 +67,8 @@ class ClusterIT {
   private static List<String> node(String members, int hzPort) {
     return List.of("--db.url=postgresql://127.0.0.1:" + pg.port() + "/" + pg.database(), "--db.user=" + pg.user(),
         "--db.password=" + pg.password(), "--db.pool-size=4", "--cluster.members=" + members,
-        "--cluster.host=127.0.0.1", "--cluster.port=" + hzPort, "--cluster.failure-seconds=3");
+        "--cluster.host=127.0.0.1", "--cluster.port=" + hzPort, "--cluster.failure-seconds=3",
+        "--emulator.scenario=" + scenario);
   }
 
   @AfterAll
@@ -261,6 +268,53 @@ class ClusterIT {
     JsonArray pbxes = supervisorOnB.get("/api/supervisor/board").json().getJsonArray("pbxes");
     assertEquals(1, pbxes.size(), "the PBX once, as its owner sees it: " + pbxes);
     assertEquals(204, agent.send("DELETE", "/api/agent/line", null).status());
+  }
+
+  @Test
+  void aCallOnNodeAsPbxIsWorkedFromAPageOnNodeB() throws Exception {
+    assertEquals(200, new Http(a).firstLogin("admin", TestServer.ADMIN_PASSWORD).status());
+    io.huifang.testsupport.DeskFixture f = io.huifang.testsupport.DeskFixture.prepare(a, 1, 0);
+    Http agent = Http.userWithRole(b, f.admin, "call.agent", "agent");
+    assertEquals(200, agent.send("POST", "/api/agent/line", null).status());
+    PushSocket page = new PushSocket(agent, URI.create(b.url("/ws").replace("http", "ws")));
+    page.await("hello", Duration.ofSeconds(5), m -> "hello".equals(m.getString("type")));
+    Http.Response ready = agent.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
+        .put("campaignId", f.campaign).encode());
+    assertEquals(200, ready.status(), ready.body());
+
+    // Node A dials and bridges the customer to the agent's line; the screen reaches the page on node B.
+    JsonObject screen = page.await("call.screen", Duration.ofSeconds(30), m -> "call.screen".equals(m.getString("type")));
+    String attempt = screen.getString("attemptId");
+    String pbx = a.server().telephony().all().get(0).name();
+    assertTrue(a.server().telephony().pbx(pbx).tracker().live(attempt) != null, "the call is node A's");
+    assertEquals(null, b.server().telephony().pbx(pbx).tracker().live(attempt), "node B knows nothing of it");
+
+    // Autosave, submit and hang-up from the page on node B, served by node A's desk: its answers and refusals.
+    String answers = "/api/agent/calls/" + attempt + "/answers";
+    Http.Response saved = agent.send("PUT", answers, new JsonObject().put("answers", new JsonObject().put("s1", 9))
+        .put("note", "跨节点").encode());
+    assertEquals(200, saved.status(), saved.body());
+    assertEquals(9, saved.json().getJsonObject("answers").getInteger("s1"));
+    Http.Response bad = agent.send("PUT", answers, new JsonObject().put("answers", new JsonObject().put("no-such-item", 3))
+        .encode());
+    assertEquals(400, bad.status(), bad.body());
+    assertEquals("answers.no-such-item", bad.json().getString("field"), "node A's refusal names the item, on B");
+    String submit = "/api/agent/calls/" + attempt + "/submit";
+    Http.Response incomplete = agent.send("POST", submit, "{\"disposition\":\"success\"}");
+    assertEquals(400, incomplete.status(), incomplete.body());
+    Http.Response hungUp = agent.send("POST", "/api/agent/call/hangup", null);
+    assertEquals(200, hungUp.status(), hungUp.body());
+    page.await("call.ended", Duration.ofSeconds(10), m -> "call.ended".equals(m.getString("type")));
+    Http.Response done = agent.send("POST", submit, "{\"disposition\":\"refused\"}");
+    assertEquals(200, done.status(), done.body());
+    var row = f.row("select status, disposition, note, agent_id from survey_response where attempt_id = $1",
+        attempt);
+    assertEquals("submitted", row.getString("status"));
+    assertEquals("refused", row.getString("disposition"));
+    assertEquals("跨节点", row.getString("note"));
+    assertEquals(409, agent.send("POST", submit, "{\"disposition\":\"refused\"}").status(), "submitted once");
+    assertEquals(204, agent.send("DELETE", "/api/agent/line", null).status());
+    page.close();
   }
 
   private static JsonObject rowOnBoard(Http supervisor, long agentId) {
