@@ -84,8 +84,9 @@ class LeaseFencingIT {
         () -> {
           JsonObject row = new LeaseStore(pool).current(PBX).await();
           Leases.Fence f = mine.fence(PBX);
+          // …and has taken it over under that grant (its calls re-read and adopted): only then does it dial
           return row != null && f != null && row.getBoolean("live") && mine.holder().equals(row.getString("holder"))
-              && f.epoch() == row.getLong("epoch");
+              && f.epoch() == row.getLong("epoch") && tracker.owned();
         }, ok -> ok);
   }
 
