@@ -121,6 +121,15 @@ class CampaignIT {
     Http.Response notBool = sup.send("PATCH", "/api/campaigns/" + id + "/pacing", "{\"amd\":\"yes\"}");
     assertEquals(400, notBool.status());
     assertEquals("amd", notBool.json().getString("field"));
+    // ring cut: off by default, switched per campaign by supervisors, stored; not a boolean: 400 naming it
+    assertEquals(false, amd.json().getJsonObject("campaign").getBoolean("ringCut"));
+    Http.Response cut = sup.send("PATCH", "/api/campaigns/" + id + "/pacing", "{\"ringCut\":true}");
+    assertEquals(200, cut.status(), cut.body());
+    assertEquals(true, sup.get("/api/campaigns/" + id).json().getJsonObject("campaign").getBoolean("ringCut"));
+    assertEquals(true, cut.json().getJsonObject("campaign").getBoolean("amd"), "the rest kept");
+    Http.Response cutNotBool = sup.send("PATCH", "/api/campaigns/" + id + "/pacing", "{\"ringCut\":1}");
+    assertEquals(400, cutNotBool.status());
+    assertEquals("ringCut", cutNotBool.json().getString("field"));
   }
 
   void assertField(String field, JsonObject body) {
