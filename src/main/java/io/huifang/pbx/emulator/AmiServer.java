@@ -30,6 +30,12 @@ final class AmiServer implements World.EventSink {
       .withZone(ZoneOffset.UTC);
   /** A client that stops reading is cut off rather than letting its backlog grow without bound. */
   private static final int MAX_WRITE_BACKLOG = 32 * 1024 * 1024;
+  /**
+   * -Dhuifang.emulator.log-originates=true: one log line per Originate received (the AMI session it came on, its
+   * HF_EPOCH and HF_ATTEMPT, accepted or not), for the cluster benchmark (.ci/bench-cluster3) to count the
+   * originates each lease grant placed, stale owners' among them. Off by default: one line per call is noise.
+   */
+  private static final boolean LOG_ORIGINATES = Boolean.getBoolean("huifang.emulator.log-originates");
   static final List<String> COMMANDS = List.of("Bridge", "Challenge", "Command", "CoreSettings",
       "CoreShowChannels", "CoreStatus", "Events", "Getvar", "Hangup", "ListCommands", "Login", "Logoff",
       "MixMonitor", "MixMonitorMute", "Originate", "Ping", "Redirect", "Setvar", "Status", "StopMixMonitor", "UserEvent");
@@ -400,6 +406,9 @@ final class AmiServer implements World.EventSink {
 
     private void originate(AmiMessage m) {
       String why = world.originator.validateOriginate(m);
+      if (LOG_ORIGINATES) {
+        logOriginate(m, why);
+      }
       if (why != null) {
         error(m, why);
         return;
@@ -420,6 +429,24 @@ final class AmiServer implements World.EventSink {
         flushQueued();
         emu.vertx().runOnContext(v -> drainActions());
       });
+    }
+
+    private void logOriginate(AmiMessage m, String refused) {
+      String epoch = "";
+      String attempt = "";
+      for (String v : m.getAll("Variable")) {
+        for (String part : v.split(",")) {
+          if (part.startsWith("HF_EPOCH=")) {
+            epoch = part.substring(9);
+          } else if (part.startsWith("HF_ATTEMPT=")) {
+            attempt = part.substring(11);
+          }
+        }
+      }
+      LOG.atInfo().setMessage("originate received").addKeyValue("session", id)
+          .addKeyValue("peer", String.valueOf(so.remoteAddress())).addKeyValue("epoch", epoch)
+          .addKeyValue("attempt", attempt).addKeyValue("channel", m.get("Channel", ""))
+          .addKeyValue("accepted", refused == null).log();
     }
 
     private void drainActions() {
