@@ -701,7 +701,7 @@ public final class ClusterBenchmark {
               submits.incrementAndGet();
             } else {
               submitFailures.incrementAndGet();
-              if (submitFailures.get() <= 5) {
+              if (submitFailures.get() <= 5 && code != -1) {
                 say("submit of %s by agent %d on %s: %d", attemptId, agent, node, code);
               }
             }
