@@ -469,7 +469,7 @@ public final class ClusterBenchmark {
           if (line.contains("accepted=\"true\"") || line.contains("accepted=true")) {
             staleAccepted++;
           }
-        } else if (at > faultAt) {
+        } else if (at > faultAt && !epoch.isEmpty()) {
           newer++;
         }
       }
