@@ -218,6 +218,45 @@ class LeaseFencingIT {
     }
   }
 
+  /**
+   * Taking a PBX over under a new grant (docs/cluster.md, "Taking a PBX over"): a call still ringing that was dialled
+   * under an older grant is hung up before anyone can answer it, rather than fenced at the answer as an abandon.
+   */
+  @Test
+  void aCallStillRingingWhenTheNodeTakesThePbxOverUnderANewGrantIsHungUp() throws Exception {
+    LeaseStore store = new LeaseStore(pool);
+    Leases mine = server.server().leases();
+    Leases b = new Leases(vertx, store, "node-b").want(PBX);
+    awaitNodeHoldsItsPbx();
+    try {
+      long before = mine.fence(PBX).epoch();
+      String id = "fence-ringing-" + SEQ.incrementAndGet();
+      // 8XXX rings for two minutes, unanswered.
+      tracker.originate(new CallTracker.OriginateRequest(id, 1L, null, null, "PJSIP/8001@huifang-trunk",
+          "huifang-answered", "s", null, Duration.ofSeconds(60), false, Map.of())).await();
+      Thread.sleep(500);
+      assertTrue(events.get(id) == null || events.get(id).getString("outcome") == null, "still ringing");
+      // The grant runs out, another node holds the PBX a moment, and gives it back: the node takes it again under a
+      // newer grant and takes it over.
+      await(pool.preparedQuery("update node_lease set expires_at = now() - interval '1 millisecond' where name = $1")
+          .execute(Tuple.of(PBX)));
+      await(b.tick());
+      assertEquals(before + 1, b.fence(PBX).epoch());
+      await(b.stop());
+      awaitNodeHoldsItsPbx();
+      assertEquals(before + 2, mine.fence(PBX).epoch());
+      JsonObject end = Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(50))
+          .until("the ringing call hung up", () -> events.get(id), e -> e != null && e.getString("outcome") != null);
+      assertTrue(String.valueOf(end.getString("detail")).startsWith("hung up ringing at the take-over"),
+          end.encode());
+      assertNull(end.getString("answeredAt"), "never answered: " + end.encode());
+      assertTrue(!"abandoned".equals(end.getString("outcome")), "not an abandon: " + end.encode());
+    } finally {
+      await(b.stop());
+      awaitNodeHoldsItsPbx();
+    }
+  }
+
   static Throwable assertInstanceOfFailure(Future<?> f) {
     try {
       f.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
