@@ -141,11 +141,14 @@ public final class ClusterBenchmark {
     final AtomicInteger submits = new AtomicInteger();
     final AtomicInteger submitFailures = new AtomicInteger();
     final AtomicInteger lineReopens = new AtomicInteger();
+    final AtomicInteger deskSubmits = new AtomicInteger();
     final AtomicLong frames = new AtomicLong();
     volatile boolean stopping;
     /** agent index → node name of the owner its line was last opened on. */
     final Map<Integer, String> lineNode = new ConcurrentHashMap<>();
     final Semaphore httpInFlight = new Semaphore(40);
+    final java.util.Set<String> timed = ConcurrentHashMap.newKeySet();
+    final java.util.Set<String> submitted = ConcurrentHashMap.newKeySet();
 
     Run() {
       for (Map.Entry<String, String> e : pairs(System.getProperty("nodes", "node1=18081")).entrySet()) {
@@ -338,7 +341,16 @@ public final class ClusterBenchmark {
 
     /** Agents of a PBX whose lease moves open their line on its new holder (what the page's agent would do). */
     void followOwners(String victim) {
+      long nextLook = 0;
       while (!stopping) {
+        if (System.currentTimeMillis() >= nextLook) {
+          nextLook = System.currentTimeMillis() + 3000;
+          for (int i = 0; i < agents; i++) {
+            if (pbxOf(i).equals(faultPbx)) {
+              lookAtDesk(i);
+            }
+          }
+        }
         for (int i = 0; i < agents; i++) {
           String owner = ownerNode(pbxOf(i));
           String was = lineNode.get(i);
@@ -350,6 +362,31 @@ public final class ClusterBenchmark {
         }
         sleep(200);
       }
+    }
+
+    /**
+     * The agent of a PBX that changed hands looks at their page (GET /api/agent/desk, as the page does when it
+     * reconnects): a call ended and not yet written up is submitted, as the agent who heard the customer hang up
+     * would, whether or not a push said so.
+     */
+    void lookAtDesk(int agent) {
+      String node = ownerNode(pbxOf(agent));
+      if (node == null) {
+        return;
+      }
+      http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodeHttp.get(node) + "/api/agent/desk"))
+          .header("Cookie", cookies.get(agent)).timeout(Duration.ofSeconds(10)).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).thenAccept(r -> {
+            if (r.statusCode() != 200) {
+              return;
+            }
+            JsonObject call = new JsonObject(r.body()).getJsonObject("call");
+            if (call != null && call.getString("attemptId") != null && !call.getBoolean("submitted", false)
+                && !call.getBoolean("callUp", true) && submitted.add(call.getString("attemptId"))) {
+              deskSubmits.incrementAndGet();
+              submit(agent, call.getString("attemptId"));
+            }
+          });
     }
 
     String failoverReport(String victim, String[] before, long faultAt, long contAt, long dialStop, int upAtFault,
@@ -441,8 +478,9 @@ public final class ClusterBenchmark {
       } else {
         sb.append(emulatorOriginates(faultAt));
       }
-      sb.append(String.format(Locale.ROOT, "| agents' submits ok / failed; lines reopened on the new holder |"
-          + " %d / %d; %d |%n", submits.get(), submitFailures.get(), lineReopens.get()));
+      sb.append(String.format(Locale.ROOT, "| agents' submits ok / failed (of them found on the page, not pushed);"
+          + " lines reopened on the new holder | %d / %d (%d); %d |%n", submits.get(), submitFailures.get(),
+          deskSubmits.get(), lineReopens.get()));
       sb.append(String.format(Locale.ROOT, "| push sockets closed (then reconnected to another node) | %d |%n",
           closedSockets.get()));
       Files.writeString(out.resolve("failover-" + fault + ".md"), sb.toString());
@@ -677,35 +715,60 @@ public final class ClusterBenchmark {
     void frame(int agent, String text) {
       long now = nowMicros();
       int at = text.indexOf("\"bridgedAtMicros\":");
-      if (at >= 0) {
+      boolean ended = text.contains("\"type\":\"call.ended\"");
+      boolean screen = text.contains("\"type\":\"call.screen\"");
+      if (at < 0 && !ended && !screen) {
+        return;
+      }
+      JsonObject f = new JsonObject(text);
+      String attempt = f.getString("attemptId");
+      // A screen is timed once per call: the desk sends it again to a page that reconnects (after its node died).
+      if (at >= 0 && attempt != null && timed.add(attempt)) {
         frames.incrementAndGet();
         screens.add(now - parseLong(text, at + 18));
       }
-      if (text.contains("\"type\":\"call.ended\"")) {
-        JsonObject f = new JsonObject(text);
-        if (!f.getBoolean("submitted", false)) {
-          submit(agent, f.getString("attemptId"));
-        }
+      // The call ended: submitted at once. A page that reconnects finds an ended call still to write up in the screen
+      // sent again (callUp false, not submitted), as the agent would on their page.
+      if (attempt != null && !f.getBoolean("submitted", false)
+          && (ended || (screen && f.getValue("endedAt") != null && !f.getBoolean("callUp", true)))
+          && submitted.add(attempt)) {
+        submit(agent, attempt);
       }
     }
 
     void submit(int agent, String attemptId) {
+      submit(agent, attemptId, 0);
+    }
+
+    /**
+     * POST …/submit to the node holding the agent's PBX now; refused or unanswered (its node died under it), tried
+     * again every 2 s, 10 times at most, as the page's agent would press submit again.
+     */
+    void submit(int agent, String attemptId, int tries) {
       String node = ownerNode(pbxOf(agent));
       if (node == null) {
-        submitFailures.incrementAndGet();
+        retrySubmit(agent, attemptId, tries);
         return;
       }
       send(node, agent, "POST", "/api/agent/calls/" + attemptId + "/submit",
           new JsonObject().put("disposition", "not_present").encode(), code -> {
             if (code == 200) {
               submits.incrementAndGet();
-            } else {
-              submitFailures.incrementAndGet();
-              if (submitFailures.get() <= 5 && code != -1) {
-                say("submit of %s by agent %d on %s: %d", attemptId, agent, node, code);
-              }
+              return;
             }
+            if (code != -1 && submitFailures.get() < 5) {
+              say("submit of %s by agent %d on %s: %d", attemptId, agent, node, code);
+            }
+            retrySubmit(agent, attemptId, tries);
           });
+    }
+
+    void retrySubmit(int agent, String attemptId, int tries) {
+      if (tries >= 10) {
+        submitFailures.incrementAndGet();
+        return;
+      }
+      vertx.setTimer(2000, t -> submit(agent, attemptId, tries + 1));
     }
 
     void openLines(List<Integer> which, boolean wait) throws Exception {
