@@ -233,4 +233,63 @@ class HuifangFlowIT {
       return 8000.0 / bestLag;
     }
   }
+
+  /**
+   * Several Huifang nodes (docs/cluster.md, "Taking a PBX over"): the call carries its dialling node's FastAGI address
+   * in HUIFANG_AGI. That node is gone: the dialplan tries once more at the global address, and with no decision from
+   * there either plays the safe-harbor message and hangs up; the customer is never left in silence.
+   */
+  @Test
+  void anAnsweredCallWhoseNodeIsGoneTriesTheGlobalAddressThenGetsTheSafeHarbor() throws Exception {
+    Path dir = Files.createTempDirectory("huifang-flow-gone");
+    Path scenario = dir.resolve("scenario.json");
+    Files.writeString(scenario, SCENARIO);
+    int gone;
+    try (ServerSocket s = new ServerSocket(0)) {
+      gone = s.getLocalPort(); // a node that died: nothing listens there any more
+    }
+    LinkedBlockingQueue<Map<String, String>> atGlobal = new LinkedBlockingQueue<>();
+    Vertx vertx = Vertx.vertx();
+    try (ServerSocket global = new ServerSocket(0)) {
+      Thread agi = new Thread(() -> {
+        // A node that does not know the call: it reads the request and ends the script without a decision.
+        try (Socket s = global.accept()) {
+          BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+          Map<String, String> env = new HashMap<>();
+          String line;
+          while ((line = in.readLine()) != null && !line.isEmpty()) {
+            int c = line.indexOf(": ");
+            env.put(line.substring(0, c), line.substring(c + 2));
+          }
+          atGlobal.add(env);
+        } catch (Exception e) {
+          atGlobal.add(Map.of("error", e.toString()));
+        }
+      });
+      agi.setDaemon(true);
+      agi.start();
+      EmulatorOptions o = EmulatorOptions.defaults().withAmiPort(0).withSpeed(20).withScenario(scenario)
+          .withRecordings(dir.resolve("rec")).withAgiUrl("agi://127.0.0.1:" + global.getLocalPort());
+      PbxEmulator emu = PbxEmulator.start(vertx, o).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      try (TestAmiClient c = new TestAmiClient(emu.amiPort())) {
+        c.login();
+        c.send(AmiMessage.action("Originate").add("ActionID", "att-43").add("Channel", "PJSIP/13800138000@trunk")
+            .add("Context", "huifang-answered").add("Exten", "s").add("Priority", "1").add("Timeout", "30000")
+            .add("Variable", "HF_ATTEMPT=att-43").add("Variable", "HF_EPOCH=7")
+            .add("Variable", "HUIFANG_AGI=agi://127.0.0.1:" + gone).add("ChannelId", "att-43").add("Async", "true"));
+        Map<String, String> env = atGlobal.poll(10, TimeUnit.SECONDS);
+        assertEquals("agi://127.0.0.1:" + global.getLocalPort() + "/answered", env.get("agi_request"), env.toString());
+        assertEquals("att-43", env.get("agi_arg_1"));
+        assertEquals("7", env.get("agi_arg_2"));
+        AmiMessage harbor = c.seen(m -> "VarSet".equals(m.get("Event")) && "HF_OUTCOME".equals(m.get("Variable"))
+            && "att-43".equals(m.get("Uniqueid")), 5000);
+        assertEquals("abandoned", harbor.get("Value"), "the safe-harbor message: " + harbor);
+        c.await(m -> "Hangup".equals(m.get("Event")) && "att-43".equals(m.get("Uniqueid")), 10_000);
+      } finally {
+        emu.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
 }
