@@ -13,55 +13,117 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Agents shared across campaigns, pooled against split: two campaigns (CSI first, SSI second), each with its own
- * pacer and abandon target, on the same customers, either each with its own half of the agents ({@link Simulation})
- * or both served by one pool of all of them ({@link PooledSimulation}), every agent skilled for both (blended) or,
- * in the mixed pool, a fifth of them for each campaign only. Held-out seeds; the pacer with the server's settings.
+ * Agents shared across campaigns, on held-out days, with the server's settings. Each pooled scenario runs two ways
+ * on the same customers: split (each campaign alone on its share of the agents, {@link Simulation}) and one pool
+ * paced by the server's {@link io.huifang.dialer.pacing.PoolPlanner}. A day is over when any campaign's worst
+ * rolling hour is above that campaign's target.
  *
- * <pre>java -cp target/huifang-bench.jar io.huifang.dialer.pacing.sim.PooledBenchmark [--seeds 3001-3010]
- *     [--halves 10,25] [--threads 2]</pre>
+ * <pre>java -cp target/huifang-bench.jar io.huifang.dialer.pacing.sim.PooledBenchmark [--seeds 3001-3030]
+ *     [--only TEXT] [--threads 2] [--amd on|off]</pre>
  */
 public final class PooledBenchmark {
   private PooledBenchmark() {
   }
 
-  private record Day(double splitBusy, double pooledBusy, double mixedBusy, SimResult[] split, SimResult[] pooled,
-                     SimResult[] mixed) {
+  /** One pooled scenario: each campaign's customers (agents = its split share), target, and who takes what. */
+  record Pool(String name, Scenario[] customers, double[] targets, boolean[][] skills) {
+    int campaigns() {
+      return customers.length;
+    }
   }
 
+  /** One way of running one scenario on one day: the pool's busy share and each campaign's day. */
+  record Run(double busy, SimResult[] campaigns) {
+  }
+
+  static final String[] WAYS = {"split", "**pooled** (PoolPlanner)"};
+
   public static void main(String[] args) throws Exception {
-    long[] seeds = HeldOutBenchmark.seeds(option(args, "--seeds", "3001-3010"));
-    ExecutorService pool = Executors.newFixedThreadPool(Integer.parseInt(option(args, "--threads", "2")));
+    long[] seeds = HeldOutBenchmark.seeds(option(args, "--seeds", "3001-3030"));
+    String only = option(args, "--only", "");
+    boolean amd = option(args, "--amd", "off").equals("on");
+    ExecutorService exec = Executors.newFixedThreadPool(Integer.parseInt(option(args, "--threads", "2")));
     long started = System.nanoTime();
-    StringBuilder out = new StringBuilder();
-    out.append("| campaigns × agents each | split: busy | pooled (blended): busy | pooled (mixed skills): busy "
-        + "| worst 1-h split / pooled / mixed (any campaign, any day) | days over 3 % split / pooled / mixed "
-        + "| live answers per day, split / pooled |\n|---|---:|---:|---:|---|---|---|\n");
-    int[] halves = Arrays.stream(option(args, "--halves", "10,25").split(",")).mapToInt(Integer::parseInt).toArray();
-    for (int half : halves) {
-      List<Future<Day>> days = new ArrayList<>();
+    List<Pool> pools = pools(amd).stream()
+        .filter(p -> only.isEmpty() || Arrays.stream(only.split("\\|")).anyMatch(p.name()::contains)).toList();
+    List<List<Future<Run[]>>> all = new ArrayList<>();
+    for (Pool p : pools) {
+      List<Future<Run[]>> days = new ArrayList<>();
       for (long seed : seeds) {
-        days.add(pool.submit(() -> day(half, seed)));
+        days.add(exec.submit(() -> {
+          Run[] r = day(p, seed);
+          System.out.printf(Locale.ROOT, "day %s seed %d: busy %.1f / %.1f %%, worst %.2f / %.2f %%%n",
+              p.name(), seed, 100 * r[0].busy(), 100 * r[1].busy(), 100 * worst(r[0]), 100 * worst(r[1]));
+          return r;
+        }));
       }
-      List<Day> d = new ArrayList<>();
-      for (Future<Day> f : days) {
-        d.add(f.get());
-      }
-      out.append(String.format(Locale.ROOT, "| 2 × %d | %.1f %% | %.1f %% | %.1f %% | %.2f / %.2f / %.2f %% "
-          + "| %d / %d / %d of %d | %.0f / %.0f |%n", half,
-          100 * median(d.stream().mapToDouble(Day::splitBusy).toArray()),
-          100 * median(d.stream().mapToDouble(Day::pooledBusy).toArray()),
-          100 * median(d.stream().mapToDouble(Day::mixedBusy).toArray()),
-          100 * worst(d, Day::split), 100 * worst(d, Day::pooled), 100 * worst(d, Day::mixed),
-          over(d, Day::split), over(d, Day::pooled), over(d, Day::mixed), d.size(),
-          median(d.stream().mapToDouble(x -> answers(x.split())).toArray()),
-          median(d.stream().mapToDouble(x -> answers(x.pooled())).toArray())));
-      System.out.print(out);
+      all.add(days);
     }
-    pool.shutdown();
-    out.append(String.format(Locale.ROOT, "%nheld-out seeds %s, %.0f s wall%n", HeldOutBenchmark.range(seeds),
-        (System.nanoTime() - started) / 1e9));
+    StringBuilder out = new StringBuilder();
+    out.append("| pooled scenario | policy | busy share | abandoned (per campaign) | worst 1-h (any campaign, any day) "
+        + "| days over target | rolling hours over target | days over: seed, campaign, minutes over (worst) |\n"
+        + "|---|---|---:|---|---:|---:|---:|---|\n");
+    for (int i = 0; i < pools.size(); i++) {
+      Pool p = pools.get(i);
+      List<Run[]> days = new ArrayList<>();
+      for (Future<Run[]> f : all.get(i)) {
+        days.add(f.get());
+      }
+      for (int w = 0; w < WAYS.length; w++) {
+        out.append(row(p, WAYS[w], days, w, seeds));
+      }
+    }
+    exec.shutdown();
     System.out.print(out);
+    System.out.printf(Locale.ROOT, "%nheld-out seeds %s, AMD %s, %.0f s wall%n", HeldOutBenchmark.range(seeds),
+        amd ? "on" : "off", (System.nanoTime() - started) / 1e9);
+  }
+
+  /** The pooled scenarios: every one is held to 0 held-out days over its campaigns' targets. */
+  static List<Pool> pools(boolean amd) {
+    List<Pool> list = new ArrayList<>();
+    for (int each : new int[] {10, 25}) {
+      Scenario c = csi(each).withAmd(amd);
+      list.add(new Pool("2 × " + each + " blended (p 30 % / 30 %)", new Scenario[] {c, c}, targets(2),
+          skills(2 * each, a -> new boolean[] {true, true})));
+      int fifth = 2 * each / 5;
+      list.add(new Pool("2 × " + each + " mixed: a fifth CSI only, a fifth SSI only", new Scenario[] {c, c},
+          targets(2), skills(2 * each, a -> new boolean[] {a < fifth || a >= 2 * fifth, a >= fifth})));
+    }
+    // the low-priority campaign's customers answer three times as often as the high one's
+    Scenario low = Scenario.of(10, new double[] {0.15}, Scenario.TalkShape.EXPONENTIAL, 120).withAmd(amd);
+    Scenario high = Scenario.of(10, new double[] {0.45}, Scenario.TalkShape.EXPONENTIAL, 120).withAmd(amd);
+    list.add(new Pool("2 × 10 blended, p 15 % (first) / 45 % (second)", new Scenario[] {low, high}, targets(2),
+        skills(20, a -> new boolean[] {true, true})));
+    list.add(new Pool("2 × 10 mixed, p 15 % (first) / 45 % (second)", new Scenario[] {low, high}, targets(2),
+        skills(20, a -> new boolean[] {a < 4 || a >= 8, a >= 4})));
+    // three campaigns, targets 3 / 2 / 3 %: 6 agents for A only, 6 for A and B, 6 for B and C, 6 for A and C, 6 all
+    Scenario third = csi(10).withAmd(amd);
+    Scenario[] three = {third, Scenario.of(10, new double[] {0.25}, Scenario.TalkShape.EXPONENTIAL, 120)
+        .withAmd(amd), third};
+    list.add(new Pool("3 × 10, targets 3 / 2 / 3 %, pairs", three, new double[] {0.03, 0.02, 0.03},
+        skills(30, a -> switch (a / 6) {
+          case 0 -> new boolean[] {true, false, false};
+          case 1 -> new boolean[] {true, true, false};
+          case 2 -> new boolean[] {false, true, true};
+          case 3 -> new boolean[] {true, false, true};
+          default -> new boolean[] {true, true, true};
+        })));
+    return list;
+  }
+
+  private static double[] targets(int n) {
+    double[] t = new double[n];
+    Arrays.fill(t, PacingSettings.DEFAULT_TARGET);
+    return t;
+  }
+
+  private static boolean[][] skills(int agents, java.util.function.IntFunction<boolean[]> of) {
+    boolean[][] s = new boolean[agents][];
+    for (int a = 0; a < agents; a++) {
+      s[a] = of.apply(a);
+    }
+    return s;
   }
 
   static Scenario csi(int agents) {
@@ -69,49 +131,80 @@ public final class PooledBenchmark {
   }
 
   static CampaignPacer pacer() {
-    return new CampaignPacer(PacingSettings.forCampaign(DialMode.PREDICTIVE, PacingSettings.DEFAULT_TARGET, false),
+    return pacer(PacingSettings.DEFAULT_TARGET, false);
+  }
+
+  static CampaignPacer pacer(double target, boolean amd) {
+    return new CampaignPacer(PacingSettings.forCampaign(DialMode.PREDICTIVE, target, amd),
         OriginateThrottle.unlimited());
   }
 
-  static Day day(int half, long seed) {
-    Scenario each = csi(half);
-    SimResult[] split = new SimResult[2];
-    for (int c = 0; c < 2; c++) {
-      split[c] = new Simulation(each, pacer(), PooledSimulation.campaignSeed(seed, c)).run();
+  /** The two ways on one day. */
+  static Run[] day(Pool p, long seed) {
+    int n = p.campaigns();
+    SimResult[] split = new SimResult[n];
+    double busy = 0;
+    for (int c = 0; c < n; c++) {
+      split[c] = new Simulation(p.customers()[c], pacer(p.targets()[c], p.customers()[c].amd()),
+          PooledSimulation.campaignSeed(seed, c)).run();
+      busy += split[c].busyShare() * p.customers()[c].agents();
     }
-    boolean[][] blended = new boolean[2 * half][2];
-    boolean[][] mixed = new boolean[2 * half][2];
-    for (int a = 0; a < 2 * half; a++) {
-      blended[a] = new boolean[] {true, true};
-      // a fifth of the agents for CSI only, a fifth for SSI only, the rest for both
-      int fifth = 2 * half / 5;
-      mixed[a] = new boolean[] {a < fifth || a >= 2 * fifth, a >= fifth};
+    int agents = Arrays.stream(p.customers()).mapToInt(Scenario::agents).sum();
+    Run splitRun = new Run(busy / agents, split);
+    return new Run[] {splitRun, pooled(p, seed)};
+  }
+
+  static Run pooled(Pool p, long seed) {
+    List<PooledSimulation.Campaign> campaigns = new ArrayList<>();
+    for (int c = 0; c < p.campaigns(); c++) {
+      CampaignPacer pacer = pacer(p.targets()[c], p.customers()[c].amd());
+      campaigns.add(new PooledSimulation.Campaign(p.customers()[c], pacer, c, p.targets()[c]));
     }
-    PooledSimulation.Result pooled = new PooledSimulation(List.of(new PooledSimulation.Campaign(each, pacer(), 0),
-        new PooledSimulation.Campaign(each, pacer(), 1)), blended, seed).run();
-    PooledSimulation.Result mixedPool = new PooledSimulation(List.of(
-        new PooledSimulation.Campaign(each, pacer(), 0), new PooledSimulation.Campaign(each, pacer(), 1)), mixed,
-        seed).run();
-    return new Day((split[0].busyShare() + split[1].busyShare()) / 2, pooled.poolBusyShare(),
-        mixedPool.poolBusyShare(), split, pooled.campaigns().toArray(new SimResult[0]),
-        mixedPool.campaigns().toArray(new SimResult[0]));
+    PooledSimulation.Result r = new PooledSimulation(campaigns, p.skills(), seed).run();
+    return new Run(r.poolBusyShare(), r.campaigns().toArray(new SimResult[0]));
   }
 
-  private static double worst(List<Day> days, java.util.function.Function<Day, SimResult[]> f) {
-    return days.stream().flatMap(d -> Arrays.stream(f.apply(d))).mapToDouble(SimResult::worstHourRate).max()
-        .orElse(0);
+  private static String row(Pool p, String way, List<Run[]> days, int w, long[] seeds) {
+    double[] busy = days.stream().mapToDouble(d -> d[w].busy()).toArray();
+    StringBuilder abandoned = new StringBuilder();
+    for (int c = 0; c < p.campaigns(); c++) {
+      int cc = c;
+      abandoned.append(c == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.2f %%",
+          100 * median(days.stream().mapToDouble(d -> d[w].campaigns()[cc].abandonRate()).toArray())));
+    }
+    double worst = days.stream().mapToDouble(d -> worst(d[w])).max().orElse(0);
+    long over = 0;
+    long hoursOver = 0;
+    long windows = 0;
+    StringBuilder which = new StringBuilder();
+    for (int i = 0; i < days.size(); i++) {
+      SimResult[] r = days.get(i)[w].campaigns();
+      boolean dayOver = false;
+      for (int c = 0; c < r.length; c++) {
+        if (r[c].worstHourRate() > p.targets()[c]) {
+          dayOver = true;
+          which.append(which.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%d: %c %s(%.2f %%)",
+              seeds[i], (char) ('A' + c), w == 0 ? "" : String.format(Locale.ROOT, "%.1f min ",
+                  r[c].hoursOver() / 6.0), 100 * r[c].worstHourRate()));
+        }
+        // the split days count their rolling hours against 3 % (Simulation's limit); the pooled, each target
+        hoursOver += r[c].hoursOver();
+        windows += r[c].hourWindows();
+      }
+      if (dayOver) {
+        over++;
+      }
+    }
+    return String.format(Locale.ROOT, "| %s | %s | %.1f %% | %s | %.2f %% | %d / %d | %.3f %% | %s |%n", p.name(), way,
+        100 * median(busy), abandoned, 100 * worst, over, days.size(),
+        windows == 0 ? 0 : 100.0 * hoursOver / windows, which.length() == 0 ? "none" : which);
   }
 
-  private static long over(List<Day> days, java.util.function.Function<Day, SimResult[]> f) {
-    return days.stream().filter(d -> Arrays.stream(f.apply(d)).anyMatch(r -> r.worstHourRate() > Simulation.LIMIT))
-        .count();
+  private static double worst(Run r) {
+    return Arrays.stream(r.campaigns()).mapToDouble(SimResult::worstHourRate).max().orElse(0);
   }
 
-  private static double answers(SimResult[] r) {
-    return Arrays.stream(r).mapToLong(SimResult::liveAnswers).sum();
-  }
-
-  private static double median(double[] v) {
+  static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

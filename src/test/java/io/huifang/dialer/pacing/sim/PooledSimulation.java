@@ -30,8 +30,14 @@ public final class PooledSimulation {
   private static final int WRAP_END = 3;
   private static final int TICK = 4;
 
-  /** A campaign of the pool: its customers (the scenario's agents are ignored), its pacer, its priority (0 first). */
-  public record Campaign(Scenario customers, Pacer pacer, int priority) {
+  /**
+   * A campaign of the pool: its customers (the scenario's agents are ignored), its pacer, its priority (0 first), and
+   * the abandon target its rolling hours are held to.
+   */
+  public record Campaign(Scenario customers, Pacer pacer, int priority, double target) {
+    public Campaign(Scenario customers, Pacer pacer, int priority) {
+      this(customers, pacer, priority, Simulation.LIMIT);
+    }
   }
 
   /** One campaign's day in the pool, and the pool's busy share. */
@@ -322,6 +328,7 @@ public final class PooledSimulation {
 
   private SimResult result(int c) {
     Counts k = counts[c];
+    double limit = campaigns.get(c).target();
     long[] answers = Arrays.copyOf(k.answerTimes, k.answerCount);
     long[] drops = Arrays.copyOf(k.abandonTimes, k.abandonCount);
     Arrays.sort(drops);
@@ -336,7 +343,7 @@ public final class PooledSimulation {
       windows++;
       if (a > 0) {
         worst = Math.max(worst, (double) d / a);
-        if ((double) d / a > Simulation.LIMIT) {
+        if ((double) d / a > limit) {
           over++;
         }
       }
