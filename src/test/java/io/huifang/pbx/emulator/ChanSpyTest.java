@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.pbx.ami.AmiMessage;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,24 +24,20 @@ class ChanSpyTest {
       "CallerIDName", "ConnectedLineNum", "ConnectedLineName", "Language", "AccountCode", "Context", "Exten",
       "Priority", "Uniqueid", "Linkedid");
 
-  private Vertx vertx;
+  private LoggedInEmulator pbx;
   private PbxEmulator emu;
   private TestAmiClient ami;
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    emu = PbxEmulator.start(vertx, EmulatorOptions.defaults().withAmiPort(0).withSpeed(20).withAgiUrl(null))
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    ami = new TestAmiClient(emu.amiPort());
-    ami.login();
+    pbx = LoggedInEmulator.start();
+    emu = pbx.emu;
+    ami = pbx.ami;
   }
 
   @AfterEach
   void stop() throws Exception {
-    ami.close();
-    emu.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    pbx.close();
   }
 
   /** An answered softphone channel running Echo, as an agent's open line; returns its channel name. */

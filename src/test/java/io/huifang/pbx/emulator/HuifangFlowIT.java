@@ -50,12 +50,7 @@ class HuifangFlowIT {
       Thread agi = new Thread(() -> {
         try (Socket s = agiServer.accept()) {
           BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-          Map<String, String> env = new HashMap<>();
-          String line;
-          while ((line = in.readLine()) != null && !line.isEmpty()) {
-            int c = line.indexOf(": ");
-            env.put(line.substring(0, c), line.substring(c + 2));
-          }
+          Map<String, String> env = agiEnvironment(in);
           s.getOutputStream().write("GET VARIABLE HF_ATTEMPT\n".getBytes(StandardCharsets.UTF_8));
           env.put("reply", in.readLine());
           agiEnvs.add(env);
@@ -255,12 +250,7 @@ class HuifangFlowIT {
         // A node that does not know the call: it reads the request and ends the script without a decision.
         try (Socket s = global.accept()) {
           BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-          Map<String, String> env = new HashMap<>();
-          String line;
-          while ((line = in.readLine()) != null && !line.isEmpty()) {
-            int c = line.indexOf(": ");
-            env.put(line.substring(0, c), line.substring(c + 2));
-          }
+          Map<String, String> env = agiEnvironment(in);
           atGlobal.add(env);
         } catch (Exception e) {
           atGlobal.add(Map.of("error", e.toString()));
@@ -291,5 +281,16 @@ class HuifangFlowIT {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** The FastAGI session's opening lines ("agi_network: yes" ...) up to the blank line, as a map. */
+  private static Map<String, String> agiEnvironment(BufferedReader in) throws java.io.IOException {
+    Map<String, String> env = new HashMap<>();
+    String line;
+    while ((line = in.readLine()) != null && !line.isEmpty()) {
+      int c = line.indexOf(": ");
+      env.put(line.substring(0, c), line.substring(c + 2));
+    }
+    return env;
   }
 }

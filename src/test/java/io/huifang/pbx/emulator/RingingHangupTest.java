@@ -3,10 +3,8 @@ package io.huifang.pbx.emulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.huifang.pbx.ami.AmiMessage;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,24 +16,20 @@ import org.junit.jupiter.api.Test;
  * halves hung up with the cause; on the far half, the 03a pattern (the far end hung up while ringing) with the cause.
  */
 class RingingHangupTest {
-  private Vertx vertx;
+  private LoggedInEmulator pbx;
   private PbxEmulator emu;
   private TestAmiClient ami;
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    emu = PbxEmulator.start(vertx, EmulatorOptions.defaults().withAmiPort(0).withSpeed(20).withAgiUrl(null))
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    ami = new TestAmiClient(emu.amiPort());
-    ami.login();
+    pbx = LoggedInEmulator.start();
+    emu = pbx.emu;
+    ami = pbx.ami;
   }
 
   @AfterEach
   void stop() throws Exception {
-    ami.close();
-    emu.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    pbx.close();
   }
 
   /** Originates to 8001 (rings forever), as the dialer does, and waits for it to ring. */
