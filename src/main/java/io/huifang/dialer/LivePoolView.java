@@ -102,6 +102,12 @@ final class LivePoolView implements PoolView {
     return campaigns.size();
   }
 
+  /** The campaign's own priority (1 first): campaigns of equal priority share the pool's agents. */
+  @Override
+  public int priority(int campaign) {
+    return campaigns.get(campaign).campaignRun.campaign.priority();
+  }
+
   @Override
   public int agents() {
     return agents.size();

@@ -6,8 +6,19 @@ package io.huifang.dialer.pacing;
  * its own state. Times are epoch millis of the clock the planner is given.
  */
 public interface PoolView {
-  /** Campaigns in priority order: campaign 0 dials first, and its answered customers are served first. */
+  /**
+   * Campaigns in priority order: campaign 0 dials first, and its answered customers are served first (among campaigns
+   * of equal {@link #priority}, the planner takes them by their lines in flight).
+   */
   int campaigns();
+
+  /**
+   * The campaign's priority, lower first; campaigns of equal priority share the pool ({@link PoolPlanner}). By
+   * default every campaign has its own, in the view's order.
+   */
+  default int priority(int campaign) {
+    return campaign;
+  }
 
   /** Agents of the pool, whatever their skills. */
   int agents();

@@ -10,6 +10,7 @@ final class FakePool implements PoolView {
   final List<Long> since = new ArrayList<>();
   final List<List<Long>> ringing = new ArrayList<>();
   final int[] waiting;
+  int[] priorities;
 
   FakePool(int campaigns) {
     for (int c = 0; c < campaigns; c++) {
@@ -42,6 +43,17 @@ final class FakePool implements PoolView {
   FakePool waiting(int campaign, int n) {
     waiting[campaign] = n;
     return this;
+  }
+
+  /** The campaigns' priorities (lower first); without them, each campaign its own, in index order. */
+  FakePool priorities(int... p) {
+    priorities = p;
+    return this;
+  }
+
+  @Override
+  public int priority(int campaign) {
+    return priorities == null ? campaign : priorities[campaign];
   }
 
   @Override

@@ -37,6 +37,20 @@ class PoolPlannerTest {
   }
 
   @Test
+  void campaignsOfEqualPriorityShareThePool() {
+    // 4 free agents for both, campaign 0 already has 2 lines ringing: of equal priority, the room left (2) goes to
+    // campaign 1, which has none in flight; a strictly higher priority still fills the room first
+    FakePool pool = new FakePool(2).agents(4, Activity.FREE, T0, 0, 1).ringing(0, 2, T0 - 1_000);
+    assertArrayEquals(new int[] {0, 2}, new PoolPlanner().linesToDial(pool.priorities(5, 5),
+        List.of(progressive(), progressive()), T0), "equal priorities: the room goes to the campaign behind");
+    assertArrayEquals(new int[] {2, 0}, new PoolPlanner().linesToDial(pool.priorities(4, 5),
+        List.of(progressive(), progressive()), T0), "a higher priority goes first");
+    // equal priorities and none in flight: the room is handed out in turn, the view's order (the older campaign) first
+    FakePool even = new FakePool(2).agents(3, Activity.FREE, T0, 0, 1).priorities(5, 5);
+    assertArrayEquals(new int[] {2, 1}, new PoolPlanner().linesToDial(even, List.of(progressive(), progressive()), T0));
+  }
+
+  @Test
   void onePacerPerCampaign() {
     FakePool pool = new FakePool(2).agents(1, Activity.FREE, T0, 0, 1);
     assertThrows(IllegalArgumentException.class, () -> new PoolPlanner().linesToDial(pool, List.of(progressive()), T0));

@@ -26,7 +26,12 @@ public final class PooledBenchmark {
   }
 
   /** One pooled scenario: each campaign's customers (agents = its split share), target, and who takes what. */
-  record Pool(String name, Scenario[] customers, double[] targets, boolean[][] skills) {
+  record Pool(String name, Scenario[] customers, double[] targets, boolean[][] skills, int[] priorities) {
+    /** Each campaign its own priority, in the order given (A first). */
+    Pool(String name, Scenario[] customers, double[] targets, boolean[][] skills) {
+      this(name, customers, targets, skills, java.util.stream.IntStream.range(0, customers.length).toArray());
+    }
+
     int campaigns() {
       return customers.length;
     }
@@ -52,8 +57,9 @@ public final class PooledBenchmark {
       for (long seed : seeds) {
         days.add(exec.submit(() -> {
           Run[] r = day(p, seed);
-          System.out.printf(Locale.ROOT, "day %s seed %d: busy %.1f / %.1f %%, worst %.2f / %.2f %%%n",
-              p.name(), seed, 100 * r[0].busy(), 100 * r[1].busy(), 100 * worst(r[0]), 100 * worst(r[1]));
+          System.out.printf(Locale.ROOT,
+              "day %s seed %d: busy %.1f / %.1f %%, worst %.2f / %.2f %%, pooled answers %s%n", p.name(), seed,
+              100 * r[0].busy(), 100 * r[1].busy(), 100 * worst(r[0]), 100 * worst(r[1]), answers(r[1]));
           return r;
         }));
       }
@@ -86,6 +92,8 @@ public final class PooledBenchmark {
       Scenario c = csi(each).withAmd(amd);
       list.add(new Pool("2 × " + each + " blended (p 30 % / 30 %)", new Scenario[] {c, c}, targets(2),
           skills(2 * each, a -> new boolean[] {true, true})));
+      list.add(new Pool("2 × " + each + " blended, equal priorities", new Scenario[] {c, c}, targets(2),
+          skills(2 * each, a -> new boolean[] {true, true}), new int[] {5, 5}));
       int fifth = 2 * each / 5;
       list.add(new Pool("2 × " + each + " mixed: a fifth CSI only, a fifth SSI only", new Scenario[] {c, c},
           targets(2), skills(2 * each, a -> new boolean[] {a < fifth || a >= 2 * fifth, a >= fifth})));
@@ -158,7 +166,7 @@ public final class PooledBenchmark {
     List<PooledSimulation.Campaign> campaigns = new ArrayList<>();
     for (int c = 0; c < p.campaigns(); c++) {
       CampaignPacer pacer = pacer(p.targets()[c], p.customers()[c].amd());
-      campaigns.add(new PooledSimulation.Campaign(p.customers()[c], pacer, c, p.targets()[c]));
+      campaigns.add(new PooledSimulation.Campaign(p.customers()[c], pacer, p.priorities()[c], p.targets()[c]));
     }
     PooledSimulation.Result r = new PooledSimulation(campaigns, p.skills(), seed).run();
     return new Run(r.poolBusyShare(), r.campaigns().toArray(new SimResult[0]));
@@ -198,6 +206,15 @@ public final class PooledBenchmark {
     return String.format(Locale.ROOT, "| %s | %s | %.1f %% | %s | %.2f %% | %d / %d | %.3f %% | %s |%n", p.name(), way,
         100 * median(busy), abandoned, 100 * worst, over, days.size(),
         windows == 0 ? 0 : 100.0 * hoursOver / windows, which.length() == 0 ? "none" : which);
+  }
+
+  /** Each campaign's live answers, A / B (/ C). */
+  private static String answers(Run r) {
+    StringBuilder s = new StringBuilder();
+    for (SimResult c : r.campaigns()) {
+      s.append(s.length() == 0 ? "" : " / ").append(c.liveAnswers());
+    }
+    return s.toString();
   }
 
   private static double worst(Run r) {

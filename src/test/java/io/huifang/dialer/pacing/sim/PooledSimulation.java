@@ -361,6 +361,11 @@ public final class PooledSimulation {
     }
 
     @Override
+    public int priority(int campaign) {
+      return campaigns.get(order[campaign]).priority();
+    }
+
+    @Override
     public int agents() {
       return activity.length;
     }
