@@ -7,8 +7,9 @@ import java.util.List;
  * campaigns decide in priority order, each seeing the agents skilled for it and every line ringing and customer
  * waiting in the pool, the lines the campaigns before it place in this round included: the first campaign fills the
  * pool's room, the next ones dial only into what is left, and each one's plan holds its own hour. Campaigns of equal
- * priority share the pool: among them, the one with the fewest lines in flight (ringing, or answered and waiting)
- * decides first in each round, so that their dials stay even instead of the first one filling the pool all day.
+ * priority share the pool: they decide as one (the fewest lines any of their pacers asks for, each line handed to the
+ * one with the fewest lines in flight), so that their dials stay even instead of the first one filling the pool all
+ * day. A pacer's throttle is charged for what it asked, which may be more than it is handed.
  */
 public final class PoolPlanner {
   /**
@@ -71,8 +72,9 @@ public final class PoolPlanner {
 
   /**
    * The order the campaigns decide in this round: by priority; among equals, the one with the fewest lines in flight
-   * first (the view's order among equals on a tie). Without it the first of equals fills the room every round and
-   * the others are never dialled (BENCHMARKS.md, session 11: 4,475 live answers against 0 on a blended pool).
+   * first (the view's order among equals on a tie), which is also who is handed a line first on a tie. Without the
+   * sharing the first of equals fills the room every round and the others are never dialled (BENCHMARKS.md, session
+   * 11: 4,475 live answers against 0 on a blended pool).
    */
   static Integer[] decidingOrder(PoolView pool) {
     int campaigns = pool.campaigns();
