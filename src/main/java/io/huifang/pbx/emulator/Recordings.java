@@ -84,14 +84,17 @@ final class Recordings {
     Promise<Void> done = Promise.promise();
     inFlight.add(done.future());
     vertx.<Void>executeBlocking(() -> {
-      WavWriter.write(Path.of(r.file), duration, turns, true, true, r.stereo ? 2 : 1, r.seed, readMuted,
-          writeMuted);
+      // The legs before the mixed file: Asterisk has written all three during the call, so a reader that takes the
+      // mixed file's arrival, settled, as the end of the writing (Huifang's pipeline) must find the legs there too;
+      // written last, a loaded machine let the pipeline settle on the mixed file alone (a mono recording).
       if (r.rFile != null) {
         WavWriter.write(Path.of(r.rFile), duration, turns, true, false, 1, r.seed, readMuted, writeMuted);
       }
       if (r.tFile != null) {
         WavWriter.write(Path.of(r.tFile), duration, turns, false, true, 1, r.seed, readMuted, writeMuted);
       }
+      WavWriter.write(Path.of(r.file), duration, turns, true, true, r.stereo ? 2 : 1, r.seed, readMuted,
+          writeMuted);
       return null;
     }, false).onComplete(ar -> {
       inFlight.remove(done.future());
