@@ -713,7 +713,7 @@ public final class ClusterBenchmark {
     }
 
     void frame(int agent, String text) {
-      long now = nowMicros();
+      long now = io.huifang.desk.ScreenPushBenchmark.nowMicros();
       int at = text.indexOf("\"bridgedAtMicros\":");
       boolean ended = text.contains("\"type\":\"call.ended\"");
       boolean screen = text.contains("\"type\":\"call.screen\"");
@@ -725,7 +725,7 @@ public final class ClusterBenchmark {
       // A screen is timed once per call: the desk sends it again to a page that reconnects (after its node died).
       if (at >= 0 && attempt != null && timed.add(attempt)) {
         frames.incrementAndGet();
-        screens.add(now - parseLong(text, at + 18));
+        screens.add(now - io.huifang.desk.ScreenPushBenchmark.parseLong(text, at + 18));
       }
       // The call ended: submitted at once. A page that reconnects finds an ended call still to write up in the screen
       // sent again (callUp false, not submitted), as the agent would on their page.
@@ -951,23 +951,6 @@ public final class ClusterBenchmark {
 
   static double ms(double micros) {
     return micros / 1000.0;
-  }
-
-  static long nowMicros() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-  }
-
-  static long parseLong(String s, int from) {
-    int i = from;
-    while (i < s.length() && s.charAt(i) == ' ') {
-      i++;
-    }
-    long v = 0;
-    while (i < s.length() && Character.isDigit(s.charAt(i))) {
-      v = v * 10 + (s.charAt(i++) - '0');
-    }
-    return v;
   }
 
   static void sleep(long ms) {

@@ -459,7 +459,8 @@ public final class ScreenPushBenchmark {
     return out;
   }
 
-  private static long parseLong(String s, int from) {
+  /** The whole number at {@code from} in a push frame's text (spaces skipped), read without parsing the JSON. */
+  public static long parseLong(String s, int from) {
     int i = from;
     while (i < s.length() && s.charAt(i) == ' ') {
       i++;
@@ -471,7 +472,8 @@ public final class ScreenPushBenchmark {
     return v;
   }
 
-  static long nowMicros() {
+  /** The wall clock in microseconds, as the server stamps bridgedAtMicros. */
+  public static long nowMicros() {
     Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
   }
