@@ -104,6 +104,13 @@ public final class CallTracker {
   static final long TAKE_OVER_CHECK_MS = 250;
   /** The epoch of the grant under which this node took the PBX over (adopted its calls); 0 before any. */
   private volatile long takenOverEpoch;
+  /**
+   * Every grant this process took the PBX over under. A node that lost its own lease for a moment (the database away
+   * longer than the grant's slack) takes it back with a new epoch; the calls it dialled under its earlier grants are
+   * still its own, followed by this very process: they are neither hung up at that take-over nor fenced at their
+   * answer. Another process's grants (a dead or frozen owner, this node's own former run) are never in here.
+   */
+  private final java.util.Set<Long> ownGrants = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * May this node dial on this PBX now: no fence, or it holds the PBX's lease and has taken the PBX over under that
@@ -170,7 +177,11 @@ public final class CallTracker {
     if (fence == null) {
       return Future.succeededFuture(true);
     }
-    return store.grantIsCurrent(new Leases.Fence(Leases.PBX + pbx, e)).otherwise(x -> {
+    Leases.Fence current = fence.get();
+    // A call this process dialled under an earlier grant of its own: fine while this process holds the current one.
+    Leases.Fence asked = ownGrants.contains(e) && current != null && current.epoch() == takenOverEpoch ? current
+        : new Leases.Fence(Leases.PBX + pbx, e);
+    return store.grantIsCurrent(asked).otherwise(x -> {
       log.atWarn().setMessage("lease epoch of an answered call not checked: database away").addKeyValue("pbx", pbx)
           .addKeyValue("epoch", e).addKeyValue("error", x.getMessage()).log();
       return true;
@@ -836,7 +847,8 @@ public final class CallTracker {
   private void takenOver(long epoch, Map<String, AmiMessage> up) {
     int hungUp = 0;
     for (Attempt a : new ArrayList<>(byId.values())) {
-      if (a.answeredAt == null && a.epoch != epoch && !a.live.isEmpty()) {
+      if (a.answeredAt == null && a.epoch != epoch && !(epoch == takenOverEpoch + 1 && ownGrants.contains(a.epoch))
+          && !a.live.isEmpty()) {
         a.detail = "hung up ringing at the take-over of PBX " + pbx + " (lease epoch " + epoch
             + "): dialled under an older grant";
         for (String channel : new ArrayList<>(a.live.values())) {
@@ -849,7 +861,13 @@ public final class CallTracker {
     up.forEach((uid, ch) -> channels.put(uid, ch.get("Channel")));
     emit(new CallEvent.TakenOver(epoch, java.util.Collections.unmodifiableMap(channels),
         List.copyOf(byId.values())));
+    // Every grant raises the epoch by one: the next epoch after this process's own means nobody held the PBX in
+    // between, and its earlier calls stay its own; a gap means another holder did, and they are stale.
+    if (epoch != takenOverEpoch + 1) {
+      ownGrants.clear();
+    }
     takenOverEpoch = epoch;
+    ownGrants.add(epoch);
     log.atInfo().setMessage("PBX taken over").addKeyValue("pbx", pbx).addKeyValue("epoch", epoch)
         .addKeyValue("callsFollowed", byId.size()).addKeyValue("ringingHungUp", hungUp).log();
   }
