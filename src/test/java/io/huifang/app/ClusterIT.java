@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.huifang.casework.Notifications;
 import io.huifang.db.EmbeddedPostgres;
 import io.huifang.testsupport.Await;
+import io.huifang.testsupport.ClusterNodes;
 import io.huifang.testsupport.Http;
 import io.huifang.testsupport.PushSocket;
 import io.huifang.testsupport.TestServer;
@@ -13,7 +14,6 @@ import io.huifang.web.Push;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +47,8 @@ class ClusterIT {
   static void twoNodes() throws Exception {
     dir = Files.createTempDirectory("huifang-cluster-it");
     pg = EmbeddedPostgres.start(dir.resolve("pg"), 0);
-    int hzA = freePort();
-    int hzB = freePort();
+    int hzA = ClusterNodes.freePort();
+    int hzB = ClusterNodes.freePort();
     String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
     // Customers answer at once and stay on the line: the call a page on node B works is ended by the agent.
     scenario = dir.resolve("scenario.json");
@@ -65,22 +65,12 @@ class ClusterIT {
   }
 
   private static List<String> node(String members, int hzPort) {
-    return List.of("--db.url=postgresql://127.0.0.1:" + pg.port() + "/" + pg.database(), "--db.user=" + pg.user(),
-        "--db.password=" + pg.password(), "--db.pool-size=4", "--cluster.members=" + members,
-        "--cluster.host=127.0.0.1", "--cluster.port=" + hzPort, "--cluster.failure-seconds=3",
-        "--emulator.scenario=" + scenario);
+    return ClusterNodes.nodeFlags(pg, members, hzPort, "--emulator.scenario=" + scenario);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (TestServer s : new TestServer[] {b, a}) {
-      if (s != null) {
-        s.close();
-      }
-    }
-    if (pg != null) {
-      pg.close();
-    }
+    ClusterNodes.close(pg, b, a);
   }
 
   @Test
@@ -320,11 +310,5 @@ class ClusterIT {
   private static JsonObject rowOnBoard(Http supervisor, long agentId) {
     return supervisor.get("/api/supervisor/board").json().getJsonObject("agents").getJsonObject("rows")
         .getJsonObject(Long.toString(agentId));
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

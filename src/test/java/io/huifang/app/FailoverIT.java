@@ -20,7 +20,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,8 +65,8 @@ class FailoverIT {
     List<TestServer> nodes = new ArrayList<>();
     Vertx pbxVertx = Vertx.vertx();
     try (EmbeddedPostgres pg = EmbeddedPostgres.start(dir.resolve("pg"), 0)) {
-      int[] hz = {freePort(), freePort(), freePort()};
-      int[] agi = {freePort(), freePort(), freePort()};
+      int[] hz = {io.huifang.testsupport.ClusterNodes.freePort(), io.huifang.testsupport.ClusterNodes.freePort(), io.huifang.testsupport.ClusterNodes.freePort()};
+      int[] agi = {io.huifang.testsupport.ClusterNodes.freePort(), io.huifang.testsupport.ClusterNodes.freePort(), io.huifang.testsupport.ClusterNodes.freePort()};
       Path rec = Files.createDirectories(dir.resolve("pbx-recordings"));
       Path scenario = dir.resolve("scenario.json");
       try (InputStream in = FailoverIT.class.getResourceAsStream("/cluster/failover-scenario.json")) {
@@ -374,11 +373,5 @@ class FailoverIT {
             + " from call_attempt a where a.campaign_id = $1 order by a.originated_at").execute(Tuple.of(campaign))
         .await().forEach(r -> sb.append(r.toJson().encode()).append('\n'));
     return sb.toString();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

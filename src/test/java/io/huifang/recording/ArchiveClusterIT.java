@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.db.EmbeddedPostgres;
+import io.huifang.testsupport.ClusterNodes;
 import io.huifang.testsupport.Http;
 import io.huifang.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -51,8 +51,8 @@ class ArchiveClusterIT {
     shared = dir.resolve("shared-archive");
     io.huifang.testsupport.MigratedCluster.linkBinaries(dir); // PostgreSQL's binaries, unpacked once per JVM
     pg = EmbeddedPostgres.start(dir.resolve("pg"), 0);
-    int hzA = freePort();
-    int hzB = freePort();
+    int hzA = ClusterNodes.freePort();
+    int hzB = ClusterNodes.freePort();
     String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
     a = TestServer.start(dir.resolve("a"), node(members, hzA));
     // Node B reads its PBX's files from that PBX's own spool, as with an Asterisk on another box.
@@ -64,22 +64,13 @@ class ArchiveClusterIT {
   }
 
   private static List<String> node(String members, int hzPort) {
-    return List.of("--db.url=postgresql://127.0.0.1:" + pg.port() + "/" + pg.database(), "--db.user=" + pg.user(),
-        "--db.password=" + pg.password(), "--db.pool-size=4", "--cluster.members=" + members,
-        "--cluster.host=127.0.0.1", "--cluster.port=" + hzPort, "--cluster.failure-seconds=3",
-        "--recordings.archive-dir=" + shared, "--recordings.archive-shared=true");
+    return ClusterNodes.nodeFlags(pg, members, hzPort, "--recordings.archive-dir=" + shared,
+        "--recordings.archive-shared=true");
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (TestServer s : new TestServer[] {b, a}) {
-      if (s != null) {
-        s.close();
-      }
-    }
-    if (pg != null) {
-      pg.close();
-    }
+    ClusterNodes.close(pg, b, a);
   }
 
   @Test
@@ -352,11 +343,5 @@ class ArchiveClusterIT {
       w.putShort((short) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000.0)));
     }
     Files.write(file, w.array());
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
