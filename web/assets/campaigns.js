@@ -44,7 +44,9 @@ function render() {
     class: [c.active ? '' : 'inactive', c.id === editingId ? 'editing' : ''].join(' ').trim() || undefined,
     'data-id': c.id
   },
-    el('td', { class: 'name-cell' }, c.name),
+    el('td', { class: 'name-cell' }, c.name,
+      // 二次回访 campaigns are made by casework (FollowUps), not by an admin: say so where the list shows them.
+      c.purpose === 'second_callback' ? el('span', { class: 'pill pill-UNKNOWN camp-purpose' }, t('camp.purpose.second_callback')) : null),
     el('td', {}, t(`kind.${c.kind}`)),
     el('td', {}, c.dealerIds.map(dealerName).join('、')),
     el('td', {}, t('camp.deadlineRule', { basis: t(`basis.${c.deadline.basis}`), hours: c.deadline.hours })),

@@ -30,6 +30,11 @@ class CampaignPagesIT {
         .encode()).json().getJsonObject("dealer").getLong("id");
     assertEquals(201, admin.send("POST", "/api/campaigns", new JsonObject().put("name", "2025年3月售后回访")
         .put("kind", "csi").put("dealerIds", new JsonArray().add(dealer)).encode()).status());
+    long followUps = admin.send("POST", "/api/campaigns", new JsonObject().put("name", "投诉二次回访")
+        .put("kind", "csi").put("dealerIds", new JsonArray().add(dealer)).encode()).json().getJsonObject("campaign").getLong("id");
+    // Only casework's FollowUps makes a 二次回访 campaign; mark this one as it would.
+    server.server().database().pool().preparedQuery("update campaign set purpose = 'second_callback' where id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(followUps)).toCompletionStage().toCompletableFuture().get();
     try (Browser b = Browser.launch()) {
       b.navigate(server.url("/"));
       b.type("#username", "admin");
@@ -37,13 +42,17 @@ class CampaignPagesIT {
       b.click("#login-submit");
       b.waitFor("location.pathname === '/admin.html'", Duration.ofSeconds(15));
       b.navigate(server.url("/campaigns.html"));
-      b.waitFor("document.querySelectorAll('#camp-body tr').length === 1"
+      b.waitFor("document.querySelectorAll('#camp-body tr').length === 2"
           + " && document.getElementById('camp-body').textContent.includes('2025年3月售后回访')", Duration.ofSeconds(15));
       assertTrue(b.text("#camp-body").contains("出厂后 72 小时内"), b.text("#camp-body"));
+      // The purpose pill: on the 二次回访 campaign's row only.
+      assertEquals("二次回访", b.text("#camp-body tr[data-id='" + followUps + "'] .camp-purpose"));
+      assertEquals(1L, ((Number) b.evaluate("document.querySelectorAll('#camp-body .camp-purpose').length")).longValue());
       b.screenshot(SHOTS.resolve("campaigns-zh.png"));
       b.click(".lang-switch button[lang=en]");
       b.waitFor("document.getElementById('camp-body').textContent.includes('within 72 h of the workshop visit')",
           Duration.ofSeconds(15));
+      assertEquals("second callback", b.text("#camp-body tr[data-id='" + followUps + "'] .camp-purpose"));
       b.screenshot(SHOTS.resolve("campaigns-en.png"));
       b.navigate(server.url("/data-quality.html"));
       b.waitFor("document.querySelectorAll('#dq-body tr').length === 1"
