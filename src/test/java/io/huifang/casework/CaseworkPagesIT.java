@@ -285,6 +285,17 @@ class CaseworkPagesIT {
       b.type("#f-status", "");
       b.waitFor("!!document.querySelector(\"#cases-list [data-case-id='" + caseId + "']\")", WAIT);
       b.screenshot(SHOTS.resolve("dealer-390-zh.png"));
+      // Every tab in view, the last one included, in English too (the longer labels).
+      b.click(".lang-switch button[lang=en]");
+      b.waitFor("document.getElementById('tab-plans').textContent.includes('Improvement plans')", WAIT);
+      b.screenshot(SHOTS.resolve("dealer-390-en.png"));
+      assertEquals(Boolean.TRUE, b.evaluate("[...document.querySelectorAll('#cw-tabs .cw-tab')].every(t =>"
+          + " t.getBoundingClientRect().right <= document.getElementById('cw-tabs').getBoundingClientRect().right + 1)"),
+          "a tab out of view: " + b.evaluate("[...document.querySelectorAll('#cw-tabs .cw-tab')].map(t =>"
+          + " Math.round(t.getBoundingClientRect().right)).join(',') + ' / '"
+          + " + Math.round(document.getElementById('cw-tabs').getBoundingClientRect().right)"));
+      b.click(".lang-switch button[lang=zh-CN]");
+      b.waitFor("document.getElementById('tab-plans').textContent.includes('整改')", WAIT);
       assertFalse((Boolean) b.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"),
           "nothing wider than the phone: " + b.evaluate("document.documentElement.scrollWidth"));
       b.click("#bell-btn");
