@@ -214,7 +214,7 @@ public final class Server {
               java.time.ZoneId.of(io.huifang.campaign.Campaign.DEFAULT_ZONE), Clock.systemUTC())::register,
           new io.huifang.supervisor.SupervisorRoutes(() -> board, campaigns, () -> dialer, lineHolders, users, sessions,
               supervisorStore, audit)::register,
-          new io.huifang.supervisor.SupervisorListenRoutes(() -> listening)::register,
+          new io.huifang.supervisor.SupervisorListenRoutes(() -> listening, lineHolders, users)::register,
           new io.huifang.report.ReportRoutes(vertx, monthService)::register,
           // The dealer's report as PDF, for the staff and the dealer's own users.
           new io.huifang.report.ReportPdfRoutes(vertx, monthService::voc)::register,

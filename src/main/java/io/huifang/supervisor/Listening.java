@@ -7,6 +7,7 @@ import io.huifang.core.Role;
 import io.huifang.core.User;
 import io.huifang.telephony.AgentLines;
 import io.huifang.telephony.AnsweredCalls;
+import io.huifang.telephony.CallEvent;
 import io.huifang.telephony.Softphone;
 import io.huifang.telephony.SpyCalls;
 import io.huifang.telephony.Telephony;
@@ -94,7 +95,10 @@ public final class Listening {
     this.clock = clock;
   }
 
-  /** Follows every PBX's spy calls and the ends of calls; closes what a stopped server left open. */
+  /**
+   * Follows every PBX's spy calls and the ends of calls; closes what a stopped server left open. On a cluster only
+   * the spy calls of the PBXes this node owns are its to close: now, and each time it takes a PBX over.
+   */
   public Future<Void> start() {
     vertx.eventBus().<JsonObject>consumer(TelephonyEvents.ATTEMPT_ENDED, m -> attemptEnded(m.body().getString("attemptId")));
     Telephony t = telephony.get();
@@ -106,7 +110,33 @@ public final class Listening {
         }
       }
     }
-    return closeLeftovers();
+    if (!vertx.isClustered()) {
+      return closeLeftovers(pbx -> true);
+    }
+    List<Future<Void>> closed = new ArrayList<>();
+    for (AnsweredCalls.Pbx p : t == null ? List.<AnsweredCalls.Pbx>of() : t.all()) {
+      closed.add(leftoversOnceOwned(p));
+    }
+    return Future.join(closed).mapEmpty();
+  }
+
+  /**
+   * On a cluster, the spy calls another node placed on {@code p} are that node's to follow (it may be up and
+   * following them now): this node closes those left open on {@code p} only when it owns {@code p}, at start if it
+   * does, and each time it takes {@code p} over (from a node that died or lost the lease: the spy calls it followed
+   * are nobody's now). Asked on the PBX's context, so that a take-over is either seen as done or heard of after.
+   */
+  private Future<Void> leftoversOnceOwned(AnsweredCalls.Pbx p) {
+    Promise<Boolean> ownedNow = Promise.promise();
+    p.tracker().onContext(() -> {
+      p.tracker().subscribe(e -> {
+        if (e instanceof CallEvent.TakenOver) {
+          closeLeftovers(p.name()::equals);
+        }
+      });
+      ownedNow.complete(p.tracker().owned());
+    });
+    return ownedNow.future().compose(owned -> owned ? closeLeftovers(p.name()::equals) : Future.succeededFuture());
   }
 
   public ListenStore store() {
@@ -274,6 +304,12 @@ public final class Listening {
         log.atWarn().setMessage("spy end not written").addKeyValue("spy", a.id)
             .addKeyValue("error", ar.cause().getMessage()).log();
       }
+      if (ar.succeeded() && seconds == null) {
+        // Ended already by the node that took the PBX over from this one (docs/cluster.md): its end is the one told.
+        push(a, "ended", null);
+        a.ended.tryComplete();
+        return;
+      }
       audit.record(a.supervisor, a.supervisor.username(), "supervisor.listen.end", "agent " + a.agentId, "ok",
           a.clientIp, detail(a).put("seconds", seconds).put("reason", reason));
       push(a, "ended", seconds);
@@ -299,12 +335,12 @@ public final class Listening {
    * Spy calls a stopped server left open: their channels are hung up (ChanSpy would keep the supervisor's softphone
    * forever) and their rows closed, the seconds counted up to now.
    */
-  private Future<Void> closeLeftovers() {
+  private Future<Void> closeLeftovers(java.util.function.Predicate<String> ofPbx) {
     return store.leftovers().compose(rows -> {
       List<Future<?>> done = new ArrayList<>();
       Telephony t = telephony.get();
       for (ListenStore.Leftover row : rows) {
-        if (active.containsKey(row.id())) {
+        if (active.containsKey(row.id()) || !ofPbx.test(row.pbx())) {
           continue;
         }
         SpyCalls s = t == null ? null : t.spies(row.pbx());

@@ -56,6 +56,37 @@ public final class LineHolders {
     return held.call(pbx == null ? null : Leases.PBX + pbx, "PBX " + pbx, op, agent.id(), args);
   }
 
+  /** Whether there are other nodes (a cluster): else everything is served here. */
+  public boolean acrossNodes() {
+    return vertx.isClustered();
+  }
+
+  /**
+   * The PBX (by name) whose owner, another node, holds (or would hold) {@code agent}'s line; null when this node
+   * serves it, and always on one node. For a supervisor's action that runs as the supervisor, not as the agent.
+   */
+  public String pbxElsewhere(User agent) {
+    return vertx.isClustered() ? elsewhere(agent) : null;
+  }
+
+  /** {@code pbx} when another node owns it (a cluster, a PBX this node knows and does not own now); else null. */
+  public String pbxElsewhere(String pbx) {
+    if (!vertx.isClustered() || pbx == null) {
+      return null;
+    }
+    Telephony t = telephony.get();
+    AnsweredCalls.Pbx p = t == null ? null : t.pbx(pbx);
+    return p == null || p.tracker().owned() ? null : p.name();
+  }
+
+  /**
+   * Runs {@code op} for {@code userId} on the node owning {@code pbx} (another node: {@link #pbxElsewhere}): its
+   * answer, or its failure as it failed there (503 {@code holder_unavailable} when no node serves the PBX).
+   */
+  public Future<JsonObject> callOn(String pbx, String op, long userId, JsonObject args) {
+    return held.call(Leases.PBX + pbx, "PBX " + pbx, op, userId, args);
+  }
+
   /** The agent's softphone; with the emulator every agent has one on the first PBX by default. */
   public Softphone softphone(long userId, String setting) {
     Softphone set = Softphone.parse(setting);

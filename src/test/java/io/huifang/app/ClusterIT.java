@@ -279,6 +279,9 @@ class ClusterIT {
     assertTrue(a.server().telephony().pbx(pbx).tracker().live(attempt) != null, "the call is node A's");
     assertEquals(null, b.server().telephony().pbx(pbx).tracker().live(attempt), "node B knows nothing of it");
 
+    // A supervisor whose page is on node B listens in: node A, which owns the PBX, places the spy call.
+    listenFromNodeB(f, agent, attempt, pbx);
+
     // Autosave, submit and hang-up from the page on node B, served by node A's desk: its answers and refusals.
     String answers = "/api/agent/calls/" + attempt + "/answers";
     Http.Response saved = agent.send("PUT", answers, new JsonObject().put("answers", new JsonObject().put("s1", 9))
@@ -305,6 +308,81 @@ class ClusterIT {
     assertEquals(409, agent.send("POST", submit, "{\"disposition\":\"refused\"}").status(), "submitted once");
     assertEquals(204, agent.send("DELETE", "/api/agent/line", null).status());
     page.close();
+  }
+
+  /**
+   * A supervisor whose page is on node B listens in on a call of node A's PBX (docs/cluster.md, "Requests held
+   * elsewhere"): the start is sent to node A, which originates ChanSpy on its own AMI session (node B sends nothing to
+   * its PBX); the log shows it on both nodes; the pushes reach the page on B; the hang-up from B ends it on A; the
+   * audit log holds one start and one end.
+   */
+  private static void listenFromNodeB(io.huifang.testsupport.DeskFixture f, Http agent, String attempt, String pbx)
+      throws Exception {
+    Http sup = Http.userWithRole(b, f.admin, "listen.sup", "supervisor");
+    long supId = sup.get("/api/me").json().getJsonObject("user").getLong("id");
+    long agentId = agent.get("/api/me").json().getJsonObject("user").getLong("id");
+    String agentChannel = a.server().telephony().lineOf(agentId).channel();
+    PushSocket page = new PushSocket(sup, URI.create(b.url("/ws").replace("http", "ws")));
+    page.await("hello", Duration.ofSeconds(5), m -> "hello".equals(m.getString("type")));
+    Http.Response badMode = sup.send("POST", "/api/supervisor/listen", new JsonObject().put("agentId", agentId)
+        .put("mode", "eavesdrop").encode());
+    assertEquals(400, badMode.status(), badMode.body());
+    assertEquals("mode", badMode.json().getString("field"));
+
+    Http.Response started = sup.send("POST", "/api/supervisor/listen", new JsonObject().put("agentId", agentId)
+        .put("mode", "whisper").encode());
+    assertEquals(200, started.status(), started.body());
+    long spyId = started.json().getLong("spyId");
+    io.huifang.pbx.ami.AmiMessage spy = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100)).until(
+        () -> "ChanSpy on node A's PBX", () -> channelOf(a, pbx, "listen-" + spyId),
+        c -> c != null && "ChanSpy".equals(c.get("Application")));
+    assertEquals(agentChannel + ",qw", spy.get("ApplicationData"), "ChanSpy on the agent's channel, whispering");
+    assertTrue(spy.get("Channel").startsWith("PJSIP/agent-" + supId + "-"), "the supervisor's softphone rang");
+    assertEquals(null, channelOf(b, pbx, "listen-" + spyId), "node B placed nothing on its own AMI session");
+    page.await("listening, pushed to the page on B", Duration.ofSeconds(20), m -> listenState(m, spyId, "listening"));
+    for (TestServer node : List.of(a, b)) {
+      Http onNode = node == b ? sup : f.admin;
+      JsonObject row = onNode.get("/api/supervisor/listen?limit=5").json().getJsonArray("calls").stream()
+          .map(JsonObject.class::cast).filter(c -> c.getLong("spyId") == spyId).findFirst().orElse(null);
+      assertTrue(row != null && row.getLong("supervisorId") == supId && attempt.equals(row.getString("attemptId"))
+          && "whisper".equals(row.getString("mode")) && row.getString("endedAt") == null,
+          "the listen in the log on node " + (node == a ? "A" : "B") + ": " + row);
+    }
+
+    // Hung up from the page on node B: node A ends the spy call it follows; the agent's call goes on.
+    assertEquals(204, sup.send("DELETE", "/api/supervisor/listen/" + spyId, null).status());
+    var ended = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100)).until(() -> "the listen ended",
+        () -> f.row("select ended_at, end_reason from supervisor_listen where id = $1", spyId),
+        r -> r.getValue("ended_at") != null);
+    assertEquals("stopped by listen.sup", ended.getString("end_reason"));
+    assertEquals(null, channelOf(a, pbx, "listen-" + spyId), "the spy channel is gone from node A's PBX");
+    page.await("ended, pushed to the page on B", Duration.ofSeconds(10), m -> listenState(m, spyId, "ended"));
+    assertEquals(204, sup.send("DELETE", "/api/supervisor/listen/" + spyId, null).status(), "stopping twice is harmless");
+    assertTrue(a.server().telephony().pbx(pbx).tracker().live(attempt) != null, "the agent's call goes on");
+    // The audit log: one start and one end, with the supervisor's page's address, however many nodes it crossed.
+    Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until(() -> "the end audited",
+        () -> f.row("select count(*) from audit_log where action = 'supervisor.listen.end'"
+            + " and (detail->>'spyId')::bigint = $1", spyId).getLong(0), n -> n >= 1);
+    Thread.sleep(300);
+    for (String action : List.of("supervisor.listen.start", "supervisor.listen.end")) {
+      assertEquals(1L, f.row("select count(*) from audit_log where action = $1 and (detail->>'spyId')::bigint = $2"
+          + " and actor_id = $3 and actor = 'listen.sup' and subject = $4 and client_ip = '127.0.0.1'", action, spyId,
+          supId, "agent " + agentId)
+          .getLong(0), action + " audited once");
+    }
+    page.close();
+  }
+
+  private static boolean listenState(JsonObject m, long spyId, String state) {
+    return "sup.listen".equals(m.getString("type")) && Long.valueOf(spyId).equals(m.getLong("spyId"))
+        && state.equals(m.getString("state"));
+  }
+
+  /** A channel on the PBX as the node's own AMI session sees it, by Uniqueid. */
+  private static io.huifang.pbx.ami.AmiMessage channelOf(TestServer node, String pbx, String uniqueid) {
+    return node.server().telephony().pbx(pbx).tracker().ami()
+        .sendList(io.huifang.pbx.ami.AmiMessage.action("CoreShowChannels")).toCompletionStage().toCompletableFuture()
+        .join().stream().filter(c -> uniqueid.equals(c.get("Uniqueid"))).findFirst().orElse(null);
   }
 
   private static JsonObject rowOnBoard(Http supervisor, long agentId) {
