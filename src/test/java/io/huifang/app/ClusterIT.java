@@ -349,6 +349,16 @@ class ClusterIT {
           "the listen in the log on node " + (node == a ? "A" : "B") + ": " + row);
     }
 
+    // Node B's listening starting (as when node B restarts) while node A follows the spy call: the open row is not
+    // B's to close, since B owns no PBX; the spy call goes on.
+    var pool = b.server().database().pool();
+    new io.huifang.supervisor.Listening(b.server().vertx(), () -> b.server().telephony(),
+        new io.huifang.supervisor.ListenStore(pool), new io.huifang.auth.AuditLog(pool), true,
+        java.time.Clock.systemUTC()).start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(null, f.row("select ended_at from supervisor_listen where id = $1", spyId).getValue("ended_at"),
+        "a node starting leaves the spy calls of the PBX another node owns");
+    assertTrue(channelOf(a, pbx, "listen-" + spyId) != null, "the spy call is still up on node A's PBX");
+
     // Hung up from the page on node B: node A ends the spy call it follows; the agent's call goes on.
     assertEquals(204, sup.send("DELETE", "/api/supervisor/listen/" + spyId, null).status());
     var ended = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100)).until(() -> "the listen ended",
