@@ -340,6 +340,8 @@ public final class Server {
         new io.huifang.pbx.agi.FastAgiServer.Limits(Duration.ofSeconds(limits.agiIdleTimeoutSeconds()),
             limits.agiMaxSessions(), limits.agiMaxSessionsPerPeer()));
     telephony.useSkills(new io.huifang.telephony.AgentSkillStore(db.pool()));
+    // Each agent's line wish kept for the node that takes a PBX over (issue 22, docs/cluster.md).
+    telephony.keepLineWishes(new io.huifang.telephony.AgentLineStore(db.pool()));
     return vertx.deployVerticle(telephony).compose(id -> {
       config.cluster().ifPresent(c -> telephony.answeredCallsTo(agiUrl(c)));
       if (config.pbxMode() == Config.PbxMode.ASTERISK) {

@@ -18,7 +18,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent desk on the server, the service its routes call. Its jobs, each in its own class: the customer's
@@ -31,6 +35,7 @@ import java.util.function.BiConsumer;
  * <p>Confined to the telephony context, like the lines it follows ({@link DeskContext}).
  */
 public final class AgentDesk implements AnsweredCalls.ScreenListener {
+  private static final Logger log = LoggerFactory.getLogger(AgentDesk.class);
   /** Event-bus address PushHub publishes to when a page's socket opens: {"userId": n}. */
   public static final String SOCKET_OPENED = Push.SOCKET_OPENED;
   /** The pause reason the desk gives when it pauses an agent whose page closed. */
@@ -84,7 +89,14 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
           } else if (e instanceof CallEvent.TakenOver) {
             // A PBX taken over from a dead node: a call it joined to an agent just before dying may have no survey
             // draft yet (as after a crash of this node); its agent gets one here, not at this node's next start.
-            drafts.recreateLostDrafts(clock.instant().minus(LOST_WORK_WINDOW));
+            List<AgentLines.Line> writingUp = new ArrayList<>();
+            for (AgentLines.Line line : p.lines().lines()) {
+              if (line.state() == AgentLines.LineState.WRAP_UP && calls.ofAgent(line.agentId()) == null) {
+                writingUp.add(line); // adopted in the wrap-up the previous owner kept for it
+              }
+            }
+            draftsRecreated = drafts.recreateLostDrafts(clock.instant().minus(LOST_WORK_WINDOW));
+            draftsRecreated.onComplete(x -> onContext(() -> wrapUpsTakenOver(p, writingUp)));
           }
         });
         p.lines().onState(this::stateChanged);
@@ -137,7 +149,51 @@ public final class AgentDesk implements AnsweredCalls.ScreenListener {
 
   @Override
   public void ended(AnsweredCalls.Pbx pbx, AgentLines.Line line, Attempt a) {
-    wrapUp.callEnded(line, a);
+    if (calls.ofAttempt(a.id()) != null || a.request().campaignId() == null) {
+      wrapUp.callEnded(line, a);
+      return;
+    }
+    // Not on this node's desk: a call this node adopted when it took the PBX over (issue 22), whose agent's page is
+    // on another node or has not asked for the desk since. The screen is rebuilt from the survey's draft (recreated
+    // at the take-over if the dead owner never inserted it), so that the end reaches the page as any call's does.
+    draftsRecreated.transform(x -> drafts.callOf(line.agentId(), a.id())).onComplete(ar -> onContext(() -> {
+      if (ar.failed()) {
+        log.atWarn().setMessage("adopted call's end not shown: no survey of the agent's for it")
+            .addKeyValue("attempt", a.id()).addKeyValue("agent", line.agentId())
+            .addKeyValue("error", ar.cause().getMessage()).log();
+        return;
+      }
+      ar.result().pbx = pbx;
+      wrapUp.callEnded(line, a);
+    }));
+  }
+
+  /** The take-over's recreation of lost drafts: the end of an adopted call rebuilds its screen after it. */
+  private Future<Void> draftsRecreated = Future.succeededFuture();
+
+  /**
+   * Lines adopted in the wrap-up their agents were in when the previous owner died: the call's screen is rebuilt
+   * from its draft, so the agent submits it as before; a call already submitted (or with nothing to submit) ends its
+   * wrap-up now, since the timer that would have ended it died with the old owner.
+   */
+  private void wrapUpsTakenOver(AnsweredCalls.Pbx pbx, List<AgentLines.Line> lines) {
+    for (AgentLines.Line line : lines) {
+      String attempt = line.wrapUpAttemptId();
+      if (attempt == null || line.state() != AgentLines.LineState.WRAP_UP) {
+        continue;
+      }
+      drafts.callOf(line.agentId(), attempt).onComplete(ar -> onContext(() -> {
+        if (ar.failed()) {
+          pbx.lines().endWrapUp(line.agentId()); // no survey of theirs to finish
+          return;
+        }
+        DeskCall c = ar.result();
+        c.pbx = pbx;
+        if (c.submitted || !c.hasDraft) {
+          wrapUp.finish(c);
+        }
+      }));
+    }
   }
 
   @Override

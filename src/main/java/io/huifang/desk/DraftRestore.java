@@ -134,6 +134,9 @@ final class DraftRestore {
       c.callUp = a != null;
       c.endedAt = a != null ? null : (r.callEndedAt() != null ? r.callEndedAt() : r.startedAt());
       c.wrapUpEndsAt = c.endedAt;
+      if (campaign.succeeded()) {
+        campaign.result().ifPresent(k -> c.wrapUpSeconds = k.wrapUpSeconds());
+      }
       c.screen = Screens.screen(c, campaign.succeeded() ? campaign.result().orElse(null) : null,
           customer.succeeded() ? customer.result().orElse(null) : null);
       calls.restored(c);

@@ -54,6 +54,8 @@ public final class AgentLines {
     String pauseReason;
     /** The call the agent is wrapping up. */
     String wrapUpAttemptId;
+    /** The last write of this line's wish ({@link AgentLineStore}): the next waits for it, so they land in order. */
+    Future<?> wishWritten = Future.succeededFuture();
 
     Line(long agentId, String endpoint, String lineId) {
       this.agentId = agentId;
@@ -132,6 +134,10 @@ public final class AgentLines {
   private record Opening(Line line, Promise<Line> promise) {
   }
   private long seq;
+  /** Where each line's wish is kept for a node taking the PBX over; null: nowhere (tools and tests). */
+  private volatile AgentLineStore wishes;
+  /** The wishes read for the take-over under way ({@link #readWishes}), by line id; consumed by {@link #adopt}. */
+  private Map<String, AgentLineStore.Wish> wishesRead = Map.of();
 
   public AgentLines(Vertx vertx, String pbx, AmiClient ami, Clock clock) {
     this.vertx = vertx;
@@ -139,6 +145,79 @@ public final class AgentLines {
     this.ami = ami;
     this.clock = clock;
     ami.onEvent(this::onEvent);
+  }
+
+  /**
+   * Keeps every line's wish (ready for which campaign, or paused and why, and the call being written up) in
+   * {@code store} as it changes, so that a node taking the PBX over after this one died brings each agent back as
+   * they were rather than paused (issue 22).
+   */
+  public AgentLines keepWishesIn(AgentLineStore store) {
+    this.wishes = store;
+    return this;
+  }
+
+  /**
+   * Before a take-over ({@link CallTracker#beforeTakeOver}): the wishes the previous owner wrote for the lines of this
+   * PBX. A failed read leaves none known: those lines come back paused ({@code technical}), as when nothing is kept.
+   */
+  public Future<Void> readWishes() {
+    AgentLineStore store = wishes;
+    if (store == null) {
+      return Future.succeededFuture();
+    }
+    return store.onPbx(pbx).transform(ar -> {
+      Promise<Void> done = Promise.promise();
+      ami.context().runOnContext(v -> {
+        if (ar.succeeded()) {
+          wishesRead = ar.result();
+        } else {
+          wishesRead = Map.of();
+          log.atWarn().setMessage("agents' line wishes not read at the take-over: their lines come back paused")
+              .addKeyValue("pbx", pbx).addKeyValue("error", ar.cause().getMessage()).log();
+        }
+        done.complete();
+      });
+      return done.future();
+    });
+  }
+
+  /** Writes the line's wish as it is now, after the line's earlier writes, in the name of the PBX's lease. */
+  private void remember(Line line) {
+    AgentLineStore store = wishes;
+    if (store == null) {
+      return;
+    }
+    io.huifang.db.lease.Leases.Fence grant = null;
+    CallTracker t = owner;
+    if (t != null && t.leased()) {
+      grant = t.grant();
+      if (grant == null) {
+        return; // not this node's PBX now: its owner keeps the wishes
+      }
+    }
+    io.huifang.db.lease.Leases.Fence g = grant;
+    AgentLineStore.Wish w = new AgentLineStore.Wish(line.agentId, line.lineId, line.wantsReady, line.campaignId,
+        line.wantsReady ? null : line.pauseReason, line.wrapUpAttemptId);
+    line.wishWritten = line.wishWritten.transform(x -> store.write(pbx, w, g)).onFailure(e -> log.atWarn()
+        .setMessage("agent line wish not kept").addKeyValue("agent", line.agentId).addKeyValue("pbx", pbx)
+        .addKeyValue("error", e.getMessage()).log());
+  }
+
+  /** The line closed: its wish goes with it. */
+  private void forget(Line line) {
+    AgentLineStore store = wishes;
+    if (store == null) {
+      return;
+    }
+    CallTracker t = owner;
+    io.huifang.db.lease.Leases.Fence g = t != null && t.leased() ? t.grant() : null;
+    if (t != null && t.leased() && g == null) {
+      return;
+    }
+    line.wishWritten = line.wishWritten.transform(x -> store.closed(line.agentId, line.lineId, g)).onFailure(e -> log
+        .atWarn().setMessage("agent line wish not deleted").addKeyValue("agent", line.agentId)
+        .addKeyValue("error", e.getMessage()).log());
   }
 
   /** Told whenever a line becomes READY, so a waiting answered call can take it at once. */
@@ -230,6 +309,7 @@ public final class AgentLines {
       }
       byAgent.put(agentId, line);
       byLineId.put(line.lineId, line);
+      remember(line);
       AmiMessage o = AmiMessage.action("Originate")
           .add("ActionID", "line-" + line.lineId)
           .add("Channel", endpoint)
@@ -280,13 +360,23 @@ public final class AgentLines {
 
   /**
    * This node took the PBX over (issue 22): the lines the previous owner opened are still up at the PBX, their agents
-   * at their desks, some talking to a customer. Each becomes this node's line, on its channel: ON_CALL for the call
-   * its agent has (joined to it before the take-over), PAUSED otherwise with the reason {@code technical} (whether the
-   * agent wanted calls died with the old owner; the page shows the pause and the agent goes ready again). A line this
-   * node already has is left as it is. Answers the lines adopted.
+   * at their desks, some talking to a customer. Each becomes this node's line, on its channel, with what its agent
+   * wanted as the previous owner kept it ({@link #keepWishesIn}: ready for a campaign, or paused and why): ON_CALL
+   * for the call its agent has (joined to it before the take-over), or had until its customer hung up while no node
+   * watched ({@code endedUnseen}: its end, told next, puts the line in wrap-up and reaches the page as any call's);
+   * WRAP_UP for the call the agent was writing up; otherwise READY or PAUSED as the agent wanted. A line whose wish
+   * is not known (none kept for that very line) comes back PAUSED with the reason {@code technical}. A line this node
+   * already has is left as it is. Answers the lines adopted.
    */
-  public List<Line> adopt(Map<String, String> channels, List<Attempt> live) {
+  public List<Line> adopt(Map<String, String> channels, List<Attempt> live, List<Attempt> endedUnseen) {
+    Map<String, AgentLineStore.Wish> known = wishesRead;
+    wishesRead = Map.of();
     Map<Long, Attempt> callOf = new HashMap<>();
+    for (Attempt a : endedUnseen) {
+      if (a.agentId != null) {
+        callOf.put(a.agentId, a);
+      }
+    }
     for (Attempt a : live) {
       if (a.agentId != null && a.answeredAt != null) {
         callOf.put(a.agentId, a);
@@ -306,19 +396,36 @@ public final class AgentLines {
       seq = Math.max(seq, Long.parseLong(m.group(2)));
       Line line = new Line(agentId, endpointOf(ch.getValue()), ch.getKey());
       line.channel = ch.getValue();
-      line.pauseReason = "technical";
+      AgentLineStore.Wish wish = known.get(ch.getKey());
+      if (wish != null && wish.agentId() == agentId) {
+        line.wantsReady = wish.wantsReady();
+        line.campaignId = wish.campaignId();
+        line.pauseReason = wish.wantsReady() ? null : wish.pauseReason();
+      } else {
+        wish = null;
+        line.pauseReason = "technical"; // whether the agent wanted calls is not known: they say so again
+      }
+      line.skills = skillsOf.apply(agentId);
       Attempt call = callOf.get(agentId);
       byAgent.put(agentId, line);
       byLineId.put(line.lineId, line);
       if (call != null) {
         line.attemptId = call.id;
         state(line, LineState.ON_CALL);
+      } else if (wish != null && wish.wrapUpAttempt() != null) {
+        line.wrapUpAttemptId = wish.wrapUpAttempt();
+        state(line, LineState.WRAP_UP);
+      } else if (line.wantsReady) {
+        setReady(line, true);
       } else {
         state(line, LineState.PAUSED);
       }
+      remember(line);
       adopted.add(line);
       log.atInfo().setMessage("agent line taken over").addKeyValue("agent", agentId).addKeyValue("pbx", pbx)
-          .addKeyValue("channel", line.channel).addKeyValue("call", line.attemptId).log();
+          .addKeyValue("channel", line.channel).addKeyValue("call", line.attemptId)
+          .addKeyValue("state", line.state).addKeyValue("wishKnown", wish != null)
+          .addKeyValue("pauseReason", line.pauseReason).log();
     }
     return adopted;
   }
@@ -352,6 +459,7 @@ public final class AgentLines {
         line.wantsReady = ready;
         line.campaignId = campaignId;
         line.pauseReason = ready ? null : pauseReason;
+        remember(line);
         if (line.state == LineState.READY || line.state == LineState.PAUSED) {
           setReady(line, ready);
         } else {
@@ -455,6 +563,7 @@ public final class AgentLines {
     }
     line.wrapUpAttemptId = line.attemptId;
     line.attemptId = null;
+    remember(line);
     state(line, LineState.WRAP_UP);
   }
 
@@ -464,9 +573,11 @@ public final class AgentLines {
       Line line = byAgent.get(agentId);
       if (line != null && line.state == LineState.WRAP_UP) {
         line.wrapUpAttemptId = null;
+        remember(line);
         setReady(line, line.wantsReady);
       } else if (line != null && (line.state == LineState.OPENING || line.state == LineState.DOWN)) {
         line.wrapUpAttemptId = null; // written up while the line was reopening: it opens ready (or paused)
+        remember(line);
       }
     });
   }
@@ -476,6 +587,9 @@ public final class AgentLines {
     Promise<Void> p = Promise.promise();
     ami.context().runOnContext(v -> {
       Line line = byAgent.remove(agentId);
+      if (line != null) {
+        forget(line);
+      }
       if (line == null || line.channel == null) {
         p.complete();
         return;

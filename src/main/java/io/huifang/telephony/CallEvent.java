@@ -33,9 +33,10 @@ public sealed interface CallEvent {
    * adopted its calls: {@code channels} are the PBX's channels up (Uniqueid to channel name), {@code live} every
    * attempt the tracker now follows (the dead owner's bridged calls among them). Told once per epoch, before
    * {@link CallTracker#owned()} lets anything dial under it: the agents' lines and the dialer's abandon figures are
-   * taken over first.
+   * taken over first. {@code endedUnseen}: the calls given to an agent that ended while no node watched (the customer
+   * hung up between the owner's death and this take-over); their {@link Ended} follows, once each is written.
    */
-  record TakenOver(long epoch, java.util.Map<String, String> channels, java.util.List<Attempt> live)
-      implements CallEvent {
+  record TakenOver(long epoch, java.util.Map<String, String> channels, java.util.List<Attempt> live,
+                   java.util.List<Attempt> endedUnseen) implements CallEvent {
   }
 }

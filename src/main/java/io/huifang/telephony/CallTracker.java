@@ -142,6 +142,30 @@ public final class CallTracker {
     return store.grantIsCurrent(g).otherwise(x -> true);
   }
 
+  /** Whether this tracker acts in the name of a PBX lease ({@link #fenceWith}); false for tools and tests. */
+  boolean leased() {
+    return fence != null;
+  }
+
+  /** The PBX lease's grant this node holds now; null without one (or with no leases at all: {@link #leased()}). */
+  Leases.Fence grant() {
+    java.util.function.Supplier<Leases.Fence> f = fence;
+    return f == null ? null : f.get();
+  }
+
+  /** What must be read before a take-over's {@link CallEvent.TakenOver} is told ({@link #beforeTakeOver}). */
+  private final List<java.util.function.Supplier<Future<?>>> takeOverReads = new CopyOnWriteArrayList<>();
+
+  /**
+   * {@code read} runs at every take-over, alongside the reading of the calls in progress, and the take-over is told
+   * only once it has completed (failed or not): what the subscribers need of the database (the agents' wishes for
+   * their lines) is at hand when they adopt, without a window in which the PBX is owned and they have not.
+   */
+  public CallTracker beforeTakeOver(java.util.function.Supplier<Future<?>> read) {
+    takeOverReads.add(read);
+    return this;
+  }
+
   /** The current grant's epoch; 0 without one, -1 with no fence at all (tools and tests that run no leases). */
   private long currentEpoch() {
     java.util.function.Supplier<Leases.Fence> f = fence;
@@ -800,9 +824,25 @@ public final class CallTracker {
       int memoryClosed = closed;
       // Not the lease holder: the calls in the database are the holder's to follow and end, not this node's.
       Future<List<JsonObject>> rows = epoch == 0 ? Future.succeededFuture(List.of()) : store.open(pbx);
-      rows.onComplete(open -> onContext(() -> {
+      List<Future<?>> reads = new ArrayList<>();
+      if (epoch > 0 && epoch != takenOverEpoch) {
+        for (java.util.function.Supplier<Future<?>> read : takeOverReads) {
+          try {
+            reads.add(read.get());
+          } catch (RuntimeException x) {
+            log.atWarn().setMessage("take-over read failed").addKeyValue("pbx", pbx).setCause(x).log();
+          }
+        }
+      }
+      reads.add(rows);
+      Future.join(reads).onComplete(joined -> onContext(() -> {
+        Future<List<JsonObject>> open = rows;
         int adopted = 0;
         int closedFromDb = 0;
+        // Calls given to an agent that ended while no node watched (the owner dead, its customer gone meanwhile):
+        // the take-over tells them with the lines, so the agent's line is adopted on the call and goes to wrap-up for
+        // it, and the page hears of its end, when its end is told just after.
+        List<Attempt> endedUnseen = new ArrayList<>();
         up.keySet().removeAll(hungUpWhileResyncing);
         resyncing = false;
         hungUpWhileResyncing.clear();
@@ -824,6 +864,9 @@ public final class CallTracker {
               adopted++;
             } else {
               closedFromDb++;
+              if (a.agentId != null && a.answeredAt != null) {
+                endedUnseen.add(a);
+              }
             }
           }
         }
@@ -831,7 +874,7 @@ public final class CallTracker {
             .addKeyValue("channelsUp", up.size()).addKeyValue("kept", memoryKept).addKeyValue("adopted", adopted)
             .addKeyValue("closed", memoryClosed + closedFromDb).log();
         if (epoch > 0 && epoch != takenOverEpoch && epoch == currentEpoch()) {
-          takenOver(epoch, up);
+          takenOver(epoch, up, endedUnseen);
         }
       }));
     }));
@@ -844,7 +887,7 @@ public final class CallTracker {
    * the rules), then the agents' lines and the dialer take over ({@link CallEvent.TakenOver}), and only then does
    * {@link #owned()} let anything be dialled.
    */
-  private void takenOver(long epoch, Map<String, AmiMessage> up) {
+  private void takenOver(long epoch, Map<String, AmiMessage> up, List<Attempt> endedUnseen) {
     int hungUp = 0;
     for (Attempt a : new ArrayList<>(byId.values())) {
       if (a.answeredAt == null && a.epoch != epoch && !(epoch == takenOverEpoch + 1 && ownGrants.contains(a.epoch))
@@ -860,7 +903,7 @@ public final class CallTracker {
     Map<String, String> channels = new HashMap<>();
     up.forEach((uid, ch) -> channels.put(uid, ch.get("Channel")));
     emit(new CallEvent.TakenOver(epoch, java.util.Collections.unmodifiableMap(channels),
-        List.copyOf(byId.values())));
+        List.copyOf(byId.values()), List.copyOf(endedUnseen)));
     // Every grant raises the epoch by one: the next epoch after this process's own means nobody held the PBX in
     // between, and its earlier calls stay its own; a gap means another holder did, and they are stale.
     if (epoch != takenOverEpoch + 1) {

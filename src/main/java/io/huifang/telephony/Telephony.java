@@ -66,6 +66,19 @@ public final class Telephony extends VerticleBase {
     return this;
   }
 
+  /** Where the agents' line wishes are kept for a take-over; null: nowhere (tools and tests). */
+  private AgentLineStore lineStore;
+
+  /**
+   * Keeps each agent's line wish (ready, paused and why, the call being written up) in {@code store}, and reads it
+   * back when this node takes a PBX over, so that adopted lines come back as their agents had them (issue 22). Call
+   * before {@link #connect}.
+   */
+  public Telephony keepLineWishes(AgentLineStore store) {
+    this.lineStore = store;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     if (skillStore != null) {
@@ -152,6 +165,10 @@ public final class Telephony extends VerticleBase {
       SpyCalls spyCalls = new SpyCalls(vertx, endpoint.name(), ami, clock);
       spies.put(endpoint.name(), spyCalls);
       lines.ownedBy(tracker);
+      if (lineStore != null) {
+        lines.keepWishesIn(lineStore);
+        tracker.beforeTakeOver(lines::readWishes);
+      }
       if (answeredCallsUrl != null) {
         tracker.answeredCallsTo(answeredCallsUrl);
       }
@@ -161,7 +178,7 @@ public final class Telephony extends VerticleBase {
           spyCalls.reconcile(r.liveChannels());
         } else if (e instanceof CallEvent.TakenOver t) {
           // The previous owner's agents' lines become this node's, with the calls their agents are on.
-          for (AgentLines.Line line : lines.adopt(t.channels(), t.live())) {
+          for (AgentLines.Line line : lines.adopt(t.channels(), t.live(), t.endedUnseen())) {
             if (line.attemptId() != null) {
               answered.adoptedOnCall(line.attemptId(), line);
             }

@@ -38,6 +38,7 @@ class ArchitectureTest {
       Map.entry("dnc", "campaign"), Map.entry("import_batch", "campaign"), Map.entry("special_filing", "campaign"),
       Map.entry("call_task", "campaign"), Map.entry("task_event", "campaign"),
       Map.entry("call_attempt", "telephony"), Map.entry("agent_campaign_skill", "telephony"),
+      Map.entry("agent_line", "telephony"),
       Map.entry("questionnaire", "survey"), Map.entry("survey_response", "survey"),
       Map.entry("agent_state_log", "desk"),
       Map.entry("recording", "recording"), Map.entry("recording_archive", "recording"),
