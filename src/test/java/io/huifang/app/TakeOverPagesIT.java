@@ -40,9 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * nodes in this JVM on one PostgreSQL, one PBX (the emulator over AMI and FastAGI, as Asterisk), the agents' pages on
  * the nodes that survive. At the owner's death one agent talks to a customer who hangs up before another node has
  * taken the PBX over (nobody sees that hangup), one is ready for a campaign with nobody to call yet, one is paused
- * for a meal. After the take-over: the first agent's pages get the call's end pushed and the line goes to wrap-up,
- * the survey is submitted and the line is ready again; the second is ready again (not paused "technical") and gets
- * the next customer of that campaign; the third is still paused for the meal; the desk and the board say so.
+ * for a meal, one writes up a call whose customer hung up before. After the take-over: the first agent's pages get the
+ * call's end pushed and the line goes to wrap-up, the survey is submitted and the line is ready again; the second is
+ * ready again (not paused "technical") and gets the next customer of that campaign; the third is still paused for
+ * the meal; the fourth is still in wrap-up for that call, submits it and is ready; the desk and the board say so.
  */
 class TakeOverPagesIT {
   private static final String AMI_USER = "huifang";
@@ -89,19 +90,21 @@ class TakeOverPagesIT {
       long talking = campaign(admin, dealer, "接管通话");
       long waiting = campaign(admin, dealer, "接管待命");
       DialerCampaigns.importList(admin, talking, dealer, Files.createDirectories(dir.resolve("list-a")),
-          list(0, 1));
+          list(0, 2));
       Http talker = agent(admin, nodes.get(1), "to-talker");
       Http idle = agent(admin, nodes.get(1), "to-idle");
       Http diner = agent(admin, nodes.get(1), "to-diner");
+      Http writer = agent(admin, nodes.get(1), "to-writer");
       long talkerId = id(talker);
       long idleId = id(idle);
       long dinerId = id(diner);
+      long writerId = id(writer);
       // The pages' sockets on both nodes that survive: whichever takes the PBX over, one of them is another node.
       List<PushSocket> talkerPages = List.of(page(talker, nodes.get(1)),
           page(new Http(nodes.get(2), talker.cookies()), nodes.get(2)));
       List<PushSocket> idlePages = List.of(page(idle, nodes.get(1)),
           page(new Http(nodes.get(2), idle.cookies()), nodes.get(2)));
-      for (Http a : List.of(talker, idle, diner)) {
+      for (Http a : List.of(talker, idle, diner, writer)) {
         Http.Response opened = a.send("POST", "/api/agent/line", null);
         assertEquals(200, opened.status(), opened.body());
         Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("the line up",
@@ -111,6 +114,8 @@ class TakeOverPagesIT {
       assertEquals(200, idle.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
           .put("campaignId", waiting).encode()).status());
       assertEquals(200, talker.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
+          .put("campaignId", talking).encode()).status());
+      assertEquals(200, writer.send("PUT", "/api/agent/state", new JsonObject().put("ready", true)
           .put("campaignId", talking).encode()).status());
 
       // The talker's customer bridged, on the screen of the talker's pages, the survey's draft in place.
@@ -130,6 +135,19 @@ class TakeOverPagesIT {
           s -> (talkerId + ":true:" + talking + ":," + idleId + ":true:" + waiting + ":," + dinerId
               + ":false::meal").equals(s));
       String customerChannel = one(pool, "select channel from call_attempt where id = $1", call);
+      // The writer's customer hangs up while the owner lives: the writer is writing the call up at the owner's death.
+      String written = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100)).until(
+          "the writer's call bridged with its draft", () -> one(pool, "select a.id from call_attempt a join"
+              + " survey_response s on s.attempt_id = a.id where a.agent_id = $1 and a.state = 'bridged'"
+              + " and a.channel is not null", writerId), id -> id != null);
+      AmiMessage writerHungUp = nodes.get(1).server().telephony().pbx("pbx").tracker().ami().send(
+          AmiMessage.action("Hangup").add("Channel", one(pool, "select channel from call_attempt where id = $1",
+              written)).add("Cause", "16")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertEquals("Success", writerHungUp.get("Response"), writerHungUp.toString());
+      Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("the writer in wrap-up, kept",
+          () -> one(pool, "select wrap_up_attempt from agent_line where agent_id = $1", writerId),
+          written::equals);
+      assertEquals("wrap_up", state(writer).getString("state"));
 
       // The owner dies; the customer hangs up before any node has taken the PBX over.
       int framesBefore = talkerPages.get(0).frames.size();
@@ -187,7 +205,20 @@ class TakeOverPagesIT {
       Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(200)).until(
           "the board of a node that is not the owner shows the agents as they were",
           () -> rowState(supervisor, idleId) + "," + rowState(supervisor, dinerId) + "," + rowState(supervisor,
-              talkerId), s -> s.equals("ready:null,paused:meal,wrap_up:null"));
+              talkerId) + "," + rowState(supervisor, writerId),
+          s -> s.equals("ready:null,paused:meal,wrap_up:null,wrap_up:null"));
+      // The writer is still writing the call up (no new customer replaces the unfinished screen) and submits it.
+      JsonObject writing = state(writer);
+      assertEquals("wrap_up", writing.getString("state"), writing.encode());
+      assertEquals(written, writing.getString("attemptId"), writing.encode());
+      JsonObject writerDesk = writer.get("/api/agent/desk").json();
+      assertEquals(written, writerDesk.getJsonObject("call").getString("attemptId"), writerDesk.encode());
+      Http.Response writerSubmitted = writer.send("POST", "/api/agent/calls/" + written + "/submit", new JsonObject()
+          .put("disposition", "success").put("answers", SurveyAnswers.full(Questionnaire.parse(writerDesk
+              .getJsonObject("call").getJsonObject("questionnaire").getJsonObject("definition")), 0, 0)).encode());
+      assertEquals(200, writerSubmitted.status(), writerSubmitted.body());
+      Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("the writer ready after the wrap-up",
+          () -> state(writer).getString("state"), st -> "ready".equals(st));
       assertEquals("ready", one(pool, "select state from agent_state_log where agent_id = $1 order by at desc,"
           + " id desc limit 1", idleId), "the desk's log of the idle agent");
 
