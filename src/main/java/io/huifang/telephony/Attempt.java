@@ -39,6 +39,11 @@ public final class Attempt {
   boolean abandoned;
   /** Answered in the name of a PBX lease grant that was no longer current (issue 22): no agent was given. */
   boolean fenced;
+  /**
+   * FastAGI scripts of its answer that gave no decision within the dialplan's absolute timeout (their node frozen or cut
+   * off with the connection open): the dialplan's T extension reported each (UserEvent HuifangAgiTimeout).
+   */
+  int agiTimeouts;
   /** The PBX lease epoch it was dialled under (issue 22); 0 when unfenced or adopted from the database. */
   long epoch;
   boolean hangupRequestedByAgent;

@@ -125,6 +125,9 @@ public final class AttemptStore {
     JsonObject raw = new JsonObject().put("dialBegan", a.dialBegan).put("originateRefused", a.originateRefused)
         .put("fenced", a.fenced)
         .put("abandoned", a.abandoned);
+    if (a.agiTimeouts > 0) {
+      raw.put("agiTimeouts", a.agiTimeouts);
+    }
     return update("update call_attempt set state = 'ended', outcome = $2, channel = $3,"
             + " originate_reason = $4, hangup_cause = $5, hangup_cause_txt = $6, hangup_by = $7, amd_status = $8,"
             + " amd_cause = $9, agent_id = $10, ringing_at = $11, answered_at = $12, bridged_at = $13, ended_at = $14,"

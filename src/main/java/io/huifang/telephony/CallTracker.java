@@ -644,6 +644,10 @@ public final class CallTracker {
 
   private void onUserEvent(AmiMessage e) {
     String name = e.get("UserEvent", "");
+    if (name.equalsIgnoreCase("HuifangAgiTimeout")) {
+      agiTimedOut(e);
+      return;
+    }
     if (!name.equalsIgnoreCase("HuifangAmd")) {
       return;
     }
@@ -653,6 +657,22 @@ public final class CallTracker {
       a.amdCause = e.get("Cause");
       writeProgress(a);
     }
+  }
+
+  /**
+   * The dialplan's T extension: a FastAGI script of this attempt's answer gave no decision within the absolute timeout
+   * (its node frozen, or cut off with the connection still open); the dialplan goes on as after a failed script (the
+   * global address once, then the safe-harbor message). Said in the attempt's end if no agent took the call.
+   */
+  private void agiTimedOut(AmiMessage e) {
+    Attempt a = byId.get(e.get("Attempt"));
+    if (a == null) {
+      return; // not followed here (another node's call): its own node records it
+    }
+    a.agiTimeouts++;
+    log.atWarn().setMessage("answered call: no decision from FastAGI within the dialplan's timeout")
+        .addKeyValue("attempt", a.id).addKeyValue("pbx", pbx).addKeyValue("try", e.get("Try"))
+        .addKeyValue("agiStatus", e.get("Status")).log();
   }
 
   private void onHangup(AmiMessage e) {
@@ -672,7 +692,9 @@ public final class CallTracker {
       a.hangupCauseTxt = e.get("Cause-txt");
     }
     if (uid.equals(a.id) && a.hangupBy == null && a.answeredAt != null) {
-      a.hangupBy = a.hangupRequestedByAgent ? "agent" : a.abandoned ? "system" : "customer";
+      // The safe-harbor message after a script that never answered is the system's hang-up too.
+      a.hangupBy = a.hangupRequestedByAgent ? "agent"
+          : a.abandoned || (a.agiTimeouts > 0 && a.agentId == null) ? "system" : "customer";
     }
     maybeEnd(a);
   }
@@ -694,6 +716,7 @@ public final class CallTracker {
     }
     a.state = Attempt.State.ENDED;
     a.endedAt = clock.instant();
+    boolean abandonDecided = a.abandoned; // by the answered-call script (no agent within 2 s, fenced)
     // Regulators count every answered person who never reached an agent, whoever hung up first.
     if (a.answeredAt != null && a.agentId == null && !"MACHINE".equalsIgnoreCase(a.amdStatus)) {
       a.abandoned = true;
@@ -701,6 +724,10 @@ public final class CallTracker {
     OutcomeClassifier.Evidence seen = new OutcomeClassifier.Evidence(a.originateReason, a.hangupCause,
         a.answeredAt != null, a.dialBegan, a.amdStatus, a.abandoned, a.originateRefused);
     a.outcome = a.ringCut ? OutcomeClassifier.ringCut(seen) : OutcomeClassifier.classify(seen);
+    if (a.outcome == AttemptOutcome.ABANDONED && a.agiTimeouts > 0 && !abandonDecided && a.detail == null) {
+      a.detail = "no agent: the answered-call FastAGI script gave no decision within the dialplan's timeout ("
+          + a.agiTimeouts + (a.agiTimeouts == 1 ? " try" : " tries") + "; its node frozen or cut off)";
+    }
     if (a.outcome == AttemptOutcome.RING_CUT) {
       a.hangupBy = "system";
       a.detail = "ring cut: hung up unanswered after " + a.ringSeconds() + " s of ringing; an answer would likely"

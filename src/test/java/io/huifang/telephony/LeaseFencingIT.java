@@ -257,6 +257,204 @@ class LeaseFencingIT {
     }
   }
 
+  /**
+   * A FastAGI server that accepts the connection, reads what the PBX sends and never answers: a node frozen in the
+   * middle of the answered-call script (SIGSTOP, a long GC pause) or cut off by a partition that leaves the TCP
+   * connection open. Each session records its lines with the time they came, and when the PBX closed it.
+   */
+  static final class StalledNode implements AutoCloseable {
+    record Line(long atNanos, String text) {
+    }
+
+    static final class Session {
+      final long acceptedAt = System.nanoTime();
+      final List<Line> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+      volatile long closedAt;
+
+      String env(String key) {
+        return lines.stream().map(Line::text).filter(l -> l.startsWith(key + ": ")).findFirst()
+            .map(l -> l.substring(key.length() + 2)).orElse(null);
+      }
+
+      List<Long> hangups() {
+        return lines.stream().filter(l -> l.text().equals("HANGUP")).map(Line::atNanos).toList();
+      }
+    }
+
+    final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    final java.util.concurrent.LinkedBlockingQueue<Session> sessions = new java.util.concurrent.LinkedBlockingQueue<>();
+
+    StalledNode() throws java.io.IOException {
+      Thread t = new Thread(() -> {
+        while (!server.isClosed()) {
+          try {
+            java.net.Socket s = server.accept();
+            Session session = new Session();
+            sessions.add(session);
+            Thread r = new Thread(() -> read(s, session), "stalled-agi-session");
+            r.setDaemon(true);
+            r.start();
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      }, "stalled-agi");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    private static void read(java.net.Socket s, Session session) {
+      try (s) {
+        java.io.BufferedReader in = new java.io.BufferedReader(
+            new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+          session.lines.add(new Line(System.nanoTime(), line));
+        }
+      } catch (java.io.IOException e) {
+        session.lines.add(new Line(System.nanoTime(), "!!! " + e));
+      }
+      session.closedAt = System.nanoTime();
+    }
+
+    String url() {
+      return "agi://127.0.0.1:" + server.getLocalPort();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      server.close();
+    }
+  }
+
+  /** The dialplan's global HUIFANG_AGI at the PBX (AMI Getvar / Setvar without a channel: a global variable). */
+  String globalAgi() throws Exception {
+    return await(tracker.ami().send(io.huifang.pbx.ami.AmiMessage.action("Getvar").add("Variable", "HUIFANG_AGI")))
+        .get("Value", "");
+  }
+
+  void setGlobalAgi(String url) throws Exception {
+    io.huifang.pbx.ami.AmiMessage r = await(tracker.ami().send(io.huifang.pbx.ami.AmiMessage.action("Setvar")
+        .add("Variable", "HUIFANG_AGI").add("Value", url)));
+    assertEquals("Success", r.get("Response"), r.toString());
+  }
+
+  /** When each attempt's customer began to hear the safe-harbor message (its Playback, from the PBX's events). */
+  final Map<String, Long> safeHarborAt = new ConcurrentHashMap<>();
+  private boolean listening;
+
+  void listenForSafeHarbor() {
+    if (!listening) {
+      listening = true;
+      tracker.ami().onEvent(e -> {
+        if ("Newexten".equals(e.get("Event")) && "Playback".equals(e.get("Application"))
+            && e.get("AppData", "").startsWith("huifang/safe-harbor")) {
+          safeHarborAt.putIfAbsent(e.get("Uniqueid", ""), System.nanoTime());
+        }
+      });
+    }
+  }
+
+  /** 5XXX answers at once and stays on the line: only the dialplan ends the call. */
+  static CallTracker.OriginateRequest patientCustomer(String id) {
+    return new CallTracker.OriginateRequest(id, 1L, null, null, "PJSIP/5401@huifang-trunk", "huifang-answered", "s",
+        null, Duration.ofSeconds(20), false, Map.of());
+  }
+
+  long abandonsOfCampaignOne() throws Exception {
+    return await(new AttemptStore(pool).abandonHistory(1L, java.time.Instant.now().plusSeconds(1))).stream()
+        .mapToLong(AttemptStore.AbandonBucket::abandons).sum();
+  }
+
+  /**
+   * One node, frozen in the middle of the answered-call script with its FastAGI connection open (the dialplan's global
+   * address names it; no agent can be given): the dialplan's absolute timeout (5 s) ends the wait, the customer hears
+   * the safe-harbor message within a few seconds more, and the attempt ends abandoned, by the system, counted in the
+   * campaign's abandons, saying why. Without Set(TIMEOUT(absolute)) around the AGI in dialplans/extensions.conf the
+   * customer waits in silence as long as the connection stays open, and this fails.
+   */
+  @Test
+  void aCustomerWhoseFastAgiNodeFreezesHearsTheSafeHarborWithinTheTimeoutAndIsCountedAbandoned() throws Exception {
+    awaitNodeHoldsItsPbx();
+    listenForSafeHarbor();
+    String global = globalAgi();
+    try (StalledNode frozen = new StalledNode()) {
+      setGlobalAgi(frozen.url());
+      long abandonsBefore = abandonsOfCampaignOne();
+      String id = "agi-frozen-" + SEQ.incrementAndGet();
+      tracker.originate(patientCustomer(id)).await();
+      StalledNode.Session s = frozen.sessions.poll(15, TimeUnit.SECONDS);
+      assertNotNull(s, "the answered call's script reached the frozen node");
+      assertEquals(id, Await.atMost(Duration.ofSeconds(3)).every(Duration.ofMillis(10))
+          .until("the request", () -> s.env("agi_arg_1"), a -> a != null), "the attempt");
+      Long harbor = Await.atMost(Duration.ofSeconds(15)).every(Duration.ofMillis(20))
+          .until("the safe-harbor message", () -> safeHarborAt.get(id), at -> at != null);
+      double waited = (harbor - s.acceptedAt) / 1e9;
+      System.out.printf("frozen node (one node): safe-harbor message %.3f s after the script began%n", waited);
+      assertTrue(waited >= 4.5 && waited < 7.5, "the safe-harbor message 5 s (+ a little) after the script began: "
+          + waited + " s");
+      // The PBX told the frozen node HANGUP at the timeout, once more as AGI() returned, and closed the connection.
+      assertEquals(2, s.hangups().size(), s.lines.toString());
+      double told = (s.hangups().get(0) - s.acceptedAt) / 1e9;
+      assertTrue(told >= 4.5 && told < 6.5, "told at the timeout: " + told + " s");
+      Await.atMost(Duration.ofSeconds(3)).every(Duration.ofMillis(20)).until("the PBX to close the connection",
+          () -> s.closedAt, at -> at != 0);
+
+      JsonObject end = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(50))
+          .until("the call to end", () -> events.get(id), e -> e != null && e.getString("outcome") != null);
+      assertEquals("abandoned", end.getString("outcome"), end.encode());
+      assertNull(end.getValue("agentId"), end.encode());
+      JsonObject row = await(pool.preparedQuery("select outcome, hangup_by, detail, answered_at is not null as answered,"
+          + " (raw->>'agiTimeouts')::int as timeouts from call_attempt where id = $1").execute(Tuple.of(id)))
+          .iterator().next().toJson();
+      assertEquals("abandoned", row.getString("outcome"), row.encode());
+      assertTrue(row.getBoolean("answered"), row.encode());
+      assertEquals("system", row.getString("hangup_by"), "the dialplan hung up after the message: " + row.encode());
+      assertEquals(1, row.getInteger("timeouts"), row.encode());
+      assertTrue(row.getString("detail").contains("FastAGI script gave no decision"), row.encode());
+      assertEquals(abandonsBefore + 1, abandonsOfCampaignOne(), "counted in the campaign's abandons");
+    } finally {
+      setGlobalAgi(global);
+    }
+  }
+
+  /**
+   * Several nodes: the node that dialled the call (its HUIFANG_AGI) freezes mid-script; at the timeout the dialplan
+   * takes the path of a failed script, the one more try at the global address, which reaches a live node (here this
+   * one); with no agent free it says abandon, and the customer hears the safe-harbor message from that decision.
+   */
+  @Test
+  void whenTheDiallingNodeFreezesTheTimeoutSendsTheCallOnToTheGlobalAddress() throws Exception {
+    awaitNodeHoldsItsPbx();
+    listenForSafeHarbor();
+    try (StalledNode frozen = new StalledNode()) {
+      tracker.answeredCallsTo(frozen.url());
+      String id = "agi-frozen-dialler-" + SEQ.incrementAndGet();
+      tracker.originate(patientCustomer(id)).await();
+      StalledNode.Session s = frozen.sessions.poll(15, TimeUnit.SECONDS);
+      assertNotNull(s, "the answered call's script reached the dialling node");
+      assertEquals(id, Await.atMost(Duration.ofSeconds(3)).every(Duration.ofMillis(10))
+          .until("the request", () -> s.env("agi_arg_1"), a -> a != null));
+      Long harbor = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(20))
+          .until("the safe-harbor message", () -> safeHarborAt.get(id), at -> at != null);
+      double waited = (harbor - s.acceptedAt) / 1e9;
+      System.out.printf("frozen dialling node: safe-harbor message %.3f s after the script began%n", waited);
+      // 5 s of the frozen script, then the live node's 2 s looking for an agent
+      assertTrue(waited >= 6.5 && waited < 10, "after the timeout and the live node's decision: " + waited + " s");
+      assertEquals(2, s.hangups().size(), s.lines.toString());
+      JsonObject end = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(50))
+          .until("the call to end", () -> events.get(id), e -> e != null && e.getString("outcome") != null);
+      assertEquals("abandoned", end.getString("outcome"), end.encode());
+      JsonObject row = await(pool.preparedQuery("select hangup_by, detail, (raw->>'agiTimeouts')::int as timeouts"
+          + " from call_attempt where id = $1").execute(Tuple.of(id))).iterator().next().toJson();
+      assertEquals(1, row.getInteger("timeouts"), row.encode());
+      assertEquals("system", row.getString("hangup_by"), row.encode());
+      assertNull(row.getString("detail"), "the live node decided (no agent within 2 s): " + row.encode());
+    } finally {
+      tracker.answeredCallsTo(null);
+    }
+  }
+
   static Throwable assertInstanceOfFailure(Future<?> f) {
     try {
       f.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);

@@ -34,6 +34,12 @@ final class AgiRunner {
   private boolean connectFailed;
   private Runnable cancelPending;
   private long guard = -1;
+  /** AGISIGHUP not false: the script is told HANGUP (res_agi.c's send_sighup). */
+  private boolean sendSighup = true;
+  /** AGIEXITONHANGUP true: AGI() returns as soon as it sees the hangup, without waiting for the script. */
+  private boolean exitOnHangup;
+  /** The channel's absolute timeout came during the script (AGISTATUS HANGUP, then the dialplan's T). */
+  private boolean timedOut;
 
   AgiRunner(World world, Channel ch, String data) {
     this.world = world;
@@ -44,6 +50,9 @@ final class AgiRunner {
 
   void start() {
     ch.agi = this;
+    // run_agi reads both once, when it starts (res_agi.c: ast_false / ast_true).
+    sendSighup = !World.isFalse(world.variable(ch, "AGISIGHUP"));
+    exitOnHangup = World.isTrue(world.variable(ch, "AGIEXITONHANGUP"));
     String[] args = World.splitArgs(data);
     String url = args[0].trim();
     URI uri;
@@ -87,7 +96,14 @@ final class AgiRunner {
       s.exceptionHandler(e -> s.close());
       s.write(env.encode());
       if (dead) {
-        write(AgiReply.HANGUP_LINE);
+        // the hangup came while connecting: run_agi sees it at its first wait, after sending the environment
+        hangupNoticeSent = true;
+        if (sendSighup) {
+          write(AgiReply.HANGUP_LINE);
+        }
+        if (exitOnHangup) {
+          exitNow();
+        }
       }
     });
   }
@@ -393,8 +409,45 @@ final class AgiRunner {
     }
     if (sock != null && !hangupNoticeSent) {
       hangupNoticeSent = true;
-      write(AgiReply.HANGUP_LINE);
+      if (sendSighup) {
+        write(AgiReply.HANGUP_LINE);
+      }
+      if (exitOnHangup) {
+        exitNow();
+      }
     }
+  }
+
+  /**
+   * The channel's absolute timeout came (Set(TIMEOUT(absolute)=N)): to the script it is a hangup. run_agi's wait on the
+   * channel and the script's socket is bounded by the channel's whentohangup; at it the channel gets
+   * AST_SOFTHANGUP_TIMEOUT, ast_read returns nothing, and run_agi goes on as for any hangup: the command in flight ends
+   * with -1, the script is sent HANGUP and the channel is dead to it (511 but for the variable commands). AGI()
+   * returns only when the script closes the connection, unless AGIEXITONHANGUP is true: then at once. It returns -1
+   * with AGISTATUS HANGUP, and the PBX goes to the context's T extension (DialplanInterpreter#next).
+   */
+  void timedOut() {
+    if (done) {
+      return;
+    }
+    timedOut = true;
+    channelHungUp();
+  }
+
+  /**
+   * AGIEXITONHANGUP: run_agi breaks out of its loop right after sending HANGUP, sends HANGUP once more after the loop
+   * (as it does at every end) and closes the socket, without waiting for the script.
+   */
+  private void exitNow() {
+    if (sock != null) {
+      if (sendSighup) {
+        write(AgiReply.HANGUP_LINE);
+      }
+      NetSocket s = sock;
+      sock = null;
+      s.close();
+    }
+    finish();
   }
 
   /** The channel was removed without waiting for the script (emulator shutdown). */
@@ -432,7 +485,8 @@ final class AgiRunner {
     if (ch.hungUp) {
       return;
     }
-    String status = connectFailed ? "FAILURE" : scriptHangup ? "FAILURE" : ch.dying ? "HANGUP" : "SUCCESS";
+    String status = connectFailed ? "FAILURE" : scriptHangup ? "FAILURE" : ch.dying || timedOut ? "HANGUP"
+        : "SUCCESS";
     world.varSet(ch, "AGISTATUS", status);
     if (scriptHangup) {
       world.hangups.endLeg1(ch, 0, true);

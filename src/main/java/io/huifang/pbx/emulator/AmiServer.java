@@ -651,6 +651,14 @@ final class AmiServer implements World.EventSink {
         return;
       }
       success(m, "Channels have been bridged");
+      for (Channel c : new Channel[] {ca, cb}) {
+        if (c.bridge == null) {
+          // ast_bridge_add_channel yanks a channel that is in no bridge (ast_channel_yank): a new channel takes its
+          // place by masquerade, and the absolute timeout (whentohangup) stays with the old one, which is hung up.
+          world.interpreter.clearAbsoluteTimeout(c);
+          c.timedOut = false;
+        }
+      }
       world.bridges.bridge(ca, cb);
     }
 

@@ -59,6 +59,15 @@ final class Channel {
   Spies.Spy spy;
   /** The ChanSpy channels spying on this one. */
   final List<Channel> spiedBy = new ArrayList<>(0);
+  /** The wall-clock timer of Set(TIMEOUT(absolute)=N) (Asterisk's whentohangup), -1 when none is set. */
+  long absoluteTimer = -1;
+  /**
+   * The absolute timeout came (Asterisk's AST_SOFTHANGUP_TIMEOUT flag): the dialplan goes to {@code T} (or {@code e})
+   * when the running application returns.
+   */
+  boolean timedOut;
+  /** The reason of the last exception raised on the channel (${EXCEPTION(reason)}), e.g. ABSOLUTETIMEOUT. */
+  String exception;
 
   Channel(String name, String uniqueid, String linkedid, String type, int half, Call call, double now) {
     this.name = name;

@@ -33,6 +33,11 @@ final class DialplanInterpreter {
     if (p == null) {
       return;
     }
+    if (ch.timedOut) {
+      // The PBX loop checks for a hangup after every application (ast_check_hangup in __ast_pbx_run).
+      timeoutReached(ch);
+      return;
+    }
     if (p.pc >= p.steps.size()) {
       // Falling off the end of an extension hangs up, as Asterisk's autofallthrough does.
       w.hangups.dialplanHangup(ch, 16);
@@ -64,8 +69,11 @@ final class DialplanInterpreter {
         if (app.equalsIgnoreCase("Set") && data.contains("=")) {
           int eq = data.indexOf('=');
           // Writes to dialplan functions (CHANNEL(hangup_handler_push)=...) are not variables: no VarSet.
-          if (data.substring(0, eq).indexOf('(') < 0) {
-            w.events.varSet(ch, data.substring(0, eq), data.substring(eq + 1));
+          String name = data.substring(0, eq);
+          if (name.indexOf('(') < 0) {
+            w.events.varSet(ch, name, data.substring(eq + 1));
+          } else if (isAbsoluteTimeout(name)) {
+            setAbsoluteTimeout(ch, data.substring(eq + 1));
           }
         }
         next(ch);
@@ -147,6 +155,132 @@ final class DialplanInterpreter {
     }
   }
 
+  /**
+   * TIMEOUT(absolute): func_timeout.c switches on the argument's first letter ('a' absolute, 'r' response, 'd' digit);
+   * the response and digit timeouts only matter while the PBX collects digits, which the emulator does not do.
+   */
+  private static boolean isAbsoluteTimeout(String name) {
+    String n = name.trim();
+    return n.regionMatches(true, 0, "TIMEOUT(", 0, 8) && n.length() > 8
+        && Character.toLowerCase(n.charAt(8)) == 'a';
+  }
+
+  /**
+   * Set(TIMEOUT(absolute)=N), as func_timeout.c's timeout_write and ast_channel_setwhentohangup_tv: N seconds from now
+   * (fractions allowed), replacing any earlier one; 0, a negative or a non-number clears it. No event (a function,
+   * not a variable). The timer runs on the wall clock, not the emulator's time scale: what it bounds in practice is an
+   * outside party (the FastAGI server) that answers in real time, so scaled at speed 20 a 5 s bound would cut that
+   * server's own 2 s wait for an agent (docs/pbx-emulator.md, "The absolute timeout").
+   */
+  void setAbsoluteTimeout(Channel ch, String value) {
+    clearAbsoluteTimeout(ch);
+    long micros = timeoutMicros(value);
+    if (micros == 0) {
+      return;
+    }
+    long[] id = new long[1];
+    id[0] = w.vertx.setTimer(Math.max(1L, micros / 1000), t -> {
+      if (ch.absoluteTimer == id[0]) {
+        ch.absoluteTimer = -1;
+        timeoutCame(ch);
+      }
+    });
+    ch.absoluteTimer = id[0];
+  }
+
+  /** Cancels the channel's absolute timeout (Set(TIMEOUT(absolute)=0), a T jump, the channel gone). */
+  void clearAbsoluteTimeout(Channel ch) {
+    if (ch.absoluteTimer >= 0) {
+      w.vertx.cancelTimer(ch.absoluteTimer);
+      ch.absoluteTimer = -1;
+    }
+  }
+
+  private static final java.util.regex.Pattern LEADING_LONG = java.util.regex.Pattern.compile("^[+-]?\\d{1,18}");
+  private static final java.util.regex.Pattern LEADING_DOUBLE =
+      java.util.regex.Pattern.compile("^\\s*([+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,3})?)");
+
+  /**
+   * The value as timeout_write reads it, {@code sscanf(value, "%30ld%30lf", &sec, &x)}, in microseconds: no leading
+   * integer or a negative one is 0 (cleared); "2.5" is 2 s and 0.5 s; "5" is 5 s. A result that is not zero but not
+   * positive is a time already past.
+   */
+  static long timeoutMicros(String value) {
+    String v = value == null ? "" : value.stripLeading();
+    java.util.regex.Matcher sec = LEADING_LONG.matcher(v);
+    if (!sec.find()) {
+      return 0;
+    }
+    long s = Long.parseLong(sec.group().startsWith("+") ? sec.group().substring(1) : sec.group());
+    if (s < 0) {
+      return 0;
+    }
+    java.util.regex.Matcher frac = LEADING_DOUBLE.matcher(v.substring(sec.end()));
+    double x = frac.find() ? Double.parseDouble(frac.group(1)) : 0;
+    if (s == 0 && (long) (x * 1_000_000) == 0) {
+      return 0;
+    }
+    // at most a year: the timer is a Vert.x one, in milliseconds
+    return (long) Math.max(1, Math.min(365 * 86_400e6, s * 1e6 + (long) (x * 1_000_000)));
+  }
+
+  /**
+   * The absolute timeout came. Where the channel waits on itself (ast_waitfor_nandfds bounds its wait by whentohangup
+   * and sets AST_SOFTHANGUP_TIMEOUT), the application sees a hangup and returns -1: Wait, Playback (PLAYBACKSTATUS
+   * SUCCESS, as app_playback leaves it), Echo, MusicOnHold, and AGI (res_agi.c's run_agi: see AgiRunner#timedOut).
+   * Applications the emulator cannot interrupt (Dial, AMD, SendDTMF, ChanSpy) and a channel in a bridge notice it when
+   * they return to the dialplan, as the PBX loop checks after every application; Asterisk would interrupt them sooner.
+   */
+  private void timeoutCame(Channel ch) {
+    if (ch.hungUp || ch.dying) {
+      return;
+    }
+    ch.timedOut = true;
+    if (ch.agi != null) {
+      ch.agi.timedOut();
+      return;
+    }
+    if (ch.bridge != null || ch.program == null) {
+      return;
+    }
+    switch (ch.app.toLowerCase(Locale.ROOT)) {
+      case "wait", "playback", "echo", "musiconhold" -> {
+        cancelTimers(ch);
+        if (ch.inPlayback) {
+          ch.inPlayback = false;
+          w.events.varSet(ch, "PLAYBACKSTATUS", "SUCCESS");
+        }
+        next(ch);
+      }
+      default -> {
+        // noticed when the application returns (next)
+      }
+    }
+  }
+
+  /**
+   * __ast_pbx_run with AST_SOFTHANGUP_TIMEOUT set: to {@code T},1 of the current context if it exists, else to
+   * {@code e},1 with the exception ABSOLUTETIMEOUT; either way the timeout is cleared ("If the AbsoluteTimeout is not
+   * reset to 0, we'll get an infinite loop") and so is the flag. Neither: the call ends as at the end of its dialplan.
+   */
+  private void timeoutReached(Channel ch) {
+    ch.timedOut = false;
+    clearAbsoluteTimeout(ch);
+    Program p = ch.program;
+    Dialplan.Extension t = dialplan.find(p.context, "T");
+    Dialplan.Extension e = t == null ? dialplan.find(p.context, "e") : null;
+    if (t == null && e == null) {
+      w.hangups.dialplanHangup(ch, 16);
+      return;
+    }
+    if (t == null) {
+      ch.exception = "ABSOLUTETIMEOUT";
+    }
+    ch.program = new Program(p.context, t != null ? "T" : "e", (t != null ? t : e).steps(), p.hidden);
+    ch.resumePc = -1;
+    next(ch);
+  }
+
   void waitThen(Channel ch, double seconds, Runnable then) {
     long[] id = new long[1];
     id[0] = clock.after(seconds, t -> {
@@ -199,17 +333,24 @@ final class DialplanInterpreter {
       Dialplan.Extension e = dialplan.find(ctx, parts[1].trim());
       if (e != null) {
         ch.program = new Program(ctx, parts[1].trim(), e.steps(), p.hidden);
-        ch.program.pc = Math.max(0, World.parseInt(parts[2], 1) - 1);
+        ch.program.pc = priorityIndex(e, parts[2]);
       }
       return;
     }
     if (parts.length >= 2) {
-      Dialplan.Extension e = dialplan.find(p.context, parts[0]);
+      Dialplan.Extension e = dialplan.find(p.context, parts[0].trim());
       if (e != null) {
-        ch.program = new Program(p.context, parts[0], e.steps(), p.hidden);
-        ch.program.pc = Math.max(0, World.parseInt(parts[1], 1) - 1);
+        ch.program = new Program(p.context, parts[0].trim(), e.steps(), p.hidden);
+        ch.program.pc = priorityIndex(e, parts[1]);
       }
     }
+  }
+
+  /** A Goto's priority: a number, or a label of the extension (Goto(s,tried)). */
+  private static int priorityIndex(Dialplan.Extension e, String priority) {
+    String p = priority.trim();
+    int label = e.indexOfLabel(p);
+    return label >= 0 ? label : Math.max(0, World.parseInt(p, 1) - 1);
   }
 
   private void sendDtmf(Channel ch, String data) {
@@ -302,6 +443,8 @@ final class DialplanInterpreter {
         return ch.name;
       case "CHANNEL(linkedid)":
         return ch.linkedid;
+      case "EXCEPTION(reason)":
+        return ch.exception == null ? "" : ch.exception;
       default:
         break;
     }

@@ -151,6 +151,7 @@ final class World {
     ch.hungUp = true;
     ch.dying = true;
     interpreter.cancelTimers(ch);
+    interpreter.clearAbsoluteTimeout(ch);
     ch.dtmfWaiter = null;
     if (ch.recording != null) {
       recordings.stop(ch.recording);
@@ -247,10 +248,21 @@ final class World {
     }
   }
 
+  /** Asterisk's ast_true (main/utils.c): yes, true, y, t, 1, on, in any case. */
+  static boolean isTrue(String s) {
+    return s != null && java.util.Set.of("yes", "true", "y", "t", "1", "on").contains(s.toLowerCase(Locale.ROOT));
+  }
+
+  /** Asterisk's ast_false: no, false, n, f, 0, off, in any case (an empty value is neither). */
+  static boolean isFalse(String s) {
+    return s != null && java.util.Set.of("no", "false", "n", "f", "0", "off").contains(s.toLowerCase(Locale.ROOT));
+  }
+
   /** Shuts everything down without events (the emulator is going away). */
   void clear() {
     for (Channel ch : new ArrayList<>(channels.values())) {
       interpreter.cancelTimers(ch);
+      interpreter.clearAbsoluteTimeout(ch);
       if (ch.agi != null) {
         ch.agi.channelReleased();
       }
