@@ -42,6 +42,10 @@ public final class AnsweredCalls {
     final Attempt attempt;
     final Pbx pbx;
     long timer = -1;
+    /** How long the answer's lease check took, in microseconds (0: none asked of the database). */
+    long fenceMicros;
+    /** From the answer (the PBX's event or this script, whichever came first) to this script's start, microseconds. */
+    long agiMicros;
 
     Waiting(AgiSession session, Attempt attempt, Pbx pbx) {
       this.session = session;
@@ -167,11 +171,12 @@ public final class AnsweredCalls {
       return;
     }
     pbx.tracker().markAnswered(attempt, session.channel());
+    long agiMicros = Duration.between(attempt.answeredAt(), clock.instant()).toNanos() / 1000;
     String epoch = session.args().size() > 1 ? session.args().get(1) : "";
     // A call this node adopted when it took the PBX over (dialled under the previous owner's grant, its answer come
     // here on the dialplan's second try): this node is the owner deciding, so the old epoch does not fence it.
     if (epoch.isBlank() || (attempt.epoch == 0 && attempt.sentOnConnection == 0 && pbx.tracker().owned())) {
-      proceed(session, pbx, attempt);
+      proceed(session, pbx, attempt, agiMicros, 0);
       return;
     }
     // Dialled in the name of a PBX lease's grant (HF_EPOCH): the call goes on only if the database still knows that
@@ -180,13 +185,14 @@ public final class AnsweredCalls {
     // safe-harbor message, as the regulators want of an answered call no agent takes.
     Pbx p = pbx;
     Attempt a = attempt;
-    p.tracker().grantStillCurrent(epoch).onComplete(ar -> p.tracker().onContext(() -> {
+    long asked = System.nanoTime();
+    p.tracker().grantStillCurrent(a, epoch).onComplete(ar -> p.tracker().onContext(() -> {
       if (session.hungUp()) {
         session.close();
         return;
       }
       if (ar.result()) {
-        proceed(session, p, a);
+        proceed(session, p, a, agiMicros, (System.nanoTime() - asked) / 1000);
         return;
       }
       p.tracker().markFenced(a, epoch);
@@ -194,8 +200,10 @@ public final class AnsweredCalls {
     }));
   }
 
-  private void proceed(AgiSession session, Pbx pbx, Attempt attempt) {
+  private void proceed(AgiSession session, Pbx pbx, Attempt attempt, long agiMicros, long fenceMicros) {
     Waiting w = new Waiting(session, attempt, pbx);
+    w.agiMicros = agiMicros;
+    w.fenceMicros = fenceMicros;
     session.onHangup(v -> {
       if (waiting.remove(w) && w.timer >= 0) {
         vertx.cancelTimer(w.timer);
@@ -305,7 +313,8 @@ public final class AnsweredCalls {
         w.pbx.lines().onCall(line);
         bridged++;
         log.atInfo().setMessage("customer bridged to agent").addKeyValue("attempt", a.id())
-            .addKeyValue("agent", line.agentId()).addKeyValue("answerToBridgeMicros", micros).log();
+            .addKeyValue("agent", line.agentId()).addKeyValue("answerToBridgeMicros", micros)
+            .addKeyValue("agiMicros", w.agiMicros).addKeyValue("fenceCheckMicros", w.fenceMicros).log();
       } else if (ar.failed() && tracker.ami().state() != io.huifang.pbx.ami.AmiClient.State.CONNECTED) {
         // The connection dropped before the PBX answered: whether the two are talking is not known. The call stays
         // with the agent; the resync after the reconnect keeps it (still up) or ends it as cut by the PBX loss, and

@@ -66,6 +66,8 @@ public final class Attempt {
    * before it is sent, 0 for an attempt adopted from the database after a restart.
    */
   long sentOnConnection = CallTracker.NOT_SENT;
+  /** The Originate's number in this tracker's {@link GrantConfirmations}; 0: not sent by this process. */
+  long originateSeq;
   /**
    * The attempt's latest write to the database: the next one starts when it is done (see CallTracker#writeProgress).
    */

@@ -98,7 +98,41 @@ public final class CallTracker {
     this.fence = fence;
     // A grant this node has not yet taken the PBX over under (its first, or one taken from a dead owner) is noticed
     // within a quarter second, and the calls in progress are adopted before anything is dialled under it.
-    vertx.setPeriodic(TAKE_OVER_CHECK_MS, t -> onContext(this::takeOverIfGranted));
+    vertx.setPeriodic(TAKE_OVER_CHECK_MS, t -> onContext(() -> {
+      takeOverIfGranted();
+      confirmGrant();
+    }));
+  }
+
+  /** The database's word on this node's grant after its Originates went out, so answers need not ask it. */
+  private final GrantConfirmations confirmations = new GrantConfirmations();
+  private final java.util.concurrent.atomic.AtomicLong answersAskedOfDatabase = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Asks the database whether the grant this node dials under is still current, when Originates went out since it
+   * last said so (at most one question at a time, every {@link #TAKE_OVER_CHECK_MS}): the answers to those calls are
+   * then decided without a round trip ({@link GrantConfirmations}). On the tracker's context.
+   */
+  private void confirmGrant() {
+    long epoch = currentEpoch();
+    if (!confirmations.due(epoch)) {
+      return;
+    }
+    long askedAt = confirmations.asking();
+    // One more turn of the context before asking: every Originate numbered before the question has its write queued on
+    // this context already (AmiClient.send), so it is on the wire before the question leaves.
+    onContext(() -> store.grantIsCurrent(new Leases.Fence(Leases.PBX + pbx, epoch)).onComplete(ar -> onContext(() -> {
+      if (ar.succeeded()) {
+        confirmations.answered(epoch, askedAt, ar.result());
+      } else {
+        confirmations.unanswered();
+      }
+    })));
+  }
+
+  /** Answered calls whose lease check went to the database (not vouched for by a confirmation); since start. */
+  public long answersAskedOfDatabase() {
+    return answersAskedOfDatabase.get();
   }
 
   static final long TAKE_OVER_CHECK_MS = 250;
@@ -191,7 +225,7 @@ public final class CallTracker {
    * lease grant in the database; true with no fence, an epoch that is no number, or when the database cannot answer
    * (the dialer is paused then anyway, and a customer already on the line is not dropped for want of an answer).
    */
-  public Future<Boolean> grantStillCurrent(String epoch) {
+  public Future<Boolean> grantStillCurrent(Attempt call, String epoch) {
     long e;
     try {
       e = Long.parseLong(epoch.trim());
@@ -205,7 +239,18 @@ public final class CallTracker {
     // A call this process dialled under an earlier grant of its own: fine while this process holds the current one.
     Leases.Fence asked = ownGrants.contains(e) && current != null && current.epoch() == takenOverEpoch ? current
         : new Leases.Fence(Leases.PBX + pbx, e);
-    return store.grantIsCurrent(asked).otherwise(x -> {
+    // Held here now, and the database said it was current after this call's Originate went out: what it would say now.
+    if (current != null && current.epoch() == asked.epoch() && confirmations.vouches(asked.epoch(), call.originateSeq)) {
+      return Future.succeededFuture(true);
+    }
+    answersAskedOfDatabase.incrementAndGet();
+    // "not current" withdraws every vouch for that grant; "current" here vouches for nothing more (Originates queued
+    // on the context may not be on the wire yet: only confirmGrant's questions are asked after them)
+    return store.grantIsCurrent(asked).onSuccess(isCurrent -> onContext(() -> {
+      if (!isCurrent) {
+        confirmations.confirmed(asked.epoch(), 0, false);
+      }
+    })).otherwise(x -> {
       log.atWarn().setMessage("lease epoch of an answered call not checked: database away").addKeyValue("pbx", pbx)
           .addKeyValue("epoch", e).addKeyValue("error", x.getMessage()).log();
       return true;
@@ -391,6 +436,7 @@ public final class CallTracker {
         }
         emit(new CallEvent.Originating(a));
         a.sentOnConnection = ami.connects();
+        a.originateSeq = confirmations.originateSent();
         sendOriginate(a, o, result);
       }));
     });

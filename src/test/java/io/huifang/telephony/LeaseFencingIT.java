@@ -175,8 +175,9 @@ class LeaseFencingIT {
 
   /**
    * The window after the check: the attempt was written under the current grant, then the node froze before (or
-   * while) the Originate went out, and another node took the PBX. The customer answers; the answered-call script
-   * (any node's FastAGI) asks the database about the call's HF_EPOCH and gives no agent, though one is ready.
+   * while) the Originate went out, and another node took the PBX. The customer answers; the node's own lease says its
+   * grant is over (a frozen node's does when it wakes: the lease's monotonic clock ran on), so the answered-call script
+   * asks the database about the call's HF_EPOCH and gives no agent, though one is ready.
    */
   @Test
   void aCallDialledUnderAGrantThatEndedBeforeTheAnswerGetsNoAgent() throws Exception {
@@ -188,6 +189,8 @@ class LeaseFencingIT {
     lines.ready(agentId, true);
     Leases b = new Leases(vertx, store, "node-b").want(PBX);
     awaitNodeHoldsItsPbx();
+    java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+    tracker.fenceWith(() -> over.get() ? null : mine.fence(PBX));
     try {
       long before = mine.fence(PBX).epoch();
       long fencedBefore = tracker.fencedOriginates();
@@ -200,8 +203,11 @@ class LeaseFencingIT {
           .execute(Tuple.of(PBX)));
       await(b.tick());
       assertEquals(before + 1, b.fence(PBX).epoch());
+      long asked = tracker.answersAskedOfDatabase();
+      over.set(true); // the node's lease: its grant is over
       JsonObject end = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(50))
           .until("the call to end", () -> events.get(id), e -> e != null && e.getString("outcome") != null);
+      assertEquals(asked + 1, tracker.answersAskedOfDatabase(), "the answer asked the database");
       assertEquals("abandoned", end.getString("outcome"), end.encode());
       assertTrue(String.valueOf(end.getString("detail")).startsWith("fenced"), end.encode());
       assertNull(end.getValue("agentId"), "no agent for a stale owner's call: " + end.encode());
@@ -212,8 +218,39 @@ class LeaseFencingIT {
       assertTrue(row.getBoolean("fenced"), row.encode());
       assertNull(row.getValue("agent_id"));
     } finally {
+      tracker.fenceWith(() -> mine.fence(PBX));
       await(b.stop());
       awaitNodeHoldsItsPbx();
+      lines.close(agentId).await();
+    }
+  }
+
+  /**
+   * The usual answer: the node holds the grant the call was dialled under, and the database said that grant was
+   * current after the call's Originate went out (the tracker asks now and then while it dials), so the answer is
+   * decided without a round trip to the database and the customer gets the ready agent.
+   */
+  @Test
+  void aCallAnsweredUnderTheHeldGrantConfirmedAfterItsOriginateIsDecidedWithoutTheDatabase() throws Exception {
+    Leases mine = server.server().leases();
+    AgentLines lines = server.server().telephony().pbx("emulator").lines();
+    long agentId = 9102;
+    lines.open(agentId, "PJSIP/agent-" + agentId, Duration.ofSeconds(30)).await();
+    lines.ready(agentId, true);
+    awaitNodeHoldsItsPbx();
+    try {
+      long asked = tracker.answersAskedOfDatabase();
+      long fencedBefore = tracker.fencedOriginates();
+      String id = "fence-vouched-" + SEQ.incrementAndGet();
+      tracker.originate(new CallTracker.OriginateRequest(id, 1L, null, null, "PJSIP/1006@huifang-trunk",
+          "huifang-answered", "s", null, Duration.ofSeconds(20), false, Map.of())).await();
+      JsonObject end = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(50))
+          .until("the call to end", () -> events.get(id), e -> e != null && e.getString("outcome") != null);
+      assertEquals(agentId, end.getLong("agentId"), "the ready agent took the customer: " + end.encode());
+      assertEquals(asked, tracker.answersAskedOfDatabase(), "decided without asking the database");
+      assertEquals(fencedBefore, tracker.fencedOriginates());
+      assertEquals(mine.fence(PBX).epoch(), await(new LeaseStore(pool).current(PBX)).getLong("epoch"));
+    } finally {
       lines.close(agentId).await();
     }
   }
