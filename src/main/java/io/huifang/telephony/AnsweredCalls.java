@@ -186,18 +186,28 @@ public final class AnsweredCalls {
     Pbx p = pbx;
     Attempt a = attempt;
     long asked = System.nanoTime();
-    p.tracker().grantStillCurrent(a, epoch).onComplete(ar -> p.tracker().onContext(() -> {
-      if (session.hungUp()) {
-        session.close();
-        return;
-      }
-      if (ar.result()) {
-        proceed(session, p, a, agiMicros, (System.nanoTime() - asked) / 1000);
-        return;
-      }
-      p.tracker().markFenced(a, epoch);
-      abandon(new Waiting(session, a, p));
-    }));
+    io.vertx.core.Future<Boolean> current = p.tracker().grantStillCurrent(a, epoch);
+    if (current.isComplete()) {
+      // decided here, without the database (CallTracker's confirmation after the Originate): no turn of the context
+      fenceDecided(session, p, a, epoch, current.result(), agiMicros, 0);
+      return;
+    }
+    current.onComplete(ar -> p.tracker().onContext(() -> fenceDecided(session, p, a, epoch, ar.result(), agiMicros,
+        (System.nanoTime() - asked) / 1000)));
+  }
+
+  private void fenceDecided(AgiSession session, Pbx p, Attempt a, String epoch, boolean current, long agiMicros,
+                            long fenceMicros) {
+    if (session.hungUp()) {
+      session.close();
+      return;
+    }
+    if (current) {
+      proceed(session, p, a, agiMicros, fenceMicros);
+      return;
+    }
+    p.tracker().markFenced(a, epoch);
+    abandon(new Waiting(session, a, p));
   }
 
   private void proceed(AgiSession session, Pbx pbx, Attempt attempt, long agiMicros, long fenceMicros) {
