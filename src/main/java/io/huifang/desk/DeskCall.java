@@ -33,6 +33,8 @@ final class DeskCall {
   boolean submitted;
   /** A draft row exists: the call is finished by submitting it (without one there is nothing to submit). */
   boolean hasDraft;
+  /** The bridge failed and the screen was withdrawn: no draft is (re)tried for it. */
+  boolean withdrawn;
   /**
    * The draft's insert, started just after the screen is pushed (the screen must not wait for the database). A save
    * or a submit waits for it: an agent who answers within milliseconds of the screen, on a loaded database, would

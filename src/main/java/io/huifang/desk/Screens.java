@@ -75,11 +75,7 @@ final class Screens {
     c.screen = screen(c, campaign.orElse(null), customer);
     push(c.agentId, frame(c).put("bridgedAtMicros", c.bridgedAtMicros));
     if (c.questionnaire != null) {
-      c.draftCreated = c.agentStored.transform(stored -> responses.createDraft(c.attemptId, c.campaignId, c.taskId,
-          c.customerId, c.agentId, c.questionnaire.key(), c.questionnaire.version()));
-      c.draftCreated.onSuccess(v -> context.run(() -> c.hasDraft = true))
-          .onFailure(e -> log.atError().setMessage("survey draft not created").addKeyValue("attempt", c.attemptId)
-              .addKeyValue("error", e.getMessage()).log());
+      createDraft(c, 1);
     } else {
       log.atError().setMessage("no questionnaire for the screen").addKeyValue("attempt", c.attemptId)
           .addKeyValue("campaign", c.campaignId)
@@ -87,8 +83,40 @@ final class Screens {
     }
   }
 
+  /**
+   * Inserts the survey's draft, again every {@link #DRAFT_RETRY_MILLIS} while it fails, up to {@link #DRAFT_TRIES}
+   * tries. A customer bridged while the database is away (killed, restarting: DatabaseOutageIT) otherwise had no
+   * draft and so no survey at all: nothing retried the insert, and the start-up's recreation of lost drafts runs
+   * only at the next start. The insert is once per attempt ({@code on conflict do nothing}), so a try after one that
+   * landed unseen is harmless. Each try is the call's {@code draftCreated}, so a save or submit waits for the try in
+   * flight, not for the outage.
+   */
+  private void createDraft(DeskCall c, int tries) {
+    c.draftCreated = c.agentStored.transform(stored -> responses.createDraft(c.attemptId, c.campaignId, c.taskId,
+        c.customerId, c.agentId, c.questionnaire.key(), c.questionnaire.version()));
+    c.draftCreated.onComplete(ar -> context.run(() -> {
+      if (ar.succeeded()) {
+        c.hasDraft = true;
+      } else if (tries < DRAFT_TRIES && !c.hasDraft && !c.withdrawn) {
+        if (tries == 1) {
+          log.atWarn().setMessage("survey draft not created yet, trying again").addKeyValue("attempt", c.attemptId)
+              .addKeyValue("error", ar.cause().getMessage()).log();
+        }
+        vertx.setTimer(DRAFT_RETRY_MILLIS, t -> context.run(() -> createDraft(c, tries + 1)));
+      } else {
+        log.atError().setMessage("survey draft not created").addKeyValue("attempt", c.attemptId)
+            .addKeyValue("tries", tries).addKeyValue("error", ar.cause().getMessage()).log();
+      }
+    }));
+  }
+
+  /** Two seconds apart, for ten minutes: longer than the embedded database takes to come back. */
+  static final long DRAFT_RETRY_MILLIS = 2_000;
+  static final int DRAFT_TRIES = 300;
+
   /** The bridge failed: the agent never had this customer, and the screen goes away. */
   void withdraw(DeskCall c) {
+    c.withdrawn = true;
     calls.forget(c);
     responses.withdraw(c.attemptId);
     push(c.agentId, new JsonObject().put("type", "call.withdrawn").put("attemptId", c.attemptId));
