@@ -31,15 +31,50 @@ final class CampaignReload {
   private static final class Starting {
     /** The latest of the campaign, as the reloads see it meanwhile. */
     Campaign campaign;
+    /** The moment the history is read up to. */
+    final long asked;
+    /** Answers and abandons heard while the history is read ({at, answers, abandons}), for after it. */
+    final List<long[]> heard = new ArrayList<>();
 
-    Starting(Campaign campaign) {
+    Starting(Campaign campaign, long asked) {
       this.campaign = campaign;
+      this.asked = asked;
+    }
+  }
+
+  /** Answers and abandons kept while one campaign's history is read: far more than a read's seconds bring. */
+  static final int MAX_HEARD_WHILE_STARTING = 10_000;
+
+  /** What the reloads read from the database: the campaigns, the paused ones, a campaign's abandonment history. */
+  interface Reads {
+    io.vertx.core.Future<List<Campaign>> campaigns();
+
+    io.vertx.core.Future<java.util.Set<Long>> paused();
+
+    io.vertx.core.Future<List<AttemptStore.AbandonBucket>> abandonHistory(long campaignId, Instant now);
+
+    static Reads of(CampaignStore campaigns, AttemptStore attempts) {
+      return new Reads() {
+        @Override
+        public io.vertx.core.Future<List<Campaign>> campaigns() {
+          return campaigns.list();
+        }
+
+        @Override
+        public io.vertx.core.Future<java.util.Set<Long>> paused() {
+          return campaigns.pauses().map(Map::keySet);
+        }
+
+        @Override
+        public io.vertx.core.Future<List<AttemptStore.AbandonBucket>> abandonHistory(long campaignId, Instant now) {
+          return attempts.abandonHistory(campaignId, now);
+        }
+      };
     }
   }
 
   private final Context context;
-  private final CampaignStore campaigns;
-  private final AttemptStore attempts;
+  private final Reads reads;
   private final Clock clock;
   private final RunFactory factory;
   private final Map<Long, CampaignRun> runs = new HashMap<>();
@@ -50,9 +85,12 @@ final class CampaignReload {
   private long readApplied;
 
   CampaignReload(Context context, CampaignStore campaigns, AttemptStore attempts, Clock clock, RunFactory factory) {
+    this(context, Reads.of(campaigns, attempts), clock, factory);
+  }
+
+  CampaignReload(Context context, Reads reads, Clock clock, RunFactory factory) {
     this.context = context;
-    this.campaigns = campaigns;
-    this.attempts = attempts;
+    this.reads = reads;
     this.clock = clock;
     this.factory = factory;
   }
@@ -86,11 +124,43 @@ final class CampaignReload {
     reload();
   }
 
+  /**
+   * An answer or abandon of the campaign at {@code at} that no current run counted when it happened: a call this node
+   * adopted when it took a PBX over (dialled by the node that died) or after a restart, or one dialled by a run that
+   * a restart dropped (its figures went with it). The current run counts it unless its history read already did
+   * (the read counts everything stored up to its moment; a later event never is), and a run still waiting for its
+   * history counts it right after the history. Without this a take-over's abandons (the customers who answered in the
+   * gap, abandoned and closed by the new owner after its read) were in the database's hour but not in the pacer's,
+   * which then planned with a budget they had already spent. Call on the context.
+   */
+  void heard(long campaignId, long at, long answers, long abandons) {
+    CampaignRun r = runs.get(campaignId);
+    if (r != null) {
+      if (at > r.historyAsOf) {
+        count(r, at, answers, abandons);
+      }
+      return;
+    }
+    Starting s = starting.get(campaignId);
+    if (s != null && s.heard.size() < MAX_HEARD_WHILE_STARTING) {
+      s.heard.add(new long[] {at, answers, abandons});
+    }
+  }
+
+  private static void count(CampaignRun r, long at, long answers, long abandons) {
+    for (long i = 0; i < answers; i++) {
+      r.abandons.liveAnswered(at);
+    }
+    for (long i = 0; i < abandons; i++) {
+      r.abandons.abandoned(at);
+    }
+  }
+
   /** Reads the campaigns and applies them; completes once applied (on the context). */
   io.vertx.core.Future<Void> reload() {
     io.vertx.core.Promise<Void> applied = io.vertx.core.Promise.promise();
     long read = ++readsStarted;
-    campaigns.list().compose(list -> campaigns.pauses().map(paused -> dialled(list, paused.keySet())))
+    reads.campaigns().compose(list -> reads.paused().map(paused -> dialled(list, paused)))
         .onSuccess(wanted -> context.runOnContext(v -> {
           // A read that started before a newer one already applied is older news (a pause would come undone)
           if (read > readApplied) {
@@ -146,9 +216,9 @@ final class CampaignReload {
    * every PBX, read once into the one set of figures its PBXes share.
    */
   private void start(Campaign c, long asked) {
-    Starting s = new Starting(c);
+    Starting s = new Starting(c, asked);
     starting.put(c.id(), s);
-    attempts.abandonHistory(c.id(), Instant.ofEpochMilli(asked))
+    reads.abandonHistory(c.id(), Instant.ofEpochMilli(asked))
         .onComplete(ar -> context.runOnContext(v -> historyRead(s, ar)));
   }
 
@@ -161,6 +231,14 @@ final class CampaignReload {
     long now = clock.millis();
     CampaignRun r = ar.succeeded() ? withHistory(s.campaign, ar.result(), now) : withoutHistory(s.campaign, ar.cause(),
         now);
+    if (ar.succeeded()) {
+      r.historyAsOf = s.asked;
+    }
+    for (long[] e : s.heard) {
+      if (e[0] > r.historyAsOf) {
+        count(r, e[0], e[1], e[2]);
+      }
+    }
     runs.put(id, r);
   }
 

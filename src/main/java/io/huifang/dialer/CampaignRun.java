@@ -26,6 +26,12 @@ final class CampaignRun {
   final boolean historyRestored;
   /** Until then the campaign dials progressively: its rolling hour lacks the abandons from before (history lost). */
   final long progressiveUntil;
+  /**
+   * The moment the history read back into {@link #abandons} runs to (its answers and abandons at or before it are in
+   * it); an answer or abandon this run did not dial itself counts into the figures only if later
+   * ({@link CampaignReload#heard}). {@link Long#MIN_VALUE} when no history was read.
+   */
+  long historyAsOf = Long.MIN_VALUE;
   private final Map<String, PbxRun> byPbx = new LinkedHashMap<>();
   /** When the campaign's lines ended by ring cut ended, the last hour's (for supervisors). */
   private final java.util.ArrayDeque<Long> ringCuts = new java.util.ArrayDeque<>();

@@ -462,6 +462,9 @@ public final class DialerService {
 
   private void onAnswered(Attempt a) {
     PbxRun r = byAttempt.get(a.id());
+    if (r == null || !reload.isCurrent(r.campaignRun)) {
+      heardOutsideRun(a, a.answeredAt(), 1, 0);
+    }
     if (r == null) {
       return;
     }
@@ -479,6 +482,9 @@ public final class DialerService {
   private void onEnded(Attempt a) {
     bookedBy.remove(a.id());
     PbxRun r = byAttempt.remove(a.id());
+    if (a.outcome() == AttemptOutcome.ABANDONED && (r == null || !reload.isCurrent(r.campaignRun))) {
+      heardOutsideRun(a, a.endedAt(), 0, 1);
+    }
     if (r == null) {
       notDialledHere(a);
       return;
@@ -526,6 +532,18 @@ public final class DialerService {
       r.pacer.onHangup(now - bridged, now);
       // The agent wraps up now; the pacer hears of them again when the wrap-up ends (lineChanged).
       wrappingUp.put(a.agentId(), new WrapUp(r, now));
+    }
+  }
+
+  /**
+   * An answer or abandon no current run counts as it happens (an adopted call, or one of a run a restart dropped):
+   * into the campaign's current figures, as the history read back at the start would have had it
+   * ({@link CampaignReload#heard}).
+   */
+  private void heardOutsideRun(Attempt a, Instant at, long answers, long abandons) {
+    Long campaignId = a.request().campaignId();
+    if (campaignId != null && at != null) {
+      reload.heard(campaignId, at.toEpochMilli(), answers, abandons);
     }
   }
 

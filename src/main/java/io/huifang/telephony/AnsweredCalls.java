@@ -168,6 +168,10 @@ public final class AnsweredCalls {
       log.atWarn().setMessage("answered call for an unknown attempt").addKeyValue("attempt", attemptId)
           .addKeyValue("channel", session.channel()).log();
       decide(session, "abandon");
+      if (!pbxes.isEmpty()) {
+        // Answered, and abandoned by this decision: the attempt's row must say so, whoever closes it.
+        pbxes.get(0).tracker().answeredUnfollowed(attemptId);
+      }
       return;
     }
     pbx.tracker().markAnswered(attempt, session.channel());

@@ -104,6 +104,11 @@ public final class Attempt {
     return answeredAt;
   }
 
+  /** When the attempt ended (null while it is live). */
+  public Instant endedAt() {
+    return endedAt;
+  }
+
   public Long agentId() {
     return agentId;
   }

@@ -118,6 +118,20 @@ public final class AttemptStore {
   }
 
   /**
+   * A customer answered a call no tracker of this node follows, and this node's FastAGI told the dialplan "abandon"
+   * (the node that dialled it died, and this node does not hold the PBX yet: docs/cluster.md, "Taking a PBX over").
+   * The answer goes on the row while it is open and has none, so that whoever closes it (the PBX's next owner, when
+   * it adopts the open attempts) counts an answered person with no agent, an abandon, at the answer's true time;
+   * without it a call whose channels were gone by then was closed as never answered. True when the row took it.
+   */
+  public Future<Boolean> answeredUnfollowed(String attemptId, Instant at) {
+    return update("update call_attempt set answered_at = $2,"
+            + " state = case when state in ('dialing', 'ringing') then 'answered' else state end"
+            + " where id = $1 and answered_at is null and state <> 'ended'", attemptId, odt(at))
+        .map(n -> n == WriteJournal.KEPT || n == 1);
+  }
+
+  /**
    * Writes the end; completes with false when the attempt had already ended (so it is counted once only). An end
    * kept in the journal (the database away) counts as written: it is applied when the database is back, once.
    */

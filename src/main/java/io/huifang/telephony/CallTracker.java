@@ -556,6 +556,26 @@ public final class CallTracker {
     answered(a);
   }
 
+  /**
+   * The answered-call script reached this node for an attempt it does not follow and answered "abandon": the answer
+   * is written on the attempt's open row ({@link AttemptStore#answeredUnfollowed}), so the abandon is counted when the
+   * PBX's owner closes it. Call on the telephony context.
+   */
+  public void answeredUnfollowed(String attemptId) {
+    if (attemptId == null || !ATTEMPT_ID.matcher(attemptId).matches() || byId.containsKey(attemptId)) {
+      return;
+    }
+    store.answeredUnfollowed(attemptId, clock.instant()).onComplete(ar -> {
+      if (ar.failed()) {
+        log.atWarn().setMessage("answer of a call not followed here not stored").addKeyValue("attempt", attemptId)
+            .addKeyValue("error", ar.cause().getMessage()).log();
+      } else if (ar.result()) {
+        log.atInfo().setMessage("answer of a call not followed here stored on its open row")
+            .addKeyValue("attempt", attemptId).addKeyValue("pbx", pbx).log();
+      }
+    });
+  }
+
   public void markAbandoned(Attempt a) {
     a.abandoned = true;
   }

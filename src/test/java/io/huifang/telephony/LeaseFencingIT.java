@@ -492,6 +492,68 @@ class LeaseFencingIT {
     }
   }
 
+  /**
+   * A customer of a dead owner who answers before anyone has taken the PBX over: the call's FastAGI reaches a node
+   * that does not follow the attempt (the dialplan's second try, at the global address), which answers "abandon"
+   * (the safe-harbor message). That node writes the answer on the attempt's open row, so the owner that later closes
+   * the row (here: channels gone at its take-over) ends it as what it was, an answered person given no agent: an
+   * abandon at the answer's time, not a call never answered.
+   */
+  @Test
+  void aCallAnsweredWhileNobodyFollowsItIsClosedAsAnAbandonByTheNextOwner() throws Exception {
+    awaitNodeHoldsItsPbx();
+    String id = "gap-answer-" + SEQ.incrementAndGet();
+    // The dead owner's row: written before its Originate, never followed by this node
+    await(pool.preparedQuery("insert into call_attempt (id, pbx, dial_string, action_id, originated_at)"
+        + " values ($1, 'emulator', 'PJSIP/1001@huifang-trunk', $2, now() - interval '5 seconds')")
+        .execute(Tuple.of(id, "orig-" + id)));
+    int port = server.server().telephony().agiPort();
+    java.time.Instant before = java.time.Instant.now();
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      var out = s.getOutputStream();
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+          java.nio.charset.StandardCharsets.UTF_8));
+      out.write(("agi_network: yes\nagi_network_script: answered\nagi_request: agi://127.0.0.1/answered\n"
+          + "agi_channel: PJSIP/huifang-trunk-0000gap1\nagi_uniqueid: " + id + "\nagi_arg_1: " + id
+          + "\nagi_arg_2: 1\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.flush();
+      assertEquals("SET VARIABLE HF_DECISION \"abandon\"", in.readLine(), "not followed here: abandon");
+      out.write("200 result=1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.flush();
+    }
+    JsonObject open = Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(50))
+        .until("the answer on the open row", () -> pool.preparedQuery("select state, answered_at::text as at,"
+            + " ended_at from call_attempt where id = $1").execute(Tuple.of(id)).await().iterator().next().toJson(),
+            r -> r.getValue("at") != null);
+    assertEquals("answered", open.getString("state"), open.encode());
+    assertNull(open.getValue("ended_at"), "still open: the PBX's owner closes it");
+
+    // The PBX changes hands (another node a moment, then this one again): the new grant's take-over reads the open
+    // rows, finds this call's channels gone, and closes it with what is known.
+    LeaseStore store = new LeaseStore(pool);
+    Leases b = new Leases(vertx, store, "node-b").want(PBX);
+    try {
+      await(pool.preparedQuery("update node_lease set expires_at = now() - interval '1 millisecond' where name = $1")
+          .execute(Tuple.of(PBX)));
+      await(b.tick());
+      await(b.stop());
+      awaitNodeHoldsItsPbx();
+      JsonObject row = Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100))
+          .until("the row closed at the take-over", () -> pool.preparedQuery("select outcome, answered_at,"
+              + " ended_at, agent_id, detail from call_attempt where id = $1").execute(Tuple.of(id)).await()
+              .iterator().next().toJson(), r -> r.getValue("outcome") != null);
+      assertEquals("abandoned", row.getString("outcome"), "an answered person with no agent: " + row.encode());
+      assertNull(row.getValue("agent_id"));
+      java.time.Instant answered = java.time.OffsetDateTime.parse(row.getString("answered_at")).toInstant();
+      assertTrue(!answered.isBefore(before.minusSeconds(1)) && answered.isBefore(java.time.OffsetDateTime.parse(
+          row.getString("ended_at")).toInstant().plusMillis(1)), "answered when the FastAGI came: " + row.encode());
+    } finally {
+      await(b.stop());
+      awaitNodeHoldsItsPbx();
+    }
+  }
+
   static Throwable assertInstanceOfFailure(Future<?> f) {
     try {
       f.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
