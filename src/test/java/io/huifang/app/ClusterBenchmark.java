@@ -94,6 +94,15 @@ public final class ClusterBenchmark {
       System.out.printf(Locale.ROOT, "%.3f%n", answer);
       return;
     }
+    if (args.length > 0 && args[0].equals("hours")) {
+      // hours: the rolling-hour figures of a finished run, from its database (-Ddb, -Ddb.password, -Dcampaign,
+      // -Dfault.at=epoch ms, -Dfault.pbx, -Dlogs): for a run whose client predates them
+      Run r = new Run();
+      r.connect();
+      r.campaignId = Long.getLong("campaign");
+      System.out.println(r.rollingHourReport(Long.getLong("fault.at"), null));
+      System.exit(0);
+    }
     new Run().run();
     System.exit(0);
   }
@@ -131,6 +140,8 @@ public final class ClusterBenchmark {
     Pool pool;
     long campaignId;
     final List<String> cookies = new ArrayList<>();
+    /** A supervisor's session: GET /api/dialer, the pacer's own figures of the rolling hour. */
+    String supervisorCookie;
     final List<Long> agentIds = new ArrayList<>();
     /** lease name → [holder, epoch], as last polled. */
     final Map<String, String[]> owners = new ConcurrentHashMap<>();
@@ -156,11 +167,15 @@ public final class ClusterBenchmark {
       }
     }
 
-    void run() throws Exception {
-      Files.createDirectories(out);
+    void connect() {
       PgConnectOptions o = PgConnectOptions.fromUri(System.getProperty("db"));
       o.setUser("huifang").setPassword(System.getProperty("db.password"));
       pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(o).using(vertx).build();
+    }
+
+    void run() throws Exception {
+      Files.createDirectories(out);
+      connect();
       Thread leaseWatch = new Thread(this::watchLeases, "lease-watch");
       leaseWatch.setDaemon(true);
       leaseWatch.start();
@@ -320,6 +335,7 @@ public final class ClusterBenchmark {
             callsUp(), frames.get(), submits.get(), submitFailures.get(), lineReopens.get());
       }
       long dialStop = System.currentTimeMillis();
+      pacerHour = pacerHour(ownerNode(faultPbx));
       // The campaign is switched off (the dialers re-read campaigns every 10 s) while the agents stay ready, so the
       // calls still ringing are answered and taken as usual instead of abandoned for want of a ready agent.
       say("campaign switched off; waiting for the calls up to end");
@@ -332,6 +348,42 @@ public final class ClusterBenchmark {
       Thread.sleep(10_000); // last submits and recordings
       stopping = true;
       System.out.println(failoverReport(victim, before, faultAt, contAt, dialStop, upAtFault, started));
+    }
+
+    /** {node, asked at (ms), liveAnsweredHour, abandonedHour} of the fault PBX's owner, just before the switch-off. */
+    String[] pacerHour;
+
+    /** The campaign's rolling hour as the pacer of {@code node} holds it (GET /api/dialer), and when it was asked. */
+    String[] pacerHour(String node) {
+      if (node == null) {
+        return null;
+      }
+      try {
+        long at = System.currentTimeMillis();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodeHttp.get(node)
+            + "/api/dialer")).header("Cookie", supervisorCookie).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+          say("GET /api/dialer on %s: %d %s", node, r.statusCode(), r.body());
+          return null;
+        }
+        for (Object o : new JsonObject(r.body()).getJsonArray("campaigns", new JsonArray())) {
+          JsonObject c = (JsonObject) o;
+          if (c.getLong("campaignId", -1L) == campaignId) {
+            List<String> held = new ArrayList<>();
+            for (String p : pbxes) {
+              if (node.equals(ownerNode(p))) {
+                held.add(p);
+              }
+            }
+            return new String[] {node, Long.toString(at), Long.toString(c.getLong("liveAnsweredHour", -1L)),
+                Long.toString(c.getLong("abandonedHour", -1L)), String.join(",", held)};
+          }
+        }
+      } catch (Exception e) {
+        say("GET /api/dialer on %s failed: %s", node, e);
+      }
+      return null;
     }
 
     void signal(String sig, long pid) throws Exception {
@@ -357,7 +409,12 @@ public final class ClusterBenchmark {
           if (owner != null && !owner.equals(was) && !stopping) {
             lineNode.put(i, owner);
             lineReopens.incrementAndGet();
-            openLine(i, owner);
+            // Refused (the new owner not serving the PBX yet, its lease lost again under load): the agent whose page
+            // says the line is gone tries again 2 s later, as long as that node still holds the PBX.
+            CountDown d = new CountDown(1);
+            int agent = i;
+            d.onFail = () -> vertx.setTimer(2000, t -> lineNode.remove(agent, owner));
+            openLine(i, owner, d);
           }
         }
         sleep(200);
@@ -473,6 +530,8 @@ public final class ClusterBenchmark {
       double[] hour = worstHour();
       sb.append(String.format(Locale.ROOT, "| abandonment, worst rolling hour (abandoned / (answered_human +"
           + " abandoned)) | %.2f %% (%d / %d; limit 3 %%) |%n", hour[0] * 100, (long) hour[1], (long) hour[2]));
+      sb.append(rollingHourReport(faultAt, newHolder));
+      sb.append(leaseChurn(faultAt));
       if (fault.equals("stop")) {
         sb.append(staleOriginates(victim, before, faultAt, contAt));
       } else {
@@ -564,6 +623,175 @@ public final class ClusterBenchmark {
       }
       try (var lines = Files.lines(Path.of(file), StandardCharsets.UTF_8)) {
         return lines.filter(l -> l.contains(what) && stamp(l) >= from).count();
+      }
+    }
+
+    /**
+     * The campaign's rolling hour as the pacer counts it ({@code AttemptStore.abandonHistory}, the live dialer): a
+     * live answer at {@code answered_at} of every attempt ended {@code answered_human} or {@code abandoned}, an abandon
+     * at {@code ended_at} of every {@code abandoned} one; evaluated at every hour-end 10 s apart from the first answer
+     * to the last event. Reported: the worst hour-end from the fault on, the worst over the whole run among the
+     * hour-ends whose hour holds at least 100 live answers, the run's whole rate; the gap answers (the FastAGI of a
+     * call nobody followed: its dialling node dead, the PBX not yet taken over); and the new owner's pacer's own hour
+     * (GET /api/dialer just before the switch-off) against the database's hour as that node can know it (everything up
+     * to its read-back at the take-over, then the fault PBX's own events).
+     */
+    String rollingHourReport(long faultAt, String newHolder) throws Exception {
+      List<Long> answers = new ArrayList<>();
+      List<Long> abandons = new ArrayList<>();
+      // the PBXes the fault PBX's owner held when its pacer was asked: their events after its last read-back
+      java.util.Set<String> held = pacerHour == null ? java.util.Set.of(faultPbx)
+          : java.util.Set.of(pacerHour[4].split(","));
+      List<Long> answersPbx = new ArrayList<>();
+      List<Long> abandonsPbx = new ArrayList<>();
+      for (Row r : await(pool.preparedQuery("select pbx, answered_at, ended_at, outcome from call_attempt"
+          + " where campaign_id = $1 and outcome in ('answered_human', 'abandoned') and answered_at is not null")
+          .execute(Tuple.of(campaignId)))) {
+        long ans = r.getOffsetDateTime("answered_at").toInstant().toEpochMilli();
+        boolean onFault = held.contains(r.getString("pbx"));
+        answers.add(ans);
+        if (onFault) {
+          answersPbx.add(ans);
+        }
+        if ("abandoned".equals(r.getString("outcome"))) {
+          long end = r.getOffsetDateTime("ended_at").toInstant().toEpochMilli();
+          abandons.add(end);
+          if (onFault) {
+            abandonsPbx.add(end);
+          }
+        }
+      }
+      StringBuilder sb = new StringBuilder();
+      if (answers.isEmpty()) {
+        return sb.append("| rolling hours | no live answers |\n").toString();
+      }
+      long first = answers.stream().mapToLong(Long::longValue).min().getAsLong();
+      long last = Math.max(answers.stream().mapToLong(Long::longValue).max().getAsLong(),
+          abandons.stream().mapToLong(Long::longValue).max().orElse(0));
+      long[] worstAfter = {-1, 0, 0};
+      long[] worstWarm = {-1, 0, 0};
+      for (long end = first + 10_000; end <= last + 10_000; end += 10_000) {
+        long n = within(answers, end - HOUR, end);
+        long a = within(abandons, end - HOUR, end);
+        if (end >= faultAt && worse(a, n, worstAfter)) {
+          worstAfter[0] = end;
+          worstAfter[1] = a;
+          worstAfter[2] = n;
+        }
+        if (n >= 100 && worse(a, n, worstWarm)) {
+          worstWarm[0] = end;
+          worstWarm[1] = a;
+          worstWarm[2] = n;
+        }
+      }
+      sb.append(String.format(Locale.ROOT, "| rolling hour as the pacer counts it, every hour-end 10 s apart:"
+          + " **worst from the fault on** | %s |%n", hourCell(worstAfter, faultAt)));
+      sb.append(String.format(Locale.ROOT, "| … worst over the run, hours holding ≥ 100 live answers | %s |%n",
+          hourCell(worstWarm, faultAt)));
+      sb.append(String.format(Locale.ROOT, "| … the whole run (%.1f min of answers) | %.2f %% (%d / %d) |%n",
+          (last - first) / 60_000.0, 100.0 * abandons.size() / answers.size(), abandons.size(), answers.size()));
+      // Gap answers: a customer of the dead owner answered, and the FastAGI went to a node that did not follow it.
+      long unknown = 0;
+      for (String f : logs.values()) {
+        unknown += countLog(f, faultAt, "answered call for an unknown attempt");
+      }
+      Row gap = await(pool.preparedQuery("select count(*) filter (where outcome = 'abandoned') ab,"
+          + " count(*) filter (where outcome = 'answered_human') hu,"
+          + " count(*) filter (where answered_at is null and detail like 'ended while%') closed_unanswered"
+          + " from call_attempt where campaign_id = $1 and pbx = $2 and originated_at <= $3"
+          + " and (answered_at > $3 or (answered_at is null and ended_at > $3))")
+          .execute(Tuple.of(campaignId, faultPbx, odt(faultAt)))).iterator().next();
+      sb.append(String.format(Locale.ROOT, "| gap answers: FastAGI \"answered call for an unknown attempt\" after the"
+          + " fault (every node) / the dead owner's calls answered after it: abandoned, with an agent / its calls"
+          + " ended unseen before the take-over, no answer on the row | %d / %d, %d / %d |%n", unknown, gap.getLong("ab"), gap.getLong("hu"),
+          gap.getLong("closed_unanswered")));
+      if (newHolder != null && pacerHour != null) {
+        String holderNode = nodeName(newHolder);
+        long askedAt = Long.parseLong(pacerHour[1]);
+        long readAt = readBackAt(holderNode, faultAt, askedAt);
+        if (readAt > 0) {
+          long n = within(answers, askedAt - HOUR, readAt) + within(answersPbx, Math.max(readAt, askedAt - HOUR),
+              askedAt);
+          long a = within(abandons, askedAt - HOUR, readAt) + within(abandonsPbx, Math.max(readAt, askedAt - HOUR),
+              askedAt);
+          sb.append(String.format(Locale.ROOT, "| the new owner's pacer, its rolling hour at the end of dialling"
+              + " (GET /api/dialer on %s): live answers / abandons; the database's, as that node can know it (all"
+              + " PBXes up to its last read-back, at %s, then those it holds: %s) | %s / %s; %d / %d |%n",
+              pacerHour[0], Instant.ofEpochMilli(readAt), pacerHour[4], pacerHour[2], pacerHour[3], n, a));
+        }
+      }
+      return sb.toString();
+    }
+
+    static final long HOUR = 3_600_000L;
+
+    /**
+     * Grants other than the kill's own take-over: a lease moved to another node while its holder was alive (a false
+     * take-over), or the holder's grant lapsed and it took the lease back (a new epoch, the same holder). Both mean a
+     * take-over (calls re-read, ringing calls of the older grant hung up, the campaign's runs restarted).
+     */
+    String leaseChurn(long faultAt) {
+      Map<String, String> holder = new LinkedHashMap<>();
+      List<String> moved = new ArrayList<>();
+      int retaken = 0;
+      boolean killTakeOver = false;
+      for (String[] h : leaseHistory) {
+        String was = holder.put(h[1], h[2]);
+        if (was == null) {
+          continue;
+        }
+        long at = Long.parseLong(h[0]);
+        if (was.equals(h[2])) {
+          retaken++;
+        } else if (fault.equals("kill") && !killTakeOver && h[1].equals("pbx:" + faultPbx) && at > faultAt) {
+          killTakeOver = true;
+        } else {
+          moved.add(String.format(Locale.ROOT, "%s %s→%s at %+.0f s", h[1], nodeName(was), nodeName(h[2]),
+              (at - faultAt) / 1000.0));
+        }
+      }
+      return String.format(Locale.ROOT, "| leases under load: moved while the holder lived / taken back by the same"
+          + " holder (new epoch) | %d %s / %d |%n", moved.size(), moved, retaken);
+    }
+
+    /** Events at times in (from, to]. */
+    static long within(List<Long> times, long from, long to) {
+      long n = 0;
+      for (long t : times) {
+        if (t > from && t <= to) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    static boolean worse(long a, long n, long[] worst) {
+      if (n == 0) {
+        return false;
+      }
+      return worst[0] < 0 || a * worst[2] > worst[1] * n;
+    }
+
+    static String hourCell(long[] w, long faultAt) {
+      if (w[0] < 0) {
+        return "none";
+      }
+      return String.format(Locale.ROOT, "%.2f %% (%d / %d; hour ending %+.0f s from the fault)",
+          100.0 * w[1] / w[2], w[1], w[2], (w[0] - faultAt) / 1000.0);
+    }
+
+    /**
+     * When the node last read the campaign's history back between the fault and {@code before} (its log line
+     * "dialling campaign"; every take-over, its own lease taken again included, reads it again).
+     */
+    long readBackAt(String node, long faultAt, long before) throws IOException {
+      String f = logs.get(node);
+      if (f == null || !Files.exists(Path.of(f))) {
+        return -1;
+      }
+      try (var lines = Files.lines(Path.of(f), StandardCharsets.UTF_8)) {
+        return lines.filter(l -> l.contains("dialling campaign") && l.contains("campaign=\"" + campaignId + "\"")
+            && stamp(l) > faultAt && stamp(l) <= before).mapToLong(ClusterBenchmark.Run::stamp).max().orElse(-1);
       }
     }
 
@@ -668,6 +896,9 @@ public final class ClusterBenchmark {
         cookies.add(io.huifang.web.Api.SESSION_COOKIE + "=" + await(sessions.create(u.id(), "127.0.0.1",
             "ClusterBenchmark")));
       }
+      User sup = await(users.create("cb" + tag + ".supervisor", "集群班长", Role.SUPERVISOR, hash, false));
+      supervisorCookie = io.huifang.web.Api.SESSION_COOKIE + "=" + await(sessions.create(sup.id(), "127.0.0.1",
+          "ClusterBenchmark"));
       say("%d agents created with their sessions", agents);
     }
 
@@ -892,9 +1123,13 @@ public final class ClusterBenchmark {
       latch.countDown();
     }
 
+    /** Run at each failure (an agent following their PBX's owner tries again). */
+    volatile Runnable onFail = () -> { };
+
     void fail() {
       failed.incrementAndGet();
       latch.countDown();
+      onFail.run();
     }
 
     int failed() {
