@@ -301,8 +301,9 @@ public final class DialerService {
 
   /**
    * An agent of this PBX became ready, or the tick: the PBX's current campaigns decide. Those sharing agents decide
-   * together through the {@link PoolPlanner}, in priority order (each keeping its own pacer, abandon figures and
-   * target), so that two campaigns never both count the same free agent.
+   * together through the {@link PoolPlanner} (each keeping its own pacer, abandon figures and target; the group's
+   * lines handed out to the campaign with the fewest in flight, the higher priority on a tie), so that two campaigns
+   * never both count the same free agent and a lower priority is still dialled.
    */
   private void decideOn(AnsweredCalls.Pbx pbx) {
     if (!mayDial.getAsBoolean()) {

@@ -102,7 +102,7 @@ final class LivePoolView implements PoolView {
     return campaigns.size();
   }
 
-  /** The campaign's own priority (1 first): campaigns of equal priority share the pool's agents. */
+  /** The campaign's own priority (1 first): who is handed the pool's next line first on a tie ({@link PoolPlanner}). */
   @Override
   public int priority(int campaign) {
     return campaigns.get(campaign).campaignRun.campaign.priority();

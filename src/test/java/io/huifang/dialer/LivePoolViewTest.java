@@ -98,8 +98,9 @@ class LivePoolViewTest {
   }
 
   /**
-   * Progressive: two campaigns sharing three free agents dial three lines together, not three each; the one of
-   * higher priority first. Each pacer planning alone over the same agents (as before the pool) would dial six.
+   * Progressive: two campaigns sharing three free agents dial three lines together, not three each, handed out in
+   * turn, the one of higher priority first. Each pacer planning alone over the same agents (as before the pool) would
+   * dial six; with strict priority the first would dial all three and the second none.
    */
   @Test
   void twoProgressiveCampaignsSharingFreeAgentsDialOneLinePerFreeAgentTogether() {
@@ -109,8 +110,9 @@ class LivePoolViewTest {
         TestLines.line(3, READY, T, CSI, SSI));
     int[] n = new PoolPlanner().linesToDial(new LivePoolView(lines, List.of(first, second), NOW),
         List.of(first.pacer, second.pacer), NOW);
-    assertArrayEquals(new int[] {3, 0}, n);
-    first.requesting = 3; // asked of the scheduler: the next decision counts them
+    assertArrayEquals(new int[] {2, 1}, n);
+    first.requesting = 2; // asked of the scheduler: the next decision counts them
+    second.requesting = 1;
     int[] next = new PoolPlanner().linesToDial(new LivePoolView(lines, List.of(first, second), NOW + 10),
         List.of(first.pacer, second.pacer), NOW + 10);
     assertArrayEquals(new int[] {0, 0}, next, "nothing more while the three lines ring");

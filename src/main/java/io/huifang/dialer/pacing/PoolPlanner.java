@@ -3,13 +3,19 @@ package io.huifang.dialer.pacing;
 import java.util.List;
 
 /**
- * Paces the campaigns one pool of agents serves, each by its own pacer (its own target and learned rates). The
- * campaigns decide in priority order, each seeing the agents skilled for it and every line ringing and customer
- * waiting in the pool, the lines the campaigns before it place in this round included: the first campaign fills the
- * pool's room, the next ones dial only into what is left, and each one's plan holds its own hour. Campaigns of equal
- * priority share the pool: they decide as one (the fewest lines any of their pacers asks for, each line handed to the
- * one with the fewest lines in flight), so that their dials stay even instead of the first one filling the pool all
- * day. A pacer's throttle is charged for what it asked, which may be more than it is handed.
+ * Paces the campaigns one pool of agents serves, each by its own pacer (its own target and learned rates). The pool's
+ * campaigns decide as one, whatever their priorities: each one's pacer decides on its own view of the pool, the group
+ * dials the fewest lines any of them asks for (each pacer holds only its own hour, so the tightest one bounds the
+ * group), and those lines are handed out one at a time, each to the campaign with the fewest lines in flight, the
+ * higher priority on a tie. Priority otherwise decides who takes which answered call (the routing, outside this
+ * class), not who dials: with the higher priority dialling first it filled the pool's room all day and the others were
+ * never dialled (BENCHMARKS.md, session 11: 4,475 live answers against 0 on a blended pool).
+ *
+ * <p>A campaign's view: the agents skilled for it; its own lines ringing and customers waiting; and another
+ * campaign's in the share of that campaign's agents who also take this one (their answers go to those agents or to
+ * agents this campaign cannot use), its lines counted by its answer rate over this campaign's (a line of customers
+ * who answer three times as often counts three times). A pacer's throttle is charged for what it asked, which may be
+ * more than it is handed.
  */
 public final class PoolPlanner {
   /**
@@ -21,95 +27,100 @@ public final class PoolPlanner {
     if (pacers.size() != campaigns) {
       throw new IllegalArgumentException(pacers.size() + " pacers for " + campaigns + " campaigns");
     }
+    int total = Integer.MAX_VALUE;
+    int[] inFlight = new int[campaigns];
+    for (int c = 0; c < campaigns; c++) {
+      total = Math.min(total, pacers.get(c).linesToDial(new CampaignView(pool, pacers, c), now));
+      inFlight[c] = pool.ringingLines(c) + pool.answeredWaiting(c);
+    }
+    Integer[] order = byPriority(pool);
     int[] lines = new int[campaigns];
-    int placed = 0;
-    Integer[] order = decidingOrder(pool);
-    for (int from = 0; from < campaigns; ) {
-      int to = from + 1;
-      while (to < campaigns && pool.priority(order[to]) == pool.priority(order[from])) {
-        to++;
+    for (int k = 0; k < total; k++) {
+      int behind = order[0];
+      for (int c : order) {
+        if (inFlight[c] < inFlight[behind]) {
+          behind = c;
+        }
       }
-      if (to - from == 1) {
-        int c = order[from];
-        lines[c] = pacers.get(c).linesToDial(new CampaignView(pool, c, placed, now), now);
-        placed += lines[c];
-      } else {
-        placed += shareAmongEquals(pool, pacers, order, from, to, placed, now, lines);
-      }
-      from = to;
+      inFlight[behind]++;
+      lines[behind]++;
     }
     return lines;
   }
 
-  /**
-   * Campaigns of equal priority: each one's pacer decides on the same view (the lines placed before them), the most
-   * careful one's lines are dialled, and they are handed out one by one, each to the campaign with the fewest lines
-   * in flight. A campaign that is behind would otherwise find no room (seeing the others' lines against the same
-   * agents) while the others fill the pool; and since each pacer holds only its own hour, the group dials no more
-   * than the one whose hour is tightest allows. Returns the lines placed.
-   */
-  private static int shareAmongEquals(PoolView pool, List<? extends Pacer> pacers, Integer[] order, int from, int to,
-      int placed, long now, int[] lines) {
-    int total = Integer.MAX_VALUE;
-    int[] inFlight = new int[to - from];
-    for (int i = from; i < to; i++) {
-      int c = order[i];
-      total = Math.min(total, pacers.get(c).linesToDial(new CampaignView(pool, c, placed, now), now));
-      inFlight[i - from] = pool.ringingLines(c) + pool.answeredWaiting(c);
-    }
-    for (int k = 0; k < total; k++) {
-      int behind = 0;
-      for (int i = 1; i < inFlight.length; i++) {
-        if (inFlight[i] < inFlight[behind]) {
-          behind = i;
-        }
-      }
-      inFlight[behind]++;
-      lines[order[from + behind]]++;
-    }
-    return total;
-  }
-
-  /**
-   * The order the campaigns decide in this round: by priority; among equals, the one with the fewest lines in flight
-   * first (the view's order among equals on a tie), which is also who is handed a line first on a tie. Without the
-   * sharing the first of equals fills the room every round and the others are never dialled (BENCHMARKS.md, session
-   * 11: 4,475 live answers against 0 on a blended pool).
-   */
-  static Integer[] decidingOrder(PoolView pool) {
-    int campaigns = pool.campaigns();
-    Integer[] order = new Integer[campaigns];
-    int[] priority = new int[campaigns];
-    int[] inFlight = new int[campaigns];
-    for (int c = 0; c < campaigns; c++) {
+  /** The campaigns by priority, the view's order among equals: who is handed a line first on a tie. */
+  static Integer[] byPriority(PoolView pool) {
+    Integer[] order = new Integer[pool.campaigns()];
+    for (int c = 0; c < order.length; c++) {
       order[c] = c;
-      priority[c] = pool.priority(c);
-      inFlight[c] = pool.ringingLines(c) + pool.answeredWaiting(c);
     }
-    // a stable sort: the view's order stays among campaigns of equal priority and equal lines in flight
-    java.util.Arrays.sort(order, (x, y) -> priority[x] != priority[y] ? Integer.compare(priority[x], priority[y])
-        : Integer.compare(inFlight[x], inFlight[y]));
+    // a stable sort: the view's order stays among campaigns of equal priority
+    java.util.Arrays.sort(order, (x, y) -> Integer.compare(pool.priority(x), pool.priority(y)));
     return order;
   }
 
   /**
-   * What campaign c's pacer sees: the agents skilled for it, every line ringing in the pool (then the lines placed
-   * in this round, ringing since now) and every customer waiting.
+   * The share of campaign d's agents who also take campaign c: how much of d's load reaches c's agents (1 for c
+   * itself, and for a campaign without agents, whose answers could go anywhere).
+   */
+  static double shareOn(PoolView pool, int d, int c) {
+    if (d == c) {
+      return 1;
+    }
+    int agents = 0;
+    int both = 0;
+    for (int a = 0, all = pool.agents(); a < all; a++) {
+      if (pool.skilled(a, d)) {
+        agents++;
+        if (pool.skilled(a, c)) {
+          both++;
+        }
+      }
+    }
+    return agents == 0 ? 1 : (double) both / agents;
+  }
+
+  /**
+   * A progressive campaign counts every other campaign's line and customer waiting whole: it promises no abandon, and
+   * an answer of another campaign may take any agent who also serves it (the server routes to the longest idle).
+   */
+  static boolean promisesNoAbandon(Pacer pacer) {
+    return pacer instanceof CampaignPacer p && p.settings().mode() != DialMode.PREDICTIVE;
+  }
+
+  /** Campaign c's view of the pool, as its pacer is given it. */
+  static PacerView viewOf(PoolView pool, List<? extends Pacer> pacers, int c) {
+    return new CampaignView(pool, pacers, c);
+  }
+
+  /**
+   * How many of campaign c's lines one of d's lines is worth: d's live-answer rate over c's, both on the high side
+   * (as each pacer plans); 1 for pacers that learn no rates (test baselines).
+   */
+  static double answerRatio(List<? extends Pacer> pacers, int d, int c) {
+    if (d == c || !(pacers.get(d) instanceof CampaignPacer pd) || !(pacers.get(c) instanceof CampaignPacer pc)) {
+      return 1;
+    }
+    return pd.learned().liveAnswerRateHigh() / Math.max(0.01, pc.learned().liveAnswerRateHigh());
+  }
+
+  /**
+   * What campaign c's pacer sees: the agents skilled for it, and the lines ringing and customers waiting of every
+   * campaign, another campaign's in the share of its agents who also take c ({@link #shareOn}; whole for a progressive
+   * c), its lines by their worth in c's answers ({@link #answerRatio}). Counted lines of another campaign are taken
+   * evenly from its ringing lines, so their ages stay representative.
    */
   private static final class CampaignView implements PacerView {
     private final PoolView pool;
     private final int[] agents;
     private final int free;
     private final int[] ringingBefore;
+    private final int[] ringingOf;
     private final int ringing;
-    private final int placed;
     private final int waiting;
-    private final long now;
 
-    CampaignView(PoolView pool, int campaign, int placed, long now) {
+    CampaignView(PoolView pool, List<? extends Pacer> pacers, int campaign) {
       this.pool = pool;
-      this.placed = placed;
-      this.now = now;
       int n = 0;
       for (int a = 0, all = pool.agents(); a < all; a++) {
         if (pool.skilled(a, campaign)) {
@@ -129,10 +140,14 @@ public final class PoolPlanner {
       }
       free = f;
       ringingBefore = new int[pool.campaigns() + 1];
+      ringingOf = new int[pool.campaigns()];
       int w = 0;
       for (int c = 0; c < pool.campaigns(); c++) {
-        ringingBefore[c + 1] = ringingBefore[c] + pool.ringingLines(c);
-        w += pool.answeredWaiting(c);
+        double share = promisesNoAbandon(pacers.get(campaign)) ? 1 : shareOn(pool, c, campaign);
+        double worth = share * answerRatio(pacers, c, campaign);
+        ringingOf[c] = pool.ringingLines(c);
+        ringingBefore[c + 1] = ringingBefore[c] + (int) Math.ceil(worth * ringingOf[c] - 1e-9);
+        w += (int) Math.ceil(share * pool.answeredWaiting(c) - 1e-9);
       }
       ringing = ringingBefore[pool.campaigns()];
       waiting = w;
@@ -160,19 +175,17 @@ public final class PoolPlanner {
 
     @Override
     public int ringingLines() {
-      return ringing + placed;
+      return ringing;
     }
 
     @Override
     public long ringingSince(int line) {
-      if (line >= ringing) {
-        return now;
-      }
       int c = 0;
       while (ringingBefore[c + 1] <= line) {
         c++;
       }
-      return pool.ringingSince(c, line - ringingBefore[c]);
+      int counted = ringingBefore[c + 1] - ringingBefore[c];
+      return pool.ringingSince(c, (int) ((long) (line - ringingBefore[c]) * ringingOf[c] / counted));
     }
 
     @Override

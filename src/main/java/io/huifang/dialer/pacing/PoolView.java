@@ -7,14 +7,14 @@ package io.huifang.dialer.pacing;
  */
 public interface PoolView {
   /**
-   * Campaigns in priority order: campaign 0 dials first, and its answered customers are served first (among campaigns
-   * of equal {@link #priority}, the planner takes them by their lines in flight).
+   * Campaigns in priority order: campaign 0's answered customers are served first, and it is handed the pool's next
+   * line first when campaigns have as many lines in flight ({@link PoolPlanner}).
    */
   int campaigns();
 
   /**
-   * The campaign's priority, lower first; campaigns of equal priority share the pool ({@link PoolPlanner}). By
-   * default every campaign has its own, in the view's order.
+   * The campaign's priority, lower first: it breaks the planner's hand-out ties ({@link PoolPlanner}). By default
+   * every campaign has its own, in the view's order.
    */
   default int priority(int campaign) {
     return campaign;

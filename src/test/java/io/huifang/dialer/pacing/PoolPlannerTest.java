@@ -1,9 +1,12 @@
 package io.huifang.dialer.pacing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.dialer.pacing.PacerView.Activity;
+import io.huifang.telephony.AttemptOutcome;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,19 +18,34 @@ class PoolPlannerTest {
     return new CampaignPacer(PacingSettings.defaults(DialMode.PROGRESSIVE), OriginateThrottle.unlimited());
   }
 
-  @Test
-  void theFirstCampaignFillsTheSharedAgentsAndTheNextSeesItsLines() {
-    FakePool pool = new FakePool(2).agents(4, Activity.FREE, T0, 0, 1);
-    assertArrayEquals(new int[] {4, 0}, new PoolPlanner().linesToDial(pool, List.of(progressive(), progressive()), T0));
+  private static CampaignPacer predictive() {
+    return new CampaignPacer(PacingSettings.defaults(DialMode.PREDICTIVE), OriginateThrottle.unlimited());
+  }
+
+  /** A pacer that has seen {@code dials} lines end, {@code answered} of them answered by a person. */
+  private static CampaignPacer predictiveAnswering(int answered, int dials) {
+    CampaignPacer p = predictive();
+    for (int i = 0; i < dials; i++) {
+      p.onOriginateResult(i < answered ? AttemptOutcome.ANSWERED_HUMAN : AttemptOutcome.NO_ANSWER, 10_000,
+          T0 - 600_000 + i);
+    }
+    return p;
   }
 
   @Test
-  void eachCampaignCountsOnlyTheAgentsSkilledForIt() {
-    // 3 free for campaign 0 only, 2 free for campaign 1 only
+  void campaignsOfDifferentPrioritiesShareThePoolToo() {
+    // 4 free agents for both: the group dials 4 (the fewest either asks), handed out in turn, not 4 to the first
+    FakePool pool = new FakePool(2).agents(4, Activity.FREE, T0, 0, 1);
+    assertArrayEquals(new int[] {2, 2}, new PoolPlanner().linesToDial(pool, List.of(progressive(), progressive()), T0));
+  }
+
+  @Test
+  void theGroupDialsTheFewestLinesAnyCampaignAsksFor() {
+    // 3 free for campaign 0 only, 2 free for campaign 1 only, 4 talking for both: campaign 1 sees 2 free, so the
+    // group dials 2 (one each), not 5
     FakePool pool = new FakePool(2).agents(3, Activity.FREE, T0, 0).agents(2, Activity.FREE, T0, 1)
         .agents(4, Activity.TALKING, T0, 0, 1);
-    assertArrayEquals(new int[] {3, 0}, new PoolPlanner().linesToDial(pool, List.of(progressive(), progressive()), T0),
-        "today's view: campaign 0's 3 lines count against campaign 1's 2 free agents");
+    assertArrayEquals(new int[] {1, 1}, new PoolPlanner().linesToDial(pool, List.of(progressive(), progressive()), T0));
   }
 
   @Test
@@ -37,17 +55,58 @@ class PoolPlannerTest {
   }
 
   @Test
-  void campaignsOfEqualPriorityShareThePool() {
-    // 4 free agents for both, campaign 0 already has 2 lines ringing: of equal priority, the room left (2) goes to
-    // campaign 1, which has none in flight; a strictly higher priority still fills the room first
+  void theLinesGoToTheCampaignWithFewestInFlightAndToTheHigherPriorityOnATie() {
+    // 4 free agents for both, campaign 0 already has 2 lines ringing: the room left (2) goes to campaign 1, whichever
+    // has the higher priority
     FakePool pool = new FakePool(2).agents(4, Activity.FREE, T0, 0, 1).ringing(0, 2, T0 - 1_000);
-    assertArrayEquals(new int[] {0, 2}, new PoolPlanner().linesToDial(pool.priorities(5, 5),
-        List.of(progressive(), progressive()), T0), "equal priorities: the room goes to the campaign behind");
-    assertArrayEquals(new int[] {2, 0}, new PoolPlanner().linesToDial(pool.priorities(4, 5),
-        List.of(progressive(), progressive()), T0), "a higher priority goes first");
-    // equal priorities and none in flight: the room is handed out in turn, the view's order (the older campaign) first
-    FakePool even = new FakePool(2).agents(3, Activity.FREE, T0, 0, 1).priorities(5, 5);
-    assertArrayEquals(new int[] {2, 1}, new PoolPlanner().linesToDial(even, List.of(progressive(), progressive()), T0));
+    assertArrayEquals(new int[] {0, 2}, new PoolPlanner().linesToDial(pool.priorities(4, 5),
+        List.of(progressive(), progressive()), T0), "the campaign behind, although of lower priority");
+    // none in flight: handed out in turn, the higher priority first; the view's order (the older campaign) first
+    // among equal priorities
+    FakePool even = new FakePool(2).agents(3, Activity.FREE, T0, 0, 1);
+    assertArrayEquals(new int[] {2, 1}, new PoolPlanner().linesToDial(even.priorities(5, 5),
+        List.of(progressive(), progressive()), T0));
+    assertArrayEquals(new int[] {1, 2}, new PoolPlanner().linesToDial(even.priorities(6, 5),
+        List.of(progressive(), progressive()), T0), "campaign 1 has the higher priority: first on the tie");
+  }
+
+  @Test
+  void anotherCampaignsLinesCountInTheShareOfItsAgentsWhoAlsoTakeThisOne() {
+    // campaign 1 has 8 agents, 4 of whom also take campaign 0; its 6 lines ringing reach campaign 0's agents in that
+    // share: campaign 0's pacer sees 3 of them (and its own 2), campaign 1's all 6 and campaign 0's 2 whole (every
+    // agent of campaign 0 also takes 1)
+    FakePool pool = new FakePool(2).agents(4, Activity.FREE, T0, 1).agents(4, Activity.FREE, T0, 0, 1)
+        .ringing(1, 6, T0 - 5_000).ringing(0, 2, T0 - 1_000);
+    List<CampaignPacer> pacers = List.of(predictive(), predictive());
+    assertEquals(5, PoolPlanner.viewOf(pool, pacers, 0).ringingLines());
+    assertEquals(4, PoolPlanner.viewOf(pool, pacers, 0).loggedInAgents());
+    assertEquals(8, PoolPlanner.viewOf(pool, pacers, 1).ringingLines());
+    assertEquals(8, PoolPlanner.viewOf(pool, pacers, 1).loggedInAgents());
+    // the counted lines are spread over the other campaign's lines: its oldest is among them
+    assertEquals(T0 - 5_000, PoolPlanner.viewOf(pool, pacers, 0).ringingSince(2));
+  }
+
+  @Test
+  void aProgressiveCampaignCountsEveryLineOfTheAgentsItSharesWhole() {
+    // as above, progressive: campaign 0 counts campaign 1's 6 lines whole against its 4 free agents and dials none
+    FakePool pool = new FakePool(2).agents(4, Activity.FREE, T0, 1).agents(4, Activity.FREE, T0, 0, 1)
+        .ringing(1, 6, T0 - 5_000);
+    assertEquals(6, PoolPlanner.viewOf(pool, List.of(progressive(), progressive()), 0).ringingLines());
+    assertArrayEquals(new int[] {0, 0}, new PoolPlanner().linesToDial(pool, List.of(progressive(), progressive()), T0),
+        "an answer of campaign 1 may take any of the 4 agents both share: no room for campaign 0");
+  }
+
+  @Test
+  void anotherCampaignsLinesCountByItsAnswerRateOverThisOnes() {
+    // campaign 0's customers answer 15 %, campaign 1's 45 %: each of 1's lines brings three times the answers
+    CampaignPacer low = predictiveAnswering(30, 200);
+    CampaignPacer high = predictiveAnswering(90, 200);
+    FakePool pool = new FakePool(2).agents(6, Activity.FREE, T0, 0, 1).ringing(0, 4, T0 - 2_000)
+        .ringing(1, 4, T0 - 2_000);
+    int lowSees = PoolPlanner.viewOf(pool, List.of(low, high), 0).ringingLines();
+    int highSees = PoolPlanner.viewOf(pool, List.of(low, high), 1).ringingLines();
+    assertTrue(lowSees >= 4 + 10 && lowSees <= 4 + 12, "its own 4 and 1's 4 at about three times: " + lowSees);
+    assertEquals(4 + 2, highSees, "its own 4 and 0's 4 at about a third, rounded up");
   }
 
   @Test

@@ -67,8 +67,9 @@ public final class PooledBenchmark {
     }
     StringBuilder out = new StringBuilder();
     out.append("| pooled scenario | policy | busy share | abandoned (per campaign) | worst 1-h (any campaign, any day) "
-        + "| days over target | rolling hours over target | days over: seed, campaign, minutes over (worst) |\n"
-        + "|---|---|---:|---|---:|---:|---:|---|\n");
+        + "| days over target | rolling hours over target | live answers per campaign, median (fewest) "
+        + "| days over: seed, campaign, minutes over (worst) |\n"
+        + "|---|---|---:|---|---:|---:|---:|---|---|\n");
     for (int i = 0; i < pools.size(); i++) {
       Pool p = pools.get(i);
       List<Run[]> days = new ArrayList<>();
@@ -203,9 +204,16 @@ public final class PooledBenchmark {
         over++;
       }
     }
-    return String.format(Locale.ROOT, "| %s | %s | %.1f %% | %s | %.2f %% | %d / %d | %.3f %% | %s |%n", p.name(), way,
-        100 * median(busy), abandoned, 100 * worst, over, days.size(),
-        windows == 0 ? 0 : 100.0 * hoursOver / windows, which.length() == 0 ? "none" : which);
+    StringBuilder answers = new StringBuilder();
+    for (int c = 0; c < p.campaigns(); c++) {
+      int cc = c;
+      double[] a = days.stream().mapToDouble(d -> d[w].campaigns()[cc].liveAnswers()).toArray();
+      answers.append(c == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%,.0f (%,.0f)", median(a),
+          Arrays.stream(a).min().orElse(0)));
+    }
+    return String.format(Locale.ROOT, "| %s | %s | %.1f %% | %s | %.2f %% | %d / %d | %.3f %% | %s | %s |%n", p.name(),
+        way, 100 * median(busy), abandoned, 100 * worst, over, days.size(),
+        windows == 0 ? 0 : 100.0 * hoursOver / windows, answers, which.length() == 0 ? "none" : which);
   }
 
   /** Each campaign's live answers, A / B (/ C). */
