@@ -100,27 +100,35 @@ public final class HeldOutBenchmark {
     List<Scenario> scenarios = scenarios().stream()
         .filter(s -> only.isEmpty() || Arrays.stream(only.split("\\|")).anyMatch(s.name()::contains))
         .map(s -> s.withAmd(amd)).toList();
+    // every simulated day is one task on the day pool (tuning days included), so that the threads stay busy to the
+    // end; the baselines' chains (tune, then score) only wait, on threads of their own
     ExecutorService pool = Executors.newFixedThreadPool(threads);
+    ExecutorService chains = Executors.newCachedThreadPool();
     long started = System.nanoTime();
     PacingSettings settings = PacingSettings.forCampaign(DialMode.PREDICTIVE, PacingSettings.DEFAULT_TARGET, amd)
         .withRingCut(option(args, "--ring-cut", "off").equals("on"));
-    // tasks of one day each, so that two threads stay busy whatever the scenarios' sizes
     List<Future<List<Scored>>> baselines = new ArrayList<>();
     List<List<Future<SimResult>>> pacerDays = new ArrayList<>();
     for (Scenario s : scenarios) {
-      baselines.add(pool.submit(() -> pacerOnly ? List.<Scored>of() : baselines(s, settings, seeds, tuneSeeds)));
-      List<Future<SimResult>> days = new ArrayList<>();
-      for (long seed : seeds) {
-        days.add(pool.submit(() -> {
+      baselines.add(chains.submit(() -> pacerOnly ? List.<Scored>of()
+          : baselines(s, settings, seeds, tuneSeeds, pool)));
+      pacerDays.add(new ArrayList<>());
+    }
+    // the pacer's days seed by seed across the scenarios: a run cut short has the same days of every scenario
+    for (long seed : seeds) {
+      for (int i = 0; i < scenarios.size(); i++) {
+        Scenario s = scenarios.get(i);
+        pacerDays.get(i).add(pool.submit(() -> {
           SimResult r = new Simulation(s, new CampaignPacer(settings, OriginateThrottle.unlimited(),
               new AbandonStats(), margins), seed).run();
-          // a line per day as it ends, so that a long run shows where it is
-          System.out.printf(Locale.ROOT, "day %s seed %d: busy %.1f %%, worst hour %.2f %%%n", s.name(), seed,
-              100 * r.busyShare(), 100 * r.worstHourRate());
+          // a line per day as it ends, with what the table needs, so that a run cut short can still be scored
+          System.out.printf(Locale.ROOT, "day %s seed %d: busy %.2f %%, abandoned %.3f %%, worst hour %.2f %%, "
+                  + "hours over %d of %d, live answers %d, cut %d%n", s.name(), seed, 100 * r.busyShare(),
+              100 * r.abandonRate(), 100 * r.worstHourRate(), r.hoursOver(), r.hourWindows(), r.liveAnswers(),
+              r.ringCutAnswers());
           return r;
         }));
       }
-      pacerDays.add(days);
     }
     String name = (margins.equals(CampaignPacer.Margins.DEFAULT) ? "**huifang predictive**"
         : "huifang predictive " + margins) + (settings.ringCut() ? ", ring cut" : "");
@@ -134,6 +142,7 @@ public final class HeldOutBenchmark {
       rows.add(new Scored(scenarios.get(i).name(), name, days, seeds));
     }
     pool.shutdown();
+    chains.shutdown();
     double wall = (System.nanoTime() - started) / 1e9;
     String table = table(rows);
     System.out.println(table);
@@ -156,35 +165,52 @@ public final class HeldOutBenchmark {
     return list;
   }
 
-  /** Progressive and the baselines, tuned on the tuning days, on the held-out days. */
-  static List<Scored> baselines(Scenario s, PacingSettings settings, long[] seeds, long[] tuneSeeds) {
+  /** Progressive and the baselines, tuned on the tuning days, on the held-out days; each day a task on days. */
+  static List<Scored> baselines(Scenario s, PacingSettings settings, long[] seeds, long[] tuneSeeds,
+                                ExecutorService days) throws Exception {
     List<Scored> rows = new ArrayList<>();
     rows.add(run(s, "progressive", () -> new CampaignPacer(settings.withMode(DialMode.PROGRESSIVE),
-        OriginateThrottle.unlimited()), seeds));
-    double ratio = tune(s, RatioDialer::new, 0.8, 4.0, tuneSeeds);
-    rows.add(run(s, new RatioDialer(ratio).name(), () -> new RatioDialer(ratio), seeds));
-    double limit = tune(s, AdaptiveDialer::new, 0.0005, LIMIT, tuneSeeds);
-    rows.add(run(s, new AdaptiveDialer(limit).name(), () -> new AdaptiveDialer(limit), seeds));
+        OriginateThrottle.unlimited()), seeds, days));
+    double ratio = tune(s, RatioDialer::new, 0.8, 4.0, tuneSeeds, days);
+    rows.add(run(s, new RatioDialer(ratio).name(), () -> new RatioDialer(ratio), seeds, days));
+    double limit = tune(s, AdaptiveDialer::new, 0.0005, LIMIT, tuneSeeds, days);
+    rows.add(run(s, new AdaptiveDialer(limit).name(), () -> new AdaptiveDialer(limit), seeds, days));
     System.out.print("baselines\n" + table(rows));
     return rows;
   }
 
-  static Scored run(Scenario s, String policy, Supplier<Pacer> pacer, long[] seeds) {
-    List<SimResult> days = new ArrayList<>();
+  static Scored run(Scenario s, String policy, Supplier<Pacer> pacer, long[] seeds, ExecutorService days)
+      throws Exception {
+    return new Scored(s.name(), policy, runAll(s, pacer, seeds, days), seeds);
+  }
+
+  /** Each seed's day a task of its own on days; the results in the seeds' order. */
+  static List<SimResult> runAll(Scenario s, Supplier<Pacer> pacer, long[] seeds, ExecutorService days)
+      throws Exception {
+    List<Future<SimResult>> running = new ArrayList<>();
     for (long seed : seeds) {
-      days.add(new Simulation(s, pacer.get(), seed).run());
+      Pacer p = pacer.get();
+      running.add(days.submit(() -> new Simulation(s, p, seed).run()));
     }
-    return new Scored(s.name(), policy, days, seeds);
+    List<SimResult> results = new ArrayList<>();
+    for (Future<SimResult> r : running) {
+      results.add(r.get());
+    }
+    return results;
   }
 
   /** The most aggressive parameter whose worst hour stays ≤ 3 % on every tuning day (lo if none does). */
-  static double tune(Scenario s, DoubleFunction<Pacer> make, double lo, double hi, long[] tuneSeeds) {
+  static double tune(Scenario s, DoubleFunction<Pacer> make, double lo, double hi, long[] tuneSeeds,
+                     ExecutorService days) throws Exception {
     double a = lo;
     double b = hi;
     for (int i = 0; i < PacingBenchmark.TUNING_STEPS + 2; i++) {
       double mid = (a + b) / 2;
-      List<SimResult> r = PacingBenchmark.runAll(s, () -> make.apply(mid), tuneSeeds);
-      if (PacingBenchmark.worst(r) <= LIMIT) {
+      List<SimResult> r = runAll(s, () -> make.apply(mid), tuneSeeds, days);
+      double worst = PacingBenchmark.worst(r);
+      System.out.printf(Locale.ROOT, "tune %s %s: worst hour %.2f %%%n", s.name(), make.apply(mid).name(),
+          100 * worst);
+      if (worst <= LIMIT) {
         a = mid;
       } else {
         b = mid;
