@@ -108,6 +108,7 @@ public final class DialerService {
       pbxes.forEach(this::follow);
       telephony.answered().preferredAgent(a -> bookedBy.get(a.id()));
       telephony.answered().campaignPriority(this::priorityOf);
+      telephony.answered().currentCampaigns(this::campaignsRunning);
       // Before any dialling: the ends a crash cut off from their tasks reach them, so that none is dialled again
       // as if never tried.
       endsLostInACrash().onComplete(done -> telephony.telephonyContext().runOnContext(x -> {
@@ -351,6 +352,15 @@ public final class DialerService {
       }
     }
     return AnsweredCalls.EQUAL_PRIORITY;
+  }
+
+  /** The campaigns running now, for the answered calls' routing (who serves the fewest of them takes a call). */
+  private java.util.Set<Long> campaignsRunning() {
+    java.util.Set<Long> out = new java.util.HashSet<>();
+    for (CampaignRun r : reload.runs()) {
+      out.add(r.id());
+    }
+    return out;
   }
 
   /** Asks the scheduler for the {@code n} due tasks the run's pacer decided to dial now, and dials them. */

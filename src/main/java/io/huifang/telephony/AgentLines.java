@@ -116,6 +116,30 @@ public final class AgentLines {
     public boolean serves(Long campaign) {
       return skilledFor(campaign) && (campaignId == null || campaign == null || campaignId.equals(campaign));
     }
+
+    /**
+     * How many of the current campaigns this agent takes: one when they chose a campaign; with no skills listed,
+     * every current campaign (more than any list when none is known); else their skills among the current ones (all
+     * their skills when none is known).
+     */
+    int campaignsServed(java.util.Set<Long> current) {
+      if (campaignId != null) {
+        return 1;
+      }
+      if (skills.isEmpty()) {
+        return current.isEmpty() ? Integer.MAX_VALUE : current.size();
+      }
+      if (current.isEmpty()) {
+        return skills.size();
+      }
+      int n = 0;
+      for (Long c : skills) {
+        if (current.contains(c)) {
+          n++;
+        }
+      }
+      return n;
+    }
   }
 
   private final Vertx vertx;
@@ -483,18 +507,13 @@ public final class AgentLines {
   }
 
   /**
-   * The READY agent of the campaign idle the longest, now RESERVED for {@code attemptId}; null when nobody is
-   * ready.
+   * The agent who takes an answered customer of the campaign, now RESERVED for {@code attemptId}; null when nobody
+   * is ready for it. The {@code preferred} agent takes the call if READY (a callback the agent booked for themself);
+   * otherwise {@link #whoTakes} chooses among the ready agents, since the customer is already on the line.
+   *
+   * @param current the campaigns being dialled now (an agent with no skills listed counts as serving all of them)
    */
-  public Line claimLongestIdle(String attemptId, Long campaignId) {
-    return claim(attemptId, campaignId, null);
-  }
-
-  /**
-   * Like {@link #claimLongestIdle}, but the {@code preferred} agent takes the call if READY (a callback the agent
-   * booked for themself); otherwise the longest-idle agent does, since the customer is already on the line.
-   */
-  public Line claim(String attemptId, Long campaignId, Long preferred) {
+  public Line claim(String attemptId, Long campaignId, Long preferred, java.util.Set<Long> current) {
     if (preferred != null) {
       Line p = byAgent.get(preferred);
       if (p != null && p.state == LineState.READY && p.channel != null && p.serves(campaignId)) {
@@ -503,7 +522,7 @@ public final class AgentLines {
         return p;
       }
     }
-    Line best = longestIdle(byAgent.values(), campaignId);
+    Line best = whoTakes(byAgent.values(), campaignId, current);
     if (best != null) {
       state(best, LineState.RESERVED);
       best.attemptId = attemptId;
@@ -512,15 +531,22 @@ public final class AgentLines {
   }
 
   /**
-   * The READY agent with an open line who serves the campaign (skilled for it, and it is their chosen campaign if
-   * any) and has been idle the longest; null when there is none.
+   * Of the READY agents with an open line who serve the campaign (skilled for it, and it is their chosen campaign if
+   * any), the one serving the fewest of the current campaigns, the longest idle among equals; null when there is
+   * none. A specialist takes the call so that the agents who can take the other campaigns stay free for them (the
+   * rule the pacing simulator routes by, {@code PooledSimulation}).
    */
-  static Line longestIdle(Collection<Line> lines, Long campaignId) {
+  static Line whoTakes(Collection<Line> lines, Long campaignId, java.util.Set<Long> current) {
     Line best = null;
+    int bestServed = Integer.MAX_VALUE;
     for (Line l : lines) {
-      if (l.state == LineState.READY && l.channel != null && l.serves(campaignId)
-          && (best == null || l.idleSince.isBefore(best.idleSince))) {
+      if (l.state != LineState.READY || l.channel == null || !l.serves(campaignId)) {
+        continue;
+      }
+      int served = l.campaignsServed(current);
+      if (best == null || served < bestServed || served == bestServed && l.idleSince.isBefore(best.idleSince)) {
         best = l;
+        bestServed = served;
       }
     }
     return best;

@@ -132,6 +132,17 @@ public final class AnsweredCalls {
     this.campaignPriority = rule;
   }
 
+  private java.util.function.Supplier<java.util.Set<Long>> currentCampaigns = java.util.Set::of;
+
+  /**
+   * The campaigns being dialled now (the dialer's running campaigns): of the free agents serving an answered
+   * customer's campaign, the one serving the fewest of these takes the call, so that the others stay free for the
+   * other campaigns ({@link AgentLines#whoTakes}).
+   */
+  public void currentCampaigns(java.util.function.Supplier<java.util.Set<Long>> campaigns) {
+    this.currentCampaigns = campaigns;
+  }
+
   /** Which agent should take an answered call if free (the dialer: a callback booked "for me"). */
   public void preferredAgent(java.util.function.Function<Attempt, Long> rule) {
     this.preferredAgent = rule;
@@ -298,7 +309,7 @@ public final class AnsweredCalls {
 
   private boolean assign(Waiting w) {
     AgentLines.Line line = w.pbx.lines().claim(w.attempt.id(), w.attempt.request().campaignId(),
-        preferredAgent.apply(w.attempt));
+        preferredAgent.apply(w.attempt), currentCampaigns.get());
     if (line == null) {
       return false;
     }

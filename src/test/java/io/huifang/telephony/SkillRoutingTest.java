@@ -15,14 +15,16 @@ import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * Agents shared across campaigns (issue 23): who takes which answered call. An answered customer goes to the
- * longest-idle ready agent skilled for the campaign; an agent who comes free takes the waiting customer of the
- * highest-priority campaign they are skilled for, the oldest among equals.
+ * Agents shared across campaigns (issue 23): who takes which answered call. An answered customer goes to the ready
+ * agent skilled for the campaign who serves the fewest of the current campaigns, the longest idle among equals (the
+ * simulator's rule); an agent who comes free takes the waiting customer of the highest-priority campaign they are
+ * skilled for, the oldest among equals.
  */
 class SkillRoutingTest {
   private static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
   private static final long CSI = 11;
   private static final long SSI = 22;
+  private static final Set<Long> BOTH_DIALLED = Set.of(CSI, SSI);
 
   private static AgentLines.Line ready(long agent, int idleSeconds, Long... skills) {
     AgentLines.Line l = new AgentLines.Line(agent, "PJSIP/agent-" + agent, "agent-" + agent + "-1");
@@ -34,17 +36,47 @@ class SkillRoutingTest {
   }
 
   @Test
-  void anAnsweredCustomerGoesToTheLongestIdleAgentSkilledForTheCampaign() {
+  void anAnsweredCustomerGoesOnlyToAReadyAgentSkilledForTheCampaign() {
     AgentLines.Line ssiOnly = ready(1, 300, SSI);
     AgentLines.Line both = ready(2, 60, CSI, SSI);
-    AgentLines.Line csiOnly = ready(3, 30, CSI);
-    List<AgentLines.Line> lines = List.of(ssiOnly, both, csiOnly);
-    assertSame(both, AgentLines.longestIdle(lines, CSI), "the SSI agent idle longest is not skilled for CSI");
-    assertSame(ssiOnly, AgentLines.longestIdle(lines, SSI));
+    List<AgentLines.Line> lines = List.of(ssiOnly, both);
+    assertSame(both, AgentLines.whoTakes(lines, CSI, BOTH_DIALLED),
+        "the SSI agent idle longest is not skilled for CSI");
     both.state = AgentLines.LineState.ON_CALL;
-    assertSame(csiOnly, AgentLines.longestIdle(lines, CSI));
-    csiOnly.state = AgentLines.LineState.WRAP_UP;
-    assertNull(AgentLines.longestIdle(lines, CSI), "free agents of another campaign only: the customer waits");
+    assertNull(AgentLines.whoTakes(lines, CSI, BOTH_DIALLED),
+        "free agents of another campaign only: the customer waits");
+    ssiOnly.channel = null;
+    assertNull(AgentLines.whoTakes(lines, SSI, BOTH_DIALLED), "no open line: nobody to bridge to");
+  }
+
+  @Test
+  void theFreeAgentServingFewestCampaignsTakesTheCallSoThatTheOthersStayFree() {
+    AgentLines.Line anyone = ready(1, 600);
+    AgentLines.Line both = ready(2, 300, CSI, SSI);
+    AgentLines.Line csiOnly = ready(3, 30, CSI);
+    List<AgentLines.Line> lines = List.of(anyone, both, csiOnly);
+    assertSame(csiOnly, AgentLines.whoTakes(lines, CSI, BOTH_DIALLED),
+        "the CSI specialist, though idle the shortest: the other two stay free for SSI");
+    assertSame(both, AgentLines.whoTakes(lines, SSI, Set.of(CSI, SSI, 33L)),
+        "no skills listed serves all three dialled campaigns: the agent of two takes it");
+    assertSame(anyone, AgentLines.whoTakes(lines, SSI, BOTH_DIALLED),
+        "no skills listed with two campaigns dialled is two, as many as both's: the longest idle of the two");
+    csiOnly.state = AgentLines.LineState.RESERVED;
+    assertSame(anyone, AgentLines.whoTakes(lines, CSI, BOTH_DIALLED), "the specialist busy: the longest idle");
+  }
+
+  @Test
+  void onlyTheCurrentCampaignsCountAndAChoiceIsOne() {
+    AgentLines.Line csiAndOld = ready(1, 300, CSI, 99L);
+    AgentLines.Line csiOnly = ready(2, 30, CSI);
+    AgentLines.Line chose = ready(3, 600, CSI, SSI);
+    List<AgentLines.Line> two = List.of(csiAndOld, csiOnly);
+    assertSame(csiAndOld, AgentLines.whoTakes(two, CSI, BOTH_DIALLED),
+        "campaign 99 is not dialled: both serve one, the longer idle takes it");
+    assertSame(csiOnly, AgentLines.whoTakes(two, CSI, Set.of(CSI, SSI, 99L)), "99 dialled: the specialist");
+    chose.campaignId = CSI;
+    assertSame(chose, AgentLines.whoTakes(List.of(csiAndOld, csiOnly, chose), CSI, Set.of(CSI, SSI, 99L)),
+        "an agent who chose CSI serves one campaign: the longest idle of the specialists");
   }
 
   @Test
@@ -52,8 +84,13 @@ class SkillRoutingTest {
     AgentLines.Line anyone = ready(1, 100);
     AgentLines.Line ssi = ready(2, 10, SSI);
     assertTrue(anyone.serves(CSI) && anyone.serves(SSI));
-    assertSame(anyone, AgentLines.longestIdle(List.of(anyone, ssi), SSI));
-    assertSame(anyone, AgentLines.longestIdle(List.of(anyone, ssi), CSI));
+    assertSame(anyone, AgentLines.whoTakes(List.of(anyone, ssi), CSI, BOTH_DIALLED));
+    assertSame(ssi, AgentLines.whoTakes(List.of(anyone, ssi), SSI, BOTH_DIALLED), "the SSI agent first for SSI");
+    assertSame(ssi, AgentLines.whoTakes(List.of(anyone, ssi), SSI, Set.of()),
+        "the dialled campaigns unknown: every campaign is more than any list");
+    AgentLines.Line another = ready(3, 500);
+    assertSame(another, AgentLines.whoTakes(List.of(anyone, another), CSI, Set.of()),
+        "nobody skilled: the longest idle, as before skills existed");
   }
 
   @Test
