@@ -148,6 +148,26 @@ class SharedAgentsIT {
     assertNull(left.getLong("agent_id"));
     assertEquals("abandoned", left.getString("outcome"));
 
+    // 4. Of two free agents serving the high-priority campaign, the one serving fewer of the dialled campaigns takes
+    // the customer though the other has been idle longer (as the simulator routes), so that the other stays free for
+    // the low-priority campaign. Only the dialled campaigns count: the specialist's second skill is a preview
+    // campaign, which the dialer does not dial (by skills listed alone the two would tie and the longest idle win).
+    long preview = previewCampaign(admin, dealer, "预览 C");
+    Agent generalist = agent(server, admin, "duo.g", hi, lo);
+    Agent specialist = agent(server, admin, "zhuan.s", hi, preview);
+    generalist.ready();
+    Await.atMost(WAIT).until("the generalist ready", () -> generalist.state().equals("ready"));
+    Thread.sleep(300);
+    specialist.ready();
+    Await.atMost(WAIT).until("the specialist ready", () -> specialist.state().equals("ready"));
+    String fewest = "fewest-" + System.nanoTime();
+    tracker.originate(call(fewest, hi, "13700050003")).await();
+    Await.atMost(WAIT).until("the customer with an agent", () -> count(server,
+        "select count(*) from call_attempt where id = $1 and agent_id is not null", fewest) == 1);
+    assertEquals(specialist.id, count(server, "select agent_id from call_attempt where id = $1", fewest),
+        "the agent serving one dialled campaign, not the one idle longer serving two");
+    assertEquals("ready", generalist.state(), "the generalist stays free");
+
     pagesSetSkillsAndPriority(server, a, b, lo);
   }
 
@@ -263,6 +283,19 @@ class SharedAgentsIT {
     assertEquals(200, p.status(), p.body());
     assertEquals(priority, p.json().getJsonObject("campaign").getInteger("priority"));
     return id;
+  }
+
+  /** A preview campaign: agents dial its customers themselves, the dialer does not. */
+  private static long previewCampaign(Http admin, long dealer, String name) {
+    JsonObject hours = new JsonObject();
+    for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
+      hours.put(d, new JsonArray().add("00:00-23:59"));
+    }
+    Http.Response created = admin.send("POST", "/api/campaigns", new JsonObject().put("name", name).put("kind", "csi")
+        .put("dealerIds", new JsonArray().add(dealer)).put("timeZone", "UTC").put("callingHours", hours)
+        .put("dialMode", "preview").encode());
+    assertEquals(201, created.status(), created.body());
+    return created.json().getJsonObject("campaign").getLong("id");
   }
 
   private static void importCustomers(Http admin, long campaign, long dealer, Path dir, String prefix, int n)
