@@ -78,6 +78,12 @@ public final class AttemptStore {
         .execute(Tuple.of(fence.name(), fence.epoch())).map(rs -> rs.iterator().next().getBoolean("current"));
   }
 
+  /** Whether nobody has been granted the PBX since {@code fence} ({@link LeaseStore#latestGrant}): an answer's fence. */
+  Future<Boolean> grantIsLatest(Leases.Fence fence) {
+    return pool.preparedQuery("select " + LeaseStore.latestGrant(1, 2) + " as latest")
+        .execute(Tuple.of(fence.name(), fence.epoch())).map(rs -> rs.iterator().next().getBoolean("latest"));
+  }
+
   /** The database refused an attempt (no call went out): its PBX lease's grant was not the current one. */
   public static final class Fenced extends RuntimeException {
     public Fenced(String pbx, long epoch) {

@@ -22,6 +22,17 @@ public final class LeaseStore {
         + " and expires_at > now())";
   }
 
+  /**
+   * A condition that holds while the grant {@code $name}/{@code $epoch} is the latest one, run out or not: nobody has
+   * been granted the lease since (every grant raises the epoch). For a customer who answers a call dialled under it:
+   * a holder whose renewals went unanswered for a moment (a loaded machine, a slow database) still has the only
+   * agents who can take the customer, and another node that takes the lease raises the epoch first, so a stale
+   * owner resumed after that is still refused. Dialling stays under {@link #currentGrant}.
+   */
+  public static String latestGrant(int nameParam, int epochParam) {
+    return "exists (select 1 from node_lease where name = $" + nameParam + " and epoch = $" + epochParam + ")";
+  }
+
   private final Pool pool;
 
   public LeaseStore(Pool pool) {

@@ -74,6 +74,22 @@ class LeaseStoreIT {
   }
 
   @Test
+  void theAnswersFenceHoldsForTheLatestGrantRunOutOrNotUntilAnotherIsGranted() throws Exception {
+    LeaseStore store = new LeaseStore(pool);
+    long e = await(store.take("pbx:answers", "node-a", TTL));
+    String sql = "select " + LeaseStore.latestGrant(1, 2) + " as ok";
+    assertTrue(await(pool.preparedQuery(sql).execute(Tuple.of("pbx:answers", e))).iterator().next().getBoolean("ok"));
+    runOut("pbx:answers");
+    assertTrue(await(pool.preparedQuery(sql).execute(Tuple.of("pbx:answers", e))).iterator().next().getBoolean("ok"),
+        "run out, but nobody granted it since");
+    assertEquals(e + 1, await(store.take("pbx:answers", "node-b", TTL)));
+    assertFalse(await(pool.preparedQuery(sql).execute(Tuple.of("pbx:answers", e))).iterator().next()
+        .getBoolean("ok"), "granted to another node since");
+    assertFalse(await(pool.preparedQuery(sql).execute(Tuple.of("pbx:other", e))).iterator().next().getBoolean("ok"),
+        "another lease's name");
+  }
+
+  @Test
   void manyHoldersRacingForOneLeaseExactlyOneWins() throws Exception {
     LeaseStore store = new LeaseStore(pool);
     for (int round = 0; round < 5; round++) {
