@@ -82,7 +82,7 @@ public final class PoolPlanner {
 
   /**
    * A progressive campaign counts every other campaign's line and customer waiting whole: it promises no abandon, and
-   * an answer of another campaign may take any agent who also serves it (the server routes to the longest idle).
+   * an answer of another campaign may take any agent who also serves it (when only shared agents are free).
    */
   static boolean promisesNoAbandon(Pacer pacer) {
     return pacer instanceof CampaignPacer p && p.settings().mode() != DialMode.PREDICTIVE;
