@@ -69,6 +69,13 @@ public final class DialerService {
   /** Callbacks an agent booked for themself: that agent takes the customer if free. */
   private final Map<String, Long> bookedBy = new HashMap<>();
   private final Map<Long, WrapUp> wrappingUp = new HashMap<>();
+  /**
+   * Per campaign, the ends of attempts this dialer did not dial (closed or adopted at a take-over or a restart) whose
+   * writing to their tasks has not completed: the campaign asks the scheduler for no task meanwhile. Otherwise a task
+   * whose lease ran out during a slow restart was handed out again with its old end still on its way, and dialled
+   * before its retry rule allowed (ServerCrashIT, once ready agents came back ready at the take-over).
+   */
+  private final Map<Long, Integer> endsBeingWritten = new HashMap<>();
   /** Decides for the campaigns sharing a PBX's agents together. */
   private final PoolPlanner planner = new PoolPlanner();
   private long tickTimer = -1;
@@ -365,8 +372,8 @@ public final class DialerService {
 
   /** Asks the scheduler for the {@code n} due tasks the run's pacer decided to dial now, and dials them. */
   private void dueTasksFor(PbxRun r, int n, long now) {
-    if (n <= 0) {
-      return;
+    if (n <= 0 || endsBeingWritten.containsKey(r.campaignId())) {
+      return; // (the next tick decides again)
     }
     r.requesting += n;
     scheduler.nextDue(r.campaignId(), Instant.ofEpochMilli(now), n)
@@ -570,33 +577,36 @@ public final class DialerService {
       return;
     }
     long now = clock.millis();
-    if (outcomeForScheduler(a) != null) {
-      recordOutcome(a, now);
-      return;
+    Future<?> written = outcomeForScheduler(a) != null ? recordOutcome(a, now) : holdForDisposition(a, now);
+    Long campaignId = a.request().campaignId();
+    if (campaignId != null && !written.isComplete()) {
+      endsBeingWritten.merge(campaignId, 1, Integer::sum);
+      written.onComplete(x -> telephony.telephonyContext().runOnContext(v ->
+          endsBeingWritten.computeIfPresent(campaignId, (k, left) -> left <= 1 ? null : left - 1)));
     }
-    holdForDisposition(a, now);
   }
 
   /** A reached customer's task waits for the agent's disposition (unless one came in since the dial). */
-  private void holdForDisposition(Attempt a, long now) {
+  private Future<?> holdForDisposition(Attempt a, long now) {
     Long taskId = a.request().taskId();
     if (taskId == null) {
-      return;
+      return Future.succeededFuture();
     }
     Instant dialledAt = Instant.parse(a.snapshot().getString("originatedAt"));
-    scheduler.keepHold(taskId, dialledAt, Instant.ofEpochMilli(now).plus(DISPOSITION_HOLD))
+    return scheduler.keepHold(taskId, dialledAt, Instant.ofEpochMilli(now).plus(DISPOSITION_HOLD))
         .onFailure(e -> log.atWarn().setMessage("task not held for the disposition").addKeyValue("attempt", a.id())
             .addKeyValue("task", taskId).addKeyValue("error", e.getMessage()).log());
   }
 
-  private void recordOutcome(Attempt a, long now) {
+  private Future<?> recordOutcome(Attempt a, long now) {
     Long taskId = a.request().taskId();
     Outcome outcome = outcomeForScheduler(a);
-    if (taskId != null && outcome != null) {
-      scheduler.keepOutcome(taskId, a.id(), outcome, Instant.ofEpochMilli(now))
-          .onFailure(e -> log.atWarn().setMessage("outcome not recorded").addKeyValue("attempt", a.id())
-              .addKeyValue("task", taskId).addKeyValue("error", e.getMessage()).log());
+    if (taskId == null || outcome == null) {
+      return Future.succeededFuture();
     }
+    return scheduler.keepOutcome(taskId, a.id(), outcome, Instant.ofEpochMilli(now))
+        .onFailure(e -> log.atWarn().setMessage("outcome not recorded").addKeyValue("attempt", a.id())
+            .addKeyValue("task", taskId).addKeyValue("error", e.getMessage()).log());
   }
 
   /** An agent left wrap-up (ready, paused, logged out): the pacer learns the wrap-up time. */
