@@ -12,6 +12,7 @@ import io.huifang.survey.Questionnaire;
 import io.huifang.testsupport.Await;
 import io.huifang.testsupport.Http;
 import io.huifang.testsupport.MigratedCluster;
+import io.huifang.testsupport.ClusterNodes;
 import io.huifang.testsupport.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -91,7 +92,7 @@ class FailoverIT {
       }
       // Read through node 1's pool: node 0's goes with it.
       Pool pool = nodes.get(1).server().database().pool();
-      assertEquals(0, owner(nodes, pool), "the first node started holds the PBX");
+      assertEquals(0, ClusterNodes.owner(nodes, pool), "the first node started holds the PBX");
 
       Http admin = new Http(nodes.get(0));
       assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
@@ -125,7 +126,7 @@ class FailoverIT {
       Thread.sleep(1_500); // the calls under way a while: recordings started, drafts saved
       List<String> bridgedAtKill = ids(pool, "select id from call_attempt where campaign_id = $1"
           + " and state = 'bridged'", campaign);
-      String deadHolder = holder(pool);
+      String deadHolder = ClusterNodes.holder(pool);
       long killedAt = System.nanoTime();
       java.time.Instant killedAtWall = java.time.Instant.now();
       loop.dead = 0;
@@ -134,9 +135,9 @@ class FailoverIT {
       // Another node holds the PBX once the dead one's grant has run out (Leases.TTL, 6 s), and takes it over.
       Pool live = pool;
       Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100)).until("another node holds the PBX",
-          () -> holder(live), h -> h != null && !h.equals(deadHolder));
+          () -> ClusterNodes.holder(live), h -> h != null && !h.equals(deadHolder));
       double takeOverSeconds = (System.nanoTime() - killedAt) / 1e9;
-      int newOwner = owner(nodes, live);
+      int newOwner = ClusterNodes.owner(nodes, live);
       assertNotEquals(0, newOwner);
       assertTrue(takeOverSeconds <= io.huifang.db.lease.Leases.TTL.toSeconds() + 3, "taken over " + takeOverSeconds + " s after the crash");
 
@@ -199,24 +200,6 @@ class FailoverIT {
       }
       pbxVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
-  }
-
-  /** The holder of the PBX's lease now (its grant not run out), or null. */
-  private static String holder(Pool pool) {
-    var rows = pool.query("select holder from node_lease where name = 'pbx:pbx' and expires_at > now()").execute()
-        .await();
-    return rows.size() == 0 ? null : rows.iterator().next().getString(0);
-  }
-
-  /** Which node holds the PBX (its holder name ends with the node's data dir), or -1. */
-  private static int owner(List<TestServer> nodes, Pool pool) {
-    String h = holder(pool);
-    for (int i = 0; i < nodes.size(); i++) {
-      if (h != null && h.endsWith(":" + nodes.get(i).dataDir().toAbsolutePath().normalize())) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static long campaign(Http admin, Path dir, int customers) throws Exception {
@@ -294,7 +277,7 @@ class FailoverIT {
       timer.scheduleWithFixedDelay(() -> {
         int owner;
         try {
-          owner = owner(nodes, pool);
+          owner = ClusterNodes.owner(nodes, pool);
         } catch (RuntimeException e) {
           return;
         }

@@ -79,7 +79,7 @@ class TakeOverPagesIT {
             "--recordings.archive-dir=" + rec, "--recordings.archive-shared=true")));
       }
       Pool pool = nodes.get(1).server().database().pool();
-      String deadHolder = holder(pool);
+      String deadHolder = ClusterNodes.holder(pool);
       assertTrue(deadHolder.endsWith(":" + nodes.get(0).dataDir().toAbsolutePath().normalize()),
           "the first node holds the PBX: " + deadHolder);
 
@@ -159,11 +159,11 @@ class TakeOverPagesIT {
       assertEquals("Success", hungUp.get("Response"), hungUp.toString());
       assertEquals("bridged", one(pool, "select state from call_attempt where id = $1", call),
           "nobody saw the customer hang up: the owner is dead and nobody has taken its PBX over");
-      assertEquals(deadHolder, holder(pool), "the dead owner's grant has not run out yet");
+      assertEquals(deadHolder, ClusterNodes.holder(pool), "the dead owner's grant has not run out yet");
 
       Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100)).until("another node holds the PBX",
-          () -> holder(pool), h -> h != null && !h.equals(deadHolder));
-      int owner = owner(nodes, pool);
+          () -> ClusterNodes.holder(pool), h -> h != null && !h.equals(deadHolder));
+      int owner = ClusterNodes.owner(nodes, pool);
       assertNotEquals(0, owner);
 
       // The end reaches the talker's pages as any call's end does, on the node that took over and on the other.
@@ -323,22 +323,6 @@ class TakeOverPagesIT {
     }
     JsonObject row = r.json().getJsonObject("agents").getJsonObject("rows").getJsonObject(Long.toString(agentId));
     return row == null ? "none" : row.getString("state") + ":" + row.getString("pauseReason");
-  }
-
-  private static String holder(Pool pool) {
-    var rows = pool.query("select holder from node_lease where name = 'pbx:pbx' and expires_at > now()").execute()
-        .await();
-    return rows.size() == 0 ? null : rows.iterator().next().getString(0);
-  }
-
-  private static int owner(List<TestServer> nodes, Pool pool) {
-    String h = holder(pool);
-    for (int i = 0; i < nodes.size(); i++) {
-      if (h != null && h.endsWith(":" + nodes.get(i).dataDir().toAbsolutePath().normalize())) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static String one(Pool pool, String sql, Object... args) {

@@ -40,4 +40,22 @@ public final class ClusterNodes {
       pg.close();
     }
   }
+
+  /** The holder of the emulator PBX's lease ({@code pbx:pbx}) now, its grant not run out; null when nobody holds it. */
+  public static String holder(io.vertx.sqlclient.Pool pool) {
+    var rows = pool.query("select holder from node_lease where name = 'pbx:pbx' and expires_at > now()").execute()
+        .await();
+    return rows.size() == 0 ? null : rows.iterator().next().getString(0);
+  }
+
+  /** Which of {@code nodes} holds the PBX (its holder name ends with the node's data dir), or -1. */
+  public static int owner(List<TestServer> nodes, io.vertx.sqlclient.Pool pool) {
+    String h = holder(pool);
+    for (int i = 0; i < nodes.size(); i++) {
+      if (h != null && h.endsWith(":" + nodes.get(i).dataDir().toAbsolutePath().normalize())) {
+        return i;
+      }
+    }
+    return -1;
+  }
 }
