@@ -360,7 +360,9 @@ function start(user) {
   const field = (labelKey, input) => el('label', {}, el('span', { i18n: labelKey }), input);
 
   function meetingForm(p) {
-    const today = new Date().toISOString().slice(0, 10);
+    // Today in the centre's zone (casework's days end at midnight Asia/Shanghai): the UTC date was yesterday's until
+    // 08:00 Beijing time, and a meeting dated before its plan opened is refused.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
     const heldOn = el('input', { type: 'date', id: 'pm-held', value: today, required: true });
     const attendees = el('input', { type: 'text', id: 'pm-attendees', maxlength: 500, required: true });
     const periodEnd = el('input', { type: 'date', id: 'pm-period', required: true });

@@ -105,7 +105,7 @@ export function chartsView({ board }) {
     show() {
       if (!started) {
         started = true;
-        $('charts-day').value = today(board.data && board.data.timeZone);
+        $('charts-day').value = today(board.data && (board.data.dayZone || board.data.timeZone));
         load();
       } else {
         for (const c of Object.values(charts)) c.resize();

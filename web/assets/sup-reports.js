@@ -76,7 +76,7 @@ export function reportsView({ board }) {
     show() {
       if (started) return;
       started = true;
-      $('reports-date').value = today(board.data && board.data.timeZone);
+      $('reports-date').value = today(board.data && (board.data.dayZone || board.data.timeZone));
       load();
     }
   };

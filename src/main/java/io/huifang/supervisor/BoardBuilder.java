@@ -34,6 +34,9 @@ final class BoardBuilder {
     Map<String, Object> sections = new LinkedHashMap<>();
     sections.put("timeZone", in.campaigns().isEmpty() ? Campaign.DEFAULT_ZONE
         : in.campaigns().get(0).rules().zone().getId());
+    // The zone whose days the charts and reports count (SupervisorReportRoutes: the centre's), for the pages' "today":
+    // the first campaign's zone above may differ (a campaign in UTC: from 16:00 UTC the page asked for the wrong day).
+    sections.put("dayZone", Campaign.DEFAULT_ZONE);
     sections.put("thresholds", in.thresholds());
     JsonObject figures = in.figures() == null ? new JsonObject() : in.figures();
     JsonObject campaignFigures = figures.getJsonObject("campaigns", new JsonObject());
