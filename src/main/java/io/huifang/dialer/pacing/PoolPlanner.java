@@ -4,20 +4,43 @@ import java.util.List;
 
 /**
  * Paces the campaigns one pool of agents serves, each by its own pacer (its own target and learned rates). The pool's
- * campaigns decide as one, whatever their priorities: each one's pacer decides on its own view of the pool, the group
- * dials the fewest lines any of them asks for (each pacer holds only its own hour, so the tightest one bounds the
- * group), and those lines are handed out one at a time, each to the campaign with the fewest lines in flight, the
- * higher priority on a tie. Priority otherwise decides who takes which answered call (the routing, outside this
- * class), not who dials: with the higher priority dialling first it filled the pool's room all day and the others were
- * never dialled (BENCHMARKS.md, session 11: 4,475 live answers against 0 on a blended pool).
+ * campaigns decide together, whatever their priorities: each one's pacer decides on its own view of the pool, and what
+ * it asks for is its budget; lines are handed out one at a time, each to the campaign with the fewest lines in flight
+ * (the higher priority on a tie) whose line every campaign's budget still has room for, a line being charged to each
+ * campaign as that campaign's view counts it (a budget may be overdrawn by up to half a line). Priority otherwise
+ * decides who takes which answered call (the routing, outside this class), not who dials: with the higher priority
+ * dialling first it filled the pool's room all day and the others were never dialled (BENCHMARKS.md, session 11: 4,475
+ * live answers against 0 on a blended pool).
  *
  * <p>A campaign's view: the agents skilled for it; its own lines ringing and customers waiting; and another
  * campaign's in the share of that campaign's agents who also take this one (their answers go to those agents or to
  * agents this campaign cannot use), its lines counted by its answer rate over this campaign's (a line of customers
- * who answer three times as often counts three times). A pacer's throttle is charged for what it asked, which may be
- * more than it is handed.
+ * who answer three times as often counts three times). A progressive campaign counts every line whole. A pacer's
+ * throttle is charged for what it asked, which may be more than it is handed.
  */
 public final class PoolPlanner {
+  /** How the group's lines are bounded. */
+  public enum Bound {
+    /**
+     * Each campaign's ask is its budget, and every line handed out is charged to every campaign's budget as that
+     * campaign's view counts it ({@link #weight}): a line goes out only while every budget has room for it (as built,
+     * session 12, second pass).
+     */
+    BUDGETS,
+    /** The group dials the fewest lines any campaign's pacer asks for (session 12, first pass; kept to measure). */
+    FEWEST_ASK
+  }
+
+  private final Bound bound;
+
+  public PoolPlanner() {
+    this(Bound.BUDGETS);
+  }
+
+  public PoolPlanner(Bound bound) {
+    this.bound = bound;
+  }
+
   /**
    * Lines each campaign dials now (index = the view's campaign), each decided by its own pacer:
    * {@code pacers.get(c)} is campaign c's. The caller places exactly that many originates per campaign.
@@ -27,25 +50,65 @@ public final class PoolPlanner {
     if (pacers.size() != campaigns) {
       throw new IllegalArgumentException(pacers.size() + " pacers for " + campaigns + " campaigns");
     }
-    int total = Integer.MAX_VALUE;
+    int fewest = Integer.MAX_VALUE;
+    double[] budget = new double[campaigns];
     int[] inFlight = new int[campaigns];
     for (int c = 0; c < campaigns; c++) {
-      total = Math.min(total, pacers.get(c).linesToDial(new CampaignView(pool, pacers, c), now));
+      int ask = pacers.get(c).linesToDial(new CampaignView(pool, pacers, c), now);
+      fewest = Math.min(fewest, ask);
+      budget[c] = ask;
       inFlight[c] = pool.ringingLines(c) + pool.answeredWaiting(c);
+    }
+    // cost[d][c]: what one more line of d takes of c's budget. The first pass charged every line whole to every
+    // budget (the fewest ask), although each view counts another campaign's lines only in the share of its agents who
+    // also take this one and by its answer rate: the tightest campaign held back lines that hardly reach its agents
+    double[][] cost = new double[campaigns][campaigns];
+    for (int d = 0; d < campaigns; d++) {
+      for (int c = 0; c < campaigns; c++) {
+        cost[d][c] = bound == Bound.FEWEST_ASK ? (budget[c] == fewest ? 1 : 0) : weight(pool, pacers, d, c);
+      }
     }
     Integer[] order = byPriority(pool);
     int[] lines = new int[campaigns];
-    for (int k = 0; k < total; k++) {
-      int behind = order[0];
-      for (int c : order) {
-        if (inFlight[c] < inFlight[behind]) {
-          behind = c;
+    while (true) {
+      int behind = -1;
+      for (int d : order) {
+        if ((behind < 0 || inFlight[d] < inFlight[behind]) && fits(cost[d], budget)) {
+          behind = d;
         }
+      }
+      if (behind < 0) {
+        return lines;
+      }
+      for (int c = 0; c < campaigns; c++) {
+        budget[c] -= cost[behind][c];
       }
       inFlight[behind]++;
       lines[behind]++;
     }
-    return lines;
+  }
+
+  /** How far a line may overdraw a budget: the nearest whole line, as the views count lines whole. */
+  static final double SLACK = 0.5;
+
+  private static boolean fits(double[] cost, double[] budget) {
+    for (int c = 0; c < cost.length; c++) {
+      if (cost[c] > 0 && budget[c] < cost[c] - SLACK) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * How much one line of campaign d counts in campaign c's view: whole for c's own and for a progressive c
+   * ({@link #promisesNoAbandon}), otherwise in the share of d's agents who also take c, by d's answer rate over c's.
+   */
+  static double weight(PoolView pool, List<? extends Pacer> pacers, int d, int c) {
+    if (d == c || promisesNoAbandon(pacers.get(c))) {
+      return 1;
+    }
+    return shareOn(pool, d, c) * answerRatio(pacers, d, c);
   }
 
   /** The campaigns by priority, the view's order among equals: who is handed a line first on a tie. */

@@ -40,12 +40,41 @@ class PoolPlannerTest {
   }
 
   @Test
-  void theGroupDialsTheFewestLinesAnyCampaignAsksFor() {
-    // 3 free for campaign 0 only, 2 free for campaign 1 only, 4 talking for both: campaign 1 sees 2 free, so the
-    // group dials 2 (one each), not 5
+  void progressiveCampaignsAreChargedEveryLineWhole() {
+    // 3 free for campaign 0 only, 2 free for campaign 1 only, 4 talking for both: progressive campaign 1 counts every
+    // line of the pool whole and has room for 2, so the group dials 2 (one each), not 5
     FakePool pool = new FakePool(2).agents(3, Activity.FREE, T0, 0).agents(2, Activity.FREE, T0, 1)
         .agents(4, Activity.TALKING, T0, 0, 1);
     assertArrayEquals(new int[] {1, 1}, new PoolPlanner().linesToDial(pool, List.of(progressive(), progressive()), T0));
+  }
+
+  @Test
+  void aLineIsChargedToAnotherCampaignOnlyAsItsViewCountsIt() {
+    // predictive campaigns: 3 free agents for campaign 0 only; campaign 1's only agents are talking, so it asks for
+    // none, but none of campaign 0's agents takes campaign 1: its lines cost campaign 1 nothing, and it dials its 3
+    // (the first pass's fewest ask dialled none)
+    FakePool apart = new FakePool(2).agents(3, Activity.FREE, T0, 0).agents(2, Activity.TALKING, T0, 1);
+    assertArrayEquals(new int[] {3, 0},
+        new PoolPlanner().linesToDial(apart, List.of(predictive(), predictive()), T0));
+    assertArrayEquals(new int[] {0, 0}, new PoolPlanner(PoolPlanner.Bound.FEWEST_ASK).linesToDial(apart,
+        List.of(predictive(), predictive()), T0), "the first pass's rule, kept to measure against");
+    // 2 free for campaign 0 only, 2 free for both, 2 talking for campaign 1 only: each campaign's line costs the other
+    // half a line (half of each one's agents take the other)
+    FakePool mixed = new FakePool(2).agents(2, Activity.FREE, T0, 0).agents(2, Activity.FREE, T0, 0, 1)
+        .agents(2, Activity.TALKING, T0, 1);
+    List<CampaignPacer> pacers = List.of(predictive(), predictive());
+    assertEquals(0.5, PoolPlanner.weight(mixed, pacers, 0, 1), 1e-9);
+    assertEquals(0.5, PoolPlanner.weight(mixed, pacers, 1, 0), 1e-9);
+    int[] asks = {pacers.get(0).linesToDial(PoolPlanner.viewOf(mixed, pacers, 0), T0),
+        pacers.get(1).linesToDial(PoolPlanner.viewOf(mixed, pacers, 1), T0)};
+    assertArrayEquals(new int[] {4, 2}, asks, "campaign 0 sees 4 free agents, campaign 1 2");
+    // handed out in turn: 0 (budgets 3 / 1.5), 1 (2.5 / 0.5), 0 (1.5 / 0), 0 (0.5 / -0.5: a budget may be overdrawn
+    // by up to half a line, to the nearest whole line as a view counts them); then any line overdraws campaign 1's
+    // budget by more
+    assertArrayEquals(new int[] {3, 1},
+        new PoolPlanner().linesToDial(mixed, List.of(predictive(), predictive()), T0));
+    assertArrayEquals(new int[] {1, 1}, new PoolPlanner(PoolPlanner.Bound.FEWEST_ASK).linesToDial(mixed,
+        List.of(predictive(), predictive()), T0));
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.huifang.dialer.pacing.CampaignPacer;
 import io.huifang.dialer.pacing.DialMode;
 import io.huifang.dialer.pacing.OriginateThrottle;
 import io.huifang.dialer.pacing.PacingSettings;
+import io.huifang.dialer.pacing.PoolPlanner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,12 +42,17 @@ public final class PooledBenchmark {
   record Run(double busy, SimResult[] campaigns) {
   }
 
-  static final String[] WAYS = {"split", "**pooled** (PoolPlanner)"};
+  static final String[] WAYS = {"split", "**pooled** (PoolPlanner: budgets, second pass)",
+      "pooled, the fewest ask (session 12, first pass)"};
+
+  /** Whether to run the first pass's rule too (--fewest on|off): off for design runs. */
+  static boolean fewest = true;
 
   public static void main(String[] args) throws Exception {
     long[] seeds = HeldOutBenchmark.seeds(option(args, "--seeds", "3001-3030"));
     String only = option(args, "--only", "");
     boolean amd = option(args, "--amd", "off").equals("on");
+    fewest = option(args, "--fewest", "on").equals("on");
     ExecutorService exec = Executors.newFixedThreadPool(Integer.parseInt(option(args, "--threads", "2")));
     long started = System.nanoTime();
     List<Pool> pools = pools(amd).stream()
@@ -58,8 +64,11 @@ public final class PooledBenchmark {
         days.add(exec.submit(() -> {
           Run[] r = day(p, seed);
           System.out.printf(Locale.ROOT,
-              "day %s seed %d: busy %.1f / %.1f %%, worst %.2f / %.2f %%, pooled answers %s%n", p.name(), seed,
-              100 * r[0].busy(), 100 * r[1].busy(), 100 * worst(r[0]), 100 * worst(r[1]), answers(r[1]));
+              "day %s seed %d: busy %.1f / %.1f / %s %%, worst %.2f / %.2f / %s %%, pooled answers %s / %s%n",
+              p.name(), seed, 100 * r[0].busy(), 100 * r[1].busy(),
+              r.length > 2 ? String.format(Locale.ROOT, "%.1f", 100 * r[2].busy()) : "-", 100 * worst(r[0]),
+              100 * worst(r[1]), r.length > 2 ? String.format(Locale.ROOT, "%.2f", 100 * worst(r[2])) : "-",
+              answers(r[1]), r.length > 2 ? answers(r[2]) : "-");
           return r;
         }));
       }
@@ -76,7 +85,7 @@ public final class PooledBenchmark {
       for (Future<Run[]> f : all.get(i)) {
         days.add(f.get());
       }
-      for (int w = 0; w < WAYS.length; w++) {
+      for (int w = 0; w < (fewest ? WAYS.length : 2); w++) {
         out.append(row(p, WAYS[w], days, w, seeds));
       }
     }
@@ -160,16 +169,18 @@ public final class PooledBenchmark {
     }
     int agents = Arrays.stream(p.customers()).mapToInt(Scenario::agents).sum();
     Run splitRun = new Run(busy / agents, split);
-    return new Run[] {splitRun, pooled(p, seed)};
+    Run pooled = pooled(p, seed, new PoolPlanner());
+    return fewest ? new Run[] {splitRun, pooled, pooled(p, seed, new PoolPlanner(PoolPlanner.Bound.FEWEST_ASK))}
+        : new Run[] {splitRun, pooled};
   }
 
-  static Run pooled(Pool p, long seed) {
+  static Run pooled(Pool p, long seed, PoolPlanner planner) {
     List<PooledSimulation.Campaign> campaigns = new ArrayList<>();
     for (int c = 0; c < p.campaigns(); c++) {
       CampaignPacer pacer = pacer(p.targets()[c], p.customers()[c].amd());
       campaigns.add(new PooledSimulation.Campaign(p.customers()[c], pacer, p.priorities()[c], p.targets()[c]));
     }
-    PooledSimulation.Result r = new PooledSimulation(campaigns, p.skills(), seed).run();
+    PooledSimulation.Result r = new PooledSimulation(campaigns, p.skills(), seed, planner).run();
     return new Run(r.poolBusyShare(), r.campaigns().toArray(new SimResult[0]));
   }
 

@@ -83,7 +83,7 @@ public final class PooledSimulation {
   private final ArrayList<Line>[] ringing;
   private final ArrayList<Line> waiting = new ArrayList<>();
   private final int[] waitingCount;
-  private final PoolPlanner planner = new PoolPlanner();
+  private final PoolPlanner planner;
   private final PoolView view = new Pool();
   /** The campaigns' pacers in priority order, as the planner takes them. */
   private final List<Pacer> pacers = new ArrayList<>();
@@ -106,8 +106,17 @@ public final class PooledSimulation {
   /**
    * @param skills skills[a][c]: agent a takes campaign c
    */
-  @SuppressWarnings("unchecked")
   public PooledSimulation(List<Campaign> campaigns, boolean[][] skills, long seed) {
+    this(campaigns, skills, seed, new PoolPlanner());
+  }
+
+  /**
+   * @param skills skills[a][c]: agent a takes campaign c
+   * @param planner the pool's planner (the server's, or an earlier rule to measure against)
+   */
+  @SuppressWarnings("unchecked")
+  public PooledSimulation(List<Campaign> campaigns, boolean[][] skills, long seed, PoolPlanner planner) {
+    this.planner = planner;
     this.campaigns = campaigns;
     this.skilled = skills;
     this.order = new Integer[campaigns.size()];
