@@ -213,12 +213,7 @@ class TakeOverPagesIT {
       assertEquals(written, writing.getString("attemptId"), writing.encode());
       JsonObject writerDesk = writer.get("/api/agent/desk").json();
       assertEquals(written, writerDesk.getJsonObject("call").getString("attemptId"), writerDesk.encode());
-      Http.Response writerSubmitted = writer.send("POST", "/api/agent/calls/" + written + "/submit", new JsonObject()
-          .put("disposition", "success").put("answers", SurveyAnswers.full(Questionnaire.parse(writerDesk
-              .getJsonObject("call").getJsonObject("questionnaire").getJsonObject("definition")), 0, 0)).encode());
-      assertEquals(200, writerSubmitted.status(), writerSubmitted.body());
-      Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("the writer ready after the wrap-up",
-          () -> state(writer).getString("state"), st -> "ready".equals(st));
+      submitAndAwaitReady(writer, written, writerDesk, "the writer");
       assertEquals("ready", one(pool, "select state from agent_state_log where agent_id = $1 order by at desc,"
           + " id desc limit 1", idleId), "the desk's log of the idle agent");
 
@@ -226,12 +221,7 @@ class TakeOverPagesIT {
       JsonObject desk = talker.get("/api/agent/desk").json();
       assertEquals(call, desk.getJsonObject("call").getString("attemptId"), desk.encode());
       assertEquals(false, desk.getJsonObject("call").getBoolean("callUp"), desk.encode());
-      Http.Response submitted = talker.send("POST", "/api/agent/calls/" + call + "/submit", new JsonObject()
-          .put("disposition", "success").put("answers", SurveyAnswers.full(Questionnaire.parse(desk
-              .getJsonObject("call").getJsonObject("questionnaire").getJsonObject("definition")), 0, 0)).encode());
-      assertEquals(200, submitted.status(), submitted.body());
-      Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("the talker ready after the wrap-up",
-          () -> state(talker).getString("state"), s -> "ready".equals(s));
+      submitAndAwaitReady(talker, call, desk, "the talker");
       assertEquals("submitted", one(pool, "select status from survey_response where attempt_id = $1", call));
 
       // The idle agent gets the next customer of their campaign, dialled by the new owner.
@@ -323,6 +313,16 @@ class TakeOverPagesIT {
     }
     JsonObject row = r.json().getJsonObject("agents").getJsonObject("rows").getJsonObject(Long.toString(agentId));
     return row == null ? "none" : row.getString("state") + ":" + row.getString("pauseReason");
+  }
+
+  /** The agent submits the call on their desk (every item answered), and their line is ready after the wrap-up. */
+  private static void submitAndAwaitReady(Http agent, String attempt, JsonObject desk, String who) {
+    Http.Response submitted = agent.send("POST", "/api/agent/calls/" + attempt + "/submit", new JsonObject()
+        .put("disposition", "success").put("answers", SurveyAnswers.full(Questionnaire.parse(desk
+            .getJsonObject("call").getJsonObject("questionnaire").getJsonObject("definition")), 0, 0)).encode());
+    assertEquals(200, submitted.status(), submitted.body());
+    Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until(who + " ready after the wrap-up",
+        () -> state(agent).getString("state"), st -> "ready".equals(st));
   }
 
   private static String one(Pool pool, String sql, Object... args) {
