@@ -138,7 +138,9 @@ public final class DialerStatus {
           == io.huifang.pbx.ami.AmiClient.State.CONNECTED).put("ringing", 0).put("dialled", 0L)
           .put("agentsWorking", workingAgents(p, null))
           // issue 22: does this node hold the PBX's lease, and how many originates the fence refused since start
-          .put("owned", p.tracker().owned()).put("fencedOriginates", p.tracker().fencedOriginates()));
+          .put("owned", p.tracker().owned()).put("fencedOriginates", p.tracker().fencedOriginates())
+          // answered calls whose FastAGI script the dialplan's timeout cut (their node frozen or cut off)
+          .put("agiTimeouts", p.tracker().agiTimeouts()));
     }
     for (CampaignRun r : runs) {
       campaigns.add(campaign(r, now).put("priority", r.campaign.priority()).put("pool", pool(r, runs)));
@@ -210,12 +212,14 @@ public final class DialerStatus {
     JsonArray perPbx = new JsonArray();
     int ringing = 0;
     long dialled = 0;
+    long agiTimeouts = 0;
     CampaignPacer.Plan cautious = null;
     for (PbxRun p : r.pbxRuns()) {
       CampaignPacer.Plan plan = p.pacer.plan(now);
       perPbx.add(pbx(p, plan));
       ringing += p.ringing.size();
       dialled += p.dialled;
+      agiTimeouts += p.pbx.tracker().agiTimeouts(r.id());
       if (cautious == null || plan.plannedAbandonRate() < cautious.plannedAbandonRate()) {
         cautious = plan;
       }
@@ -230,6 +234,9 @@ public final class DialerStatus {
         .put("abandonedHour", f.hour().abandoned())
         // ring cut: whether the campaign may end long-ringing lines, and the lines it ended in the last hour
         .put("ringCut", r.campaign.ringCut()).put("ringCutsHour", r.ringCutsHour(now))
+        // its answered calls whose FastAGI script the dialplan's timeout cut, since this node's start (the node
+        // following each call counts it): customers sent to the safe-harbor message because a node stopped answering
+        .put("agiTimeouts", agiTimeouts)
         // the most cautious PBX's plan: the one the campaign's budget holds back most
         .put("plannedAbandonRate", cautious == null ? 0.0 : cautious.plannedAbandonRate())
         .put("calibration", cautious == null ? null : cautious.calibration())
@@ -256,6 +263,7 @@ public final class DialerStatus {
   private static JsonObject pbx(PbxRun p, CampaignPacer.Plan plan) {
     return new JsonObject().put("pbx", p.pbx.name()).put("ringing", p.ringing.size()).put("dialled", p.dialled)
         .put("agentsWorking", workingAgents(p.pbx, p.campaignId()))
+        .put("agiTimeouts", p.pbx.tracker().agiTimeouts(p.campaignId()))
         .put("plannedAbandonRate", plan.plannedAbandonRate()).put("calibration", plan.calibration());
   }
 

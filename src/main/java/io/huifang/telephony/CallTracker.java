@@ -87,6 +87,13 @@ public final class CallTracker {
   /** No fence: every originate goes out (tools and tests that run no leases). */
   private volatile java.util.function.Supplier<Leases.Fence> fence = null;
   private final java.util.concurrent.atomic.AtomicLong fenced = new java.util.concurrent.atomic.AtomicLong();
+  /**
+   * Calls of this PBX followed here whose answered-call FastAGI script was cut by the dialplan's absolute timeout
+   * (counted once per call, at its first timeout), since start: in all, and by campaign (0L: a call of none).
+   */
+  private final java.util.concurrent.atomic.AtomicLong agiTimedOut = new java.util.concurrent.atomic.AtomicLong();
+  private final Map<Long, java.util.concurrent.atomic.AtomicLong> agiTimedOutByCampaign =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * Originates only in the name of this PBX's lease (issue 22): {@code fence} gives the lease's current grant, or null
@@ -272,6 +279,20 @@ public final class CallTracker {
   /** Originates refused by the fence since start: no grant here, or a grant the database no longer knows as current. */
   public long fencedOriginates() {
     return fenced.get();
+  }
+
+  /**
+   * Calls whose answered-call script the dialplan's absolute timeout cut (its node frozen or cut off, docs/cluster.md
+   * "A node that stops answering during the script"), since start: those this node followed, each once.
+   */
+  public long agiTimeouts() {
+    return agiTimedOut.get();
+  }
+
+  /** The same, of one campaign's calls. */
+  public long agiTimeouts(long campaignId) {
+    java.util.concurrent.atomic.AtomicLong n = agiTimedOutByCampaign.get(campaignId);
+    return n == null ? 0 : n.get();
   }
 
   static final long NOT_SENT = -1;
@@ -738,7 +759,12 @@ public final class CallTracker {
     if (a == null) {
       return; // not followed here (another node's call): its own node records it
     }
-    a.agiTimeouts++;
+    if (++a.agiTimeouts == 1) {
+      agiTimedOut.incrementAndGet();
+      Long campaign = a.request().campaignId();
+      agiTimedOutByCampaign.computeIfAbsent(campaign == null ? 0L : campaign,
+          k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+    }
     log.atWarn().setMessage("answered call: no decision from FastAGI within the dialplan's timeout")
         .addKeyValue("attempt", a.id).addKeyValue("pbx", pbx).addKeyValue("try", e.get("Try"))
         .addKeyValue("agiStatus", e.get("Status")).log();

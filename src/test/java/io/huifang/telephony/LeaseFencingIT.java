@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.huifang.db.lease.LeaseStore;
 import io.huifang.db.lease.Leases;
 import io.huifang.testsupport.Await;
+import io.huifang.testsupport.Http;
 import io.huifang.testsupport.Injected;
 import io.huifang.testsupport.TestServer;
 import io.huifang.testsupport.WithServer;
@@ -445,12 +446,67 @@ class LeaseFencingIT {
 
   /** 5XXX answers at once and stays on the line: only the dialplan ends the call. */
   static CallTracker.OriginateRequest patientCustomer(String id) {
-    return new CallTracker.OriginateRequest(id, 1L, null, null, "PJSIP/5401@huifang-trunk", "huifang-answered", "s",
-        null, Duration.ofSeconds(20), false, Map.of());
+    return patientCustomer(id, 1L);
   }
 
-  long abandonsOfCampaignOne() throws Exception {
-    return await(new AttemptStore(pool).abandonHistory(1L, java.time.Instant.now().plusSeconds(1))).stream()
+  static CallTracker.OriginateRequest patientCustomer(String id, long campaignId) {
+    return new CallTracker.OriginateRequest(id, campaignId, null, null, "PJSIP/5401@huifang-trunk", "huifang-answered",
+        "s", null, Duration.ofSeconds(20), false, Map.of());
+  }
+
+  Http admin;
+  long dialledCampaign;
+
+  /**
+   * A campaign the dialer runs, so that GET /api/dialer lists it; it has no customers, so it dials nothing itself:
+   * the tests place calls in its name.
+   */
+  long campaignTheDialerRuns() throws Exception {
+    if (dialledCampaign == 0) {
+      admin = new Http(server);
+      assertEquals(200, admin.login("admin", TestServer.ADMIN_PASSWORD).status());
+      dialledCampaign = io.huifang.dialer.DialerCampaigns.allDayProgressive(admin,
+          io.huifang.dialer.DialerCampaigns.dealer(admin, "LF01", "栅栏测试4S店"), "AGI 超时计数", null);
+      await(server.server().dialer().reloadNow());
+      Await.atMost(Duration.ofSeconds(15)).every(Duration.ofMillis(100)).until("the dialer runs the campaign",
+          () -> campaignFigures(), c -> c != null);
+    }
+    return dialledCampaign;
+  }
+
+  /** The PBX's figures as GET /api/dialer gives them. */
+  JsonObject pbxFigures() {
+    Http.Response r = admin.get("/api/dialer");
+    assertEquals(200, r.status(), r.body());
+    return r.json().getJsonArray("pbxes").stream().map(JsonObject.class::cast)
+        .filter(p -> "emulator".equals(p.getString("pbx"))).findFirst().orElseThrow();
+  }
+
+  /** The campaign's figures as GET /api/dialer gives them; null until the dialer runs it. */
+  JsonObject campaignFigures() {
+    Http.Response r = admin.get("/api/dialer");
+    assertEquals(200, r.status(), r.body());
+    return r.json().getJsonArray("campaigns").stream().map(JsonObject.class::cast)
+        .filter(c -> c.getLong("campaignId") == dialledCampaign).findFirst().orElse(null);
+  }
+
+  /** Calls whose script timed out, as GET /api/dialer counts them: the PBX's, the campaign's, its share on the PBX. */
+  String agiTimeoutsCounted() {
+    JsonObject c = campaignFigures();
+    return pbxFigures().getLong("agiTimeouts") + "/" + c.getLong("agiTimeouts") + "/"
+        + c.getJsonArray("pbxes").getJsonObject(0).getLong("agiTimeouts");
+  }
+
+  static String plusOne(String counted) {
+    StringBuilder out = new StringBuilder();
+    for (String n : counted.split("/")) {
+      out.append(out.length() == 0 ? "" : "/").append(Long.parseLong(n) + 1);
+    }
+    return out.toString();
+  }
+
+  long abandonsOf(long campaign) throws Exception {
+    return await(new AttemptStore(pool).abandonHistory(campaign, java.time.Instant.now().plusSeconds(1))).stream()
         .mapToLong(AttemptStore.AbandonBucket::abandons).sum();
   }
 
@@ -467,10 +523,12 @@ class LeaseFencingIT {
     listenForSafeHarbor();
     String global = globalAgi();
     try (StalledNode frozen = new StalledNode()) {
+      long campaign = campaignTheDialerRuns();
+      String countedBefore = agiTimeoutsCounted();
       setGlobalAgi(frozen.url());
-      long abandonsBefore = abandonsOfCampaignOne();
+      long abandonsBefore = abandonsOf(campaign);
       String id = "agi-frozen-" + SEQ.incrementAndGet();
-      tracker.originate(patientCustomer(id)).await();
+      tracker.originate(patientCustomer(id, campaign)).await();
       StalledNode.Session s = frozen.sessions.poll(15, TimeUnit.SECONDS);
       assertNotNull(s, "the answered call's script reached the frozen node");
       assertEquals(id, Await.atMost(Duration.ofSeconds(3)).every(Duration.ofMillis(10))
@@ -500,7 +558,9 @@ class LeaseFencingIT {
       assertEquals("system", row.getString("hangup_by"), "the dialplan hung up after the message: " + row.encode());
       assertEquals(1, row.getInteger("timeouts"), row.encode());
       assertTrue(row.getString("detail").contains("FastAGI script gave no decision"), row.encode());
-      assertEquals(abandonsBefore + 1, abandonsOfCampaignOne(), "counted in the campaign's abandons");
+      assertEquals(abandonsBefore + 1, abandonsOf(campaign), "counted in the campaign's abandons");
+      // And counted where supervisors read the dialer's figures: the PBX's, the campaign's and its share on the PBX.
+      assertEquals(plusOne(countedBefore), agiTimeoutsCounted(), "pbx/campaign/campaign's share in GET /api/dialer");
     } finally {
       setGlobalAgi(global);
     }
@@ -516,9 +576,11 @@ class LeaseFencingIT {
     awaitNodeHoldsItsPbx();
     listenForSafeHarbor();
     try (StalledNode frozen = new StalledNode()) {
+      long campaign = campaignTheDialerRuns();
+      String countedBefore = agiTimeoutsCounted();
       tracker.answeredCallsTo(frozen.url());
       String id = "agi-frozen-dialler-" + SEQ.incrementAndGet();
-      tracker.originate(patientCustomer(id)).await();
+      tracker.originate(patientCustomer(id, campaign)).await();
       StalledNode.Session s = frozen.sessions.poll(15, TimeUnit.SECONDS);
       assertNotNull(s, "the answered call's script reached the dialling node");
       assertEquals(id, Await.atMost(Duration.ofSeconds(3)).every(Duration.ofMillis(10))
@@ -538,6 +600,8 @@ class LeaseFencingIT {
       assertEquals(1, row.getInteger("timeouts"), row.encode());
       assertEquals("system", row.getString("hangup_by"), row.encode());
       assertNull(row.getString("detail"), "the live node decided (no agent within 2 s): " + row.encode());
+      assertEquals(plusOne(countedBefore), agiTimeoutsCounted(),
+          "counted once in GET /api/dialer (pbx/campaign/campaign's share), though the live node decided");
     } finally {
       tracker.answeredCallsTo(null);
     }
