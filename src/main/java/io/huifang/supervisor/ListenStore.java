@@ -63,16 +63,18 @@ public final class ListenStore {
     });
   }
 
-  /** A spy call left open by a server that stopped: its row, PBX and spy channel. */
-  public record Leftover(long id, String pbx, String channel) {
+  /** A spy call left open by a server that stopped: its row, PBX and spy channel, whose it was and on whom. */
+  public record Leftover(long id, String pbx, String channel, long supervisorId, long agentId, String mode) {
   }
 
   public Future<List<Leftover>> leftovers() {
-    return pool.query("select id, pbx, channel from supervisor_listen where ended_at is null").execute().map(rs -> {
-      List<Leftover> out = new ArrayList<>();
-      rs.forEach(r -> out.add(new Leftover(r.getLong("id"), r.getString("pbx"), r.getString("channel"))));
-      return out;
-    });
+    return pool.query("select id, pbx, channel, supervisor_id, agent_id, mode from supervisor_listen"
+        + " where ended_at is null").execute().map(rs -> {
+          List<Leftover> out = new ArrayList<>();
+          rs.forEach(r -> out.add(new Leftover(r.getLong("id"), r.getString("pbx"), r.getString("channel"),
+              r.getLong("supervisor_id"), r.getLong("agent_id"), r.getString("mode"))));
+          return out;
+        });
   }
 
   private static final String LOG = "select l.id, l.supervisor_id, s.display_name as supervisor_name,"

@@ -48,6 +48,9 @@ public final class Listening {
   static final long REPLACE_WAIT_MS = 5_000;
   /** Spy calls' ChannelIds: the prefix and the row id, unique on every PBX across restarts. */
   private static final String CHANNEL_ID = "listen-";
+  /** Why a spy call left open is ended: its node stopped and started again, or another node took its PBX over. */
+  static final String RESTARTED = "the server restarted";
+  static final String TAKEN_OVER = "the node following it stopped; its PBX was taken over by another node";
 
   /** A spy call this server follows. */
   private static final class Active {
@@ -111,7 +114,7 @@ public final class Listening {
       }
     }
     if (!vertx.isClustered()) {
-      return closeLeftovers(pbx -> true);
+      return closeLeftovers(pbx -> true, RESTARTED);
     }
     List<Future<Void>> closed = new ArrayList<>();
     for (AnsweredCalls.Pbx p : t == null ? List.<AnsweredCalls.Pbx>of() : t.all()) {
@@ -131,12 +134,13 @@ public final class Listening {
     p.tracker().onContext(() -> {
       p.tracker().subscribe(e -> {
         if (e instanceof CallEvent.TakenOver) {
-          closeLeftovers(p.name()::equals);
+          closeLeftovers(p.name()::equals, TAKEN_OVER);
         }
       });
       ownedNow.complete(p.tracker().owned());
     });
-    return ownedNow.future().compose(owned -> owned ? closeLeftovers(p.name()::equals) : Future.succeededFuture());
+    return ownedNow.future().compose(owned -> owned ? closeLeftovers(p.name()::equals, RESTARTED)
+        : Future.succeededFuture());
   }
 
   public ListenStore store() {
@@ -333,9 +337,10 @@ public final class Listening {
 
   /**
    * Spy calls a stopped server left open: their channels are hung up (ChanSpy would keep the supervisor's softphone
-   * forever) and their rows closed, the seconds counted up to now.
+   * forever) and their rows closed, the seconds counted up to now; the supervisor's pages are told the call ended
+   * (on a cluster they are open on another node, and would otherwise show the listening going on).
    */
-  private Future<Void> closeLeftovers(java.util.function.Predicate<String> ofPbx) {
+  private Future<Void> closeLeftovers(java.util.function.Predicate<String> ofPbx, String reason) {
     return store.leftovers().compose(rows -> {
       List<Future<?>> done = new ArrayList<>();
       Telephony t = telephony.get();
@@ -347,11 +352,16 @@ public final class Listening {
         if (s != null && row.channel() != null) {
           s.hangupChannel(row.channel());
         }
-        String reason = "the server restarted";
-        done.add(store.ended(row.id(), clock.instant(), reason, null).compose(seconds -> seconds == null
-            ? Future.succeededFuture()
-            : audit.record(null, "system", "supervisor.listen.end", "spy " + row.id(), "ok", null,
-                new JsonObject().put("spyId", row.id()).put("seconds", seconds).put("reason", reason))));
+        done.add(store.ended(row.id(), clock.instant(), reason, null).compose(seconds -> {
+          if (seconds == null) {
+            return Future.succeededFuture(); // another node ended it first, and told the pages
+          }
+          Push.toUser(vertx.eventBus(), row.supervisorId(), new JsonObject().put("type", "sup.listen")
+              .put("spyId", row.id()).put("state", "ended").put("agentId", row.agentId()).put("mode", row.mode())
+              .put("seconds", seconds));
+          return audit.record(null, "system", "supervisor.listen.end", "spy " + row.id(), "ok", null,
+              new JsonObject().put("spyId", row.id()).put("seconds", seconds).put("reason", reason));
+        }));
       }
       return Future.join(done).<Void>mapEmpty();
     }).recover(e -> {

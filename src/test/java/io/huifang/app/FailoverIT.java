@@ -13,6 +13,7 @@ import io.huifang.testsupport.Await;
 import io.huifang.testsupport.Http;
 import io.huifang.testsupport.MigratedCluster;
 import io.huifang.testsupport.ClusterNodes;
+import io.huifang.testsupport.PushSocket;
 import io.huifang.testsupport.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -21,6 +22,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,6 +128,9 @@ class FailoverIT {
       Thread.sleep(1_500); // the calls under way a while: recordings started, drafts saved
       List<String> bridgedAtKill = ids(pool, "select id from call_attempt where campaign_id = $1"
           + " and state = 'bridged'", campaign);
+      // A supervisor whose page is on node 1 listens in on one of those calls: node 0, the owner, places the spy call
+      // (docs/cluster.md, "Requests held elsewhere").
+      Listen spy = Listen.start(admin, nodes.get(1), pool, bridgedAtKill.get(0));
       String deadHolder = ClusterNodes.holder(pool);
       long killedAt = System.nanoTime();
       java.time.Instant killedAtWall = java.time.Instant.now();
@@ -140,6 +145,11 @@ class FailoverIT {
       int newOwner = ClusterNodes.owner(nodes, live);
       assertNotEquals(0, newOwner);
       assertTrue(takeOverSeconds <= io.huifang.db.lease.Leases.TTL.toSeconds() + 3, "taken over " + takeOverSeconds + " s after the crash");
+
+      // The spy call up at the crash is not adopted: the new owner ends its row, hangs its ChanSpy channel up and
+      // tells the supervisor's page; the supervisor listens in again, through the new owner.
+      spy.endedByTheNewOwner(nodes.get(newOwner), pool);
+      spy.listensAgainOnTheNewOwner(nodes.get(newOwner), pool, campaign);
 
       // The new owner dials again, for an agent who comes to work now, as soon as it has taken the PBX over.
       loop.agents.add(late);
@@ -179,6 +189,7 @@ class FailoverIT {
         assertEquals(1L, a.getLong("recordings"), "the recording of " + id + " is archived: " + a.toJson());
         assertEquals(1L, a.getLong("outcomes"), "the agent's disposition reached the task once: " + a.toJson());
       }
+      spy.spiedCallWentOnAfterTheSpyCallEnded(live);
       long overlapping = count(live, "select count(*) from call_attempt a join call_attempt b"
           + " on a.task_id = b.task_id and a.id <> b.id and b.originated_at >= a.originated_at"
           + " and b.originated_at < coalesce(a.ended_at, 'infinity') where a.campaign_id = $1", campaign);
@@ -199,6 +210,130 @@ class FailoverIT {
         nodes.get(i).server().stop().get(60, TimeUnit.SECONDS);
       }
       pbxVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * A supervisor listening in on a call of the PBX whose owner dies (docs/cluster.md, "Requests held elsewhere" and
+   * "What a multi-node run still lacks"): the page and its requests on node 1, the spy call placed by the owner.
+   */
+  private static final class Listen {
+    final Http sup;
+    final PushSocket page;
+    final long supId;
+    final String attempt;
+    final long spyId;
+
+    private Listen(Http sup, PushSocket page, long supId, String attempt, long spyId) {
+      this.sup = sup;
+      this.page = page;
+      this.supId = supId;
+      this.attempt = attempt;
+      this.spyId = spyId;
+    }
+
+    static Listen start(Http admin, TestServer pageNode, Pool pool, String attempt) throws Exception {
+      Http sup = Http.userWithRole(pageNode, admin, "fo.sup", "supervisor");
+      long supId = sup.get("/api/me").json().getJsonObject("user").getLong("id");
+      // The emulator's softphones: PJSIP/agent-<id> answers at once and stays up.
+      assertEquals(200, admin.send("PATCH", "/api/users/" + supId, new JsonObject()
+          .put("softphone", "PJSIP/agent-" + supId).encode()).status());
+      PushSocket page = new PushSocket(sup, URI.create(pageNode.url("/ws").replace("http", "ws")));
+      page.await("hello", Duration.ofSeconds(5), m -> "hello".equals(m.getString("type")));
+      long agentId = count(pool, "select agent_id from call_attempt where id = $1", attempt);
+      Http.Response started = sup.send("POST", "/api/supervisor/listen", new JsonObject().put("agentId", agentId)
+          .put("mode", "listen").encode());
+      assertEquals(200, started.status(), started.body());
+      long spyId = started.json().getLong("spyId");
+      io.huifang.pbx.ami.AmiMessage chanSpy = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100))
+          .until("ChanSpy on the agent's call", () -> channelOf(pageNode, "listen-" + spyId),
+              c -> c != null && "ChanSpy".equals(c.get("Application")));
+      assertTrue(chanSpy.get("Channel").startsWith("PJSIP/agent-" + supId + "-"), chanSpy.toString());
+      page.await("listening, pushed to the page on node 1", Duration.ofSeconds(20),
+          m -> listenState(m, spyId, "listening"));
+      Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("the spy call's answer written",
+          () -> count(pool, "select count(*) from supervisor_listen where id = $1 and answered_at is not null"
+              + " and channel is not null and ended_at is null", spyId), n -> n == 1);
+      return new Listen(sup, page, supId, attempt, spyId);
+    }
+
+    /** Its row ended by the node that took the PBX over, its ChanSpy channel gone, the page told; audited once. */
+    void endedByTheNewOwner(TestServer newOwner, Pool pool) {
+      Row ended = Await.atMost(Duration.ofSeconds(15)).every(Duration.ofMillis(100)).until(
+          "the spy call's row ended by the new owner", () -> pool.preparedQuery("select ended_at, end_reason,"
+              + " seconds from supervisor_listen where id = $1").execute(Tuple.of(spyId)).await().iterator().next(),
+          r -> r.getValue("ended_at") != null);
+      assertEquals("the node following it stopped; its PBX was taken over by another node",
+          ended.getString("end_reason"), ended.toJson().encode());
+      assertTrue(ended.getInteger("seconds") >= 1, "listened until the take-over: " + ended.toJson());
+      Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("the ChanSpy channel hung up",
+          () -> channelOf(newOwner, "listen-" + spyId), c -> c == null);
+      page.await("ended, pushed to the supervisor's page", Duration.ofSeconds(10),
+          m -> listenState(m, spyId, "ended"));
+      Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("the end audited once",
+          () -> count(pool, "select count(*) from audit_log where action = 'supervisor.listen.end'"
+              + " and (detail->>'spyId')::bigint = $1", spyId), n -> n == 1);
+      assertEquals(1L, count(pool, "select count(*) from audit_log where action = 'supervisor.listen.end'"
+          + " and (detail->>'spyId')::bigint = $1 and detail->>'reason' = $2", spyId,
+          ended.getString("end_reason")));
+    }
+
+    /**
+     * From the same page, a new spy call on a call up now (the one spied before if it is still up): placed by the new
+     * owner on its own AMI session, pushed to the page, then hung up from the page.
+     */
+    void listensAgainOnTheNewOwner(TestServer newOwner, Pool pool, long campaign) {
+      Http.Response[] last = new Http.Response[1];
+      Http.Response again = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(200)).until(
+          () -> "a new listen through the new owner: " + (last[0] == null ? null : last[0].status() + " "
+              + last[0].body()), () -> {
+            Long agentId = pool.preparedQuery("select coalesce(max(agent_id) filter (where id = $2),"
+                + " max(agent_id)) from call_attempt where campaign_id = $1 and state = 'bridged'")
+                .execute(Tuple.of(campaign, attempt)).await().iterator().next().getLong(0);
+            if (agentId == null) {
+              return null; // nobody on a call this moment: the next round
+            }
+            last[0] = sup.send("POST", "/api/supervisor/listen", new JsonObject().put("agentId", agentId)
+                .put("mode", "listen").encode());
+            return last[0];
+          }, r -> r != null && r.status() == 200);
+      long second = again.json().getLong("spyId");
+      assertNotEquals(spyId, second);
+      Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100)).until(
+          "ChanSpy placed on the new owner's AMI session", () -> channelOf(newOwner, "listen-" + second),
+          c -> c != null && "ChanSpy".equals(c.get("Application")));
+      page.await("the new listen pushed to the page", Duration.ofSeconds(20),
+          m -> listenState(m, second, "listening"));
+      assertEquals(204, sup.send("DELETE", "/api/supervisor/listen/" + second, null).status());
+      Row stopped = Await.atMost(Duration.ofSeconds(15)).every(Duration.ofMillis(100)).until("the new listen ended",
+          () -> pool.preparedQuery("select ended_at, end_reason from supervisor_listen where id = $1")
+              .execute(Tuple.of(second)).await().iterator().next(), r -> r.getValue("ended_at") != null);
+      assertEquals("stopped by fo.sup", stopped.getString("end_reason"));
+      Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("its ChanSpy channel gone",
+          () -> channelOf(newOwner, "listen-" + second), c -> c == null);
+    }
+
+    /** The spied customer's call was not cut with the spy call: it went on, and the customer hung up later. */
+    void spiedCallWentOnAfterTheSpyCallEnded(Pool pool) throws Exception {
+      Row r = pool.preparedQuery("select a.hangup_by, a.ended_at > l.ended_at as after_spy from call_attempt a,"
+          + " supervisor_listen l where a.id = $1 and l.id = $2").execute(Tuple.of(attempt, spyId)).await()
+          .iterator().next();
+      assertEquals("customer", r.getString("hangup_by"), r.toJson().encode());
+      assertTrue(r.getBoolean("after_spy"), "the call ended after the spy call: " + r.toJson());
+      page.close();
+    }
+
+    private static boolean listenState(JsonObject m, long spyId, String state) {
+      return "sup.listen".equals(m.getString("type")) && Long.valueOf(spyId).equals(m.getLong("spyId"))
+          && state.equals(m.getString("state"));
+    }
+
+    /** A channel on the PBX as the node's own AMI session sees it, by Uniqueid. */
+    private static io.huifang.pbx.ami.AmiMessage channelOf(TestServer node, String uniqueid) {
+      return node.server().telephony().pbx("pbx").tracker().ami()
+          .sendList(io.huifang.pbx.ami.AmiMessage.action("CoreShowChannels")).toCompletionStage()
+          .toCompletableFuture().join().stream().filter(c -> uniqueid.equals(c.get("Uniqueid"))).findFirst()
+          .orElse(null);
     }
   }
 
