@@ -113,6 +113,8 @@ class ListenStoreIT {
     store.answered(answered, Instant.now().minus(Duration.ofSeconds(30)), "PJSIP/8101-0000000b").await();
     long ringing = store.started(supervisor.id(), agent.id(), "t9-4-abc", "whisper", "pbx-1").await();
 
+    java.util.List<JsonObject> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var pages = vertx.eventBus().<JsonObject>consumer(io.huifang.web.Push.TO_USER, m -> told.add(m.body()));
     new Listening(vertx, () -> null, store, audit, true, Clock.systemUTC()).start().await();
 
     for (long id : new long[] {answered, ringing}) {
@@ -126,6 +128,13 @@ class ListenStoreIT {
     assertTrue(row("select seconds from supervisor_listen where id = $1", answered).getInteger("seconds") >= 30);
     assertEquals(0, row("select seconds from supervisor_listen where id = $1", ringing).getInteger("seconds"));
     assertEquals(0L, count("select count(*) from supervisor_listen where ended_at is null"));
+    // The supervisor's pages are told each ended (on a cluster they may be open on a node other than the closer).
+    io.huifang.testsupport.Await.atMost(Duration.ofSeconds(5)).every(Duration.ofMillis(20)).until(
+        () -> "sup.listen ended pushed for both: " + told, () -> told.stream().filter(m -> m.getLong("userId")
+            == supervisor.id() && "sup.listen".equals(m.getJsonObject("message").getString("type"))
+            && "ended".equals(m.getJsonObject("message").getString("state"))).map(m -> m.getJsonObject("message")
+            .getLong("spyId")).sorted().toList(), ids -> ids.equals(java.util.List.of(answered, ringing)));
+    pages.unregister().await();
   }
 
   private long count(String sql) {
