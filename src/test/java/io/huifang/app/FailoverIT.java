@@ -149,7 +149,6 @@ class FailoverIT {
       // The spy call up at the crash is not adopted: the new owner ends its row, hangs its ChanSpy channel up and
       // tells the supervisor's page; the supervisor listens in again, through the new owner.
       spy.endedByTheNewOwner(nodes.get(newOwner), pool);
-      spy.listensAgainOnTheNewOwner(nodes.get(newOwner), pool, campaign);
 
       // The new owner dials again, for an agent who comes to work now, as soon as it has taken the PBX over.
       loop.agents.add(late);
@@ -158,6 +157,7 @@ class FailoverIT {
           () -> count(live, "select count(*) from call_attempt where campaign_id = $1 and originated_at > $2",
               campaign, killedAtWall.atOffset(ZoneOffset.UTC)), n -> n >= 1);
       double dialAgainSeconds = (System.nanoTime() - killedAt) / 1e9;
+      spy.listensAgainOnTheNewOwner(nodes.get(newOwner), pool, campaign, killedAtWall);
       // It dials with the campaign's rolling hour as the database has it (the dead owner's answers read back at the
       // take-over), not with what the new owner had counted itself (nothing: it dialled nothing before).
       JsonObject figures = nodes.get(newOwner).server().dialer().status().toCompletionStage().toCompletableFuture()
@@ -279,17 +279,18 @@ class FailoverIT {
     }
 
     /**
-     * From the same page, a new spy call on a call up now (the one spied before if it is still up): placed by the new
-     * owner on its own AMI session, pushed to the page, then hung up from the page.
+     * From the same page, a new spy call on a call the new owner dialled (the latest bridged: the most time left on
+     * it): placed by the new owner on its own AMI session, pushed to the page, then hung up from the page.
      */
-    void listensAgainOnTheNewOwner(TestServer newOwner, Pool pool, long campaign) {
+    void listensAgainOnTheNewOwner(TestServer newOwner, Pool pool, long campaign, java.time.Instant killedAt) {
       Http.Response[] last = new Http.Response[1];
-      Http.Response again = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(200)).until(
+      Http.Response again = Await.atMost(Duration.ofSeconds(30)).every(Duration.ofMillis(200)).until(
           () -> "a new listen through the new owner: " + (last[0] == null ? null : last[0].status() + " "
               + last[0].body()), () -> {
-            Long agentId = pool.preparedQuery("select coalesce(max(agent_id) filter (where id = $2),"
-                + " max(agent_id)) from call_attempt where campaign_id = $1 and state = 'bridged'")
-                .execute(Tuple.of(campaign, attempt)).await().iterator().next().getLong(0);
+            var rows = pool.preparedQuery("select agent_id from call_attempt where campaign_id = $1"
+                + " and state = 'bridged' and originated_at > $2 order by bridged_at desc limit 1")
+                .execute(Tuple.of(campaign, killedAt.atOffset(ZoneOffset.UTC))).await();
+            Long agentId = rows.size() == 0 ? null : rows.iterator().next().getLong(0);
             if (agentId == null) {
               return null; // nobody on a call this moment: the next round
             }
