@@ -31,6 +31,15 @@ final class BoardBuilder {
 
   /** The board's sections and rows; its alerts are added by {@link Alerts}. */
   static BoardState build(Inputs in) {
+    return build(in, null);
+  }
+
+  /**
+   * The same, with the rows of the agents whose line did not change since the last build taken from {@code rows}
+   * (the same objects, which {@link BoardDiff} then passes over without comparing): building a row costs what a
+   * changed agent costs, not the board's size.
+   */
+  static BoardState build(Inputs in, Rows rows) {
     Map<String, Object> sections = new LinkedHashMap<>();
     sections.put("timeZone", in.campaigns().isEmpty() ? Campaign.DEFAULT_ZONE
         : in.campaigns().get(0).rules().zone().getId());
@@ -75,7 +84,44 @@ final class BoardBuilder {
     sections.put("dealers", figures.getJsonArray("dealers", new JsonArray()));
     // casework's counts (issue 20): null until the figures have answered
     sections.put("casework", figures.getValue("casework"));
-    return new BoardState(in.now(), sections, rows(in, figures.getJsonObject("agents", new JsonObject())));
+    JsonObject agentFigures = figures.getJsonObject("agents", new JsonObject());
+    return new BoardState(in.now(), sections, rows == null ? rows(in, agentFigures) : rows.rows(in, agentFigures));
+  }
+
+  /**
+   * The rows of the last build by agent, kept by the live board: a row is built again only for an agent whose line
+   * changed, or for all when what every row shows besides the line changed (the figures, the thresholds, the names:
+   * {@link #namesChanged}).
+   */
+  static final class Rows {
+    private Map<Long, LiveAgent> agents = Map.of();
+    private Map<Long, JsonObject> rows = Map.of();
+    private Object figures;
+    private Object thresholds;
+    private boolean namesChanged = true;
+
+    /** A user's name was learnt or changed: every row is built again at the next build. */
+    void namesChanged() {
+      namesChanged = true;
+    }
+
+    private Map<Long, JsonObject> rows(Inputs in, JsonObject agentFigures) {
+      boolean all = namesChanged || figures != in.figures() || thresholds != in.thresholds();
+      namesChanged = false;
+      figures = in.figures();
+      thresholds = in.thresholds();
+      Map<Long, LiveAgent> nextAgents = new LinkedHashMap<>(in.agents().size() * 2);
+      Map<Long, JsonObject> next = new LinkedHashMap<>(in.agents().size() * 2);
+      for (LiveAgent a : in.agents()) {
+        LiveAgent was = agents.get(a.agentId());
+        JsonObject row = all || (was != a && !a.equals(was)) ? null : rows.get(a.agentId());
+        next.put(a.agentId(), row != null ? row : row(in, a, agentFigures));
+        nextAgents.put(a.agentId(), a);
+      }
+      agents = nextAgents;
+      rows = next;
+      return next;
+    }
   }
 
   private static JsonObject campaign(Campaign c, CampaignStore.Pause pause, DialerStatus.CampaignLive live,
@@ -215,18 +261,22 @@ final class BoardBuilder {
   private static Map<Long, JsonObject> rows(Inputs in, JsonObject agentFigures) {
     Map<Long, JsonObject> rows = new LinkedHashMap<>();
     for (LiveAgent a : in.agents()) {
-      User u = in.users().get(a.agentId());
-      JsonObject f = agentFigures.getJsonObject(Long.toString(a.agentId()), new JsonObject());
-      rows.put(a.agentId(), new JsonObject().put("agentId", a.agentId())
-          .put("name", u == null ? null : u.displayName()).put("username", u == null ? null : u.username())
-          .put("state", a.state()).put("since", a.since())
-          .put("pauseReason", a.pauseReason())
-          .put("pauseLimitSeconds", a.pauseReason() == null ? null
-              : Thresholds.pauseLimit(in.thresholds(), a.pauseReason()))
-          .put("campaignId", a.callCampaignId() != null ? a.callCampaignId() : a.campaignId())
-          .put("customer", a.customer())
-          .put("today", f.getValue("today")).put("qaMonth", f.getValue("qaMonth")));
+      rows.put(a.agentId(), row(in, a, agentFigures));
     }
     return rows;
+  }
+
+  private static JsonObject row(Inputs in, LiveAgent a, JsonObject agentFigures) {
+    User u = in.users().get(a.agentId());
+    JsonObject f = agentFigures.getJsonObject(Long.toString(a.agentId()), new JsonObject());
+    return new JsonObject().put("agentId", a.agentId())
+        .put("name", u == null ? null : u.displayName()).put("username", u == null ? null : u.username())
+        .put("state", a.state()).put("since", a.since())
+        .put("pauseReason", a.pauseReason())
+        .put("pauseLimitSeconds", a.pauseReason() == null ? null
+            : Thresholds.pauseLimit(in.thresholds(), a.pauseReason()))
+        .put("campaignId", a.callCampaignId() != null ? a.callCampaignId() : a.campaignId())
+        .put("customer", a.customer())
+        .put("today", f.getValue("today")).put("qaMonth", f.getValue("qaMonth"));
   }
 }

@@ -23,15 +23,23 @@ final class BoardDiff {
       }
     }
     JsonObject rows = new JsonObject();
+    int added = 0;
     for (Map.Entry<Long, JsonObject> e : after.rows().entrySet()) {
       JsonObject old = before.rows().get(e.getKey());
-      if (!e.getValue().equals(old)) {
+      if (old == null) {
+        added++;
+      }
+      // A row kept from the last build is the same object (BoardBuilder.Rows): passed over without comparing it.
+      if (e.getValue() != old && !e.getValue().equals(old)) {
         rows.put(Long.toString(e.getKey()), BoardState.withTicking(e.getValue(), after.at()));
       }
     }
-    for (Long id : before.rows().keySet()) {
-      if (!after.rows().containsKey(id)) {
-        rows.putNull(Long.toString(id));
+    if (before.rows().size() != after.rows().size() - added) {
+      // Some row is gone: before holds more than the rows after holds of it.
+      for (Long id : before.rows().keySet()) {
+        if (!after.rows().containsKey(id)) {
+          rows.putNull(Long.toString(id));
+        }
       }
     }
     if (!rows.isEmpty()) {

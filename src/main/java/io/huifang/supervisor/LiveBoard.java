@@ -62,8 +62,15 @@ public final class LiveBoard extends VerticleBase {
    * what that node's own PBXes hold. Every node's board merges the latest part of every node it hears from.
    */
   public static final String BOARD_PART = "huifang.supervisor.board.part";
+  /**
+   * Event-bus address where a node asks another for its whole part ({node: the one asked, from}): it missed a
+   * numbered message of that node's part, or has just joined (docs/cluster.md, "The board across nodes").
+   */
+  public static final String BOARD_RESEND = "huifang.supervisor.board.resend";
   /** A node's part goes out at most this often (a change within waits for the gap's end, as the pushes do). */
   static final long PART_GAP_MS = 250;
+  /** A node asks another for its whole part at most this often (the messages missed meanwhile ask again). */
+  static final long RESEND_GAP_MS = 1_000;
 
   private final Telephony telephony;
   private final DialerService dialer;
@@ -75,6 +82,16 @@ public final class LiveBoard extends VerticleBase {
   private final Clock clock;
   private final Coalescer coalescer;
   private final Alerts alerts;
+  private final BoardBuilder.Rows rows = new BoardBuilder.Rows();
+  /**
+   * The supervisors and admins with a page (a push socket) on this node. With none, the board is not built after
+   * every event: only the node recording the alerts builds it, once a {@link #TICK_MS}, for them; the first page to
+   * open has it built for it (docs/cluster.md, "Where no page is open").
+   */
+  private final Set<Long> pagesHere = new HashSet<>();
+  /** Whether {@link #published} is what the pages here were last sent (kept so while a page is open). */
+  private boolean current;
+  private long builtAt = Long.MIN_VALUE / 2;
 
   private List<Campaign> campaigns = List.of();
   private Map<Long, CampaignStore.Pause> pauses = Map.of();
@@ -106,9 +123,10 @@ public final class LiveBoard extends VerticleBase {
   private String node;
   private BoardParts parts;
   private long partSeq;
-  private JsonObject partSent;
   private long partSentAt = Long.MIN_VALUE / 2;
   private long partTimer = -1;
+  /** When this node last asked each node for its whole part. */
+  private final Map<String, Long> resendAskedAt = new HashMap<>();
 
   public LiveBoard(Telephony telephony, DialerService dialer, CampaignStore campaigns, UserStore users, AuditLog audit,
                    SupervisorStore store, FigureSource figures, Clock clock) {
@@ -143,8 +161,10 @@ public final class LiveBoard extends VerticleBase {
       parts = new BoardParts(node);
       // Numbered from the clock, so that a node restarted under its name is not taken for an old one.
       partSeq = clock.millis();
-      bus.<JsonObject>consumer(BOARD_PART, m -> {
-        if (parts.received(m.body(), clock.millis())) {
+      bus.<JsonObject>consumer(BOARD_PART, m -> partHeard(m.body()));
+      bus.<JsonObject>consumer(BOARD_RESEND, m -> {
+        if (node.equals(m.body().getString("node"))) {
+          parts.wholeWanted();
           changeSuggested();
         }
       });
@@ -152,6 +172,7 @@ public final class LiveBoard extends VerticleBase {
     // This node's board goes to the pages connected to this node only (docs/cluster.md): it is read from this
     // node's PBXes and numbered by this node's seq, which a page on another node must not mix with its own board's.
     bus.<JsonObject>localConsumer(Push.SOCKET_OPENED, m -> socketOpened(m.body()));
+    bus.<JsonObject>localConsumer(Push.LAST_SOCKET_CLOSED, m -> lastSocketClosed(m.body()));
     bus.<JsonObject>consumer(TelephonyEvents.AGENT_STATE, m -> {
       changeSuggested();
       figuresSuggested();
@@ -215,8 +236,49 @@ public final class LiveBoard extends VerticleBase {
     if (userId == null || !(Role.SUPERVISOR.name().equals(role) || Role.ADMIN.name().equals(role))) {
       return;
     }
-    Push.toUserHere(vertx.eventBus(), userId, new JsonObject().put("type", "sup.snapshot")
-        .put("board", snapshotJson()));
+    pagesHere.add(userId);
+    if (current) {
+      Push.toUserHere(vertx.eventBus(), userId, new JsonObject().put("type", "sup.snapshot")
+          .put("board", snapshotJson()));
+      return;
+    }
+    // The first page here: the board was not kept (no page needed it); built now, with the figures asked again.
+    figuresSuggested();
+    board().onSuccess(b -> Push.toUserHere(vertx.eventBus(), userId, new JsonObject().put("type", "sup.snapshot")
+        .put("board", b)));
+  }
+
+  private void lastSocketClosed(JsonObject closed) {
+    Long userId = closed.getLong("userId");
+    if (userId != null && pagesHere.remove(userId) && pagesHere.isEmpty()) {
+      current = false;
+    }
+  }
+
+  /** Another node's part: taken, or its whole part asked for when numbers were missed (or the node is new here). */
+  private void partHeard(JsonObject part) {
+    long now = clock.millis();
+    switch (parts.received(part, now)) {
+      case CHANGED -> changeSuggested();
+      case GAP -> {
+        String from = part.getString("node");
+        Long asked = resendAskedAt.get(from);
+        if (asked == null || now - asked >= RESEND_GAP_MS) {
+          resendAskedAt.put(from, now);
+          vertx.eventBus().publish(BOARD_RESEND, new JsonObject().put("node", from).put("from", node));
+        }
+      }
+      default -> { }
+    }
+  }
+
+  /**
+   * Whether a read now builds the board: while a page is open here (or a GET waits), after every read as ever;
+   * otherwise only on the node recording the alerts, once a {@link #TICK_MS}.
+   */
+  private boolean boardWanted(long now) {
+    return !pagesHere.isEmpty() || !waiting.isEmpty()
+        || (now - builtAt >= TICK_MS - MIN_READ_GAP_MS && (parts == null || parts.recordsForAll()));
   }
 
   private JsonObject snapshotJson() {
@@ -230,6 +292,9 @@ public final class LiveBoard extends VerticleBase {
   private void changeSuggested() {
     if (pushTimer != -1) {
       return;
+    }
+    if (parts == null && !boardWanted(clock.millis())) {
+      return; // one node, no page: the live state is read for nothing but the alerts, at the tick
     }
     read();
   }
@@ -274,35 +339,52 @@ public final class LiveBoard extends VerticleBase {
 
   private void liveRead(DialerStatus.Live live, List<LiveAgent> agents, Set<String> owned) {
     reading = false;
-    BoardState board = parts == null ? build(live, agents) : acrossNodes(live, agents, owned);
-    if (BoardDiff.changed(published, board) != null) {
-      long wait = coalescer.changed();
-      if (wait == Coalescer.NOW) {
-        push(board);
-      } else if (wait > 0) {
-        pushTimer = vertx.setTimer(wait, t -> {
-          pushTimer = -1;
-          coalescer.dueNow();
-          read();
-        });
+    long now = clock.millis();
+    if (parts != null) {
+      ownPart(live, agents, owned, now);
+    }
+    if (!boardWanted(now)) {
+      // No page here and the alerts are another node's (or not due): nothing is merged, built or diffed.
+    } else if (pagesHere.isEmpty() || !current) {
+      // Nobody here holds a board to update: the new one replaces it, numbered on, without a diff or a push.
+      BoardState board = parts == null ? build(live, agents) : build(parts.live(), parts.agents());
+      published = board;
+      snapshot = null;
+      seq++;
+      current = !pagesHere.isEmpty();
+    } else {
+      BoardState board = parts == null ? build(live, agents) : build(parts.live(), parts.agents());
+      JsonObject changed = BoardDiff.changed(published, board);
+      if (changed != null) {
+        long wait = coalescer.changed();
+        if (wait == Coalescer.NOW) {
+          push(board, changed);
+        } else if (wait > 0) {
+          pushTimer = vertx.setTimer(wait, t -> {
+            pushTimer = -1;
+            coalescer.dueNow();
+            read();
+          });
+        }
       }
     }
     if (readAgain) {
       readAgain = false;
       changeSuggested();
     } else if (pushTimer == -1 && !waiting.isEmpty()) {
-      JsonObject now = snapshotJson();
+      JsonObject board = snapshotJson();
       List<Promise<JsonObject>> answered = List.copyOf(waiting);
       waiting.clear();
-      answered.forEach(p -> p.complete(now));
+      answered.forEach(p -> p.complete(board));
     }
   }
 
   private BoardState build(DialerStatus.Live live, List<LiveAgent> agents) {
     long now = clock.millis();
+    builtAt = now;
     askNames(agents);
     BoardState board = BoardBuilder.build(new BoardBuilder.Inputs(now, campaigns, pauses, live, agents, figuresNow,
-        names, thresholds));
+        names, thresholds), rows);
     Map<String, Object> sections = new java.util.LinkedHashMap<>(board.sections());
     sections.put("alerts", alerts.update(board, now));
     return new BoardState(board.at(), sections, board.rows());
@@ -319,25 +401,22 @@ public final class LiveBoard extends VerticleBase {
     return owned;
   }
 
-  /** On a cluster: this node's part taken and published, the parts of every node merged into the board. */
-  private BoardState acrossNodes(DialerStatus.Live live, List<LiveAgent> agents, Set<String> owned) {
-    long now = clock.millis();
-    List<LiveAgent> mine = BoardParts.owned(agents, owned);
-    DialerStatus.Live mineLive = BoardParts.owned(live, owned);
-    parts.own(mine, mineLive, now);
-    publishPart(BoardParts.toJson(node, 0, mine, mineLive), now);
+  /**
+   * On a cluster: this node's part taken (merged row by row into every node's) and published, the parts not heard
+   * from dropped.
+   */
+  private void ownPart(DialerStatus.Live live, List<LiveAgent> agents, Set<String> owned, long now) {
+    parts.own(BoardParts.owned(agents, owned), BoardParts.owned(live, owned), now);
+    publishPart(now);
     parts.dropStale(now);
-    return build(parts.live(), parts.agents());
   }
 
   /**
-   * Publishes this node's part when it changed (at most every {@link #PART_GAP_MS}: a change within the gap goes out
-   * at its end) and every {@link BoardParts#REPEAT_MS} regardless, so that the other nodes know it is alive.
+   * Publishes what changed in this node's part (at most every {@link #PART_GAP_MS}: a change within the gap goes out
+   * at its end), and every {@link BoardParts#REPEAT_MS} regardless, so that the other nodes know it is alive.
    */
-  private void publishPart(JsonObject part, long now) {
-    boolean changed = partSent == null || !partSent.getValue("agents").equals(part.getValue("agents"))
-        || !java.util.Objects.equals(partSent.getValue("live"), part.getValue("live"));
-    if (!changed && now - partSentAt < BoardParts.REPEAT_MS) {
+  private void publishPart(long now) {
+    if (!parts.ownChanged() && now - partSentAt < BoardParts.REPEAT_MS) {
       return;
     }
     long wait = partSentAt + PART_GAP_MS - now;
@@ -350,13 +429,11 @@ public final class LiveBoard extends VerticleBase {
       }
       return;
     }
-    partSent = part;
     partSentAt = now;
-    vertx.eventBus().publish(BOARD_PART, part.copy().put("seq", ++partSeq));
+    vertx.eventBus().publish(BOARD_PART, parts.outgoing(++partSeq));
   }
 
-  private void push(BoardState board) {
-    JsonObject changed = BoardDiff.changed(published, board);
+  private void push(BoardState board, JsonObject changed) {
     published = board;
     snapshot = null;
     coalescer.pushed();
@@ -378,7 +455,10 @@ public final class LiveBoard extends VerticleBase {
       List<LiveAgent> agents = LiveAgent.read(telephony.all(), dialer);
       Set<String> owned = parts == null ? Set.of() : ownedPbxes();
       context.runOnContext(x -> {
-        published = parts == null ? build(live, agents) : acrossNodes(live, agents, owned);
+        if (parts != null) {
+          ownPart(live, agents, owned, clock.millis());
+        }
+        published = parts == null ? build(live, agents) : build(parts.live(), parts.agents());
         snapshot = null;
         p.complete();
       });
@@ -394,12 +474,20 @@ public final class LiveBoard extends VerticleBase {
   }
 
   /** The gap between two reads of the figures after one that took {@code tookMs}: 2 s to 15 s. */
+  /**
+   * The database's figures are read for the pages here and for the alerts (the list nearly exhausted): a node with
+   * no page that does not record the alerts leaves them (the first page to open asks them again).
+   */
+  private boolean figuresNeeded() {
+    return !pagesHere.isEmpty() || !waiting.isEmpty() || parts == null || parts.recordsForAll();
+  }
+
   static long figuresGapMs(long tookMs) {
     return Math.min(FIGURES_EVERY_MS, Math.max(FIGURES_MIN_MS, (long) (tookMs / FIGURES_DUTY)));
   }
 
   private void maybeAskFigures() {
-    if (!figuresWanted || figuresAsking || figuresTimer != -1) {
+    if (!figuresWanted || figuresAsking || figuresTimer != -1 || !figuresNeeded()) {
       return;
     }
     long wait = figuresAskedAt + figuresGapMs(figuresTookMs) - clock.millis();
@@ -463,6 +551,7 @@ public final class LiveBoard extends VerticleBase {
     return users.list().onComplete(ar -> context.runOnContext(v -> {
       if (ar.succeeded()) {
         ar.result().forEach(u -> names.put(u.id(), u));
+        rows.namesChanged();
       }
     })).mapEmpty();
   }
@@ -474,6 +563,7 @@ public final class LiveBoard extends VerticleBase {
         users.byId(a.agentId()).onComplete(ar -> context.runOnContext(v -> {
           if (ar.succeeded() && ar.result().isPresent()) {
             names.put(a.agentId(), ar.result().get());
+            rows.namesChanged();
             changeSuggested();
           }
         }));

@@ -33,6 +33,8 @@ class EventBusAcrossNodesTest {
       Map.entry("LiveBoard ATTEMPT_ENDED", "consumer"),
       Map.entry("LiveBoard SURVEY_SUBMITTED", "consumer"),
       Map.entry("LiveBoard BOARD_PART", "consumer"),
+      Map.entry("LiveBoard BOARD_RESEND", "consumer"),
+      Map.entry("LiveBoard LAST_SOCKET_CLOSED", "localConsumer"),
       Map.entry("HeldElsewhere address", "consumer"),
       Map.entry("Listening ATTEMPT_ENDED", "consumer"),
       Map.entry("QaService SURVEY_SUBMITTED", "localConsumer"),
@@ -71,6 +73,7 @@ class EventBusAcrossNodesTest {
         "huifang.push.opened", "huifang.push.lastClosed", "huifang.session.signed-out",
         "huifang.telephony.attempt.ended", "huifang.telephony.agent.state", "huifang.survey.submitted",
         "huifang.recording.ready", "huifang.report.month.approved", "huifang.supervisor.board.part",
+        "huifang.supervisor.board.resend",
         "huifang.held.pbx:<name>"}) {
       assertTrue(doc.contains("`" + address + "`"), "docs/cluster.md names " + address);
     }

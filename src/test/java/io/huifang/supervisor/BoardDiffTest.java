@@ -66,4 +66,51 @@ class BoardDiffTest {
     assertEquals(60, json.getJsonObject("agents").getJsonObject("rows").getJsonObject("9").getLong("talkSeconds"));
     assertEquals(2, json.getJsonArray("campaigns").getJsonObject(0).getJsonObject("calls").getInteger("ringing"));
   }
+
+  private static BoardState built(BoardBuilder.Rows rows, java.util.List<LiveAgent> agents, JsonObject figures,
+                                  Map<Long, io.huifang.core.User> users) {
+    return BoardBuilder.build(new BoardBuilder.Inputs(5000, java.util.List.of(), Map.of(), null, agents, figures,
+        users, THRESHOLDS), rows);
+  }
+
+  private static final JsonObject THRESHOLDS = Thresholds.defaults();
+
+  private static LiveAgent agent(long id, String state) {
+    return new LiveAgent(id, "pbx1", state, 1000L, null, null, null, null);
+  }
+
+  @Test
+  void rowsOfAgentsWhoseLineDidNotChangeAreKeptAndTheDiffFindsTheRest() {
+    BoardBuilder.Rows rows = new BoardBuilder.Rows();
+    Map<Long, io.huifang.core.User> users = new java.util.HashMap<>();
+    JsonObject figures = new JsonObject();
+    BoardState first = built(rows, java.util.List.of(agent(1, "ready"), agent(2, "ready"), agent(3, "ready")),
+        figures, users);
+    BoardState second = built(rows, java.util.List.of(agent(1, "ready"), agent(2, "paused"), agent(4, "ready")),
+        figures, users);
+    assertTrue(first.rows().get(1L) == second.rows().get(1L), "agent 1 unchanged: the same row, not built again");
+    assertTrue(first.rows().get(2L) != second.rows().get(2L));
+    assertEquals("paused", second.rows().get(2L).getString("state"));
+    assertEquals(Map.of(1L, "ready", 2L, "ready", 3L, "ready"), states(first), "the first board kept as it was");
+    JsonObject rowsChanged = BoardDiff.changed(first, second).getJsonObject("agents").getJsonObject("rows");
+    assertEquals(java.util.Set.of("2", "3", "4"), rowsChanged.fieldNames());
+    assertNull(rowsChanged.getValue("3"), "agent 3 gone");
+
+    users.put(1L, new io.huifang.core.User(1, "li", "李", io.huifang.core.Role.AGENT, true, false, null, null));
+    rows.namesChanged();
+    BoardState named = built(rows, java.util.List.of(agent(1, "ready"), agent(2, "paused"), agent(4, "ready")),
+        figures, users);
+    assertEquals("李", named.rows().get(1L).getString("name"), "a name learnt: every row built again");
+    BoardState figured = built(rows, java.util.List.of(agent(1, "ready"), agent(2, "paused"), agent(4, "ready")),
+        new JsonObject().put("agents", new JsonObject().put("4", new JsonObject().put("today", 7))), users);
+    assertEquals(7, figured.rows().get(4L).getInteger("today"), "new figures: every row built again");
+    assertEquals(java.util.Set.of("4"), BoardDiff.changed(named, figured).getJsonObject("agents")
+        .getJsonObject("rows").fieldNames());
+  }
+
+  private static Map<Long, String> states(BoardState b) {
+    Map<Long, String> out = new java.util.TreeMap<>();
+    b.rows().forEach((id, r) -> out.put(id, r.getString("state")));
+    return out;
+  }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.huifang.dialer.DialerStatus;
 import io.huifang.dialer.pacing.AbandonStats;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,8 +33,8 @@ class BoardPartsTest {
   void aPartSurvivesTheWireAndMergesWithTheOwnPart() {
     BoardParts onB = new BoardParts("b");
     onB.own(List.of(agent(2, "pbx2", "ready")), live("pbx2", 1, 1, 50), 0);
-    assertTrue(onB.received(BoardParts.toJson("a", 5, List.of(agent(1, "pbx1", "paused")), live("pbx1", 3, 2, 80))
-        .copy(), 10));
+    assertEquals(BoardParts.Heard.CHANGED, onB.received(BoardParts.toJson("a", 5, List.of(agent(1, "pbx1",
+        "paused")), live("pbx1", 3, 2, 80)).copy(), 10));
     assertEquals(Set.of("a", "b"), onB.nodes());
     assertEquals(List.of(1L, 2L), onB.agents().stream().map(LiveAgent::agentId).sorted().toList());
     assertEquals(agent(1, "pbx1", "paused"), onB.agents().stream().filter(x -> x.agentId() == 1).findFirst()
@@ -52,9 +53,12 @@ class BoardPartsTest {
   void anOlderPartIsIgnoredAndASilentNodeDropsOut() {
     BoardParts onB = new BoardParts("b");
     onB.own(List.of(), null, 0);
-    assertTrue(onB.received(BoardParts.toJson("a", 5, List.of(agent(1, "pbx1", "ready")), null), 0));
-    assertFalse(onB.received(BoardParts.toJson("a", 4, List.of(), null), 100), "an older part of a");
-    assertFalse(onB.received(BoardParts.toJson("b", 9, List.of(), null), 100), "its own part, heard back");
+    assertEquals(BoardParts.Heard.CHANGED, onB.received(BoardParts.toJson("a", 5, List.of(agent(1, "pbx1",
+        "ready")), null), 0));
+    assertEquals(BoardParts.Heard.IGNORED, onB.received(BoardParts.toJson("a", 4, List.of(), null), 100),
+        "an older part of a");
+    assertEquals(BoardParts.Heard.IGNORED, onB.received(BoardParts.toJson("b", 9, List.of(), null), 100),
+        "its own part, heard back");
     assertEquals(1, onB.agents().size());
     assertFalse(onB.dropStale(BoardParts.STALE_MS - 1));
     assertTrue(onB.dropStale(BoardParts.STALE_MS), "a not heard from for 5 s");
@@ -93,5 +97,132 @@ class BoardPartsTest {
     assertFalse(onB.recordsForAll(), "a records them");
     onB.dropStale(BoardParts.STALE_MS);
     assertTrue(onB.recordsForAll(), "a gone: b records them");
+  }
+
+  // ---- what travels: the rows that changed, numbered ------------------------------------------------------------
+
+  private static Map<Long, String> states(BoardParts parts) {
+    Map<Long, String> out = new java.util.TreeMap<>();
+    parts.agents().forEach(a -> out.put(a.agentId(), a.state()));
+    return out;
+  }
+
+  @Test
+  void afterTheWholePartOnlyTheChangedAndGoneRowsTravel() {
+    BoardParts onA = new BoardParts("a");
+    BoardParts onB = new BoardParts("b");
+    onB.own(List.of(), null, 0);
+    onA.own(List.of(agent(1, "pbx1", "ready"), agent(2, "pbx1", "ready"), agent(3, "pbx1", "ready")), null, 0);
+    JsonObject first = onA.outgoing(10);
+    assertTrue(first.getBoolean("whole"), "the first message carries the whole part");
+    assertEquals(3, first.getJsonArray("agents").size());
+    assertEquals(BoardParts.Heard.CHANGED, onB.received(first.copy(), 0));
+
+    onA.own(List.of(agent(1, "pbx1", "ready"), agent(2, "pbx1", "paused"), agent(4, "pbx1", "on_call")), null, 100);
+    assertTrue(onA.ownChanged());
+    JsonObject second = onA.outgoing(11);
+    assertFalse(second.getBoolean("whole"));
+    assertEquals(List.of(2L, 4L), second.getJsonArray("agents").stream()
+        .map(r -> ((io.vertx.core.json.JsonArray) r).getLong(0)).toList(), "only the changed and new rows");
+    assertEquals(List.of(3L), second.getJsonArray("gone").getList(), "the row gone, by id");
+    assertFalse(second.containsKey("live"), "the dialer's part did not change: not sent");
+    assertEquals(BoardParts.Heard.CHANGED, onB.received(second.copy(), 100));
+    assertEquals(Map.of(1L, "ready", 2L, "paused", 4L, "on_call"), states(onB));
+
+    assertFalse(onA.ownChanged(), "nothing changed since");
+    onA.own(List.of(agent(1, "pbx1", "ready"), agent(2, "pbx1", "paused"), agent(4, "pbx1", "on_call")), null, 200);
+    assertFalse(onA.ownChanged(), "the same rows read again are no change");
+    JsonObject alive = onA.outgoing(12);
+    assertEquals(0, alive.getJsonArray("agents").size());
+    assertEquals(BoardParts.Heard.SAME, onB.received(alive.copy(), 2_100), "alive, nothing changed");
+    assertFalse(onB.dropStale(2_100 + BoardParts.STALE_MS - 1), "the message that changed nothing kept it alive");
+  }
+
+  @Test
+  void aMissedMessageIsNotPatchedOverTheWholePartIsAskedFor() {
+    BoardParts onA = new BoardParts("a");
+    BoardParts onB = new BoardParts("b");
+    onA.own(List.of(agent(1, "pbx1", "ready"), agent(2, "pbx1", "ready")), null, 0);
+    assertEquals(BoardParts.Heard.CHANGED, onB.received(onA.outgoing(1), 0));
+    onA.own(List.of(agent(1, "pbx1", "paused"), agent(2, "pbx1", "ready")), null, 100);
+    onA.outgoing(2); // lost on the way to b
+    onA.own(List.of(agent(1, "pbx1", "paused"), agent(2, "pbx1", "on_call")), null, 200);
+    assertEquals(BoardParts.Heard.GAP, onB.received(onA.outgoing(3), 200), "2 was missed");
+    assertEquals(Map.of(1L, "ready", 2L, "ready"), states(onB), "nothing of a taken after the gap");
+    assertEquals(BoardParts.Heard.GAP, onB.received(onA.outgoing(4), 300), "still missing: asks again");
+
+    onA.wholeWanted(); // b's ask (LiveBoard.BOARD_RESEND)
+    assertTrue(onA.ownChanged());
+    JsonObject whole = onA.outgoing(5);
+    assertTrue(whole.getBoolean("whole"));
+    assertEquals(BoardParts.Heard.CHANGED, onB.received(whole, 400));
+    assertEquals(Map.of(1L, "paused", 2L, "on_call"), states(onB), "the whole part: a's rows as they are now");
+    onA.own(List.of(agent(1, "pbx1", "ready"), agent(2, "pbx1", "on_call")), null, 500);
+    assertEquals(BoardParts.Heard.CHANGED, onB.received(onA.outgoing(6), 500), "numbered on from the whole part");
+    assertEquals(Map.of(1L, "ready", 2L, "on_call"), states(onB));
+    assertEquals(BoardParts.Heard.IGNORED, onB.received(onA.outgoing(6), 600), "a number heard twice");
+  }
+
+  @Test
+  void aNodeJoiningLateTakesNothingBeforeTheWholePartAndGetsRowsGoneMeanwhile() {
+    BoardParts onA = new BoardParts("a");
+    onA.own(List.of(agent(1, "pbx1", "ready"), agent(2, "pbx1", "ready")), null, 0);
+    onA.outgoing(1);
+    onA.own(List.of(agent(1, "pbx1", "paused")), null, 100);
+    BoardParts onC = new BoardParts("c");
+    onC.own(List.of(agent(9, "pbx3", "ready")), null, 100);
+    assertEquals(BoardParts.Heard.GAP, onC.received(onA.outgoing(2), 100), "a is new to c: a part of a delta");
+    assertEquals(Set.of("c"), onC.nodes(), "nothing of a yet");
+    assertEquals(Map.of(9L, "ready"), states(onC));
+
+    // c's ask (LiveBoard.BOARD_RESEND): the whole part brings every row a has now.
+    onA.wholeWanted();
+    assertEquals(BoardParts.Heard.CHANGED, onC.received(onA.outgoing(3), 200));
+    assertEquals(Map.of(1L, "paused", 9L, "ready"), states(onC), "agent 2 left before c joined: not shown");
+
+    // A whole part also removes what a receiver held of that node and the node no longer has.
+    BoardParts onD = new BoardParts("d");
+    onD.received(BoardParts.toJson("a", 1, List.of(agent(1, "pbx1", "ready"), agent(2, "pbx1", "ready")), null), 0);
+    assertEquals(BoardParts.Heard.CHANGED, onD.received(BoardParts.toJson("a", 9, List.of(agent(1, "pbx1",
+        "paused")), null), 300));
+    assertEquals(Map.of(1L, "paused"), states(onD), "agent 2, gone from a's whole part, gone here");
+  }
+
+  @Test
+  void aNodeLeavingTakesItsRowsAndItsDialerWithItAndAnotherNodesLineShowsAgain() {
+    BoardParts onB = new BoardParts("b");
+    onB.own(List.of(agent(5, "pbx2", "ready"), agent(1, "pbx2", "logged_out")), live("pbx2", 1, 1, 10), 0);
+    BoardParts onA = new BoardParts("a");
+    onA.own(List.of(agent(1, "pbx1", "on_call"), agent(2, "pbx1", "ready")), live("pbx1", 3, 2, 80), 0);
+    assertEquals(BoardParts.Heard.CHANGED, onB.received(onA.outgoing(1), 0));
+    assertEquals(Map.of(1L, "on_call", 2L, "ready", 5L, "ready"), states(onB), "a's open line wins");
+    assertEquals(2, onB.live().pbxes().size());
+
+    onB.own(List.of(agent(5, "pbx2", "ready"), agent(1, "pbx2", "logged_out")), live("pbx2", 1, 1, 10), 4_000);
+    assertFalse(onB.dropStale(BoardParts.STALE_MS - 1));
+    assertTrue(onB.dropStale(BoardParts.STALE_MS), "a not heard from for 5 s");
+    assertEquals(Map.of(1L, "logged_out", 5L, "ready"), states(onB),
+        "a's agents gone; agent 1 shows b's own line, left closed");
+    assertEquals(List.of("pbx2"), onB.live().pbxes().stream().map(DialerStatus.PbxLive::pbx).toList(),
+        "a's PBX gone from the board");
+    assertEquals(BoardParts.Heard.GAP, onB.received(onA.outgoing(2), 6_000),
+        "a heard again after it dropped out: its whole part is asked for");
+  }
+
+  @Test
+  void theDialersPartTravelsWhenItChangesAndStaysWhenItDoesNot() {
+    BoardParts onA = new BoardParts("a");
+    BoardParts onB = new BoardParts("b");
+    onA.own(List.of(), live("pbx1", 3, 2, 80), 0);
+    onB.received(onA.outgoing(1), 0);
+    assertEquals(3, onB.live().campaigns().get(7L).ringing());
+    onA.own(List.of(agent(1, "pbx1", "ready")), live("pbx1", 3, 2, 80), 100);
+    onB.received(onA.outgoing(2), 100);
+    assertEquals(3, onB.live().campaigns().get(7L).ringing(), "not sent, kept");
+    onA.own(List.of(agent(1, "pbx1", "ready")), live("pbx1", 6, 2, 80), 200);
+    JsonObject m = onA.outgoing(3);
+    assertTrue(m.containsKey("live"));
+    assertEquals(BoardParts.Heard.CHANGED, onB.received(m, 200));
+    assertEquals(6, onB.live().campaigns().get(7L).ringing());
   }
 }
