@@ -125,6 +125,8 @@ public final class LiveBoard extends VerticleBase {
   private long partSeq;
   private long partSentAt = Long.MIN_VALUE / 2;
   private long partTimer = -1;
+  /** The PBXes this node owned at its last read. */
+  private Set<String> ownedHere = Set.of();
   /** When this node last asked each node for its whole part. */
   private final Map<String, Long> resendAskedAt = new HashMap<>();
 
@@ -174,11 +176,11 @@ public final class LiveBoard extends VerticleBase {
     bus.<JsonObject>localConsumer(Push.SOCKET_OPENED, m -> socketOpened(m.body()));
     bus.<JsonObject>localConsumer(Push.LAST_SOCKET_CLOSED, m -> lastSocketClosed(m.body()));
     bus.<JsonObject>consumer(TelephonyEvents.AGENT_STATE, m -> {
-      changeSuggested();
+      eventHeard(m.body());
       figuresSuggested();
     });
     bus.<JsonObject>consumer(TelephonyEvents.ATTEMPT_ENDED, m -> {
-      changeSuggested();
+      eventHeard(m.body());
       figuresSuggested();
     });
     bus.<JsonObject>consumer(DeskEvents.SURVEY_SUBMITTED, m -> figuresSuggested());
@@ -259,7 +261,11 @@ public final class LiveBoard extends VerticleBase {
   private void partHeard(JsonObject part) {
     long now = clock.millis();
     switch (parts.received(part, now)) {
-      case CHANGED -> changeSuggested();
+      case CHANGED -> {
+        if (!pagesHere.isEmpty() || !waiting.isEmpty()) {
+          changeSuggested(); // else merged row by row, nothing built: the alerts' recorder builds at its tick
+        }
+      }
       case GAP -> {
         String from = part.getString("node");
         Long asked = resendAskedAt.get(from);
@@ -406,6 +412,7 @@ public final class LiveBoard extends VerticleBase {
    * from dropped.
    */
   private void ownPart(DialerStatus.Live live, List<LiveAgent> agents, Set<String> owned, long now) {
+    ownedHere = owned;
     parts.own(BoardParts.owned(agents, owned), BoardParts.owned(live, owned), now);
     publishPart(now);
     parts.dropStale(now);
@@ -445,6 +452,17 @@ public final class LiveBoard extends VerticleBase {
         .put("changed", changed);
     Push.toRoleHere(vertx.eventBus(), Role.SUPERVISOR, update);
     Push.toRoleHere(vertx.eventBus(), Role.ADMIN, update);
+  }
+
+  /**
+   * An agent's or a call's event, from any node. With no page here, an event of a PBX another node owns changes
+   * nothing this node needs now: that node's part brings it (and the tick reads this node's own lines anyway).
+   */
+  private void eventHeard(JsonObject event) {
+    if (parts != null && pagesHere.isEmpty() && waiting.isEmpty() && !ownedHere.contains(event.getString("pbx"))) {
+      return;
+    }
+    changeSuggested();
   }
 
   /** The first board, pushed to nobody: the pages that open get it as their snapshot. */
