@@ -50,12 +50,14 @@ final class BoardBuilder {
     JsonObject figures = in.figures() == null ? new JsonObject() : in.figures();
     JsonObject campaignFigures = figures.getJsonObject("campaigns", new JsonObject());
     Map<Long, int[]> agentCounts = agentCounts(in);
+    Map<Long, Integer> talking = talking(in);
     JsonArray campaigns = new JsonArray();
     int[] calls = new int[3];
     for (Campaign c : in.campaigns()) {
       DialerStatus.CampaignLive live = in.dialer() == null ? null : in.dialer().campaigns().get(c.id());
       JsonObject f = campaignFigures.getJsonObject(Long.toString(c.id()), new JsonObject());
-      JsonObject campaign = campaign(c, in.pauses().get(c.id()), live, f, agentCounts.get(c.id()), talking(in, c.id()));
+      JsonObject campaign = campaign(c, in.pauses().get(c.id()), live, f, agentCounts.get(c.id()),
+          talking.getOrDefault(c.id(), 0));
       campaigns.add(campaign);
       if (live != null) {
         calls[0] += live.placing();
@@ -67,7 +69,7 @@ final class BoardBuilder {
     JsonObject totalsFigures = figures.getJsonObject("totals", new JsonObject());
     sections.put("totals", new JsonObject()
         .put("calls", new JsonObject().put("placing", calls[0]).put("ringing", calls[1])
-            .put("answeredWaiting", calls[2]).put("talking", talking(in, null)))
+            .put("answeredWaiting", calls[2]).put("talking", talking.getOrDefault(null, 0)))
         .put("agents", agents(agentCounts.get(null)))
         .put("abandon", totalAbandon(in))
         .put("connection", totalsFigures.getValue("connection"))
@@ -219,19 +221,34 @@ final class BoardBuilder {
 
   /**
    * Agents by state per campaign (key null: the totals, each agent once). An agent on a call counts for the call's
-   * campaign; otherwise for the campaign they chose, or for every campaign when they chose none.
+   * campaign; otherwise for the campaign they chose, or for every campaign when they chose none. One pass over the
+   * agents: those who chose none are counted once and added to every campaign at the end.
    */
   private static Map<Long, int[]> agentCounts(Inputs in) {
     Map<Long, int[]> out = new HashMap<>();
+    java.util.Set<Long> active = new java.util.HashSet<>();
+    for (Campaign c : in.campaigns()) {
+      active.add(c.id());
+    }
+    int[] any = null;
     for (LiveAgent a : in.agents()) {
       if (!a.loggedIn()) {
         continue;
       }
       count(out.computeIfAbsent(null, k -> new int[AGENT_KEYS.length + 1]), a.state());
       Long only = a.callCampaignId() != null ? a.callCampaignId() : a.campaignId();
+      if (only == null) {
+        any = any == null ? new int[AGENT_KEYS.length + 1] : any;
+        count(any, a.state());
+      } else if (active.contains(only)) {
+        count(out.computeIfAbsent(only, k -> new int[AGENT_KEYS.length + 1]), a.state());
+      }
+    }
+    if (any != null) {
       for (Campaign c : in.campaigns()) {
-        if (only == null || only == c.id()) {
-          count(out.computeIfAbsent(c.id(), k -> new int[AGENT_KEYS.length + 1]), a.state());
+        int[] counts = out.computeIfAbsent(c.id(), k -> new int[AGENT_KEYS.length + 1]);
+        for (int i = 0; i < counts.length; i++) {
+          counts[i] += any[i];
         }
       }
     }
@@ -247,15 +264,18 @@ final class BoardBuilder {
     }
   }
 
-  /** Agents talking on a call of the campaign (null: on any call). */
-  private static int talking(Inputs in, Long campaignId) {
-    int n = 0;
+  /** Agents talking, per campaign of their call (key null: on any call), in one pass. */
+  private static Map<Long, Integer> talking(Inputs in) {
+    Map<Long, Integer> out = new HashMap<>();
     for (LiveAgent a : in.agents()) {
-      if ("on_call".equals(a.state()) && (campaignId == null || campaignId.equals(a.callCampaignId()))) {
-        n++;
+      if ("on_call".equals(a.state())) {
+        out.merge(null, 1, Integer::sum);
+        if (a.callCampaignId() != null) {
+          out.merge(a.callCampaignId(), 1, Integer::sum);
+        }
       }
     }
-    return n;
+    return out;
   }
 
   private static Map<Long, JsonObject> rows(Inputs in, JsonObject agentFigures) {

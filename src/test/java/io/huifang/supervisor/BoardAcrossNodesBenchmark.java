@@ -60,11 +60,16 @@ public final class BoardAcrossNodesBenchmark {
     int events = args.length > 2 ? Integer.parseInt(args[2]) : 4000;
     int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     Way[] ways = Way.values();
+    // A fifth argument runs one way only (to profile it): whole, page or nopage.
+    String only = args.length > 4 ? args[4] : null;
     double[][] perEvent = new double[ways.length][runs];
     double[][] bytes = new double[ways.length][runs];
     double[] tick = new double[runs];
     for (int run = 0; run < runs; run++) {
       for (Way w : ways) {
+        if (only != null && !only.equals(new String[] {"whole", "page", "nopage"}[w.ordinal()])) {
+          continue;
+        }
         Cluster c = new Cluster(agents, nodes, 17 + run);
         c.events(w, events / 2); // warm-up
         long spent = c.events(w, events);
