@@ -349,8 +349,11 @@ public final class Listening {
           continue;
         }
         SpyCalls s = t == null ? null : t.spies(row.pbx());
-        if (s != null && row.channel() != null) {
-          s.hangupChannel(row.channel());
+        if (s != null) {
+          // Not answered yet, its channel's name was never kept: named by the ChannelId it was placed with (the
+          // PBX finds a channel by its Uniqueid too), so that a softphone still ringing does not start a ChanSpy
+          // nobody follows when answered.
+          s.hangupChannel(row.channel() != null ? row.channel() : CHANNEL_ID + row.id());
         }
         done.add(store.ended(row.id(), clock.instant(), reason, null).compose(seconds -> {
           if (seconds == null) {

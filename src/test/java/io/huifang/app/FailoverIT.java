@@ -131,6 +131,8 @@ class FailoverIT {
       // A supervisor whose page is on node 1 listens in on one of those calls: node 0, the owner, places the spy call
       // (docs/cluster.md, "Requests held elsewhere").
       Listen spy = Listen.start(admin, nodes.get(1), pool, bridgedAtKill.get(0));
+      // Another supervisor's spy call still rings at the death (their softphone, 8001, rings and nobody answers).
+      Listen ringing = Listen.ringing(admin, nodes.get(1), pool, bridgedAtKill.get(1));
       String deadHolder = ClusterNodes.holder(pool);
       long killedAt = System.nanoTime();
       java.time.Instant killedAtWall = java.time.Instant.now();
@@ -149,6 +151,7 @@ class FailoverIT {
       // The spy call up at the crash is not adopted: the new owner ends its row, hangs its ChanSpy channel up and
       // tells the supervisor's page; the supervisor listens in again, through the new owner.
       spy.endedByTheNewOwner(nodes.get(newOwner), pool);
+      ringing.endedByTheNewOwner(nodes.get(newOwner), pool);
 
       // The new owner dials again, for an agent who comes to work now, as soon as it has taken the PBX over.
       loop.agents.add(late);
@@ -223,13 +226,38 @@ class FailoverIT {
     final long supId;
     final String attempt;
     final long spyId;
+    final boolean answered;
 
-    private Listen(Http sup, PushSocket page, long supId, String attempt, long spyId) {
+    private Listen(Http sup, PushSocket page, long supId, String attempt, long spyId, boolean answered) {
       this.sup = sup;
       this.page = page;
       this.supId = supId;
       this.attempt = attempt;
       this.spyId = spyId;
+      this.answered = answered;
+    }
+
+    /** A spy call whose softphone rings, unanswered: its row keeps no channel name. */
+    static Listen ringing(Http admin, TestServer pageNode, Pool pool, String attempt) throws Exception {
+      Http sup = Http.userWithRole(pageNode, admin, "fo.sup2", "supervisor");
+      long supId = sup.get("/api/me").json().getJsonObject("user").getLong("id");
+      assertEquals(200, admin.send("PATCH", "/api/users/" + supId, new JsonObject()
+          .put("softphone", "PJSIP/8001").encode()).status());
+      PushSocket page = new PushSocket(sup, URI.create(pageNode.url("/ws").replace("http", "ws")));
+      page.await("hello", Duration.ofSeconds(5), m -> "hello".equals(m.getString("type")));
+      long agentId = count(pool, "select agent_id from call_attempt where id = $1", attempt);
+      Http.Response started = sup.send("POST", "/api/supervisor/listen", new JsonObject().put("agentId", agentId)
+          .put("mode", "whisper").encode());
+      assertEquals(200, started.status(), started.body());
+      long spyId = started.json().getLong("spyId");
+      io.huifang.pbx.ami.AmiMessage rings = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100))
+          .until("the second supervisor's softphone ringing", () -> channelOf(pageNode, "listen-" + spyId),
+              c -> c != null);
+      assertTrue(rings.get("Channel").startsWith("PJSIP/8001-"), rings.toString());
+      page.await("ringing, pushed to the page", Duration.ofSeconds(10), m -> listenState(m, spyId, "ringing"));
+      assertEquals(1L, count(pool, "select count(*) from supervisor_listen where id = $1 and answered_at is null"
+          + " and channel is null and ended_at is null", spyId), "ringing: no channel kept on its row");
+      return new Listen(sup, page, supId, attempt, spyId, false);
     }
 
     static Listen start(Http admin, TestServer pageNode, Pool pool, String attempt) throws Exception {
@@ -254,7 +282,7 @@ class FailoverIT {
       Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("the spy call's answer written",
           () -> count(pool, "select count(*) from supervisor_listen where id = $1 and answered_at is not null"
               + " and channel is not null and ended_at is null", spyId), n -> n == 1);
-      return new Listen(sup, page, supId, attempt, spyId);
+      return new Listen(sup, page, supId, attempt, spyId, true);
     }
 
     /** Its row ended by the node that took the PBX over, its ChanSpy channel gone, the page told; audited once. */
@@ -265,8 +293,13 @@ class FailoverIT {
           r -> r.getValue("ended_at") != null);
       assertEquals("the node following it stopped; its PBX was taken over by another node",
           ended.getString("end_reason"), ended.toJson().encode());
-      assertTrue(ended.getInteger("seconds") >= 1, "listened until the take-over: " + ended.toJson());
-      Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("the ChanSpy channel hung up",
+      if (answered) {
+        assertTrue(ended.getInteger("seconds") >= 1, "listened until the take-over: " + ended.toJson());
+      } else {
+        assertEquals(0, ended.getInteger("seconds"), "never answered: " + ended.toJson());
+      }
+      // Hung up by the new owner: well before a ringing softphone's 30 s ring would end it.
+      Await.atMost(Duration.ofSeconds(10)).every(Duration.ofMillis(100)).until("the spy channel hung up",
           () -> channelOf(newOwner, "listen-" + spyId), c -> c == null);
       page.await("ended, pushed to the supervisor's page", Duration.ofSeconds(10),
           m -> listenState(m, spyId, "ended"));

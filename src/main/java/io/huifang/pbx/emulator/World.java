@@ -135,6 +135,13 @@ final class World {
           return ch;
         }
       }
+      // Then by Uniqueid, as Asterisk's ast_channel_get_by_name does (every action naming a Channel: Hangup,
+      // Getvar, Redirect...): a channel whose name is not known yet can be named by the ChannelId it was given.
+      for (Channel ch : channels.values()) {
+        if (name.equals(ch.uniqueid)) {
+          return ch;
+        }
+      }
     }
     return c;
   }

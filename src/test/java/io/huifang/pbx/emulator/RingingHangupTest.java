@@ -90,6 +90,21 @@ class RingingHangupTest {
     assertEquals(0, emu.liveChannels());
   }
 
+  /**
+   * A ringing channel named by its Uniqueid (the Originate's ChannelId), as Asterisk's ast_channel_get_by_name allows:
+   * the same as by its name. Huifang hangs up a spy call left ringing by a node that died, whose channel name nobody
+   * kept, this way.
+   */
+  @Test
+  void aRingingChannelCanBeHungUpByItsUniqueid() throws Exception {
+    ringing("cut-3");
+    ami.send(AmiMessage.action("Hangup").add("ActionID", "hang").add("Channel", "cut-3").add("Cause", "16"));
+    assertEquals(List.of("Response Success Channel Hungup", "DialEnd ;1 NOANSWER", "HangupRequest ;2 16",
+        "OriginateResponse Failure 0", "SoftHangupRequest ;2 16", "Hangup ;2 16 Normal Clearing",
+        "Hangup ;1 16 Normal Clearing"), until("cut-3"));
+    assertEquals(0, emu.liveChannels(), "both halves are gone");
+  }
+
   /** The Local channel's hex of the attempt, from its Newchannel (already read). */
   private String channelHex(String id) throws Exception {
     String name = ami.seen(m -> "Newchannel".equals(m.get("Event")) && id.equals(m.get("Uniqueid")), 1000)
