@@ -229,6 +229,16 @@ public final class CampaignPacer implements Pacer {
 
   @Override
   public int linesToDial(PacerView view, long now) {
+    return placed(ask(view, now), now);
+  }
+
+  /**
+   * What {@link #linesToDial} decides, within the line caps and the originates the throttle has now, without taking
+   * them from the throttle or counting them in the recent dialling pace (the surge reserve's): a pool's planner may
+   * place fewer ({@link PoolPlanner}), and lines asked for but not placed would otherwise count as dialled.
+   */
+  @Override
+  public int ask(PacerView view, long now) {
     allowedNow = 0;
     int wanted = switch (settings.mode()) {
       case PREVIEW -> {
@@ -241,8 +251,16 @@ public final class CampaignPacer implements Pacer {
       }
       case PREDICTIVE -> predictiveLines(view, now);
     };
-    int placed = withinCaps(view, wanted, now);
-    capped = placed < wanted;
+    int asked = withinCaps(view, wanted, now);
+    capped = asked < wanted;
+    return asked;
+  }
+
+  /** Takes the lines placed from the throttle (which may grant fewer) and counts them in the dialling pace. */
+  @Override
+  public int placed(int lines, long now) {
+    int placed = lines <= 0 ? 0 : throttle.take(lines, now);
+    capped |= placed < lines;
     recentDials.add(now, 0, placed);
     return placed;
   }
@@ -598,7 +616,7 @@ public final class CampaignPacer implements Pacer {
     if (n <= 0) {
       return 0;
     }
-    return throttle.take(n, now);
+    return throttle.available(n, now);
   }
 
   @Override

@@ -23,14 +23,27 @@ public final class OriginateThrottle {
 
   /** Takes up to {@code wanted} originates allowed now and returns how many. */
   public int take(int wanted, long now) {
+    refill(now);
+    int granted = allowed(wanted);
+    tokens -= granted;
+    return granted;
+  }
+
+  /** How many of {@code wanted} originates {@link #take} would grant now, taking none. */
+  public int available(int wanted, long now) {
+    refill(now);
+    return allowed(wanted);
+  }
+
+  private void refill(long now) {
     if (last != Long.MIN_VALUE && now > last) {
       tokens = Math.min(perSecond, tokens + (now - last) * perSecond / 1000.0);
     }
     last = Math.max(last, now);
-    int granted = (int) Math.min(wanted, Math.floor(tokens + 1e-9));
-    granted = Math.max(0, granted);
-    tokens -= granted;
-    return granted;
+  }
+
+  private int allowed(int wanted) {
+    return Math.max(0, (int) Math.min(wanted, Math.floor(tokens + 1e-9)));
   }
 
   public double perSecond() {

@@ -14,6 +14,23 @@ public interface Pacer {
   /** New originates to place now. */
   int linesToDial(PacerView view, long now);
 
+  /**
+   * The lines this pacer would dial now, without counting them as placed: a pool's planner asks every campaign's
+   * pacer, hands out fewer lines than were asked, and reports what it placed through {@link #placed}. A pacer that
+   * cannot be asked without being charged counts the ask as placed (the default).
+   */
+  default int ask(PacerView view, long now) {
+    return linesToDial(view, now);
+  }
+
+  /**
+   * Of the lines last {@linkplain #ask asked} for, {@code lines} are to be placed now: returns how many of them may be
+   * (the originate throttle may grant fewer); those are counted as placed.
+   */
+  default int placed(int lines, long now) {
+    return lines;
+  }
+
   /** A dialled line ended ringing: answered (human or machine, as AMD said) or not, after ringMillis. */
   default void onOriginateResult(AttemptOutcome outcome, long ringMillis, long now) {
   }

@@ -20,7 +20,7 @@ import java.util.concurrent.Future;
  * rolling hour is above that campaign's target.
  *
  * <pre>java -cp target/huifang-bench.jar io.huifang.dialer.pacing.sim.PooledBenchmark [--seeds 3001-3030]
- *     [--only TEXT] [--threads 2] [--amd on|off]</pre>
+ *     [--only TEXT] [--threads 2] [--amd on|off] [--compare second|fewest|off]</pre>
  */
 public final class PooledBenchmark {
   private PooledBenchmark() {
@@ -42,17 +42,31 @@ public final class PooledBenchmark {
   record Run(double busy, SimResult[] campaigns) {
   }
 
-  static final String[] WAYS = {"split", "**pooled** (PoolPlanner: budgets, second pass)",
-      "pooled, the fewest ask (session 12, first pass)"};
+  /**
+   * The earlier rule run beside the server's on the same days (--compare second|fewest|off): session 12's second pass
+   * (each pacer charged for all it asked, half a line of slack), its first pass (the fewest ask), or none (design runs).
+   */
+  static PoolPlanner.Bound compare = PoolPlanner.Bound.ASKS_CHARGED;
 
-  /** Whether to run the first pass's rule too (--fewest on|off): off for design runs. */
-  static boolean fewest = true;
+  static String way(int w) {
+    return switch (w) {
+      case 0 -> "split";
+      case 1 -> "**pooled** (PoolPlanner, session 13: asked without charge, no slack)";
+      default -> compare == PoolPlanner.Bound.FEWEST_ASK ? "pooled, the fewest ask (session 12, first pass)"
+          : "pooled, session 12 second pass (asks charged, half-line slack)";
+    };
+  }
 
   public static void main(String[] args) throws Exception {
     long[] seeds = HeldOutBenchmark.seeds(option(args, "--seeds", "3001-3030"));
     String only = option(args, "--only", "");
     boolean amd = option(args, "--amd", "off").equals("on");
-    fewest = option(args, "--fewest", "on").equals("on");
+    compare = switch (option(args, "--compare", "second")) {
+      case "second" -> PoolPlanner.Bound.ASKS_CHARGED;
+      case "fewest" -> PoolPlanner.Bound.FEWEST_ASK;
+      case "off" -> null;
+      default -> throw new IllegalArgumentException("--compare second|fewest|off");
+    };
     ExecutorService exec = Executors.newFixedThreadPool(Integer.parseInt(option(args, "--threads", "2")));
     long started = System.nanoTime();
     List<Pool> pools = pools(amd).stream()
@@ -85,8 +99,8 @@ public final class PooledBenchmark {
       for (Future<Run[]> f : all.get(i)) {
         days.add(f.get());
       }
-      for (int w = 0; w < (fewest ? WAYS.length : 2); w++) {
-        out.append(row(p, WAYS[w], days, w, seeds));
+      for (int w = 0; w < (compare != null ? 3 : 2); w++) {
+        out.append(row(p, way(w), days, w, seeds));
       }
     }
     exec.shutdown();
@@ -170,7 +184,7 @@ public final class PooledBenchmark {
     int agents = Arrays.stream(p.customers()).mapToInt(Scenario::agents).sum();
     Run splitRun = new Run(busy / agents, split);
     Run pooled = pooled(p, seed, new PoolPlanner());
-    return fewest ? new Run[] {splitRun, pooled, pooled(p, seed, new PoolPlanner(PoolPlanner.Bound.FEWEST_ASK))}
+    return compare != null ? new Run[] {splitRun, pooled, pooled(p, seed, new PoolPlanner(compare))}
         : new Run[] {splitRun, pooled};
   }
 
