@@ -72,21 +72,26 @@ public final class PooledBenchmark {
     List<Pool> pools = pools(amd).stream()
         .filter(p -> only.isEmpty() || Arrays.stream(only.split("\\|")).anyMatch(p.name()::contains)).toList();
     List<List<Future<Run[]>>> all = new ArrayList<>();
-    for (Pool p : pools) {
-      List<Future<Run[]>> days = new ArrayList<>();
-      for (long seed : seeds) {
-        days.add(exec.submit(() -> {
+    for (int i = 0; i < pools.size(); i++) {
+      all.add(new ArrayList<>());
+    }
+    // day by day across the scenarios, so that a run cut short has every scenario on the same days
+    for (long seed : seeds) {
+      for (int i = 0; i < pools.size(); i++) {
+        Pool p = pools.get(i);
+        all.get(i).add(exec.submit(() -> {
           Run[] r = day(p, seed);
           System.out.printf(Locale.ROOT,
-              "day %s seed %d: busy %.1f / %.1f / %s %%, worst %.2f / %.2f / %s %%, pooled answers %s / %s%n",
+              "day %s seed %d: busy %.1f / %.1f / %s %%, worst %.2f / %.2f / %s %%, hour-ends over %s / %s / %s,"
+                  + " pooled answers %s / %s%n",
               p.name(), seed, 100 * r[0].busy(), 100 * r[1].busy(),
               r.length > 2 ? String.format(Locale.ROOT, "%.1f", 100 * r[2].busy()) : "-", 100 * worst(r[0]),
               100 * worst(r[1]), r.length > 2 ? String.format(Locale.ROOT, "%.2f", 100 * worst(r[2])) : "-",
-              answers(r[1]), r.length > 2 ? answers(r[2]) : "-");
+              hoursOver(r[0]), hoursOver(r[1]), r.length > 2 ? hoursOver(r[2]) : "-", answers(r[1]),
+              r.length > 2 ? answers(r[2]) : "-");
           return r;
         }));
       }
-      all.add(days);
     }
     StringBuilder out = new StringBuilder();
     out.append("| pooled scenario | policy | busy share | abandoned (per campaign) | worst 1-h (any campaign, any day) "
@@ -248,6 +253,17 @@ public final class PooledBenchmark {
       s.append(s.length() == 0 ? "" : " / ").append(c.liveAnswers());
     }
     return s.toString();
+  }
+
+  /** Rolling hours (10 s apart) over their campaign's target, out of all, summed over the campaigns. */
+  private static String hoursOver(Run r) {
+    long over = 0;
+    long all = 0;
+    for (SimResult c : r.campaigns()) {
+      over += c.hoursOver();
+      all += c.hourWindows();
+    }
+    return over + "/" + all;
   }
 
   private static double worst(Run r) {
