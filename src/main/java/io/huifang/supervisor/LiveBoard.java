@@ -92,6 +92,8 @@ public final class LiveBoard extends VerticleBase {
   /** Whether {@link #published} is what the pages here were last sent (kept so while a page is open). */
   private boolean current;
   private long builtAt = Long.MIN_VALUE / 2;
+  /** Boards built since the start (read from any thread: ClusterIT counts a node's with no page open). */
+  private final java.util.concurrent.atomic.AtomicLong built = new java.util.concurrent.atomic.AtomicLong();
 
   private List<Campaign> campaigns = List.of();
   private Map<Long, CampaignStore.Pause> pauses = Map.of();
@@ -208,6 +210,11 @@ public final class LiveBoard extends VerticleBase {
       changeSuggested();
       return p.future();
     });
+  }
+
+  /** How many boards this node has built since it started (from any thread). */
+  public long boardsBuilt() {
+    return built.get();
   }
 
   /** A campaign was paused or resumed: the board shows it at once. */
@@ -388,6 +395,7 @@ public final class LiveBoard extends VerticleBase {
   private BoardState build(DialerStatus.Live live, List<LiveAgent> agents) {
     long now = clock.millis();
     builtAt = now;
+    built.incrementAndGet();
     askNames(agents);
     BoardState board = BoardBuilder.build(new BoardBuilder.Inputs(now, campaigns, pauses, live, agents, figuresNow,
         names, thresholds), rows);

@@ -211,6 +211,13 @@ class ClusterIT {
     PushSocket board = new PushSocket(supervisorOnB, URI.create(b.url("/ws").replace("http", "ws")));
     board.await("sup.snapshot", Duration.ofSeconds(5), m -> "sup.snapshot".equals(m.getString("type")));
 
+    // Node A has no supervisor page open: from here until its board is asked for below, it builds no board after
+    // the events (docs/cluster.md, "Where no page is open"), only one a second as the node recording the alerts
+    // (the first by name: ".../a").
+    long builtOnA = a.server().board().boardsBuilt();
+    long builtOnB = b.server().board().boardsBuilt();
+    long noPageSince = System.nanoTime();
+
     // The agent's page is on node B: opening the line, going ready and pausing are served by node A, which holds
     // the line; node B holds none.
     Http.Response opened = agent.send("POST", "/api/agent/line", null);
@@ -242,6 +249,13 @@ class ClusterIT {
             .getJsonObject("rows").getJsonObject(Long.toString(agentId)).getString("state")));
     System.out.println("agent ready on node A -> board pushed on node B: "
         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+    double noPageSeconds = (System.nanoTime() - noPageSince) / 1e9;
+    long boardsOnA = a.server().board().boardsBuilt() - builtOnA;
+    long boardsOnB = b.server().board().boardsBuilt() - builtOnB;
+    System.out.printf("boards built in %.1f s: node A (no page) %d, node B (a page) %d%n", noPageSeconds, boardsOnA,
+        boardsOnB);
+    assertTrue(boardsOnA <= noPageSeconds / 0.9 + 2, "node A, with no page, builds at most one board a second: "
+        + boardsOnA + " in " + noPageSeconds + " s (node B: " + boardsOnB + ")");
     assertEquals("ready", rowOnBoard(admin, agentId).getString("state"), "node A's board too");
     // A supervisor on node B pauses the agent: node A's desk, which holds the line, does it.
     Http.Response byB = supervisorOnB.send("POST", "/api/supervisor/agents/" + agentId + "/pause",
