@@ -35,7 +35,10 @@ import java.util.function.Supplier;
  *
  * <pre>java -cp target/huifang-bench.jar io.huifang.dialer.pacing.sim.HeldOutBenchmark [--amd on|off]
  *     [--seeds 3001-3030] [--tune-seeds 7777,8888,9999,1001-1007] [--only TEXT] [--threads 2]
- *     [--margins z,share,reserve,pace,surgeSeconds] [--ring-cut on] [--pacer-only] [--no-write]</pre>
+ *     [--margins z,share,reserve,pace,surgeSeconds[,bursts 0|1]] [--ring-cut on] [--pacer-only] [--trace] [--no-write]</pre>
+ *
+ * <p>{@code --trace} prints for each of the pacer's days the minutes of its worst rolling hour: dials, answers,
+ * abandons (safe-harbor and AMD mistakes apart) and what the pacer believed (its plan, calibration, its own hour).
  */
 public final class HeldOutBenchmark {
   static final double LIMIT = Simulation.LIMIT;
@@ -97,6 +100,7 @@ public final class HeldOutBenchmark {
     boolean pacerOnly = Arrays.asList(args).contains("--pacer-only");
     String only = option(args, "--only", "");
     int threads = Integer.parseInt(option(args, "--threads", "2"));
+    boolean trace = Arrays.asList(args).contains("--trace");
     List<Scenario> scenarios = scenarios().stream()
         .filter(s -> only.isEmpty() || Arrays.stream(only.split("\\|")).anyMatch(s.name()::contains))
         .map(s -> s.withAmd(amd)).toList();
@@ -119,8 +123,13 @@ public final class HeldOutBenchmark {
       for (int i = 0; i < scenarios.size(); i++) {
         Scenario s = scenarios.get(i);
         pacerDays.get(i).add(pool.submit(() -> {
-          SimResult r = new Simulation(s, new CampaignPacer(settings, OriginateThrottle.unlimited(),
-              new AbandonStats(), margins), seed).run();
+          Simulation sim = new Simulation(s, new CampaignPacer(settings, OriginateThrottle.unlimited(),
+              new AbandonStats(), margins), seed);
+          Simulation.Trace t = trace ? sim.trace() : null;
+          SimResult r = sim.run();
+          if (t != null) {
+            printTrace(s, seed, t);
+          }
           // a line per day as it ends, with what the table needs, so that a run cut short can still be scored
           System.out.printf(Locale.ROOT, "day %s seed %d: busy %.2f %%, abandoned %.3f %%, worst hour %.2f %%, "
                   + "hours over %d of %d, live answers %d, cut %d%n", s.name(), seed, 100 * r.busyShare(),
@@ -151,6 +160,34 @@ public final class HeldOutBenchmark {
     if (!Arrays.asList(args).contains("--no-write")) {
       write(args, settings, margins, seeds, tuneSeeds, wall, table);
     }
+  }
+
+  /**
+   * {@code --trace}: the minutes of the day's worst rolling hour (by minute ends), and ten before it, with what the
+   * pacer believed at each minute's start.
+   */
+  static void printTrace(Scenario s, long seed, Simulation.Trace t) {
+    int first = (int) (s.warmUpMillis() / 60_000);
+    int last = (int) ((s.warmUpMillis() + s.measuredMillis()) / 60_000);
+    int end = t.worstHourEnd(first, last);
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "trace %s seed %d: worst hour by minute ends %d–%d (minutes of the day, "
+        + "measured from %d)%n", s.name(), seed, end - 60, end, first));
+    sb.append("min | dials | answers | safe-harbor | amd | hour so far: answers, abandons, rate | pacer's hour: "
+        + "answers, abandons | planned | calibration | learned p | ringing | free\n");
+    long a = 0;
+    long d = 0;
+    for (int m = Math.max(0, end - 70); m < Math.min(end + 5, t.dials.length); m++) {
+      if (m >= end - 60 && m < end) {
+        a += t.answers[m];
+        d += t.safeHarbors[m] + t.amdAbandons[m];
+      }
+      sb.append(String.format(Locale.ROOT, "%d | %d | %d | %d | %d | %d, %d, %.2f %% | %d, %d | %.4f | %.2f | %.3f "
+              + "| %d | %d%n", m, t.dials[m], t.answers[m], t.safeHarbors[m], t.amdAbandons[m], a, d,
+          a == 0 ? 0 : 100.0 * d / a, t.pacerHourAnswers[m], t.pacerHourAbandons[m], t.planned[m],
+          t.calibration[m], t.learnedRate[m], t.ringing[m], t.free[m]));
+    }
+    System.out.print(sb);
   }
 
   /** The audit's scenarios: 10, 25 and 100 agents at 30 % answering, and the shifting days of 25 and 100 agents. */
@@ -255,7 +292,8 @@ public final class HeldOutBenchmark {
     }
     double[] v = Arrays.stream(spec.split(",")).mapToDouble(Double::parseDouble).toArray();
     CampaignPacer.Margins d = CampaignPacer.Margins.DEFAULT;
-    return new CampaignPacer.Margins(v[0], v[1], v[2], v[3], v[4], d.surgeAnswerRate());
+    return new CampaignPacer.Margins(v[0], v[1], v[2], v[3], v[4], d.surgeAnswerRate(),
+        v.length > 5 ? v[5] != 0 : d.surgeCountsBursts());
   }
 
   /** "3001-3030" or "7777,1001-1007". */

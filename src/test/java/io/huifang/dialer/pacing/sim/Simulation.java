@@ -83,6 +83,8 @@ public final class Simulation implements PacerView {
   private long ringCuts;
   private long ringCutAnswers;
   private int abandonCount;
+  /** Per-minute diagnostics, off unless {@link #trace()} is asked for before {@link #run()}. */
+  private Trace trace;
 
   public Simulation(Scenario scenario, Pacer pacer, long seed) {
     this.sc = scenario;
@@ -96,6 +98,17 @@ public final class Simulation implements PacerView {
     }
     this.from = scenario.warmUpMillis();
     this.to = scenario.warmUpMillis() + scenario.measuredMillis();
+  }
+
+  /**
+   * Records, minute by minute, what happened and what the pacer believed (for the benchmark's {@code --trace}):
+   * call before {@link #run()}.
+   */
+  public Trace trace() {
+    if (trace == null) {
+      trace = new Trace((int) (to / 60_000) + 2);
+    }
+    return trace;
   }
 
   public SimResult run() {
@@ -119,7 +132,12 @@ public final class Simulation implements PacerView {
       case SAFE_HARBOR -> safeHarbor(e.line);
       case TALK_END -> talkEnded(e.agent, e.line);
       case WRAP_END -> wrapUpEnded(e.agent);
-      case TICK -> schedule(now + Pacer.TICK_MILLIS, TICK, null, -1);
+      case TICK -> {
+        if (trace != null && now % 60_000 == 0) {
+          trace.sample(now, this);
+        }
+        schedule(now + Pacer.TICK_MILLIS, TICK, null, -1);
+      }
       default -> throw new IllegalStateException("event " + e.type);
     }
   }
@@ -161,6 +179,9 @@ public final class Simulation implements PacerView {
     if (inWindow(now)) {
       dials++;
     }
+    if (trace != null) {
+      trace.dials[(int) (now / 60_000)]++;
+    }
     schedule(now + line.ringMillis, RESULT, line, -1);
   }
 
@@ -179,8 +200,14 @@ public final class Simulation implements PacerView {
       liveAnswers++;
       answerTimes = push(answerTimes, answerCount++, now);
     }
+    if (trace != null) {
+      trace.answers[(int) (now / 60_000)]++;
+    }
     if (line.amdWrong) {
       // the server hears a machine and hangs up; regulators count an abandoned person
+      if (trace != null) {
+        trace.amdAbandons[(int) (now / 60_000)]++;
+      }
       pacer.onOriginateResult(AttemptOutcome.ANSWERED_MACHINE, line.ringMillis, now);
       countAbandon(line);
       return;
@@ -206,6 +233,9 @@ public final class Simulation implements PacerView {
       waitCount++;
     }
     countAbandon(line);
+    if (trace != null) {
+      trace.safeHarbors[(int) (line.answeredAt / 60_000)]++;
+    }
     pacer.onAbandoned(now);
   }
 
@@ -383,6 +413,78 @@ public final class Simulation implements PacerView {
   @Override
   public int trunkLinesInUse() {
     return ringing.size() + waiting.size() + talking;
+  }
+
+  /**
+   * Minute by minute (index: minutes since the start of the day, warm-up included): dials, live answers (persons,
+   * the ones AMD hung up on included, as regulators count them), abandons given the safe-harbor message (by the
+   * minute of their answer), persons AMD hung up on, and at each minute's start what a {@link CampaignPacer} believed:
+   * its planned abandon rate, calibration, its own hour's answers and abandons, lines ringing, agents free.
+   */
+  public static final class Trace {
+    public final long[] dials;
+    public final long[] answers;
+    public final long[] safeHarbors;
+    public final long[] amdAbandons;
+    public final double[] planned;
+    public final double[] calibration;
+    public final long[] pacerHourAnswers;
+    public final long[] pacerHourAbandons;
+    public final int[] ringing;
+    public final int[] free;
+    public final double[] learnedRate;
+
+    Trace(int minutes) {
+      learnedRate = new double[minutes];
+      dials = new long[minutes];
+      answers = new long[minutes];
+      safeHarbors = new long[minutes];
+      amdAbandons = new long[minutes];
+      planned = new double[minutes];
+      calibration = new double[minutes];
+      pacerHourAnswers = new long[minutes];
+      pacerHourAbandons = new long[minutes];
+      ringing = new int[minutes];
+      free = new int[minutes];
+    }
+
+    void sample(long now, Simulation sim) {
+      int m = (int) (now / 60_000);
+      if (m >= dials.length) {
+        return;
+      }
+      ringing[m] = sim.ringing.size();
+      free[m] = sim.freeAgents.size();
+      if (sim.pacer instanceof CampaignPacer cp) {
+        CampaignPacer.Plan plan = cp.plan(now);
+        planned[m] = plan.plannedAbandonRate();
+        calibration[m] = plan.calibration();
+        var hour = cp.abandonStats().hour(now);
+        pacerHourAnswers[m] = hour.liveAnswered();
+        pacerHourAbandons[m] = hour.abandoned();
+        learnedRate[m] = cp.learned().liveAnswerRate();
+      }
+    }
+
+    /** The minute whose end closes the worst rolling hour (by minute ends) within minutes first … last. */
+    public int worstHourEnd(int first, int last) {
+      int worst = -1;
+      double worstRate = -1;
+      for (int end = first + 60; end <= last; end++) {
+        long a = 0;
+        long d = 0;
+        for (int m = end - 60; m < end; m++) {
+          a += answers[m];
+          d += safeHarbors[m] + amdAbandons[m];
+        }
+        double r = a == 0 ? 0 : (double) d / a;
+        if (r > worstRate) {
+          worstRate = r;
+          worst = end;
+        }
+      }
+      return worst;
+    }
   }
 
   /** Customers on the phone with an agent now. */
