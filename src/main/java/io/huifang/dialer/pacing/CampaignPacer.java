@@ -51,11 +51,13 @@ public final class CampaignPacer implements Pacer {
    *     (lines dialled together end unanswered together 25 s later, and the risk of the lines still ringing holds it
    *     back until they do). Without it, at 100 agents and 10 % answering, 133 lines went out in the 10 s after the
    *     rate jumped to 45 %, 61 of them in one second, against a reserve for about 50 (held-out day 3019, AMD on:
-   *     51 abandons in a minute, the hour at 3.08 %)
+   *     51 abandons in a minute, the hour at 3.08 %). Off by default: on 30 held-out days it held every AMD-on
+   *     shifting day at 100 agents (worst 2.72 %, busy 94.5 % against 94.6 %), but took an AMD-off shifting day that
+   *     was under 3 % to 3.31 % (3009; docs/pacing.md, BENCHMARKS.md session 13)
    */
   public record Margins(double budgetZ, double budgetShareKept, double reserveAbandons, double answerPaceShare,
                         double surgeSeconds, double surgeAnswerRate, boolean surgeCountsBursts) {
-    public static final Margins DEFAULT = new Margins(1.5, 0.1, 1.0, 0.8, 10, 0.45, true);
+    public static final Margins DEFAULT = new Margins(1.5, 0.1, 1.0, 0.8, 10, 0.45, false);
 
     public Margins {
       if (!(budgetZ >= 0 && budgetShareKept >= 0 && budgetShareKept < 1 && reserveAbandons >= 0

@@ -331,12 +331,13 @@ class CampaignPacerTest {
    * the jump could be seen (held-out day 3019 at 100 agents: 61 lines in one second and 133 in ten as the rate
    * jumped, 51 abandons in the minute, the hour at 3.08 %). With the rule the same state places fewer lines: the
    * expected overflow of that jump must fit in what the hours ahead have left before the target. On the busy floor
-   * at a steady 30 % it changes nothing.
+   * at a steady 30 % it changes nothing. The rule is off by default (an AMD-off held-out day went over with it); this
+   * test turns it on.
    */
   @Test
   void aBurstIsHeldToWhatAJumpOfTheAnswerRateCouldCost() {
     CampaignPacer.Margins m = CampaignPacer.Margins.DEFAULT;
-    CampaignPacer.Margins[] both = {m, m.withSurgeCountsBursts(false)};
+    CampaignPacer.Margins[] both = {m.withSurgeCountsBursts(true), m.withSurgeCountsBursts(false)};
     int[] burst = new int[2];
     int[] floor = new int[2];
     for (int k = 0; k < 2; k++) {
