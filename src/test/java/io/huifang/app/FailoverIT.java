@@ -239,43 +239,25 @@ class FailoverIT {
 
     /** A spy call whose softphone rings, unanswered: its row keeps no channel name. */
     static Listen ringing(Http admin, TestServer pageNode, Pool pool, String attempt) throws Exception {
-      Http sup = Http.userWithRole(pageNode, admin, "fo.sup2", "supervisor");
-      long supId = sup.get("/api/me").json().getJsonObject("user").getLong("id");
-      assertEquals(200, admin.send("PATCH", "/api/users/" + supId, new JsonObject()
-          .put("softphone", "PJSIP/8001").encode()).status());
-      PushSocket page = new PushSocket(sup, URI.create(pageNode.url("/ws").replace("http", "ws")));
-      page.await("hello", Duration.ofSeconds(5), m -> "hello".equals(m.getString("type")));
-      long agentId = count(pool, "select agent_id from call_attempt where id = $1", attempt);
-      Http.Response started = sup.send("POST", "/api/supervisor/listen", new JsonObject().put("agentId", agentId)
-          .put("mode", "whisper").encode());
-      assertEquals(200, started.status(), started.body());
-      long spyId = started.json().getLong("spyId");
-      io.huifang.pbx.ami.AmiMessage rings = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100))
-          .until("the second supervisor's softphone ringing", () -> channelOf(pageNode, "listen-" + spyId),
-              c -> c != null);
+      Placed p = place(admin, pageNode, pool, attempt, "fo.sup2", supId -> "PJSIP/8001", "whisper");
+      io.huifang.pbx.ami.AmiMessage rings = channelAwaited(pageNode, p.spyId, "the second supervisor's softphone"
+          + " ringing", c -> c != null);
       assertTrue(rings.get("Channel").startsWith("PJSIP/8001-"), rings.toString());
-      page.await("ringing, pushed to the page", Duration.ofSeconds(10), m -> listenState(m, spyId, "ringing"));
+      p.page.await("ringing, pushed to the page", Duration.ofSeconds(10), m -> listenState(m, p.spyId, "ringing"));
       assertEquals(1L, count(pool, "select count(*) from supervisor_listen where id = $1 and answered_at is null"
-          + " and channel is null and ended_at is null", spyId), "ringing: no channel kept on its row");
-      return new Listen(sup, page, supId, attempt, spyId, false);
+          + " and channel is null and ended_at is null", p.spyId), "ringing: no channel kept on its row");
+      return new Listen(p.sup, p.page, p.supId, attempt, p.spyId, false);
     }
 
     static Listen start(Http admin, TestServer pageNode, Pool pool, String attempt) throws Exception {
-      Http sup = Http.userWithRole(pageNode, admin, "fo.sup", "supervisor");
-      long supId = sup.get("/api/me").json().getJsonObject("user").getLong("id");
       // The emulator's softphones: PJSIP/agent-<id> answers at once and stays up.
-      assertEquals(200, admin.send("PATCH", "/api/users/" + supId, new JsonObject()
-          .put("softphone", "PJSIP/agent-" + supId).encode()).status());
-      PushSocket page = new PushSocket(sup, URI.create(pageNode.url("/ws").replace("http", "ws")));
-      page.await("hello", Duration.ofSeconds(5), m -> "hello".equals(m.getString("type")));
-      long agentId = count(pool, "select agent_id from call_attempt where id = $1", attempt);
-      Http.Response started = sup.send("POST", "/api/supervisor/listen", new JsonObject().put("agentId", agentId)
-          .put("mode", "listen").encode());
-      assertEquals(200, started.status(), started.body());
-      long spyId = started.json().getLong("spyId");
-      io.huifang.pbx.ami.AmiMessage chanSpy = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100))
-          .until("ChanSpy on the agent's call", () -> channelOf(pageNode, "listen-" + spyId),
-              c -> c != null && "ChanSpy".equals(c.get("Application")));
+      Placed p = place(admin, pageNode, pool, attempt, "fo.sup", supId -> "PJSIP/agent-" + supId, "listen");
+      long supId = p.supId;
+      long spyId = p.spyId;
+      Http sup = p.sup;
+      PushSocket page = p.page;
+      io.huifang.pbx.ami.AmiMessage chanSpy = channelAwaited(pageNode, spyId, "ChanSpy on the agent's call",
+          c -> c != null && "ChanSpy".equals(c.get("Application")));
       assertTrue(chanSpy.get("Channel").startsWith("PJSIP/agent-" + supId + "-"), chanSpy.toString());
       page.await("listening, pushed to the page on node 1", Duration.ofSeconds(20),
           m -> listenState(m, spyId, "listening"));
@@ -283,6 +265,30 @@ class FailoverIT {
           () -> count(pool, "select count(*) from supervisor_listen where id = $1 and answered_at is not null"
               + " and channel is not null and ended_at is null", spyId), n -> n == 1);
       return new Listen(sup, page, supId, attempt, spyId, true);
+    }
+
+    private record Placed(Http sup, PushSocket page, long supId, long spyId) {}
+
+    /** A supervisor with the given softphone, a page on {@code pageNode}, and a spy call placed on the attempt's agent. */
+    private static Placed place(Http admin, TestServer pageNode, Pool pool, String attempt, String username,
+        java.util.function.LongFunction<String> softphone, String mode) throws Exception {
+      Http sup = Http.userWithRole(pageNode, admin, username, "supervisor");
+      long supId = sup.get("/api/me").json().getJsonObject("user").getLong("id");
+      assertEquals(200, admin.send("PATCH", "/api/users/" + supId, new JsonObject()
+          .put("softphone", softphone.apply(supId)).encode()).status());
+      PushSocket page = new PushSocket(sup, URI.create(pageNode.url("/ws").replace("http", "ws")));
+      page.await("hello", Duration.ofSeconds(5), m -> "hello".equals(m.getString("type")));
+      long agentId = count(pool, "select agent_id from call_attempt where id = $1", attempt);
+      Http.Response started = sup.send("POST", "/api/supervisor/listen", new JsonObject().put("agentId", agentId)
+          .put("mode", mode).encode());
+      assertEquals(200, started.status(), started.body());
+      return new Placed(sup, page, supId, started.json().getLong("spyId"));
+    }
+
+    private static io.huifang.pbx.ami.AmiMessage channelAwaited(TestServer node, long spyId, String what,
+        java.util.function.Predicate<io.huifang.pbx.ami.AmiMessage> ok) {
+      return Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(100))
+          .until(what, () -> channelOf(node, "listen-" + spyId), ok);
     }
 
     /** Its row ended by the node that took the PBX over, its ChanSpy channel gone, the page told; audited once. */
