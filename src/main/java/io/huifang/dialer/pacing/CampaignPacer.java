@@ -44,16 +44,16 @@ public final class CampaignPacer implements Pacer {
    *     {@code surgeAnswerRate}. It matters when few answer (many lines per agent) and costs little otherwise
    * @param surgeAnswerRate the answer rate of that jump
    * @param surgeCountsBursts a decision places no more lines than a jump of the answer rate to
-   *     {@code surgeAnswerRate} {@code surgeSeconds} ago could bear: the look-ahead is redone with the lines placed
-   *     since then and the decision's own answering at the jumped rate (free and soon-free agents counted as usual),
+   *     {@code surgeAnswerRate} now could bear: the look-ahead is redone with every line still ringing and the
+   *     decision's own answering at the jumped rate (free and soon-free agents counted as usual),
    *     and its expected overflow must stay within what the hours ahead have left before the target itself. The
    *     reserve above covers {@code surgeSeconds} at the recent (20 s) pace, but the pacer dials in bursts far above it
    *     (lines dialled together end unanswered together 25 s later, and the risk of the lines still ringing holds it
    *     back until they do). Without it, at 100 agents and 10 % answering, 133 lines went out in the 10 s after the
    *     rate jumped to 45 %, 61 of them in one second, against a reserve for about 50 (held-out day 3019, AMD on:
-   *     51 abandons in a minute, the hour at 3.08 %). Off by default: on 30 held-out days it held every AMD-on
-   *     shifting day at 100 agents (worst 2.72 %, busy 94.5 % against 94.6 %), but took an AMD-off shifting day that
-   *     was under 3 % to 3.31 % (3009; docs/pacing.md, BENCHMARKS.md session 13)
+   *     51 abandons in a minute, the hour at 3.08 %). With every ringing line stressed, on 30 held-out days it
+   *     held every shifting day at 100 agents, AMD on and off (docs/pacing.md, BENCHMARKS.md session 13). Off by
+   *     default until the steady, small-team, ring-cut and pooled scenarios are re-run with it
    */
   public record Margins(double budgetZ, double budgetShareKept, double reserveAbandons, double answerPaceShare,
                         double surgeSeconds, double surgeAnswerRate, boolean surgeCountsBursts) {
@@ -651,9 +651,11 @@ public final class CampaignPacer implements Pacer {
   }
 
   /**
-   * Fills the look-ahead as it would be had the answer rate jumped to {@link Margins#surgeAnswerRate}
-   * {@link Margins#surgeSeconds} ago ({@link Margins#surgeCountsBursts}): the lines placed since then would answer at
-   * the new rate, and so would the lines of this decision, all before the jump could be seen. Returns the abandons
+   * Fills the look-ahead as it would be had the answer rate jumped to {@link Margins#surgeAnswerRate} now
+   * ({@link Margins#surgeCountsBursts}): every line still ringing would answer at the new rate from here on, and so
+   * would the lines of this decision, all before the jump could be seen. Every ringing line, not only the last
+   * {@link Margins#surgeSeconds}' burst: on held-out day 3009 (100 agents, AMD off) ~200 lines rang at 10 % when the
+   * rate jumped, and they alone brought 42 safe-harbor abandons in a minute (docs/pacing.md). Returns the abandons
    * the hours ahead have left before the target itself, with no margin kept: the expected overflow of that stressed
    * look-ahead ({@link #surgeOverflow}) must stay within it. Infinite when the rule is off or there is no jump to
    * fear. Call after {@link #allowedRisk} has planned the windows.
@@ -667,11 +669,7 @@ public final class CampaignPacer implements Pacer {
     System.arraycopy(knownMean, 0, surgeMean, 0, horizons);
     System.arraycopy(knownVar, 0, surgeVar, 0, horizons);
     double machines = learned.machineRate();
-    long since = now - (long) (margins.surgeSeconds() * 1000);
     for (int j = 0, n = view.ringingLines(); j < n; j++) {
-      if (view.ringingSince(j) < since) {
-        continue;
-      }
       long rang = Math.max(0, now - view.ringingSince(j));
       double answeredBefore = learned.ringCdf(rang);
       double still = 1 - Math.min(1.0, p + machines) * answeredBefore;

@@ -353,6 +353,29 @@ class CampaignPacerTest {
   }
 
   /**
+   * The burst rule weighs every line still ringing at the jumped rate, not only the last surgeSeconds' lines: 30
+   * lines that went out 15 s ago at 10 % answering would bring, were the rate to jump to 45 % now, more answers than
+   * 10 free agents can take, so with the rule on the pacer places fewer lines than with it off (with only the last
+   * 10 s stressed, the two decided the same, 54 lines: held-out day 3009, 42 abandons in a minute from lines already
+   * ringing).
+   */
+  @Test
+  void everyLineStillRingingIsWeighedAtAJumpedRate() {
+    CampaignPacer.Margins m = CampaignPacer.Margins.DEFAULT;
+    CampaignPacer.Margins[] both = {m.withSurgeCountsBursts(true), m.withSurgeCountsBursts(false)};
+    int[] lines = new int[2];
+    for (int k = 0; k < 2; k++) {
+      CampaignPacer p = pacer(PREDICTIVE, both[k]);
+      long trained = train(p, 0, 0.10, 12_000, 600);
+      long now = trained + 1_000;
+      lines[k] = p.linesToDial(new FakeView().agents(10, Activity.FREE, trained)
+          .agents(20, Activity.TALKING, trained - 60_000).ringing(30, now - 15_000), now);
+    }
+    assertTrue(lines[1] > 0, "without the rule the pacer dials: " + lines[1]);
+    assertTrue(lines[0] < lines[1], "lines already ringing weighed at the jump: " + lines[0] + " vs " + lines[1]);
+  }
+
+  /**
    * The fresh answer-rate estimate: 30 lines went out 15 s ago and 10 of them have already been answered, while the
    * campaign's long-run rate is 10 %. Another campaign with the same history and the same lines ringing, whose 10
    * answers are older than the fresh window, plans with the long-run rate. The fresh one dials fewer.
