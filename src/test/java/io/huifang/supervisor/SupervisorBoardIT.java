@@ -391,6 +391,10 @@ class SupervisorBoardIT {
     PushSocket agentPage = open(agent);
     PushSocket qaPage = open(qa);
     PushSocket supPage = open(supervisor);
+    // With no page open a node builds the board lazily: the supervisor's first snapshot comes from a build started
+    // when the page opened. Changed before it arrives, the thresholds would already be in it, with no update after.
+    supPage.await("the supervisor's first snapshot", Duration.ofSeconds(10),
+        m -> "sup.snapshot".equals(m.getString("type")));
     for (Http who : List.of(agent, qa)) {
       for (String[] r : routes) {
         assertEquals(403, who.send(r[0], r[1], r[2]).status(), r[0] + " " + r[1]);
