@@ -125,8 +125,7 @@ class LeaseFencingIT {
     long before = mine.fence(PBX).epoch();
     // The node is frozen (SIGSTOP) past its grant: the grant runs out by the database's clock and two other nodes
     // race for the PBX.
-    await(pool.preparedQuery("update node_lease set expires_at = now() - interval '1 millisecond' where name = $1")
-        .execute(Tuple.of(PBX)));
+    runOutPbxLease();
     Leases b = new Leases(vertx, store, "node-b").want(PBX);
     Leases c = new Leases(vertx, store, "node-c").want(PBX);
     try {
@@ -197,11 +196,9 @@ class LeaseFencingIT {
       long fencedBefore = tracker.fencedOriginates();
       String id = "fence-answered-" + SEQ.incrementAndGet();
       // 1XXX rings 2 s simulated, 1 s here (speed 2), then answers: the PBX's lease changes hands while it rings.
-      tracker.originate(new CallTracker.OriginateRequest(id, 1L, null, null, "PJSIP/1005@huifang-trunk",
-          "huifang-answered", "s", null, Duration.ofSeconds(20), false, Map.of())).await();
+      dial(id, "PJSIP/1005@huifang-trunk", 20);
       assertEquals(1, rows(id), "written under the grant current then");
-      await(pool.preparedQuery("update node_lease set expires_at = now() - interval '1 millisecond' where name = $1")
-          .execute(Tuple.of(PBX)));
+      runOutPbxLease();
       await(b.tick());
       assertEquals(before + 1, b.fence(PBX).epoch());
       long asked = tracker.answersAskedOfDatabase();
@@ -243,8 +240,7 @@ class LeaseFencingIT {
       long asked = tracker.answersAskedOfDatabase();
       long fencedBefore = tracker.fencedOriginates();
       String id = "fence-vouched-" + SEQ.incrementAndGet();
-      tracker.originate(new CallTracker.OriginateRequest(id, 1L, null, null, "PJSIP/1006@huifang-trunk",
-          "huifang-answered", "s", null, Duration.ofSeconds(20), false, Map.of())).await();
+      dial(id, "PJSIP/1006@huifang-trunk", 20);
       JsonObject end = Await.atMost(Duration.ofSeconds(20)).every(Duration.ofMillis(50))
           .until("the call to end", () -> events.get(id), e -> e != null && e.getString("outcome") != null);
       assertEquals(agentId, end.getLong("agentId"), "the ready agent took the customer: " + end.encode());
@@ -278,13 +274,11 @@ class LeaseFencingIT {
       long before = mine.fence(PBX).epoch();
       long fencedBefore = tracker.fencedOriginates();
       String id = "fence-lapsed-" + SEQ.incrementAndGet();
-      tracker.originate(new CallTracker.OriginateRequest(id, 1L, null, null, "PJSIP/1007@huifang-trunk",
-          "huifang-answered", "s", null, Duration.ofSeconds(20), false, Map.of())).await();
+      dial(id, "PJSIP/1007@huifang-trunk", 20);
       assertEquals(1, rows(id), "written under the grant current then");
       // The lapse: the grant runs out, and its row stays locked so that nobody (this node neither) takes it again
       // while the call rings; the fence's read is not held up by the lock.
-      await(pool.preparedQuery("update node_lease set expires_at = now() - interval '1 millisecond' where name = $1")
-          .execute(Tuple.of(PBX)));
+      runOutPbxLease();
       tx = await(lock.begin());
       long epochNow = await(lock.preparedQuery("select epoch from node_lease where name = $1 for update")
           .execute(Tuple.of(PBX))).iterator().next().getLong("epoch");
@@ -321,14 +315,12 @@ class LeaseFencingIT {
       long before = mine.fence(PBX).epoch();
       String id = "fence-ringing-" + SEQ.incrementAndGet();
       // 8XXX rings for two minutes, unanswered.
-      tracker.originate(new CallTracker.OriginateRequest(id, 1L, null, null, "PJSIP/8001@huifang-trunk",
-          "huifang-answered", "s", null, Duration.ofSeconds(60), false, Map.of())).await();
+      dial(id, "PJSIP/8001@huifang-trunk", 60);
       Thread.sleep(500);
       assertTrue(events.get(id) == null || events.get(id).getString("outcome") == null, "still ringing");
       // The grant runs out, another node holds the PBX a moment, and gives it back: the node takes it again under a
       // newer grant and takes it over.
-      await(pool.preparedQuery("update node_lease set expires_at = now() - interval '1 millisecond' where name = $1")
-          .execute(Tuple.of(PBX)));
+      runOutPbxLease();
       await(b.tick());
       assertEquals(before + 1, b.fence(PBX).epoch());
       await(b.stop());
@@ -649,8 +641,7 @@ class LeaseFencingIT {
     LeaseStore store = new LeaseStore(pool);
     Leases b = new Leases(vertx, store, "node-b").want(PBX);
     try {
-      await(pool.preparedQuery("update node_lease set expires_at = now() - interval '1 millisecond' where name = $1")
-          .execute(Tuple.of(PBX)));
+      runOutPbxLease();
       await(b.tick());
       await(b.stop());
       awaitNodeHoldsItsPbx();
@@ -678,5 +669,17 @@ class LeaseFencingIT {
       throw new AssertionError(e);
     }
     throw new AssertionError("the originate went through");
+  }
+
+  /** The PBX's grant run out by the database's clock, as a lapsed renewal leaves it. */
+  private void runOutPbxLease() throws Exception {
+    await(pool.preparedQuery("update node_lease set expires_at = now() - interval '1 millisecond' where name = $1")
+        .execute(Tuple.of(PBX)));
+  }
+
+  /** One call to a number of the emulator's trunk, placed through the tracker under its fence. */
+  private void dial(String id, String channel, int timeoutSeconds) {
+    tracker.originate(new CallTracker.OriginateRequest(id, 1L, null, null, channel, "huifang-answered", "s", null,
+        Duration.ofSeconds(timeoutSeconds), false, Map.of())).await();
   }
 }

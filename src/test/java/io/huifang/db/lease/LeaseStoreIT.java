@@ -65,11 +65,10 @@ class LeaseStoreIT {
     LeaseStore store = new LeaseStore(pool);
     long e = await(store.take("pbx:fence", "node-a", TTL));
     String sql = "select " + LeaseStore.currentGrant(1, 2) + " as ok";
-    assertTrue(await(pool.preparedQuery(sql).execute(Tuple.of("pbx:fence", e))).iterator().next().getBoolean("ok"));
-    assertFalse(await(pool.preparedQuery(sql).execute(Tuple.of("pbx:fence", e - 1))).iterator().next()
-        .getBoolean("ok"));
+    assertTrue(holds(sql, "pbx:fence", e));
+    assertFalse(holds(sql, "pbx:fence", e - 1));
     runOut("pbx:fence");
-    assertFalse(await(pool.preparedQuery(sql).execute(Tuple.of("pbx:fence", e))).iterator().next().getBoolean("ok"),
+    assertFalse(holds(sql, "pbx:fence", e),
         "run out by the database's clock");
   }
 
@@ -78,15 +77,19 @@ class LeaseStoreIT {
     LeaseStore store = new LeaseStore(pool);
     long e = await(store.take("pbx:answers", "node-a", TTL));
     String sql = "select " + LeaseStore.latestGrant(1, 2) + " as ok";
-    assertTrue(await(pool.preparedQuery(sql).execute(Tuple.of("pbx:answers", e))).iterator().next().getBoolean("ok"));
+    assertTrue(holds(sql, "pbx:answers", e));
     runOut("pbx:answers");
-    assertTrue(await(pool.preparedQuery(sql).execute(Tuple.of("pbx:answers", e))).iterator().next().getBoolean("ok"),
+    assertTrue(holds(sql, "pbx:answers", e),
         "run out, but nobody granted it since");
     assertEquals(e + 1, await(store.take("pbx:answers", "node-b", TTL)));
-    assertFalse(await(pool.preparedQuery(sql).execute(Tuple.of("pbx:answers", e))).iterator().next()
-        .getBoolean("ok"), "granted to another node since");
-    assertFalse(await(pool.preparedQuery(sql).execute(Tuple.of("pbx:other", e))).iterator().next().getBoolean("ok"),
+    assertFalse(holds(sql, "pbx:answers", e), "granted to another node since");
+    assertFalse(holds(sql, "pbx:other", e),
         "another lease's name");
+  }
+
+  /** Whether a fence condition ({@code sql}, parameters name and epoch) holds now in the database. */
+  private boolean holds(String sql, String name, long epoch) throws Exception {
+    return await(pool.preparedQuery(sql).execute(Tuple.of(name, epoch))).iterator().next().getBoolean("ok");
   }
 
   @Test
