@@ -158,6 +158,11 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
     ZoneId zone;
     String zoneText = text(b, "timeZone", base == null ? DEFAULT_ZONE : base.rules().zone().getId());
     try {
+      // Named zones only: PostgreSQL reads an offset such as "+08:00" or "GMT+8" the POSIX way, east and west
+      // swapped, so the store's day boundaries would disagree with the scheduler's by twice the offset.
+      if (zoneText == null || !ZoneId.getAvailableZoneIds().contains(zoneText)) {
+        throw new DateTimeException("not a named zone");
+      }
       zone = ZoneId.of(zoneText);
     } catch (DateTimeException | NullPointerException e) {
       throw new Invalid("timeZone", "unknown time zone \"" + zoneText + "\" (e.g. Asia/Shanghai)",

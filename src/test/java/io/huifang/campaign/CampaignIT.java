@@ -80,6 +80,8 @@ class CampaignIT {
   void badCampaignsAreRefusedNamingTheField() {
     assertField("kind", new JsonObject().put("name", "x1").put("kind", "survey"));
     assertField("timeZone", new JsonObject().put("name", "x2").put("kind", "csi").put("timeZone", "Mars/Base"));
+    // An offset is refused: PostgreSQL would read "+08:00" as eight hours west.
+    assertField("timeZone", new JsonObject().put("name", "x2").put("kind", "csi").put("timeZone", "+08:00"));
     assertField("callingHours", new JsonObject().put("name", "x3").put("kind", "csi")
         .put("callingHours", new JsonObject().put("mon", new JsonArray().add("20:00-09:00"))));
     assertField("dayParts", new JsonObject().put("name", "x4").put("kind", "csi")

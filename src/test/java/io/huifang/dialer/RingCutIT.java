@@ -140,14 +140,26 @@ class RingCutIT {
     }
   }
 
-  /** A predictive campaign dialled all day (UTC), no wrap-up wait, ring cut as asked. */
+  /**
+   * A predictive campaign dialled all day, no wrap-up wait, ring cut as asked. Its time zone puts the test near local
+   * noon, in one day part of the whole day: a cut is due again 3 minutes later only when those 3 minutes stay inside
+   * calling hours and a day part (with the default parts, a cut at 19:58 is due at 09:00 the next day; the CI once
+   * ran this test then).
+   */
   private static long predictive(Http admin, long dealer, String name, boolean ringCut) {
     long id = DialerCampaigns.allDayProgressive(admin, dealer, name, null);
     Http.Response set = admin.send("PUT", "/api/campaigns/" + id, new JsonObject().put("dialMode", "predictive")
-        .put("ringCut", ringCut).put("wrapUpSeconds", 0).encode());
+        .put("ringCut", ringCut).put("wrapUpSeconds", 0).put("timeZone", zoneAtNoon())
+        .put("dayParts", new JsonArray().add("00:00-23:59")).encode());
     assertEquals(200, set.status(), set.body());
     assertEquals(ringCut, set.json().getJsonObject("campaign").getBoolean("ringCut"), set.body());
     return id;
+  }
+
+  /** A whole-hour zone whose local time is now between 12:00 and 13:00 (Etc/GMT-5 is five hours east). */
+  private static String zoneAtNoon() {
+    int hoursAhead = 12 - java.time.OffsetDateTime.now(ZoneOffset.UTC).getHour();
+    return hoursAhead == 0 ? "Etc/GMT" : "Etc/GMT" + (hoursAhead > 0 ? "-" : "+") + Math.abs(hoursAhead);
   }
 
   /**
