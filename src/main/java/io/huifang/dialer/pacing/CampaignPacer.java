@@ -54,8 +54,9 @@ public final class CampaignPacer implements Pacer {
    *     back until they do). Without it, at 100 agents and 10 % answering, 133 lines went out in the 10 s after the
    *     rate jumped to 45 %, 61 of them in one second, against a reserve for about 50 (held-out day 3019, AMD on:
    *     51 abandons in a minute, the hour at 3.08 %). The stressed overflow keeps the plan's Poisson margin
-   *     ({@code budgetZ}). On by default since session 14, when 30 held-out days of every scenario, AMD on and off,
-   *     and 30 fresh days held the hour with it (docs/pacing.md, BENCHMARKS.md)
+   *     ({@code budgetZ}). On by default since session 14: 30 held-out days of every scenario, AMD on
+   *     and off, hold the hour with it; of 30 days no run had seen, one goes over (4029, 100 agents, AMD off,
+   *     shifting: 3.40 %; two others, over without the rule, hold). docs/pacing.md, BENCHMARKS.md
    */
   public record Margins(double budgetZ, double budgetShareKept, double reserveAbandons, double answerPaceShare,
                         double surgeSeconds, double surgeAnswerRate, boolean surgeCountsBursts) {
