@@ -160,7 +160,7 @@ public record Campaign(long id, String name, Kind kind, String questionnaire, Li
     try {
       // Named zones only: PostgreSQL reads an offset such as "+08:00" or "GMT+8" the POSIX way, east and west
       // swapped, so the store's day boundaries would disagree with the scheduler's by twice the offset.
-      if (zoneText == null || !ZoneId.getAvailableZoneIds().contains(zoneText)) {
+      if (!ZoneId.getAvailableZoneIds().contains(zoneText)) {
         throw new DateTimeException("not a named zone");
       }
       zone = ZoneId.of(zoneText);

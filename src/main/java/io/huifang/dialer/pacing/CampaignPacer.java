@@ -48,7 +48,8 @@ public final class CampaignPacer implements Pacer {
    * @param surgeCountsBursts a decision places no more lines than a jump of the answer rate to
    *     {@code surgeAnswerRate} now could bear: the look-ahead is redone with every line still ringing and the
    *     decision's own answering at the jumped rate (free and soon-free agents counted as usual),
-   *     and its expected overflow must stay within what the hours ahead have left before the target itself. The
+   *     and its expected overflow, with a Poisson margin, must stay within what the hours ahead have left before the
+   *     target itself. The
    *     reserve above covers {@code surgeSeconds} at the recent (20 s) pace, but the pacer dials in bursts far above it
    *     (lines dialled together end unanswered together 25 s later, and the risk of the lines still ringing holds it
    *     back until they do). Without it, at 100 agents and 10 % answering, 133 lines went out in the 10 s after the
@@ -661,8 +662,9 @@ public final class CampaignPacer implements Pacer {
    * would the lines of this decision, all before the jump could be seen. Every ringing line, not only the last
    * {@link Margins#surgeSeconds}' burst: on held-out day 3009 (100 agents, AMD off) ~200 lines rang at 10 % when the
    * rate jumped, and they alone brought 42 safe-harbor abandons in a minute (docs/pacing.md). Returns the abandons
-   * the hours ahead have left before the target itself, with no margin kept: the expected overflow of that stressed
-   * look-ahead ({@link #surgeOverflow}) must stay within it. Infinite when the rule is off or there is no jump to
+   * the hours ahead have left before the target itself (the plan's budget margins not kept): the expected overflow
+   * of that stressed look-ahead ({@link #surgeOverflow}), with its Poisson margin ({@link #surgeFits}), must stay
+   * within it. Infinite when the rule is off or there is no jump to
    * fear. Call after {@link #allowedRisk} has planned the windows.
    */
   private double surgeStress(PacerView view, long now) {

@@ -27,13 +27,25 @@ class CampaignPacerTest {
 
   /** {@code dials} dials {@code gapMillis} apart, a share {@code answering} answered by a person. */
   private static long train(CampaignPacer p, int abandonsPerHundred, double answering, int dials, long gapMillis) {
+    return train(p, abandonsPerHundred, answering, 0, dials, gapMillis);
+  }
+
+  /**
+   * The same, and a share {@code machines} of the dials answered by a machine, reported as such (AMD on). Machines
+   * are drawn from a generator of their own, so the persons and their calls are the same whatever the share.
+   */
+  private static long train(CampaignPacer p, int abandonsPerHundred, double answering, double machines, int dials,
+                            long gapMillis) {
     SplittableRandom rnd = new SplittableRandom(7);
+    SplittableRandom machineRnd = new SplittableRandom(11);
     long now = T0;
     for (int i = 0; i < dials; i++) {
       now += gapMillis;
       boolean human = rnd.nextDouble() < answering;
-      long ring = human ? 6_000 + rnd.nextLong(14_000) : 25_000;
-      p.onOriginateResult(human ? AttemptOutcome.ANSWERED_HUMAN : AttemptOutcome.NO_ANSWER, ring, now);
+      boolean machine = !human && machineRnd.nextDouble() < machines / (1 - answering);
+      long ring = human ? 6_000 + rnd.nextLong(14_000) : machine ? 6_000 + machineRnd.nextLong(14_000) : 25_000;
+      p.onOriginateResult(human ? AttemptOutcome.ANSWERED_HUMAN
+          : machine ? AttemptOutcome.ANSWERED_MACHINE : AttemptOutcome.NO_ANSWER, ring, now);
       if (human && rnd.nextInt(100) < abandonsPerHundred) {
         p.onAbandoned(now);
       }
@@ -386,22 +398,7 @@ class CampaignPacerTest {
     int[] lines = new int[2];
     for (int k = 0; k < 2; k++) {
       CampaignPacer p = pacer(PREDICTIVE, CampaignPacer.Margins.DEFAULT);
-      SplittableRandom rnd = new SplittableRandom(7);
-      SplittableRandom machines = new SplittableRandom(11);
-      long now = T0;
-      for (int i = 0; i < 12_000; i++) {
-        now += 600;
-        boolean human = rnd.nextDouble() < 0.10;
-        long ring = 6_000 + rnd.nextLong(14_000);
-        boolean machine = !human && machines.nextDouble() < 0.04 / 0.90;
-        AttemptOutcome outcome = human ? AttemptOutcome.ANSWERED_HUMAN
-            : machine && k == 0 ? AttemptOutcome.ANSWERED_MACHINE : AttemptOutcome.NO_ANSWER;
-        p.onOriginateResult(outcome, human || machine && k == 0 ? ring : 25_000, now);
-        if (human) {
-          p.onHangup((long) (-120_000 * Math.log(1 - rnd.nextDouble())), now);
-          p.onAgentFree(10_000, now);
-        }
-      }
+      long now = train(p, 0, 0.10, k == 0 ? 0.04 : 0, 12_000, 600);
       lines[k] = p.linesToDial(new FakeView().agents(20, Activity.FREE, now)
           .agents(10, Activity.TALKING, now - 60_000), now + 1_000);
     }
