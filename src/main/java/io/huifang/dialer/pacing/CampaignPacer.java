@@ -58,47 +58,58 @@ public final class CampaignPacer implements Pacer {
    *     ({@code budgetZ}). On by default since session 14: 30 held-out days of every scenario, AMD on
    *     and off, hold the hour with it; of 30 days no run had seen, one goes over (4029, 100 agents, AMD off,
    *     shifting: 3.40 %; two others, over without the rule, hold). docs/pacing.md, BENCHMARKS.md
+   * @param surgeDeficitZ the burst rule also holds the stressed deficit (answers beyond agents) this many standard
+   *     deviations up within the room: many lines answering at once are a binomial count, wider than the Poisson
+   *     margin of a small expected overflow ({@link #surgeBound}, day 4029). 1.5, the plan's own z: 1.0 did not bind
+   *     on 4029, 1.5 and 2.0 held it and cost the tuning days under 0.3 point (session 15). 0 leaves the Poisson
+   *     margin alone
    */
   public record Margins(double budgetZ, double budgetShareKept, double reserveAbandons, double answerPaceShare,
-                        double surgeSeconds, double surgeAnswerRate, boolean surgeCountsBursts) {
-    public static final Margins DEFAULT = new Margins(1.5, 0.1, 1.0, 0.8, 10, 0.49, true);
+                        double surgeSeconds, double surgeAnswerRate, boolean surgeCountsBursts,
+                        double surgeDeficitZ) {
+    public static final Margins DEFAULT = new Margins(1.5, 0.1, 1.0, 0.8, 10, 0.49, true, 1.5);
 
     public Margins {
       if (!(budgetZ >= 0 && budgetShareKept >= 0 && budgetShareKept < 1 && reserveAbandons >= 0
           && answerPaceShare > 0 && answerPaceShare <= 1 && surgeSeconds >= 0 && surgeAnswerRate >= 0
-          && surgeAnswerRate <= 1)) {
+          && surgeAnswerRate <= 1 && surgeDeficitZ >= 0)) {
         throw new IllegalArgumentException("pacing margins out of range: " + this);
       }
     }
 
     public Margins withBudgetZ(double v) {
       return new Margins(v, budgetShareKept, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate,
-          surgeCountsBursts);
+          surgeCountsBursts, surgeDeficitZ);
     }
 
     public Margins withBudgetShareKept(double v) {
       return new Margins(budgetZ, v, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate,
-          surgeCountsBursts);
+          surgeCountsBursts, surgeDeficitZ);
     }
 
     public Margins withReserveAbandons(double v) {
       return new Margins(budgetZ, budgetShareKept, v, answerPaceShare, surgeSeconds, surgeAnswerRate,
-          surgeCountsBursts);
+          surgeCountsBursts, surgeDeficitZ);
     }
 
     public Margins withAnswerPaceShare(double v) {
       return new Margins(budgetZ, budgetShareKept, reserveAbandons, v, surgeSeconds, surgeAnswerRate,
-          surgeCountsBursts);
+          surgeCountsBursts, surgeDeficitZ);
     }
 
     public Margins withSurgeSeconds(double v) {
       return new Margins(budgetZ, budgetShareKept, reserveAbandons, answerPaceShare, v, surgeAnswerRate,
-          surgeCountsBursts);
+          surgeCountsBursts, surgeDeficitZ);
+    }
+
+    public Margins withSurgeDeficitZ(double v) {
+      return new Margins(budgetZ, budgetShareKept, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate,
+          surgeCountsBursts, v);
     }
 
     public Margins withSurgeCountsBursts(boolean on) {
       return new Margins(budgetZ, budgetShareKept, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate,
-          on);
+          on, surgeDeficitZ);
     }
   }
 
@@ -327,7 +338,7 @@ public final class CampaignPacer implements Pacer {
     lastSurgeRoom = surgeRoom;
     while (lo < hi) {
       int mid = (lo + hi + 1) >>> 1;
-      if (risk(mid) <= allowed && surgeFits(surgeOverflow(mid), surgeRoom)) {
+      if (risk(mid) <= allowed && surgeBound(mid) <= surgeRoom) {
         lo = mid;
       } else {
         hi = mid - 1;
@@ -663,8 +674,8 @@ public final class CampaignPacer implements Pacer {
    * {@link Margins#surgeSeconds}' burst: on held-out day 3009 (100 agents, AMD off) ~200 lines rang at 10 % when the
    * rate jumped, and they alone brought 42 safe-harbor abandons in a minute (docs/pacing.md). Returns the abandons
    * the hours ahead have left before the target itself (the plan's budget margins not kept): the expected overflow
-   * of that stressed look-ahead ({@link #surgeOverflow}), with its Poisson margin ({@link #surgeFits}), must stay
-   * within it. Infinite when the rule is off or there is no jump to
+   * of that stressed look-ahead, with its Poisson margin, and its deficit one standard deviation up
+   * ({@link #surgeBound}), must stay within it. Infinite when the rule is off or there is no jump to
    * fear. Call after {@link #allowedRisk} has planned the windows.
    */
   private double surgeStress(PacerView view, long now) {
@@ -706,13 +717,32 @@ public final class CampaignPacer implements Pacer {
   }
 
   /**
-   * The stressed overflow x fits when x + z·√x ≤ room, with the plan's own z ({@link Margins#budgetZ}): the jump's
-   * abandons are a Poisson count like the plan's, and an expected count just inside the room breaks it half the
-   * time. Without the margin, held-out day 3003 (25 agents, AMD on, shifting) took 15 abandons in the minute of the
-   * jump, its expected overflow just within the 16 left, and the hour went to 3.02 %.
+   * What the stressed look-ahead with n new lines must keep within the room ({@link #surgeStress}): at each moment
+   * ahead, the larger of two bounds on the answers beyond agents. First the expected overflow x with the plan's own
+   * Poisson margin, x + z·√x ({@link Margins#budgetZ}): an expected count just inside the room breaks it half the
+   * time (held-out day 3003, 25 agents, AMD on, shifting: 15 abandons in the minute of the jump, its expected
+   * overflow just within the 16 left, the hour at 3.02 %). Then the deficit itself held
+   * {@link Margins#surgeDeficitZ} standard deviations up: when a hundred lines ring at once their answers are a
+   * binomial count whose spread the Poisson margin of a small expected overflow does not cover (day 4029, 100 agents,
+   * AMD off, shifting: 103 lines at 350:54, 18 abandons expected against a room of 24.8, 30 came; the deficit's
+   * standard deviation was about 6, the Poisson margin 4.2). 0 with no new line: the rule limits a decision's lines
+   * and never asks for fewer than none.
    */
-  private boolean surgeFits(double x, double room) {
-    return x + margins.budgetZ() * Math.sqrt(x) <= room;
+  double surgeBound(int n) {
+    if (n == 0) {
+      return 0;
+    }
+    double worst = 0;
+    for (int k = 0; k < horizons; k++) {
+      double c = surgeNewLine[k];
+      double mean = surgeMean[k] + n * c;
+      double variance = Math.max(0, surgeVar[k]) + n * c * (1 - c);
+      // at 0 from below: far below the agents the normal formula cancels to -1e-16, and its square root is NaN
+      double x = Math.max(0, expectedPositive(mean, variance));
+      worst = Math.max(worst, Math.max(x + margins.budgetZ() * Math.sqrt(x),
+          mean + margins.surgeDeficitZ() * Math.sqrt(variance)));
+    }
+    return worst;
   }
 
   /** The room the last predictive decision's stressed look-ahead had (infinite with the burst rule off). */
