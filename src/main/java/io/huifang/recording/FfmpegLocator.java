@@ -112,14 +112,53 @@ public final class FfmpegLocator {
     Map<String, String> env = new HashMap<>();
     String old = System.getenv("LD_LIBRARY_PATH");
     env.put("LD_LIBRARY_PATH", dir + (old == null || old.isEmpty() ? "" : ":" + old));
-    Tools t = new Tools(dir.resolve("ffmpeg"), dir.resolve("ffprobe"), Map.copyOf(env), "bundled", version);
+    Tools t = runnable(new Tools(dir.resolve("ffmpeg"), dir.resolve("ffprobe"), Map.copyOf(env), "bundled",
+        version), dir);
+    log.atInfo().setMessage("using the bundled ffmpeg").addKeyValue("dir", dir).addKeyValue("version", t.version())
+        .log();
+    return t;
+  }
+
+  /**
+   * The bundled tools with their version once they run, else an error that says why: the loader's own words. The
+   * build links PulseAudio's client library (its libavdevice), which a fresh Debian 12 lacks until something such as
+   * chromium brings it, so that case names the package.
+   */
+  static Tools runnable(Tools t, Path dir) throws IOException {
     String v = check(t);
-    if (v == null) {
-      throw new IOException("the bundled ffmpeg in " + dir + " does not run on this machine"
-          + " (only linux-x86_64 is shipped); install ffmpeg and ffprobe on the PATH");
+    if (v != null) {
+      return new Tools(t.ffmpeg(), t.ffprobe(), t.env(), t.source(), v);
     }
-    log.atInfo().setMessage("using the bundled ffmpeg").addKeyValue("dir", dir).addKeyValue("version", v).log();
-    return new Tools(t.ffmpeg(), t.ffprobe(), t.env(), "bundled", v);
+    String why = failure(t);
+    throw new IOException("the bundled ffmpeg in " + dir + " does not run on this machine: " + why + "; "
+        + (why.contains("libpulse") ? "install libpulse0 (Debian: apt-get install libpulse0; bash .ci/setup does)"
+            + " or " : "")
+        + "install ffmpeg and ffprobe on the PATH (only linux-x86_64 is shipped)");
+  }
+
+  /** Why {@code ffmpeg -version} or {@code ffprobe -version} fails: the first line of the one that fails. */
+  private static String failure(Tools t) {
+    for (Path exe : List.of(t.ffmpeg(), t.ffprobe())) {
+      try {
+        Process p = t.command(List.of(exe.toString(), "-hide_banner", "-version")).redirectErrorStream(true).start();
+        byte[] head = p.getInputStream().readNBytes(2048);
+        boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+        if (!ended) {
+          p.destroyForcibly();
+          return exe.getFileName() + " did not answer -version within 30 s";
+        }
+        if (p.exitValue() != 0) {
+          String line = new String(head, java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("");
+          return exe.getFileName() + " exited with " + p.exitValue() + (line.isEmpty() ? "" : " (" + line + ")");
+        }
+      } catch (IOException e) {
+        return exe.getFileName() + " cannot start: " + e.getMessage();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted";
+      }
+    }
+    return "its -version output is not ffmpeg's";
   }
 
   static String bundledVersion() throws IOException {
