@@ -64,7 +64,7 @@ final class DemoData {
 
   private static Future<Long> seed(Config config, DealerStore dealers, CampaignStore campaigns,
                                    ImportService imports) {
-    JsonArray allDay = new JsonArray().add("00:00-23:59");
+    JsonArray allDay = new JsonArray().add("00:00-24:00");
     JsonObject hours = new JsonObject();
     for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
       hours.put(d, allDay);
@@ -75,7 +75,7 @@ final class DemoData {
           .put("dealerIds", new JsonArray().add(dealerId)).put("timeZone", "Asia/Shanghai")
           // The demo runs whenever someone tries it; real campaigns keep real calling hours.
           .put("callingHours", hours)
-          .put("dayParts", new JsonArray().add("00:00-09:00").add("09:00-12:00").add("12:00-18:00").add("18:00-23:59"))
+          .put("dayParts", new JsonArray().add("00:00-09:00").add("09:00-12:00").add("12:00-18:00").add("18:00-24:00"))
           .put("dialMode", "predictive"), null);
       return campaigns.create(c).compose(campaign -> {
         try {

@@ -848,7 +848,7 @@ public final class ClusterBenchmark {
       CampaignStore campaigns = new CampaignStore(pool);
       ImportStore importStore = new ImportStore(pool);
       ImportService imports = new ImportService(vertx, importStore, dealers);
-      JsonArray allDay = new JsonArray().add("00:00-23:59");
+      JsonArray allDay = new JsonArray().add("00:00-24:00");
       JsonObject hours = new JsonObject();
       for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
         hours.put(d, allDay);
@@ -858,7 +858,7 @@ public final class ClusterBenchmark {
       Campaign c = Campaign.fromJson(new JsonObject().put("name", "集群基准 " + tag).put("kind", "csi")
           .put("dealerIds", new JsonArray().add(dealerId)).put("timeZone", "Asia/Shanghai")
           .put("callingHours", hours)
-          .put("dayParts", new JsonArray().add("00:00-09:00").add("09:00-12:00").add("12:00-18:00").add("18:00-23:59"))
+          .put("dayParts", new JsonArray().add("00:00-09:00").add("09:00-12:00").add("12:00-18:00").add("18:00-24:00"))
           .put("dialMode", "predictive").put("abandonTarget", 3.0).put("recordingPolicy", recordingPolicy()), null);
       Campaign campaign = await(campaigns.create(c));
       Path file = out.resolve("customers.csv");

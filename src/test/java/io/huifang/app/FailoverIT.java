@@ -379,7 +379,7 @@ class FailoverIT {
 
   private static long campaign(Http admin, Path dir, int customers) throws Exception {
     long dealer = DialerCampaigns.dealer(admin, "FO01", "接管测试4S店");
-    JsonArray allDay = new JsonArray().add("00:00-23:59");
+    JsonArray allDay = new JsonArray().add("00:00-24:00");
     JsonObject hours = new JsonObject();
     for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
       hours.put(d, allDay);

@@ -242,7 +242,7 @@ class TakeOverPagesIT {
   }
 
   private static long campaign(Http admin, long dealer, String name) {
-    JsonArray allDay = new JsonArray().add("00:00-23:59");
+    JsonArray allDay = new JsonArray().add("00:00-24:00");
     JsonObject hours = new JsonObject();
     for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
       hours.put(d, allDay);

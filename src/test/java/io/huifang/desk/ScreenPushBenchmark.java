@@ -299,7 +299,7 @@ public final class ScreenPushBenchmark {
     CampaignStore campaigns = new CampaignStore(pool);
     ImportStore importStore = new ImportStore(pool);
     ImportService imports = new ImportService(server.vertx(), importStore, dealers);
-    JsonArray allDay = new JsonArray().add("00:00-23:59");
+    JsonArray allDay = new JsonArray().add("00:00-24:00");
     JsonObject hours = new JsonObject();
     for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
       hours.put(d, allDay);
@@ -308,7 +308,7 @@ public final class ScreenPushBenchmark {
     Campaign c = Campaign.fromJson(new JsonObject().put("name", "基准：坐席弹屏").put("kind", "csi")
         .put("dealerIds", new JsonArray().add(dealerId)).put("timeZone", "Asia/Shanghai")
         .put("callingHours", hours)
-        .put("dayParts", new JsonArray().add("00:00-09:00").add("09:00-12:00").add("12:00-18:00").add("18:00-23:59"))
+        .put("dayParts", new JsonArray().add("00:00-09:00").add("09:00-12:00").add("12:00-18:00").add("18:00-24:00"))
         .put("dialMode", "predictive")
         // -Dabandon=<percent>: the pacer's abandonment target (default the campaign's, 3 %). On a loaded machine a
         // bridge late by 2 s is an abandon, and at 3 % the pacer then stops dialling for a while: the load swings.

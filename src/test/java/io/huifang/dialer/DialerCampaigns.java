@@ -16,7 +16,7 @@ import java.util.Map;
 public final class DialerCampaigns {
   /** Four parts of six hours, so that a retry lands in another part of the day. */
   public static final JsonArray FOUR_DAY_PARTS = new JsonArray().add("00:00-06:00").add("06:00-12:00")
-      .add("12:00-18:00").add("18:00-23:59");
+      .add("12:00-18:00").add("18:00-24:00");
 
   private DialerCampaigns() {
   }
@@ -28,7 +28,7 @@ public final class DialerCampaigns {
 
   /** A progressive CSI campaign of one dealer, callable every hour of every day in UTC; dayParts may be null. */
   public static long allDayProgressive(Http admin, long dealer, String name, JsonArray dayParts) {
-    JsonArray allDay = new JsonArray().add("00:00-23:59");
+    JsonArray allDay = new JsonArray().add("00:00-24:00");
     JsonObject hours = new JsonObject();
     for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
       hours.put(d, allDay);

@@ -150,7 +150,7 @@ class RingCutIT {
     long id = DialerCampaigns.allDayProgressive(admin, dealer, name, null);
     Http.Response set = admin.send("PUT", "/api/campaigns/" + id, new JsonObject().put("dialMode", "predictive")
         .put("ringCut", ringCut).put("wrapUpSeconds", 0).put("timeZone", zoneAtNoon())
-        .put("dayParts", new JsonArray().add("00:00-23:59")).encode());
+        .put("dayParts", new JsonArray().add("00:00-24:00")).encode());
     assertEquals(200, set.status(), set.body());
     assertEquals(ringCut, set.json().getJsonObject("campaign").getBoolean("ringCut"), set.body());
     return id;

@@ -289,7 +289,7 @@ class SharedAgentsIT {
   private static long previewCampaign(Http admin, long dealer, String name) {
     JsonObject hours = new JsonObject();
     for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
-      hours.put(d, new JsonArray().add("00:00-23:59"));
+      hours.put(d, new JsonArray().add("00:00-24:00"));
     }
     Http.Response created = admin.send("POST", "/api/campaigns", new JsonObject().put("name", name).put("kind", "csi")
         .put("dealerIds", new JsonArray().add(dealer)).put("timeZone", "UTC").put("callingHours", hours)

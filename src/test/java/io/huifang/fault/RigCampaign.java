@@ -16,7 +16,7 @@ final class RigCampaign {
   /** Creates it with {@code customers} customers (mobiles 139…), imported from a DMS list; answers its id. */
   static long create(Http admin, Path dir, int customers) throws Exception {
     long dealer = DialerCampaigns.dealer(admin, "FT01", "故障测试4S店");
-    JsonArray allDay = new JsonArray().add("00:00-23:59");
+    JsonArray allDay = new JsonArray().add("00:00-24:00");
     JsonObject hours = new JsonObject();
     for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
       hours.put(d, allDay);

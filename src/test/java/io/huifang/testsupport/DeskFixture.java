@@ -45,7 +45,7 @@ public final class DeskFixture {
     }
     long dealer = admin.send("POST", "/api/dealers", new JsonObject().put("code", "BJ07").put("name", "北京东方4S店")
         .encode()).json().getJsonObject("dealer").getLong("id");
-    JsonArray allDay = new JsonArray().add("00:00-23:59");
+    JsonArray allDay = new JsonArray().add("00:00-24:00");
     JsonObject hours = new JsonObject();
     for (String d : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
       hours.put(d, allDay);
