@@ -58,8 +58,17 @@ class SharedAgentsIT {
 
     settingsAreValidated(server, admin, p1);
 
-    Await.atMost(WAIT).until("the dialer to run the six campaigns", () -> admin.get("/api/dialer").json()
-        .getJsonArray("campaigns").size(), n -> n == 6);
+    // Each PATCH reloads the dialer's campaign on its own: wait until all six run at the priorities set (the list
+    // could otherwise be read between the last campaign's start and its priority, at the default).
+    Await.atMost(WAIT).until("the dialer to run the six campaigns at their priorities", () -> {
+      JsonArray listed = admin.get("/api/dialer").json().getJsonArray("campaigns");
+      List<Integer> priorities = new ArrayList<>();
+      for (int i = 0; i < listed.size(); i++) {
+        priorities.add(listed.getJsonObject(i).getInteger("priority"));
+      }
+      priorities.sort(null);
+      return priorities;
+    }, ps -> ps.equals(List.of(1, 2, 3, 5, 6, 9)));
     JsonArray order = admin.get("/api/dialer").json().getJsonArray("campaigns");
     List<Long> byPriority = new ArrayList<>();
     for (int i = 0; i < order.size(); i++) {
