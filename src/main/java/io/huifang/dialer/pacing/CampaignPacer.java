@@ -729,6 +729,21 @@ public final class CampaignPacer implements Pacer {
    * and never asks for fewer than none.
    */
   double surgeBound(int n) {
+    return surgeWorst(n, true);
+  }
+
+  /** The room the last predictive decision's stressed look-ahead had (infinite with the burst rule off). */
+  double lastSurgeRoom() {
+    return lastSurgeRoom;
+  }
+
+  /** Expected answers beyond agents at the worst moment ahead with n new lines, had the rate jumped. */
+  double surgeOverflow(int n) {
+    return surgeWorst(n, false);
+  }
+
+  /** The worst moment ahead of the stressed look-ahead with n new lines: its bound, or its expected overflow. */
+  private double surgeWorst(int n, boolean bound) {
     if (n == 0) {
       return 0;
     }
@@ -739,26 +754,8 @@ public final class CampaignPacer implements Pacer {
       double variance = Math.max(0, surgeVar[k]) + n * c * (1 - c);
       // at 0 from below: far below the agents the normal formula cancels to -1e-16, and its square root is NaN
       double x = Math.max(0, expectedPositive(mean, variance));
-      worst = Math.max(worst, Math.max(x + margins.budgetZ() * Math.sqrt(x),
-          mean + margins.surgeDeficitZ() * Math.sqrt(variance)));
-    }
-    return worst;
-  }
-
-  /** The room the last predictive decision's stressed look-ahead had (infinite with the burst rule off). */
-  double lastSurgeRoom() {
-    return lastSurgeRoom;
-  }
-
-  /** Expected answers beyond agents at the worst moment ahead with n new lines, had the rate jumped. */
-  double surgeOverflow(int n) {
-    if (n == 0) {
-      return 0;
-    }
-    double worst = 0;
-    for (int k = 0; k < horizons; k++) {
-      double c = surgeNewLine[k];
-      worst = Math.max(worst, expectedPositive(surgeMean[k] + n * c, Math.max(0, surgeVar[k]) + n * c * (1 - c)));
+      worst = Math.max(worst, !bound ? x
+          : Math.max(x + margins.budgetZ() * Math.sqrt(x), mean + margins.surgeDeficitZ() * Math.sqrt(variance)));
     }
     return worst;
   }
