@@ -61,7 +61,7 @@ public final class CampaignPacer implements Pacer {
    * @param surgeDeficitZ the burst rule also holds the stressed deficit (answers beyond agents) this many standard
    *     deviations up within the room: many lines answering at once are a binomial count, wider than the Poisson
    *     margin of a small expected overflow ({@link #surgeBound}, day 4029). 1.5, the plan's own z: 1.0 did not bind
-   *     on 4029, 1.5 and 2.0 held it and cost the tuning days under 0.3 point (session 15). 0 leaves the Poisson
+   *     on 4029, 1.5 and 2.0 held it and cost the tuning days at most 0.4 point (session 15). 0 leaves the Poisson
    *     margin alone
    */
   public record Margins(double budgetZ, double budgetShareKept, double reserveAbandons, double answerPaceShare,
@@ -674,8 +674,8 @@ public final class CampaignPacer implements Pacer {
    * {@link Margins#surgeSeconds}' burst: on held-out day 3009 (100 agents, AMD off) ~200 lines rang at 10 % when the
    * rate jumped, and they alone brought 42 safe-harbor abandons in a minute (docs/pacing.md). Returns the abandons
    * the hours ahead have left before the target itself (the plan's budget margins not kept): the expected overflow
-   * of that stressed look-ahead, with its Poisson margin, and its deficit one standard deviation up
-   * ({@link #surgeBound}), must stay within it. Infinite when the rule is off or there is no jump to
+   * of that stressed look-ahead, with its Poisson margin, and its deficit {@link Margins#surgeDeficitZ} standard
+   * deviations up ({@link #surgeBound}), must stay within it. Infinite when the rule is off or there is no jump to
    * fear. Call after {@link #allowedRisk} has planned the windows.
    */
   private double surgeStress(PacerView view, long now) {
