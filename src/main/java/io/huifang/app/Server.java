@@ -290,15 +290,10 @@ public final class Server {
   }
 
   /**
-   * Wants every PBX's lease besides the jobs', fences every PBX's originates with it, and takes them all: on one node
-   * (or the first of several) every lease is granted at once, before anything dials or runs a job.
+   * Takes the leases wanted (the jobs', and every PBX's, wanted as it connected: startPbx): on one node (or the first
+   * of several) every lease is granted at once, before anything dials or runs a job.
    */
   private Future<Void> takeLeases() {
-    for (io.huifang.telephony.AnsweredCalls.Pbx p : telephony.all()) {
-      String name = io.huifang.db.lease.Leases.PBX + p.name();
-      leases.want(name);
-      p.tracker().fenceWith(() -> leases.fence(name));
-    }
     return leases.start();
   }
 
@@ -342,6 +337,12 @@ public final class Server {
     telephony.useSkills(new io.huifang.telephony.AgentSkillStore(db.pool()));
     // Each agent's line wish kept for the node that takes a PBX over (issue 22, docs/cluster.md).
     telephony.keepLineWishes(new io.huifang.telephony.AgentLineStore(db.pool()));
+    // Every PBX's lease wanted, and its originates fenced with it, before its AMI session starts (takeLeases).
+    telephony.fenceWith(pbx -> {
+      String lease = io.huifang.db.lease.Leases.PBX + pbx;
+      leases.want(lease);
+      return () -> leases.fence(lease);
+    });
     return vertx.deployVerticle(telephony).compose(id -> {
       config.cluster().ifPresent(c -> telephony.answeredCallsTo(agiUrl(c)));
       if (config.pbxMode() == Config.PbxMode.ASTERISK) {

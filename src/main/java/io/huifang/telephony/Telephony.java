@@ -79,6 +79,22 @@ public final class Telephony extends VerticleBase {
     return this;
   }
 
+  /** Each PBX's lease fence, by the PBX's name; null: no leases (tools and tests dial unfenced). */
+  private java.util.function.Function<String, java.util.function.Supplier<io.huifang.db.lease.Leases.Fence>> fences;
+
+  /**
+   * Fences every PBX connected from now on with the lease {@code fences} gives for its name ({@link
+   * CallTracker#fenceWith}), set before its AMI session starts. A tracker that connected unfenced would resync as an
+   * owner: it would read the database's calls in progress and end those whose channels it does not see (a booting
+   * node ending another node's calls not yet rung, or a restarted node its own before it holds the PBX again).
+   * Call before {@link #connect}.
+   */
+  public Telephony fenceWith(
+      java.util.function.Function<String, java.util.function.Supplier<io.huifang.db.lease.Leases.Fence>> fences) {
+    this.fences = fences;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     if (skillStore != null) {
@@ -188,6 +204,9 @@ public final class Telephony extends VerticleBase {
         }
       });
       lines.onState(line -> TelephonyEvents.agentState(vertx.eventBus(), endpoint.name(), line));
+      if (fences != null) {
+        tracker.fenceWith(fences.apply(endpoint.name()));
+      }
       AnsweredCalls.Pbx pbx = new AnsweredCalls.Pbx(tracker, lines);
       pbxes.put(endpoint.name(), pbx);
       answered.add(pbx);

@@ -212,6 +212,11 @@ class DoubleDialIT {
       await(() -> count(server, "select count(*) from call_attempt where campaign_id = $1 and state <> 'ended'"
           + " and id = any('" + pgArray(inFlight) + "')", c) == 0, 30_000,
           () -> "the resync closed the calls of before the restart: " + attempts(server, c));
+      // Closed by the PBX's lease holder, once it holds the PBX: a tracker that resynced before its fence was set
+      // ended them as an unfenced owner, before the grant (and the node refused agents' lines for that moment).
+      assertEquals(0, count(server, "select count(*) from call_attempt a where id = any('" + pgArray(inFlight)
+          + "') and a.ended_at < (select granted_at from node_lease where name = 'pbx:emulator') and $1::bigint >= 0",
+          c), "the calls in flight were ended under the restarted node's grant: " + attempts(server, c));
       // A subscriber that comes after the resync (as the dialer may, when a second PBX is still starting) hears of
       // those ends all the same, once each.
       List<String> late = new CopyOnWriteArrayList<>();
