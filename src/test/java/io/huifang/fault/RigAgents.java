@@ -39,7 +39,8 @@ final class RigAgents implements AutoCloseable {
   }
 
   private final FaultRig rig;
-  private final long campaign;
+  /** The campaign the agents go ready for; null: every campaign of their skills. */
+  private final Long campaign;
   private final long submitAfterMillis;
   private final List<Agent> agents = new ArrayList<>();
   /** The answers each agent saved during a call, by attempt: the survey must keep them. */
@@ -54,11 +55,20 @@ final class RigAgents implements AutoCloseable {
   private volatile boolean working = true;
 
   RigAgents(FaultRig rig, Http admin, long campaign, int count, long submitAfterMillis) {
+    this(rig, admin, campaign, List.of(), "agent", count, submitAfterMillis);
+  }
+
+  /**
+   * {@code count} agents named {@code prefix}1…, skilled for {@code skills} (none listed: every campaign), who go
+   * ready for {@code campaign} (null: for every campaign of their skills, the shared pool's way).
+   */
+  RigAgents(FaultRig rig, Http admin, Long campaign, List<Long> skills, String prefix, int count,
+            long submitAfterMillis) {
     this.rig = rig;
     this.campaign = campaign;
     this.submitAfterMillis = submitAfterMillis;
     for (int i = 1; i <= count; i++) {
-      String name = "agent" + i;
+      String name = prefix + i;
       String password = name + "-password-1";
       Http.Response created = admin.send("POST", "/api/users", new JsonObject().put("username", name)
           .put("displayName", "坐席" + i).put("role", "agent").put("password", password).encode());
@@ -71,6 +81,13 @@ final class RigAgents implements AutoCloseable {
           .put("softphone", "PJSIP/agent-" + id).encode());
       if (phone.status() != 200) {
         throw new IllegalStateException("softphone not set: " + phone);
+      }
+      if (!skills.isEmpty()) {
+        Http.Response skilled = admin.send("PUT", "/api/agents/" + id + "/skills", new JsonObject()
+            .put("campaignIds", new io.vertx.core.json.JsonArray(new ArrayList<>(skills))).encode());
+        if (skilled.status() != 200) {
+          throw new IllegalStateException("skills not set: " + skilled);
+        }
       }
       Http h = rig.http();
       if (h.firstLogin(name, password).status() != 200) {
