@@ -36,7 +36,8 @@ public final class CampaignPacer implements Pacer {
    *     team's hour. 1.75 since session 16 (1.5 before): at 10 agents with AMD on, 2 of 180 held-out days went over
    *     (6001, 7005: 4 safe-harbor abandons and 2 AMD mistakes the pacer cannot see, on ~193 answers); with 1.75, none,
    *     and paired day by day the worst hour is lower on 106 days, higher on 68. It costs 10 agents 0.3–0.4 point of
-   *     busy share and larger teams at most 0.2 (docs/pacing.md, "Small teams")
+   *     busy share and larger teams at most 0.2; with ring cut 10 agents lose 0.7, and a three-campaign pool of 10
+   *     with a 2 % target 0.6 (docs/pacing.md, "Small teams")
    * @param budgetShareKept the share of each hour's budget kept back for errors of the calibration, which a large
    *     team's budget (dozens of abandons, a small relative margin) would otherwise overrun
    * @param reserveAbandons abandons always kept back: the last one of an hour is what breaks the target
@@ -65,8 +66,7 @@ public final class CampaignPacer implements Pacer {
    *     deviations up within the room: many lines answering at once are a binomial count, wider than the Poisson
    *     margin of a small expected overflow ({@link #surgeBound}, day 4029). 1.5, the plan's z when it was chosen: 1.0
    *     did not bind on 4029, 1.5 and 2.0 held it and cost the tuning days at most 0.4 point (session 15). 0 leaves
-   *     the Poisson
-   *     margin alone
+   *     the Poisson margin alone
    */
   public record Margins(double budgetZ, double budgetShareKept, double reserveAbandons, double answerPaceShare,
                         double surgeSeconds, double surgeAnswerRate, boolean surgeCountsBursts,
