@@ -108,7 +108,9 @@ public final class SharedAgentsLiveBenchmark {
   /** The figures of the minutes from {@code from} to {@code to}, from the server's rows. */
   static Scored score(Pool pool, String arrangement, int agents, long a, long b, Instant from, Instant to)
       throws Exception {
-    Tuple window = Tuple.of(from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC));
+    java.time.OffsetDateTime start = from.atOffset(ZoneOffset.UTC);
+    java.time.OffsetDateTime end = to.atOffset(ZoneOffset.UTC);
+    Tuple window = Tuple.of(start, end);
     Row onCall = one(pool, "select coalesce(sum(extract(epoch from least(coalesce(ended_at, $2), $2)"
         + " - greatest(bridged_at, $1))), 0)::float8 as seconds, count(*) filter (where bridged_at >= $1) as bridged"
         + " from call_attempt where bridged_at is not null and bridged_at < $2 and coalesce(ended_at, $2) > $1", window);
@@ -117,9 +119,8 @@ public final class SharedAgentsLiveBenchmark {
       Row r = one(pool, "select count(*) filter (where answered_at >= $1 and answered_at < $2"
           + " and (outcome in ('answered_human', 'abandoned') or outcome is null)) as answers,"
           + " count(*) filter (where outcome = 'abandoned' and ended_at >= $1 and ended_at < $2) as abandons"
-          + " from call_attempt where campaign_id = $3", window.addLong(campaign));
+          + " from call_attempt where campaign_id = $3", Tuple.of(start, end, campaign));
       perCampaign.add(new long[] {r.getLong("answers"), r.getLong("abandons")});
-      window = Tuple.of(from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC));
     }
     Row dials = one(pool, "select count(*) as dials from call_attempt where originated_at >= $1 and originated_at < $2",
         window);
