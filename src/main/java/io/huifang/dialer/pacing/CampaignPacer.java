@@ -67,53 +67,79 @@ public final class CampaignPacer implements Pacer {
    *     margin of a small expected overflow ({@link #surgeBound}, day 4029). 1.5, the plan's z when it was chosen: 1.0
    *     did not bind on 4029, 1.5 and 2.0 held it and cost the tuning days at most 0.4 point (session 15). 0 leaves
    *     the Poisson margin alone
+   * @param sharedBudgetZ the plan's z ({@link #budgetZ}'s place) for a campaign whose agents also take other
+   *     campaigns' calls ({@link PacerView#agentsShared}): its budget is its own answers' but its abandons come from
+   *     the pool's lines, in clumps a team of its own size would not make. 2.0 since session 17: the blended pool of
+   *     2 × 10 went over on 2 of 180 held-out days with 1.75 (3020: 6 abandons in 8 s, 4 of them one campaign's,
+   *     from 14 answers out of ~20 lines where 7 were expected) and on none with 2.0, at 0.2 point of busy share
+   *     (docs/pacing.md, "Pools: their own z")
+   * @param ringCutBudgetZ the plan's z for a campaign that ends unanswered rings early
+   *     ({@link PacingSettings#ringCut}) and shares no agents: the lines whose answer would find no agent are ended
+   *     before they answer, which thins the tail the margin is for. 1.5 since session 17: 1.75 cost its 10-agent
+   *     team 0.7 point and held no day that 1.5 had not (docs/pacing.md)
    */
   public record Margins(double budgetZ, double budgetShareKept, double reserveAbandons, double answerPaceShare,
                         double surgeSeconds, double surgeAnswerRate, boolean surgeCountsBursts,
-                        double surgeDeficitZ) {
-    public static final Margins DEFAULT = new Margins(1.75, 0.1, 1.0, 0.8, 10, 0.49, true, 1.5);
+                        double surgeDeficitZ, double sharedBudgetZ, double ringCutBudgetZ) {
+    public static final Margins DEFAULT = new Margins(1.75, 0.1, 1.0, 0.8, 10, 0.49, true, 1.5, 2.0, 1.5);
 
     public Margins {
       if (!(budgetZ >= 0 && budgetShareKept >= 0 && budgetShareKept < 1 && reserveAbandons >= 0
           && answerPaceShare > 0 && answerPaceShare <= 1 && surgeSeconds >= 0 && surgeAnswerRate >= 0
-          && surgeAnswerRate <= 1 && surgeDeficitZ >= 0)) {
+          && surgeAnswerRate <= 1 && surgeDeficitZ >= 0 && sharedBudgetZ >= 0 && ringCutBudgetZ >= 0)) {
         throw new IllegalArgumentException("pacing margins out of range: " + this);
       }
     }
 
+    /** These margins with every plan's z the same ({@link #budgetZ}, {@link #sharedBudgetZ}, {@link #ringCutBudgetZ}). */
+    public Margins withEveryBudgetZ(double v) {
+      return new Margins(v, budgetShareKept, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate,
+          surgeCountsBursts, surgeDeficitZ, v, v);
+    }
+
+    public Margins withSharedBudgetZ(double v) {
+      return new Margins(budgetZ, budgetShareKept, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate,
+          surgeCountsBursts, surgeDeficitZ, v, ringCutBudgetZ);
+    }
+
+    public Margins withRingCutBudgetZ(double v) {
+      return new Margins(budgetZ, budgetShareKept, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate,
+          surgeCountsBursts, surgeDeficitZ, sharedBudgetZ, v);
+    }
+
     public Margins withBudgetZ(double v) {
       return new Margins(v, budgetShareKept, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate,
-          surgeCountsBursts, surgeDeficitZ);
+          surgeCountsBursts, surgeDeficitZ, sharedBudgetZ, ringCutBudgetZ);
     }
 
     public Margins withBudgetShareKept(double v) {
       return new Margins(budgetZ, v, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate,
-          surgeCountsBursts, surgeDeficitZ);
+          surgeCountsBursts, surgeDeficitZ, sharedBudgetZ, ringCutBudgetZ);
     }
 
     public Margins withReserveAbandons(double v) {
       return new Margins(budgetZ, budgetShareKept, v, answerPaceShare, surgeSeconds, surgeAnswerRate,
-          surgeCountsBursts, surgeDeficitZ);
+          surgeCountsBursts, surgeDeficitZ, sharedBudgetZ, ringCutBudgetZ);
     }
 
     public Margins withAnswerPaceShare(double v) {
       return new Margins(budgetZ, budgetShareKept, reserveAbandons, v, surgeSeconds, surgeAnswerRate,
-          surgeCountsBursts, surgeDeficitZ);
+          surgeCountsBursts, surgeDeficitZ, sharedBudgetZ, ringCutBudgetZ);
     }
 
     public Margins withSurgeSeconds(double v) {
       return new Margins(budgetZ, budgetShareKept, reserveAbandons, answerPaceShare, v, surgeAnswerRate,
-          surgeCountsBursts, surgeDeficitZ);
+          surgeCountsBursts, surgeDeficitZ, sharedBudgetZ, ringCutBudgetZ);
     }
 
     public Margins withSurgeDeficitZ(double v) {
       return new Margins(budgetZ, budgetShareKept, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate,
-          surgeCountsBursts, v);
+          surgeCountsBursts, v, sharedBudgetZ, ringCutBudgetZ);
     }
 
     public Margins withSurgeCountsBursts(boolean on) {
       return new Margins(budgetZ, budgetShareKept, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate,
-          on, surgeDeficitZ);
+          on, surgeDeficitZ, sharedBudgetZ, ringCutBudgetZ);
     }
   }
 
@@ -141,6 +167,8 @@ public final class CampaignPacer implements Pacer {
   private static final int ALLOWED_AT_ANSWERS = 0;
   private static final int ABANDONS = 1;
   private double allowedNow;
+  /** The plan's z for the current decision: {@link Margins#budgetZ} or its pool's or ring cut's ({@link #zFor}). */
+  private double decisionZ;
   /** Why a decision dialled what it did: a code for pages to translate, and its English words. */
   public enum Reason {
     NO_DECISION("no decision yet"),
@@ -219,6 +247,7 @@ public final class CampaignPacer implements Pacer {
     this.throttle = throttle;
     this.stats = campaignAbandons;
     this.margins = margins;
+    this.decisionZ = margins.budgetZ();
   }
 
   public Margins margins() {
@@ -291,6 +320,7 @@ public final class CampaignPacer implements Pacer {
   @Override
   public int ask(PacerView view, long now) {
     allowedNow = 0;
+    decisionZ = zFor(view);
     int wanted = switch (settings.mode()) {
       case PREVIEW -> {
         reason = Reason.PREVIEW;
@@ -305,6 +335,18 @@ public final class CampaignPacer implements Pacer {
     int asked = withinCaps(view, wanted, now);
     capped = asked < wanted;
     return asked;
+  }
+
+  /**
+   * The plan's z for a decision on this view: a campaign sharing its agents with other campaigns plans with
+   * {@link Margins#sharedBudgetZ} (the pool's clumps), one that ends rings early with {@link Margins#ringCutBudgetZ},
+   * any other with {@link Margins#budgetZ}.
+   */
+  double zFor(PacerView view) {
+    if (view.agentsShared()) {
+      return margins.sharedBudgetZ();
+    }
+    return settings.ringCut() ? margins.ringCutBudgetZ() : margins.budgetZ();
   }
 
   /** Takes the lines placed from the throttle (which may grant fewer) and counts them in the dialling pace. */
@@ -604,7 +646,8 @@ public final class CampaignPacer implements Pacer {
    * under the target. For the hour ending h minutes from now, the budget is the target times the answers it will hold
    * (those of the last 60 − h minutes, and h minutes more at {@link Margins#answerPaceShare} of the recent pace);
    * against it count the abandons of the last 60 − h minutes, those on their way from lines ringing now, what a jump in the
-   * answer rate would bring, reserves, and {@link Margins#budgetZ} standard deviations of the abandons still to come.
+   * answer rate would bring, reserves, and the plan's z ({@link Margins#budgetZ}, or its pool's or ring cut's: {@link
+   * #zFor}) standard deviations of the abandons still to come.
    * 0 when some hour has no room left: the pacer then dials like progressive.
    */
   double plannedAbandonRate(long now, double target) {
@@ -648,7 +691,7 @@ public final class CampaignPacer implements Pacer {
       return 0;
     }
     double rate = Double.MAX_VALUE;
-    double z = margins.budgetZ();
+    double z = decisionZ;
     for (int i = 0; i < windowsPlanned; i++) {
       double room = windowRoom[i];
       if (room <= committed) {
@@ -723,7 +766,7 @@ public final class CampaignPacer implements Pacer {
   /**
    * What the stressed look-ahead with n new lines must keep within the room ({@link #surgeStress}): at each moment
    * ahead, the larger of two bounds on the answers beyond agents. First the expected overflow x with the plan's own
-   * Poisson margin, x + z·√x ({@link Margins#budgetZ}): an expected count just inside the room breaks it half the
+   * Poisson margin, x + z·√x (the plan's z, {@link #zFor}): an expected count just inside the room breaks it half the
    * time (held-out day 3003, 25 agents, AMD on, shifting: 15 abandons in the minute of the jump, its expected
    * overflow just within the 16 left, the hour at 3.02 %). Then the deficit itself held
    * {@link Margins#surgeDeficitZ} standard deviations up: when a hundred lines ring at once their answers are a
@@ -759,7 +802,7 @@ public final class CampaignPacer implements Pacer {
       // at 0 from below: far below the agents the normal formula cancels to -1e-16, and its square root is NaN
       double x = Math.max(0, expectedPositive(mean, variance));
       worst = Math.max(worst, !bound ? x
-          : Math.max(x + margins.budgetZ() * Math.sqrt(x), mean + margins.surgeDeficitZ() * Math.sqrt(variance)));
+          : Math.max(x + decisionZ * Math.sqrt(x), mean + margins.surgeDeficitZ() * Math.sqrt(variance)));
     }
     return worst;
   }

@@ -31,4 +31,12 @@ public interface PacerView {
 
   /** Lines of the trunk in use by every campaign (ringing and answered); 0 when the trunk is not limited. */
   int trunkLinesInUse();
+
+  /**
+   * Some of these agents also take other campaigns' calls (a pool, {@link PoolPlanner}): the other campaigns' answers
+   * reach them, so this campaign's abandons come in the pool's clumps. False for a campaign with agents of its own.
+   */
+  default boolean agentsShared() {
+    return false;
+  }
 }

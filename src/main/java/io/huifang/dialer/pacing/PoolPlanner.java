@@ -211,6 +211,7 @@ public final class PoolPlanner {
     private final int[] ringingOf;
     private final int ringing;
     private final int waiting;
+    private final boolean shared;
 
     CampaignView(PoolView pool, List<? extends Pacer> pacers, int campaign) {
       this.pool = pool;
@@ -244,6 +245,24 @@ public final class PoolPlanner {
       }
       ringing = ringingBefore[pool.campaigns()];
       waiting = w;
+      shared = takesOthers(pool, agents, campaign);
+    }
+
+    /** Whether any of these agents (the campaign's) is skilled for another campaign of the pool. */
+    private static boolean takesOthers(PoolView pool, int[] agents, int campaign) {
+      for (int a : agents) {
+        for (int d = 0; d < pool.campaigns(); d++) {
+          if (d != campaign && pool.skilled(a, d)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public boolean agentsShared() {
+      return shared;
     }
 
     @Override

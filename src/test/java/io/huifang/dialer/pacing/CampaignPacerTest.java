@@ -264,9 +264,26 @@ class CampaignPacerTest {
    * the decision by a line or two here (31 lines with every margin; 32 or 33 with one of them zeroed).
    */
   private static int cleanFloor(PacingSettings settings, CampaignPacer.Margins margins) {
+    return cleanFloor(settings, margins, false);
+  }
+
+  /** The same, the floor's agents also taking other campaigns' calls or not ({@link PacerView#agentsShared}). */
+  private static int cleanFloor(PacingSettings settings, CampaignPacer.Margins margins, boolean shared) {
     CampaignPacer p = pacer(settings, margins);
     long now = train(p, 1);
-    return p.linesToDial(busyFloor(now), now);
+    FakeView floor = busyFloor(now);
+    floor.shared = shared;
+    return p.linesToDial(floor, now);
+  }
+
+  /** The abandons per answer the plan allowed for that decision ({@link CampaignPacer#plan}). */
+  private static double cleanFloorPlan(PacingSettings settings, CampaignPacer.Margins margins, boolean shared) {
+    CampaignPacer p = pacer(settings, margins);
+    long now = train(p, 1);
+    FakeView floor = busyFloor(now);
+    floor.shared = shared;
+    p.linesToDial(floor, now);
+    return p.plan(now).plannedAbandonRate();
   }
 
   private static final PacingSettings PREDICTIVE = PacingSettings.defaults(DialMode.PREDICTIVE);
@@ -278,6 +295,37 @@ class CampaignPacerTest {
     int with = cleanFloor(PREDICTIVE, m);
     int without = cleanFloor(PREDICTIVE, m.withBudgetZ(0));
     assertTrue(with < without, m.budgetZ() + " σ of bad luck kept back: " + with + " vs " + without);
+  }
+
+  /**
+   * Agents shared with other campaigns: the pool's clumps of abandons are kept back with the pool's z. The same floor
+   * plans fewer abandons per answer when its agents also take other campaigns' calls (and dials no more), and it is
+   * that z which does it.
+   */
+  @Test
+  void aCampaignSharingItsAgentsPlansWithThePoolsMargin() {
+    CampaignPacer.Margins m = CampaignPacer.Margins.DEFAULT;
+    double own = cleanFloorPlan(PREDICTIVE, m, false);
+    double shared = cleanFloorPlan(PREDICTIVE, m, true);
+    assertTrue(shared < 0.95 * own, m.sharedBudgetZ() + " σ kept back in a pool, " + m.budgetZ() + " alone: "
+        + shared + " vs " + own);
+    assertTrue(cleanFloor(PREDICTIVE, m, true) <= cleanFloor(PREDICTIVE, m, false));
+    assertEquals(own, cleanFloorPlan(PREDICTIVE, m.withSharedBudgetZ(m.budgetZ()), true), 1e-12);
+  }
+
+  /** Ring cut ends the lines that would overflow: such a campaign plans with its own, smaller z. */
+  @Test
+  void ringCutPlansWithItsOwnMargin() {
+    CampaignPacer.Margins m = CampaignPacer.Margins.DEFAULT;
+    double without = cleanFloorPlan(PREDICTIVE, m, false);
+    double with = cleanFloorPlan(PREDICTIVE.withRingCut(true), m, false);
+    assertTrue(with > 1.05 * without, m.ringCutBudgetZ() + " σ with ring cut, " + m.budgetZ() + " without: " + with
+        + " vs " + without);
+    assertTrue(cleanFloor(PREDICTIVE.withRingCut(true), m) >= cleanFloor(PREDICTIVE, m));
+    assertEquals(without, cleanFloorPlan(PREDICTIVE.withRingCut(true), m.withRingCutBudgetZ(m.budgetZ()), false),
+        1e-12);
+    // a campaign in a pool keeps the pool's margin, ring cut or not
+    assertEquals(cleanFloorPlan(PREDICTIVE, m, true), cleanFloorPlan(PREDICTIVE.withRingCut(true), m, true), 1e-12);
   }
 
   @Test

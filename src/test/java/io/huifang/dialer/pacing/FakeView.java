@@ -10,6 +10,7 @@ final class FakeView implements PacerView {
   final List<Long> ringing = new ArrayList<>();
   int waiting;
   int trunkInUse;
+  boolean shared;
 
   FakeView agents(int n, Activity a, long from) {
     for (int i = 0; i < n; i++) {
@@ -64,5 +65,10 @@ final class FakeView implements PacerView {
   @Override
   public int trunkLinesInUse() {
     return trunkInUse;
+  }
+
+  @Override
+  public boolean agentsShared() {
+    return shared;
   }
 }

@@ -2,6 +2,7 @@ package io.huifang.dialer.pacing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -173,6 +174,20 @@ class PoolPlannerTest {
     assertEquals(8, PoolPlanner.viewOf(pool, pacers, 1).loggedInAgents());
     // the counted lines are spread over the other campaign's lines: its oldest is among them
     assertEquals(T0 - 5_000, PoolPlanner.viewOf(pool, pacers, 0).ringingSince(2));
+  }
+
+  /** A campaign's view says whether its agents also take another campaign's calls: it then keeps the pool's margin. */
+  @Test
+  void aViewSaysWhetherItsAgentsAreShared() {
+    List<CampaignPacer> pacers = List.of(predictive(), predictive());
+    FakePool mixed = new FakePool(2).agents(4, Activity.FREE, T0, 1).agents(1, Activity.TALKING, T0, 0, 1);
+    assertTrue(PoolPlanner.viewOf(mixed, pacers, 0).agentsShared());
+    assertTrue(PoolPlanner.viewOf(mixed, pacers, 1).agentsShared());
+    FakePool apart = new FakePool(2).agents(3, Activity.FREE, T0, 0).agents(2, Activity.FREE, T0, 1);
+    assertFalse(PoolPlanner.viewOf(apart, pacers, 0).agentsShared());
+    assertFalse(PoolPlanner.viewOf(apart, pacers, 1).agentsShared());
+    FakePool alone = new FakePool(1).agents(3, Activity.FREE, T0, 0);
+    assertFalse(PoolPlanner.viewOf(alone, List.of(predictive()), 0).agentsShared());
   }
 
   @Test

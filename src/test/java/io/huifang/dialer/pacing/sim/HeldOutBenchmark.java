@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  *
  * <pre>java -cp target/huifang-bench.jar io.huifang.dialer.pacing.sim.HeldOutBenchmark [--amd on|off]
  *     [--seeds 3001-3030] [--tune-seeds 7777,8888,9999,1001-1007] [--only TEXT] [--threads 2]
- *     [--margins z,share,reserve,pace,surgeSeconds[,bursts 0|1[,deficitZ]]] [--ring-cut on] [--pacer-only] [--trace] [--no-write]</pre>
+ *     [--margins z,share,reserve,pace,surgeSeconds[,bursts 0|1[,deficitZ[,sharedZ[,ringCutZ]]]]] [--ring-cut on] [--pacer-only] [--trace] [--no-write]</pre>
  *
  * <p>{@code --trace} prints for each of the pacer's days the minutes of its worst rolling hour: dials, answers,
  * abandons (safe-harbor and AMD mistakes apart) and what the pacer believed (its plan, calibration, its own hour).
@@ -293,7 +293,8 @@ public final class HeldOutBenchmark {
     double[] v = Arrays.stream(spec.split(",")).mapToDouble(Double::parseDouble).toArray();
     CampaignPacer.Margins d = CampaignPacer.Margins.DEFAULT;
     return new CampaignPacer.Margins(v[0], v[1], v[2], v[3], v[4], d.surgeAnswerRate(),
-        v.length > 5 ? v[5] != 0 : d.surgeCountsBursts(), v.length > 6 ? v[6] : d.surgeDeficitZ());
+        v.length > 5 ? v[5] != 0 : d.surgeCountsBursts(), v.length > 6 ? v[6] : d.surgeDeficitZ(),
+        v.length > 7 ? v[7] : d.sharedBudgetZ(), v.length > 8 ? v[8] : d.ringCutBudgetZ());
   }
 
   /** "3001-3030" or "7777,1001-1007". */
