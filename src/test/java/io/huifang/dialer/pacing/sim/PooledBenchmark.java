@@ -67,6 +67,7 @@ public final class PooledBenchmark {
       case "off" -> null;
       default -> throw new IllegalArgumentException("--compare second|fewest|off");
     };
+    margins = HeldOutBenchmark.margins(option(args, "--margins", ""));
     ExecutorService exec = Executors.newFixedThreadPool(Integer.parseInt(option(args, "--threads", "2")));
     long started = System.nanoTime();
     List<Pool> pools = pools(amd).stream()
@@ -110,8 +111,8 @@ public final class PooledBenchmark {
     }
     exec.shutdown();
     System.out.print(out);
-    System.out.printf(Locale.ROOT, "%nheld-out seeds %s, AMD %s, %.0f s wall%n", HeldOutBenchmark.range(seeds),
-        amd ? "on" : "off", (System.nanoTime() - started) / 1e9);
+    System.out.printf(Locale.ROOT, "%nheld-out seeds %s, AMD %s, margins %s, %.0f s wall%n",
+        HeldOutBenchmark.range(seeds), amd ? "on" : "off", margins, (System.nanoTime() - started) / 1e9);
   }
 
   /** The pooled scenarios: every one is held to 0 held-out days over its campaigns' targets. */
@@ -171,9 +172,12 @@ public final class PooledBenchmark {
     return pacer(PacingSettings.DEFAULT_TARGET, false);
   }
 
+  /** The pacers' safety margins (--margins, as {@link HeldOutBenchmark}'s; the server's by default). */
+  static CampaignPacer.Margins margins = CampaignPacer.Margins.DEFAULT;
+
   static CampaignPacer pacer(double target, boolean amd) {
     return new CampaignPacer(PacingSettings.forCampaign(DialMode.PREDICTIVE, target, amd),
-        OriginateThrottle.unlimited());
+        OriginateThrottle.unlimited(), new io.huifang.dialer.pacing.AbandonStats(), margins);
   }
 
   /** The two ways on one day. */

@@ -170,6 +170,9 @@ public final class PooledSimulation {
         default -> schedule(now + Pacer.TICK_MILLIS, TICK, null, -1);
       }
       int[] lines = planner.linesToDial(view, pacers, now);
+      if (now >= TRACE_FROM_MILLIS && now <= TRACE_TO_MILLIS) {
+        trace(e, lines);
+      }
       for (int p = 0; p < lines.length; p++) {
         for (int i = 0; i < lines[p]; i++) {
           originate(order[p]);
@@ -265,8 +268,35 @@ public final class PooledSimulation {
     campaigns.get(line.campaign).pacer().onAbandoned(now);
   }
 
+  /**
+   * Diagnostics, off by default: every event from {@code -Dhuifang.pool.traceFrom} to {@code -Dhuifang.pool.traceTo}
+   * (ms of the day) with the pool's state and each pacer's reason, and every abandon then (how day 3020's clump was
+   * read, docs/pacing.md); {@code -Dhuifang.sim.clumps=true} prints each campaign's abandons as clumps.
+   */
+  private static final long TRACE_FROM_MILLIS = Long.getLong("huifang.pool.traceFrom", Long.MAX_VALUE);
+  private static final long TRACE_TO_MILLIS = Long.getLong("huifang.pool.traceTo", Long.MIN_VALUE);
+
+  private void trace(Event e, int[] lines) {
+    StringBuilder reasons = new StringBuilder();
+    for (Pacer p : pacers) {
+      reasons.append(p instanceof io.huifang.dialer.pacing.CampaignPacer c ? c.reasonCode().code() : p.name())
+          .append(' ');
+    }
+    int[] ringingNow = new int[ringing.length];
+    for (int c = 0; c < ringing.length; c++) {
+      ringingNow[c] = ringing[c].size();
+    }
+    System.out.printf(java.util.Locale.ROOT, "t %.1f s, event %d of campaign %d: ringing %s, waiting %s, free %d;"
+            + " dialled %s (pool order); %s%n", now / 1000.0, e.type(), e.line() == null ? -1 : e.line().campaign,
+        Arrays.toString(ringingNow), Arrays.toString(waitingCount), free.size(), Arrays.toString(lines), reasons);
+  }
+
   private void countAbandon(Line line) {
     Counts k = counts[line.campaign];
+    if (line.answeredAt >= TRACE_FROM_MILLIS && line.answeredAt <= TRACE_TO_MILLIS) {
+      System.out.printf(java.util.Locale.ROOT, "abandon of campaign %d: answered at %.1f s, dialled at %.1f s%s%n",
+          line.campaign, line.answeredAt / 1000.0, line.start / 1000.0, line.amdWrong ? " (an AMD mistake)" : "");
+    }
     if (inWindow(line.answeredAt)) {
       k.abandons++;
       k.abandonTimes = push(k.abandonTimes, k.abandonCount++, line.answeredAt);
@@ -341,6 +371,9 @@ public final class PooledSimulation {
     long[] answers = Arrays.copyOf(k.answerTimes, k.answerCount);
     long[] drops = Arrays.copyOf(k.abandonTimes, k.abandonCount);
     Arrays.sort(drops);
+    if (Simulation.PRINT_CLUMPS) {
+      System.out.println("clumps, campaign " + c + " of a pool: " + Simulation.clumps(drops));
+    }
     long hour = 3_600_000L;
     double worst = 0;
     long over = 0;

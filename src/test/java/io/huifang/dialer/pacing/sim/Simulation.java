@@ -239,6 +239,31 @@ public final class Simulation implements PacerView {
     pacer.onAbandoned(now);
   }
 
+  /**
+   * Diagnostics, off by default: {@code -Dhuifang.sim.clumps=true} prints each campaign-day's abandons as clumps
+   * ({@link #clumps}).
+   */
+  static final boolean PRINT_CLUMPS = Boolean.getBoolean("huifang.sim.clumps");
+  /** Abandons answered this close to the one before belong to its clump. */
+  static final long CLUMP_GAP_MILLIS = 30_000;
+
+  /**
+   * A day's abandons (answer times, sorted) as clumps: the count, the sum of the clumps' squared sizes, and their ratio
+   * D, which is 1 for abandons that come one at a time and is what a Poisson margin's variance must be multiplied by
+   * when they come in clumps (docs/pacing.md, "Pools: their own z").
+   */
+  static String clumps(long[] sortedDrops) {
+    long squares = 0;
+    int size = 0;
+    for (int i = 0; i < sortedDrops.length; i++) {
+      size = i > 0 && sortedDrops[i] - sortedDrops[i - 1] <= CLUMP_GAP_MILLIS ? size + 1 : 1;
+      // a clump growing from s to s + 1 adds (s + 1)² − s² to the sum of squares
+      squares += 2L * size - 1;
+    }
+    return String.format(java.util.Locale.ROOT, "abandons %d, clump sizes squared %d, D %.3f", sortedDrops.length,
+        squares, sortedDrops.length == 0 ? 1.0 : (double) squares / sortedDrops.length);
+  }
+
   private void countAbandon(Line line) {
     if (inWindow(line.answeredAt)) {
       abandons++;
@@ -336,6 +361,9 @@ public final class Simulation implements PacerView {
     long[] answers = Arrays.copyOf(answerTimes, answerCount);
     long[] drops = Arrays.copyOf(abandonTimes, abandonCount);
     Arrays.sort(drops);
+    if (PRINT_CLUMPS) {
+      System.out.println("clumps, " + sc.agents() + " agents alone: " + clumps(drops));
+    }
     double worst = 0;
     long over = 0;
     long windows = 0;
