@@ -36,8 +36,8 @@ public final class CampaignPacer implements Pacer {
    *     team's hour. 1.75 since session 16 (1.5 before): at 10 agents with AMD on, 2 of 180 held-out days went over
    *     (6001, 7005: 4 safe-harbor abandons and 2 AMD mistakes the pacer cannot see, on ~193 answers); with 1.75, none,
    *     and paired day by day the worst hour is lower on 106 days, higher on 68. It costs 10 agents 0.3–0.4 point of
-   *     busy share and larger teams at most 0.2; with ring cut 10 agents lose 0.7, and a three-campaign pool of 10
-   *     with a 2 % target 0.6 (docs/pacing.md, "Small teams")
+   *     busy share and larger teams at most 0.2 (docs/pacing.md, "Small teams"). The plan's z of a campaign in a pool
+   *     and of one with ring cut are their own ({@link #sharedBudgetZ}, {@link #ringCutBudgetZ})
    * @param budgetShareKept the share of each hour's budget kept back for errors of the calibration, which a large
    *     team's budget (dozens of abandons, a small relative margin) would otherwise overrun
    * @param reserveAbandons abandons always kept back: the last one of an hour is what breaks the target
@@ -72,11 +72,12 @@ public final class CampaignPacer implements Pacer {
    *     the pool's lines, in clumps a team of its own size would not make. 2.0 since session 17: the blended pool of
    *     2 × 10 went over on 2 of 180 held-out days with 1.75 (3020: 6 abandons in 8 s, 4 of them one campaign's,
    *     from 14 answers out of ~20 lines where 7 were expected) and on none with 2.0, at 0.2 point of busy share
-   *     (docs/pacing.md, "Pools: their own z")
+   *     (docs/pacing.md, "Pools: their own z; ring cut its own")
    * @param ringCutBudgetZ the plan's z for a campaign that ends unanswered rings early
    *     ({@link PacingSettings#ringCut}) and shares no agents: the lines whose answer would find no agent are ended
-   *     before they answer, which thins the tail the margin is for. 1.5 since session 17: 1.75 cost its 10-agent
-   *     team 0.7 point and held no day that 1.5 had not (docs/pacing.md)
+   *     before they answer, which thins the tail the margin is for. 1.5 since session 17: at 10 agents 1.75 cost
+   *     0.5–0.6 point against it, and with 1.5 none of 180 held-out days (3001–8030) went over, AMD on or off
+   *     (docs/pacing.md, "Pools: their own z; ring cut its own")
    */
   public record Margins(double budgetZ, double budgetShareKept, double reserveAbandons, double answerPaceShare,
                         double surgeSeconds, double surgeAnswerRate, boolean surgeCountsBursts,

@@ -20,7 +20,7 @@ import java.util.concurrent.Future;
  * rolling hour is above that campaign's target.
  *
  * <pre>java -cp target/huifang-bench.jar io.huifang.dialer.pacing.sim.PooledBenchmark [--seeds 3001-3030]
- *     [--only TEXT] [--threads 2] [--amd on|off] [--compare second|fewest|off]</pre>
+ *     [--only TEXT] [--threads 2] [--amd on|off] [--compare second|fewest|off] [--margins as HeldOutBenchmark's]</pre>
  */
 public final class PooledBenchmark {
   private PooledBenchmark() {

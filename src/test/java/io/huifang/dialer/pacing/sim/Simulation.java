@@ -250,7 +250,7 @@ public final class Simulation implements PacerView {
   /**
    * A day's abandons (answer times, sorted) as clumps: the count, the sum of the clumps' squared sizes, and their ratio
    * D, which is 1 for abandons that come one at a time and is what a Poisson margin's variance must be multiplied by
-   * when they come in clumps (docs/pacing.md, "Pools: their own z").
+   * when they come in clumps (docs/pacing.md, "Pools: their own z; ring cut its own").
    */
   static String clumps(long[] sortedDrops) {
     long squares = 0;
