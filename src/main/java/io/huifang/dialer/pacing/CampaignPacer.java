@@ -71,8 +71,9 @@ public final class CampaignPacer implements Pacer {
    *     campaigns' calls ({@link PacerView#agentsShared}): its budget is its own answers' but its abandons come from
    *     the pool's lines, in clumps a team of its own size would not make. 2.0 since session 17: the blended pool of
    *     2 × 10 went over on 2 of 180 held-out days with 1.75 (3020: 6 abandons in 8 s, 4 of them one campaign's,
-   *     from 14 answers out of ~20 lines where 7 were expected) and on none with 2.0, at 0.2 point of busy share
-   *     (docs/pacing.md, "Pools: their own z; ring cut its own")
+   *     from 14 answers out of ~20 lines where 7 were expected) and on none with 2.0, at 0.2 point of busy share;
+   *     the other pools of 10 per campaign pay up to 0.7, those of 25 nothing, and no pool lost a day of 3001–3030
+   *     or 9001–9030 with it (docs/pacing.md, "Pools: their own z; ring cut its own")
    * @param ringCutBudgetZ the plan's z for a campaign that ends unanswered rings early
    *     ({@link PacingSettings#ringCut}) and shares no agents: the lines whose answer would find no agent are ended
    *     before they answer, which thins the tail the margin is for. 1.5 since session 17: at 10 agents 1.75 cost
@@ -90,12 +91,6 @@ public final class CampaignPacer implements Pacer {
           && surgeAnswerRate <= 1 && surgeDeficitZ >= 0 && sharedBudgetZ >= 0 && ringCutBudgetZ >= 0)) {
         throw new IllegalArgumentException("pacing margins out of range: " + this);
       }
-    }
-
-    /** These margins with every plan's z the same ({@link #budgetZ}, {@link #sharedBudgetZ}, {@link #ringCutBudgetZ}). */
-    public Margins withEveryBudgetZ(double v) {
-      return new Margins(v, budgetShareKept, reserveAbandons, answerPaceShare, surgeSeconds, surgeAnswerRate,
-          surgeCountsBursts, surgeDeficitZ, v, v);
     }
 
     public Margins withSharedBudgetZ(double v) {
