@@ -1,5 +1,6 @@
 package io.huifang.dialer.pacing.sim;
 
+import io.huifang.dialer.pacing.AbandonStats;
 import io.huifang.dialer.pacing.CampaignPacer;
 import io.huifang.dialer.pacing.DialMode;
 import io.huifang.dialer.pacing.OriginateThrottle;
@@ -177,7 +178,7 @@ public final class PooledBenchmark {
 
   static CampaignPacer pacer(double target, boolean amd) {
     return new CampaignPacer(PacingSettings.forCampaign(DialMode.PREDICTIVE, target, amd),
-        OriginateThrottle.unlimited(), new io.huifang.dialer.pacing.AbandonStats(), margins);
+        OriginateThrottle.unlimited(), new AbandonStats(), margins);
   }
 
   /** The two ways on one day. */
